@@ -1,0 +1,37 @@
+package cmdutil
+
+import (
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/wamo-dev/wamo/pkg/iostreams"
+)
+
+// BuildInfo is stamped into the binary at link time (see cmd/wamo).
+type BuildInfo struct {
+	Version string
+	Commit  string
+	Date    string
+}
+
+// Factory carries what commands need from the outside world. Tests build one
+// with in-memory streams, a fixed clock and a loopback HTTP client.
+type Factory struct {
+	IOStreams  *iostreams.IOStreams
+	Now        func() time.Time
+	HTTPClient func() *http.Client
+	Getenv     func(string) string
+	Build      BuildInfo
+}
+
+// NewFactory returns the production factory.
+func NewFactory(ios *iostreams.IOStreams, build BuildInfo) *Factory {
+	return &Factory{
+		IOStreams:  ios,
+		Now:        time.Now,
+		HTTPClient: func() *http.Client { return &http.Client{} },
+		Getenv:     os.Getenv,
+		Build:      build,
+	}
+}

@@ -1,0 +1,187 @@
+package payload
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
+)
+
+// MaxNesting is the deepest nesting accepted. Documented payloads nest about
+// ten levels; the bound protects the recursive parsers from hostile input.
+const MaxNesting = 256
+
+// SyntaxError describes why a document is not valid JSON, at a byte offset
+// inside Payload.Data.
+type SyntaxError struct {
+	Offset int
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string { return e.Msg }
+
+// CheckSyntax reports whether p is well-formed UTF-8 JSON, nested at most
+// MaxNesting levels. It returns nil for valid documents; the common case
+// costs one gjson validation pass and one UTF-8 pass.
+func CheckSyntax(p *Payload) *SyntaxError {
+	data := p.Data
+	if p.depthBound == 0 || p.depthBound > MaxNesting {
+		if off, too := tooDeep(data); too {
+			return &SyntaxError{Offset: off, Msg: fmt.Sprintf("nesting deeper than %d levels: not a webhook payload", MaxNesting)}
+		}
+	}
+	if gjson.Valid(bytesToString(data)) {
+		if !utf8.Valid(data) {
+			off := firstInvalidUTF8(data)
+			return &SyntaxError{Offset: off, Msg: "invalid UTF-8 byte sequence: JSON text must be UTF-8"}
+		}
+		return nil
+	}
+	return explain(data)
+}
+
+// tooDeep scans for nesting beyond MaxNesting, returning the offset where it
+// is first exceeded.
+func tooDeep(data []byte) (int, bool) {
+	var s scanner
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if s.inStr {
+			switch {
+			case s.esc:
+				s.esc = false
+			case c == '\\':
+				s.esc = true
+			case c == '"':
+				s.inStr = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			s.inStr = true
+		case '{', '[':
+			s.depth++
+			if s.depth > MaxNesting {
+				return i, true
+			}
+		case '}', ']':
+			s.depth--
+		}
+	}
+	return 0, false
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return 0
+}
+
+// explain locates and describes a syntax error, in words that name the
+// usual culprits of JSON copied from documentation pages: trailing commas,
+// comments, unquoted placeholders, non-breaking spaces, missing commas and
+// truncation.
+func explain(data []byte) *SyntaxError {
+	var raw json.RawMessage
+	err := json.Unmarshal(data, &raw)
+	var se *json.SyntaxError
+	if err == nil || !errors.As(err, &se) {
+		// encoding/json accepted what gjson refused (or failed otherwise):
+		// still not usable; point at the start.
+		return &SyntaxError{Offset: 0, Msg: "invalid JSON"}
+	}
+	off := int(se.Offset) - 1
+	if off < 0 {
+		off = 0
+	}
+	if off >= len(data) || se.Error() == "unexpected end of JSON input" {
+		var s scanner
+		s.scan(data)
+		msg := "unexpected end of input: the document is truncated"
+		if s.inStr {
+			msg += " inside a string"
+		} else if s.depth > 0 {
+			msg += fmt.Sprintf(" (%d unclosed bracket%s)", s.depth, plural(s.depth))
+		}
+		return &SyntaxError{Offset: len(data), Msg: msg}
+	}
+	c := data[off]
+	prev, prevOff := lastNonSpace(data[:off])
+	switch {
+	case c == 0xC2 && off+1 < len(data) && data[off+1] == 0xA0:
+		return &SyntaxError{Offset: off, Msg: "non-breaking space (U+00A0) used as whitespace; JSON allows only spaces, tabs and newlines (copied from a web page?)"}
+	case (c == '}' || c == ']') && prev == ',':
+		return &SyntaxError{Offset: prevOff, Msg: fmt.Sprintf("trailing comma before %q", c)}
+	case c == '/' && off+1 < len(data) && (data[off+1] == '/' || data[off+1] == '*'):
+		return &SyntaxError{Offset: off, Msg: "comments are not allowed in JSON"}
+	case c == '#':
+		return &SyntaxError{Offset: off, Msg: "'#' comments are not allowed in JSON"}
+	case c == '"' && (prev == '"' || prev == '}' || prev == ']' || isValueEnd(prev)):
+		return &SyntaxError{Offset: off, Msg: "missing comma before this member"}
+	case (c == '{' || c == '[') && (prev == '}' || prev == ']'):
+		return &SyntaxError{Offset: off, Msg: "a second JSON document starts here without a newline between them"}
+	case isWordStart(c):
+		w := word(data[off:])
+		if w == "true" || w == "false" || w == "null" {
+			break
+		}
+		return &SyntaxError{Offset: off, Msg: fmt.Sprintf("unquoted text %q is not a JSON value (a documentation placeholder?)", w)}
+	case c == '\'':
+		return &SyntaxError{Offset: off, Msg: "single quotes are not JSON string quotes; use \""}
+	case c < ' ' && c != '\t' && c != '\n' && c != '\r':
+		return &SyntaxError{Offset: off, Msg: fmt.Sprintf("control character %#02x: strings must escape it", c)}
+	}
+	msg := se.Error()
+	if r, _ := utf8.DecodeRune(data[off:]); r != utf8.RuneError && r > unicode.MaxASCII {
+		msg = fmt.Sprintf("unexpected character %q (%U)", r, r)
+	}
+	return &SyntaxError{Offset: off, Msg: msg}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func lastNonSpace(b []byte) (byte, int) {
+	for i := len(b) - 1; i >= 0; i-- {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			continue
+		}
+		return b[i], i
+	}
+	return 0, -1
+}
+
+func isValueEnd(c byte) bool {
+	return c >= '0' && c <= '9' || c == 'e' || c == 'l' // digits, true/false, null
+}
+
+func isWordStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '<' || c == '.'
+}
+
+func word(b []byte) string {
+	end := 0
+	for end < len(b) && end < 60 {
+		c := b[end]
+		if c == ',' || c == '}' || c == ']' || c == '\n' || c == '\r' || c == '"' || c == ':' {
+			break
+		}
+		end++
+	}
+	return string(bytes.TrimSpace(b[:end]))
+}

@@ -1,0 +1,101 @@
+package validate
+
+import "github.com/wamo-dev/wamo/pkg/payload"
+
+// Counts accumulates verdicts over payloads.
+type Counts struct {
+	Payloads        int `json:"payloads"`
+	Valid           int `json:"valid"`
+	Invalid         int `json:"invalid"`
+	Unusable        int `json:"unusable"`
+	Messages        int `json:"messages"`
+	Statuses        int `json:"statuses"`
+	InvalidMessages int `json:"invalid_items"`
+	Errors          int `json:"errors"`
+	Warnings        int `json:"warnings"`
+	// ByFormat counts payloads per detected format.
+	ByFormat map[string]int `json:"formats,omitempty"`
+}
+
+// Add counts one result.
+func (c *Counts) Add(r *Result) {
+	c.Payloads++
+	switch {
+	case r.Unusable:
+		c.Unusable++
+	case r.Errors > 0:
+		c.Invalid++
+	default:
+		c.Valid++
+	}
+	c.Messages += r.Messages
+	c.Statuses += r.Statuses
+	c.InvalidMessages += r.InvalidItems
+	c.Errors += r.Errors
+	c.Warnings += r.Warnings
+	if r.Format != payload.Unknown {
+		if c.ByFormat == nil {
+			c.ByFormat = map[string]int{}
+		}
+		c.ByFormat[r.Format.String()]++
+	}
+}
+
+// Merge adds other's counts to c.
+func (c *Counts) Merge(o Counts) {
+	c.Payloads += o.Payloads
+	c.Valid += o.Valid
+	c.Invalid += o.Invalid
+	c.Unusable += o.Unusable
+	c.Messages += o.Messages
+	c.Statuses += o.Statuses
+	c.InvalidMessages += o.InvalidMessages
+	c.Errors += o.Errors
+	c.Warnings += o.Warnings
+	for k, v := range o.ByFormat {
+		if c.ByFormat == nil {
+			c.ByFormat = map[string]int{}
+		}
+		c.ByFormat[k] += v
+	}
+}
+
+// Source is the verdict on one input (file, stdin, fixture).
+type Source struct {
+	Name string
+	// Err is set when the source could not be read to the end (missing,
+	// unreadable, binary, a document over --max-size); its payloads read so
+	// far are still counted.
+	Err error
+	// ErrLine and ErrCol locate Err when known.
+	ErrLine, ErrCol int
+	Counts
+}
+
+// OK reports whether every payload of the source was valid.
+func (s *Source) OK() bool {
+	return s.Err == nil && s.Invalid == 0 && s.Unusable == 0
+}
+
+// Summary is the verdict over all inputs.
+type Summary struct {
+	Files         int `json:"files"`
+	FilesOK       int `json:"files_ok"`
+	FilesInvalid  int `json:"files_invalid"`
+	FilesUnusable int `json:"files_unusable"`
+	Counts
+}
+
+// AddSource counts one source.
+func (s *Summary) AddSource(src *Source) {
+	s.Files++
+	switch {
+	case src.Err != nil || src.Unusable > 0:
+		s.FilesUnusable++
+	case src.Invalid > 0:
+		s.FilesInvalid++
+	default:
+		s.FilesOK++
+	}
+	s.Merge(src.Counts)
+}
