@@ -86,7 +86,9 @@ type Field struct {
 	Nullable bool     // null is accepted (Sinch documents nullable referral fields)
 	Enum     []string // for strings: allowed values
 	EnumRule *diag.Rule
-	Value    *Value  // extra check of a scalar value (or of each scalar array item)
+	// Checks are extra checks of a scalar value (or of each scalar array
+	// element), applied in order; the first that fails is reported.
+	Checks   []*Value
 	Object   *Object // schema of an object value, or of each array element
 	Items    Kind    // kind of array elements (Object when Object is set)
 	MinItems int
@@ -118,6 +120,9 @@ type Discriminator struct {
 	Infer *diag.Rule
 	// Unknown is reported when the value names no case (default schema.enum).
 	Unknown *diag.Rule
+	// Hints add advice to the Unknown finding for known mistakes, keyed by
+	// value (e.g. "voice" in the Cloud API, which sends audio with voice:true).
+	Hints map[string]string
 }
 
 // Case is one value of a discriminator.
@@ -139,6 +144,9 @@ type Object struct {
 	// Unknown is the rule for unlisted members (default schema.unknown-field).
 	Unknown *diag.Rule
 	Disc    *Discriminator
+	// Item, when set, counts an array element of this shape as a message or
+	// a status (it overrides the array field's Item).
+	Item ItemKind
 	// Check runs after the members were checked, for cross-field rules.
 	Check func(c *Ctx, f *Frame)
 }

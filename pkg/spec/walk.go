@@ -69,6 +69,39 @@ type Ctx struct {
 
 	// Messages and Statuses count the notification items walked.
 	Messages, Statuses int
+
+	// Seen collects values remembered during the walk for payload-wide
+	// rules (duplicate ids, senders missing from contacts…). Kinds are
+	// defined by the format package that records them.
+	Seen  []Seen
+	arena []seg
+}
+
+// Seen is a value remembered during a walk.
+type Seen struct {
+	Kind   uint8
+	Value  string
+	Offset int
+	Item   int
+	// The path is kept as a span of Ctx.arena and rendered only if reported.
+	pathLo, pathHi int
+	field          string
+}
+
+// Remember records member name of the current object (value v) for a
+// payload-wide rule.
+func (c *Ctx) Remember(kind uint8, name string, v gjson.Result) {
+	lo := len(c.arena)
+	c.arena = append(c.arena, c.path...)
+	c.Seen = append(c.Seen, Seen{Kind: kind, Value: v.Str, Offset: v.Index, Item: c.item,
+		pathLo: lo, pathHi: len(c.arena), field: name})
+}
+
+// ReportSeen records a finding located at a remembered value.
+func (c *Ctx) ReportSeen(r *diag.Rule, s Seen, format string, a ...any) {
+	c.Findings = append(c.Findings, diag.Finding{Rule: r, Severity: r.Severity,
+		Message: fmt.Sprintf(format, a...), Path: renderPath(c.arena[s.pathLo:s.pathHi], s.field),
+		Offset: s.Offset, Item: s.Item})
 }
 
 // NewCtx returns a walker ready for use.
@@ -86,6 +119,8 @@ func (c *Ctx) Reset() {
 	c.item = -1
 	c.nitems = 0
 	c.Messages, c.Statuses = 0, 0
+	c.Seen = c.Seen[:0]
+	c.arena = c.arena[:0]
 }
 
 // Push descends into an object member for path bookkeeping.
@@ -352,8 +387,11 @@ func (c *Ctx) discriminate(f *Frame) []string {
 			}
 			// The field's own enum check would repeat this; mark it walked.
 			f.skip |= 1 << uint(f.Obj.index(d.Field))
-			c.ReportField(r, d.Field, tv.Index, "%s %q is not a documented %s type (expected one of %s)",
-				d.Field, tv.Str, f.Obj.Name, caseList(d))
+			msg := fmt.Sprintf("%s %q is not a documented %s type (expected one of %s)", d.Field, tv.Str, f.Obj.Name, caseList(d))
+			if h := d.Hints[tv.Str]; h != "" {
+				msg += ": " + h
+			}
+			c.ReportField(r, d.Field, tv.Index, "%s", msg)
 			return nil
 		}
 	case present:
@@ -459,9 +497,10 @@ func (c *Ctx) scalar(fd *Field, name string, v gjson.Result) {
 		}
 		c.Report(r, v.Index, "%q is %s; documented values: %s", name, Describe(v), strings.Join(fd.Enum, ", "))
 	}
-	if fd.Value != nil {
-		if msg := fd.Value.Check(v); msg != "" {
-			c.Report(fd.Value.Rule, v.Index, "%q %s", name, msg)
+	for _, chk := range fd.Checks {
+		if msg := chk.Check(v); msg != "" {
+			c.Report(chk.Rule, v.Index, "%q %s", name, msg)
+			break
 		}
 	}
 	if fd.JSONString && v.Type == gjson.String {
@@ -499,9 +538,15 @@ func (c *Ctx) array(fd *Field, v gjson.Result) {
 	v.ForEach(func(_, el gjson.Result) bool {
 		c.PushIndex(n)
 		if fd.Item != NotItem {
+			kind := fd.Item
+			if fd.Select != nil {
+				if o := fd.Select(el); o != nil && o.Item != NotItem {
+					kind = o.Item
+				}
+			}
 			c.item = c.nitems
 			c.nitems++
-			if fd.Item == MessageItem {
+			if kind == MessageItem {
 				c.Messages++
 			} else {
 				c.Statuses++

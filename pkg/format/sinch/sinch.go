@@ -1,15 +1,389 @@
-// Package sinch describes the Sinch (ex-Wavy) WhatsApp MO callback.
+// Package sinch describes the Sinch (ex-Wavy) Messaging WhatsApp API
+// callbacks: the MO batch {"total","data":[…],"clientInfo"} of seeds 000, 001
+// and 004, and the status (DLR) callback that arrives at the same kind of
+// endpoint (reference §2.5). Where the seeds disagree with each other the
+// choice made is written next to the field.
 package sinch
 
 import (
+	"math"
+	"strconv"
+	"time"
+
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/format/common"
 	"github.com/wamo-dev/wamo/pkg/spec"
 )
 
-// Check walks a Sinch payload.
-func Check(c *spec.Ctx, root gjson.Result) {}
+// Rules specific to the Sinch format.
+var (
+	RuleTotalMismatch = &diag.Rule{ID: "sinch.total-mismatch", Severity: diag.Error, Formats: "sinch",
+		Summary: "total is not the number of elements of data", Source: "seed 004 (total: number of callbacks in the call)"}
+	RuleTotalString = &diag.Rule{ID: "sinch.total-string", Severity: diag.Warning, Formats: "sinch",
+		Summary: "total is a string of digits: the field tables say String, every example sends a number", Source: "seed 004 table vs examples"}
+	RuleTypeAbsent = &diag.Rule{ID: "sinch.type-absent", Severity: diag.Warning, Formats: "sinch",
+		Summary: "message.type is absent; accepted for location, contacts and interactive messages, as in the documented examples", Source: "seeds 000/001/004 location and contacts examples"}
+	RuleTypeUndocumented = &diag.Rule{ID: "sinch.type-undocumented", Severity: diag.Warning, Formats: "sinch",
+		Summary: "message.type is one Sinch does not document (VIDEO, VOICE, LOCATION, CONTACTS, INTERACTIVE): accepted, but receivers may not expect it", Source: "reference §2.3, §8.1"}
+	RuleMimeMismatch = &diag.Rule{ID: "sinch.mime-mismatch", Severity: diag.Error, Formats: "sinch",
+		Summary: "mimeType does not match message.type (IMAGE needs image/*, AUDIO audio/*, VIDEO video/*, STICKER image/*)", Source: "reference §7 rule 5"}
+	RuleReceivedMismatch = &diag.Rule{ID: "sinch.received-mismatch", Severity: diag.Warning, Formats: "sinch",
+		Summary: "receivedAt and receivedDate disagree by more than a second (the official BUTTON example does)", Source: "reference §7 rule 3"}
+	RuleReferralValue = &diag.Rule{ID: "sinch.referral-value", Severity: diag.Warning, Formats: "sinch",
+		Summary: "referral.sourceType is not ad/post/unknown or referral.mediaType not image/video (all referral fields are nullable free text in the seeds)", Source: "seed 004 Referral table"}
+	RuleStatusCode = &diag.Rule{ID: "sinch.status-code", Severity: diag.Warning, Formats: "sinch",
+		Summary: "a status callback code outside the documented table (2, 4, 5, 101–104, 202–212, 311)", Source: "reference §2.5"}
+	RuleListReplyText = &diag.Rule{ID: "sinch.list-reply-text", Severity: diag.Warning, Formats: "sinch",
+		Summary: "for a list reply, messageText should equal interactive.listReply.rowTitle", Source: "reference §2.3 (S-INT-EN)"}
+	RuleSessionIDName = &diag.Rule{ID: "sinch.session-id-name", Severity: diag.Info, Formats: "sinch",
+		Summary: "session carries sessionId (the tables' name) instead of id (the examples' name)", Source: "seed 004 Session table vs BUTTON example"}
+	RuleItemShape = &diag.Rule{ID: "sinch.item-shape", Severity: diag.Error, Formats: "sinch",
+		Summary: "a data element is neither an MO (source + message) nor a status callback (destination + sent/delivered flags)", Source: "reference §2.5 discriminator"}
+)
 
-// Rules lists the rules of this package.
-func Rules() []*diag.Rule { return nil }
+// Rules lists the rules this package reports (shared ones included).
+func Rules() []*diag.Rule {
+	return append([]*diag.Rule{RuleTotalMismatch, RuleTotalString, RuleTypeAbsent, RuleTypeUndocumented,
+		RuleMimeMismatch, RuleReceivedMismatch, RuleReferralValue, RuleStatusCode, RuleListReplyText,
+		RuleSessionIDName, RuleItemShape}, common.Rules()...)
+}
+
+// Check walks a Sinch payload (MO batch or status callback).
+func Check(c *spec.Ctx, root gjson.Result) { c.Walk(root, Batch) }
+
+// Message type values (seed 004: TEXT, IMAGE, AUDIO, DOCUMENT; S-INT-EN adds
+// STICKER, BUTTON, ORDER; the rest are undocumented but seen in practice).
+var documentedTypes = map[string]bool{"TEXT": true, "IMAGE": true, "AUDIO": true, "DOCUMENT": true,
+	"STICKER": true, "BUTTON": true, "ORDER": true}
+
+var media = []string{"mediaUrl", "mimeType"}
+
+// Message is the MO message object (seed 004 "Mensaje" table and examples).
+var Message = &spec.Object{
+	Name: "message",
+	Doc:  "the content the end user sent",
+	Fields: []spec.Field{
+		{Name: "type", Kind: spec.KindString, Doc: "TEXT, IMAGE, AUDIO, DOCUMENT, STICKER, BUTTON, ORDER (documented); absent for location and contacts"},
+		{Name: "messageText", Kind: spec.KindString, Doc: "text of a TEXT message, label of a BUTTON, title of an interactive reply"},
+		{Name: "payload", Kind: spec.KindString, Doc: "quick-reply button payload (BUTTON)"},
+		{Name: "mediaUrl", Kind: spec.KindString, Checks: []*spec.Value{common.URL}, Doc: "Sinch-hosted download URL of the media"},
+		{Name: "mimeType", Kind: spec.KindString, Checks: []*spec.Value{common.MimeType}},
+		{Name: "caption", Kind: spec.KindString},
+		{Name: "waGroupId", Kind: spec.KindString, Doc: "group the message was sent to (S-API-EN)"},
+		{Name: "location", Kind: spec.KindObject, Object: location},
+		{Name: "contacts", Kind: spec.KindArray, MinItems: 1, Object: common.ContactCard("sinch", false)},
+		{Name: "interactive", Kind: spec.KindObject, Object: interactive},
+	},
+	Disc: &spec.Discriminator{
+		Field: "type",
+		Infer: RuleTypeAbsent,
+		Cases: []spec.Case{
+			{Value: "TEXT", Requires: []string{"messageText"}},
+			{Value: "IMAGE", Requires: media},
+			{Value: "AUDIO", Requires: media},
+			{Value: "DOCUMENT", Requires: media},
+			{Value: "STICKER", Requires: media},
+			{Value: "BUTTON", Requires: []string{"messageText", "payload"}},
+			{Value: "ORDER", Doc: "listed by S-INT-EN; its fields are not documented"},
+			{Value: "VIDEO", Requires: media, Doc: "undocumented"},
+			{Value: "VOICE", Requires: media, Doc: "undocumented"},
+			{Value: "LOCATION", Body: "location", Doc: "undocumented: the examples send no type"},
+			{Value: "CONTACTS", Body: "contacts", Doc: "undocumented: the examples send no type"},
+			{Value: "INTERACTIVE", Body: "interactive", Doc: "undocumented value for list/button replies"},
+		},
+	},
+	Check: checkMessage,
+}
+
+var location = &spec.Object{Name: "location", Fields: []spec.Field{
+	{Name: "geoPoint", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.GeoPoint}},
+	{Name: "name", Kind: spec.KindString},
+	{Name: "address", Kind: spec.KindString},
+}}
+
+var interactive = &spec.Object{
+	Name: "interactive",
+	Doc:  "reply to an interactive list or button message (S-INT-EN)",
+	Fields: []spec.Field{
+		{Name: "type", Kind: spec.KindString, Req: spec.Required},
+		{Name: "listReply", Kind: spec.KindObject, Object: &spec.Object{Name: "listReply", Fields: []spec.Field{
+			{Name: "rowIdentifier", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+			{Name: "rowTitle", Kind: spec.KindString, Req: spec.Required},
+		}}},
+		{Name: "buttonReply", Kind: spec.KindObject, Object: &spec.Object{Name: "buttonReply", Fields: []spec.Field{
+			{Name: "payload", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+			{Name: "title", Kind: spec.KindString, Req: spec.Required},
+		}}},
+	},
+	Disc: &spec.Discriminator{Field: "type", Cases: []spec.Case{
+		{Value: "LIST_REPLY", Body: "listReply"},
+		{Value: "BUTTON_REPLY", Body: "buttonReply"},
+	}},
+}
+
+var referral = &spec.Object{
+	Name: "referral",
+	Doc:  "present when the user started the conversation from an ad or post; every field is optional and nullable",
+	Fields: []spec.Field{
+		{Name: "headLine", Kind: spec.KindString, Nullable: true},
+		{Name: "body", Kind: spec.KindString, Nullable: true},
+		{Name: "sourceType", Kind: spec.KindString, Nullable: true, Enum: []string{"ad", "post", "unknown"}, EnumRule: RuleReferralValue},
+		{Name: "sourceId", Kind: spec.KindString, Nullable: true},
+		{Name: "sourceUrl", Kind: spec.KindString, Nullable: true, Checks: []*spec.Value{common.URL}},
+		{Name: "mediaType", Kind: spec.KindString, Nullable: true, Enum: []string{"image", "video"}, EnumRule: RuleReferralValue},
+		{Name: "mediaUrl", Kind: spec.KindString, Nullable: true, Checks: []*spec.Value{common.URL}},
+	},
+}
+
+// segmentation is the JSON carried as a string in extraInfo. Seed 004's
+// prose names the key segmentation_lists, its example segmentation_list:
+// both are accepted.
+var segmentationList = &spec.Object{Name: "segmentation list", Fields: []spec.Field{
+	{Name: "id", Kind: spec.KindInteger},
+	{Name: "customerId", Kind: spec.KindInteger},
+	{Name: "subAccountId", Kind: spec.KindInteger},
+	{Name: "name", Kind: spec.KindString},
+	{Name: "active", Kind: spec.KindBool},
+}}
+
+var extraInfo = &spec.Object{
+	Name: "extraInfo",
+	Open: true, // free-form JSON; only the segmentation lists are documented
+	Fields: []spec.Field{
+		{Name: "segmentation_list", Kind: spec.KindArray, Object: segmentationList},
+		{Name: "segmentation_lists", Kind: spec.KindArray, Object: segmentationList},
+	},
+}
+
+// numberOrString accepts campaignId as documented (table: String) or as
+// sent (examples: number).
+var numberOrString = &spec.Value{Name: "number-or-string", Rule: spec.RuleType,
+	Check: func(v gjson.Result) string {
+		if v.Type == gjson.String || v.Type == gjson.Number {
+			return ""
+		}
+		return "must be a number or a string, got " + spec.Describe(v)
+	}}
+
+func sharedItemFields() []spec.Field {
+	return []spec.Field{
+		{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}, Doc: "Sinch message id (UUID)"},
+		{Name: "origin", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Doc: "business WhatsApp number, country code included"},
+		{Name: "correlationId", Kind: spec.KindString, Doc: "id set by the customer on the MT, echoed"},
+		{Name: "campaignId", Kind: spec.KindAny, Checks: []*spec.Value{numberOrString}},
+		{Name: "campaignAlias", Kind: spec.KindString},
+		{Name: "flowId", Kind: spec.KindString},
+		{Name: "extraInfo", Kind: spec.KindString, JSONString: true, Embedded: extraInfo, Doc: "JSON text, e.g. segmentation lists"},
+	}
+}
+
+// MO is one MO callback in data[] (seed 004 top-level table).
+var MO = &spec.Object{
+	Name: "sinch MO",
+	Item: spec.MessageItem,
+	Fields: append(sharedItemFields(),
+		spec.Field{Name: "source", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Doc: "end user's phone number"},
+		spec.Field{Name: "userProfile", Kind: spec.KindObject, Object: &spec.Object{Name: "userProfile", Fields: []spec.Field{
+			{Name: "name", Kind: spec.KindString},
+			{Name: "whatsAppId", Kind: spec.KindString, Checks: common.PhoneChecks},
+		}}},
+		spec.Field{Name: "messageId", Kind: spec.KindString, Doc: "undocumented (BUTTON example): id of the MT the button belongs to"},
+		spec.Field{Name: "message", Kind: spec.KindObject, Req: spec.Required, Object: Message},
+		spec.Field{Name: "receivedAt", Kind: spec.KindInteger, Req: spec.Required, Checks: []*spec.Value{common.EpochMillis}, Doc: "epoch milliseconds"},
+		spec.Field{Name: "receivedDate", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.ISODate}},
+		spec.Field{Name: "referral", Kind: spec.KindObject, Nullable: true, Object: referral},
+		spec.Field{Name: "mtSentAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Doc: "when the last MT was sent to this user"},
+		spec.Field{Name: "session", Kind: spec.KindObject, Object: session},
+	),
+	Check: checkMO,
+}
+
+var session = &spec.Object{Name: "session", Fields: []spec.Field{
+	{Name: "id", Kind: spec.KindString},
+	{Name: "sessionId", Kind: spec.KindString, Doc: "the tables' name for id"},
+	{Name: "createdAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}},
+}, Check: func(c *spec.Ctx, f *spec.Frame) {
+	if f.Has("sessionId") && !f.Has("id") {
+		c.ReportOn(RuleSessionIDName, f, "sessionId", "session carries sessionId (table name); the examples name it id")
+	}
+}}
+
+// Status is one status (DLR) callback in data[] (reference §2.5).
+var Status = &spec.Object{
+	Name: "sinch status",
+	Item: spec.StatusItem,
+	Fields: append(sharedItemFields(),
+		spec.Field{Name: "destination", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Doc: "end user's phone number"},
+		spec.Field{Name: "type", Kind: spec.KindString},
+		spec.Field{Name: "sent", Kind: spec.KindBool},
+		spec.Field{Name: "sentStatusCode", Kind: spec.KindInteger},
+		spec.Field{Name: "sentStatus", Kind: spec.KindString},
+		spec.Field{Name: "sentDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}},
+		spec.Field{Name: "sentAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}},
+		spec.Field{Name: "delivered", Kind: spec.KindBool},
+		spec.Field{Name: "deliveredStatusCode", Kind: spec.KindInteger},
+		spec.Field{Name: "deliveredStatus", Kind: spec.KindString},
+		spec.Field{Name: "deliveredDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}},
+		spec.Field{Name: "deliveredAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}},
+		spec.Field{Name: "read", Kind: spec.KindBool},
+		spec.Field{Name: "readDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}},
+		spec.Field{Name: "readAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}},
+		spec.Field{Name: "updatedDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}},
+		spec.Field{Name: "updatedAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}},
+	),
+	Check: checkStatus,
+}
+
+// Batch is the callback envelope.
+var Batch = &spec.Object{
+	Name: "sinch callback",
+	Fields: []spec.Field{
+		{Name: "total", Kind: spec.KindAny, Req: spec.Required, Doc: "number of elements in data"},
+		{Name: "data", Kind: spec.KindArray, Req: spec.Required, MinItems: 1, Item: spec.MessageItem,
+			Object: MO, Select: selectItem, Doc: "MO messages or status callbacks"},
+		{Name: "clientInfo", Kind: spec.KindObject, Object: &spec.Object{Name: "clientInfo", Fields: []spec.Field{
+			{Name: "customerId", Kind: spec.KindInteger},
+			{Name: "subAccountId", Kind: spec.KindInteger},
+			{Name: "userId", Kind: spec.KindInteger},
+		}}},
+		{Name: "conversationID", Kind: spec.KindString, Doc: "status callbacks (PT/ES webhook tables)"},
+	},
+	Check: checkBatch,
+}
+
+// selectItem tells MO items from status items by their members: MOs carry
+// source and message, statuses destination and sent/delivered flags.
+func selectItem(v gjson.Result) *spec.Object {
+	shape := MO
+	v.ForEach(func(k, _ gjson.Result) bool {
+		switch k.Str {
+		case "source", "message", "receivedAt":
+			shape = MO
+			return false
+		case "destination", "sent", "delivered", "sentStatusCode", "deliveredStatusCode":
+			shape = Status
+			return false
+		}
+		return true
+	})
+	return shape
+}
+
+func checkBatch(c *spec.Ctx, f *spec.Frame) {
+	total, ok := f.Get("total")
+	if !ok {
+		return
+	}
+	var n int64
+	switch {
+	case total.Type == gjson.Number && isInt(total.Raw):
+		n = total.Int()
+	case total.Type == gjson.String && isDigits(total.Str):
+		n, _ = strconv.ParseInt(total.Str, 10, 64)
+		c.ReportField(RuleTotalString, "total", total.Index, "total is the string %q; every documented example sends a number", total.Str)
+	default:
+		c.ReportField(spec.RuleType, "total", total.Index, "\"total\" must be an integer, got %s", spec.Describe(total))
+		return
+	}
+	data, ok := f.Get("data")
+	if !ok || !data.IsArray() {
+		return
+	}
+	count := int64(0)
+	data.ForEach(func(_, _ gjson.Result) bool { count++; return true })
+	if n != count {
+		c.ReportField(RuleTotalMismatch, "total", total.Index, "total is %d but data holds %d element%s", n, count, plural(count))
+	}
+}
+
+func checkMO(c *spec.Ctx, f *spec.Frame) {
+	at, ok1 := f.Get("receivedAt")
+	date, ok2 := f.Get("receivedDate")
+	if !ok1 || !ok2 || at.Type != gjson.Number || date.Type != gjson.String {
+		return
+	}
+	t, ok := common.ParseISO(date.Str)
+	if !ok {
+		return
+	}
+	diff := math.Abs(float64(t.UnixMilli()) - at.Num)
+	if diff > 1000 {
+		c.ReportField(RuleReceivedMismatch, "receivedAt", at.Index, "receivedAt %s is %s but receivedDate says %s",
+			at.Raw, time.UnixMilli(at.Int()).UTC().Format("2006-01-02T15:04:05.000Z"), date.Str)
+	}
+}
+
+func checkMessage(c *spec.Ctx, f *spec.Frame) {
+	if f.Case == nil {
+		return
+	}
+	typ := f.Case.Value
+	if t, ok := f.Get("type"); ok && t.Type == gjson.String && !documentedTypes[typ] {
+		c.ReportField(RuleTypeUndocumented, "type", t.Index, "message.type %q is not documented by Sinch (documented: TEXT, IMAGE, AUDIO, DOCUMENT, STICKER, BUTTON, ORDER)", typ)
+	}
+	if mt, ok := f.Get("mimeType"); ok && mt.Type == gjson.String {
+		fam := common.MimeFamily(mt.Str)
+		want := map[string]string{"IMAGE": "image", "STICKER": "image", "AUDIO": "audio", "VOICE": "audio", "VIDEO": "video"}[typ]
+		switch {
+		case want != "" && fam != "" && fam != want:
+			c.ReportField(RuleMimeMismatch, "mimeType", mt.Index, "type %s needs a %s/* mimeType, got %q", typ, want, mt.Str)
+		case mt.Str == "image/jpg":
+			c.ReportField(common.RuleMimeNonStandard, "mimeType", mt.Index, "mimeType \"image/jpg\" is not registered; the standard name is image/jpeg")
+		case typ == "STICKER" && mt.Str != "image/webp":
+			c.ReportField(common.RuleMimeNonStandard, "mimeType", mt.Index, "stickers are image/webp, got %q", mt.Str)
+		}
+	}
+	if typ == "INTERACTIVE" {
+		iv, _ := f.Get("interactive")
+		row := iv.Get("listReply.rowTitle")
+		if text, ok := f.Get("messageText"); ok && row.Type == gjson.String && text.Type == gjson.String && text.Str != row.Str {
+			c.ReportField(RuleListReplyText, "messageText", text.Index, "messageText %q differs from the listReply rowTitle %q", text.Str, row.Str)
+		}
+	}
+}
+
+// statusCodes is the documented code table (reference §2.5).
+var statusCodes = map[int64]bool{2: true, 4: true, 5: true, 101: true, 102: true, 103: true, 104: true,
+	202: true, 204: true, 206: true, 207: true, 209: true, 210: true, 211: true, 212: true, 311: true}
+
+func checkStatus(c *spec.Ctx, f *spec.Frame) {
+	for _, name := range []string{"sentStatusCode", "deliveredStatusCode"} {
+		v, ok := f.Get(name)
+		if ok && v.Type == gjson.Number && !statusCodes[v.Int()] {
+			c.ReportField(RuleStatusCode, name, v.Index, "%s %s is not in the documented code table (2 sent; 4 delivered, 5 read; 101–104, 202–212, 311 failures)", name, v.Raw)
+		}
+	}
+	if !f.Has("sent") && !f.Has("delivered") && !f.Has("read") {
+		c.Report(RuleItemShape, f.Value.Index, "status callback carries none of sent, delivered, read")
+	}
+}
+
+func isInt(raw string) bool {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] == '.' || raw[i] == 'e' || raw[i] == 'E' {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func plural(n int64) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

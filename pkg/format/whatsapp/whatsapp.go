@@ -1,18 +1,722 @@
-// Package whatsapp describes native WhatsApp notifications.
+// Package whatsapp describes the native WhatsApp inbound notification in its
+// two shapes: the On-Premises body {contacts, messages, statuses, errors}
+// (seeds 002 and 003, reference §3) — wamo's "whatsapp" format — and the
+// Cloud API envelope whose changes[].value carries the same objects with the
+// Cloud API's differences (reference §4) — wamo's "cloud" format.
+//
+// Both shapes are built from one set of constructors parameterised by
+// variant, so every difference between them is visible in one place.
 package whatsapp
 
 import (
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/format/common"
 	"github.com/wamo-dev/wamo/pkg/spec"
 )
 
-// CheckOnPrem walks an On-Premises payload.
-func CheckOnPrem(c *spec.Ctx, root gjson.Result) {}
+// Rules specific to the native formats.
+var (
+	RuleMimeMismatch = &diag.Rule{ID: "whatsapp.mime-mismatch", Severity: diag.Error, Formats: "whatsapp,cloud",
+		Summary: "a media mime_type outside its type's family (image and sticker image/*, audio and voice audio/*, video video/*)", Source: "reference §7 rule 5"}
+	RuleMediaID = &diag.Rule{ID: "whatsapp.media-id", Severity: diag.Warning, Formats: "whatsapp",
+		Summary: "an On-Premises media object without id (media that was not downloaded may lack it)", Source: "reference §7 rule 5"}
+	RuleContextReply = &diag.Rule{ID: "whatsapp.context-reply", Severity: diag.Error, Formats: "whatsapp,cloud",
+		Summary: "a reply context needs both from (original sender) and id (replied-to message)", Source: "reference §3.4, §4.4"}
+	RuleContextForwarded = &diag.Rule{ID: "whatsapp.context-forwarded", Severity: diag.Warning, Formats: "whatsapp,cloud",
+		Summary: "context says both forwarded and frequently_forwarded (a message is one or the other)", Source: "reference §4.4"}
+	RuleButtonContext = &diag.Rule{ID: "whatsapp.button-context", Severity: diag.Warning, Formats: "whatsapp,cloud",
+		Summary: "a button (template quick-reply) message without context{from,id} naming the template it answers", Source: "seed 002 button example; reference §3.3, §4.3"}
+	RuleStatusErrors = &diag.Rule{ID: "whatsapp.status-errors", Severity: diag.Error, Formats: "whatsapp,cloud",
+		Summary: "a failed status without errors[], or errors[] on a status that is not failed", Source: "reference §3.5, §4.5, §7 rule 9"}
+	RuleContactsMissing = &diag.Rule{ID: "whatsapp.contacts-missing", Severity: diag.Warning, Formats: "whatsapp,cloud",
+		Summary: "messages without a top-level contacts[] naming the sender (documented for some media and all system messages)", Source: "reference §3.1, §7 soft rules"}
+	RuleSenderNotInContacts = &diag.Rule{ID: "whatsapp.sender-not-in-contacts", Severity: diag.Warning, Formats: "whatsapp,cloud",
+		Summary: "a message's from is not among the wa_id values of contacts[]", Source: "reference §3.1 (contacts describe the senders)"}
+	RuleDuplicateID = &diag.Rule{ID: "whatsapp.duplicate-id", Severity: diag.Warning, Formats: "whatsapp,cloud",
+		Summary: "two messages with the same id in one delivery (a retry or a dedupe bug)", Source: "reference §7 soft rules"}
+	RuleNoContent = &diag.Rule{ID: "whatsapp.no-content", Severity: diag.Error, Formats: "whatsapp,cloud",
+		Summary: "the notification carries none of messages, statuses and errors", Source: "reference §3.1, §7 rule 6"}
+	RuleNfmResponse = &diag.Rule{ID: "whatsapp.nfm-response-json", Severity: diag.Error, Formats: "whatsapp,cloud",
+		Summary: "interactive.nfm_reply.response_json is not a string holding a JSON object", Source: "reference §7 rule 8"}
+	RuleSenderIdentity = &diag.Rule{ID: "cloud.sender-identity", Severity: diag.Error, Formats: "cloud",
+		Summary: "a message without from or from_user_id, or a contact without wa_id or user_id (2026 business-scoped ids)", Source: "reference §4.2, §7 rule 7"}
+	RuleOnPremMediaField = &diag.Rule{ID: "cloud.onprem-media-field", Severity: diag.Error, Formats: "cloud",
+		Summary: "a Cloud API media object carries file, status or link, which only On-Premises sends", Source: "reference §4.3, §4.7, §7 rule 5"}
+	RuleFieldScope = &diag.Rule{ID: "cloud.field-scope", Severity: diag.Warning, Formats: "cloud",
+		Summary: "a change whose field is not \"messages\" (account_update, calls…): not an MO or status webhook, its value is not checked", Source: "reference §4.1"}
+	RuleDisplayPhone = &diag.Rule{ID: "cloud.display-phone", Severity: diag.Warning, Formats: "cloud",
+		Summary: "metadata.display_phone_number is not plain digits (documented as 15550783881)", Source: "reference §4.1"}
+	RuleErrorShape = &diag.Rule{ID: "cloud.error-shape", Severity: diag.Warning, Formats: "cloud",
+		Summary: "a Cloud API error object in the On-Premises shape (details at the top instead of error_data.details)", Source: "reference §4.6"}
+	RuleRecipient = &diag.Rule{ID: "whatsapp.status-recipient", Severity: diag.Warning, Formats: "whatsapp,cloud",
+		Summary: "a status without recipient_id (nor, in the Cloud API, recipient_user_id)", Source: "reference §3.5, §4.5"}
+)
 
-// CheckCloud walks a Cloud API payload.
-func CheckCloud(c *spec.Ctx, root gjson.Result) {}
+// Rules lists the rules this package reports (shared ones included).
+func Rules() []*diag.Rule {
+	return append([]*diag.Rule{RuleMimeMismatch, RuleMediaID, RuleContextReply, RuleContextForwarded,
+		RuleButtonContext, RuleStatusErrors, RuleContactsMissing, RuleSenderNotInContacts, RuleDuplicateID,
+		RuleNoContent, RuleNfmResponse, RuleSenderIdentity, RuleOnPremMediaField, RuleFieldScope,
+		RuleDisplayPhone, RuleErrorShape, RuleRecipient}, common.Rules()...)
+}
 
-// Rules lists the rules of this package.
-func Rules() []*diag.Rule { return nil }
+// Variant selects the On-Premises or the Cloud API flavour of the objects.
+type Variant uint8
+
+// Variants.
+const (
+	OnPrem Variant = iota
+	CloudAPI
+)
+
+// Schemas are the object tables of one variant.
+type Schemas struct {
+	Variant      Variant
+	Notification *spec.Object // the object carrying contacts/messages/statuses/errors
+	Message      *spec.Object
+	Status       *spec.Object
+	Contact      *spec.Object
+	Error        *spec.Object
+}
+
+// OnPremSchemas and CloudSchemas are the two variants' tables.
+var (
+	OnPremSchemas = build(OnPrem)
+	CloudSchemas  = build(CloudAPI)
+	// Envelope is the Cloud API envelope around CloudSchemas.Notification.
+	Envelope = envelope(CloudSchemas.Notification)
+)
+
+// CheckOnPrem walks an On-Premises notification.
+func CheckOnPrem(c *spec.Ctx, root gjson.Result) {
+	c.Walk(root, OnPremSchemas.Notification)
+}
+
+// CheckCloud walks a Cloud API envelope.
+func CheckCloud(c *spec.Ctx, root gjson.Result) {
+	c.Walk(root, Envelope)
+}
+
+// Kinds of values remembered during a walk for payload-wide rules.
+const (
+	seenMessageID uint8 = iota + 1
+	seenSender          // from of a message that needs a contact (not system)
+	seenContact         // contacts[].wa_id
+)
+
+func build(v Variant) Schemas {
+	s := Schemas{Variant: v}
+	s.Error = errorObject(v)
+	s.Contact = contactObject(v)
+	s.Message = messageObject(v, s.Error)
+	s.Status = statusObject(v, s.Error)
+	s.Notification = &spec.Object{
+		Name: "notification",
+		Fields: []spec.Field{
+			{Name: "contacts", Kind: spec.KindArray, Object: s.Contact, Doc: "the senders of the messages"},
+			{Name: "messages", Kind: spec.KindArray, Object: s.Message, Item: spec.MessageItem},
+			{Name: "statuses", Kind: spec.KindArray, Object: s.Status, Item: spec.StatusItem},
+			{Name: "errors", Kind: spec.KindArray, Object: s.Error, Doc: "out-of-band errors"},
+		},
+		Check: checkNotification,
+	}
+	if v == CloudAPI {
+		s.Notification.Name = "change value"
+		s.Notification.Fields = append([]spec.Field{
+			{Name: "messaging_product", Kind: spec.KindString, Req: spec.Required, Enum: []string{"whatsapp"}},
+			{Name: "metadata", Kind: spec.KindObject, Req: spec.Required, Object: &spec.Object{Name: "metadata", Fields: []spec.Field{
+				{Name: "display_phone_number", Kind: spec.KindString, Req: spec.Required},
+				{Name: "phone_number_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Digits}},
+			}, Check: checkMetadata}},
+		}, s.Notification.Fields...)
+	}
+	return s
+}
+
+func envelope(value *spec.Object) *spec.Object {
+	// The value is walked by the change's Check, and only for "messages"
+	// changes: other fields (account_update, calls…) have other shapes.
+	change := &spec.Object{Name: "change", Fields: []spec.Field{
+		{Name: "field", Kind: spec.KindString, Req: spec.Required},
+		{Name: "value", Kind: spec.KindAny, Req: spec.Required, Object: value, Doc: "the notification, when field is messages"},
+	}, Check: func(c *spec.Ctx, f *spec.Frame) { checkChange(c, f, value) }}
+	return &spec.Object{
+		Name: "cloud envelope",
+		Fields: []spec.Field{
+			{Name: "object", Kind: spec.KindString, Req: spec.Required, Enum: []string{"whatsapp_business_account"}},
+			{Name: "entry", Kind: spec.KindArray, Req: spec.Required, MinItems: 1, Object: &spec.Object{Name: "entry", Fields: []spec.Field{
+				{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Digits}, Doc: "WhatsApp Business Account id"},
+				{Name: "time", Kind: spec.KindInteger, Doc: "sent by some Meta webhooks; not documented for messages"},
+				{Name: "changes", Kind: spec.KindArray, Req: spec.Required, MinItems: 1, Object: change},
+			}}},
+		},
+	}
+}
+
+func errorObject(v Variant) *spec.Object {
+	o := &spec.Object{Name: "error", Fields: []spec.Field{
+		{Name: "code", Kind: spec.KindInteger, Req: spec.Required},
+		{Name: "title", Kind: spec.KindString, Req: spec.Required},
+		{Name: "details", Kind: spec.KindString, Doc: "On-Premises"},
+		{Name: "href", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
+	}}
+	if v == CloudAPI {
+		o.Fields = append(o.Fields,
+			spec.Field{Name: "message", Kind: spec.KindString},
+			spec.Field{Name: "error_data", Kind: spec.KindObject, Object: &spec.Object{Name: "error_data", Fields: []spec.Field{
+				{Name: "details", Kind: spec.KindString},
+			}}})
+		o.Check = func(c *spec.Ctx, f *spec.Frame) {
+			if f.Has("details") && !f.Has("error_data") {
+				c.ReportOn(RuleErrorShape, f, "details", "error has details at the top (On-Premises shape); the Cloud API sends error_data.details")
+			}
+		}
+	}
+	return o
+}
+
+func contactObject(v Variant) *spec.Object {
+	profile := &spec.Object{Name: "profile", Fields: []spec.Field{{Name: "name", Kind: spec.KindString}}}
+	o := &spec.Object{Name: "contact", Fields: []spec.Field{
+		{Name: "profile", Kind: spec.KindObject, Object: profile},
+		{Name: "wa_id", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks},
+	}, Check: func(c *spec.Ctx, f *spec.Frame) {
+		if w, ok := f.Get("wa_id"); ok && w.Type == gjson.String {
+			c.Remember(seenContact, "wa_id", w)
+		}
+	}}
+	if v == CloudAPI {
+		profile.Fields = append(profile.Fields, spec.Field{Name: "username", Kind: spec.KindString, Doc: "2026 usernames"})
+		o.Fields[1].Req = spec.Optional // omitted for username-only users; checked below
+		o.Fields = append(o.Fields,
+			spec.Field{Name: "user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
+			spec.Field{Name: "parent_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
+			spec.Field{Name: "identity_key_hash", Kind: spec.KindString})
+		remember := o.Check
+		o.Check = func(c *spec.Ctx, f *spec.Frame) {
+			remember(c, f)
+			if !f.Has("wa_id") && !f.Has("user_id") {
+				c.Report(RuleSenderIdentity, f.Value.Index, "contact has neither wa_id nor user_id")
+			}
+		}
+	}
+	return o
+}
+
+func mediaObject(v Variant, typ string) *spec.Object {
+	o := &spec.Object{Name: typ, Fields: []spec.Field{
+		{Name: "id", Kind: spec.KindString, Checks: []*spec.Value{common.NonEmpty}, Doc: "media id, to download it"},
+		{Name: "mime_type", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.MimeType}},
+		{Name: "sha256", Kind: spec.KindString, Checks: []*spec.Value{common.SHA256}},
+	}}
+	if typ == "image" || typ == "video" || typ == "document" {
+		o.Fields = append(o.Fields, spec.Field{Name: "caption", Kind: spec.KindString})
+	}
+	if typ == "document" {
+		o.Fields = append(o.Fields, spec.Field{Name: "filename", Kind: spec.KindString})
+	}
+	if typ == "sticker" {
+		o.Fields = append(o.Fields, spec.Field{Name: "animated", Kind: spec.KindBool})
+	}
+	if v == OnPrem {
+		o.Fields = append(o.Fields,
+			spec.Field{Name: "file", Kind: spec.KindString, Doc: "path on the Coreapp media volume"},
+			spec.Field{Name: "link", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
+			spec.Field{Name: "status", Kind: spec.KindString, Doc: "download status since v2.49.1: downloaded, or one of two undocumented retry states"})
+		if typ == "sticker" {
+			o.Fields = append(o.Fields, spec.Field{Name: "metadata", Kind: spec.KindObject, Object: stickerMetadata})
+		}
+		o.Check = func(c *spec.Ctx, f *spec.Frame) {
+			if !f.Has("id") {
+				c.ReportField(RuleMediaID, "id", f.Value.Index, "%s has no id (media not downloaded?)", f.Obj.Name)
+			}
+		}
+		return o
+	}
+	o.Fields[0].Req = spec.Required
+	o.Fields = append(o.Fields,
+		spec.Field{Name: "url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}, Doc: "download URL (from November 2025)"},
+		spec.Field{Name: "file", Kind: spec.KindAny}, spec.Field{Name: "status", Kind: spec.KindAny}, spec.Field{Name: "link", Kind: spec.KindAny})
+	if typ == "audio" {
+		o.Fields = append(o.Fields, spec.Field{Name: "voice", Kind: spec.KindBool, Doc: "true for voice notes"})
+	}
+	o.Check = func(c *spec.Ctx, f *spec.Frame) {
+		for _, k := range []string{"file", "status", "link"} {
+			if f.Has(k) {
+				c.ReportOn(RuleOnPremMediaField, f, k, "%s.%s is On-Premises only; Cloud API media carry id, url, mime_type and sha256", f.Obj.Name, k)
+			}
+		}
+	}
+	return o
+}
+
+var stickerMetadata = &spec.Object{Name: "sticker metadata", Fields: []spec.Field{
+	{Name: "sticker-pack-id", Kind: spec.KindString},
+	{Name: "sticker-pack-name", Kind: spec.KindString},
+	{Name: "sticker-pack-publisher", Kind: spec.KindString},
+	{Name: "emojis", Kind: spec.KindArray, Items: spec.KindString},
+	{Name: "ios-app-store-link", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
+	{Name: "android-app-store-link", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
+	{Name: "is-first-party-sticker", Kind: spec.KindInteger, Doc: "0 or 1"},
+}}
+
+func contextObject(v Variant) *spec.Object {
+	o := &spec.Object{Name: "context", Fields: []spec.Field{
+		{Name: "from", Kind: spec.KindString, Checks: common.PhoneChecks, Doc: "sender of the message replied to (the business for replies to it)"},
+		{Name: "id", Kind: spec.KindString, Checks: []*spec.Value{common.NonEmpty}, Doc: "id of the message replied to"},
+		{Name: "forwarded", Kind: spec.KindBool},
+		{Name: "frequently_forwarded", Kind: spec.KindBool},
+		{Name: "referred_product", Kind: spec.KindObject, Object: &spec.Object{Name: "referred_product", Fields: []spec.Field{
+			{Name: "catalog_id", Kind: spec.KindString, Req: spec.Required},
+			{Name: "product_retailer_id", Kind: spec.KindString, Req: spec.Required},
+		}}},
+		{Name: "group_id", Kind: spec.KindString},
+	}, Check: checkContext}
+	if v == OnPrem {
+		o.Fields = append(o.Fields, spec.Field{Name: "mentions", Kind: spec.KindArray, Items: spec.KindString, Checks: common.PhoneChecks,
+			Doc: "wa_ids mentioned in the message replied to"})
+	}
+	return o
+}
+
+func checkContext(c *spec.Ctx, f *spec.Frame) {
+	from, id := f.Has("from"), f.Has("id")
+	if from != id && !f.Has("referred_product") {
+		missing := "id"
+		if !from {
+			missing = "from"
+		}
+		c.ReportField(RuleContextReply, missing, f.Value.Index, "context has %s but no %q: a reply names both the original sender and the message", other(missing), missing)
+	}
+	fw, _ := f.Get("forwarded")
+	ffw, _ := f.Get("frequently_forwarded")
+	if fw.Type == gjson.True && ffw.Type == gjson.True {
+		c.ReportOn(RuleContextForwarded, f, "frequently_forwarded", "context says both forwarded and frequently_forwarded")
+	}
+}
+
+func other(s string) string {
+	if s == "id" {
+		return `"from"`
+	}
+	return `"id"`
+}
+
+func referralObject(v Variant) *spec.Object {
+	o := &spec.Object{Name: "referral", Doc: "click-to-WhatsApp ad or post the conversation started from", Fields: []spec.Field{
+		{Name: "headline", Kind: spec.KindString},
+		{Name: "body", Kind: spec.KindString},
+		{Name: "source_type", Kind: spec.KindString, Enum: []string{"ad", "post"}},
+		{Name: "source_id", Kind: spec.KindString},
+		{Name: "source_url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
+	}}
+	if v == OnPrem {
+		refMedia := func(typ string) *spec.Object {
+			m := mediaObject(OnPrem, typ)
+			m.Check = nil // the referral's media need not be downloaded
+			return m
+		}
+		o.Fields = append(o.Fields,
+			spec.Field{Name: "image", Kind: spec.KindObject, Object: refMedia("image")},
+			spec.Field{Name: "video", Kind: spec.KindObject, Object: refMedia("video")})
+		// The referral media carry no mime_type in the only example.
+		for _, f := range o.Fields[len(o.Fields)-2:] {
+			f.Object.Fields[1].Req = spec.Optional
+		}
+		return o
+	}
+	o.Fields = append(o.Fields,
+		spec.Field{Name: "media_type", Kind: spec.KindString, Enum: []string{"image", "video"}},
+		spec.Field{Name: "image_url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
+		spec.Field{Name: "video_url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
+		spec.Field{Name: "thumbnail_url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
+		spec.Field{Name: "ctwa_clid", Kind: spec.KindString},
+		spec.Field{Name: "welcome_message", Kind: spec.KindObject, Object: &spec.Object{Name: "welcome_message", Fields: []spec.Field{
+			{Name: "text", Kind: spec.KindString},
+		}}})
+	return o
+}
+
+func interactiveObject(v Variant) *spec.Object {
+	reply := func(name string, desc bool) *spec.Object {
+		o := &spec.Object{Name: name, Fields: []spec.Field{
+			{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+			{Name: "title", Kind: spec.KindString, Req: spec.Required},
+		}}
+		if desc {
+			o.Fields = append(o.Fields, spec.Field{Name: "description", Kind: spec.KindString})
+		}
+		return o
+	}
+	o := &spec.Object{Name: "interactive", Fields: []spec.Field{
+		{Name: "type", Kind: spec.KindString, Req: spec.Required},
+		{Name: "button_reply", Kind: spec.KindObject, Object: reply("button_reply", false)},
+		{Name: "list_reply", Kind: spec.KindObject, Object: reply("list_reply", true)},
+		{Name: "nfm_reply", Kind: spec.KindObject, Object: &spec.Object{Name: "nfm_reply", Doc: "WhatsApp Flows response", Fields: []spec.Field{
+			{Name: "name", Kind: spec.KindString, Doc: "flow, address_message, …"},
+			{Name: "body", Kind: spec.KindString},
+			{Name: "response_json", Kind: spec.KindString, Req: spec.Required, JSONString: true, EmbedRule: RuleNfmResponse,
+				Embedded: &spec.Object{Name: "response_json", Open: true}, Doc: "JSON object as a string"},
+		}}},
+	}, Disc: &spec.Discriminator{Field: "type", Cases: []spec.Case{
+		{Value: "button_reply", Body: "button_reply"},
+		{Value: "list_reply", Body: "list_reply"},
+		{Value: "nfm_reply", Body: "nfm_reply"},
+	}}}
+	if v == CloudAPI {
+		o.Fields = append(o.Fields, spec.Field{Name: "call_permission_reply", Kind: spec.KindObject, Object: &spec.Object{
+			Name: "call_permission_reply", Fields: []spec.Field{
+				{Name: "response", Kind: spec.KindString, Req: spec.Required, Enum: []string{"accept", "reject"}},
+				{Name: "is_permanent", Kind: spec.KindBool},
+				{Name: "expiration_timestamp", Kind: spec.KindAny},
+				{Name: "response_source", Kind: spec.KindString},
+			}}})
+		o.Disc.Cases = append(o.Disc.Cases, spec.Case{Value: "call_permission_reply", Body: "call_permission_reply"})
+	}
+	return o
+}
+
+var order = &spec.Object{Name: "order", Fields: []spec.Field{
+	{Name: "catalog_id", Kind: spec.KindString, Req: spec.Required},
+	{Name: "text", Kind: spec.KindString},
+	{Name: "product_items", Kind: spec.KindArray, Req: spec.Required, MinItems: 1, Object: &spec.Object{Name: "product item", Fields: []spec.Field{
+		{Name: "product_retailer_id", Kind: spec.KindString, Req: spec.Required},
+		{Name: "quantity", Kind: spec.KindInteger, Req: spec.Required},
+		{Name: "item_price", Kind: spec.KindNumber, Req: spec.Required},
+		{Name: "currency", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Currency}},
+	}}},
+}}
+
+func systemObject(v Variant) *spec.Object {
+	return &spec.Object{Name: "system", Fields: []spec.Field{
+		{Name: "body", Kind: spec.KindString},
+		{Name: "type", Kind: spec.KindString, Enum: []string{"user_changed_number", "user_identity_changed",
+			"customer_changed_number", "customer_identity_changed", "user_changed_user_id"}},
+		{Name: "new_wa_id", Kind: spec.KindString, Checks: common.PhoneChecks, Doc: "On-Premises and older Cloud: the new number"},
+		{Name: "wa_id", Kind: spec.KindString, Checks: common.PhoneChecks, Doc: "Cloud API: the new number"},
+		{Name: "identity", Kind: spec.KindString, Doc: "identity hash (user_identity_changed)"},
+		{Name: "user", Kind: spec.KindString, Checks: common.PhoneChecks},
+		{Name: "customer", Kind: spec.KindString, Checks: common.PhoneChecks},
+		{Name: "user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
+		{Name: "parent_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
+	}}
+}
+
+var identity = &spec.Object{Name: "identity", Fields: []spec.Field{
+	{Name: "acknowledged", Kind: spec.KindBool},
+	{Name: "created_timestamp", Kind: spec.KindAny, Doc: "integer milliseconds (On-Premises) or seconds string (Cloud fixtures)"},
+	{Name: "hash", Kind: spec.KindString},
+}}
+
+// mediaTypes maps a media message type to the MIME family it needs.
+var mediaTypes = map[string]string{"image": "image", "sticker": "image", "audio": "audio", "voice": "audio", "video": "video", "document": ""}
+
+func messageObject(v Variant, errObj *spec.Object) *spec.Object {
+	media := func(t string) spec.Field {
+		return spec.Field{Name: t, Kind: spec.KindObject, Object: mediaObject(v, t)}
+	}
+	fields := []spec.Field{
+		{Name: "from", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Doc: "sender's wa_id"},
+		{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+		{Name: "timestamp", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Timestamp}},
+		{Name: "type", Kind: spec.KindString, Req: spec.Required},
+		{Name: "context", Kind: spec.KindObject, Object: contextObject(v)},
+		{Name: "referral", Kind: spec.KindObject, Object: referralObject(v)},
+		{Name: "identity", Kind: spec.KindObject, Object: identity},
+		{Name: "group_id", Kind: spec.KindString},
+		{Name: "errors", Kind: spec.KindArray, Object: errObj},
+		{Name: "text", Kind: spec.KindObject, Object: &spec.Object{Name: "text", Fields: []spec.Field{
+			{Name: "body", Kind: spec.KindString, Req: spec.Required},
+		}}},
+		media("image"), media("audio"), media("video"), media("document"), media("sticker"),
+		{Name: "location", Kind: spec.KindObject, Object: &spec.Object{Name: "location", Fields: []spec.Field{
+			{Name: "latitude", Kind: spec.KindNumber, Req: spec.Required, Checks: []*spec.Value{common.Latitude}},
+			{Name: "longitude", Kind: spec.KindNumber, Req: spec.Required, Checks: []*spec.Value{common.Longitude}},
+			{Name: "name", Kind: spec.KindString},
+			{Name: "address", Kind: spec.KindString},
+			{Name: "url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
+		}}},
+		{Name: "contacts", Kind: spec.KindArray, MinItems: 1, Object: common.ContactCard(variantName(v), v == CloudAPI)},
+		{Name: "button", Kind: spec.KindObject, Object: &spec.Object{Name: "button", Fields: []spec.Field{
+			{Name: "text", Kind: spec.KindString, Req: spec.Required},
+			{Name: "payload", Kind: spec.KindString, Req: spec.Required},
+		}}},
+		{Name: "interactive", Kind: spec.KindObject, Object: interactiveObject(v)},
+		{Name: "order", Kind: spec.KindObject, Object: order},
+		{Name: "system", Kind: spec.KindObject, Object: systemObject(v)},
+		{Name: "reaction", Kind: spec.KindObject, Object: &spec.Object{Name: "reaction", Fields: []spec.Field{
+			{Name: "message_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+			{Name: "emoji", Kind: spec.KindString, Doc: "absent (or empty) when the reaction is removed"},
+		}}},
+	}
+	cases := []spec.Case{
+		{Value: "text", Body: "text"},
+		{Value: "image", Body: "image"},
+		{Value: "audio", Body: "audio"},
+		{Value: "video", Body: "video"},
+		{Value: "document", Body: "document"},
+		{Value: "sticker", Body: "sticker"},
+		{Value: "location", Body: "location"},
+		{Value: "contacts", Body: "contacts"},
+		{Value: "button", Body: "button"},
+		{Value: "interactive", Body: "interactive"},
+		{Value: "order", Body: "order"},
+		{Value: "system", Body: "system"},
+		{Value: "reaction", Body: "reaction", Doc: "late On-Premises versions; Cloud API"},
+	}
+	hints := map[string]string{}
+	if v == OnPrem {
+		fields = append(fields, media("voice"))
+		cases = append(cases,
+			spec.Case{Value: "voice", Body: "voice"},
+			spec.Case{Value: "unknown", Requires: []string{"errors"}, Doc: "unsupported message; errors[0].code 501"})
+		hints["unsupported"] = `"unsupported" is the Cloud API's name; On-Premises sends type "unknown" with error 501`
+	} else {
+		fields[0].Req = spec.Optional // username-only users have only from_user_id
+		fields = append(fields,
+			spec.Field{Name: "from_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
+			spec.Field{Name: "from_parent_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
+			spec.Field{Name: "unsupported", Kind: spec.KindObject, Object: &spec.Object{Name: "unsupported", Fields: []spec.Field{
+				{Name: "type", Kind: spec.KindString, Doc: "what was not supported: edit, poll, button…"},
+			}}},
+			spec.Field{Name: "edit", Kind: spec.KindObject, Object: &spec.Object{Name: "edit", Fields: []spec.Field{
+				{Name: "original_message_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+				{Name: "message", Kind: spec.KindObject, Req: spec.Required, Object: &spec.Object{Name: "edited message", Open: true,
+					Fields: []spec.Field{{Name: "type", Kind: spec.KindString, Req: spec.Required}}}},
+			}}},
+			spec.Field{Name: "revoke", Kind: spec.KindObject, Object: &spec.Object{Name: "revoke", Fields: []spec.Field{
+				{Name: "original_message_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+			}}})
+		cases = append(cases,
+			spec.Case{Value: "unsupported", Body: "unsupported", BodyOptional: true, Requires: []string{"errors"}, Doc: "error 131051"},
+			spec.Case{Value: "unknown", Requires: []string{"errors"}, Doc: "legacy name of unsupported"},
+			spec.Case{Value: "request_welcome", Doc: "the user opened the chat for the first time"},
+			spec.Case{Value: "edit", Body: "edit"},
+			spec.Case{Value: "revoke", Body: "revoke"})
+		hints["voice"] = `"voice" is On-Premises only; the Cloud API sends voice notes as type "audio" with audio.voice true`
+	}
+	o := &spec.Object{
+		Name:   "message",
+		Fields: fields,
+		Disc:   &spec.Discriminator{Field: "type", Cases: cases, Hints: hints},
+		Check:  checkMessage,
+	}
+	if v == CloudAPI {
+		o.Check = func(c *spec.Ctx, f *spec.Frame) {
+			checkMessage(c, f)
+			if !f.Has("from") && !f.Has("from_user_id") {
+				c.ReportField(RuleSenderIdentity, "from", f.Value.Index, "message has neither from nor from_user_id")
+			}
+		}
+	}
+	return o
+}
+
+func an(word string) string {
+	if word != "" && (word[0] == 'a' || word[0] == 'e' || word[0] == 'i' || word[0] == 'o' || word[0] == 'u') {
+		return "an"
+	}
+	return "a"
+}
+
+func variantName(v Variant) string {
+	if v == CloudAPI {
+		return "cloud"
+	}
+	return "whatsapp"
+}
+
+func checkMessage(c *spec.Ctx, f *spec.Frame) {
+	if id, ok := f.Get("id"); ok && id.Type == gjson.String {
+		c.Remember(seenMessageID, "id", id)
+	}
+	if f.Case == nil {
+		return
+	}
+	typ := f.Case.Value
+	if from, ok := f.Get("from"); ok && from.Type == gjson.String && typ != "system" {
+		c.Remember(seenSender, "from", from)
+	}
+	if fam, isMedia := mediaTypes[typ]; isMedia && fam != "" {
+		if body, ok := f.Get(typ); ok && body.IsObject() {
+			if mt := body.Get("mime_type"); mt.Type == gjson.String {
+				got := common.MimeFamily(mt.Str)
+				switch {
+				case got != "" && got != fam:
+					c.Push(typ)
+					c.ReportField(RuleMimeMismatch, "mime_type", mt.Index, "%s %s message needs %s %s/* mime_type, got %q", an(typ), typ, an(fam), fam, mt.Str)
+					c.Pop()
+				case typ == "sticker" && mt.Str != "image/webp":
+					c.Push(typ)
+					c.ReportField(common.RuleMimeNonStandard, "mime_type", mt.Index, "stickers are image/webp, got %q", mt.Str)
+					c.Pop()
+				}
+			}
+		}
+	}
+	if typ == "button" && !f.Has("context") {
+		c.ReportField(RuleButtonContext, "context", f.Value.Index, "button reply without context naming the template message it answers")
+	}
+	if typ == "interactive" {
+		if it, ok := f.Get("interactive"); ok {
+			if rj := it.Get("nfm_reply.response_json"); rj.Type == gjson.String && gjson.Valid(rj.Str) && !gjson.Parse(rj.Str).IsObject() {
+				c.Push("interactive")
+				c.Push("nfm_reply")
+				c.ReportField(RuleNfmResponse, "response_json", rj.Index, "response_json holds %s, not a JSON object", spec.Describe(gjson.Parse(rj.Str)))
+				c.Pop()
+				c.Pop()
+			}
+		}
+	}
+}
+
+func statusObject(v Variant, errObj *spec.Object) *spec.Object {
+	enum := []string{"sent", "delivered", "read", "failed", "deleted", "warning"}
+	if v == CloudAPI {
+		enum = []string{"sent", "delivered", "read", "played", "failed"}
+	}
+	pricing := &spec.Object{Name: "pricing", Fields: []spec.Field{
+		{Name: "billable", Kind: spec.KindBool, Doc: "deprecated"},
+		{Name: "pricing_model", Kind: spec.KindString, Enum: []string{"CBP", "PMP"}},
+		{Name: "category", Kind: spec.KindString},
+	}}
+	if v == CloudAPI {
+		pricing.Fields[2].Enum = []string{"authentication", "authentication_international", "authentication-international",
+			"marketing", "marketing_lite", "utility", "service", "referral_conversion"}
+		pricing.Fields = append(pricing.Fields, spec.Field{Name: "type", Kind: spec.KindString,
+			Enum: []string{"regular", "free_customer_service", "free_entry_point"}})
+	}
+	o := &spec.Object{Name: "status", Fields: []spec.Field{
+		{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+		{Name: "status", Kind: spec.KindString, Req: spec.Required, Enum: enum},
+		{Name: "timestamp", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Timestamp}},
+		{Name: "recipient_id", Kind: spec.KindString},
+		{Name: "type", Kind: spec.KindString, Doc: `"message" in fixtures`},
+		{Name: "conversation", Kind: spec.KindObject, Object: &spec.Object{Name: "conversation", Fields: []spec.Field{
+			{Name: "id", Kind: spec.KindString},
+			{Name: "expiration_timestamp", Kind: spec.KindAny, Checks: []*spec.Value{common.LooseTimestamp}},
+			{Name: "origin", Kind: spec.KindObject, Object: &spec.Object{Name: "conversation origin", Fields: []spec.Field{
+				{Name: "type", Kind: spec.KindString},
+			}}},
+		}, Check: checkConversation}},
+		{Name: "pricing", Kind: spec.KindObject, Object: pricing},
+		{Name: "errors", Kind: spec.KindArray, Object: errObj},
+	}, Check: checkStatus}
+	if v == CloudAPI {
+		o.Fields = append(o.Fields,
+			spec.Field{Name: "recipient_type", Kind: spec.KindString, Doc: `"group" for group messages`},
+			spec.Field{Name: "recipient_participant_id", Kind: spec.KindString},
+			spec.Field{Name: "recipient_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
+			spec.Field{Name: "parent_recipient_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
+			spec.Field{Name: "recipient_identity_key_hash", Kind: spec.KindString},
+			spec.Field{Name: "biz_opaque_callback_data", Kind: spec.KindString})
+	}
+	return o
+}
+
+func checkConversation(c *spec.Ctx, f *spec.Frame) {
+	if v, ok := f.Get("expiration_timestamp"); ok && v.Type == gjson.Number {
+		c.ReportField(common.RuleTimestampNumber, "expiration_timestamp", v.Index, "expiration_timestamp is the number %s; the reference documents a digit string", v.Raw)
+	}
+}
+
+func checkStatus(c *spec.Ctx, f *spec.Frame) {
+	st := f.Str("status")
+	_, hasErr := f.Get("errors")
+	switch {
+	case st == "failed" && !hasErr:
+		c.ReportField(RuleStatusErrors, "errors", f.Value.Index, "a failed status must carry errors[] saying why")
+	case hasErr && st != "" && st != "failed" && st != "warning":
+		c.ReportOn(RuleStatusErrors, f, "errors", "errors[] on a %q status: only failed statuses carry errors", st)
+	}
+	rid, ok := f.Get("recipient_id")
+	switch {
+	case !ok && !f.Has("recipient_user_id"):
+		c.ReportField(RuleRecipient, "recipient_id", f.Value.Index, "status has no recipient_id")
+	case ok && rid.Type == gjson.String && f.Str("recipient_type") != "group":
+		for _, chk := range common.PhoneChecks {
+			if msg := chk.Check(rid); msg != "" {
+				c.ReportField(chk.Rule, "recipient_id", rid.Index, "%q %s", "recipient_id", msg)
+				break
+			}
+		}
+	}
+}
+
+func checkMetadata(c *spec.Ctx, f *spec.Frame) {
+	d, ok := f.Get("display_phone_number")
+	if !ok || d.Type != gjson.String {
+		return
+	}
+	for i := 0; i < len(d.Str); i++ {
+		if d.Str[i] < '0' || d.Str[i] > '9' {
+			c.ReportField(RuleDisplayPhone, "display_phone_number", d.Index, "display_phone_number %q is not plain digits", d.Str)
+			return
+		}
+	}
+}
+
+// checkChange walks the value of a messages change and reports changes of
+// other fields as out of scope rather than invalid.
+func checkChange(c *spec.Ctx, f *spec.Frame, value *spec.Object) {
+	fv, ok := f.Get("field")
+	if ok && fv.Type == gjson.String && fv.Str != "messages" {
+		c.ReportOn(RuleFieldScope, f, "field", "field %q is not a messages webhook (MO or status); its value is not checked", fv.Str)
+		return
+	}
+	v, ok := f.Get("value")
+	if !ok {
+		return
+	}
+	c.Push("value")
+	c.Walk(v, value)
+	c.Pop()
+}
+
+func checkNotification(c *spec.Ctx, f *spec.Frame) {
+	if !f.Has("messages") && !f.Has("statuses") && !f.Has("errors") {
+		c.Report(RuleNoContent, f.Value.Index, "the %s carries none of messages, statuses and errors", f.Obj.Name)
+	}
+	// Payload-wide rules over what the walk remembered of this notification.
+	var ids, senders, contacts []spec.Seen
+	for _, s := range c.Seen {
+		switch s.Kind {
+		case seenMessageID:
+			ids = append(ids, s)
+		case seenSender:
+			senders = append(senders, s)
+		case seenContact:
+			contacts = append(contacts, s)
+		}
+	}
+	c.Seen = c.Seen[:0] // a Cloud envelope holds several notifications
+	for i := 1; i < len(ids); i++ {
+		for j := 0; j < i; j++ {
+			if ids[i].Value == ids[j].Value {
+				c.ReportSeen(RuleDuplicateID, ids[i], "message id %q appears twice in one delivery", ids[i].Value)
+				break
+			}
+		}
+	}
+	if len(senders) > 0 && !f.Has("contacts") {
+		c.ReportField(RuleContactsMissing, "contacts", f.Value.Index, "messages without a top-level contacts[] describing the sender")
+		return
+	}
+	if len(contacts) == 0 {
+		return
+	}
+	for _, s := range senders {
+		found := false
+		for _, k := range contacts {
+			if k.Value == s.Value {
+				found = true
+				break
+			}
+		}
+		if !found {
+			c.ReportSeen(RuleSenderNotInContacts, s, "sender %q is not among contacts[].wa_id", s.Value)
+		}
+	}
+}

@@ -1,0 +1,168 @@
+// Package root assembles the wamo command tree, runs it, prints the one
+// error line a failed command produces and turns errors into exit codes.
+package root
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	fixturescmd "github.com/wamo-dev/wamo/pkg/cmd/fixtures"
+	validatecmd "github.com/wamo-dev/wamo/pkg/cmd/validate"
+	"github.com/wamo-dev/wamo/pkg/cmdutil"
+	"github.com/wamo-dev/wamo/pkg/iostreams"
+)
+
+// Main runs wamo with args and returns the process exit code.
+func Main(args []string, ios *iostreams.IOStreams, build cmdutil.BuildInfo) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, args, cmdutil.NewFactory(ios, build))
+}
+
+// Run executes the command tree with a prepared factory (tests use it with
+// in-memory streams) and returns the exit code.
+func Run(ctx context.Context, args []string, f *cmdutil.Factory) int {
+	cmd := NewCmdRoot(f)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return cmdutil.ExitOK
+	}
+	if ctx.Err() != nil && !errors.Is(err, cmdutil.ErrInterrupted) && cmdutil.ExitCode(err) != cmdutil.ExitInterrupted {
+		err = cmdutil.ErrInterrupted
+	}
+	printError(f.IOStreams, cmd, args, err)
+	return cmdutil.ExitCode(err)
+}
+
+func printError(ios *iostreams.IOStreams, root *cobra.Command, args []string, err error) {
+	var ee *cmdutil.ExitError
+	if errors.As(err, &ee) && ee.Silent {
+		return
+	}
+	msg := err.Error()
+	fmt.Fprintf(ios.ErrOut, "wamo: %s\n", msg)
+	if cmdutil.ExitCode(err) == cmdutil.ExitUsage {
+		name := "wamo"
+		if c, _, ferr := root.Find(args); ferr == nil && c != nil {
+			name = c.CommandPath()
+		}
+		if !strings.Contains(msg, "--help") {
+			fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", name)
+		}
+	}
+}
+
+// NewCmdRoot builds the command tree.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	ios := f.IOStreams
+	var colorFlag string
+	cmd := &cobra.Command{
+		Use:   "wamo <command>",
+		Short: "Validate, show, convert and replay WhatsApp MO webhook payloads",
+		Long: `wamo works with the webhooks that carry WhatsApp inbound (MO) messages:
+Sinch (formerly Wavy) MO callbacks, WhatsApp On-Premises notifications and
+Cloud API envelopes. It checks them against the documented formats, prints
+them, converts between the formats and replays them against a webhook.`,
+		Example: `  wamo validate fixtures/
+  curl -s https://example.com/last-webhook | wamo validate -
+  wamo validate --output github payloads/*.json`,
+		Version:       versionString(f.Build),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return cmdutil.Usagef("unknown command %q for wamo", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			mode, err := iostreams.ParseColorMode(colorFlag)
+			if err != nil {
+				return cmdutil.Usagef("%v", err)
+			}
+			ios.SetColorMode(mode)
+			return nil
+		},
+	}
+	cmd.SetIn(ios.In)
+	cmd.SetOut(ios.Out)
+	cmd.SetErr(ios.ErrOut)
+	cmd.SetVersionTemplate("wamo {{.Version}}\n")
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return cmdutil.Usagef("%v", err)
+	})
+	cmd.PersistentFlags().StringVar(&colorFlag, "color", "auto", "colour output: auto, always or never (NO_COLOR is honoured)")
+	cmd.CompletionOptions.HiddenDefaultCmd = false
+
+	cmd.AddCommand(validatecmd.NewCmdValidate(f, nil))
+	cmd.AddCommand(fixturescmd.NewCmdFixtures(f))
+	cmd.AddCommand(newExitCodesTopic())
+	return cmd
+}
+
+func newExitCodesTopic() *cobra.Command {
+	var b strings.Builder
+	b.WriteString("Every wamo command exits with one of these codes:\n\n")
+	for _, e := range cmdutil.ExitCodes {
+		fmt.Fprintf(&b, "  %3d  %s\n", e.Code, e.Meaning)
+	}
+	b.WriteString("\nWhen several inputs end differently, the most serious code wins\n(unusable input over findings).")
+	return &cobra.Command{
+		Use:   "exit-codes",
+		Short: "The exit codes of every wamo command",
+		Long:  b.String(),
+	}
+}
+
+// versionString renders the version with the commit and build date when
+// stamped, or what the Go toolchain recorded for `go install` builds.
+func versionString(b cmdutil.BuildInfo) string {
+	v, commit, date := b.Version, b.Commit, b.Date
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if v == "" {
+			v = info.Main.Version
+		}
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				if commit == "" {
+					commit = s.Value
+				}
+			case "vcs.time":
+				if date == "" {
+					date = s.Value
+				}
+			}
+		}
+	}
+	if v == "" || v == "(devel)" {
+		v = "dev"
+	}
+	v = strings.TrimPrefix(v, "v")
+	var extra []string
+	if commit != "" {
+		if len(commit) > 12 {
+			commit = commit[:12]
+		}
+		extra = append(extra, "commit "+commit)
+	}
+	if date != "" {
+		extra = append(extra, "built "+date)
+	}
+	if len(extra) > 0 {
+		v += " (" + strings.Join(extra, ", ") + ")"
+	}
+	return v
+}

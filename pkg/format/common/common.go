@@ -1,0 +1,529 @@
+// Package common holds what the Sinch and native WhatsApp formats share:
+// checks of phone-like ids, timestamps, coordinates, MIME types, URLs and
+// hashes, and the vCard-like contact card that all three formats carry.
+// format/sinch and format/whatsapp both build on it and never import each
+// other.
+package common
+
+import (
+	"math"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/spec"
+)
+
+// Rules for value formats shared by the formats.
+var (
+	RulePhoneDigits = &diag.Rule{ID: "format.phone-digits", Severity: diag.Error, Formats: "all",
+		Summary: "a phone-like id (wa_id, from, recipient_id, Sinch source/origin/whatsAppId) is not a string of ASCII digits (no +, spaces or dashes)",
+		Source:  "reference §1, §7 rule 2"}
+	RulePhoneLength = &diag.Rule{ID: "format.phone-length", Severity: diag.Warning, Formats: "all",
+		Summary: "a phone-like id has fewer than 8 or more than 15 digits (E.164 allows at most 15)",
+		Source:  "reference §7 rule 2"}
+	RuleTimestamp = &diag.Rule{ID: "format.timestamp", Severity: diag.Error, Formats: "whatsapp,cloud",
+		Summary: "a timestamp is not Unix epoch seconds written as a string of 9 to 11 digits",
+		Source:  "reference §1, §7 rule 3"}
+	RuleEpochMillis = &diag.Rule{ID: "format.epoch-ms", Severity: diag.Error, Formats: "sinch",
+		Summary: "a Sinch time (receivedAt, mtSentAt, session.createdAt, sentAt…) is not an integer of Unix epoch milliseconds (13 digits)",
+		Source:  "reference §1, §2.2"}
+	RuleISODate = &diag.Rule{ID: "format.iso8601", Severity: diag.Error, Formats: "sinch",
+		Summary: "a Sinch date (receivedDate, sentDate…) is not an ISO-8601 date-time such as 2017-12-18T17:09:31.473Z",
+		Source:  "reference §1, §2.2"}
+	RuleGeoPoint = &diag.Rule{ID: "format.geopoint", Severity: diag.Error, Formats: "sinch",
+		Summary: "a Sinch geoPoint is not \"latitude,longitude\" in decimal degrees within range",
+		Source:  "seed 004 Location table; reference §7 rule 8"}
+	RuleCoordinates = &diag.Rule{ID: "format.coordinates", Severity: diag.Error, Formats: "whatsapp,cloud",
+		Summary: "latitude outside [-90, 90] or longitude outside [-180, 180]",
+		Source:  "reference §7 rule 8"}
+	RuleMimeType = &diag.Rule{ID: "format.mime-type", Severity: diag.Error, Formats: "all",
+		Summary: "a MIME type is not of the form type/subtype[; parameters]",
+		Source:  "reference §1"}
+	RuleMimeNonStandard = &diag.Rule{ID: "format.mime-nonstandard", Severity: diag.Warning, Formats: "all",
+		Summary: "a MIME type that is not registered (image/jpg for image/jpeg), or a sticker that is not image/webp",
+		Source:  "reference §7 rule 5"}
+	RuleURL = &diag.Rule{ID: "format.url", Severity: diag.Warning, Formats: "all",
+		Summary: "a URL is not an absolute http(s) URL (documentation examples often hold placeholders such as https://...)",
+		Source:  "reference §2.3, §4.3"}
+	RuleSHA256 = &diag.Rule{ID: "format.sha256", Severity: diag.Warning, Formats: "whatsapp,cloud",
+		Summary: "a media sha256 is neither 64 hex digits (On-Premises) nor 44 characters of base64 (Cloud API)",
+		Source:  "reference §1, §8.8"}
+	RuleNonEmpty = &diag.Rule{ID: "format.non-empty", Severity: diag.Error, Formats: "all",
+		Summary: "an id or required text is an empty string",
+		Source:  "reference §1 (ids are opaque non-empty strings)"}
+	RuleBSUID = &diag.Rule{ID: "format.bsuid", Severity: diag.Error, Formats: "cloud",
+		Summary: "a business-scoped user id is not CC.<alphanumerics> or CC.ENT.<alphanumerics> (CC = ISO country code)",
+		Source:  "reference §1 BSUID; §7 rule 7"}
+	RuleCurrency = &diag.Rule{ID: "format.currency", Severity: diag.Error, Formats: "whatsapp,cloud",
+		Summary: "a currency is not a three-letter ISO 4217 code",
+		Source:  "reference §3.3, §4.3 order"}
+	RuleDate = &diag.Rule{ID: "format.date", Severity: diag.Warning, Formats: "all",
+		Summary: "a contact birthday is not YYYY-MM-DD",
+		Source:  "seed 004 Contact table"}
+	RulePlaceholder = &diag.Rule{ID: "format.placeholder", Severity: diag.Warning, Formats: "all",
+		Summary: "a value looks like a documentation placeholder (<…>, ..., PHONE_NUMBER) rather than real data",
+		Source:  "reference §7 soft rules"}
+)
+
+// Rules lists the rules of this package.
+func Rules() []*diag.Rule {
+	return []*diag.Rule{RulePhoneDigits, RulePhoneLength, RuleTimestamp, RuleEpochMillis, RuleISODate,
+		RuleGeoPoint, RuleCoordinates, RuleMimeType, RuleMimeNonStandard, RuleURL, RuleSHA256,
+		RuleNonEmpty, RuleBSUID, RuleCurrency, RuleDate, RulePlaceholder, RuleNumericID, RuleTimestampNumber}
+}
+
+// LooksLikePlaceholder reports whether s reads like a value left from a
+// documentation template: <SOMETHING>, ..., ALL_CAPS words such as
+// PHONE_NUMBER, or descriptive words such as "sender_wa_id" in a field that
+// should hold data.
+func LooksLikePlaceholder(s string) bool {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return false
+	}
+	if strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">") {
+		return true
+	}
+	if strings.Trim(t, ".…") == "" {
+		return true
+	}
+	caps := len(t) >= 4
+	for _, r := range t {
+		if !(r >= 'A' && r <= 'Z' || r == '_') {
+			caps = false
+			break
+		}
+	}
+	if caps {
+		return true
+	}
+	lower := strings.ToLower(t)
+	for _, w := range placeholderWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+var placeholderWords = []string{"wa_id", "whatsapp-id", "whatsapp_id", "timestamp", "message-id",
+	"message_id", "phone_number", "phone-number", "number-of", "unitary", "price-currency"}
+
+func placeholderNote(s string) string {
+	if LooksLikePlaceholder(s) {
+		return " (looks like a documentation placeholder)"
+	}
+	return ""
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Phone checks a phone-like id: digits only (error); the length check is
+// the separate PhoneLength value so that it can carry its own severity.
+var Phone = &spec.Value{
+	Name: "wa-id", Rule: RulePhoneDigits, Pattern: `^[0-9]+$`,
+	Doc: "phone number with country code, digits only, no +",
+	Check: func(v gjson.Result) string {
+		s := v.Str
+		if allDigits(s) {
+			return ""
+		}
+		if strings.HasPrefix(s, "+") && allDigits(s[1:]) {
+			return "must be digits only without the leading +: " + strconv.Quote(s)
+		}
+		return "must be digits only (country code included, no +, spaces or dashes), got " + strconv.Quote(clip(s)) + placeholderNote(s)
+	},
+}
+
+// PhoneLength warns about implausible phone-number lengths (only for
+// values that are digits, so that one problem gives one finding).
+var PhoneLength = &spec.Value{
+	Name: "wa-id-length", Rule: RulePhoneLength,
+	Check: func(v gjson.Result) string {
+		s := v.Str
+		if !allDigits(s) || len(s) >= 8 && len(s) <= 15 {
+			return ""
+		}
+		return "has " + strconv.Itoa(len(s)) + " digits; phone numbers with country code have 8 to 15"
+	},
+}
+
+// PhoneChecks are the checks of every phone-like id, in order.
+var PhoneChecks = []*spec.Value{Phone, PhoneLength}
+
+// RuleNumericID is reported for Cloud ids documented as digit strings.
+var RuleNumericID = &diag.Rule{ID: "format.numeric-id", Severity: diag.Error, Formats: "cloud",
+	Summary: "an id documented as digits (metadata.phone_number_id, entry[].id) holds something else",
+	Source:  "reference §4.1, §7 rule 6"}
+
+// Digits is a numeric id written as a string.
+var Digits = &spec.Value{
+	Name: "numeric-id", Rule: RuleNumericID, Pattern: `^[0-9]+$`,
+	Doc: "numeric id written as a string of digits",
+	Check: func(v gjson.Result) string {
+		if allDigits(v.Str) {
+			return ""
+		}
+		return "must be a string of digits, got " + strconv.Quote(clip(v.Str)) + placeholderNote(v.Str)
+	},
+}
+
+// Timestamp is Unix epoch seconds as a digit string ("1518694235").
+var Timestamp = &spec.Value{
+	Name: "unix-seconds-string", Rule: RuleTimestamp, Pattern: `^[0-9]{9,11}$`,
+	Doc: "Unix epoch seconds written as a string of digits",
+	Check: func(v gjson.Result) string {
+		s := v.Str
+		if !allDigits(s) {
+			return "must be Unix epoch seconds as a string of digits, got " + strconv.Quote(clip(s)) + placeholderNote(s)
+		}
+		switch n := len(s); {
+		case n == 13:
+			return "has 13 digits: milliseconds, but the field holds epoch seconds (" + s + ")"
+		case n < 9 || n > 11:
+			return "is not a plausible epoch-seconds value (" + s + ")"
+		}
+		return ""
+	},
+}
+
+// RuleTimestampNumber is reported for secondary timestamps sent as numbers.
+var RuleTimestampNumber = &diag.Rule{ID: "format.timestamp-number", Severity: diag.Warning, Formats: "whatsapp,cloud",
+	Summary: "a secondary timestamp (conversation.expiration_timestamp) sent as a JSON number where the reference shows a digit string",
+	Source:  "reference §4.5; third-party fixtures send numbers"}
+
+// LooseTimestamp accepts epoch seconds as a digit string, or as a number
+// with a warning.
+var LooseTimestamp = &spec.Value{
+	Name: "unix-seconds", Rule: RuleTimestamp,
+	Doc: "Unix epoch seconds, documented as a string of digits",
+	Check: func(v gjson.Result) string {
+		switch v.Type {
+		case gjson.String:
+			return Timestamp.Check(v)
+		case gjson.Number:
+			return ""
+		}
+		return "must be epoch seconds, got " + spec.Describe(v)
+	},
+}
+
+// EpochMillis is a Sinch time: an integer of Unix epoch milliseconds.
+var EpochMillis = &spec.Value{
+	Name: "unix-milliseconds", Rule: RuleEpochMillis,
+	Doc: "Unix epoch milliseconds (integer)",
+	Check: func(v gjson.Result) string {
+		if v.Type != gjson.Number {
+			return ""
+		}
+		n := v.Num
+		switch {
+		case n < 0:
+			return "must be a positive epoch-milliseconds value, got " + v.Raw
+		case n >= 1e8 && n < 1e11:
+			return "looks like epoch seconds (" + v.Raw + "); Sinch sends milliseconds (13 digits)"
+		case n < 1e11 || n >= 1e14:
+			return "is not a plausible epoch-milliseconds value (" + v.Raw + ")"
+		}
+		return ""
+	},
+}
+
+// isoLayouts are the ISO-8601 shapes seen in the Sinch documents.
+var isoLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999Z0700",
+	"2006-01-02T15:04:05Z0700",
+}
+
+// ParseISO parses the ISO-8601 date-times Sinch documents use.
+func ParseISO(s string) (time.Time, bool) {
+	for _, l := range isoLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// ISODate is an ISO-8601 date-time ("2017-12-18T17:09:31.473Z").
+var ISODate = &spec.Value{
+	Name: "date-time", Rule: RuleISODate,
+	Doc: "ISO-8601 date-time, UTC, with or without milliseconds",
+	Check: func(v gjson.Result) string {
+		if _, ok := ParseISO(v.Str); ok {
+			return ""
+		}
+		return "is not an ISO-8601 date-time like 2017-12-18T17:09:31.473Z: " + strconv.Quote(clip(v.Str)) + placeholderNote(v.Str)
+	},
+}
+
+var geoPointRE = regexp.MustCompile(`^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$`)
+
+// ParseGeoPoint splits a Sinch geoPoint "lat,long" into numbers.
+func ParseGeoPoint(s string) (lat, long float64, ok bool) {
+	m := geoPointRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0, 0, false
+	}
+	lat, err1 := strconv.ParseFloat(m[1], 64)
+	long, err2 := strconv.ParseFloat(m[2], 64)
+	return lat, long, err1 == nil && err2 == nil
+}
+
+// GeoPoint is the Sinch "latitude,longitude" string.
+var GeoPoint = &spec.Value{
+	Name: "geo-point", Rule: RuleGeoPoint, Pattern: `^-?[0-9]+(\.[0-9]+)?, ?-?[0-9]+(\.[0-9]+)?$`,
+	Doc: `"latitude,longitude" in decimal degrees`,
+	Check: func(v gjson.Result) string {
+		lat, long, ok := ParseGeoPoint(v.Str)
+		if !ok {
+			return `must be "latitude,longitude" in decimal degrees, got ` + strconv.Quote(clip(v.Str))
+		}
+		if math.Abs(lat) > 90 || math.Abs(long) > 180 {
+			return "is out of range (latitude within ±90, longitude within ±180): " + strconv.Quote(v.Str)
+		}
+		return ""
+	},
+}
+
+// Latitude and Longitude are numbers in degrees.
+var (
+	Latitude = &spec.Value{Name: "latitude", Rule: RuleCoordinates, Doc: "degrees, -90 to 90",
+		Check: rangeCheck(90)}
+	Longitude = &spec.Value{Name: "longitude", Rule: RuleCoordinates, Doc: "degrees, -180 to 180",
+		Check: rangeCheck(180)}
+)
+
+func rangeCheck(limit float64) func(v gjson.Result) string {
+	return func(v gjson.Result) string {
+		if v.Type == gjson.Number && math.Abs(v.Num) > limit {
+			return "is out of range (±" + strconv.FormatFloat(limit, 'f', -1, 64) + "): " + v.Raw
+		}
+		return ""
+	}
+}
+
+var mimeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\s*(;.*)?$`)
+
+// MimeType is type/subtype with optional parameters.
+var MimeType = &spec.Value{
+	Name: "mime-type", Rule: RuleMimeType, Pattern: `^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*`,
+	Doc: "MIME type, type/subtype with optional parameters",
+	Check: func(v gjson.Result) string {
+		if mimeRE.MatchString(v.Str) {
+			return ""
+		}
+		return "is not a MIME type (type/subtype): " + strconv.Quote(clip(v.Str))
+	},
+}
+
+// MimeFamily returns the top-level type of a MIME type ("image" for "image/jpeg").
+func MimeFamily(mime string) string {
+	if i := strings.IndexByte(mime, '/'); i > 0 {
+		return strings.ToLower(strings.TrimSpace(mime[:i]))
+	}
+	return ""
+}
+
+// URL is an absolute http(s) URL (a warning: documents hold placeholders).
+var URL = &spec.Value{
+	Name: "url", Rule: RuleURL, Pattern: `^https?://`,
+	Doc: "absolute http(s) URL",
+	Check: func(v gjson.Result) string {
+		s := v.Str
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Host, ".") == "" {
+			return "is not an absolute http(s) URL: " + strconv.Quote(clip(s)) + placeholderNote(s)
+		}
+		return ""
+	},
+}
+
+// SHA256 accepts 64 hex digits (On-Premises) or 44 base64 characters (Cloud).
+var SHA256 = &spec.Value{
+	Name: "sha256", Rule: RuleSHA256,
+	Doc: "SHA-256 of the media: 64 hex digits (On-Premises) or 44 characters of base64 (Cloud API)",
+	Check: func(v gjson.Result) string {
+		s := v.Str
+		if isHex(s) && len(s) == 64 || isBase64(s) && len(s) == 44 && strings.HasSuffix(s, "=") {
+			return ""
+		}
+		return "is neither 64 hex digits nor 44 base64 characters (" + strconv.Itoa(len(s)) + " characters; documentation examples are often truncated)"
+	},
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isBase64(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// NonEmpty rejects empty strings (ids and texts that must say something).
+var NonEmpty = &spec.Value{
+	Name: "non-empty", Rule: RuleNonEmpty, Pattern: `.`,
+	Check: func(v gjson.Result) string {
+		if v.Type == gjson.String && strings.TrimSpace(v.Str) == "" {
+			return "must not be empty"
+		}
+		return ""
+	},
+}
+
+var bsuidRE = regexp.MustCompile(`^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$`)
+
+// BSUID is a Cloud API business-scoped user id (2026), e.g. US.13491208655302741918.
+var BSUID = &spec.Value{
+	Name: "bsuid", Rule: RuleBSUID, Pattern: `^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$`,
+	Doc: "business-scoped user id: ISO country code, '.', optional 'ENT.', up to 128 alphanumerics",
+	Check: func(v gjson.Result) string {
+		if bsuidRE.MatchString(v.Str) {
+			return ""
+		}
+		return "is not a business-scoped user id like US.13491208655302741918: " + strconv.Quote(clip(v.Str)) + placeholderNote(v.Str)
+	},
+}
+
+var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// Currency is an ISO 4217 code.
+var Currency = &spec.Value{
+	Name: "currency", Rule: RuleCurrency, Pattern: `^[A-Z]{3}$`,
+	Doc: "ISO 4217 currency code",
+	Check: func(v gjson.Result) string {
+		if currencyRE.MatchString(v.Str) {
+			return ""
+		}
+		return "is not a three-letter ISO 4217 code: " + strconv.Quote(clip(v.Str)) + placeholderNote(v.Str)
+	},
+}
+
+// Date is YYYY-MM-DD.
+var Date = &spec.Value{
+	Name: "date", Rule: RuleDate, Pattern: `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`,
+	Doc: "calendar date YYYY-MM-DD",
+	Check: func(v gjson.Result) string {
+		if _, err := time.Parse("2006-01-02", v.Str); err == nil {
+			return ""
+		}
+		return "is not a YYYY-MM-DD date: " + strconv.Quote(clip(v.Str))
+	},
+}
+
+// Placeholder warns about documentation placeholders in free-text ids.
+var Placeholder = &spec.Value{
+	Name: "not-placeholder", Rule: RulePlaceholder,
+	Check: func(v gjson.Result) string {
+		if v.Type == gjson.String && LooksLikePlaceholder(v.Str) {
+			return "looks like a documentation placeholder: " + strconv.Quote(clip(v.Str))
+		}
+		return ""
+	},
+}
+
+func clip(s string) string {
+	if len(s) > 48 {
+		return s[:48] + "…"
+	}
+	return s
+}
+
+// ContactCard returns the schema of a shared contact card (vCard-like;
+// seed 004 Contact tables, reference §1). Sinch spells the name parts
+// name_prefix/name_suffix, the Cloud API prefix/suffix; On-Premises cards
+// add ims and contact_image. requireFormattedName follows the Cloud API,
+// where a card without name.formatted_name is rejected.
+func ContactCard(variant string, requireFormattedName bool) *spec.Object {
+	fn := spec.Optional
+	if requireFormattedName {
+		fn = spec.Required
+	}
+	name := &spec.Object{Name: "contact name", Fields: []spec.Field{
+		{Name: "formatted_name", Kind: spec.KindString, Req: fn, Doc: "full name as normally displayed"},
+		{Name: "first_name", Kind: spec.KindString},
+		{Name: "last_name", Kind: spec.KindString},
+		{Name: "middle_name", Kind: spec.KindString},
+	}}
+	switch variant {
+	case "sinch":
+		name.Fields = append(name.Fields,
+			spec.Field{Name: "name_suffix", Kind: spec.KindString},
+			spec.Field{Name: "name_prefix", Kind: spec.KindString})
+	case "cloud":
+		name.Fields = append(name.Fields,
+			spec.Field{Name: "suffix", Kind: spec.KindString},
+			spec.Field{Name: "prefix", Kind: spec.KindString})
+	default: // On-Premises documents show neither; accept both spellings
+		name.Fields = append(name.Fields,
+			spec.Field{Name: "suffix", Kind: spec.KindString},
+			spec.Field{Name: "prefix", Kind: spec.KindString},
+			spec.Field{Name: "name_suffix", Kind: spec.KindString},
+			spec.Field{Name: "name_prefix", Kind: spec.KindString})
+	}
+	typed := func(title string, fields ...spec.Field) *spec.Object {
+		return &spec.Object{Name: title, Fields: append(fields, spec.Field{Name: "type", Kind: spec.KindString,
+			Doc: "free text; HOME, WORK, CELL, MAIN, IPHONE are only the usual values"})}
+	}
+	card := &spec.Object{Name: "contact", Doc: "a shared contact card", Fields: []spec.Field{
+		{Name: "addresses", Kind: spec.KindArray, Object: typed("contact address",
+			spec.Field{Name: "street", Kind: spec.KindString},
+			spec.Field{Name: "city", Kind: spec.KindString},
+			spec.Field{Name: "state", Kind: spec.KindString},
+			spec.Field{Name: "zip", Kind: spec.KindString},
+			spec.Field{Name: "country", Kind: spec.KindString},
+			spec.Field{Name: "country_code", Kind: spec.KindString})},
+		{Name: "birthday", Kind: spec.KindString, Checks: []*spec.Value{Date}},
+		{Name: "emails", Kind: spec.KindArray, Object: typed("contact email",
+			spec.Field{Name: "email", Kind: spec.KindString})},
+		{Name: "name", Kind: spec.KindObject, Req: fn, Object: name},
+		{Name: "org", Kind: spec.KindObject, Object: &spec.Object{Name: "contact org", Fields: []spec.Field{
+			{Name: "company", Kind: spec.KindString},
+			{Name: "department", Kind: spec.KindString},
+			{Name: "title", Kind: spec.KindString},
+		}}},
+		{Name: "phones", Kind: spec.KindArray, Object: typed("contact phone",
+			spec.Field{Name: "phone", Kind: spec.KindString, Doc: "formatted phone number (free text)"},
+			spec.Field{Name: "wa_id", Kind: spec.KindString, Checks: PhoneChecks})},
+		{Name: "urls", Kind: spec.KindArray, Object: typed("contact url",
+			spec.Field{Name: "url", Kind: spec.KindString})},
+	}}
+	if variant == "whatsapp" {
+		card.Fields = append(card.Fields,
+			spec.Field{Name: "ims", Kind: spec.KindArray, Object: &spec.Object{Name: "contact im", Fields: []spec.Field{
+				{Name: "service", Kind: spec.KindString},
+				{Name: "user_id", Kind: spec.KindString},
+			}}},
+			spec.Field{Name: "contact_image", Kind: spec.KindString, Doc: "base64 JPEG; empty for iPhone senders"})
+	}
+	return card
+}

@@ -1,0 +1,119 @@
+// Package render turns wamo's domain results into output: human text (with
+// colour and layout on a terminal), JSON, and the formats CI systems read
+// (GitHub Actions workflow commands, JUnit XML, SARIF). It is the only
+// package that imports lipgloss and fatih/color; every colour and style lives
+// in styles.go. Domain packages compute results, this package reports them.
+//
+// Reporters stream: they write as results arrive, so memory stays flat
+// however many payloads a source holds. Output that can only be written
+// once later facts are known (JSON sources after the findings, JUnit
+// totals before the suites) is kept in a spool that moves to a temporary
+// file when it grows large.
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+	"strconv"
+)
+
+// spoolLimit is how many bytes a spool keeps in memory before it moves to
+// a temporary file.
+const spoolLimit = 4 << 20
+
+// spool holds bytes in memory up to limit, then in a temporary file. If no
+// temporary file can be created it keeps growing in memory: the output is
+// worth more than the memory bound.
+type spool struct {
+	limit int
+	mem   bytes.Buffer
+	f     *os.File
+	fw    *bufio.Writer
+	err   error // first failure writing or reading the temporary file
+}
+
+func (s *spool) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	if s.f == nil && s.mem.Len()+len(p) > s.limit && s.limit > 0 {
+		if f, err := os.CreateTemp("", "wamo-render-*"); err == nil {
+			s.f = f
+			s.fw = bufio.NewWriterSize(f, 64<<10)
+			if _, err := s.mem.WriteTo(s.fw); err != nil {
+				s.err = err
+				return 0, err
+			}
+			s.mem = bytes.Buffer{} // release the memory, not just the length
+		}
+	}
+	if s.fw != nil {
+		n, err := s.fw.Write(p)
+		if err != nil {
+			s.err = err
+		}
+		return n, err
+	}
+	return s.mem.Write(p)
+}
+
+func (s *spool) WriteString(str string) (int, error) {
+	return s.Write([]byte(str))
+}
+
+// empty reports whether nothing was written since the last copyTo.
+func (s *spool) empty() bool {
+	return s.f == nil && s.mem.Len() == 0
+}
+
+// copyTo writes everything spooled to w and empties the spool, removing its
+// temporary file (if any).
+func (s *spool) copyTo(w io.Writer) error {
+	if s.err != nil {
+		return s.err
+	}
+	if s.f == nil {
+		_, err := s.mem.WriteTo(w)
+		s.mem.Reset()
+		return err
+	}
+	if err := s.fw.Flush(); err != nil {
+		s.err = err
+		return err
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		s.err = err
+		return err
+	}
+	if _, err := io.Copy(w, s.f); err != nil {
+		s.err = err
+		return err
+	}
+	// Back to memory for the next round.
+	s.close()
+	return nil
+}
+
+// close removes the temporary file, if any.
+func (s *spool) close() {
+	if s.f != nil {
+		name := s.f.Name()
+		s.f.Close()
+		os.Remove(name)
+		s.f, s.fw = nil, nil
+	}
+}
+
+// plural returns "1 payload", "2 payloads", "1 status", "3 statuses".
+func plural(n int, word string) string {
+	s := strconv.Itoa(n) + " " + word
+	if n == 1 {
+		return s
+	}
+	if word == "status" {
+		return s + "es"
+	}
+	return s + "s"
+}

@@ -1,0 +1,90 @@
+package render
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/validate"
+)
+
+func TestSpoolSpillsAndCleansUp(t *testing.T) {
+	s := spool{limit: 4}
+	s.WriteString("hello")
+	if s.f == nil {
+		t.Fatal("a spool over its limit did not move to a temporary file")
+	}
+	name := s.f.Name()
+	s.WriteString(", world")
+	var out bytes.Buffer
+	if err := s.copyTo(&out); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "hello, world" {
+		t.Errorf("copied %q", out.String())
+	}
+	if _, err := os.Stat(name); !os.IsNotExist(err) {
+		t.Errorf("temporary file %s left behind (%v)", name, err)
+	}
+	if !s.empty() {
+		t.Error("spool not empty after copyTo")
+	}
+	s.WriteString("again")
+	out.Reset()
+	s.copyTo(&out)
+	s.close()
+	if out.String() != "again" {
+		t.Errorf("reused spool copied %q", out.String())
+	}
+}
+
+func TestPlural(t *testing.T) {
+	got := strings.Join([]string{plural(0, "file"), plural(1, "payload"), plural(2, "message"), plural(1, "status"), plural(3, "status")}, ", ")
+	if want := "0 files, 1 payload, 2 messages, 1 status, 3 statuses"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// BenchmarkValidateReporter measures the cost per payload of a large NDJSON
+// file where one payload in ten has a finding.
+func BenchmarkValidateReporter(b *testing.B) {
+	valid := validate.Result{Source: "big.ndjson", Line: 1, Col: 1, Format: payload.WhatsApp, Messages: 1}
+	bad := valid
+	bad.Errors = 1
+	bad.Findings = []diag.Finding{{Rule: ruleMime, Severity: diag.Error, Message: `mime_type "text/plain" is not image/*`,
+		Path: "messages[0].image.mime_type", Line: 1, Col: 80}}
+	for _, out := range ValidateOutputs {
+		b.Run(out, func(b *testing.B) {
+			ios, _, buf, _ := iostreams.Test()
+			rep, err := NewValidateReporter(ios, ValidateOptions{Output: out, Rules: testRules})
+			if err != nil {
+				b.Fatal(err)
+			}
+			src := validate.Source{Name: "big.ndjson"}
+			rep.BeginSource(src.Name)
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				r := &valid
+				if i%10 == 0 {
+					r = &bad
+				}
+				r.Index, r.Line = i, i+1
+				rep.Payload(r)
+				src.Add(r)
+				if buf.Len() > 1<<20 {
+					buf.Reset()
+				}
+			}
+			rep.EndSource(&src)
+			var sum validate.Summary
+			sum.AddSource(&src)
+			if err := rep.Finish(&sum, 1); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}

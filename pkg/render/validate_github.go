@@ -1,0 +1,99 @@
+package render
+
+import (
+	"bufio"
+	"strconv"
+	"strings"
+
+	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/validate"
+)
+
+// validateGitHub writes GitHub Actions workflow commands, which the runner
+// turns into annotations on the files of a pull request:
+//
+//	::error file=F,line=L,col=C,title=RULE-ID::MESSAGE (path P)
+//	::warning file=F,line=L,col=C,title=RULE-ID::MESSAGE
+//
+// then the summary line of the text output. Stdin and fixtures are not
+// repository files: their annotations carry no file property and their
+// message starts with the name and position instead.
+type validateGitHub struct {
+	w   *bufio.Writer
+	cur string
+}
+
+func newValidateGitHub(w *bufio.Writer, _ ValidateOptions) *validateGitHub {
+	return &validateGitHub{w: w}
+}
+
+// ghEscapeData escapes a workflow command's message, as @actions/core does.
+var ghEscapeData = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+
+// ghEscapeProperty escapes a workflow command's property value, which
+// additionally must not contain the separators ":" and ",".
+var ghEscapeProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+
+// ghCommand is the command name for a severity.
+func ghCommand(sev diag.Severity) string {
+	switch sev {
+	case diag.Error:
+		return "error"
+	case diag.Warning:
+		return "warning"
+	}
+	return "notice"
+}
+
+// annotate writes one workflow command.
+func (g *validateGitHub) annotate(sev diag.Severity, file string, line, col int, title, msg string) {
+	w := g.w
+	w.WriteString("::" + ghCommand(sev))
+	var props []string
+	if p, ok := uriPath(file); ok {
+		props = append(props, "file="+ghEscapeProperty.Replace(p))
+		if line > 0 {
+			props = append(props, "line="+strconv.Itoa(line))
+			if col > 0 {
+				props = append(props, "col="+strconv.Itoa(col))
+			}
+		}
+	} else {
+		msg = location(file, line, col) + ": " + msg
+	}
+	if title != "" {
+		props = append(props, "title="+ghEscapeProperty.Replace(title))
+	}
+	if len(props) > 0 {
+		w.WriteString(" " + strings.Join(props, ","))
+	}
+	w.WriteString("::" + ghEscapeData.Replace(msg) + "\n")
+}
+
+func (g *validateGitHub) BeginSource(name string) { g.cur = name }
+
+func (g *validateGitHub) Payload(r *validate.Result) {
+	file := resultSource(r, g.cur)
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		line, col := findingPos(r, f)
+		g.annotate(f.Severity, file, line, col, ruleID(f), withPath(f.Message, f.Path))
+	}
+}
+
+func (g *validateGitHub) EndSource(s *validate.Source) {
+	if s.Err == nil {
+		return
+	}
+	name := s.Name
+	if name == "" {
+		name = g.cur
+	}
+	msg, line, col := sourceError(s)
+	g.annotate(diag.Error, name, line, col, InputRuleID, msg)
+}
+
+func (g *validateGitHub) Finish(sum *validate.Summary, _ int) error {
+	g.w.WriteString(SummaryLine(sum) + "\n")
+	return g.w.Flush()
+}

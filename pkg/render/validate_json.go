@@ -1,0 +1,280 @@
+package render
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"sort"
+
+	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/validate"
+)
+
+// ValidateJSONSchema identifies the layout of `wamo validate --output json`:
+// one JSON document, streamed so that memory stays flat however many
+// findings there are. Each finding, source and rule sits on a line of its
+// own, so the output is also easy to grep; keys always come in the order
+// below. Severities already reflect --strict (warnings become errors).
+//
+// Schema "wamo.validate/v1":
+//
+//	{
+//	  "schema": "wamo.validate/v1",
+//	  "version": "1.2.3",                  // wamo's version
+//	  "findings": [                        // in input order
+//	    {
+//	      "file": "in/a.json",             // as given on the command line; "-" is stdin
+//	      "line": 3, "col": 17,            // 1-based; col counts characters
+//	      "payload": 1,                    // 1-based ordinal of the payload in its file; 0 = the file as a whole
+//	      "format": "sinch",               // sinch | whatsapp | cloud | unknown
+//	      "severity": "error",             // error | warning | info
+//	      "rule": "sinch.total-mismatch",  // rule id; "input" for a file that could not be read
+//	      "message": "…",
+//	      "path": "data[0].message.type",  // JSON path in the payload; "" = the whole payload
+//	      "excerpt": "{\"total\": 1,,",    // only for syntax errors: the source line…
+//	      "caret": 13                      // …and the 1-based character column to mark in it
+//	    }
+//	  ],
+//	  "sources": [                         // one per input, in input order
+//	    {
+//	      "file": "in/a.json",
+//	      "ok": false,                     // every payload valid and the file read to the end
+//	      "error": "…",                    // only when the file could not be read to the end
+//	      "payloads": 1, "valid": 0, "invalid": 1, "unusable": 0,
+//	      "messages": 1, "statuses": 0,
+//	      "invalid_items": 1,              // messages/statuses with at least one error
+//	      "errors": 2, "warnings": 1,
+//	      "formats": {"sinch": 1}          // payloads per detected format
+//	    }
+//	  ],
+//	  "summary": {
+//	    "files": 3, "files_ok": 1, "files_invalid": 1, "files_unusable": 1,
+//	    "payloads": 5, "valid": 4, "invalid": 1, "unusable": 0,
+//	    "messages": 7, "statuses": 0, "invalid_items": 1,
+//	    "errors": 2, "warnings": 1,        // findings in payloads ("input" findings not counted)
+//	    "formats": {"sinch": 3, "whatsapp": 2},
+//	    "exit_code": 1                     // the exit status of this run
+//	  },
+//	  "rules": [                           // the rules that produced a finding, by id
+//	    {"id": "sinch.total-mismatch", "severity": "error", "formats": "sinch", "summary": "…"}
+//	  ]
+//	}
+//
+// A file that cannot be read to the end (missing, unreadable, not JSON, a
+// document over --max-size) gives a finding with rule "input" and payload 0
+// as well as its sources[].error. Payloads read before the failure keep their
+// findings and counts.
+const ValidateJSONSchema = "wamo.validate/v1"
+
+type jsonFinding struct {
+	File     string        `json:"file"`
+	Line     int           `json:"line"`
+	Col      int           `json:"col"`
+	Payload  int           `json:"payload"`
+	Format   string        `json:"format"`
+	Severity diag.Severity `json:"severity"`
+	Rule     string        `json:"rule"`
+	Message  string        `json:"message"`
+	Path     string        `json:"path"`
+	Excerpt  string        `json:"excerpt,omitempty"`
+	Caret    int           `json:"caret,omitempty"`
+}
+
+type jsonCounts struct {
+	Payloads     int            `json:"payloads"`
+	Valid        int            `json:"valid"`
+	Invalid      int            `json:"invalid"`
+	Unusable     int            `json:"unusable"`
+	Messages     int            `json:"messages"`
+	Statuses     int            `json:"statuses"`
+	InvalidItems int            `json:"invalid_items"`
+	Errors       int            `json:"errors"`
+	Warnings     int            `json:"warnings"`
+	Formats      map[string]int `json:"formats"`
+}
+
+func newJSONCounts(c *validate.Counts) jsonCounts {
+	f := c.ByFormat
+	if f == nil {
+		f = map[string]int{} // always an object, never null
+	}
+	return jsonCounts{
+		Payloads: c.Payloads, Valid: c.Valid, Invalid: c.Invalid, Unusable: c.Unusable,
+		Messages: c.Messages, Statuses: c.Statuses, InvalidItems: c.InvalidMessages,
+		Errors: c.Errors, Warnings: c.Warnings, Formats: f,
+	}
+}
+
+type jsonSource struct {
+	File  string `json:"file"`
+	OK    bool   `json:"ok"`
+	Error string `json:"error,omitempty"`
+	jsonCounts
+}
+
+type jsonSummary struct {
+	Files         int `json:"files"`
+	FilesOK       int `json:"files_ok"`
+	FilesInvalid  int `json:"files_invalid"`
+	FilesUnusable int `json:"files_unusable"`
+	jsonCounts
+	ExitCode int `json:"exit_code"`
+}
+
+type jsonRule struct {
+	ID       string        `json:"id"`
+	Severity diag.Severity `json:"severity"`
+	Formats  string        `json:"formats"`
+	Summary  string        `json:"summary"`
+}
+
+// validateJSON is the reporter for --output json (see ValidateJSONSchema).
+type validateJSON struct {
+	w    *bufio.Writer
+	opts ValidateOptions
+
+	buf *bytes.Buffer // one encoded value at a time
+	enc *json.Encoder
+
+	started   bool
+	nFindings int
+	sources   spool // written after the findings
+	nSources  int
+	cur       string
+	rules     map[string]*diag.Rule // rules that fired
+	err       error
+}
+
+func newValidateJSON(w *bufio.Writer, opts ValidateOptions) *validateJSON {
+	buf := &bytes.Buffer{}
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false) // "<" in a message stays readable
+	return &validateJSON{w: w, opts: opts, buf: buf, enc: enc,
+		sources: spool{limit: spoolLimit}, rules: map[string]*diag.Rule{}}
+}
+
+// encode returns v as one line of JSON, valid until the next call.
+func (j *validateJSON) encode(v any) []byte {
+	j.buf.Reset()
+	if err := j.enc.Encode(v); err != nil && j.err == nil {
+		j.err = err
+	}
+	return bytes.TrimSuffix(j.buf.Bytes(), []byte("\n"))
+}
+
+func (j *validateJSON) start() {
+	if j.started {
+		return
+	}
+	j.started = true
+	j.w.WriteString(`{"schema":`)
+	j.w.Write(j.encode(ValidateJSONSchema))
+	j.w.WriteString(`,"version":`)
+	j.w.Write(j.encode(j.opts.Version))
+	j.w.WriteString(`,"findings":[`)
+}
+
+func (j *validateJSON) writeFinding(f *jsonFinding) {
+	j.start()
+	if j.nFindings > 0 {
+		j.w.WriteByte(',')
+	}
+	j.nFindings++
+	j.w.WriteByte('\n')
+	j.w.Write(j.encode(f))
+}
+
+func (j *validateJSON) BeginSource(name string) {
+	j.start()
+	j.cur = name
+}
+
+func (j *validateJSON) Payload(r *validate.Result) {
+	file := resultSource(r, j.cur)
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		line, col := findingPos(r, f)
+		if f.Rule != nil {
+			j.rules[f.Rule.ID] = f.Rule
+		}
+		j.writeFinding(&jsonFinding{
+			File: file, Line: line, Col: col, Payload: r.Index + 1,
+			Format: r.Format.String(), Severity: f.Severity, Rule: ruleID(f),
+			Message: f.Message, Path: f.Path, Excerpt: f.Excerpt, Caret: caretIf(f),
+		})
+	}
+}
+
+// caretIf returns the caret column only when there is an excerpt to mark.
+func caretIf(f *diag.Finding) int {
+	if f.Excerpt == "" {
+		return 0
+	}
+	return f.Caret
+}
+
+func (j *validateJSON) EndSource(s *validate.Source) {
+	name := s.Name
+	if name == "" {
+		name = j.cur
+	}
+	src := jsonSource{File: name, OK: s.OK(), jsonCounts: newJSONCounts(&s.Counts)}
+	if s.Err != nil {
+		msg, line, col := sourceError(s)
+		src.Error = msg
+		j.writeFinding(&jsonFinding{
+			File: name, Line: line, Col: col, Payload: 0, Format: payload.Unknown.String(),
+			Severity: diag.Error, Rule: InputRuleID, Message: msg,
+		})
+	}
+	if j.nSources > 0 {
+		j.sources.WriteString(",")
+	}
+	j.nSources++
+	j.sources.WriteString("\n")
+	j.sources.Write(j.encode(&src))
+}
+
+func (j *validateJSON) Finish(sum *validate.Summary, exitCode int) error {
+	defer j.sources.close()
+	j.start()
+	if j.nFindings > 0 {
+		j.w.WriteByte('\n')
+	}
+	j.w.WriteString(`],"sources":[`)
+	if err := j.sources.copyTo(j.w); err != nil && j.err == nil {
+		j.err = err
+	}
+	if j.nSources > 0 {
+		j.w.WriteByte('\n')
+	}
+	j.w.WriteString(`],"summary":`)
+	j.w.Write(j.encode(&jsonSummary{
+		Files: sum.Files, FilesOK: sum.FilesOK, FilesInvalid: sum.FilesInvalid, FilesUnusable: sum.FilesUnusable,
+		jsonCounts: newJSONCounts(&sum.Counts), ExitCode: exitCode,
+	}))
+	j.w.WriteString(`,"rules":[`)
+	ids := make([]string, 0, len(j.rules))
+	for id := range j.rules {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for i, id := range ids {
+		r := j.rules[id]
+		if i > 0 {
+			j.w.WriteByte(',')
+		}
+		j.w.WriteByte('\n')
+		j.w.Write(j.encode(&jsonRule{ID: r.ID, Severity: r.Severity, Formats: r.Formats, Summary: r.Summary}))
+	}
+	if len(ids) > 0 {
+		j.w.WriteByte('\n')
+	}
+	j.w.WriteString("]}\n")
+	err := j.w.Flush()
+	if j.err != nil {
+		return j.err
+	}
+	return err
+}

@@ -1,0 +1,68 @@
+package validate_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"testing"
+
+	"github.com/wamo-dev/wamo/fixtures"
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/validate"
+)
+
+// mixedNDJSON builds about size bytes of NDJSON by cycling through every
+// valid embedded fixture (all message types of the three formats), compacted
+// to one line each.
+func mixedNDJSON(tb testing.TB, size int) []byte {
+	tb.Helper()
+	var lines [][]byte
+	for _, fx := range fixtures.List() {
+		if fx.Invalid {
+			continue
+		}
+		b, err := fixtures.Read(fx)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, b); err != nil {
+			tb.Fatal(err)
+		}
+		lines = append(lines, append(buf.Bytes(), '\n'))
+	}
+	out := make([]byte, 0, size+4096)
+	for i := 0; len(out) < size; i++ {
+		out = append(out, lines[i%len(lines)]...)
+	}
+	return out
+}
+
+func benchValidate(b *testing.B, data []byte) {
+	v := validate.New(validate.Options{})
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rd := payload.NewReader(bytes.NewReader(data), "bench.ndjson", 0)
+		for {
+			p, err := rd.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			res := v.Validate(&p)
+			if res.Unusable {
+				b.Fatalf("unusable payload at line %d", p.Line)
+			}
+		}
+	}
+}
+
+// BenchmarkValidateMixedNDJSON measures validation throughput (MB/s) over
+// 16 MB of mixed-format, mixed-type NDJSON.
+func BenchmarkValidateMixedNDJSON(b *testing.B) {
+	benchValidate(b, mixedNDJSON(b, 16<<20))
+}
