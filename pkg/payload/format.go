@@ -87,17 +87,26 @@ func DetectString(s string) Detection {
 	}
 	root.ForEach(func(k, _ gjson.Result) bool {
 		switch k.Str {
-		case "object", "entry":
-			d.Format, d.Reason = Cloud, "top-level "+k.Str
-			return false
-		case "data", "total":
-			d.Format, d.Reason = Sinch, "top-level "+k.Str
-			return false
-		case "messages", "statuses", "contacts", "errors":
-			d.Format, d.Reason = WhatsApp, "top-level "+k.Str
-			return false
+		case "object":
+			d.Format, d.Reason = Cloud, "top-level object"
+		case "entry":
+			d.Format, d.Reason = Cloud, "top-level entry"
+		case "data":
+			d.Format, d.Reason = Sinch, "top-level data"
+		case "total":
+			d.Format, d.Reason = Sinch, "top-level total"
+		case "messages":
+			d.Format, d.Reason = WhatsApp, "top-level messages"
+		case "statuses":
+			d.Format, d.Reason = WhatsApp, "top-level statuses"
+		case "contacts":
+			d.Format, d.Reason = WhatsApp, "top-level contacts"
+		case "errors":
+			d.Format, d.Reason = WhatsApp, "top-level errors"
+		default:
+			return true
 		}
-		return true
+		return false
 	})
 	if d.Format == Unknown {
 		d.Reason = "no top-level data/total (sinch), messages/statuses/contacts/errors (whatsapp) or object/entry (cloud) member"

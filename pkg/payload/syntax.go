@@ -24,6 +24,19 @@ type SyntaxError struct {
 
 func (e *SyntaxError) Error() string { return e.Msg }
 
+// NestingOK reports whether p nests at most MaxNesting levels. It is cheap:
+// the exact scan runs only when there are more opening brackets than that.
+func NestingOK(p *Payload) bool {
+	if p.depthBound == 0 {
+		p.depthBound = bytes.Count(p.Data, []byte{'{'}) + bytes.Count(p.Data, []byte{'['})
+	}
+	if p.depthBound <= MaxNesting {
+		return true
+	}
+	_, too := tooDeep(p.Data)
+	return !too
+}
+
 // CheckSyntax reports whether p is well-formed UTF-8 JSON, nested at most
 // MaxNesting levels. It returns nil for valid documents; the common case
 // costs one gjson validation pass and one UTF-8 pass.

@@ -9,6 +9,8 @@
 package spec
 
 import (
+	"sync"
+
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
@@ -93,16 +95,27 @@ type Field struct {
 	Items    Kind    // kind of array elements (Object when Object is set)
 	MinItems int
 	Item     ItemKind // array elements are messages/statuses (counted)
-	// Select picks the schema of an object value (or array element) from the
-	// value itself, for polymorphic members such as Sinch data items (MO or
-	// status). It wins over Object when it returns non-nil.
-	Select func(v gjson.Result) *Object
+	// Shapes make an object value (or array element) polymorphic, as Sinch
+	// data items are (MO or status): the first member whose key belongs to
+	// a shape decides; Object is used when none does.
+	Shapes []Shape
 	// JSONString: the value is a string that must itself contain JSON; when it
 	// parses, Embedded (if set) checks it (Sinch extraInfo, nfm_reply.response_json).
 	JSONString bool
 	Embedded   *Object
 	EmbedRule  *diag.Rule // rule when the string does not parse (default: warning)
-	Doc        string
+	// When, if set, decides after the object was read whether this member
+	// applies; when it returns false the member's findings are taken back
+	// (a Cloud change value is a messages notification only when field is
+	// "messages").
+	When func(f *Frame) bool
+	Doc  string
+}
+
+// Shape is one form of a polymorphic member, recognised by its keys.
+type Shape struct {
+	Keys   []string
+	Object *Object
 }
 
 // Discriminator declares that an object's shape depends on one of its
@@ -149,6 +162,84 @@ type Object struct {
 	Item ItemKind
 	// Check runs after the members were checked, for cross-field rules.
 	Check func(c *Ctx, f *Frame)
+
+	once sync.Once
+	comp *compiled
+}
+
+// compiled holds lookup tables derived from an Object on first use: the
+// walker finds members by key length first and tracks presence in bit sets.
+type compiled struct {
+	byLen        [32][]int8 // field indexes by name length (longer names in byLen[31])
+	required     uint64
+	recommended  uint64
+	when         uint64
+	bodies       uint64 // discriminator body members
+	caseBody     []int  // per case: index of its body member, -1 if none
+	caseOfBody   [MaxFields]int
+	caseRequires []uint64 // per case: members it requires
+}
+
+func (o *Object) compiled() *compiled {
+	o.once.Do(func() {
+		if len(o.Fields) > MaxFields {
+			panic("spec: " + o.Name + " declares more than 64 fields")
+		}
+		cp := &compiled{}
+		for i := range o.Fields {
+			fd := &o.Fields[i]
+			n := len(fd.Name)
+			if n > 31 {
+				n = 31
+			}
+			cp.byLen[n] = append(cp.byLen[n], int8(i))
+			bit := uint64(1) << uint(i)
+			switch fd.Req {
+			case Required:
+				cp.required |= bit
+			case Recommended:
+				cp.recommended |= bit
+			}
+			if fd.When != nil {
+				cp.when |= bit
+			}
+		}
+		if d := o.Disc; d != nil {
+			cp.caseBody = make([]int, len(d.Cases))
+			cp.caseRequires = make([]uint64, len(d.Cases))
+			for ci, cs := range d.Cases {
+				cp.caseBody[ci] = o.index(cs.Body)
+				if b := cp.caseBody[ci]; b >= 0 {
+					cp.bodies |= 1 << uint(b)
+					cp.caseOfBody[b] = ci
+				}
+				for _, r := range cs.Requires {
+					if i := o.index(r); i >= 0 {
+						cp.caseRequires[ci] |= 1 << uint(i)
+					}
+				}
+			}
+		}
+		o.comp = cp
+	})
+	return o.comp
+}
+
+// lookup finds the index of the member named key.
+func (cp *compiled) lookup(o *Object, key string) int {
+	n := len(key)
+	if n == 0 {
+		return -1
+	}
+	if n > 31 {
+		n = 31
+	}
+	for _, i := range cp.byLen[n] {
+		if name := o.Fields[i].Name; name[0] == key[0] && name == key {
+			return int(i)
+		}
+	}
+	return -1
 }
 
 // MaxFields is the most members an Object may declare (presence is a bitmask).
@@ -163,6 +254,9 @@ func (o *Object) Field(name string) *Field {
 }
 
 func (o *Object) index(name string) int {
+	if o.comp != nil {
+		return o.comp.lookup(o, name)
+	}
 	for i := range o.Fields {
 		if o.Fields[i].Name == name {
 			return i
@@ -173,22 +267,19 @@ func (o *Object) index(name string) int {
 
 // Case returns the discriminator case for value, or nil.
 func (d *Discriminator) Case(value string) *Case {
-	for i := range d.Cases {
-		if d.Cases[i].Value == value {
-			return &d.Cases[i]
-		}
+	if i := d.caseIndex(value); i >= 0 {
+		return &d.Cases[i]
 	}
 	return nil
 }
 
-// isBody reports whether name is the body member of any case.
-func (d *Discriminator) isBody(name string) bool {
+func (d *Discriminator) caseIndex(value string) int {
 	for i := range d.Cases {
-		if d.Cases[i].Body == name {
-			return true
+		if d.Cases[i].Value == value {
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // Generic structural rules reported by the walker.

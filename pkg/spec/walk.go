@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -20,15 +21,53 @@ type seg struct {
 	index int // -1 for object keys
 }
 
-// Frame holds the members of the object being checked, collected in one pass
-// over its bytes, so cross-field rules read them without re-scanning.
+// Frame holds the members of the object being checked, collected in one
+// pass over its bytes, so cross-field rules read them without re-scanning.
+// Members are kept as compact spans of the source text and turned into
+// gjson.Results only when a rule asks for them.
 type Frame struct {
 	Obj   *Object
 	Value gjson.Result // the object itself
-	vals  [MaxFields]gjson.Result
-	has   uint64
-	skip  uint64 // members not to descend into (bodies of the wrong type)
-	Case  *Case  // discriminator case in effect, if any
+	Case  *Case        // discriminator case in effect, if any
+
+	src  string // text the spans refer to
+	base int    // offset of src[0] in the payload
+	vals [MaxFields]span
+	has  uint64
+
+	// What walking each member produced, so that a member found not to
+	// apply afterwards (the body of another type, the value of a change
+	// that is not a messages change) can be taken back.
+	marks [MaxFields]mark
+}
+
+// span is a member value: src[lo:hi], its JSON type and whether a string
+// holds escapes.
+type span struct {
+	lo, hi int32
+	typ    gjson.Type
+	esc    bool
+}
+
+type mark struct {
+	lo, hi             int32 // findings range
+	messages, statuses int32 // items counted
+}
+
+func (f *Frame) result(i int) gjson.Result {
+	v := f.vals[i]
+	raw := f.src[v.lo:v.hi]
+	r := gjson.Result{Type: v.typ, Raw: raw, Index: f.base + int(v.lo)}
+	switch v.typ {
+	case gjson.String:
+		r.Str = raw[1 : len(raw)-1]
+		if v.esc {
+			r.Str = unescape(r.Str)
+		}
+	case gjson.Number:
+		r.Num, _ = strconv.ParseFloat(raw, 64)
+	}
+	return r
 }
 
 // Has reports whether the member is present (null counts as present).
@@ -43,7 +82,7 @@ func (f *Frame) Get(name string) (gjson.Result, bool) {
 	if i < 0 || f.has&(1<<uint(i)) == 0 {
 		return gjson.Result{}, false
 	}
-	return f.vals[i], true
+	return f.result(i), true
 }
 
 // Str returns the member's value if it is a string, else "".
@@ -75,6 +114,13 @@ type Ctx struct {
 	// defined by the format package that records them.
 	Seen  []Seen
 	arena []seg
+
+	dropped [][2]int // findings ranges taken back (see Frame.marks)
+
+	// Invalid is set when the walk met a JSON syntax error; its findings
+	// are then meaningless and the caller reports the syntax error instead.
+	Invalid   bool
+	InvalidAt int // offset of the first syntax error met
 }
 
 // Seen is a value remembered during a walk.
@@ -121,6 +167,31 @@ func (c *Ctx) Reset() {
 	c.Messages, c.Statuses = 0, 0
 	c.Seen = c.Seen[:0]
 	c.arena = c.arena[:0]
+	c.dropped = c.dropped[:0]
+	c.Invalid = false
+}
+
+// Final returns the findings of the walk, without those taken back.
+func (c *Ctx) Final() []diag.Finding {
+	if len(c.dropped) == 0 {
+		return c.Findings
+	}
+	keep := c.Findings[:0]
+	for i, f := range c.Findings {
+		gone := false
+		for _, d := range c.dropped {
+			if i >= d[0] && i < d[1] {
+				gone = true
+				break
+			}
+		}
+		if !gone {
+			keep = append(keep, f)
+		}
+	}
+	c.Findings = keep
+	c.dropped = c.dropped[:0]
+	return keep
 }
 
 // Push descends into an object member for path bookkeeping.
@@ -288,76 +359,134 @@ func article(k Kind) string {
 	return "a " + k.String()
 }
 
-// Walk checks v against o at the current path. It is the entry point for
-// format packages; nested members are walked recursively.
+// Walk checks the object v against o at the current path. v must be
+// syntactically valid JSON whose Index is its offset in the payload (as
+// returned by gjson.Parse on the payload, or by Frame.Get). The object is
+// read in one forward pass, nested members included.
 func (c *Ctx) Walk(v gjson.Result, o *Object) {
 	if !kindOK(v, KindObject) {
 		c.Report(RuleType, v.Index, "%s must be an object, got %s", o.Name, Describe(v))
 		return
 	}
-	if c.depth >= MaxDepth {
-		c.Report(RuleTooDeep, v.Index, "objects nested more than %d levels deep", MaxDepth)
-		return
+	sc := scanner{s: v.Raw, b: bytesOf(v.Raw), base: v.Index}
+	sc.ws()
+	c.object(&sc, o)
+	sc.ws() // only whitespace may follow the object
+	if sc.i < len(sc.s) && !sc.bad {
+		sc.fail()
 	}
+	if sc.bad && !c.Invalid {
+		c.Invalid, c.InvalidAt = true, sc.base+sc.badAt
+	}
+}
+
+// object walks the object starting at sc.i (an opening brace) and
+// returns its span.
+func (c *Ctx) object(sc *scanner, o *Object) span {
+	start := sc.i
+	if c.depth >= MaxDepth {
+		sc.skip()
+		c.Report(RuleTooDeep, sc.base+start, "objects nested more than %d levels deep", MaxDepth)
+		return span{lo: int32(start), hi: int32(sc.i), typ: gjson.JSON}
+	}
+	cp := o.compiled()
 	f := &c.frames[c.depth]
 	c.depth++
-	defer func() { c.depth-- }()
-	f.Obj, f.Value, f.has, f.skip, f.Case = o, v, 0, 0, nil
+	f.Obj, f.has, f.Case, f.src, f.base = o, 0, nil, sc.s, sc.base
 
-	// One pass over the members: remember each documented one, flag the rest.
-	v.ForEach(func(k, val gjson.Result) bool {
-		i := o.index(k.Str)
-		if i < 0 {
+	for empty := sc.open('}'); !empty; {
+		if sc.peek() != '"' {
+			sc.fail()
+			break
+		}
+		keyAt := sc.i
+		raw, esc := sc.strRaw()
+		if sc.bad {
+			break
+		}
+		key := raw[1 : len(raw)-1]
+		if esc {
+			key = unescape(key)
+		}
+		sc.expect(':')
+		sc.ws()
+		i := cp.lookup(o, key)
+		switch {
+		case i < 0:
 			if !o.Open {
 				r := o.Unknown
 				if r == nil {
 					r = RuleUnknownField
 				}
-				c.ReportField(r, k.Str, k.Index, "unknown field %q in %s", k.Str, o.Name)
+				c.ReportField(r, key, sc.base+keyAt, "unknown field %q in %s", key, o.Name)
 			}
-			return true
+			sc.skip()
+		case f.has&(1<<uint(i)) != 0:
+			c.ReportField(RuleDuplicateKey, key, sc.base+keyAt, "key %q appears more than once in %s", key, o.Name)
+			sc.skip()
+		default:
+			fd := &o.Fields[i]
+			lo, msgs, sts := len(c.Findings), c.Messages, c.Statuses
+			c.Push(fd.Name)
+			f.vals[i] = c.value(sc, fd)
+			c.Pop()
+			f.marks[i] = mark{lo: int32(lo), hi: int32(len(c.Findings)),
+				messages: int32(c.Messages - msgs), statuses: int32(c.Statuses - sts)}
+			f.has |= 1 << uint(i)
 		}
-		bit := uint64(1) << uint(i)
-		if f.has&bit != 0 {
-			c.ReportField(RuleDuplicateKey, k.Str, k.Index, "key %q appears more than once in %s", k.Str, o.Name)
-			return true
+		if !sc.next('}') {
+			break
 		}
-		f.has |= bit
-		f.vals[i] = val
-		return true
-	})
-
-	var caseReq []string
-	if o.Disc != nil {
-		caseReq = c.discriminate(f)
 	}
+	if sc.bad {
+		if !c.Invalid {
+			c.Invalid, c.InvalidAt = true, sc.base+sc.badAt
+		}
+		c.depth--
+		return span{lo: int32(start), hi: int32(len(sc.s)), typ: gjson.JSON}
+	}
+	whole := span{lo: int32(start), hi: int32(sc.i), typ: gjson.JSON}
+	f.Value = gjson.Result{Type: gjson.JSON, Raw: sc.s[start:sc.i], Index: sc.base + start}
 
-	for i := range o.Fields {
+	var caseReq uint64
+	if o.Disc != nil {
+		caseReq = c.discriminate(f, cp)
+	}
+	for w := cp.when & f.has; w != 0; w &= w - 1 {
+		i := bits.TrailingZeros64(w)
+		if !o.Fields[i].When(f) {
+			c.takeBack(f, i)
+		}
+	}
+	for m := (cp.required | caseReq) &^ f.has; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
 		fd := &o.Fields[i]
-		bit := uint64(1) << uint(i)
-		if f.has&bit == 0 {
-			switch {
-			case fd.Req == Required || contains(caseReq, fd.Name):
-				what := o.Name
-				if fd.Req != Required && f.Case != nil {
-					what = fmt.Sprintf("%s of type %s", o.Name, f.Case.Value)
-				}
-				c.ReportField(RuleRequired, fd.Name, v.Index, "required field %q is missing from %s", fd.Name, what)
-			case fd.Req == Recommended:
-				c.ReportField(RuleRecommended, fd.Name, v.Index, "field %q is missing from %s (every documented example has it)", fd.Name, o.Name)
-			}
-			continue
+		what := o.Name
+		if fd.Req != Required && f.Case != nil {
+			what = fmt.Sprintf("%s of type %s", o.Name, f.Case.Value)
 		}
-		if f.skip&bit != 0 {
-			continue
-		}
-		c.Push(fd.Name)
-		c.value(fd, f.vals[i])
-		c.Pop()
+		c.ReportField(RuleRequired, fd.Name, f.Value.Index, "required field %q is missing from %s", fd.Name, what)
+	}
+	for m := cp.recommended &^ f.has; m != 0; m &= m - 1 {
+		fd := &o.Fields[bits.TrailingZeros64(m)]
+		c.ReportField(RuleRecommended, fd.Name, f.Value.Index, "field %q is missing from %s (every documented example has it)", fd.Name, o.Name)
 	}
 	if o.Check != nil {
 		o.Check(c, f)
 	}
+	c.depth--
+	return whole
+}
+
+// takeBack drops what walking member i produced.
+func (c *Ctx) takeBack(f *Frame, i int) {
+	m := f.marks[i]
+	if m.hi > m.lo {
+		c.dropped = append(c.dropped, [2]int{int(m.lo), int(m.hi)})
+	}
+	c.Messages -= int(m.messages)
+	c.Statuses -= int(m.statuses)
+	f.marks[i] = mark{}
 }
 
 func contains(list []string, s string) bool {
@@ -370,56 +499,44 @@ func contains(list []string, s string) bool {
 }
 
 // discriminate applies the object's discriminator: it selects the case,
-// reports missing or foreign bodies and marks foreign bodies not to be walked
-// (their findings would describe a shape the message does not claim to have).
-// It returns the members the case additionally requires.
-func (c *Ctx) discriminate(f *Frame) []string {
+// reports a missing body and takes back the findings of bodies belonging to
+// other types (they would describe a shape the message does not claim to
+// have). It returns the members the case additionally requires.
+func (c *Ctx) discriminate(f *Frame, cp *compiled) uint64 {
 	d := f.Obj.Disc
 	tv, present := f.Get(d.Field)
-	var cs *Case
+	ci := -1
 	switch {
 	case present && tv.Type == gjson.String:
-		cs = d.Case(tv.Str)
-		if cs == nil {
+		ci = d.caseIndex(tv.Str)
+		if ci < 0 {
 			r := d.Unknown
 			if r == nil {
 				r = RuleEnum
 			}
-			// The field's own enum check would repeat this; mark it walked.
-			f.skip |= 1 << uint(f.Obj.index(d.Field))
 			msg := fmt.Sprintf("%s %q is not a documented %s type (expected one of %s)", d.Field, tv.Str, f.Obj.Name, caseList(d))
 			if h := d.Hints[tv.Str]; h != "" {
 				msg += ": " + h
 			}
 			c.ReportField(r, d.Field, tv.Index, "%s", msg)
-			return nil
+			return 0
 		}
 	case present:
-		return nil // wrong JSON type: reported by the field's kind check
+		return 0 // wrong JSON type: reported by the field's kind check
 	default:
 		if d.Infer == nil {
-			return nil // reported as a missing required field
+			return 0 // reported as a missing required field
 		}
-		var found *Case
-		n := 0
-		for i := range d.Cases {
-			if b := d.Cases[i].Body; b != "" && f.Has(b) {
-				if found == nil || found.Body != b {
-					n++
-				}
-				if found == nil {
-					found = &d.Cases[i]
-				}
-			}
-		}
-		if n != 1 {
+		bodies := cp.bodies & f.has
+		if bits.OnesCount64(bodies) != 1 {
 			c.ReportField(RuleRequired, d.Field, f.Value.Index, "required field %q is missing from %s", d.Field, f.Obj.Name)
-			return nil
+			return 0
 		}
-		cs = found
+		ci = cp.caseOfBody[bits.TrailingZeros64(bodies)]
 		c.ReportField(d.Infer, d.Field, f.Value.Index, "%s has no %q; treated as %s because it carries %q (as in the documented examples)",
-			f.Obj.Name, d.Field, cs.Value, cs.Body)
+			f.Obj.Name, d.Field, d.Cases[ci].Value, d.Cases[ci].Body)
 	}
+	cs := &d.Cases[ci]
 	f.Case = cs
 	missing, mismatch := d.Missing, d.Mismatch
 	if missing == nil {
@@ -428,19 +545,29 @@ func (c *Ctx) discriminate(f *Frame) []string {
 	if mismatch == nil {
 		mismatch = RuleTypeObject
 	}
-	if cs.Body != "" && !cs.BodyOptional && !f.Has(cs.Body) {
+	own := cp.caseBody[ci]
+	if own >= 0 && !cs.BodyOptional && f.has&(1<<uint(own)) == 0 {
 		c.ReportField(missing, cs.Body, f.Value.Index, "%s is %q but the %s has no %q object", d.Field, cs.Value, f.Obj.Name, cs.Body)
 	}
-	for i := range f.Obj.Fields {
-		name := f.Obj.Fields[i].Name
-		if name == cs.Body || f.has&(1<<uint(i)) == 0 || !d.isBody(name) {
-			continue
-		}
-		f.skip |= 1 << uint(i)
-		c.ReportField(mismatch, name, f.vals[i].Index, "%s is %q but a %q object is present (only the object named by %s may be)",
-			d.Field, cs.Value, name, d.Field)
+	foreign := cp.bodies & f.has
+	if own >= 0 {
+		foreign &^= 1 << uint(own)
 	}
-	return cs.Requires
+	for ; foreign != 0; foreign &= foreign - 1 {
+		i := bits.TrailingZeros64(foreign)
+		name := f.Obj.Fields[i].Name
+		c.takeBack(f, i)
+		c.ReportField(mismatch, name, f.base+int(f.vals[i].lo), "%s is %q but %s %q object is present (only the object named by %s may be)",
+			d.Field, cs.Value, anArticle(name), name, d.Field)
+	}
+	return cp.caseRequires[ci]
+}
+
+func anArticle(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func caseList(d *Discriminator) string {
@@ -454,35 +581,105 @@ func caseList(d *Discriminator) string {
 	return b.String()
 }
 
-// value checks one member value against its declaration.
-func (c *Ctx) value(fd *Field, v gjson.Result) {
+// value reads the member value at sc.i, checking it against fd, and
+// returns its span.
+func (c *Ctx) value(sc *scanner, fd *Field) span {
+	start := sc.i
+	switch ch := sc.peek(); {
+	case ch == '{':
+		if fd.Kind == KindObject {
+			return c.walkSelected(sc, fd)
+		}
+		sc.skip()
+		c.wrongComposite(sc, fd, start)
+		return span{lo: int32(start), hi: int32(sc.i), typ: gjson.JSON}
+	case ch == '[':
+		if fd.Kind == KindArray {
+			return c.array(sc, fd)
+		}
+		sc.skip()
+		c.wrongComposite(sc, fd, start)
+		return span{lo: int32(start), hi: int32(sc.i), typ: gjson.JSON}
+	}
+	v, esc := sc.scalar(needsValue(fd))
+	if sc.bad {
+		return span{lo: int32(start), hi: int32(start), typ: gjson.Null}
+	}
+	sp := span{lo: int32(start), hi: int32(sc.i), typ: v.Type, esc: esc}
 	if v.Type == gjson.Null {
 		if !fd.Nullable && fd.Kind != KindAny {
 			c.Report(RuleNull, v.Index, "%q must be %s, got null", fd.Name, article(fd.Kind))
 		}
-		return
+		return sp
 	}
 	if !kindOK(v, fd.Kind) {
-		c.Report(RuleType, v.Index, "%q must be %s, got %s", fd.Name, article(fd.Kind), Describe(v))
-		return
-	}
-	switch fd.Kind {
-	case KindObject:
-		if o := c.pick(fd, v); o != nil {
-			c.Walk(v, o)
+		if esc {
+			v.Str = unescape(v.Str)
 		}
-		return
-	case KindArray:
-		c.array(fd, v)
-		return
+		c.Report(RuleType, v.Index, "%q must be %s, got %s", fd.Name, article(fd.Kind), Describe(v))
+		return sp
 	}
 	c.scalar(fd, fd.Name, v)
+	return sp
 }
 
-func (c *Ctx) pick(fd *Field, v gjson.Result) *Object {
-	if fd.Select != nil {
-		if o := fd.Select(v); o != nil {
-			return o
+func (c *Ctx) wrongComposite(sc *scanner, fd *Field, start int) {
+	if fd.Kind == KindAny {
+		return
+	}
+	v := gjson.Result{Type: gjson.JSON, Raw: sc.s[start:sc.i], Index: sc.base + start}
+	c.Report(RuleType, v.Index, "%q must be %s, got %s", fd.Name, article(fd.Kind), Describe(v))
+}
+
+// needsValue says whether a member's string value is inspected during the
+// walk (and so must be decoded now rather than on demand).
+func needsValue(fd *Field) bool {
+	return len(fd.Enum) > 0 || len(fd.Checks) > 0 || fd.JSONString
+}
+
+// walkSelected walks an object value (member or array element) with the
+// schema fd gives it.
+func (c *Ctx) walkSelected(sc *scanner, fd *Field) span {
+	o := fd.Object
+	if len(fd.Shapes) > 0 {
+		o = c.shape(sc, fd)
+	}
+	if o == nil {
+		start := sc.i
+		sc.skip()
+		return span{lo: int32(start), hi: int32(sc.i), typ: gjson.JSON}
+	}
+	return c.object(sc, o)
+}
+
+// shape peeks at the keys of the object at sc.i, skipping their values,
+// until one decides its shape; then it rewinds. Deciding keys come first in
+// practice, so the peek reads a few bytes, not the object.
+func (c *Ctx) shape(sc *scanner, fd *Field) *Object {
+	start := sc.i
+	defer func() { sc.i, sc.bad = start, false }()
+	if sc.open('}') {
+		return fd.Object
+	}
+	for !sc.bad && sc.peek() == '"' {
+		raw, esc := sc.strRaw()
+		if sc.bad {
+			break
+		}
+		key := raw[1 : len(raw)-1]
+		if esc {
+			key = unescape(key)
+		}
+		for _, sh := range fd.Shapes {
+			if contains(sh.Keys, key) {
+				return sh.Object
+			}
+		}
+		sc.expect(':')
+		sc.ws()
+		sc.skip()
+		if !sc.next('}') {
+			break
 		}
 	}
 	return fd.Object
@@ -523,70 +720,96 @@ func (c *Ctx) embedded(fd *Field, v gjson.Result) {
 	}
 	if fd.Embedded != nil {
 		inner := gjson.Parse(s)
+		if !inner.IsObject() {
+			return // a JSON text, but not an object: the format's own rule says whether that matters
+		}
 		// Offsets inside the embedded text do not map to the payload:
 		// locate everything at the string itself.
-		mark := len(c.Findings)
+		from := len(c.Findings)
 		c.Walk(inner, fd.Embedded)
-		for i := mark; i < len(c.Findings); i++ {
+		for i := from; i < len(c.Findings); i++ {
 			c.Findings[i].Offset = v.Index
 		}
 	}
 }
 
-func (c *Ctx) array(fd *Field, v gjson.Result) {
+// array walks the array at sc.i element by element.
+func (c *Ctx) array(sc *scanner, fd *Field) span {
+	start := sc.i
 	n := 0
-	v.ForEach(func(_, el gjson.Result) bool {
+	for empty := sc.open(']'); !empty && !sc.bad; {
 		c.PushIndex(n)
 		if fd.Item != NotItem {
-			kind := fd.Item
-			if fd.Select != nil {
-				if o := fd.Select(el); o != nil && o.Item != NotItem {
-					kind = o.Item
-				}
-			}
 			c.item = c.nitems
 			c.nitems++
-			if kind == MessageItem {
-				c.Messages++
-			} else {
-				c.Statuses++
-			}
 		}
-		c.element(fd, el)
+		kind := c.element(sc, fd)
 		if fd.Item != NotItem {
+			if kind == StatusItem {
+				c.Statuses++
+			} else {
+				c.Messages++
+			}
 			c.item = -1
 		}
 		c.Pop()
 		n++
-		return true
-	})
+		if !sc.next(']') {
+			break
+		}
+	}
 	if n < fd.MinItems {
 		if n == 0 {
-			c.Report(RuleEmpty, v.Index, "%q must not be empty", fd.Name)
+			c.Report(RuleEmpty, sc.base+start, "%q must not be empty", fd.Name)
 		} else {
-			c.Report(RuleEmpty, v.Index, "%q must hold at least %d elements, has %d", fd.Name, fd.MinItems, n)
+			c.Report(RuleEmpty, sc.base+start, "%q must hold at least %d elements, has %d", fd.Name, fd.MinItems, n)
 		}
 	}
+	return span{lo: int32(start), hi: int32(sc.i), typ: gjson.JSON}
 }
 
-func (c *Ctx) element(fd *Field, el gjson.Result) {
+// element checks one array element and says what kind of item it was
+// (for arrays of notifications).
+func (c *Ctx) element(sc *scanner, fd *Field) ItemKind {
 	want := fd.Items
-	if fd.Object != nil || fd.Select != nil {
+	if fd.Object != nil || len(fd.Shapes) > 0 {
 		want = KindObject
 	}
-	if el.Type == gjson.Null && want != KindAny {
-		c.Report(RuleNull, el.Index, "elements of %q must be %s, got null", fd.Name, article(want))
-		return
-	}
-	if !kindOK(el, want) {
-		c.Report(RuleType, el.Index, "elements of %q must be %s, got %s", fd.Name, article(want), Describe(el))
-		return
-	}
-	if want == KindObject {
-		if o := c.pick(fd, el); o != nil {
-			c.Walk(el, o)
+	start := sc.i
+	ch := sc.peek()
+	if want == KindObject && ch == '{' {
+		o := fd.Object
+		if len(fd.Shapes) > 0 {
+			o = c.shape(sc, fd)
 		}
-		return
+		kind := fd.Item
+		if o != nil && o.Item != NotItem {
+			kind = o.Item
+		}
+		if o == nil {
+			sc.skip()
+		} else {
+			c.object(sc, o)
+		}
+		return kind
 	}
-	c.scalar(fd, fd.Name+"[]", el)
+	if ch == '{' || ch == '[' {
+		sc.skip()
+		if want != KindAny && !(want == KindArray && ch == '[') {
+			el := gjson.Result{Type: gjson.JSON, Raw: sc.s[start:sc.i], Index: sc.base + start}
+			c.Report(RuleType, el.Index, "elements of %q must be %s, got %s", fd.Name, article(want), Describe(el))
+		}
+		return fd.Item
+	}
+	el, _ := sc.scalar(true)
+	switch {
+	case sc.bad:
+	case el.Type == gjson.Null && want != KindAny:
+		c.Report(RuleNull, el.Index, "elements of %q must be %s, got null", fd.Name, article(want))
+	case !kindOK(el, want):
+		c.Report(RuleType, el.Index, "elements of %q must be %s, got %s", fd.Name, article(want), Describe(el))
+	default:
+		c.scalar(fd, fd.Name+"[]", el)
+	}
+	return fd.Item
 }

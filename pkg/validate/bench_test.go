@@ -66,3 +66,17 @@ func benchValidate(b *testing.B, data []byte) {
 func BenchmarkValidateMixedNDJSON(b *testing.B) {
 	benchValidate(b, mixedNDJSON(b, 16<<20))
 }
+
+// BenchmarkValidateOne isolates the per-payload cost on one native text message.
+func BenchmarkValidateOne(b *testing.B) {
+	data := []byte(`{"contacts":[{"profile":{"name":"Kerry Fisher"},"wa_id":"16315551234"}],"messages":[{"from":"16315551234","id":"ABGGFlA5FpafAgo6tHcNmNjXmuSf","timestamp":"1518694235","text":{"body":"Hello this is an answer with a few more words to make it typical in length"},"type":"text"}]}`)
+	v := validate.New(validate.Options{})
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		p := payload.Payload{Data: data, Line: 1, Col: 1}
+		if res := v.Validate(&p); !res.Valid() {
+			b.Fatal(res.Findings)
+		}
+	}
+}

@@ -4,7 +4,9 @@
 package validate
 
 import (
+	"slices"
 	"sort"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 
@@ -81,15 +83,16 @@ func (v *Validator) Validate(p *payload.Payload) Result {
 	c := v.ctx
 	c.Reset()
 
-	if se := payload.CheckSyntax(p); se != nil {
-		res.Unusable = true
-		res.Reason = "not JSON"
-		c.Findings = append(c.Findings, diag.Finding{Rule: RuleSyntax, Severity: diag.Error,
-			Message: se.Msg, Offset: se.Offset, Item: -1})
-		v.finish(p, &res, true)
-		return res
+	// The format walk checks syntax as it reads (one pass over the bytes);
+	// what it cannot take — too deep, not UTF-8, not an object, no known
+	// format — goes through the full syntax check first.
+	if !payload.NestingOK(p) || !utf8.Valid(p.Data) || firstByte(p.Data) != '{' {
+		if v.syntax(p, &res) {
+			return res
+		}
 	}
-	root := gjson.Parse(p.String())
+	s := p.String()
+	root := gjson.Parse(s)
 	if !root.IsObject() {
 		res.Unusable = true
 		res.Reason = "not an object"
@@ -100,7 +103,7 @@ func (v *Validator) Validate(p *payload.Payload) Result {
 	}
 	res.Format = v.opts.Format
 	if res.Format == payload.Unknown {
-		d := payload.DetectString(p.String())
+		d := payload.DetectString(s)
 		res.Format, res.Reason, res.Detected = d.Format, d.Reason, true
 	} else {
 		res.Reason = "forced by --format"
@@ -113,24 +116,67 @@ func (v *Validator) Validate(p *payload.Payload) Result {
 	case payload.Cloud:
 		whatsapp.CheckCloud(c, root)
 	default:
+		if v.syntax(p, &res) {
+			return res
+		}
 		res.Unusable = true
 		c.Findings = append(c.Findings, diag.Finding{Rule: RuleUnknownFormat, Severity: diag.Error,
 			Message: "format not recognised: " + res.Reason, Offset: 0, Item: -1})
+	}
+	if c.Invalid {
+		at := c.InvalidAt
+		c.Reset()
+		res = Result{Source: p.Source, Index: p.Index, Line: p.Line, Col: p.Col}
+		if !v.syntax(p, &res) {
+			// The walk is stricter than the full check only through a bug;
+			// still report the text as unusable, where the walk stopped.
+			res.Unusable, res.Reason = true, "not JSON"
+			c.Findings = append(c.Findings, diag.Finding{Rule: RuleSyntax, Severity: diag.Error,
+				Message: "invalid JSON", Offset: at, Item: -1})
+			v.finish(p, &res, true)
+		}
+		return res
 	}
 	res.Messages, res.Statuses = c.Messages, c.Statuses
 	v.finish(p, &res, false)
 	return res
 }
 
+// syntax runs the full syntax check; when the payload is not JSON it fills
+// res with the syntax error and reports true.
+func (v *Validator) syntax(p *payload.Payload, res *Result) bool {
+	se := payload.CheckSyntax(p)
+	if se == nil {
+		return false
+	}
+	res.Unusable = true
+	res.Reason = "not JSON"
+	v.ctx.Findings = append(v.ctx.Findings, diag.Finding{Rule: RuleSyntax, Severity: diag.Error,
+		Message: se.Msg, Offset: se.Offset, Item: -1})
+	v.finish(p, res, true)
+	return true
+}
+
+func firstByte(b []byte) byte {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		}
+		return c
+	}
+	return 0
+}
+
 // finish filters, counts, orders and locates the findings collected in the context.
 func (v *Validator) finish(p *payload.Payload, res *Result, excerpt bool) {
-	c := v.ctx
-	if len(c.Findings) == 0 {
+	found := v.ctx.Final()
+	if len(found) == 0 {
 		return
 	}
-	out := make([]diag.Finding, 0, len(c.Findings))
-	var bad map[int]bool
-	for _, f := range c.Findings {
+	out := make([]diag.Finding, 0, len(found))
+	var bad []int // items with an error
+	for _, f := range found {
 		if v.opts.Ignore[f.RuleID()] {
 			continue
 		}
@@ -140,11 +186,8 @@ func (v *Validator) finish(p *payload.Payload, res *Result, excerpt bool) {
 		switch f.Severity {
 		case diag.Error:
 			res.Errors++
-			if f.Item >= 0 {
-				if bad == nil {
-					bad = map[int]bool{}
-				}
-				bad[f.Item] = true
+			if f.Item >= 0 && !slices.Contains(bad, f.Item) {
+				bad = append(bad, f.Item)
 			}
 		case diag.Warning:
 			res.Warnings++

@@ -274,17 +274,27 @@ var ISODate = &spec.Value{
 	},
 }
 
-var geoPointRE = regexp.MustCompile(`^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$`)
-
-// ParseGeoPoint splits a Sinch geoPoint "lat,long" into numbers.
+// ParseGeoPoint splits a Sinch geoPoint "lat,long" (decimal degrees,
+// optional spaces around the comma) into numbers.
 func ParseGeoPoint(s string) (lat, long float64, ok bool) {
-	m := geoPointRE.FindStringSubmatch(s)
-	if m == nil {
+	i := strings.IndexByte(s, ',')
+	if i < 0 {
 		return 0, 0, false
 	}
-	lat, err1 := strconv.ParseFloat(m[1], 64)
-	long, err2 := strconv.ParseFloat(m[2], 64)
+	a, b := strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:])
+	if !isDecimal(a) || !isDecimal(b) {
+		return 0, 0, false
+	}
+	lat, err1 := strconv.ParseFloat(a, 64)
+	long, err2 := strconv.ParseFloat(b, 64)
 	return lat, long, err1 == nil && err2 == nil
+}
+
+// isDecimal matches -?digits(.digits)?
+func isDecimal(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	return allDigits(intPart) && (!hasDot || allDigits(frac))
 }
 
 // GeoPoint is the Sinch "latitude,longitude" string.
@@ -348,12 +358,45 @@ var URL = &spec.Value{
 	Doc: "absolute http(s) URL",
 	Check: func(v gjson.Result) string {
 		s := v.Str
+		if quickURL(s) {
+			return ""
+		}
 		u, err := url.Parse(s)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Host, ".") == "" {
 			return "is not an absolute http(s) URL: " + strconv.Quote(clip(s)) + placeholderNote(s)
 		}
 		return ""
 	},
+}
+
+// quickURL accepts the common http(s)://host/… shape without url.Parse
+// (which allocates); anything unusual goes through url.Parse.
+func quickURL(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host = rest[:i]
+	}
+	if host == "" || strings.Trim(host, ".") == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f || c == '\\' {
+			return false
+		}
+	}
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == ':') {
+			return false
+		}
+	}
+	return true
 }
 
 // SHA256 accepts 64 hex digits (On-Premises) or 44 base64 characters (Cloud).

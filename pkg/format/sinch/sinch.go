@@ -242,7 +242,7 @@ var Batch = &spec.Object{
 	Fields: []spec.Field{
 		{Name: "total", Kind: spec.KindAny, Req: spec.Required, Doc: "number of elements in data"},
 		{Name: "data", Kind: spec.KindArray, Req: spec.Required, MinItems: 1, Item: spec.MessageItem,
-			Object: MO, Select: selectItem, Doc: "MO messages or status callbacks"},
+			Object: MO, Shapes: itemShapes, Doc: "MO messages or status callbacks"},
 		{Name: "clientInfo", Kind: spec.KindObject, Object: &spec.Object{Name: "clientInfo", Fields: []spec.Field{
 			{Name: "customerId", Kind: spec.KindInteger},
 			{Name: "subAccountId", Kind: spec.KindInteger},
@@ -253,22 +253,11 @@ var Batch = &spec.Object{
 	Check: checkBatch,
 }
 
-// selectItem tells MO items from status items by their members: MOs carry
+// itemShapes tell MO items from status items by their members: MOs carry
 // source and message, statuses destination and sent/delivered flags.
-func selectItem(v gjson.Result) *spec.Object {
-	shape := MO
-	v.ForEach(func(k, _ gjson.Result) bool {
-		switch k.Str {
-		case "source", "message", "receivedAt":
-			shape = MO
-			return false
-		case "destination", "sent", "delivered", "sentStatusCode", "deliveredStatusCode":
-			shape = Status
-			return false
-		}
-		return true
-	})
-	return shape
+var itemShapes = []spec.Shape{
+	{Keys: []string{"source", "message", "receivedAt", "receivedDate", "userProfile"}, Object: MO},
+	{Keys: []string{"destination", "sent", "delivered", "read", "sentStatusCode", "deliveredStatusCode", "sentDate", "sentAt"}, Object: Status},
 }
 
 func checkBatch(c *spec.Ctx, f *spec.Frame) {

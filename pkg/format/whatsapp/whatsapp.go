@@ -136,12 +136,14 @@ func build(v Variant) Schemas {
 }
 
 func envelope(value *spec.Object) *spec.Object {
-	// The value is walked by the change's Check, and only for "messages"
-	// changes: other fields (account_update, calls…) have other shapes.
+	// The value is a messages notification only when field is "messages":
+	// other fields (account_update, calls…) have other shapes, so what the
+	// walk found in their value is taken back and one scope warning given.
 	change := &spec.Object{Name: "change", Fields: []spec.Field{
 		{Name: "field", Kind: spec.KindString, Req: spec.Required},
-		{Name: "value", Kind: spec.KindAny, Req: spec.Required, Object: value, Doc: "the notification, when field is messages"},
-	}, Check: func(c *spec.Ctx, f *spec.Frame) { checkChange(c, f, value) }}
+		{Name: "value", Kind: spec.KindObject, Req: spec.Required, Object: value, When: isMessagesChange,
+			Doc: "the notification, when field is messages"},
+	}, Check: checkChange}
 	return &spec.Object{
 		Name: "cloud envelope",
 		Fields: []spec.Field{
@@ -658,59 +660,57 @@ func checkMetadata(c *spec.Ctx, f *spec.Frame) {
 	}
 }
 
-// checkChange walks the value of a messages change and reports changes of
-// other fields as out of scope rather than invalid.
-func checkChange(c *spec.Ctx, f *spec.Frame, value *spec.Object) {
+func isMessagesChange(f *spec.Frame) bool {
 	fv, ok := f.Get("field")
-	if ok && fv.Type == gjson.String && fv.Str != "messages" {
-		c.ReportOn(RuleFieldScope, f, "field", "field %q is not a messages webhook (MO or status); its value is not checked", fv.Str)
-		return
+	return !ok || fv.Type != gjson.String || fv.Str == "messages"
+}
+
+// checkChange reports changes of other fields than messages as out of
+// scope rather than invalid.
+func checkChange(c *spec.Ctx, f *spec.Frame) {
+	if !isMessagesChange(f) {
+		c.ReportOn(RuleFieldScope, f, "field", "field %q is not a messages webhook (MO or status); its value is not checked", f.Str("field"))
 	}
-	v, ok := f.Get("value")
-	if !ok {
-		return
-	}
-	c.Push("value")
-	c.Walk(v, value)
-	c.Pop()
 }
 
 func checkNotification(c *spec.Ctx, f *spec.Frame) {
 	if !f.Has("messages") && !f.Has("statuses") && !f.Has("errors") {
 		c.Report(RuleNoContent, f.Value.Index, "the %s carries none of messages, statuses and errors", f.Obj.Name)
 	}
-	// Payload-wide rules over what the walk remembered of this notification.
-	var ids, senders, contacts []spec.Seen
-	for _, s := range c.Seen {
-		switch s.Kind {
-		case seenMessageID:
-			ids = append(ids, s)
-		case seenSender:
-			senders = append(senders, s)
-		case seenContact:
-			contacts = append(contacts, s)
-		}
-	}
+	// Payload-wide rules over what the walk remembered of this
+	// notification (read in place: no allocation on the hot path).
+	seen := c.Seen
 	c.Seen = c.Seen[:0] // a Cloud envelope holds several notifications
-	for i := 1; i < len(ids); i++ {
-		for j := 0; j < i; j++ {
-			if ids[i].Value == ids[j].Value {
-				c.ReportSeen(RuleDuplicateID, ids[i], "message id %q appears twice in one delivery", ids[i].Value)
-				break
+	senders, contacts := 0, 0
+	for i, s := range seen {
+		switch s.Kind {
+		case seenSender:
+			senders++
+		case seenContact:
+			contacts++
+		case seenMessageID:
+			for _, t := range seen[:i] {
+				if t.Kind == seenMessageID && t.Value == s.Value {
+					c.ReportSeen(RuleDuplicateID, s, "message id %q appears twice in one delivery", s.Value)
+					break
+				}
 			}
 		}
 	}
-	if len(senders) > 0 && !f.Has("contacts") {
+	if senders > 0 && !f.Has("contacts") {
 		c.ReportField(RuleContactsMissing, "contacts", f.Value.Index, "messages without a top-level contacts[] describing the sender")
 		return
 	}
-	if len(contacts) == 0 {
+	if contacts == 0 {
 		return
 	}
-	for _, s := range senders {
+	for _, s := range seen {
+		if s.Kind != seenSender {
+			continue
+		}
 		found := false
-		for _, k := range contacts {
-			if k.Value == s.Value {
+		for _, k := range seen {
+			if k.Kind == seenContact && k.Value == s.Value {
 				found = true
 				break
 			}
