@@ -3,14 +3,17 @@ package render
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 )
 
-// Rules prints the rule catalogue: an aligned table for people (text), or
-// a JSON array of {id, severity, formats, summary, source} for tools.
+// Rules prints the rule catalogue: an aligned table for people (text), a
+// Markdown table (the README's), or a JSON array of {id, severity, formats,
+// summary, source} for tools.
 func Rules(ios *iostreams.IOStreams, rules []*diag.Rule, output string) error {
 	if output == "json" {
 		type rule struct {
@@ -28,10 +31,25 @@ func Rules(ios *iostreams.IOStreams, rules []*diag.Rule, output string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
+	if output == "markdown" {
+		return RulesMarkdown(ios.Out, rules)
+	}
 	tw := tabwriter.NewWriter(ios.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RULE\tSEVERITY\tFORMATS\tSUMMARY")
 	for _, r := range rules {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Formats, r.Summary)
 	}
 	return tw.Flush()
+}
+
+// RulesMarkdown writes the rule catalogue as the Markdown table the README
+// carries (a test keeps the two identical).
+func RulesMarkdown(w io.Writer, rules []*diag.Rule) error {
+	var b strings.Builder
+	b.WriteString("| rule | severity | formats | what it reports |\n|---|---|---|---|\n")
+	for _, r := range rules {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", r.ID, r.Severity, r.Formats, strings.ReplaceAll(r.Summary, "|", "\\|"))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

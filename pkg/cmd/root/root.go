@@ -22,8 +22,9 @@ import (
 
 // Main runs wamo with args and returns the process exit code.
 func Main(args []string, ios *iostreams.IOStreams, build cmdutil.BuildInfo) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// No stop(): the process exits right after, and signal.Stop would wait
+	// for the signal goroutine to go idle, which shows in start-up time.
+	ctx, _ := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	return Run(ctx, args, cmdutil.NewFactory(ios, build))
 }
 

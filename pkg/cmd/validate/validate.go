@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -28,11 +29,14 @@ type Options struct {
 	ListRules bool
 	Ignore    []string
 	MaxSize   int
+	Verbose   bool
+
+	Now func() time.Time
 }
 
 // NewCmdValidate builds the command; runF replaces the run function in tests.
 func NewCmdValidate(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Version: f.Build.Version}
+	opts := &Options{IO: f.IOStreams, Version: f.Build.Version, Now: f.Now}
 	var format, maxSize string
 	cmd := &cobra.Command{
 		Use:   "validate [FILE|DIR|-]...",
@@ -69,6 +73,10 @@ Exit status: 0 all valid, 1 at least one invalid payload, 2 usage error,
 			}
 			switch opts.Output {
 			case "text", "json", "github", "junit", "sarif":
+			case "markdown":
+				if !opts.ListRules {
+					return cmdutil.Usagef("--output markdown is only for --list-rules")
+				}
 			default:
 				return cmdutil.Usagef("--output %q: want text, json, github, junit or sarif", opts.Output)
 			}
@@ -103,6 +111,7 @@ Exit status: 0 all valid, 1 at least one invalid payload, 2 usage error,
 	fl.BoolVar(&opts.Strict, "strict", false, "treat warnings as errors")
 	fl.StringVarP(&opts.Output, "output", "o", "text", "output: text, json, github, junit or sarif")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only problems (and the summary when there are some)")
+	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "text output: one line per payload with its format and why it was detected")
 	fl.BoolVar(&opts.ListRules, "list-rules", false, "list every rule with its id, severity and formats, then exit")
 	fl.StringSliceVar(&opts.Ignore, "ignore", nil, "drop findings of these rule ids (repeatable or comma-separated)")
 	fl.StringVar(&maxSize, "max-size", "64MB", "largest single document accepted")
@@ -117,7 +126,7 @@ func Run(ctx context.Context, opts *Options) error {
 		return render.Rules(opts.IO, validate.Rules(), opts.Output)
 	}
 	rep, err := render.NewValidateReporter(opts.IO, render.ValidateOptions{
-		Output: opts.Output, Quiet: opts.Quiet, Rules: validate.Rules(), Version: opts.Version,
+		Output: opts.Output, Quiet: opts.Quiet, Verbose: opts.Verbose, Rules: validate.Rules(), Version: opts.Version,
 	})
 	if err != nil {
 		return cmdutil.Usagef("%v", err)
@@ -128,6 +137,12 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	v := validate.New(validate.Options{Format: opts.Format, Strict: opts.Strict, Ignore: ignore})
 
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	prog := render.NewProgress(opts.IO, now)
+	defer prog.Done()
 	var sum validate.Summary
 	interrupted := false
 	for _, in := range cmdutil.ExpandInputs(opts.Paths) {
@@ -139,7 +154,7 @@ func Run(ctx context.Context, opts *Options) error {
 		rep.BeginSource(in.Name)
 		if in.Err != nil {
 			src.Err = in.Err
-		} else if stopped := checkSource(ctx, opts, v, in, &src, rep); stopped {
+		} else if stopped := checkSource(ctx, opts, v, in, &src, rep, prog); stopped {
 			interrupted = true
 		}
 		rep.EndSource(&src)
@@ -148,6 +163,7 @@ func Run(ctx context.Context, opts *Options) error {
 			break
 		}
 	}
+	prog.Done()
 	code := exitCode(&sum)
 	if interrupted {
 		code = cmdutil.ExitInterrupted
@@ -163,7 +179,7 @@ func Run(ctx context.Context, opts *Options) error {
 
 // checkSource validates the payloads of one input; it reports whether the
 // context stopped it.
-func checkSource(ctx context.Context, opts *Options, v *validate.Validator, in cmdutil.Input, src *validate.Source, rep render.ValidateReporter) bool {
+func checkSource(ctx context.Context, opts *Options, v *validate.Validator, in cmdutil.Input, src *validate.Source, rep render.ValidateReporter, prog *render.Progress) bool {
 	r, err := in.Open(opts.IO.In)
 	if err != nil {
 		src.Err = err
@@ -174,9 +190,13 @@ func checkSource(ctx context.Context, opts *Options, v *validate.Validator, in c
 	// One Result reused for every payload: reporters do not keep it, and a
 	// fresh one per payload would be the only allocation of a valid payload.
 	var res validate.Result
+	var read int64
 	for n := 0; ; n++ {
-		if n&255 == 0 && ctx.Err() != nil {
-			return true
+		if n&255 == 0 {
+			if ctx.Err() != nil {
+				return true
+			}
+			prog.Update(in.Name, read, n)
 		}
 		p, err := rd.Next()
 		if errors.Is(err, io.EOF) {
@@ -191,6 +211,7 @@ func checkSource(ctx context.Context, opts *Options, v *validate.Validator, in c
 			}
 			return false
 		}
+		read += int64(len(p.Data)) + 1
 		res = v.Validate(&p)
 		src.Add(&res)
 		rep.Payload(&res)

@@ -8,7 +8,6 @@ package common
 import (
 	"math"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -330,14 +329,44 @@ func rangeCheck(limit float64) func(v gjson.Result) string {
 	}
 }
 
-var mimeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\s*(;.*)?$`)
+// isMimeType matches type/subtype with optional parameters (RFC 6838
+// restricted-name characters), without the start-up cost of a regexp.
+func isMimeType(s string) bool {
+	typ, rest, ok := strings.Cut(s, "/")
+	if !ok || !mimeToken(typ) {
+		return false
+	}
+	sub := rest
+	if i := strings.IndexByte(rest, ';'); i >= 0 {
+		sub = rest[:i]
+	}
+	return mimeToken(strings.TrimRight(sub, " \t"))
+}
+
+func mimeToken(t string) bool {
+	if t == "" || !isAlnum(t[0]) {
+		return false
+	}
+	for i := 1; i < len(t); i++ {
+		if c := t[i]; !isAlnum(c) && !strings.ContainsRune("!#$&^_.+-", rune(c)) {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // MimeType is type/subtype with optional parameters.
 var MimeType = &spec.Value{
 	Name: "mime-type", Rule: RuleMimeType, Pattern: `^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*`,
 	Doc: "MIME type, type/subtype with optional parameters",
 	Check: func(v gjson.Result) string {
-		if mimeRE.MatchString(v.Str) {
+		if isMimeType(v.Str) {
 			return ""
 		}
 		return "is not a MIME type (type/subtype): " + strconv.Quote(clip(v.Str))
@@ -443,28 +472,44 @@ var NonEmpty = &spec.Value{
 	},
 }
 
-var bsuidRE = regexp.MustCompile(`^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$`)
+// isBSUID matches ^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$.
+func isBSUID(s string) bool {
+	if len(s) < 4 || !isUpper(s[0]) || !isUpper(s[1]) || s[2] != '.' {
+		return false
+	}
+	rest := s[3:]
+	if strings.HasPrefix(rest, "ENT.") && len(rest) > 4 {
+		rest = rest[4:]
+	}
+	if len(rest) == 0 || len(rest) > 128 {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		if !isAlnum(rest[i]) {
+			return false
+		}
+	}
+	return true
+}
 
 // BSUID is a Cloud API business-scoped user id (2026), e.g. US.13491208655302741918.
 var BSUID = &spec.Value{
 	Name: "bsuid", Rule: RuleBSUID, Pattern: `^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$`,
 	Doc: "business-scoped user id: ISO country code, '.', optional 'ENT.', up to 128 alphanumerics",
 	Check: func(v gjson.Result) string {
-		if bsuidRE.MatchString(v.Str) {
+		if isBSUID(v.Str) {
 			return ""
 		}
 		return "is not a business-scoped user id like US.13491208655302741918: " + strconv.Quote(clip(v.Str)) + placeholderNote(v.Str)
 	},
 }
 
-var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
-
 // Currency is an ISO 4217 code.
 var Currency = &spec.Value{
 	Name: "currency", Rule: RuleCurrency, Pattern: `^[A-Z]{3}$`,
 	Doc: "ISO 4217 currency code",
 	Check: func(v gjson.Result) string {
-		if currencyRE.MatchString(v.Str) {
+		if s := v.Str; len(s) == 3 && isUpper(s[0]) && isUpper(s[1]) && isUpper(s[2]) {
 			return ""
 		}
 		return "is not a three-letter ISO 4217 code: " + strconv.Quote(clip(v.Str)) + placeholderNote(v.Str)

@@ -9,6 +9,8 @@
 package whatsapp
 
 import (
+	"sync"
+
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
@@ -81,22 +83,32 @@ type Schemas struct {
 	Error        *spec.Object
 }
 
-// OnPremSchemas and CloudSchemas are the two variants' tables.
+// The tables are built on first use, not at start-up: `wamo --version`
+// and commands that never validate do not pay for them.
 var (
-	OnPremSchemas = build(OnPrem)
-	CloudSchemas  = build(CloudAPI)
-	// Envelope is the Cloud API envelope around CloudSchemas.Notification.
-	Envelope = envelope(CloudSchemas.Notification)
+	onPremSchemas = sync.OnceValue(func() *Schemas { s := build(OnPrem); return &s })
+	cloudSchemas  = sync.OnceValue(func() *Schemas { s := build(CloudAPI); return &s })
+	cloudEnvelope = sync.OnceValue(func() *spec.Object { return envelope(cloudSchemas().Notification) })
 )
+
+// OnPremSchemas returns the On-Premises tables.
+func OnPremSchemas() *Schemas { return onPremSchemas() }
+
+// CloudSchemas returns the Cloud API tables (the notification is the value
+// of a change).
+func CloudSchemas() *Schemas { return cloudSchemas() }
+
+// Envelope returns the Cloud API envelope around CloudSchemas().Notification.
+func Envelope() *spec.Object { return cloudEnvelope() }
 
 // CheckOnPrem walks an On-Premises notification.
 func CheckOnPrem(c *spec.Ctx, root gjson.Result) {
-	c.Walk(root, OnPremSchemas.Notification)
+	c.Walk(root, onPremSchemas().Notification)
 }
 
 // CheckCloud walks a Cloud API envelope.
 func CheckCloud(c *spec.Ctx, root gjson.Result) {
-	c.Walk(root, Envelope)
+	c.Walk(root, cloudEnvelope())
 }
 
 // Kinds of values remembered during a walk for payload-wide rules.
