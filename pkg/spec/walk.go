@@ -12,6 +12,10 @@ import (
 	"github.com/wamo-dev/wamo/pkg/diag"
 )
 
+// ExtensionPrefix marks members wamo itself adds to payloads; the walker
+// accepts them anywhere.
+const ExtensionPrefix = "x_wamo_"
+
 // MaxDepth bounds how deep the walker descends; documented payloads nest
 // about ten levels.
 const MaxDepth = 32
@@ -413,7 +417,9 @@ func (c *Ctx) object(sc *scanner, o *Object) span {
 		i := cp.lookup(o, key)
 		switch {
 		case i < 0:
-			if !o.Open {
+			// x_wamo_* members are wamo's own (wamo convert --keep-extras
+			// carries fields with no counterpart in them): never unknown.
+			if !o.Open && !strings.HasPrefix(key, ExtensionPrefix) {
 				r := o.Unknown
 				if r == nil {
 					r = RuleUnknownField

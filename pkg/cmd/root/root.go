@@ -15,6 +15,9 @@ import (
 	"github.com/spf13/cobra"
 
 	fixturescmd "github.com/wamo-dev/wamo/pkg/cmd/fixtures"
+	gencmd "github.com/wamo-dev/wamo/pkg/cmd/gen"
+	mancmd "github.com/wamo-dev/wamo/pkg/cmd/man"
+	schemacmd "github.com/wamo-dev/wamo/pkg/cmd/schema"
 	validatecmd "github.com/wamo-dev/wamo/pkg/cmd/validate"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
@@ -109,6 +112,9 @@ them, converts between the formats and replays them against a webhook.`,
 
 	cmd.AddCommand(validatecmd.NewCmdValidate(f, nil))
 	cmd.AddCommand(fixturescmd.NewCmdFixtures(f))
+	cmd.AddCommand(schemacmd.NewCmdSchema(f, nil))
+	cmd.AddCommand(gencmd.NewCmdGen(f, nil))
+	cmd.AddCommand(mancmd.NewCmdMan(f))
 	cmd.AddCommand(newExitCodesTopic())
 	return cmd
 }

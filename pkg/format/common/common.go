@@ -298,7 +298,7 @@ func isDecimal(s string) bool {
 
 // GeoPoint is the Sinch "latitude,longitude" string.
 var GeoPoint = &spec.Value{
-	Name: "geo-point", Rule: RuleGeoPoint, Pattern: `^-?[0-9]+(\.[0-9]+)?, ?-?[0-9]+(\.[0-9]+)?$`,
+	Name: "geo-point", Rule: RuleGeoPoint, Pattern: `^\s*-?[0-9]+(\.[0-9]+)?\s*,\s*-?[0-9]+(\.[0-9]+)?\s*$`,
 	Doc: `"latitude,longitude" in decimal degrees`,
 	Check: func(v gjson.Result) string {
 		lat, long, ok := ParseGeoPoint(v.Str)
@@ -363,7 +363,7 @@ func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 
 // MimeType is type/subtype with optional parameters.
 var MimeType = &spec.Value{
-	Name: "mime-type", Rule: RuleMimeType, Pattern: `^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*`,
+	Name: "mime-type", Rule: RuleMimeType, Pattern: `^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*[ \t]*(;[\s\S]*)?$`,
 	Doc: "MIME type, type/subtype with optional parameters",
 	Check: func(v gjson.Result) string {
 		if isMimeType(v.Str) {
@@ -463,7 +463,7 @@ func isBase64(s string) bool {
 
 // NonEmpty rejects empty strings (ids and texts that must say something).
 var NonEmpty = &spec.Value{
-	Name: "non-empty", Rule: RuleNonEmpty, Pattern: `.`,
+	Name: "non-empty", Rule: RuleNonEmpty, Pattern: `\S`,
 	Check: func(v gjson.Result) string {
 		if v.Type == gjson.String && strings.TrimSpace(v.Str) == "" {
 			return "must not be empty"

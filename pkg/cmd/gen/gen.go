@@ -1,0 +1,348 @@
+// Package gen implements `wamo gen`: write synthetic, valid payloads of a
+// format, reproducibly for a seed.
+package gen
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wamo-dev/wamo/pkg/cmdutil"
+	"github.com/wamo-dev/wamo/pkg/gen"
+	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/render"
+)
+
+// Options are the parsed flags of `wamo gen`.
+type Options struct {
+	IO *iostreams.IOStreams
+
+	Format  payload.Format
+	Types   []string
+	Count   int
+	Seed    uint64
+	SeedSet bool      // --seed given (else a seed is drawn and shown on a terminal)
+	Since   time.Time // time of the first payload
+	Batch   int
+	Pretty  bool
+	OutDir  string // one file per payload here; "" = NDJSON on stdout
+	Force   bool
+
+	Now func() time.Time
+}
+
+// progressFrom is the payload count from which progress is drawn.
+const progressFrom = 1000
+
+// NewCmdGen builds the command; runF replaces the run function in tests.
+func NewCmdGen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Now: f.Now}
+	var format, since string
+	cmd := &cobra.Command{
+		Use:   "gen --format FORMAT [--type TYPE,...] [-n N] [--seed S] [--out DIR]",
+		Short: "Generate realistic, valid payloads",
+		Long: `Generate synthetic webhook payloads that pass wamo validate: realistic phone
+numbers, ids, names and texts (English, Portuguese, Spanish, with accents and
+emoji), media with matching MIME types and SHA-256 digests, timestamps that
+increase from --since.
+
+Payloads go to stdout as NDJSON (one compact document per line; --pretty
+indents them, one document after another), or with --out DIR into DIR as
+000001.json, 000002.json… Existing files are not overwritten unless --force.
+
+The same --seed (with the same flags) gives the same bytes. Without --seed a
+seed is drawn, shown on a terminal, and timestamps start now; with --seed they
+start at ` + gen.DefaultBase.Format(time.RFC3339) + ` unless --since says otherwise.
+
+Types (--type, comma-separated; default all of the format's):
+  sinch     ` + strings.Join(gen.Types(payload.Sinch), ", ") + `
+  whatsapp  ` + strings.Join(gen.Types(payload.WhatsApp), ", ") + `
+  cloud     ` + strings.Join(gen.Types(payload.Cloud), ", ") + `
+"status" gives delivery receipts (Sinch DLR callbacks, statuses[]).`,
+		Example: `  wamo gen --format cloud -n 1000 --seed 7 > cloud.ndjson
+  wamo gen -f whatsapp --type text,image,status -n 50 --out payloads/
+  wamo gen -f sinch --batch 5 -n 20 | wamo validate -
+  wamo gen -f cloud --type interactive --pretty`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format == "" {
+				return cmdutil.Usagef("--format is required: sinch, whatsapp or cloud")
+			}
+			ft, err := payload.ParseFormat(format)
+			if err != nil {
+				return cmdutil.Usagef("--format: %v", err)
+			}
+			if ft == payload.Unknown {
+				return cmdutil.Usagef("--format: name one format: sinch, whatsapp or cloud")
+			}
+			opts.Format = ft
+			if opts.Count < 0 {
+				return cmdutil.Usagef("-n %d: want 0 or more payloads", opts.Count)
+			}
+			if cmd.Flags().Changed("batch") {
+				if ft != payload.Sinch {
+					return cmdutil.Usagef("--batch is for the sinch format (its callbacks carry data[] batches)")
+				}
+				if opts.Batch < 1 {
+					return cmdutil.Usagef("--batch %d: want at least 1", opts.Batch)
+				}
+			}
+			opts.SeedSet = cmd.Flags().Changed("seed")
+			now := opts.Now
+			if now == nil {
+				now = time.Now
+			}
+			switch {
+			case since != "":
+				if opts.Since, err = parseSince(since, now); err != nil {
+					return cmdutil.Usagef("--since: %v", err)
+				}
+			case opts.SeedSet:
+				opts.Since = gen.DefaultBase
+			default:
+				opts.Since = now()
+			}
+			if !opts.SeedSet {
+				opts.Seed = uint64(now().UnixNano())
+			}
+			// Check the types now, so that a typo is a usage error.
+			if _, err := gen.New(genOptions(opts)); err != nil {
+				return cmdutil.Usagef("--type: %s", strings.TrimPrefix(err.Error(), "gen: "))
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&format, "format", "f", "", "format: sinch, whatsapp or cloud")
+	fl.StringSliceVarP(&opts.Types, "type", "t", nil, "message types to draw from (comma-separated or repeated; default: all)")
+	fl.IntVarP(&opts.Count, "count", "n", 1, "number of payloads")
+	fl.Uint64Var(&opts.Seed, "seed", 0, "seed for reproducible output")
+	fl.StringVar(&since, "since", "", "time of the first payload: RFC 3339, Unix seconds or now")
+	fl.IntVar(&opts.Batch, "batch", 1, "sinch: data items per callback")
+	fl.BoolVar(&opts.Pretty, "pretty", false, "indent the JSON")
+	fl.StringVar(&opts.OutDir, "out", "", "write one file per payload into `DIR` instead of NDJSON on stdout")
+	fl.BoolVar(&opts.Force, "force", false, "with --out: overwrite existing files")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("type", completeTypes(&format))
+	_ = cmd.MarkFlagDirname("out")
+	return cmd
+}
+
+// completeTypes offers the types of the format given so far (all formats'
+// types when none is).
+func completeTypes(format *string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		var types []string
+		if f, err := payload.ParseFormat(*format); err == nil && f != payload.Unknown {
+			types = gen.Types(f)
+		} else {
+			for _, f := range payload.Formats {
+				for _, t := range gen.Types(f) {
+					if !slices.Contains(types, t) {
+						types = append(types, t)
+					}
+				}
+			}
+		}
+		// Complete the last element of a comma-separated list.
+		done, part := cutLast(toComplete, ",")
+		var out []string
+		for _, t := range types {
+			if strings.HasPrefix(t, part) {
+				out = append(out, done+t)
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	}
+}
+
+func cutLast(s, sep string) (before, after string) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return "", s
+	}
+	return s[:i+1], s[i+1:]
+}
+
+func parseSince(s string, now func() time.Time) (time.Time, error) {
+	if s == "now" {
+		return now(), nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
+		return time.Unix(n, 0), nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not RFC 3339 (2026-01-05T12:00:00Z), Unix seconds or now", s)
+}
+
+func genOptions(opts *Options) gen.Options {
+	batch := 0
+	if opts.Format == payload.Sinch {
+		batch = opts.Batch
+	}
+	return gen.Options{Format: opts.Format, Types: opts.Types, Seed: opts.Seed, Now: opts.Since, Batch: batch}
+}
+
+// Run generates the payloads.
+func Run(ctx context.Context, opts *Options) error {
+	g, err := gen.New(genOptions(opts))
+	if err != nil {
+		return cmdutil.Usagef("%s", strings.TrimPrefix(err.Error(), "gen: "))
+	}
+	if !opts.SeedSet && opts.IO.IsStderrTTY() {
+		fmt.Fprintf(opts.IO.ErrOut, "seed %d (give --seed %d to generate the same payloads again)\n", opts.Seed, opts.Seed)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	prog := render.NewProgress(opts.IO, now)
+	defer prog.Done()
+	if opts.OutDir != "" {
+		return toDir(ctx, opts, g, prog)
+	}
+	w := bufio.NewWriterSize(opts.IO.Out, 64<<10)
+	var written int64
+	var buf bytes.Buffer
+	for i := range opts.Count {
+		if i&255 == 0 {
+			if ctx.Err() != nil {
+				w.Flush()
+				return cmdutil.ErrInterrupted
+			}
+			if opts.Count >= progressFrom {
+				prog.Update("gen", written, i)
+			}
+		}
+		p := encode(&buf, g.Next(), opts.Pretty)
+		written += int64(len(p))
+		if _, err := w.Write(p); err != nil {
+			return err
+		}
+	}
+	return w.Flush()
+}
+
+// encode returns the payload with a final newline, indented if asked.
+func encode(buf *bytes.Buffer, p []byte, pretty bool) []byte {
+	buf.Reset()
+	if pretty {
+		_ = json.Indent(buf, p, "", "  ") // p is valid JSON: Indent cannot fail
+	} else {
+		buf.Write(p)
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes()
+}
+
+// fileName returns the name of the i-th of count payload files:
+// 000001.json…, wider when count needs more digits.
+func fileName(i, count int) string {
+	width := max(6, len(strconv.Itoa(count)))
+	return fmt.Sprintf("%0*d.json", width, i+1)
+}
+
+func toDir(ctx context.Context, opts *Options, g *gen.Generator, prog *render.Progress) error {
+	dir := opts.OutDir
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create %s: %w", dir, err)
+	}
+	if !opts.Force {
+		// Refuse before writing anything, rather than halfway through.
+		var clash []string
+		for i := range opts.Count {
+			p := filepath.Join(dir, fileName(i, opts.Count))
+			if _, err := os.Lstat(p); err == nil {
+				clash = append(clash, p)
+			}
+		}
+		if len(clash) > 0 {
+			more := ""
+			if len(clash) > 1 {
+				more = fmt.Sprintf(" and %d more", len(clash)-1)
+			}
+			return cmdutil.Usagef("refusing to overwrite %s%s (give --force to replace them)", clash[0], more)
+		}
+	}
+	var written int64
+	var buf bytes.Buffer
+	for i := range opts.Count {
+		if i&255 == 0 {
+			if ctx.Err() != nil {
+				return cmdutil.ErrInterrupted
+			}
+			if opts.Count >= progressFrom {
+				prog.Update(dir, written, i)
+			}
+		}
+		p := encode(&buf, g.Next(), opts.Pretty)
+		path := filepath.Join(dir, fileName(i, opts.Count))
+		if err := create(path, p, opts.Force); err != nil {
+			return err
+		}
+		written += int64(len(p))
+	}
+	prog.Done()
+	if opts.IO.IsStderrTTY() {
+		fmt.Fprintf(opts.IO.ErrOut, "wrote %d payload%s to %s\n", opts.Count, plural(opts.Count), dir)
+	}
+	return nil
+}
+
+// create writes a new file; with force an existing file (or link) is
+// removed first, so nothing is ever written through a symbolic link.
+func create(path string, data []byte, force bool) error {
+	if force {
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("cannot replace %s: %w", path, err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return cmdutil.Usagef("refusing to overwrite %s (give --force to replace it)", path)
+		}
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	return nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// noArgs rejects positional arguments as a usage error (exit 2).
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return cmdutil.Usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
