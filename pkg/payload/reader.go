@@ -3,9 +3,11 @@ package payload
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -227,26 +229,15 @@ func (r *Reader) next() (Payload, error) {
 		// A scalar or stray text: the rest of the line is one (invalid) document.
 		p.Data = bytes.TrimRight(r.pending, " \t")
 		r.pending = nil
+		if len(p.Data) > r.maxSize {
+			return Payload{}, r.tooLarge(p)
+		}
 		return p, nil
 	}
 
-	// Fast path, NDJSON: a line that opens and closes its brackets as often
-	// and ends with the closing one is taken whole. Strings holding brackets
-	// can defeat the count either way; then the exact scan below decides.
-	line := bytes.TrimRight(r.pending, " \t")
-	last := line[len(line)-1]
-	if last == '}' || last == ']' {
-		ob, cb := bytes.Count(line, []byte{'{'}), bytes.Count(line, []byte{'}'})
-		os, cs := bytes.Count(line, []byte{'['}), bytes.Count(line, []byte{']'})
-		if ob == cb && os == cs {
-			p.Data = line
-			p.depthBound = ob + os
-			r.pending = nil
-			return p, nil
-		}
-	}
-
-	// Exact scan, possibly over several lines.
+	// Find where the document ends: an exact scan (strings, escapes,
+	// nesting), eight bytes at a time through string contents, so NDJSON
+	// lines cost little and pretty or concatenated documents split right.
 	var sc scanner
 	r.acc = r.acc[:0]
 	cur := r.pending
@@ -261,9 +252,11 @@ func (r *Reader) next() (Payload, error) {
 				p.Data = r.acc
 			}
 			p.depthBound = sc.max
-			rest := cur[end+1:]
 			r.col = colAfter(r, multi, cur[:end+1])
-			r.pending = rest
+			r.pending = cur[end+1:]
+			if len(p.Data) > r.maxSize {
+				return Payload{}, r.tooLarge(p)
+			}
 			return p, nil
 		}
 		// The document continues on the next line.
@@ -271,8 +264,7 @@ func (r *Reader) next() (Payload, error) {
 		r.acc = append(r.acc, '\n')
 		multi = true
 		if len(r.acc) > r.maxSize {
-			return Payload{}, &SourceError{Source: r.source, Line: p.Line, Col: p.Col,
-				Err: fmt.Errorf("%w: the document starting here exceeds %s (see --max-size)", ErrTooLarge, humanBytes(r.maxSize))}
+			return Payload{}, r.tooLarge(p)
 		}
 		if err := r.readLine(); err != nil {
 			if errors.Is(err, io.EOF) {
@@ -289,6 +281,11 @@ func (r *Reader) next() (Payload, error) {
 	}
 }
 
+func (r *Reader) tooLarge(p Payload) error {
+	return &SourceError{Source: r.source, Line: p.Line, Col: p.Col,
+		Err: fmt.Errorf("%w: the document starting here exceeds %s (see --max-size)", ErrTooLarge, humanBytes(r.maxSize))}
+}
+
 // colAfter computes the column following a document that ended inside the
 // current line.
 func colAfter(r *Reader, multi bool, consumed []byte) int {
@@ -299,29 +296,57 @@ func colAfter(r *Reader, multi bool, consumed []byte) int {
 }
 
 // scanner finds where a top-level JSON value ends, tracking strings,
-// escapes and nesting depth across calls.
+// escapes and nesting depth across calls (a document may span lines).
 type scanner struct {
 	depth, max int
 	inStr, esc bool
 }
 
+// quoteOrBackslash is non-zero when one of the 8 bytes of x is '"' or '\\'
+// (a SWAR test: string contents are skipped eight bytes at a time).
+func quoteOrBackslash(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q := x ^ (ones * '"')
+	b := x ^ (ones * '\\')
+	return ((q-ones)&^q | (b-ones)&^b) & highs
+}
+
 // scan returns the index in b of the byte closing the top-level value, or -1
 // if the value continues past b.
 func (s *scanner) scan(b []byte) int {
-	for i := 0; i < len(b); i++ {
-		c := b[i]
+	i := 0
+	if s.esc { // an escape split across calls
+		s.esc = false
+		i++
+	}
+	for i < len(b) {
 		if s.inStr {
-			switch {
-			case s.esc:
-				s.esc = false
-			case c == '\\':
-				s.esc = true
-			case c == '"':
-				s.inStr = false
+			for i+8 <= len(b) {
+				if m := quoteOrBackslash(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+					i += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				i += 8
 			}
+			for i < len(b) && b[i] != '"' && b[i] != '\\' {
+				i++
+			}
+			if i >= len(b) {
+				return -1
+			}
+			if b[i] == '\\' {
+				if i+1 >= len(b) {
+					s.esc = true
+					return -1
+				}
+				i += 2
+				continue
+			}
+			s.inStr = false
+			i++
 			continue
 		}
-		switch c {
+		switch b[i] {
 		case '"':
 			s.inStr = true
 		case '{', '[':
@@ -335,6 +360,7 @@ func (s *scanner) scan(b []byte) int {
 				return i
 			}
 		}
+		i++
 	}
 	return -1
 }

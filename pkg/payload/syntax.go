@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -130,6 +131,12 @@ func explain(data []byte) *SyntaxError {
 	}
 	c := data[off]
 	prev, prevOff := lastNonSpace(data[:off])
+	switch msg := se.Error(); {
+	case strings.Contains(msg, "in string escape code"):
+		return &SyntaxError{Offset: max(off-1, 0), Msg: fmt.Sprintf("invalid escape sequence \\%c in a string (valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX; write a backslash as \\\\)", c)}
+	case strings.Contains(msg, "hexadecimal character escape"):
+		return &SyntaxError{Offset: off, Msg: "invalid escape sequence in a string: \\u must be followed by four hex digits"}
+	}
 	switch {
 	case c == 0xC2 && off+1 < len(data) && data[off+1] == 0xA0:
 		return &SyntaxError{Offset: off, Msg: "non-breaking space (U+00A0) used as whitespace; JSON allows only spaces, tabs and newlines (copied from a web page?)"}
@@ -155,6 +162,16 @@ func explain(data []byte) *SyntaxError {
 		return &SyntaxError{Offset: off, Msg: fmt.Sprintf("control character %#02x: strings must escape it", c)}
 	}
 	msg := se.Error()
+	switch {
+	case strings.Contains(msg, "after object key:value pair"):
+		msg = fmt.Sprintf("unexpected %q after a member's value (expected ',' or '}')", c)
+	case strings.Contains(msg, "after array element"):
+		msg = fmt.Sprintf("unexpected %q after an array element (expected ',' or ']')", c)
+	case strings.Contains(msg, "after object key"):
+		msg = fmt.Sprintf("unexpected %q after a member name (expected ':')", c)
+	case strings.Contains(msg, "after top-level value"):
+		msg = fmt.Sprintf("unexpected %q after the end of the document", c)
+	}
 	if r, _ := utf8.DecodeRune(data[off:]); r != utf8.RuneError && r > unicode.MaxASCII {
 		msg = fmt.Sprintf("unexpected character %q (%U)", r, r)
 	}

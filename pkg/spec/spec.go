@@ -308,8 +308,11 @@ var (
 		Summary: "objects nested deeper than any documented payload"}
 )
 
-// Rules lists the generic rules of this package.
+// Rules lists the generic rules the format tables can trigger.
+// RuleRecommended (no table declares a Recommended field yet) and
+// RuleTooDeep (documented objects nest far less than MaxDepth; it guards
+// the walker, not a format rule) are left out of the catalogue.
 func Rules() []*diag.Rule {
-	return []*diag.Rule{RuleType, RuleRequired, RuleRecommended, RuleUnknownField, RuleEnum,
-		RuleNull, RuleEmpty, RuleDuplicateKey, RuleEmbeddedJSON, RuleTypeObject, RuleTooDeep}
+	return []*diag.Rule{RuleType, RuleRequired, RuleUnknownField, RuleEnum,
+		RuleNull, RuleEmpty, RuleDuplicateKey, RuleEmbeddedJSON, RuleTypeObject}
 }

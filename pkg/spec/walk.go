@@ -150,7 +150,7 @@ func (c *Ctx) Remember(kind uint8, name string, v gjson.Result) {
 // ReportSeen records a finding located at a remembered value.
 func (c *Ctx) ReportSeen(r *diag.Rule, s Seen, format string, a ...any) {
 	c.Findings = append(c.Findings, diag.Finding{Rule: r, Severity: r.Severity,
-		Message: fmt.Sprintf(format, a...), Path: renderPath(c.arena[s.pathLo:s.pathHi], s.field),
+		Message: fmt.Sprintf(format, a...), Path: renderPath(c.arena[s.pathLo:s.pathHi], &s.field),
 		Offset: s.Offset, Item: s.Item})
 }
 
@@ -211,15 +211,16 @@ func (c *Ctx) Pop() { c.path = c.path[:len(c.path)-1] }
 func (c *Ctx) Item() int { return c.item }
 
 // Path renders the current path, e.g. data[0].message.
-func (c *Ctx) Path() string { return renderPath(c.path, "") }
+func (c *Ctx) Path() string { return renderPath(c.path, nil) }
 
-func renderPath(p []seg, extra string) string {
+// renderPath renders p, then the member name extra when given.
+func renderPath(p []seg, extra *string) string {
 	var b strings.Builder
 	for _, s := range p {
 		writeSeg(&b, s)
 	}
-	if extra != "" {
-		writeSeg(&b, seg{key: extra, index: -1})
+	if extra != nil {
+		writeSeg(&b, seg{key: *extra, index: -1})
 	}
 	return b.String()
 }
@@ -258,12 +259,12 @@ func plainKey(k string) bool {
 
 // Report records a finding about the value at the current path.
 func (c *Ctx) Report(r *diag.Rule, offset int, format string, a ...any) {
-	c.report(r, "", offset, format, a...)
+	c.report(r, nil, offset, format, a...)
 }
 
 // ReportField records a finding about member name of the current object.
 func (c *Ctx) ReportField(r *diag.Rule, name string, offset int, format string, a ...any) {
-	c.report(r, name, offset, format, a...)
+	c.report(r, &name, offset, format, a...)
 }
 
 // ReportOn records a finding about a member read from frame f, located at
@@ -273,10 +274,10 @@ func (c *Ctx) ReportOn(r *diag.Rule, f *Frame, name string, format string, a ...
 	if v, ok := f.Get(name); ok {
 		off = v.Index
 	}
-	c.report(r, name, off, format, a...)
+	c.report(r, &name, off, format, a...)
 }
 
-func (c *Ctx) report(r *diag.Rule, extra string, offset int, format string, a ...any) {
+func (c *Ctx) report(r *diag.Rule, extra *string, offset int, format string, a ...any) {
 	msg := format
 	if len(a) > 0 {
 		msg = fmt.Sprintf(format, a...)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"os"
 	"testing"
 
 	"github.com/wamo-dev/wamo/fixtures"
@@ -79,4 +80,20 @@ func BenchmarkValidateOne(b *testing.B) {
 			b.Fatal(res.Findings)
 		}
 	}
+}
+
+// BenchmarkValidateFile validates a file named by WAMO_BENCH_FILE (for
+// example the bench kit's 100 MB NDJSON) end to end through the reader:
+//
+//	WAMO_BENCH_FILE=/tmp/wamo-bench-data/native-100MB.ndjson go test -run XXX -bench ValidateFile ./pkg/validate
+func BenchmarkValidateFile(b *testing.B) {
+	name := os.Getenv("WAMO_BENCH_FILE")
+	if name == "" {
+		b.Skip("set WAMO_BENCH_FILE to a payload file")
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchValidate(b, data)
 }

@@ -18,6 +18,7 @@ import (
 	gencmd "github.com/wamo-dev/wamo/pkg/cmd/gen"
 	mancmd "github.com/wamo-dev/wamo/pkg/cmd/man"
 	schemacmd "github.com/wamo-dev/wamo/pkg/cmd/schema"
+	showcmd "github.com/wamo-dev/wamo/pkg/cmd/show"
 	validatecmd "github.com/wamo-dev/wamo/pkg/cmd/validate"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
@@ -111,12 +112,71 @@ them, converts between the formats and replays them against a webhook.`,
 	cmd.CompletionOptions.HiddenDefaultCmd = false
 
 	cmd.AddCommand(validatecmd.NewCmdValidate(f, nil))
+	cmd.AddCommand(showcmd.NewCmdShow(f, nil))
 	cmd.AddCommand(fixturescmd.NewCmdFixtures(f))
 	cmd.AddCommand(schemacmd.NewCmdSchema(f, nil))
 	cmd.AddCommand(gencmd.NewCmdGen(f, nil))
 	cmd.AddCommand(mancmd.NewCmdMan(f))
 	cmd.AddCommand(newExitCodesTopic())
+	cmd.SetHelpCommand(newHelpCmd())
+	usageErrors(cmd)
 	return cmd
+}
+
+// usageErrors makes every argument error of the tree a usage error (exit 2)
+// and makes command groups reject unknown subcommands instead of printing
+// help with success.
+func usageErrors(c *cobra.Command) {
+	if args := c.Args; args != nil {
+		c.Args = func(cmd *cobra.Command, a []string) error {
+			if err := args(cmd, a); err != nil {
+				var ee *cmdutil.ExitError
+				if errors.As(err, &ee) {
+					return err
+				}
+				return cmdutil.Usagef("%s: %v", cmd.CommandPath(), err)
+			}
+			return nil
+		}
+	}
+	if c.HasSubCommands() && c.Run == nil && c.RunE == nil && c.Parent() != nil {
+		c.Args = func(cmd *cobra.Command, a []string) error {
+			if len(a) > 0 {
+				return cmdutil.Usagef("unknown command %q for %q", a[0], cmd.CommandPath())
+			}
+			return nil
+		}
+		c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	}
+	for _, sub := range c.Commands() {
+		usageErrors(sub)
+	}
+}
+
+// newHelpCmd replaces cobra's help command, which succeeds on unknown topics.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Long:  "Help provides help for any command in the application, and for topics such as exit-codes.",
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil || target == nil || len(rest) > 0 {
+				return cmdutil.Usagef("unknown help topic %q (see wamo help)", strings.Join(args, " "))
+			}
+			target.InitDefaultHelpFlag()
+			return target.Help()
+		},
+		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			var names []string
+			for _, sub := range c.Root().Commands() {
+				if sub.IsAvailableCommand() || sub.IsAdditionalHelpTopicCommand() {
+					names = append(names, sub.Name())
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+	}
 }
 
 func newExitCodesTopic() *cobra.Command {

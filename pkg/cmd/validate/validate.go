@@ -93,6 +93,9 @@ Exit status: 0 all valid, 1 at least one invalid payload, 2 usage error,
 				if !known[id] {
 					return cmdutil.Usagef("--ignore %q: no such rule (see wamo validate --list-rules)", id)
 				}
+				if id == validate.RuleSyntax.ID || id == validate.RuleNotObject.ID || id == validate.RuleUnknownFormat.ID {
+					return cmdutil.Usagef("--ignore %q: unusable input cannot be ignored", id)
+				}
 			}
 			if !opts.ListRules && len(args) == 0 {
 				if opts.IO.IsStdinTTY() {

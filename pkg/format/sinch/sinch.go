@@ -171,10 +171,10 @@ func sharedItemFields() []spec.Field {
 	return []spec.Field{
 		{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}, Doc: "Sinch message id (UUID)"},
 		{Name: "origin", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Doc: "business WhatsApp number, country code included"},
-		{Name: "correlationId", Kind: spec.KindString, Doc: "id set by the customer on the MT, echoed"},
+		{Name: "correlationId", Kind: spec.KindString, Checks: []*spec.Value{common.Placeholder}, Doc: "id set by the customer on the MT, echoed"},
 		{Name: "campaignId", Kind: spec.KindAny, Checks: []*spec.Value{numberOrString}},
-		{Name: "campaignAlias", Kind: spec.KindString},
-		{Name: "flowId", Kind: spec.KindString},
+		{Name: "campaignAlias", Kind: spec.KindString, Checks: []*spec.Value{common.Placeholder}},
+		{Name: "flowId", Kind: spec.KindString, Checks: []*spec.Value{common.Placeholder}},
 		{Name: "extraInfo", Kind: spec.KindString, JSONString: true, Embedded: extraInfo, Doc: "JSON text, e.g. segmentation lists"},
 	}
 }
@@ -267,7 +267,7 @@ func checkBatch(c *spec.Ctx, f *spec.Frame) {
 	}
 	var n int64
 	switch {
-	case total.Type == gjson.Number && isInt(total.Raw):
+	case total.Type == gjson.Number && isInt(total.Raw) && len(total.Raw) <= 15:
 		n = total.Int()
 	case total.Type == gjson.String && isDigits(total.Str):
 		n, _ = strconv.ParseInt(total.Str, 10, 64)
@@ -288,6 +288,9 @@ func checkBatch(c *spec.Ctx, f *spec.Frame) {
 }
 
 func checkMO(c *spec.Ctx, f *spec.Frame) {
+	if !f.Has("source") && !f.Has("message") && !f.Has("receivedAt") {
+		c.Report(RuleItemShape, f.Value.Index, "data element is neither an MO (source, message, receivedAt…) nor a status callback (destination, sent, delivered…); checked as an MO")
+	}
 	at, ok1 := f.Get("receivedAt")
 	date, ok2 := f.Get("receivedDate")
 	if !ok1 || !ok2 || at.Type != gjson.Number || date.Type != gjson.String {

@@ -279,14 +279,14 @@ var stickerMetadata = &spec.Object{Name: "sticker metadata", Fields: []spec.Fiel
 func contextObject(v Variant) *spec.Object {
 	o := &spec.Object{Name: "context", Fields: []spec.Field{
 		{Name: "from", Kind: spec.KindString, Checks: common.PhoneChecks, Doc: "sender of the message replied to (the business for replies to it)"},
-		{Name: "id", Kind: spec.KindString, Checks: []*spec.Value{common.NonEmpty}, Doc: "id of the message replied to"},
+		{Name: "id", Kind: spec.KindString, Checks: []*spec.Value{common.NonEmpty, common.Placeholder}, Doc: "id of the message replied to"},
 		{Name: "forwarded", Kind: spec.KindBool},
 		{Name: "frequently_forwarded", Kind: spec.KindBool},
 		{Name: "referred_product", Kind: spec.KindObject, Object: &spec.Object{Name: "referred_product", Fields: []spec.Field{
-			{Name: "catalog_id", Kind: spec.KindString, Req: spec.Required},
-			{Name: "product_retailer_id", Kind: spec.KindString, Req: spec.Required},
+			{Name: "catalog_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Placeholder}},
+			{Name: "product_retailer_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Placeholder}},
 		}}},
-		{Name: "group_id", Kind: spec.KindString},
+		{Name: "group_id", Kind: spec.KindString, Checks: []*spec.Value{common.Placeholder}},
 	}, Check: checkContext}
 	if v == OnPrem {
 		o.Fields = append(o.Fields, spec.Field{Name: "mentions", Kind: spec.KindArray, Items: spec.KindString, Checks: common.PhoneChecks,
@@ -393,10 +393,10 @@ func interactiveObject(v Variant) *spec.Object {
 }
 
 var order = &spec.Object{Name: "order", Fields: []spec.Field{
-	{Name: "catalog_id", Kind: spec.KindString, Req: spec.Required},
+	{Name: "catalog_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Placeholder}},
 	{Name: "text", Kind: spec.KindString},
 	{Name: "product_items", Kind: spec.KindArray, Req: spec.Required, MinItems: 1, Object: &spec.Object{Name: "product item", Fields: []spec.Field{
-		{Name: "product_retailer_id", Kind: spec.KindString, Req: spec.Required},
+		{Name: "product_retailer_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Placeholder}},
 		{Name: "quantity", Kind: spec.KindInteger, Req: spec.Required},
 		{Name: "item_price", Kind: spec.KindNumber, Req: spec.Required},
 		{Name: "currency", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Currency}},
@@ -433,7 +433,7 @@ func messageObject(v Variant, errObj *spec.Object) *spec.Object {
 	}
 	fields := []spec.Field{
 		{Name: "from", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Doc: "sender's wa_id"},
-		{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+		{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty, common.Placeholder}},
 		{Name: "timestamp", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Timestamp}},
 		{Name: "type", Kind: spec.KindString, Req: spec.Required},
 		{Name: "context", Kind: spec.KindObject, Object: contextObject(v)},
@@ -442,7 +442,7 @@ func messageObject(v Variant, errObj *spec.Object) *spec.Object {
 		{Name: "group_id", Kind: spec.KindString},
 		{Name: "errors", Kind: spec.KindArray, Object: errObj},
 		{Name: "text", Kind: spec.KindObject, Object: &spec.Object{Name: "text", Fields: []spec.Field{
-			{Name: "body", Kind: spec.KindString, Req: spec.Required},
+			{Name: "body", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
 		}}},
 		media("image"), media("audio"), media("video"), media("document"), media("sticker"),
 		{Name: "location", Kind: spec.KindObject, Object: &spec.Object{Name: "location", Fields: []spec.Field{
@@ -565,6 +565,10 @@ func checkMessage(c *spec.Ctx, f *spec.Frame) {
 				case typ == "sticker" && mt.Str != "image/webp":
 					c.Push(typ)
 					c.ReportField(common.RuleMimeNonStandard, "mime_type", mt.Index, "stickers are image/webp, got %q", mt.Str)
+					c.Pop()
+				case mt.Str == "image/jpg":
+					c.Push(typ)
+					c.ReportField(common.RuleMimeNonStandard, "mime_type", mt.Index, "mime_type \"image/jpg\" is not registered; the standard name is image/jpeg")
 					c.Pop()
 				}
 			}

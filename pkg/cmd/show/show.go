@@ -1,0 +1,267 @@
+// Package show implements `wamo show`.
+package show
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wamo-dev/wamo/pkg/cmdutil"
+	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/render"
+)
+
+// Options are the parsed flags and arguments of `wamo show`.
+type Options struct {
+	IO *iostreams.IOStreams
+
+	Paths   []string
+	Format  payload.Format // Unknown: detect per payload
+	View    render.ShowView
+	Compact bool   // --compact: --json on one line
+	Field   string // --field PATH (View == render.ShowField)
+	// Location is the zone times are shown in: UTC with --utc, else the
+	// zone of the factory's clock (the local zone in production).
+	Location *time.Location
+	MaxSize  int
+}
+
+// NewCmdShow builds the command; runF replaces the run function in tests.
+func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams}
+	var format, maxSize string
+	var asJSON, asTable, utc bool
+	cmd := &cobra.Command{
+		Use:   "show [FILE|DIR|-]...",
+		Short: "Print payloads: one line per message, a table, JSON or one field",
+		Long: `Print webhook payloads for people and for scripts, whatever their format
+(Sinch, WhatsApp On-Premises or Cloud API).
+
+Inputs are files, directories (searched recursively for *.json, *.ndjson and
+*.jsonl) and - for stdin, which is read when no input is named and stdin is
+not a terminal. A file may hold one JSON document, one per line (NDJSON) or
+several one after another; each is one payload. Input is streamed: memory
+does not grow with its length.
+
+Views (one at a time):
+  (default)     per payload a header (FILE:LINE, format, counts) and one line
+                per message, status or error:
+                  TIME  FROM  NAME  TYPE  SUMMARY
+                TIME is YYYY-MM-DD HH:MM:SS in the local zone (--utc for
+                UTC); FROM the sender (for a status "→ " and the recipient);
+                SUMMARY the content in brief: text, caption and MIME type,
+                place and coordinates, contact names, the chosen button or
+                list row, order items and total, system change, reaction,
+                status with pricing category and error. On a terminal lines
+                are cut to its width.
+  --table       one row per item across all inputs. On a terminal a table
+                TIME | FROM | NAME | TYPE | TEXT; piped, tab-separated values
+                with the header row
+                  time  from  name  type  text  to  source
+                (RFC 3339 times, numbers as in the payload, \t \n \r \\
+                escaped inside fields) for scripts.
+  --json        each payload as JSON indented like jq, keys in their order,
+                coloured like jq -C on a terminal; --compact: one line each.
+  --field PATH  the value at a gjson path (https://github.com/tidwall/gjson
+                syntax, e.g. messages.0.text.body or data.#.source) of each
+                payload, one line per payload: strings raw (like jq -r),
+                numbers and booleans as written, null as null, objects and
+                arrays as compact JSON, an empty line when the payload has
+                no such value.
+
+Payloads that are not valid JSON are never printed: each gets a line
+  FILE:LINE:COL: error json.syntax: MESSAGE
+on stderr and the others are still shown. Colour only on a terminal (see
+--color, NO_COLOR); piped output carries no escape sequences.
+
+Exit status: 0 ok; 1 with --field when no payload had the path; 2 usage
+error; 3 unusable input (unreadable file, not JSON, or, in the default and
+table views, a payload whose format is not recognised); 130 interrupted.`,
+		Example: `  wamo show webhook.json
+  wamo show captures/                      # every *.json, *.ndjson, *.jsonl
+  tail -f webhooks.ndjson | wamo show
+  wamo show --table captures/*.ndjson | sort | cut -f1,2,5
+  wamo show --json --utc fixtures/cloud/order.json
+  wamo show --json --compact big.ndjson > compacted.ndjson
+  wamo show --field 'entry.0.changes.0.value.messages.0.text.body' cloud.json
+  wamo show --field 'data.#.source' sinch.ndjson`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			var err error
+			if opts.Format, err = payload.ParseFormat(format); err != nil {
+				return cmdutil.Usagef("--format: %v", err)
+			}
+			fieldSet := cmd.Flags().Changed("field")
+			if fieldSet && opts.Field == "" {
+				return cmdutil.Usagef("--field needs a path, e.g. --field messages.0.text.body")
+			}
+			n := 0
+			for _, on := range []bool{asJSON, asTable, fieldSet} {
+				if on {
+					n++
+				}
+			}
+			if n > 1 {
+				return cmdutil.Usagef("--json, --table and --field are mutually exclusive: choose one view")
+			}
+			if opts.Compact && (asTable || fieldSet) {
+				return cmdutil.Usagef("--compact only applies to --json")
+			}
+			switch {
+			case asJSON || opts.Compact:
+				opts.View = render.ShowJSON
+			case asTable:
+				opts.View = render.ShowTable
+			case fieldSet:
+				opts.View = render.ShowField
+			default:
+				opts.View = render.ShowDefault
+			}
+			if maxSize != "" {
+				if opts.MaxSize, err = cmdutil.ParseSize(maxSize); err != nil {
+					return cmdutil.Usagef("--max-size: %v", err)
+				}
+			}
+			switch {
+			case utc:
+				opts.Location = time.UTC
+			case f.Now != nil:
+				opts.Location = f.Now().Location()
+			default:
+				opts.Location = time.Local
+			}
+			if len(args) == 0 {
+				if opts.IO.IsStdinTTY() {
+					return cmdutil.Usagef("no input: give files, directories or - to read stdin")
+				}
+				opts.Paths = []string{"-"}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&asJSON, "json", false, "print each payload as indented JSON (coloured on a terminal)")
+	fl.BoolVar(&opts.Compact, "compact", false, "with --json: one line per payload")
+	fl.BoolVar(&asTable, "table", false, "one row per message across all inputs (tab-separated when piped)")
+	fl.StringVar(&opts.Field, "field", "", "print the value at this gjson `PATH` of each payload")
+	fl.BoolVar(&utc, "utc", false, "show times in UTC instead of the local time zone")
+	fl.StringVarP(&format, "format", "f", "auto", "payload format: auto, sinch, whatsapp or cloud")
+	fl.StringVar(&maxSize, "max-size", "64MB", "largest single document accepted")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"auto", "sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("field", cobra.FixedCompletions([]string{
+		"messages.0.text.body", "messages.0.from", "messages.0.type", "statuses.0.status",
+		"entry.0.changes.0.value.messages.0.text.body", "entry.0.changes.0.value.messages.0.from",
+		"data.0.message.messageText", "data.0.source",
+	}, cobra.ShellCompDirectiveNoFileComp|cobra.ShellCompDirectiveNoSpace))
+	_ = cmd.RegisterFlagCompletionFunc("max-size", cobra.NoFileCompletions)
+	return cmd
+}
+
+// Run prints every input as it is read.
+func Run(ctx context.Context, opts *Options) error {
+	p := render.NewShowPrinter(opts.IO, render.ShowOptions{
+		View: opts.View, Compact: opts.Compact, Field: opts.Field, Location: opts.Location,
+	})
+	code := cmdutil.ExitOK
+	interrupted := false
+	var werr error
+	for _, in := range cmdutil.ExpandInputs(opts.Paths) {
+		if ctx.Err() != nil {
+			interrupted = true
+			break
+		}
+		if in.Err != nil {
+			p.SourceError(in.Name, 0, 0, in.Err)
+			code = cmdutil.Worst(code, cmdutil.ExitInput)
+			continue
+		}
+		var c int
+		c, interrupted, werr = showSource(ctx, opts, p, in)
+		code = cmdutil.Worst(code, c)
+		if interrupted || werr != nil {
+			break
+		}
+	}
+	if err := p.Finish(); err != nil && werr == nil {
+		werr = err
+	}
+	if werr != nil {
+		return werr
+	}
+	if interrupted {
+		return cmdutil.ErrInterrupted
+	}
+	st := p.Stats()
+	if st.Unrecognised > 0 && (opts.View == render.ShowDefault || opts.View == render.ShowTable) {
+		code = cmdutil.Worst(code, cmdutil.ExitInput)
+	}
+	if opts.View == render.ShowField && st.FieldHits == 0 {
+		code = cmdutil.Worst(code, cmdutil.ExitFindings)
+	}
+	return cmdutil.Silent(code)
+}
+
+// flushingReader flushes the printer before every read of the input: the
+// output of what was read so far is on screen before the command waits for
+// more (a live stream), while reads of a file, 1 MB at a time, leave the
+// output buffered between them.
+type flushingReader struct {
+	r io.Reader
+	p *render.ShowPrinter
+}
+
+func (f flushingReader) Read(b []byte) (int, error) {
+	f.p.Flush()
+	return f.r.Read(b)
+}
+
+// showSource prints the payloads of one input. It returns the exit code
+// the input deserves, whether the context stopped it, and an error writing
+// the output.
+func showSource(ctx context.Context, opts *Options, p *render.ShowPrinter, in cmdutil.Input) (code int, interrupted bool, werr error) {
+	r, err := in.Open(opts.IO.In)
+	if err != nil {
+		p.SourceError(in.Name, 0, 0, err)
+		return cmdutil.ExitInput, false, nil
+	}
+	defer r.Close()
+	rd := payload.NewReader(flushingReader{r: r, p: p}, in.Name, opts.MaxSize)
+	for n := 0; ; n++ {
+		if n&63 == 0 && ctx.Err() != nil {
+			return code, true, nil
+		}
+		pl, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return code, false, nil
+		}
+		if err != nil {
+			var se *payload.SourceError
+			if errors.As(err, &se) {
+				p.SourceError(se.Source, se.Line, se.Col, se.Err)
+			} else {
+				p.SourceError(in.Name, 0, 0, err)
+			}
+			return cmdutil.ExitInput, false, nil
+		}
+		if se := payload.CheckSyntax(&pl); se != nil {
+			p.SyntaxError(&pl, se)
+			code = cmdutil.ExitInput
+			continue
+		}
+		f := opts.Format
+		if f == payload.Unknown && opts.View != render.ShowJSON && opts.View != render.ShowField {
+			f = payload.Detect(pl.Data).Format
+		}
+		if err := p.Payload(&pl, f); err != nil {
+			return code, false, err
+		}
+	}
+}

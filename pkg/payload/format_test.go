@@ -1,0 +1,97 @@
+package payload_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/wamo-dev/wamo/pkg/payload"
+)
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		in     string
+		want   payload.Format
+		reason string
+	}{
+		{`{"total":1,"data":[]}`, payload.Sinch, "top-level total"},
+		{`{"data":[],"total":1}`, payload.Sinch, "top-level data"},
+		{`{"clientInfo":{},"data":[]}`, payload.Sinch, "top-level data"},
+		{`{"messages":[]}`, payload.WhatsApp, "top-level messages"},
+		{`{"statuses":[]}`, payload.WhatsApp, "top-level statuses"},
+		{`{"contacts":[],"messages":[]}`, payload.WhatsApp, "top-level contacts"},
+		{`{"errors":[]}`, payload.WhatsApp, "top-level errors"},
+		{`{"object":"whatsapp_business_account","entry":[]}`, payload.Cloud, "top-level object"},
+		{`{"entry":[],"object":"page"}`, payload.Cloud, "top-level entry"},
+		// Undecisive members before the decisive one are skipped.
+		{`{"id":"1","hub":{"messages":[]},"entry":[]}`, payload.Cloud, "top-level entry"},
+		{"{\n  \"x\": [1, {\"total\": 2}],\n  \"statuses\": []\n}", payload.WhatsApp, "top-level statuses"},
+		// The first decisive member wins when formats are mixed.
+		{`{"messages":[],"total":1,"object":"x"}`, payload.WhatsApp, "top-level messages"},
+		{`{"total":1,"messages":[]}`, payload.Sinch, "top-level total"},
+		// Keys are compared after unescaping.
+		{`{"\u0064ata":[]}`, payload.Sinch, "top-level data"},
+		// Nothing decisive.
+		{`{}`, payload.Unknown, "no top-level"},
+		{`{"Data":[],"MESSAGES":[],"value":{"messages":[]}}`, payload.Unknown, "no top-level"},
+		{`[{"data":[]}]`, payload.Unknown, "not an object"},
+		{`"data"`, payload.Unknown, "not an object"},
+		{`42`, payload.Unknown, "not an object"},
+		{``, payload.Unknown, "not an object"},
+	}
+	for _, tt := range tests {
+		d := payload.Detect([]byte(tt.in))
+		if d.Format != tt.want || !strings.Contains(d.Reason, tt.reason) {
+			t.Errorf("Detect(%s) = %v (%q), want %v (%q)", tt.in, d.Format, d.Reason, tt.want, tt.reason)
+		}
+		if d2 := payload.DetectString(tt.in); d2 != d {
+			t.Errorf("DetectString(%s) = %+v, Detect = %+v", tt.in, d2, d)
+		}
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	for in, want := range map[string]payload.Format{
+		"sinch": payload.Sinch, "wavy": payload.Sinch, "SINCH": payload.Sinch, " sinch ": payload.Sinch,
+		"whatsapp": payload.WhatsApp, "onprem": payload.WhatsApp, "on-prem": payload.WhatsApp, "native": payload.WhatsApp,
+		"cloud": payload.Cloud, "cloudapi": payload.Cloud, "cloud-api": payload.Cloud,
+		"": payload.Unknown, "auto": payload.Unknown,
+	} {
+		got, err := payload.ParseFormat(in)
+		if err != nil || got != want {
+			t.Errorf("ParseFormat(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"bogus", "json", "whatsapp-cloud"} {
+		if _, err := payload.ParseFormat(in); err == nil || !strings.Contains(err.Error(), "want sinch, whatsapp or cloud") {
+			t.Errorf("ParseFormat(%q) error = %v", in, err)
+		}
+	}
+}
+
+func TestFormatNames(t *testing.T) {
+	if len(payload.Formats) != 3 {
+		t.Fatalf("Formats = %v", payload.Formats)
+	}
+	for _, f := range payload.Formats {
+		back, err := payload.ParseFormat(f.String())
+		if err != nil || back != f {
+			t.Errorf("%v does not round-trip: %v %v", f, back, err)
+		}
+	}
+	b, err := json.Marshal(map[string]payload.Format{"f": payload.Cloud, "u": payload.Unknown})
+	if err != nil || string(b) != `{"f":"cloud","u":"unknown"}` {
+		t.Errorf("JSON: %s %v", b, err)
+	}
+}
+
+func TestPayloadString(t *testing.T) {
+	p := payload.Payload{Data: []byte(`{"a":1}`)}
+	if p.String() != `{"a":1}` {
+		t.Errorf("String() = %q", p.String())
+	}
+	var empty payload.Payload
+	if empty.String() != "" {
+		t.Error("empty payload")
+	}
+}
