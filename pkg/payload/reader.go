@@ -142,6 +142,19 @@ type Reader struct {
 	index   int
 	err     error // sticky
 	started bool
+	lines   bool // NDJSON: every line is one document
+}
+
+// SetLineMode makes every non-blank line one document, as NDJSON (JSON
+// Lines) defines it, instead of finding where each document ends: a line
+// holding half a document or two documents is then a syntax error of that
+// line. It is the faster mode, for .ndjson and .jsonl files.
+func (r *Reader) SetLineMode(on bool) { r.lines = on }
+
+// IsLineFormat reports whether a file name says NDJSON (.ndjson, .jsonl).
+func IsLineFormat(name string) bool {
+	n := len(name)
+	return n > 7 && name[n-7:] == ".ndjson" || n > 6 && name[n-6:] == ".jsonl"
 }
 
 // NewReader returns a Reader over r named source. maxSize ≤ 0 means DefaultMaxSize.
@@ -225,6 +238,15 @@ func (r *Reader) next() (Payload, error) {
 	p := Payload{Source: r.source, Line: r.line, Col: r.col, Index: r.index}
 	r.index++
 
+	if r.lines {
+		p.Data = bytes.TrimRight(r.pending, " \t")
+		r.pending = nil
+		if len(p.Data) > r.maxSize {
+			return Payload{}, r.tooLarge(p)
+		}
+		return p, nil
+	}
+
 	if first != '{' && first != '[' {
 		// A scalar or stray text: the rest of the line is one (invalid) document.
 		p.Data = bytes.TrimRight(r.pending, " \t")
@@ -252,8 +274,12 @@ func (r *Reader) next() (Payload, error) {
 				p.Data = r.acc
 			}
 			p.depthBound = sc.max
-			r.col = colAfter(r, multi, cur[:end+1])
 			r.pending = cur[end+1:]
+			if len(bytes.TrimLeft(r.pending, " \t")) > 0 {
+				// Another document follows on this line: its column is
+				// needed (counting characters is not free, so only then).
+				r.col = colAfter(r, multi, cur[:end+1])
+			}
 			if len(p.Data) > r.maxSize {
 				return Payload{}, r.tooLarge(p)
 			}

@@ -67,6 +67,9 @@ type Value struct {
 	Pattern string     // ECMA-262 regexp equivalent for the JSON Schema export ("" = none)
 	Doc     string     // description for the schema export
 	Check   func(v gjson.Result) string
+	// Raw checks work on a string's text as written: escapes are not
+	// decoded for them (decoding allocates; free text often has escapes).
+	Raw bool
 }
 
 // ItemKind marks arrays whose elements are the notifications a payload

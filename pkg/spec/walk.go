@@ -641,7 +641,15 @@ func (c *Ctx) wrongComposite(sc *scanner, fd *Field, start int) {
 // needsValue says whether a member's string value is inspected during the
 // walk (and so must be decoded now rather than on demand).
 func needsValue(fd *Field) bool {
-	return len(fd.Enum) > 0 || len(fd.Checks) > 0 || fd.JSONString
+	if len(fd.Enum) > 0 || fd.JSONString {
+		return true
+	}
+	for _, chk := range fd.Checks {
+		if !chk.Raw {
+			return true
+		}
+	}
+	return false
 }
 
 // walkSelected walks an object value (member or array element) with the

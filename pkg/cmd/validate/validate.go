@@ -190,6 +190,7 @@ func checkSource(ctx context.Context, opts *Options, v *validate.Validator, in c
 	}
 	defer r.Close()
 	rd := payload.NewReader(r, in.Name, opts.MaxSize)
+	rd.SetLineMode(payload.IsLineFormat(in.Name))
 	// One Result reused for every payload: reporters do not keep it, and a
 	// fresh one per payload would be the only allocation of a valid payload.
 	var res validate.Result

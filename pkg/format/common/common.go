@@ -78,41 +78,59 @@ func Rules() []*diag.Rule {
 }
 
 // LooksLikePlaceholder reports whether s reads like a value left from a
-// documentation template: <SOMETHING>, ..., ALL_CAPS words such as
-// PHONE_NUMBER, or descriptive words such as "sender_wa_id" in a field that
-// should hold data.
+// documentation template: <SOMETHING>, ..., an ALL_CAPS word such as
+// PHONE_NUMBER, or descriptive words such as "sender_wa_id" or
+// "message-ID" where data should be. It reads s once, without allocating:
+// it runs on every message id.
 func LooksLikePlaceholder(s string) bool {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return false
 	}
-	if strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">") {
+	if t[0] == '<' && t[len(t)-1] == '>' {
 		return true
 	}
 	if strings.Trim(t, ".…") == "" {
 		return true
 	}
-	caps := len(t) >= 4
-	for _, r := range t {
-		if !(r >= 'A' && r <= 'Z' || r == '_') {
-			caps = false
-			break
+	upper, seps := true, 0
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case c >= 'A' && c <= 'Z':
+		case c >= 'a' && c <= 'z':
+			upper = false
+		case c == '_' || c == '-':
+			seps++
+		default: // digits and other characters: real data
+			return false
 		}
 	}
-	if caps {
+	if upper && len(t) >= 4 {
 		return true
 	}
-	lower := strings.ToLower(t)
-	for _, w := range placeholderWords {
-		if strings.Contains(lower, w) {
-			return true
+	if seps == 0 {
+		return false
+	}
+	for len(t) > 0 {
+		i := strings.IndexAny(t, "_-")
+		word := t
+		if i >= 0 {
+			word, t = t[:i], t[i+1:]
+		} else {
+			t = ""
+		}
+		for _, w := range placeholderWords {
+			if strings.EqualFold(word, w) {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-var placeholderWords = []string{"wa_id", "whatsapp-id", "whatsapp_id", "timestamp", "message-id",
-	"message_id", "phone_number", "phone-number", "number-of", "unitary", "price-currency"}
+// placeholderWords are words of documentation placeholders
+// ("customer-whatsapp-ID", "message_timestamp", "number-of-items").
+var placeholderWords = []string{"id", "timestamp", "number", "phone", "price", "currency", "items", "name", "text"}
 
 func placeholderNote(s string) string {
 	if LooksLikePlaceholder(s) {
@@ -463,7 +481,7 @@ func isBase64(s string) bool {
 
 // NonEmpty rejects empty strings (ids and texts that must say something).
 var NonEmpty = &spec.Value{
-	Name: "non-empty", Rule: RuleNonEmpty, Pattern: `\S`,
+	Name: "non-empty", Rule: RuleNonEmpty, Pattern: `\S`, Raw: true,
 	Check: func(v gjson.Result) string {
 		if v.Type == gjson.String && strings.TrimSpace(v.Str) == "" {
 			return "must not be empty"
@@ -530,7 +548,7 @@ var Date = &spec.Value{
 
 // Placeholder warns about documentation placeholders in free-text ids.
 var Placeholder = &spec.Value{
-	Name: "not-placeholder", Rule: RulePlaceholder,
+	Name: "not-placeholder", Rule: RulePlaceholder, Raw: true,
 	Check: func(v gjson.Result) string {
 		if v.Type == gjson.String && LooksLikePlaceholder(v.Str) {
 			return "looks like a documentation placeholder: " + strconv.Quote(clip(v.Str))
