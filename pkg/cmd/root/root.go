@@ -16,7 +16,6 @@ import (
 
 	fixturescmd "github.com/wamo-dev/wamo/pkg/cmd/fixtures"
 	gencmd "github.com/wamo-dev/wamo/pkg/cmd/gen"
-	mancmd "github.com/wamo-dev/wamo/pkg/cmd/man"
 	schemacmd "github.com/wamo-dev/wamo/pkg/cmd/schema"
 	showcmd "github.com/wamo-dev/wamo/pkg/cmd/show"
 	validatecmd "github.com/wamo-dev/wamo/pkg/cmd/validate"
@@ -116,7 +115,6 @@ them, converts between the formats and replays them against a webhook.`,
 	cmd.AddCommand(fixturescmd.NewCmdFixtures(f))
 	cmd.AddCommand(schemacmd.NewCmdSchema(f, nil))
 	cmd.AddCommand(gencmd.NewCmdGen(f, nil))
-	cmd.AddCommand(mancmd.NewCmdMan(f))
 	cmd.AddCommand(newExitCodesTopic())
 	cmd.SetHelpCommand(newHelpCmd())
 	usageErrors(cmd)
