@@ -16,6 +16,7 @@ import (
 
 	fixturescmd "github.com/wamo-dev/wamo/pkg/cmd/fixtures"
 	gencmd "github.com/wamo-dev/wamo/pkg/cmd/gen"
+	replaycmd "github.com/wamo-dev/wamo/pkg/cmd/replay"
 	schemacmd "github.com/wamo-dev/wamo/pkg/cmd/schema"
 	showcmd "github.com/wamo-dev/wamo/pkg/cmd/show"
 	validatecmd "github.com/wamo-dev/wamo/pkg/cmd/validate"
@@ -112,6 +113,7 @@ them, converts between the formats and replays them against a webhook.`,
 
 	cmd.AddCommand(validatecmd.NewCmdValidate(f, nil))
 	cmd.AddCommand(showcmd.NewCmdShow(f, nil))
+	cmd.AddCommand(replaycmd.NewCmdReplay(f, nil))
 	cmd.AddCommand(fixturescmd.NewCmdFixtures(f))
 	cmd.AddCommand(schemacmd.NewCmdSchema(f, nil))
 	cmd.AddCommand(gencmd.NewCmdGen(f, nil))

@@ -1,0 +1,500 @@
+// Package replay implements `wamo replay`: send payloads to a webhook the
+// way Sinch or Meta deliver them and judge whether it acknowledges every
+// one in time.
+package replay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wamo-dev/wamo/fixtures"
+	"github.com/wamo-dev/wamo/pkg/cmdutil"
+	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/render"
+	"github.com/wamo-dev/wamo/pkg/replay"
+)
+
+// SecretEnv names the environment variable holding the Cloud API app
+// secret for --sign. The secret is never accepted on the command line,
+// where it would land in shell history and process listings.
+const SecretEnv = "WAMO_APP_SECRET"
+
+// progressEvery is how often the live progress line is redrawn.
+const progressEvery = 200 * time.Millisecond
+
+// Options are the parsed flags and arguments of `wamo replay`.
+type Options struct {
+	IO         *iostreams.IOStreams
+	Version    string
+	Now        func() time.Time
+	HTTPClient func() *http.Client
+	Getenv     func(string) string
+
+	URL      string
+	Paths    []string
+	Fixtures []string
+	Method   string
+	Header   http.Header
+	// As is the format --as converts every payload to (Unknown: none);
+	// Transform is the conversion itself.
+	As        payload.Format
+	Transform func([]byte) ([]byte, error)
+	Fresh     bool
+	Sign      bool
+
+	Repeat      int
+	Concurrency int
+	Rate        float64
+	Duration    time.Duration
+	MaxWorkers  int
+	Deadline    time.Duration
+	Timeout     time.Duration
+	Retries     int
+	RetryDelay  time.Duration
+
+	Insecure        bool
+	FollowRedirects bool
+
+	Output     string
+	Verbose    bool
+	Thresholds replay.Thresholds
+	MaxSize    int
+}
+
+// NewCmdReplay builds the command; runF replaces the run function in tests.
+func NewCmdReplay(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Version: f.Build.Version, Now: f.Now, HTTPClient: f.HTTPClient, Getenv: f.Getenv}
+	var (
+		headers                []string
+		as, rate, maxErrorRate string
+		maxSize                string
+	)
+	cmd := &cobra.Command{
+		Use:   "replay --url URL [FILE|DIR|-]... [--fixtures NAME,...]",
+		Short: "Send payloads to a webhook and check it acknowledges each within 200 ms",
+		Long: `Send webhook payloads to a URL the way Sinch and Meta deliver them, and
+check that every one is acknowledged with a 2xx within the deadline.
+Providers count a callback as failed unless it is answered 200 OK within
+200 ms, and retry it later.
+
+Each payload is POSTed as one request with Content-Type: application/json,
+exactly the bytes of the file (or of the NDJSON line, or of the embedded
+fixture named by --fixtures; see wamo fixtures list). Payloads that are not
+valid JSON are sent too, with a warning. -H adds headers. --fresh gives each
+send new message ids and the current time, so that receivers that drop
+duplicates process every send. --sign adds the Cloud API signature
+X-Hub-Signature-256 computed with the app secret read from WAMO_APP_SECRET
+(never from the command line).
+
+Load:
+  closed model   -c N workers, each sending the next payload once the previous
+                 one is answered; -n repeats the payload list, --duration bounds it
+  open model     --rate R sends R requests per second on a fixed schedule for
+                 --duration (or -n rounds), whatever the server does; latency
+                 counts from each request's scheduled time whenever the server
+                 held the workers up, so queueing is never hidden
+Connections are kept alive as providers do. --retries re-sends what failed or
+missed the deadline, like a provider, and the report says on which attempt
+each payload was delivered.
+
+Each request is classified ok (2xx within --deadline), slow (2xx later),
+http-error (any other status; redirects are reported, not followed unless
+--follow-redirects), network-error (refused, reset, closed mid-body, DNS,
+TLS) or timeout (no complete answer within --timeout). The report gives the
+counts, latency percentiles, a histogram with the deadline marked and the
+slowest payloads; --output json gives every request too (schema
+wamo.replay/v1), --output junit one test case per payload. A live progress
+line is shown on stderr when it is a terminal. Ctrl-C stops sending and
+reports what was measured.
+
+The verdict passes when every request was answered 2xx within the deadline;
+--max-p95, --max-p99 and --max-error-rate replace that rule with an SLO.
+
+Exit status: 0 pass, 1 a request was not ok or a threshold was missed,
+2 usage error, 3 unusable input, 4 nothing could be reached at all
+(connection refused, unknown host), 130 interrupted.`,
+		Example: `  wamo replay --url http://localhost:8080/hook fixtures/
+  wamo replay --url http://localhost:8080/hook --fixtures all
+  wamo replay --url http://localhost:8080/hook --fixtures sinch/text -c 8 -n 100
+  wamo replay --url https://staging.example.com/hook --rate 50 --duration 30s --fresh captures.ndjson
+  WAMO_APP_SECRET=… wamo replay --url http://localhost:8080/hook --sign --fixtures cloud
+  wamo replay --url http://localhost:8080/hook --fixtures sinch --retries 3 --retry-delay 1s
+  wamo replay --url http://localhost:8080/hook --fixtures all --max-p99 150ms --max-error-rate 0
+  wamo replay --url http://localhost:8080/hook --fixtures all --output junit > replay.xml`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			if err := opts.finish(cmd, headers, as, rate, maxErrorRate, maxSize); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.URL, "url", "u", "", "webhook URL to send to (http:// or https://; required)")
+	fl.StringSliceVar(&opts.Fixtures, "fixtures", nil, "embedded fixtures to send: all, a folder (sinch, whatsapp, cloud, invalid) or names like sinch/text (comma-separated)")
+	fl.StringVarP(&opts.Method, "method", "X", "POST", "HTTP method")
+	fl.StringArrayVarP(&headers, "header", "H", nil, `add a header "Name: value" to every request (repeatable)`)
+	fl.StringVar(&as, "as", "", "convert every payload to this format before sending: sinch, whatsapp or cloud")
+	fl.BoolVar(&opts.Fresh, "fresh", false, "give each send new message ids and current timestamps")
+	fl.BoolVar(&opts.Sign, "sign", false, "sign requests like Meta (X-Hub-Signature-256) with the app secret in "+SecretEnv)
+	fl.IntVarP(&opts.Repeat, "repeat", "n", 0, "send the payload list this many times (default once, or until --duration ends)")
+	fl.IntVarP(&opts.Concurrency, "concurrency", "c", 1, "workers (connections) of the closed model; with --rate, workers started up front")
+	fl.StringVar(&rate, "rate", "", "open model: requests per second on a fixed schedule (e.g. 100, 100/s, 6000/m); needs --duration or -n")
+	fl.DurationVar(&opts.Duration, "duration", 0, "stop scheduling new requests after this long (e.g. 30s)")
+	fl.IntVar(&opts.MaxWorkers, "max-workers", replay.DefaultMaxWorkers, "open model: most requests in flight at once")
+	fl.DurationVar(&opts.Deadline, "deadline", replay.DefaultDeadline, "a 2xx answered later than this is slow; Sinch and Meta allow 200ms")
+	fl.DurationVar(&opts.Timeout, "timeout", replay.DefaultTimeout, "give up a request without a complete answer after this long")
+	fl.IntVar(&opts.Retries, "retries", 0, "re-send a payload whose request was not ok up to this many times")
+	fl.DurationVar(&opts.RetryDelay, "retry-delay", replay.DefaultRetryDelay, "wait this long before each retry")
+	fl.BoolVarP(&opts.Insecure, "insecure", "k", false, "do not verify TLS certificates")
+	fl.BoolVar(&opts.FollowRedirects, "follow-redirects", false, "follow 3xx answers (by default a redirect is an http-error)")
+	fl.StringVarP(&opts.Output, "output", "o", "text", "output: text, json or junit")
+	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "text output: one line per request as it completes")
+	fl.DurationVar(&opts.Thresholds.MaxP95, "max-p95", 0, "SLO: fail when the 95th percentile latency is over this")
+	fl.DurationVar(&opts.Thresholds.MaxP99, "max-p99", 0, "SLO: fail when the 99th percentile latency is over this")
+	fl.StringVar(&maxErrorRate, "max-error-rate", "", "SLO: fail when more than this fraction of requests is not ok (0..1, or a percentage like 1%)")
+	fl.StringVar(&maxSize, "max-size", "64MB", "largest single payload accepted")
+
+	noFiles := cobra.ShellCompDirectiveNoFileComp
+	_ = cmd.RegisterFlagCompletionFunc("as", cobra.FixedCompletions([]string{"sinch", "whatsapp", "cloud"}, noFiles))
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.ReplayOutputs, noFiles))
+	_ = cmd.RegisterFlagCompletionFunc("method", cobra.FixedCompletions([]string{"POST", "PUT"}, noFiles))
+	_ = cmd.RegisterFlagCompletionFunc("fixtures", completeFixtures)
+	_ = cmd.RegisterFlagCompletionFunc("url", cobra.NoFileCompletions)
+	return cmd
+}
+
+// completeFixtures completes the last name of a comma-separated --fixtures
+// list with "all", the folders and every fixture name.
+func completeFixtures(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	prefix := ""
+	if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
+		prefix = toComplete[:i+1]
+	}
+	names := append([]string{"all"}, fixtures.Folders...)
+	for _, f := range fixtures.List() {
+		names = append(names, f.Name)
+	}
+	var out []string
+	for _, n := range names {
+		if strings.HasPrefix(prefix+n, toComplete) {
+			out = append(out, prefix+n)
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+}
+
+// finish checks and completes the options from the flags.
+func (opts *Options) finish(cmd *cobra.Command, headers []string, as, rate, maxErrorRate, maxSize string) error {
+	fl := cmd.Flags()
+	if opts.URL == "" {
+		return cmdutil.Usagef("--url is required: the webhook to send to, e.g. --url http://localhost:8080/hook")
+	}
+	if _, err := replay.ParseURL(opts.URL); err != nil {
+		return cmdutil.Usagef("--url: %v", err)
+	}
+	opts.Method = strings.ToUpper(strings.TrimSpace(opts.Method))
+	if opts.Method == "" || strings.ContainsAny(opts.Method, " \t\r\n") {
+		return cmdutil.Usagef("--method %q: want an HTTP method such as POST", opts.Method)
+	}
+	opts.Header = http.Header{}
+	for _, h := range headers {
+		name, value, ok := strings.Cut(h, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t\r\n\"(),/;<=>?@[\\]{}") {
+			return cmdutil.Usagef("--header %q: want \"Name: value\"", h)
+		}
+		if strings.ContainsAny(value, "\r\n") {
+			return cmdutil.Usagef("--header %q: a value cannot hold a line break", h)
+		}
+		opts.Header.Add(name, strings.TrimSpace(value))
+	}
+	if opts.Header.Get("User-Agent") == "" {
+		v := opts.Version
+		if v == "" {
+			v = "dev"
+		}
+		opts.Header.Set("User-Agent", "wamo-replay/"+strings.TrimPrefix(v, "v"))
+	}
+	switch {
+	case opts.Concurrency < 1:
+		return cmdutil.Usagef("--concurrency %d: want at least 1", opts.Concurrency)
+	case opts.Repeat < 0:
+		return cmdutil.Usagef("--repeat %d: want at least 1", opts.Repeat)
+	case fl.Changed("repeat") && opts.Repeat == 0:
+		return cmdutil.Usagef("--repeat 0: want at least 1")
+	case opts.Duration < 0:
+		return cmdutil.Usagef("--duration %s: want a positive duration", opts.Duration)
+	case opts.Deadline <= 0:
+		return cmdutil.Usagef("--deadline %s: want a positive duration", opts.Deadline)
+	case opts.Timeout <= 0:
+		return cmdutil.Usagef("--timeout %s: want a positive duration", opts.Timeout)
+	case opts.Retries < 0:
+		return cmdutil.Usagef("--retries %d: want 0 or more", opts.Retries)
+	case opts.RetryDelay < 0:
+		return cmdutil.Usagef("--retry-delay %s: want 0 or more", opts.RetryDelay)
+	case opts.MaxWorkers < 1:
+		return cmdutil.Usagef("--max-workers %d: want at least 1", opts.MaxWorkers)
+	case opts.Thresholds.MaxP95 < 0 || opts.Thresholds.MaxP99 < 0:
+		return cmdutil.Usagef("--max-p95/--max-p99: want a positive duration")
+	}
+	if rate != "" {
+		r, err := parseRate(rate)
+		if err != nil {
+			return cmdutil.Usagef("--rate: %v", err)
+		}
+		opts.Rate = r
+		if opts.Duration == 0 && opts.Repeat == 0 {
+			return cmdutil.Usagef("--rate needs --duration or -n/--repeat: how long should the schedule run?")
+		}
+	}
+	if maxErrorRate != "" {
+		f, err := parseFraction(maxErrorRate)
+		if err != nil {
+			return cmdutil.Usagef("--max-error-rate: %v", err)
+		}
+		opts.Thresholds.MaxErrorRate, opts.Thresholds.CheckErrorRate = f, true
+	}
+	if !contains(render.ReplayOutputs, opts.Output) {
+		return cmdutil.Usagef("--output %q: want %s", opts.Output, strings.Join(render.ReplayOutputs, ", "))
+	}
+	if opts.Verbose && opts.Output != "text" {
+		return cmdutil.Usagef("--verbose only applies to --output text (json already lists every request)")
+	}
+	if maxSize != "" {
+		n, err := cmdutil.ParseSize(maxSize)
+		if err != nil {
+			return cmdutil.Usagef("--max-size: %v", err)
+		}
+		opts.MaxSize = n
+	}
+	if as != "" {
+		f, err := payload.ParseFormat(as)
+		if err != nil || f == payload.Unknown {
+			return cmdutil.Usagef("--as %q: want sinch, whatsapp or cloud", as)
+		}
+		opts.As = f
+		if opts.Transform, err = convertFor(f); err != nil {
+			return err
+		}
+	}
+	if opts.Sign && opts.Getenv(SecretEnv) == "" {
+		return cmdutil.Usagef("--sign needs the app secret in the %s environment variable (it is never read from the command line)", SecretEnv)
+	}
+	if len(opts.Paths) == 0 && len(opts.Fixtures) == 0 {
+		if opts.IO.IsStdinTTY() {
+			return cmdutil.Usagef("nothing to send: give files, directories, - for stdin, or --fixtures NAME")
+		}
+		opts.Paths = []string{"-"}
+	}
+	return nil
+}
+
+// parseRate parses "100", "100/s", "100/1s", "6000/m", "5/100ms" into
+// requests per second.
+func parseRate(s string) (float64, error) {
+	num, per, hasPer := strings.Cut(strings.TrimSpace(s), "/")
+	n, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+	if err != nil || n <= 0 || n != n || n > 1e7 {
+		return 0, fmt.Errorf("%q: want a positive number of requests per second, such as 100 or 100/s", s)
+	}
+	if !hasPer {
+		return n, nil
+	}
+	per = strings.TrimSpace(per)
+	switch per {
+	case "s", "sec", "second":
+		return n, nil
+	case "m", "min", "minute":
+		return n / 60, nil
+	case "h", "hour":
+		return n / 3600, nil
+	}
+	d, err := time.ParseDuration(per)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q: want RATE or RATE/UNIT, such as 100/s, 6000/m or 5/100ms", s)
+	}
+	return n / d.Seconds(), nil
+}
+
+// parseFraction parses "0", "0.01" or "1%" into a fraction in [0, 1].
+func parseFraction(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	scale := 1.0
+	if strings.HasSuffix(t, "%") {
+		t, scale = strings.TrimSpace(strings.TrimSuffix(t, "%")), 0.01
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	f *= scale
+	if err != nil || f < 0 || f > 1 || f != f {
+		return 0, fmt.Errorf("%q: want a fraction between 0 and 1, or a percentage such as 1%%", s)
+	}
+	return f, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Run sends the payloads, reports as requests complete, and returns the
+// verdict as an error carrying the exit code.
+func Run(ctx context.Context, opts *Options) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ios := opts.IO
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	targets, warnings, problems := loadTargets(opts)
+	for _, w := range warnings {
+		render.ReplayWarning(ios, w)
+	}
+	if len(problems) > 0 {
+		for _, p := range problems[:len(problems)-1] {
+			fmt.Fprintf(ios.ErrOut, "wamo: %s\n", p)
+		}
+		return cmdutil.Inputf("%s", problems[len(problems)-1])
+	}
+	if len(targets) == 0 {
+		return cmdutil.Inputf("nothing to send: no payload found")
+	}
+
+	cfg := replay.Config{
+		URL: opts.URL, Method: opts.Method, Header: opts.Header,
+		Deadline: opts.Deadline, Timeout: opts.Timeout,
+		Concurrency: opts.Concurrency, Repeat: opts.Repeat, Rate: opts.Rate, Duration: opts.Duration,
+		MaxWorkers: opts.MaxWorkers, Retries: opts.Retries, RetryDelay: opts.RetryDelay,
+		Fresh: opts.Fresh, Transform: opts.Transform,
+		FollowRedirects: opts.FollowRedirects, Insecure: opts.Insecure,
+		Now: now,
+	}
+	if opts.HTTPClient != nil {
+		cfg.Client = opts.HTTPClient()
+	}
+	if opts.Sign {
+		cfg.Secret = []byte(opts.Getenv(SecretEnv))
+	}
+	if opts.Fresh && opts.Transform == nil {
+		for _, t := range targets {
+			if _, paths := replay.Refresh(t.Body, now()); len(paths) == 0 {
+				render.ReplayWarning(ios, fmt.Sprintf("--fresh: %s has no message ids or timestamps to renew (format %s); sent as is", t.Name, t.Format))
+			}
+		}
+	}
+
+	started := now()
+	rep, err := render.NewReplayReporter(ios, render.ReplayOptions{
+		Output: opts.Output, Verbose: opts.Verbose, Thresholds: opts.Thresholds, Version: opts.Version, Started: started,
+	})
+	if err != nil {
+		return cmdutil.Usagef("%v", err)
+	}
+	sum := replay.NewSummary(cfg, targets, started)
+	var counter replay.Counter
+	results := make(chan replay.Result, 4096)
+	var runErr error
+	go func() {
+		runErr = replay.Run(ctx, cfg, targets, results)
+		close(results)
+	}()
+
+	stopProgress := startProgress(opts, &counter, started, now)
+	var r replay.Result // one variable: &r handed to the reporter would escape per result
+	for r = range results {
+		sum.Add(&r)
+		counter.Add(&r)
+		rep.Request(&r)
+	}
+	stopProgress()
+
+	var ce *replay.ConfigError
+	var te *replay.TargetError
+	switch {
+	case errors.As(runErr, &ce):
+		return cmdutil.Usagef("%v", ce)
+	case errors.As(runErr, &te):
+		return cmdutil.Inputf("%v", te)
+	}
+	interrupted := ctx.Err() != nil
+	sum.Finish(now(), interrupted)
+	verdict := sum.Verdict(opts.Thresholds)
+
+	code := cmdutil.ExitOK
+	switch {
+	case interrupted:
+		code = cmdutil.ExitInterrupted
+	case sum.Unreachable():
+		code = cmdutil.ExitNetwork
+	case !verdict.Pass:
+		code = cmdutil.ExitFindings
+	}
+	if err := rep.Finish(sum, verdict, code); err != nil {
+		return err
+	}
+	switch code {
+	case cmdutil.ExitInterrupted:
+		return cmdutil.ErrInterrupted
+	case cmdutil.ExitNetwork:
+		cause := "no answer"
+		if c := sum.TopCauses(); len(c) > 0 {
+			cause = c[0]
+		}
+		return cmdutil.Networkf("could not reach %s: %s", opts.URL, cause)
+	case cmdutil.ExitFindings:
+		if opts.Output == "text" {
+			return cmdutil.Silent(code) // the verdict line said why
+		}
+		return &cmdutil.ExitError{Code: code, Err: errors.New("replay failed: " + strings.Join(verdict.Reasons, "; "))}
+	}
+	return nil
+}
+
+// startProgress draws the live progress line on stderr while the run goes
+// on, when stderr is a terminal (and verbose lines are not going to the
+// same terminal). The returned function stops it and erases the line.
+func startProgress(opts *Options, c *replay.Counter, started time.Time, now func() time.Time) func() {
+	ios := opts.IO
+	if !ios.IsStderrTTY() || (opts.Verbose && ios.IsStdoutTTY()) {
+		return func() {}
+	}
+	p := render.NewReplayProgress(ios)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(progressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				p.Clear()
+				return
+			case <-t.C:
+				p.Update(c.Snapshot(), now().Sub(started))
+			}
+		}
+	})
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}

@@ -1,0 +1,132 @@
+package render
+
+import (
+	"bufio"
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wamo-dev/wamo/pkg/replay"
+)
+
+// replayJUnit writes JUnit XML for CI servers, one test case per target:
+//
+//	<testsuites name="wamo replay" tests= failures= errors="0" time=>
+//	  <testsuite name="POST URL" tests= failures= errors="0" skipped= time=>
+//	    <testcase classname="wamo.replay" name=TARGET time=MEAN>
+//	      <failure message="1 of 3 requests not ok: 1 slow" type="slow">one line per miss</failure>
+//	      <system-out>3 requests, mean 60ms, max 240ms; delivered on attempt 2</system-out>
+//
+// A target fails when any of its attempts was not ok (slow, http-error,
+// network-error, timeout); a target never sent (interrupted run) is
+// skipped. With thresholds, a test case "SLO" carries their verdict.
+type replayJUnit struct {
+	w    *bufio.Writer
+	opts ReplayOptions
+}
+
+func newReplayJUnit(w *bufio.Writer, opts ReplayOptions) *replayJUnit {
+	return &replayJUnit{w: w, opts: opts}
+}
+
+func (j *replayJUnit) Request(*replay.Result) {}
+
+type replayJUnitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",cdata"` // CDATA keeps the lines readable
+}
+
+type replayJUnitCase struct {
+	XMLName   xml.Name            `xml:"testcase"`
+	Classname string              `xml:"classname,attr"`
+	Name      string              `xml:"name,attr"`
+	Time      string              `xml:"time,attr"`
+	Failure   *replayJUnitProblem `xml:"failure,omitempty"`
+	Skipped   *struct{}           `xml:"skipped,omitempty"`
+	SystemOut string              `xml:"system-out,omitempty"`
+}
+
+func replaySeconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', 6, 64)
+}
+
+func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int) error {
+	var cases []replayJUnitCase
+	failures, skipped := 0, 0
+	for i := range sum.Targets {
+		t := &sum.Targets[i]
+		tc := replayJUnitCase{Classname: "wamo.replay", Name: t.Name, Time: replaySeconds(t.Mean())}
+		if t.Attempts == 0 {
+			tc.Skipped = &struct{}{}
+			skipped++
+			cases = append(cases, tc)
+			continue
+		}
+		out := plural(t.Attempts, "request") + ", mean " + replay.FormatDuration(t.Mean()) + ", max " + replay.FormatDuration(t.Max)
+		if t.Measured == 0 {
+			out = plural(t.Attempts, "request") + ", none answered"
+		}
+		if sum.Retries > 0 {
+			out += "; " + replayDeliveries(t.DeliveredOn, t.Undelivered)
+		}
+		tc.SystemOut = out
+		if failed := t.Counts.Failed(); failed > 0 {
+			failures++
+			var lines []string
+			for k := range t.Misses {
+				m := &t.Misses[k]
+				line := replayAttemptLabel(m.Seq, m.Attempt) + ": " + replayDescribeMiss(m, sum.Deadline)
+				if m.Err != "" && m.Outcome == replay.NetworkError {
+					line += " (" + m.Err + ")"
+				}
+				lines = append(lines, line)
+			}
+			if t.MissCount > len(t.Misses) {
+				lines = append(lines, fmt.Sprintf("… and %d more", t.MissCount-len(t.Misses)))
+			}
+			tc.Failure = &replayJUnitProblem{
+				Message: fmt.Sprintf("%d of %d requests not ok: %s", failed, t.Attempts, replayTargetFailures(&t.Counts)),
+				Type:    t.Misses[0].Outcome.String(),
+				Text:    strings.Join(lines, "\n"),
+			}
+		}
+		cases = append(cases, tc)
+	}
+	if v.SLO || sum.Unreachable() && exitCode == 4 {
+		tc := replayJUnitCase{Classname: "wamo.replay", Name: "SLO", Time: replaySeconds(sum.Elapsed)}
+		if sum.Unreachable() && exitCode == 4 {
+			tc.Name = "reachability"
+		}
+		if !v.Pass || exitCode == 4 {
+			failures++
+			msg := strings.Join(v.Reasons, "; ")
+			if exitCode == 4 {
+				msg = "nothing could be reached at " + sum.URL
+			}
+			tc.Failure = &replayJUnitProblem{Message: msg, Type: "verdict", Text: msg}
+		}
+		cases = append(cases, tc)
+	}
+
+	w := j.w
+	w.WriteString(xml.Header)
+	w.WriteString("<!-- wamo replay " + strings.ReplaceAll(j.opts.Version, "--", "- -") + " -->\n")
+	fmt.Fprintf(w, "<testsuites name=\"wamo replay\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%s\">\n",
+		len(cases), failures, replaySeconds(sum.Elapsed))
+	var attr strings.Builder
+	xml.EscapeText(&attr, []byte(sum.Method+" "+sum.URL))
+	fmt.Fprintf(w, "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\" time=\"%s\">\n",
+		attr.String(), len(cases), failures, skipped, replaySeconds(sum.Elapsed))
+	enc := xml.NewEncoder(w)
+	enc.Indent("    ", "  ")
+	for i := range cases {
+		if err := enc.Encode(&cases[i]); err != nil {
+			return err
+		}
+	}
+	w.WriteString("\n  </testsuite>\n</testsuites>\n")
+	return w.Flush()
+}
