@@ -78,9 +78,9 @@ func Rules() []*diag.Rule {
 }
 
 // LooksLikePlaceholder reports whether s reads like a value left from a
-// documentation template: <SOMETHING>, ..., an ALL_CAPS word such as
-// PHONE_NUMBER, or descriptive words such as "sender_wa_id" or
-// "message-ID" where data should be. It reads s once, without allocating:
+// documentation template: <SOMETHING>, ..., or letters-only words one of
+// which names what should be there (PHONE_NUMBER, TIMESTAMP, sender_wa_id,
+// message-ID, number-of-items). It reads s once, without allocating:
 // it runs on every message id.
 func LooksLikePlaceholder(s string) bool {
 	t := strings.TrimSpace(s)
@@ -93,23 +93,12 @@ func LooksLikePlaceholder(s string) bool {
 	if strings.Trim(t, ".…") == "" {
 		return true
 	}
-	upper, seps := true, 0
 	for i := 0; i < len(t); i++ {
 		switch c := t[i]; {
-		case c >= 'A' && c <= 'Z':
-		case c >= 'a' && c <= 'z':
-			upper = false
-		case c == '_' || c == '-':
-			seps++
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c == '_', c == '-':
 		default: // digits and other characters: real data
 			return false
 		}
-	}
-	if upper && len(t) >= 4 {
-		return true
-	}
-	if seps == 0 {
-		return false
 	}
 	for len(t) > 0 {
 		i := strings.IndexAny(t, "_-")
@@ -130,7 +119,7 @@ func LooksLikePlaceholder(s string) bool {
 
 // placeholderWords are words of documentation placeholders
 // ("customer-whatsapp-ID", "message_timestamp", "number-of-items").
-var placeholderWords = []string{"id", "timestamp", "number", "phone", "price", "currency", "items", "name", "text"}
+var placeholderWords = []string{"id", "timestamp", "number", "phone", "price", "currency", "items", "hash", "sender", "token"}
 
 func placeholderNote(s string) string {
 	if LooksLikePlaceholder(s) {
