@@ -3,7 +3,10 @@
 // severities and findings located by JSON path and source position.
 package diag
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Severity of a finding. Errors make a payload invalid; warnings do not,
 // unless the user asks for --strict.
@@ -66,4 +69,39 @@ func (f *Finding) RuleID() string {
 		return ""
 	}
 	return f.Rule.ID
+}
+
+// AppendPathKey appends the member key to a JSON path as wamo writes them
+// in findings: data[0].message.type, with keys that are not plain words
+// quoted in brackets: ["a.b"], [""].
+func AppendPathKey(b []byte, key string) []byte {
+	if plainKey(key) {
+		if len(b) > 0 {
+			b = append(b, '.')
+		}
+		return append(b, key...)
+	}
+	b = append(b, '[')
+	b = strconv.AppendQuote(b, key)
+	return append(b, ']')
+}
+
+// AppendPathIndex appends the array index i to a JSON path: [i].
+func AppendPathIndex(b []byte, i int) []byte {
+	b = append(b, '[')
+	b = strconv.AppendInt(b, int64(i), 10)
+	return append(b, ']')
+}
+
+func plainKey(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		ch := k[i]
+		if !(ch == '_' || ch == '-' || ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z') {
+			return false
+		}
+	}
+	return true
 }

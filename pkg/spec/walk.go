@@ -215,46 +215,21 @@ func (c *Ctx) Path() string { return renderPath(c.path, nil) }
 
 // renderPath renders p, then the member name extra when given.
 func renderPath(p []seg, extra *string) string {
-	var b strings.Builder
+	var b []byte
 	for _, s := range p {
-		writeSeg(&b, s)
+		b = appendSeg(b, s)
 	}
 	if extra != nil {
-		writeSeg(&b, seg{key: *extra, index: -1})
+		b = diag.AppendPathKey(b, *extra)
 	}
-	return b.String()
+	return string(b)
 }
 
-func writeSeg(b *strings.Builder, s seg) {
+func appendSeg(b []byte, s seg) []byte {
 	if s.index >= 0 {
-		b.WriteByte('[')
-		b.WriteString(strconv.Itoa(s.index))
-		b.WriteByte(']')
-		return
+		return diag.AppendPathIndex(b, s.index)
 	}
-	if plainKey(s.key) {
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(s.key)
-		return
-	}
-	b.WriteByte('[')
-	b.WriteString(strconv.Quote(s.key))
-	b.WriteByte(']')
-}
-
-func plainKey(k string) bool {
-	if k == "" {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		ch := k[i]
-		if !(ch == '_' || ch == '-' || ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z') {
-			return false
-		}
-	}
-	return true
+	return diag.AppendPathKey(b, s.key)
 }
 
 // Report records a finding about the value at the current path.
@@ -373,7 +348,7 @@ func (c *Ctx) Walk(v gjson.Result, o *Object) {
 		c.Report(RuleType, v.Index, "%s must be an object, got %s", o.Name, Describe(v))
 		return
 	}
-	sc := scanner{s: v.Raw, b: bytesOf(v.Raw), base: v.Index}
+	sc := scanner{s: v.Raw, base: v.Index}
 	sc.ws()
 	c.object(&sc, o)
 	sc.ws() // only whitespace may follow the object

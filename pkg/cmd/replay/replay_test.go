@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/validate"
 	"io"
 	"net"
 	"net/http"
@@ -142,7 +144,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "bad output", args: []string{"--url", okURL, "-o", "xml", "--fixtures", "sinch/text"}, code: 2},
 		{name: "verbose json", args: []string{"--url", okURL, "-v", "-o", "json", "--fixtures", "sinch/text"}, code: 2},
 		{name: "sign without secret", args: []string{"--url", okURL, "--sign", "--fixtures", "sinch/text"}, code: 2, stderr: []string{"WAMO_APP_SECRET"}},
-		{name: "as", args: []string{"--url", okURL, "--as", "cloud", "--fixtures", "sinch/text"}, code: 2, stderr: []string{"--as: conversion not available yet"}},
+		{name: "as bogus", args: []string{"--url", okURL, "--as", "xml", "--fixtures", "sinch/text"}, code: 2},
 		{name: "as unknown", args: []string{"--url", okURL, "--as", "xml", "--fixtures", "sinch/text"}, code: 2},
 		{name: "bad header", args: []string{"--url", okURL, "-H", "nocolon", "--fixtures", "sinch/text"}, code: 2},
 		{name: "bad error rate", args: []string{"--url", okURL, "--max-error-rate", "2", "--fixtures", "sinch/text"}, code: 2},
@@ -366,5 +368,33 @@ func TestHelp(t *testing.T) {
 	code, stdout, _ := run(t, env{}, "--help")
 	if code != 0 || !strings.Contains(stdout, "wamo replay --url http://localhost:8080/hook fixtures/") || !strings.Contains(stdout, "--max-p99") {
 		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+}
+
+// TestReplayAs: --as converts each payload before sending it; the receiver
+// gets a valid payload of the target format.
+func TestReplayAs(t *testing.T) {
+	var mu sync.Mutex
+	var got [][]byte
+	url := server(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, b)
+		mu.Unlock()
+	})
+	code, stdout, stderr := run(t, env{}, "--url", url, "--as", "cloud", "--fixtures", "sinch/text,whatsapp/image")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d bodies received, want 2", len(got))
+	}
+	v := validate.New(validate.Options{})
+	for _, b := range got {
+		p := payload.Payload{Data: b, Line: 1, Col: 1}
+		res := v.Validate(&p)
+		if res.Format != payload.Cloud || !res.Valid() {
+			t.Errorf("received %s payload, valid=%v: %s", res.Format, res.Valid(), b)
+		}
 	}
 }

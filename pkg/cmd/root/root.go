@@ -14,8 +14,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	convertcmd "github.com/wamo-dev/wamo/pkg/cmd/convert"
 	fixturescmd "github.com/wamo-dev/wamo/pkg/cmd/fixtures"
 	gencmd "github.com/wamo-dev/wamo/pkg/cmd/gen"
+	listencmd "github.com/wamo-dev/wamo/pkg/cmd/listen"
+	redactcmd "github.com/wamo-dev/wamo/pkg/cmd/redact"
 	replaycmd "github.com/wamo-dev/wamo/pkg/cmd/replay"
 	schemacmd "github.com/wamo-dev/wamo/pkg/cmd/schema"
 	showcmd "github.com/wamo-dev/wamo/pkg/cmd/show"
@@ -113,8 +116,11 @@ them, converts between the formats and replays them against a webhook.`,
 
 	cmd.AddCommand(validatecmd.NewCmdValidate(f, nil))
 	cmd.AddCommand(showcmd.NewCmdShow(f, nil))
+	cmd.AddCommand(convertcmd.NewCmdConvert(f, nil))
 	cmd.AddCommand(replaycmd.NewCmdReplay(f, nil))
 	cmd.AddCommand(fixturescmd.NewCmdFixtures(f))
+	cmd.AddCommand(listencmd.NewCmdListen(f, nil))
+	cmd.AddCommand(redactcmd.NewCmdRedact(f, nil))
 	cmd.AddCommand(schemacmd.NewCmdSchema(f, nil))
 	cmd.AddCommand(gencmd.NewCmdGen(f, nil))
 	cmd.AddCommand(newExitCodesTopic())

@@ -1,0 +1,355 @@
+// Package convert implements `wamo convert`.
+package convert
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wamo-dev/wamo/pkg/cmdutil"
+	"github.com/wamo-dev/wamo/pkg/convert"
+	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/validate"
+)
+
+// Options are the parsed flags and arguments of `wamo convert`.
+type Options struct {
+	IO  *iostreams.IOStreams
+	Now func() time.Time
+
+	Paths      []string
+	To, From   payload.Format
+	KeepExtras bool
+	Strict     bool
+	Force      bool
+	Compact    bool
+	Quiet      bool
+	MaxSize    int
+
+	Origin             string
+	DisplayPhoneNumber string
+	PhoneNumberID      string
+	WABAID             string
+	MediaBaseURL       string
+}
+
+// NewCmdConvert builds the command; runF replaces the run function in tests.
+func NewCmdConvert(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Now: f.Now}
+	var to, from, maxSize string
+	cmd := &cobra.Command{
+		Use:   "convert --to sinch|whatsapp|cloud [FILE|DIR|-]...",
+		Short: "Convert payloads between the Sinch, WhatsApp On-Premises and Cloud API formats",
+		Long: `Convert webhook payloads between the three formats: sinch (Sinch/Wavy MO
+callback batch), whatsapp (On-Premises notification) and cloud (Cloud API
+envelope). Text, media, locations, contacts, buttons, interactive replies,
+referrals, replies, senders, times, batches and statuses are carried where
+the target has them.
+
+Nothing is dropped silently: every field the target cannot carry is reported
+on stderr as
+  FILE:LINE: warning convert.loss: PATH has no counterpart in TARGET (REASON)
+and values the target needs but the source lacks (the business number of an
+On-Premises payload, a Cloud API phone number id…) come from --origin,
+--display-phone-number, --phone-number-id, --waba-id and --media-base-url or
+from documented defaults, reported as convert.default warnings.
+--strict makes any loss an error: the payload is not written and the exit
+status is 1. --keep-extras writes what the target cannot carry into an
+"x_wamo_extras" member, so that converting back restores the input exactly.
+
+Inputs are files, directories (searched recursively for *.json, *.ndjson and
+*.jsonl) and - for stdin; each JSON document in them is one payload. Payloads
+are validated first and only converted when valid, unless --force. Output is
+indented JSON, one document after the other; --compact writes one document
+per line (NDJSON). Same input, same bytes.
+
+Exit status: 0 converted, 1 invalid payload or a loss under --strict, 2 usage
+error, 3 unusable input (unreadable file, not JSON, format not recognised).`,
+		Example: `  wamo convert --to cloud fixtures/sinch/text.json
+  wamo convert --to sinch --origin 5511900000000 fixtures/whatsapp/
+  cat captured.ndjson | wamo convert --to sinch --compact - > out.ndjson
+  wamo convert --to whatsapp --keep-extras sinch.json | wamo convert --to sinch -
+  wamo convert --to cloud --phone-number-id 109876543210987 --waba-id 102938475610293 onprem.json
+  wamo convert --to sinch --strict -q payloads/ && echo lossless`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			var err error
+			if to == "" {
+				return cmdutil.Usagef("--to is required: sinch, whatsapp or cloud")
+			}
+			if opts.To, err = payload.ParseFormat(to); err != nil || opts.To == payload.Unknown {
+				return cmdutil.Usagef("--to %q: want sinch, whatsapp or cloud", to)
+			}
+			if opts.From, err = payload.ParseFormat(from); err != nil {
+				return cmdutil.Usagef("--from: %v", err)
+			}
+			for _, d := range []struct{ flag, v string }{
+				{"--origin", opts.Origin}, {"--display-phone-number", opts.DisplayPhoneNumber},
+				{"--phone-number-id", opts.PhoneNumberID}, {"--waba-id", opts.WABAID},
+			} {
+				if d.v != "" && !digits(d.v) {
+					return cmdutil.Usagef("%s %q: want digits only (country code included, no +)", d.flag, d.v)
+				}
+			}
+			if opts.MediaBaseURL != "" {
+				u, err := url.Parse(opts.MediaBaseURL)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return cmdutil.Usagef("--media-base-url %q: want an absolute http(s) URL", opts.MediaBaseURL)
+				}
+			}
+			if maxSize != "" {
+				if opts.MaxSize, err = cmdutil.ParseSize(maxSize); err != nil {
+					return cmdutil.Usagef("--max-size: %v", err)
+				}
+			}
+			if opts.Paths, err = cmdutil.InputArgs(opts.IO.IsStdinTTY(), args); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&to, "to", "t", "", "target format: sinch, whatsapp or cloud (required)")
+	fl.StringVarP(&from, "from", "f", "auto", "source format: auto, sinch, whatsapp or cloud")
+	fl.BoolVar(&opts.KeepExtras, "keep-extras", false, `carry what the target cannot say in "x_wamo_extras", so that converting back restores it`)
+	fl.BoolVar(&opts.Strict, "strict", false, "treat any loss as an error: do not write the payload, exit 1")
+	fl.BoolVar(&opts.Force, "force", false, "convert without validating first (invalid payloads give invalid output)")
+	fl.BoolVarP(&opts.Compact, "compact", "c", false, "write one document per line (NDJSON)")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "do not report losses and defaults (errors still are)")
+	fl.StringVar(&opts.Origin, "origin", "", "business number written as Sinch origin when the source has none (default "+convert.DefaultBusinessNumber+")")
+	fl.StringVar(&opts.DisplayPhoneNumber, "display-phone-number", "", "Cloud metadata.display_phone_number when the source has none (default --origin, else "+convert.DefaultBusinessNumber+")")
+	fl.StringVar(&opts.PhoneNumberID, "phone-number-id", "", "Cloud metadata.phone_number_id (default "+convert.DefaultPhoneNumberID+")")
+	fl.StringVar(&opts.WABAID, "waba-id", "", "Cloud entry[].id, the WhatsApp Business Account id (default "+convert.DefaultWABAID+")")
+	fl.StringVar(&opts.MediaBaseURL, "media-base-url", "", "prefix of the Sinch mediaUrl made for media that have only an id (default "+convert.DefaultMediaBaseURL+")")
+	fl.StringVar(&maxSize, "max-size", "64MB", "largest single document accepted")
+	formats := cobra.FixedCompletions([]string{"sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp)
+	_ = cmd.RegisterFlagCompletionFunc("to", formats)
+	_ = cmd.RegisterFlagCompletionFunc("from", cobra.FixedCompletions([]string{"auto", "sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// Run converts every input, writing documents to stdout and diagnostics to stderr.
+func Run(ctx context.Context, opts *Options) error {
+	r := &runner{
+		opts: opts,
+		out:  bufio.NewWriterSize(opts.IO.Out, 256<<10),
+		errw: bufio.NewWriterSize(opts.IO.ErrOut, 32<<10),
+		conv: convert.New(convert.Options{
+			To: opts.To, From: opts.From, KeepExtras: opts.KeepExtras, Compact: opts.Compact,
+			Origin: opts.Origin, DisplayPhoneNumber: opts.DisplayPhoneNumber, PhoneNumberID: opts.PhoneNumberID,
+			WABAID: opts.WABAID, MediaBaseURL: opts.MediaBaseURL, Now: opts.Now,
+		}),
+	}
+	if !opts.Force {
+		r.val = validate.New(validate.Options{Format: opts.From})
+	}
+	interrupted := false
+	for _, in := range cmdutil.ExpandInputs(opts.Paths) {
+		if ctx.Err() != nil {
+			interrupted = true
+			break
+		}
+		if in.Err != nil {
+			fmt.Fprintf(r.errw, "%s: %v\n", in.Name, in.Err)
+			r.worst(cmdutil.ExitInput)
+			continue
+		}
+		if r.source(ctx, in) {
+			interrupted = true
+		}
+		if err := r.flush(); err != nil {
+			return err
+		}
+		if interrupted {
+			break
+		}
+	}
+	if err := r.flush(); err != nil {
+		return err
+	}
+	if interrupted {
+		return cmdutil.ErrInterrupted
+	}
+	return cmdutil.Silent(r.code)
+}
+
+type runner struct {
+	opts *Options
+	out  *bufio.Writer
+	errw *bufio.Writer
+	conv *convert.Converter
+	val  *validate.Validator
+	code int
+}
+
+func (r *runner) worst(code int) { r.code = cmdutil.Worst(r.code, code) }
+
+func (r *runner) flush() error {
+	if err := r.out.Flush(); err != nil {
+		return fmt.Errorf("writing the output: %w", err)
+	}
+	return r.errw.Flush()
+}
+
+// source converts the payloads of one input; it reports whether the
+// context stopped it.
+func (r *runner) source(ctx context.Context, in cmdutil.Input) bool {
+	rc, err := in.Open(r.opts.IO.In)
+	if err != nil {
+		fmt.Fprintf(r.errw, "%s: %v\n", in.Name, err)
+		r.worst(cmdutil.ExitInput)
+		return false
+	}
+	defer rc.Close()
+	rd := payload.NewReader(rc, in.Name, r.opts.MaxSize)
+	for n := 0; ; n++ {
+		if n&255 == 0 && ctx.Err() != nil {
+			return true
+		}
+		p, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return false
+		}
+		if err != nil {
+			fmt.Fprintf(r.errw, "%v\n", err) // a *payload.SourceError names file, line and column
+			r.worst(cmdutil.ExitInput)
+			return false
+		}
+		r.payload(&p)
+	}
+}
+
+func (r *runner) payload(p *payload.Payload) {
+	if r.val != nil {
+		res := r.val.Validate(p)
+		if res.Unusable {
+			for _, f := range res.Findings {
+				fmt.Fprintf(r.errw, "%s: %s\n", location(p.Source, f.Line, f.Col), f.Message)
+				break
+			}
+			r.worst(cmdutil.ExitInput)
+			return
+		}
+		if res.Errors > 0 {
+			for i := range res.Findings {
+				f := &res.Findings[i]
+				if r.opts.Quiet && f.Severity != diag.Error {
+					continue
+				}
+				line, col := f.Line, f.Col
+				if line == 0 {
+					line, col = p.Line, p.Col
+				}
+				fmt.Fprintf(r.errw, "%s: %s %s: %s", location(p.Source, line, col), f.Severity, f.RuleID(), f.Message)
+				if f.Path != "" {
+					fmt.Fprintf(r.errw, " (path %s)", f.Path)
+				}
+				r.errw.WriteByte('\n')
+			}
+			fmt.Fprintf(r.errw, "%s: payload not converted: it is not a valid %s payload (--force converts it anyway)\n",
+				location(p.Source, p.Line, p.Col), res.Format)
+			r.worst(cmdutil.ExitFindings)
+			return
+		}
+	}
+	res, err := r.conv.Convert(p.Data)
+	if err != nil {
+		var ie *convert.InputError
+		if errors.As(err, &ie) {
+			line, col := p.Position(ie.Offset)
+			fmt.Fprintf(r.errw, "%s: %s\n", location(p.Source, line, col), ie.Msg)
+			r.worst(cmdutil.ExitInput)
+			return
+		}
+		fmt.Fprintf(r.errw, "%s: %v\n", location(p.Source, p.Line, p.Col), err)
+		r.worst(cmdutil.ExitFindings)
+		return
+	}
+	severity := "warning"
+	if r.opts.Strict {
+		severity = "error"
+	}
+	target := r.opts.To.String()
+	if !r.opts.Quiet || r.opts.Strict {
+		for _, l := range res.Losses {
+			line, _ := p.Position(l.Offset)
+			fmt.Fprintf(r.errw, "%s:%d: %s convert.loss: %s has no counterpart in %s (%s)\n",
+				p.Source, line, severity, displayPath(l.Path), target, l.Reason)
+		}
+	}
+	if !r.opts.Quiet {
+		for _, d := range res.Defaults {
+			if d.FromFlag {
+				continue
+			}
+			line, _ := p.Position(d.Offset)
+			set := ""
+			if d.Flag != "" {
+				set = "; set " + d.Flag
+			}
+			fmt.Fprintf(r.errw, "%s:%d: warning convert.default: %s = %s (%s%s)\n",
+				p.Source, line, d.Path, strconv.Quote(d.Value), d.Reason, set)
+		}
+	}
+	if r.opts.Strict && res.Lossy() {
+		line, col := p.Position(0)
+		fmt.Fprintf(r.errw, "%s: error convert.strict: payload not written: the conversion to %s loses %d field%s\n",
+			location(p.Source, line, col), target, len(res.Losses), plural(len(res.Losses)))
+		r.worst(cmdutil.ExitFindings)
+		return
+	}
+	if res.Output == nil {
+		line, col := p.Position(0)
+		fmt.Fprintf(r.errw, "%s: warning convert.empty: nothing written: no item of this %s payload has a counterpart in %s\n",
+			location(p.Source, line, col), res.From, target)
+		return
+	}
+	r.out.Write(res.Output)
+}
+
+// displayPath names the whole payload when a loss has no path.
+func displayPath(p string) string {
+	if p == "" {
+		return "the payload"
+	}
+	return p
+}
+
+func location(file string, line, col int) string {
+	switch {
+	case line <= 0:
+		return file
+	case col <= 0:
+		return file + ":" + strconv.Itoa(line)
+	}
+	return file + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

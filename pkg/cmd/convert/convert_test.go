@@ -1,0 +1,277 @@
+package convert
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wamo-dev/wamo/pkg/cmdutil"
+	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/validate"
+)
+
+const fx = "../../../fixtures/"
+
+type result struct {
+	code        int
+	stdout      string
+	stderr      string
+	stdoutBytes []byte
+}
+
+// run executes the command as root.Run does: flag errors are usage errors,
+// errors are printed once, the exit code comes from the error.
+func run(t *testing.T, stdin string, stdinTTY bool, args ...string) result {
+	t.Helper()
+	ios, in, out, errOut := iostreams.Test()
+	in.WriteString(stdin)
+	ios.SetStdinTTY(stdinTTY)
+	f := &cmdutil.Factory{IOStreams: ios, Now: func() time.Time { return time.Unix(1767225600, 0) }}
+	cmd := NewCmdConvert(f, nil)
+	cmd.SetArgs(args)
+	cmd.SetOut(out)
+	cmd.SetErr(errOut)
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.Usagef("%v", err) })
+	err := cmd.ExecuteContext(context.Background())
+	var ee *cmdutil.ExitError
+	if err != nil && !(asExit(err, &ee) && ee.Silent) {
+		errOut.WriteString("wamo: " + err.Error() + "\n")
+	}
+	return result{code: cmdutil.ExitCode(err), stdout: out.String(), stderr: errOut.String(), stdoutBytes: out.Bytes()}
+}
+
+func asExit(err error, ee **cmdutil.ExitError) bool {
+	e, ok := err.(*cmdutil.ExitError)
+	if ok {
+		*ee = e
+	}
+	return ok
+}
+
+func docs(t *testing.T, b []byte) []payload.Payload {
+	t.Helper()
+	rd := payload.NewReader(bytes.NewReader(b), "stdout", 0)
+	var out []payload.Payload
+	for {
+		p, err := rd.Next()
+		if err != nil {
+			break
+		}
+		p.Data = append([]byte(nil), p.Data...)
+		out = append(out, p)
+	}
+	return out
+}
+
+func validAs(t *testing.T, f payload.Format, b []byte) int {
+	t.Helper()
+	v := validate.New(validate.Options{Format: f})
+	ds := docs(t, b)
+	for i := range ds {
+		res := v.Validate(&ds[i])
+		if !res.Valid() {
+			t.Errorf("output document %d is not a valid %s payload: %+v", i, f, res.Findings)
+		}
+	}
+	return len(ds)
+}
+
+func TestConvertExitCodes(t *testing.T) {
+	tests := []struct {
+		name      string
+		args      []string
+		stdin     string
+		tty       bool
+		code      int
+		outDocs   int
+		stderrHas []string
+		stderrNot []string
+		stdoutHas string
+	}{
+		{name: "sinch to cloud", args: []string{"--to", "cloud", fx + "sinch/text.json"}, code: 0, outDocs: 1,
+			stderrHas: []string{fx + "sinch/text.json:11: warning convert.loss: data[0].campaignId has no counterpart in cloud (Sinch campaign)",
+				fx + "sinch/text.json:20: warning convert.loss: data[0].receivedAt has no counterpart in cloud (native timestamps are whole seconds: the milliseconds are dropped)",
+				"warning convert.default: entry[0].id = \"0\" (the Cloud API envelope needs the WhatsApp Business Account id; set --waba-id)"}},
+		{name: "flags fill, no default warning", args: []string{"--to", "cloud", "--waba-id", "123", "--phone-number-id", "456", fx + "sinch/text.json"}, code: 0, outDocs: 1,
+			stderrNot: []string{"convert.default"}, stdoutHas: `"id": "123"`},
+		{name: "quiet", args: []string{"-q", "--to", "whatsapp", fx + "sinch/text.json"}, code: 0, outDocs: 1, stderrNot: []string{"convert.loss", "convert.default"}},
+		{name: "strict lossy", args: []string{"--strict", "--to", "whatsapp", fx + "sinch/text.json"}, code: 1, outDocs: 0,
+			stderrHas: []string{"error convert.loss: data[0].campaignId", "error convert.strict: payload not written"}},
+		{name: "strict lossless", args: []string{"--strict", "--to", "sinch", "--origin", "5215500000000", fx + "whatsapp/location-bsp.json"}, code: 0, outDocs: 1},
+		{name: "strict quiet still reports losses", args: []string{"--strict", "-q", "--to", "whatsapp", fx + "sinch/text.json"}, code: 1,
+			stderrHas: []string{"error convert.loss"}},
+		{name: "syntax error", args: []string{"--to", "cloud", fx + "invalid/syntax-trailing-comma.json"}, code: 3,
+			stderrHas: []string{fx + "invalid/syntax-trailing-comma.json:18:2: trailing comma"}},
+		{name: "syntax error forced", args: []string{"--force", "--to", "cloud", fx + "invalid/syntax-trailing-comma.json"}, code: 3,
+			stderrHas: []string{fx + "invalid/syntax-trailing-comma.json:18:2: trailing comma"}},
+		{name: "unknown format", args: []string{"--to", "cloud", fx + "invalid/unknown-format.json"}, code: 3,
+			stderrHas: []string{"format not recognised"}},
+		{name: "invalid payload", args: []string{"--to", "cloud", fx + "invalid/sinch-missing-source.json"}, code: 1, outDocs: 0,
+			stderrHas: []string{"error schema.required: required field \"source\" is missing", "(path data[0].source)", "payload not converted"}},
+		{name: "invalid payload forced", args: []string{"--force", "--to", "cloud", fx + "invalid/sinch-missing-source.json"}, code: 0, outDocs: 1},
+		{name: "worst code wins", args: []string{"--to", "cloud", fx + "sinch/text.json", fx + "invalid/syntax-nbsp.json", fx + "invalid/sinch-missing-source.json"}, code: 3, outDocs: 1},
+		{name: "missing file", args: []string{"--to", "cloud", "nope.json"}, code: 3, stderrHas: []string{"nope.json: no such file or directory"}},
+		{name: "no --to", args: []string{fx + "sinch/text.json"}, code: 2, stderrHas: []string{"--to is required"}},
+		{name: "bad --to", args: []string{"--to", "xml", fx + "sinch/text.json"}, code: 2},
+		{name: "bad --origin", args: []string{"--to", "sinch", "--origin", "+55 11", fx + "whatsapp/text.json"}, code: 2},
+		{name: "bad flag", args: []string{"--to", "sinch", "--nope"}, code: 2},
+		{name: "no input on a terminal", args: []string{"--to", "sinch"}, tty: true, code: 2},
+		{name: "stdin", args: []string{"--to", "sinch", "-"}, stdin: mustRead(t, fx+"whatsapp/text.json"), code: 0, outDocs: 1,
+			stderrHas: []string{"-:1: warning convert.default: data[0].origin"}},
+		{name: "stdin implied", args: []string{"--to", "sinch"}, stdin: mustRead(t, fx+"whatsapp/text.json"), code: 0, outDocs: 1},
+		{name: "nothing to write", args: []string{"--to", "sinch", fx + "whatsapp/system-user-changed-number.json"}, code: 0, outDocs: 0,
+			stderrHas: []string{"messages[0] has no counterpart in sinch (system messages have no sinch counterpart)", "warning convert.empty"}},
+		{name: "directory", args: []string{"--to", "cloud", "-q", fx + "sinch"}, code: 0, outDocs: 16},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, tt.stdin, tt.tty, tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit code %d, want %d\nstderr:\n%s", r.code, tt.code, r.stderr)
+			}
+			if n := len(docs(t, r.stdoutBytes)); n != tt.outDocs {
+				t.Errorf("%d output documents, want %d", n, tt.outDocs)
+			}
+			for _, s := range tt.stderrHas {
+				if !strings.Contains(r.stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+				}
+			}
+			for _, s := range tt.stderrNot {
+				if strings.Contains(r.stderr, s) {
+					t.Errorf("stderr has %q:\n%s", s, r.stderr)
+				}
+			}
+			if tt.stdoutHas != "" && !strings.Contains(r.stdout, tt.stdoutHas) {
+				t.Errorf("stdout lacks %q:\n%s", tt.stdoutHas, r.stdout)
+			}
+		})
+	}
+}
+
+func mustRead(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestConvertCompactStream converts an NDJSON stream to NDJSON: one valid
+// document per line, in order.
+func TestConvertCompactStream(t *testing.T) {
+	var in strings.Builder
+	files, _ := filepath.Glob(fx + "whatsapp/*.json")
+	for _, f := range files {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, []byte(mustRead(t, f))); err != nil {
+			t.Fatal(err)
+		}
+		in.Write(buf.Bytes())
+		in.WriteByte('\n')
+	}
+	r := run(t, in.String(), false, "--to", "cloud", "--compact", "-q", "-")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if len(lines) == 0 || len(lines) > len(files) {
+		t.Fatalf("%d lines for %d inputs", len(lines), len(files))
+	}
+	for i, l := range lines {
+		if !json.Valid([]byte(l)) {
+			t.Errorf("line %d is not one JSON document: %s", i+1, l)
+		}
+	}
+	validAs(t, payload.Cloud, r.stdoutBytes)
+	// Loss lines name the line of the stream they come from.
+	r = run(t, in.String(), false, "--to", "sinch", "--compact", "-")
+	if !strings.Contains(r.stderr, "-:2: warning convert.loss: messages[0].button") && !strings.Contains(r.stderr, "-:3: ") {
+		t.Errorf("loss lines should name stream lines:\n%s", r.stderr)
+	}
+}
+
+// TestConvertKeepExtrasPipeline: sinch → whatsapp --keep-extras → sinch
+// gives the original back.
+func TestConvertKeepExtrasPipeline(t *testing.T) {
+	for _, name := range []string{"sinch/button.json", "sinch/batch-mixed.json", "sinch/status-read.json"} {
+		orig := mustRead(t, fx+name)
+		mid := run(t, "", false, "--to", "whatsapp", "--keep-extras", fx+name)
+		if mid.code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, mid.code, mid.stderr)
+		}
+		validAs(t, payload.WhatsApp, mid.stdoutBytes)
+		back := run(t, mid.stdout, false, "--to", "sinch", "-q", "-")
+		if back.code != 0 {
+			t.Fatalf("%s: back: exit %d: %s", name, back.code, back.stderr)
+		}
+		var a, b any
+		if err := json.Unmarshal([]byte(orig), &a); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(back.stdoutBytes, &b); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: not restored:\n%s", name, back.stdout)
+		}
+	}
+}
+
+// TestConvertPrettyOutput: pretty documents, each ending with a newline.
+func TestConvertPrettyOutput(t *testing.T) {
+	r := run(t, "", false, "--to", "sinch", "-q", fx+"whatsapp/text.json", fx+"whatsapp/text-bsp.json")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "{\n  \"total\": 1,") || strings.Count(r.stdout, "\n}\n") != 2 {
+		t.Errorf("unexpected output (%d):\n%s", r.code, r.stdout)
+	}
+}
+
+// TestNewCmdConvertFlags checks parsing into Options without running.
+func TestNewCmdConvertFlags(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	f := &cmdutil.Factory{IOStreams: ios, Now: time.Now}
+	var got *Options
+	cmd := NewCmdConvert(f, func(_ context.Context, o *Options) error { got = o; return nil })
+	cmd.SetArgs([]string{"--to", "onprem", "--from", "sinch", "--keep-extras", "--strict", "--force", "--compact", "-q",
+		"--origin", "1", "--display-phone-number", "2", "--phone-number-id", "3", "--waba-id", "4",
+		"--media-base-url", "https://cdn.example.com/m/", "--max-size", "1MB", "a.json", "b/"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	want := &Options{IO: ios, Paths: []string{"a.json", "b/"}, To: payload.WhatsApp, From: payload.Sinch,
+		KeepExtras: true, Strict: true, Force: true, Compact: true, Quiet: true, MaxSize: 1 << 20,
+		Origin: "1", DisplayPhoneNumber: "2", PhoneNumberID: "3", WABAID: "4", MediaBaseURL: "https://cdn.example.com/m/"}
+	got.Now = nil
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestCompletion offers the formats for --to and --from.
+func TestCompletion(t *testing.T) {
+	ios, _, out, _ := iostreams.Test()
+	f := &cmdutil.Factory{IOStreams: ios, Now: time.Now}
+	root := &cobra.Command{Use: "wamo"}
+	root.AddCommand(NewCmdConvert(f, nil))
+	root.SetOut(out)
+	root.SetArgs([]string{cobra.ShellCompRequestCmd, "convert", "--to", ""})
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"sinch", "whatsapp", "cloud"} {
+		if !strings.Contains(out.String(), w+"\n") {
+			t.Errorf("completion lacks %s:\n%s", w, out.String())
+		}
+	}
+}

@@ -1,0 +1,332 @@
+// Package listen implements `wamo listen`.
+package listen
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wamo-dev/wamo/pkg/cmdutil"
+	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/listen"
+	"github.com/wamo-dev/wamo/pkg/redact"
+	"github.com/wamo-dev/wamo/pkg/render"
+)
+
+// Environment variables read by `wamo listen`. Secrets are never taken
+// from the command line, where other users of the machine can see them.
+const (
+	SecretEnv      = "WAMO_APP_SECRET"   // Cloud API app secret: checks X-Hub-Signature-256
+	VerifyTokenEnv = "WAMO_VERIFY_TOKEN" // verify token of the handshake, unless --verify-token
+	RedactKeyEnv   = "WAMO_REDACT_KEY"   // key of the pseudonyms, unless --key-env names another
+)
+
+// eventBuffer is how many requests may wait to be printed before the
+// printing of more is dropped (they are still answered, saved and
+// counted). Each waiting event holds its body, so the buffer also bounds
+// memory when the terminal cannot keep up.
+const eventBuffer = 256
+
+// Options are the parsed flags of `wamo listen`.
+type Options struct {
+	IO *iostreams.IOStreams
+
+	Addr        string
+	Path        string
+	VerifyToken string
+	AppSecret   []byte
+	SaveDir     string
+	ForwardTo   *url.URL
+	Deadline    time.Duration
+	Redact      string // "", "ids" or "text"
+	RedactKey   []byte
+	Delay       time.Duration
+	Status      int
+	MaxBody     int64
+	Quiet       bool
+	Output      string
+
+	Now        func() time.Time
+	HTTPClient func() *http.Client
+	Location   *time.Location
+	// Grace bounds the wait for requests in flight on Ctrl-C.
+	Grace time.Duration
+	// Ready, when set, receives the bound address once listening (tests).
+	Ready func(addr string)
+}
+
+// NewCmdListen builds the command; runF replaces the run function in tests.
+func NewCmdListen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Now: f.Now, HTTPClient: f.HTTPClient}
+	getenv := f.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	var forwardTo, maxBody, keyEnv string
+	cmd := &cobra.Command{
+		Use:   "listen [--addr HOST:PORT] [--path /hook] [--save DIR] [--forward-to URL]",
+		Short: "Receive webhooks locally: acknowledge, validate, print, save, forward",
+		Long: `Run a local webhook endpoint. Every POST is answered at once, validated,
+and printed one line per message as wamo show prints them, with wamo
+validate's diagnostics when it is invalid.
+
+wamo listens on the loopback interface (127.0.0.1:8080) unless --addr says
+otherwise; an address such as 0.0.0.0:8080 or :8080 exposes the endpoint to
+other machines (a tunnel such as ngrok or cloudflared is the usual way to
+receive real webhooks). --path serves one path; the default serves every
+path.
+
+Answers:
+  POST with a JSON body             --status (200), after --delay
+  POST with a body that is not JSON 400, saying where the syntax error is
+  POST over --max-body              413
+  POST without X-Hub-Signature-256  401, wrong signature 403: checked only
+                                    when WAMO_APP_SECRET is set
+  POST that cannot be saved         500, so that the sender retries
+  GET hub.mode=subscribe&hub.verify_token=…&hub.challenge=…
+                                    the challenge when the token matches
+                                    --verify-token (or WAMO_VERIFY_TOKEN), else 403
+  GET without hub.* parameters      200 (a health check)
+  other methods, other paths        405, 404
+Bodies that are JSON but invalid, or of no known format, are still
+answered --status: the endpoint acknowledges like a real one and reports.
+
+--save DIR writes every JSON body, byte for byte, to its own file
+DIR/<UTC time>-<request number>.json (for example
+20261122T101500.123Z-000042.json), which wamo validate and wamo replay
+read. Names never come from the payload; files are written to a temporary
+file and linked into place, never overwrite one another and appear whole
+or not at all; a body is saved before the sender gets its answer.
+
+--forward-to URL sends every webhook, unchanged and with its headers
+(X-Hub-Signature-256 included), to your app and gives the sender the app's
+answer; 502 when the app cannot be reached, 504 when it does not answer in
+30s. The app's latency is printed against --deadline (200ms, what Sinch
+allows): green within, red over. Handshakes are forwarded too unless a
+verify token is set.
+
+--redact pseudonymises what identifies people before printing and saving
+(phone numbers and wa_ids keep their digit count, names, e-mail addresses,
+message and media ids…; see wamo redact --help); --redact=text also replaces
+free text. The pseudonyms are keyed with WAMO_REDACT_KEY (or the variable
+--key-env names), else a public default key. Forwarded bodies are never
+redacted.
+
+--output json prints one JSON object per request and a summary object at
+the end (schema in the docs of pkg/render/listen_json.go). -q prints only
+requests with a problem.
+
+Ctrl-C stops the listener: requests in flight are finished (up to 5s), a
+summary is printed (requests by verdict, saved, the app's latency p50/p99/
+max and how many missed the deadline) and wamo exits with 130.
+
+Exit status: 130 when stopped by Ctrl-C, 2 usage error, 4 the address could
+not be bound (in use, not permitted).`,
+		Example: `  wamo listen
+  wamo listen --addr 127.0.0.1:9000 --path /webhook --save captures/
+  wamo listen --forward-to http://localhost:3000/webhook --deadline 200ms
+  WAMO_APP_SECRET=… wamo listen --verify-token my-token --redact --save captures/
+  wamo listen --status 503 --delay 2s        # a failing endpoint, to test retries
+  wamo listen --output json | jq 'select(.verdict == "invalid")'`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return cmdutil.Usagef("wamo listen takes no arguments, got %q (see --addr and --path)", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Addr = listen.NormalizeAddr(opts.Addr)
+			if _, _, err := net.SplitHostPort(opts.Addr); err != nil {
+				return cmdutil.Usagef("--addr %q: %v", opts.Addr, err)
+			}
+			if opts.Path != "" && !strings.HasPrefix(opts.Path, "/") {
+				opts.Path = "/" + opts.Path
+			}
+			if !cmd.Flags().Changed("verify-token") {
+				opts.VerifyToken = getenv(VerifyTokenEnv)
+			}
+			if s := getenv(SecretEnv); s != "" {
+				opts.AppSecret = []byte(s)
+			}
+			if forwardTo != "" {
+				u, err := url.Parse(forwardTo)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					return cmdutil.Usagef("--forward-to %q: want an http:// or https:// URL", forwardTo)
+				}
+				opts.ForwardTo = u
+				for _, fl := range []string{"status", "delay"} {
+					if cmd.Flags().Changed(fl) {
+						return cmdutil.Usagef("--%s does not apply with --forward-to: the app answers", fl)
+					}
+				}
+			}
+			if opts.Deadline <= 0 {
+				return cmdutil.Usagef("--deadline must be positive")
+			}
+			if opts.Delay < 0 {
+				return cmdutil.Usagef("--delay must not be negative")
+			}
+			if opts.Status < 200 || opts.Status > 599 {
+				return cmdutil.Usagef("--status %d: want an HTTP status between 200 and 599", opts.Status)
+			}
+			n, err := cmdutil.ParseSize(maxBody)
+			if err != nil {
+				return cmdutil.Usagef("--max-body: %v", err)
+			}
+			opts.MaxBody = int64(n)
+			switch opts.Redact {
+			case "", "off", "none":
+				opts.Redact = ""
+			case "ids", "on", "true":
+				opts.Redact = "ids"
+			case "text":
+			default:
+				return cmdutil.Usagef("--redact=%q: want --redact (identifiers) or --redact=text (free text too)", opts.Redact)
+			}
+			if keyEnv != "" && getenv(keyEnv) == "" {
+				return cmdutil.Usagef("--key-env %s: the variable is not set", keyEnv)
+			}
+			if keyEnv == "" {
+				keyEnv = RedactKeyEnv
+			}
+			opts.RedactKey = []byte(getenv(keyEnv))
+			switch opts.Output {
+			case "text", "json":
+			default:
+				return cmdutil.Usagef("--output %q: want text or json", opts.Output)
+			}
+			if f.Now != nil {
+				opts.Location = f.Now().Location()
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Addr, "addr", listen.DefaultAddr, "address to listen on (a non-loopback address exposes the endpoint to other machines)")
+	fl.StringVar(&opts.Path, "path", "/", "path to serve (/ serves every path)")
+	fl.StringVar(&opts.VerifyToken, "verify-token", "", "verify token of the Cloud API handshake (default $"+VerifyTokenEnv+")")
+	fl.StringVar(&opts.SaveDir, "save", "", "save every JSON body as DIR/<time>-<n>.json")
+	fl.StringVar(&forwardTo, "forward-to", "", "send every webhook on to this URL and answer with the app's answer")
+	fl.DurationVar(&opts.Deadline, "deadline", listen.DefaultDeadline, "latency the app's answers are measured against")
+	fl.StringVar(&opts.Redact, "redact", "", "pseudonymise what identifies people before printing and saving; =text: free text too")
+	fl.Lookup("redact").NoOptDefVal = "ids"
+	fl.StringVar(&keyEnv, "key-env", "", "environment variable holding the redaction key (default $"+RedactKeyEnv+")")
+	fl.DurationVar(&opts.Delay, "delay", 0, "wait this long before answering each webhook")
+	fl.IntVar(&opts.Status, "status", http.StatusOK, "HTTP status to answer webhooks with")
+	fl.StringVar(&maxBody, "max-body", "10MB", "largest body accepted (413 above)")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only requests with a problem")
+	fl.StringVarP(&opts.Output, "output", "o", "text", "output: text or json (one object per line)")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.ListenOutputs, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("redact", cobra.FixedCompletions([]string{"ids", "text"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.MarkFlagDirname("save")
+	return cmd
+}
+
+// Run listens until ctx is done (Ctrl-C), then prints the summary and
+// returns cmdutil.ErrInterrupted.
+func Run(ctx context.Context, opts *Options) error {
+	pr, err := render.NewListenPrinter(opts.IO, render.ListenOptions{Output: opts.Output, Quiet: opts.Quiet, Location: opts.Location})
+	if err != nil {
+		return cmdutil.Usagef("%v", err)
+	}
+	cfg := listen.Config{
+		Path: opts.Path, VerifyToken: opts.VerifyToken, AppSecret: opts.AppSecret, SaveDir: opts.SaveDir,
+		ForwardTo: opts.ForwardTo, Deadline: opts.Deadline, Delay: opts.Delay, Status: opts.Status,
+		MaxBody: opts.MaxBody, Now: opts.Now,
+	}
+	if opts.HTTPClient != nil && opts.ForwardTo != nil {
+		cfg.ForwardClient = opts.HTTPClient()
+	}
+	if opts.Redact != "" {
+		cfg.Redact = redact.New(redact.Options{Text: opts.Redact == "text", Key: opts.RedactKey})
+	}
+	events := make(chan listen.Event, eventBuffer)
+	h, err := listen.NewHandler(cfg, events)
+	if err != nil {
+		return cmdutil.Usagef("%v", err)
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return cmdutil.Networkf("cannot listen on %s: %v", opts.Addr, bindCause(err))
+	}
+	addr := ln.Addr().String()
+	path := opts.Path
+	if path == "" {
+		path = "/"
+	}
+	var fwd string
+	if opts.ForwardTo != nil {
+		fwd = opts.ForwardTo.Redacted()
+	}
+	pr.Banner(render.ListenBanner{
+		URL: "http://" + displayAddr(opts.Addr, addr) + path, EveryPath: path == "/", Exposed: !listen.IsLoopback(addr),
+		SaveDir: opts.SaveDir, ForwardTo: fwd, Deadline: opts.Deadline, Signature: len(opts.AppSecret) > 0,
+		VerifyToken: opts.VerifyToken != "", Redact: opts.Redact, Status: opts.Status, Delay: opts.Delay,
+	})
+	if opts.Ready != nil {
+		opts.Ready(addr)
+	}
+
+	printed := make(chan error, 1)
+	go func() {
+		var first error
+		for ev := range events {
+			if err := pr.Event(&ev); err != nil && first == nil {
+				first = err
+			}
+		}
+		printed <- first
+	}()
+	serveErr := listen.Serve(ctx, ln, h, opts.Grace)
+	h.Close()
+	close(events)
+	if err := <-printed; err != nil {
+		return err
+	}
+	if err := pr.Summary(h.Stats()); err != nil {
+		return err
+	}
+	if serveErr != nil {
+		return cmdutil.Networkf("listening on %s: %v", addr, serveErr)
+	}
+	return cmdutil.ErrInterrupted
+}
+
+// displayAddr is the address to show: the host asked for with the port
+// bound (which differs for port 0); localhost when every interface was
+// asked for ("0.0.0.0:8080", ":8080"), which the banner then warns about.
+func displayAddr(asked, bound string) string {
+	host, _, err := net.SplitHostPort(asked)
+	_, port, perr := net.SplitHostPort(bound)
+	if err != nil || perr != nil {
+		return bound
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// bindCause shortens "listen tcp 127.0.0.1:8080: bind: address already in
+// use" to what matters.
+func bindCause(err error) string {
+	var oe *net.OpError
+	msg := err.Error()
+	if errors.As(err, &oe) && oe.Err != nil {
+		msg = oe.Err.Error()
+	}
+	msg = strings.TrimPrefix(msg, "bind: ")
+	if strings.Contains(msg, "address already in use") {
+		msg += " (another wamo listen or server? choose another --addr)"
+	}
+	return msg
+}

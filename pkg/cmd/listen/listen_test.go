@@ -1,0 +1,359 @@
+package listen
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wamo-dev/wamo/fixtures"
+	"github.com/wamo-dev/wamo/pkg/cmdutil"
+	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/listen"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while the command writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type env map[string]string
+
+func factory(ios *iostreams.IOStreams, e env) *cmdutil.Factory {
+	return &cmdutil.Factory{
+		IOStreams:  ios,
+		Now:        func() time.Time { return time.Date(2026, 11, 22, 10, 15, 0, 0, time.UTC) },
+		HTTPClient: func() *http.Client { return &http.Client{} },
+		Getenv:     func(k string) string { return e[k] },
+	}
+}
+
+// parse runs the flag parsing only and returns the options (or the error).
+func parse(t *testing.T, args []string, e env) (*Options, error) {
+	t.Helper()
+	ios, _, _, _ := iostreams.Test()
+	var got *Options
+	cmd := NewCmdListen(factory(ios, e), func(_ context.Context, o *Options) error { got = o; return nil })
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.Usagef("%v", err) })
+	err := cmd.Execute()
+	return got, err
+}
+
+func TestFlags(t *testing.T) {
+	o, err := parse(t, nil, env{VerifyTokenEnv: "tok", SecretEnv: "sec", RedactKeyEnv: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Addr != "127.0.0.1:8080" || o.Path != "/" || o.VerifyToken != "tok" || string(o.AppSecret) != "sec" ||
+		o.Deadline != 200*time.Millisecond || o.Status != 200 || o.MaxBody != 10<<20 || o.Redact != "" || o.Output != "text" {
+		t.Errorf("defaults %+v", o)
+	}
+	o, _ = parse(t, []string{"--addr", "9000", "--path", "hook", "--verify-token", "flag", "--redact", "--max-body", "1KB"}, env{VerifyTokenEnv: "tok"})
+	if o.Addr != "127.0.0.1:9000" || o.Path != "/hook" || o.VerifyToken != "flag" || o.Redact != "ids" || o.MaxBody != 1024 {
+		t.Errorf("options %+v", o)
+	}
+	o, _ = parse(t, []string{"--redact=text", "--key-env", "MYKEY"}, env{"MYKEY": "abc"})
+	if o.Redact != "text" || string(o.RedactKey) != "abc" {
+		t.Errorf("redact %q key %q", o.Redact, o.RedactKey)
+	}
+	o, _ = parse(t, []string{"--forward-to", "http://localhost:3000/wh", "--deadline", "50ms"}, nil)
+	if o.ForwardTo == nil || o.ForwardTo.Host != "localhost:3000" || o.Deadline != 50*time.Millisecond {
+		t.Errorf("forward %+v", o)
+	}
+
+	for _, args := range [][]string{
+		{"extra"},
+		{"--status", "99"},
+		{"--status", "600"},
+		{"--forward-to", "ftp://example.com"},
+		{"--forward-to", "localhost:3000"},
+		{"--forward-to", "http://localhost:3000", "--status", "503"},
+		{"--forward-to", "http://localhost:3000", "--delay", "1s"},
+		{"--redact=names"},
+		{"--max-body", "lots"},
+		{"--deadline", "0s"},
+		{"--delay", "-1s"},
+		{"--output", "xml"},
+		{"--key-env", "UNSET"},
+		{"--addr", "127.0.0.1:80:80"},
+	} {
+		if _, err := parse(t, args, nil); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+			t.Errorf("%q: exit %d (%v), want 2", args, cmdutil.ExitCode(err), err)
+		}
+	}
+}
+
+// run starts `wamo listen ARGS` on a free loopback port and returns its
+// address, a function that stops it (Ctrl-C) and returns the exit code,
+// and its output.
+func run(t *testing.T, args []string, e env) (addr string, stop func() int, out, errOut *syncBuffer) {
+	t.Helper()
+	ios, _, _, _ := iostreams.Test()
+	out, errOut = &syncBuffer{}, &syncBuffer{}
+	ios.Out, ios.ErrOut = out, errOut
+	ready := make(chan string, 1)
+	cmd := NewCmdListen(factory(ios, e), func(ctx context.Context, o *Options) error {
+		o.Ready = func(a string) { ready <- a }
+		o.Grace = time.Second
+		return Run(ctx, o)
+	})
+	cmd.SetArgs(append([]string{"--addr", "127.0.0.1:0"}, args...))
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		cancel()
+		t.Fatalf("did not start: %v\n%s", err, errOut.String())
+	case <-time.After(5 * time.Second):
+		t.Fatal("did not start")
+	}
+	var once sync.Once
+	code := 0
+	stop = func() int {
+		once.Do(func() {
+			cancel()
+			code = cmdutil.ExitCode(<-done)
+		})
+		return code
+	}
+	t.Cleanup(func() { stop() })
+	return addr, stop, out, errOut
+}
+
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	fx, err := fixtures.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := fixtures.Read(fx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func post(t *testing.T, url string, body []byte) int {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestListenEndToEnd runs the command, posts webhooks, stops it with
+// Ctrl-C and checks the answers, the printed lines, the saved files, the
+// summary and the exit code.
+func TestListenEndToEnd(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "captures")
+	addr, stop, out, errOut := run(t, []string{"--save", dir, "--path", "/hook", "--redact"}, nil)
+	url := "http://" + addr + "/hook"
+	if c := post(t, url, fixture(t, "cloud/text")); c != 200 {
+		t.Errorf("valid: %d", c)
+	}
+	if c := post(t, url, fixture(t, "invalid/whatsapp-from-not-digits")); c != 200 {
+		t.Errorf("invalid: %d", c)
+	}
+	if c := post(t, url, []byte(`{"a":1,}`)); c != 400 {
+		t.Errorf("not JSON: %d", c)
+	}
+	if c := post(t, "http://"+addr+"/elsewhere", fixture(t, "cloud/text")); c != 404 {
+		t.Errorf("other path: %d", c)
+	}
+	if code := stop(); code != cmdutil.ExitInterrupted {
+		t.Errorf("exit %d, want 130", code)
+	}
+	o, e := out.String(), errOut.String()
+	if !strings.Contains(e, "listening on http://"+addr+"/hook (only this path)") || !strings.Contains(e, "redacting") {
+		t.Errorf("banner: %s", e)
+	}
+	for _, want := range []string{
+		"#1 POST /hook 200", "cloud  1 message", "↳ valid · saved " + dir,
+		"#2 POST /hook 200", "↳ invalid: ", "error format.phone-digits",
+		"#3 POST /hook 400 8 B  not JSON", "body#3:1:7: error json.syntax: trailing comma",
+		"#4 POST /elsewhere 404  refused: unknown path",
+		"4 requests: 3 webhooks (1 valid, 1 invalid, 1 not JSON), 1 refused (1 unknown path)", "saved 2",
+	} {
+		if !strings.Contains(o, want) {
+			t.Errorf("output lacks %q:\n%s", want, o)
+		}
+	}
+	if strings.Contains(o, "Daniel Okafor") || strings.Contains(o, "16505550147") {
+		t.Errorf("redacted output shows personal data:\n%s", o)
+	}
+	files, _ := os.ReadDir(dir)
+	if len(files) != 2 {
+		t.Errorf("%d files saved", len(files))
+	}
+}
+
+func TestListenJSONOutput(t *testing.T) {
+	addr, stop, out, _ := run(t, []string{"--output", "json", "-q"}, nil)
+	post(t, "http://"+addr+"/", fixture(t, "cloud/text"))
+	post(t, "http://"+addr+"/", fixture(t, "invalid/cloud-object-wrong"))
+	stop()
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("quiet JSON printed %d lines:\n%s", len(lines), out.String())
+	}
+	var ev struct {
+		Seq     int    `json:"seq"`
+		Verdict string `json:"verdict"`
+	}
+	json.Unmarshal([]byte(lines[0]), &ev)
+	if ev.Seq != 2 || ev.Verdict != "invalid" {
+		t.Errorf("event %s", lines[0])
+	}
+	var sum struct {
+		Type     string `json:"type"`
+		Requests int    `json:"requests"`
+	}
+	json.Unmarshal([]byte(lines[1]), &sum)
+	if sum.Type != "summary" || sum.Requests != 2 {
+		t.Errorf("summary %s", lines[1])
+	}
+}
+
+func TestListenSignatureFromEnv(t *testing.T) {
+	addr, stop, _, errOut := run(t, nil, env{SecretEnv: "s3cret"})
+	body := fixture(t, "cloud/text")
+	req, _ := http.NewRequest("POST", "http://"+addr+"/", bytes.NewReader(body))
+	req.Header.Set(listen.SignatureHeader, listen.Sign([]byte("s3cret"), body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("signed: %d", resp.StatusCode)
+	}
+	if c := post(t, "http://"+addr+"/", body); c != 401 {
+		t.Errorf("unsigned: %d", c)
+	}
+	stop()
+	if !strings.Contains(errOut.String(), "checking X-Hub-Signature-256") {
+		t.Errorf("banner: %s", errOut.String())
+	}
+}
+
+// TestBindFailure occupies a port and checks that listening on it fails
+// with exit 4.
+func TestBindFailure(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	ios, _, out, _ := iostreams.Test()
+	cmd := NewCmdListen(factory(ios, nil), nil)
+	cmd.SetArgs([]string{"--addr", ln.Addr().String()})
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err = cmd.ExecuteContext(context.Background())
+	if code := cmdutil.ExitCode(err); code != cmdutil.ExitNetwork {
+		t.Fatalf("exit %d (%v), want 4", code, err)
+	}
+	if !strings.Contains(err.Error(), "cannot listen on "+ln.Addr().String()) || !strings.Contains(err.Error(), "address already in use") {
+		t.Errorf("error %q", err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("printed %q", out.String())
+	}
+}
+
+func TestSaveDirNotWritable(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o600)
+	ios, _, _, _ := iostreams.Test()
+	cmd := NewCmdListen(factory(ios, nil), nil)
+	cmd.SetArgs([]string{"--addr", "127.0.0.1:0", "--save", filepath.Join(file, "sub")})
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	if code := cmdutil.ExitCode(cmd.ExecuteContext(context.Background())); code != cmdutil.ExitUsage {
+		t.Errorf("exit %d, want 2", code)
+	}
+}
+
+// TestForwardSlowApp forwards to an app slower than the deadline: the
+// sender gets the app's answer, the line and the summary say it was late.
+func TestForwardSlowApp(t *testing.T) {
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("slow") != "" || r.Header.Get("X-Slow") != "" {
+			time.Sleep(300 * time.Millisecond)
+		}
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer app.Close()
+	addr, stop, out, _ := run(t, []string{"--forward-to", app.URL + "/webhook"}, nil)
+	if c := post(t, "http://"+addr+"/", fixture(t, "cloud/text")); c != 202 {
+		t.Errorf("fast: %d", c)
+	}
+	req, _ := http.NewRequest("POST", "http://"+addr+"/", bytes.NewReader(fixture(t, "sinch/text")))
+	req.Header.Set("X-Slow", "1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 202 {
+		t.Errorf("slow: %d", resp.StatusCode)
+	}
+	stop()
+	o := out.String()
+	for _, want := range []string{"#1 POST / 202", "↳ valid · app 202 in ", "#2 POST / 202", "ms > 200ms", "forwarded 2: app answered in p50 ", "1 over the 200ms deadline"} {
+		if !strings.Contains(o, want) {
+			t.Errorf("output lacks %q:\n%s", want, o)
+		}
+	}
+}
+
+func TestDisplayAddr(t *testing.T) {
+	for _, c := range [][3]string{
+		{"127.0.0.1:0", "127.0.0.1:41234", "127.0.0.1:41234"},
+		{":8080", "[::]:8080", "localhost:8080"},
+		{"0.0.0.0:8080", "[::]:8080", "localhost:8080"},
+		{"[::1]:9", "[::1]:9", "[::1]:9"},
+	} {
+		if got := displayAddr(c[0], c[1]); got != c[2] {
+			t.Errorf("displayAddr(%q, %q) = %q, want %q", c[0], c[1], got, c[2])
+		}
+	}
+}

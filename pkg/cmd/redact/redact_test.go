@@ -1,0 +1,183 @@
+package redact
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wamo-dev/wamo/fixtures"
+	"github.com/wamo-dev/wamo/pkg/cmdutil"
+	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/redact"
+	"github.com/wamo-dev/wamo/pkg/validate"
+)
+
+type result struct {
+	code        int
+	out, errOut string
+}
+
+// run executes `wamo redact ARGS` with stdin and environment e.
+func run(t *testing.T, args []string, stdin string, e map[string]string) result {
+	t.Helper()
+	ios, in, out, errOut := iostreams.Test()
+	in.WriteString(stdin)
+	f := &cmdutil.Factory{IOStreams: ios, Now: time.Now, Getenv: func(k string) string { return e[k] }}
+	cmd := NewCmdRedact(f, nil)
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.Usagef("%v", err) })
+	err := cmd.ExecuteContext(context.Background())
+	return result{cmdutil.ExitCode(err), out.String(), errOut.String()}
+}
+
+// fixtureDir writes the named fixture folder to a temporary directory.
+func fixtureDir(t *testing.T, folder string) (string, int) {
+	t.Helper()
+	dir := t.TempDir()
+	fxs, err := fixtures.Select([]string{folder})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fx := range fxs {
+		b, _ := fixtures.Read(fx)
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(fx.Path)), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, len(fxs)
+}
+
+// TestDirectoriesValidate redacts the valid fixtures and checks that every
+// output payload is the library's redaction and still validates.
+func TestDirectoriesValidate(t *testing.T) {
+	for _, text := range []bool{false, true} {
+		var args []string
+		if text {
+			args = append(args, "--text")
+		}
+		total := 0
+		for _, folder := range []string{"sinch", "whatsapp", "cloud"} {
+			dir, n := fixtureDir(t, folder)
+			args = append(args, dir)
+			total += n
+		}
+		r := run(t, args, "", nil)
+		if r.code != 0 || r.errOut != "" {
+			t.Fatalf("exit %d: %s", r.code, r.errOut)
+		}
+		rd := payload.NewReader(strings.NewReader(r.out), "out", 0)
+		v := validate.New(validate.Options{})
+		n := 0
+		for {
+			p, err := rd.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+			if res := v.Validate(&p); !res.Valid() {
+				t.Errorf("payload %d at line %d no longer validates: %+v", n, p.Line, res.Findings)
+			}
+		}
+		if n != total {
+			t.Errorf("%d payloads out for %d in", n, total)
+		}
+	}
+}
+
+func TestStdinAndLayout(t *testing.T) {
+	in := `{"messages":[{"from":"16505551234","id":"ABC","timestamp":"1700000000","type":"text","text":{"body":"hi"}}]}
+{"messages":[{"from":"16505551234","id":"ABD","timestamp":"1700000001","type":"text","text":{"body":"again"}}]}
+`
+	r := run(t, []string{"-"}, in, nil)
+	if r.code != 0 {
+		t.Fatalf("exit %d %s", r.code, r.errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(r.out, "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("NDJSON in, %d lines out:\n%s", len(lines), r.out)
+	}
+	want, _ := redact.New(redact.Options{}).Redact([]byte(strings.Split(in, "\n")[0]))
+	if lines[0] != string(want) {
+		t.Errorf("got %s\nwant %s", lines[0], want)
+	}
+	if strings.Contains(r.out, "16505551234") {
+		t.Error("number kept")
+	}
+	// Same number, same pseudonym in both payloads.
+	from := func(l string) string { return l[strings.Index(l, `"from":"`)+8:][:11] }
+	if from(lines[0]) != from(lines[1]) {
+		t.Error("the same number got two pseudonyms")
+	}
+}
+
+func TestKey(t *testing.T) {
+	in := `{"messages":[{"from":"16505551234"}]}`
+	a := run(t, []string{"-"}, in, nil)
+	b := run(t, []string{"-"}, in, map[string]string{KeyEnv: "secret"})
+	c := run(t, []string{"--key-env", "OTHER", "-"}, in, map[string]string{"OTHER": "secret"})
+	if a.out == b.out || b.out != c.out {
+		t.Errorf("keys: default %s env %s --key-env %s", a.out, b.out, c.out)
+	}
+	if r := run(t, []string{"--key-env", "UNSET", "-"}, in, nil); r.code != cmdutil.ExitUsage {
+		t.Errorf("unset --key-env: exit %d", r.code)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(good, []byte(`{"messages":[{"from":"16505551234"}]}`+"\n"), 0o600)
+	os.WriteFile(bad, []byte("{\n  \"from\": \"16505551234\",\n}\n"), 0o600)
+	r := run(t, []string{bad, good, filepath.Join(dir, "missing.json")}, "", nil)
+	if r.code != cmdutil.ExitInput {
+		t.Errorf("exit %d, want 3", r.code)
+	}
+	if !strings.Contains(r.errOut, bad+":2:24: error json.syntax: trailing comma") {
+		t.Errorf("stderr %q", r.errOut)
+	}
+	if !strings.Contains(r.errOut, "missing.json: error input: no such file or directory") {
+		t.Errorf("stderr %q", r.errOut)
+	}
+	if strings.Count(r.out, "\n") != 1 || strings.Contains(r.out, "16505551234") {
+		t.Errorf("stdout %q", r.out)
+	}
+	if strings.Contains(r.errOut, "16505551234") {
+		t.Log("note: syntax diagnostics name positions only")
+	}
+}
+
+func TestNoInput(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	ios.SetStdinTTY(true)
+	cmd := NewCmdRedact(&cmdutil.Factory{IOStreams: ios}, nil)
+	cmd.SetArgs(nil)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	if code := cmdutil.ExitCode(cmd.Execute()); code != cmdutil.ExitUsage {
+		t.Errorf("exit %d", code)
+	}
+}
+
+func TestPrettyStaysPretty(t *testing.T) {
+	b, _ := fixtures.Read(fixtures.Fixture{Path: "cloud/contacts.json"})
+	r := run(t, []string{"-"}, string(b), nil)
+	if bytes.Count([]byte(r.out), []byte("\n")) != bytes.Count(b, []byte("\n")) {
+		t.Errorf("layout changed: %d lines → %d", bytes.Count(b, []byte("\n")), strings.Count(r.out, "\n"))
+	}
+}

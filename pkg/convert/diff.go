@@ -1,0 +1,516 @@
+package convert
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/payload"
+)
+
+// differ compares an input with the result of converting its conversion
+// back, value by value (JSON semantics: key order and number spelling do not
+// matter). Every difference is a Loss; with patching it is also an
+// operation that turns the round-tripped document back into the input.
+type differ struct {
+	from, to   payload.Format
+	patching   bool
+	nothing    bool   // nothing converts back: the envelope is not written either
+	skipExtras bool   // the input's extras were consumed: not a loss
+	forced     []fill // values the conversion back filled in: lost even if equal
+
+	losses []Loss
+	ops    []patchOp
+
+	path []seg
+	mem  []member
+	buf  []byte
+	ints []int
+	segs []seg
+}
+
+type seg struct {
+	key   string
+	index int // ≥ 0 for array elements
+}
+
+type member struct {
+	key  string
+	val  val
+	used bool
+}
+
+// patchOp sets (raw != "") or removes (raw == "") the value at a JSON pointer.
+type patchOp struct {
+	ptr string
+	raw string
+}
+
+func (d *differ) reset(from, to payload.Format) {
+	d.from, d.to = from, to
+	d.losses = d.losses[:0]
+	d.ops = d.ops[:0]
+	d.path = d.path[:0]
+	d.mem = d.mem[:0]
+	d.forced = nil
+	d.patching, d.skipExtras, d.nothing = false, false, false
+}
+
+func (d *differ) push(k string) { d.path = append(d.path, seg{key: k, index: -1}) }
+func (d *differ) pushI(i int)   { d.path = append(d.path, seg{index: i}) }
+func (d *differ) pop()          { d.path = d.path[:len(d.path)-1] }
+func (d *differ) diff(a, b val) {
+	d.value(a, b, d.patching)
+	slices.SortStableFunc(d.losses, func(x, y Loss) int { return x.Offset - y.Offset })
+}
+
+func (d *differ) value(a, b val, patch bool) {
+	if a.Raw() == b.Raw() {
+		return // the same text is the same value
+	}
+	switch {
+	case a.IsObject() && b.IsObject():
+		d.object(a, b, patch)
+	case a.IsArray() && b.IsArray():
+		d.array(a, b, patch)
+	default:
+		if !same(a, b) {
+			d.loss(Changed, a.Index(), a, b)
+			if patch {
+				d.op(a.Raw())
+			}
+		}
+	}
+}
+
+// same reports whether two scalars (or mismatched values) are equal as JSON values.
+func same(a, b val) bool {
+	if a.kind() != b.kind() {
+		return false
+	}
+	switch a.kind() {
+	case kString:
+		return a.Str() == b.Str()
+	case kNumber:
+		return a.Raw() == b.Raw() || a.Num() == b.Num()
+	case kObject, kArray:
+		return a.Raw() == b.Raw()
+	}
+	return true
+}
+
+func (d *differ) object(a, b val, patch bool) {
+	start := len(d.mem)
+	b.ForEach(func(k, v val) bool {
+		d.mem = append(d.mem, member{key: k.Str(), val: v})
+		return true
+	})
+	end := len(d.mem)
+	top := len(d.path) == 0
+	// A message whose type changes (voice → audio) keeps its content under
+	// the new type's member: compare the two bodies with each other.
+	bodyA, bodyB := "", -1
+	if d.inMessage() {
+		ta, tb := a.Get("type"), b.Get("type")
+		if ta.IsString() && tb.IsString() && ta.Str() != tb.Str() && bodyIndex(ta.Str()) >= 0 && bodyIndex(tb.Str()) >= 0 {
+			for i := start; i < end; i++ {
+				if d.mem[i].key == tb.Str() && a.Get(ta.Str()).Exists() && !a.Get(tb.Str()).Exists() {
+					bodyA, bodyB = ta.Str(), i
+					d.mem[i].used = true
+					break
+				}
+			}
+		}
+	}
+	hint := start // members usually come in the same order: look there first
+	adup := a.t.nodes[a.i].dup
+	a.forEachAll(func(k, av val) bool { // a repeated member is reported as lost
+		key := k.Str()
+		if adup && a.t.repeats(int(a.i), int(k.i)) {
+			d.push(key)
+			d.buf = appendPath(d.buf[:0], d.path)
+			d.losses = append(d.losses, Loss{Path: string(d.buf), Offset: av.Index(), Kind: Dropped,
+				Reason: "repeats the name of an earlier member: the first one counts, as for wamo validate"})
+			d.pop()
+			return true
+		}
+		if top && key == ExtrasKey && d.skipExtras {
+			return true
+		}
+		d.push(key)
+		found := -1
+		for n, i := 0, hint; n < end-start; n++ {
+			if !d.mem[i].used && d.mem[i].key == key {
+				found = i
+				hint = i + 1
+				if hint == end {
+					hint = start
+				}
+				break
+			}
+			if i++; i == end {
+				i = start
+			}
+		}
+		if bodyB >= 0 && key == bodyA && found < 0 {
+			d.loss(Changed, av.Index(), av, val{})
+			d.buf = appendPath(d.buf[:0], d.path[:len(d.path)-1])
+			d.losses[len(d.losses)-1].Renamed = string(append(append(d.buf, '.'), d.mem[bodyB].key...))
+			d.value(av, d.mem[bodyB].val, false)
+			if patch {
+				d.op(av.Raw())
+				d.path[len(d.path)-1].key = d.mem[bodyB].key
+				d.op("")
+			}
+			d.pop()
+			return true
+		}
+		if found < 0 {
+			d.loss(Dropped, av.Index(), av, val{})
+			if patch {
+				d.op(av.Raw())
+			}
+		} else {
+			d.mem[found].used = true
+			d.value(av, d.mem[found].val, patch)
+		}
+		d.pop()
+		return true
+	})
+	for i := start; i < end; i++ {
+		if d.mem[i].used {
+			continue
+		}
+		d.push(d.mem[i].key)
+		d.loss(Added, a.Index(), val{}, d.mem[i].val)
+		if patch {
+			d.op("")
+		}
+		d.pop()
+	}
+	d.mem = d.mem[:start]
+}
+
+// inMessage reports whether the object being compared is a native message.
+func (d *differ) inMessage() bool {
+	n := len(d.path)
+	if n < 2 || d.path[n-1].index < 0 || d.path[n-2].key != "messages" {
+		return false
+	}
+	return n == 2 || n >= 3 && d.path[n-3].key == "value"
+}
+
+// alignKey names the member that identifies the elements of item arrays
+// (data[], messages[], statuses[], contacts[]), so that an item the target
+// could not carry does not shift the comparison of the ones after it.
+func (d *differ) alignKey() string {
+	n := len(d.path)
+	if n == 0 {
+		return ""
+	}
+	last := d.path[n-1]
+	if last.index >= 0 {
+		return ""
+	}
+	// top level, or the value of a Cloud API change
+	parentOK := n == 1 || n >= 2 && d.path[n-2].key == "value"
+	if !parentOK {
+		return ""
+	}
+	switch last.key {
+	case "data", "messages", "statuses":
+		return "id"
+	case "contacts":
+		return "wa_id"
+	}
+	return ""
+}
+
+func (d *differ) array(a, b val, patch bool) {
+	start := len(d.mem)
+	b.ForEach(func(_, v val) bool {
+		d.mem = append(d.mem, member{val: v})
+		return true
+	})
+	end := len(d.mem)
+	nb := end - start
+	key := d.alignKey()
+	// Pair the elements: by identifying member for item arrays, by position otherwise.
+	na := 0
+	a.ForEach(func(_, _ val) bool { na++; return true })
+	pstart := len(d.ints)
+	defer func() { d.ints = d.ints[:pstart] }()
+	exact := na == nb
+	i := 0
+	a.ForEach(func(_, av val) bool {
+		j := -1
+		if key != "" {
+			k := av.Get(key)
+			for x := start; x < end; x++ {
+				if d.mem[x].used {
+					continue
+				}
+				if bk := d.mem[x].val.Get(key); k.Exists() && bk.Exists() && same(k, bk) {
+					j = x
+					break
+				}
+			}
+		} else if i < nb {
+			j = start + i
+		}
+		if j >= 0 {
+			d.mem[j].used = true
+			if j-start != i {
+				exact = false
+			}
+		} else {
+			exact = false
+		}
+		d.ints = append(d.ints, j)
+		i++
+		return true
+	})
+	pairs := d.ints[pstart:]
+	if key != "" {
+		// Elements without the identifying member (a username-only
+		// contact has no wa_id) pair with the leftovers in order.
+		x := start
+		i = 0
+		a.ForEach(func(_, av val) bool {
+			if pairs[i] < 0 && !av.Get(key).Exists() {
+				for x < end && d.mem[x].used {
+					x++
+				}
+				if x < end {
+					d.mem[x].used = true
+					pairs[i] = x
+				}
+			}
+			i++
+			return true
+		})
+	}
+	for x := start; x < end; x++ {
+		if !d.mem[x].used {
+			exact = false
+		}
+	}
+	if patch && !exact {
+		d.op(a.Raw())
+		patch = false
+	}
+	i = 0
+	a.ForEach(func(_, av val) bool {
+		d.pushI(i)
+		if j := pairs[i]; j >= 0 {
+			d.value(av, d.mem[j].val, patch)
+		} else {
+			d.loss(Dropped, av.Index(), av, val{})
+		}
+		d.pop()
+		i++
+		return true
+	})
+	for x := start; x < end; x++ {
+		if d.mem[x].used {
+			continue
+		}
+		d.pushI(x - start)
+		d.loss(Added, a.Index(), val{}, d.mem[x].val)
+		d.pop()
+	}
+	d.mem = d.mem[:start]
+}
+
+func (d *differ) op(raw string) {
+	d.ops = append(d.ops, patchOp{ptr: pointer(d.path), raw: raw})
+}
+
+func (d *differ) loss(kind LossKind, off int, a, b val) {
+	d.buf = appendPath(d.buf[:0], d.path)
+	p := string(d.buf)
+	var reason string
+	if d.nothing && kind == Dropped && !itemPath(d.path) {
+		reason = "not written: no item of the payload has a counterpart in " + d.to.String()
+	} else {
+		reason = explain(d.from, d.to, kind, d.path, a, b)
+	}
+	d.losses = append(d.losses, Loss{Path: p, Offset: off, Kind: kind, Reason: reason})
+}
+
+// itemPath reports whether a path names an item or lies inside one.
+func itemPath(p []seg) bool {
+	for i := 0; i+1 < len(p); i++ {
+		if p[i+1].index >= 0 {
+			switch p[i].key {
+			case "data", "messages", "statuses", "contacts", "errors":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// forcedLosses adds the values the conversion back had to fill in: what the
+// input holds there was lost even when the filled value happens to equal it.
+func (d *differ) forcedLosses(root val) {
+	for _, f := range d.forced {
+		if !f.isDefault && !d.patching {
+			continue
+		}
+		d.segs = appendSegs(d.segs[:0], f.Path)
+		v := root.at(d.segs)
+		if !v.Exists() {
+			continue
+		}
+		covered := false
+		for _, l := range d.losses {
+			if l.Path == f.Path || strings.HasPrefix(f.Path, l.Path+".") || strings.HasPrefix(f.Path, l.Path+"[") {
+				covered = true
+				break
+			}
+		}
+		if !covered && f.isDefault {
+			reason := explain(d.from, d.to, Changed, d.segs, v, val{})
+			d.losses = append(d.losses, Loss{Path: f.Path, Offset: v.Index(), Kind: Changed, Reason: reason})
+		}
+		if d.patching {
+			ptr := pointer(d.segs)
+			done := false
+			for _, o := range d.ops {
+				if o.ptr == ptr || strings.HasPrefix(ptr, o.ptr+"/") {
+					done = true
+					break
+				}
+			}
+			if !done {
+				d.ops = append(d.ops, patchOp{ptr: ptr, raw: v.Raw()})
+			}
+		}
+	}
+	slices.SortStableFunc(d.losses, func(x, y Loss) int { return x.Offset - y.Offset })
+}
+
+// renderPath writes a path as the validator does: data[0].message.type,
+// with odd keys quoted: ["a.b"].
+func renderPath(p []seg) string { return string(appendPath(nil, p)) }
+
+func appendPath(b []byte, p []seg) []byte {
+	for _, s := range p {
+		if s.index >= 0 {
+			b = diag.AppendPathIndex(b, s.index)
+		} else {
+			b = diag.AppendPathKey(b, s.key)
+		}
+	}
+	return b
+}
+
+// appendSegs parses a path written by renderPath.
+func appendSegs(out []seg, p string) []seg {
+	for i := 0; i < len(p); {
+		switch p[i] {
+		case '.':
+			i++
+		case '[':
+			j := strings.IndexByte(p[i:], ']')
+			if j < 0 {
+				return out
+			}
+			inner := p[i+1 : i+j]
+			if strings.HasPrefix(inner, `"`) {
+				// a quoted key may hold ']': find the closing quote
+				k := i + 1
+				end := -1
+				for q := k + 1; q < len(p); q++ {
+					if p[q] == '\\' {
+						q++
+						continue
+					}
+					if p[q] == '"' {
+						end = q
+						break
+					}
+				}
+				if end < 0 {
+					return out
+				}
+				key, err := strconv.Unquote(p[k : end+1])
+				if err != nil {
+					return out
+				}
+				out = append(out, seg{key: key, index: -1})
+				i = end + 2
+				continue
+			}
+			n, err := strconv.Atoi(inner)
+			if err != nil {
+				return out
+			}
+			out = append(out, seg{index: n})
+			i += j + 1
+		default:
+			j := i
+			for j < len(p) && p[j] != '.' && p[j] != '[' {
+				j++
+			}
+			out = append(out, seg{key: p[i:j], index: -1})
+			i = j
+		}
+	}
+	return out
+}
+
+// pointer renders a path as an RFC 6901 JSON pointer.
+func pointer(p []seg) string {
+	var b strings.Builder
+	for _, s := range p {
+		b.WriteByte('/')
+		if s.index >= 0 {
+			b.WriteString(strconv.Itoa(s.index))
+			continue
+		}
+		for i := 0; i < len(s.key); i++ {
+			switch c := s.key[i]; c {
+			case '~':
+				b.WriteString("~0")
+			case '/':
+				b.WriteString("~1")
+			default:
+				b.WriteByte(c)
+			}
+		}
+	}
+	return b.String()
+}
+
+// pattern is a path with its indices erased, relative to a Cloud API
+// change value, and with media bodies named <media>: the key of the
+// explanations in mapping.go.
+func pattern(from payload.Format, p []seg) string {
+	var b strings.Builder
+	start := 0
+	if from == payload.Cloud && len(p) >= 5 && p[0].key == "entry" && p[2].key == "changes" && p[4].key == "value" {
+		start = 5
+	}
+	for i := start; i < len(p); i++ {
+		s := p[i]
+		if s.index >= 0 {
+			b.WriteString("[]")
+			continue
+		}
+		k := s.key
+		if i > 0 && p[i-1].index >= 0 && i >= 2 && p[i-2].key == "messages" {
+			switch k {
+			case "image", "audio", "video", "document", "sticker", "voice":
+				k = "<media>"
+			}
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(k)
+	}
+	return b.String()
+}

@@ -1,0 +1,338 @@
+package convert
+
+import (
+	"strings"
+)
+
+// A Cloud API envelope groups items into entries (business accounts) and
+// changes (phone numbers). Sinch and On-Premises keep no such grouping, so
+// converting back regroups the items: one entry, one change per business
+// number (and per kind, messages or statuses). To report what happened to
+// each item rather than "entry[1] was dropped", the round-tripped envelope
+// is first regrouped like the input, item by item; the grouping itself is
+// reported once.
+
+type cloudItem struct {
+	val    val
+	change int
+	used   bool
+}
+
+type cloudChange struct {
+	val val // the change value
+}
+
+// regrouper holds the buffers of regroupCloud, reused across payloads.
+type regrouper struct {
+	w                           writer
+	changes                     []cloudChange
+	msgs, stats, contacts, errs []cloudItem
+	backEntries                 []val
+}
+
+// regroupCloud returns back (a Cloud envelope) with its items moved into
+// the entries and changes of in, and whether the grouping differed. The
+// bytes returned are valid until the next call.
+func (rg *regrouper) regroupCloud(in, back val) ([]byte, bool) {
+	changes, backEntries := rg.changes[:0], rg.backEntries[:0]
+	msgs, stats, contacts, errs := rg.msgs[:0], rg.stats[:0], rg.contacts[:0], rg.errs[:0]
+	defer func() {
+		rg.changes, rg.backEntries = changes[:0], backEntries[:0]
+		rg.msgs, rg.stats, rg.contacts, rg.errs = msgs[:0], stats[:0], contacts[:0], errs[:0]
+	}()
+	backShape := [][]string{}
+	back.Get("entry").ForEach(func(_, e val) bool {
+		backEntries = append(backEntries, e)
+		var shape []string
+		e.Get("changes").ForEach(func(_, ch val) bool {
+			v := ch.Get("value")
+			ci := len(changes)
+			changes = append(changes, cloudChange{val: v})
+			shape = append(shape, changeSignature(v))
+			add := func(list *[]cloudItem, name string) {
+				v.Get(name).ForEach(func(_, it val) bool {
+					*list = append(*list, cloudItem{val: it, change: ci})
+					return true
+				})
+			}
+			add(&msgs, "messages")
+			add(&stats, "statuses")
+			add(&contacts, "contacts")
+			add(&errs, "errors")
+			return true
+		})
+		backShape = append(backShape, shape)
+		return true
+	})
+
+	w := &rg.w
+	w.reset(false)
+	w.obj()
+	back.ForEach(func(k, v val) bool {
+		if k.Str() != "entry" {
+			w.rawKey(k.Raw())
+			w.value(v)
+		}
+		return true
+	})
+	w.key("entry")
+	w.arr()
+	var outShape [][]string
+	lastChange := -1 // where leftovers go: writer position of the last change
+	entries := in.Get("entry")
+	nEntries := 0
+	entries.ForEach(func(_, e val) bool {
+		nEntries++
+		w.elem()
+		if !e.IsObject() {
+			w.value(e)
+			return true
+		}
+		w.obj()
+		if len(backEntries) > 0 {
+			backEntries[0].ForEach(func(k, v val) bool {
+				if k.Str() != "changes" {
+					w.rawKey(k.Raw())
+					w.value(v)
+				}
+				return true
+			})
+		}
+		var shape []string
+		chs := e.Get("changes")
+		if chs.Exists() {
+			w.key("changes")
+			w.arr()
+			chs.ForEach(func(_, ch val) bool {
+				w.elem()
+				if !ch.IsObject() || ch.Get("field").Str() != "messages" || !ch.Get("value").IsObject() {
+					w.obj() // not converted: everything in it is reported
+					w.endObj()
+					shape = append(shape, "")
+					return true
+				}
+				sig := writeRegroupedChange(w, ch.Get("value"), changes, msgs, stats, contacts, errs)
+				shape = append(shape, sig)
+				lastChange++
+				return true
+			})
+			w.endArr()
+		}
+		outShape = append(outShape, shape)
+		w.endObj()
+		return true
+	})
+	w.endArr()
+	w.endObj()
+	out := w.b
+
+	// Items converting back writes that match nothing of the input.
+	var left []string
+	for _, list := range [][]cloudItem{msgs, stats, contacts, errs} {
+		for _, it := range list {
+			if !it.used {
+				left = append(left, it.val.Raw())
+			}
+		}
+	}
+	differs := !sameShape(backShape, outShape) || len(left) > 0
+	if len(left) > 0 {
+		// Report them as additions: append an extra change holding them.
+		out = []byte(appendLeftovers(string(out), msgs, stats, contacts, errs))
+	}
+	return out, differs
+}
+
+func sameShape(a, b [][]string) bool {
+	var fa, fb []string
+	for _, e := range a {
+		fa = append(fa, "|entry")
+		fa = append(fa, e...)
+	}
+	for _, e := range b {
+		fb = append(fb, "|entry")
+		fb = append(fb, e...) // a change that does not convert moves the ones after it
+	}
+	return strings.Join(fa, "\n") == strings.Join(fb, "\n")
+}
+
+// changeSignature lists the ids of a change value's items.
+func changeSignature(v val) string {
+	var b strings.Builder
+	for _, name := range [...]string{"messages", "statuses", "contacts", "errors"} {
+		b.WriteString(name)
+		b.WriteByte(':')
+		key := "id"
+		if name == "contacts" {
+			key = "wa_id"
+		}
+		v.Get(name).ForEach(func(_, it val) bool {
+			b.WriteString(it.Get(key).Raw())
+			b.WriteByte(',')
+			return true
+		})
+		b.WriteByte(';')
+	}
+	return b.String()
+}
+
+func takeByKey(list []cloudItem, key string, want val) int {
+	if want.Exists() {
+		for i := range list {
+			if !list[i].used {
+				if v := list[i].val.Get(key); v.Exists() && same(v, want) {
+					list[i].used = true
+					return i
+				}
+			}
+		}
+		return -1
+	}
+	return -1
+}
+
+// writeRegroupedChange writes one change of the input with the matching
+// items of the round-tripped envelope; it returns the change's signature.
+func writeRegroupedChange(w *writer, in val, changes []cloudChange, msgs, stats, contacts, errs []cloudItem) string {
+	var mi, si, ci, ei []int
+	source := -1
+	in.Get("messages").ForEach(func(_, m val) bool {
+		if j := takeByKey(msgs, "id", m.Get("id")); j >= 0 {
+			mi = append(mi, j)
+			if source < 0 {
+				source = msgs[j].change
+			}
+		}
+		return true
+	})
+	in.Get("statuses").ForEach(func(_, s val) bool {
+		if j := takeByKey(stats, "id", s.Get("id")); j >= 0 {
+			si = append(si, j)
+			if source < 0 {
+				source = stats[j].change
+			}
+		}
+		return true
+	})
+	in.Get("contacts").ForEach(func(_, ct val) bool {
+		j := takeByKey(contacts, "wa_id", ct.Get("wa_id"))
+		if j < 0 && !ct.Get("wa_id").Exists() {
+			// a username-only contact: the next contact of the same change
+			for x := range contacts {
+				if !contacts[x].used && (source < 0 || contacts[x].change == source) {
+					contacts[x].used = true
+					j = x
+					break
+				}
+			}
+		}
+		if j >= 0 {
+			ci = append(ci, j)
+		}
+		return true
+	})
+	n := 0
+	in.Get("errors").ForEach(func(_, _ val) bool { n++; return true })
+	for x := range errs {
+		if n == 0 {
+			break
+		}
+		if !errs[x].used {
+			errs[x].used = true
+			ei = append(ei, x)
+			if source < 0 {
+				source = errs[x].change
+			}
+			n--
+		}
+	}
+	if source < 0 && len(changes) > 0 {
+		source = 0
+	}
+	w.obj()
+	w.key("value")
+	w.obj()
+	if source >= 0 {
+		changes[source].val.ForEach(func(k, v val) bool {
+			switch k.Str() {
+			case "messages", "statuses", "contacts", "errors":
+			default:
+				w.rawKey(k.Raw())
+				w.value(v)
+			}
+			return true
+		})
+	}
+	var sig strings.Builder
+	list := func(name string, items []cloudItem, idx []int, key string) {
+		sig.WriteString(name)
+		sig.WriteByte(':')
+		has := in.Get(name).Exists()
+		if len(idx) == 0 && !(has && source >= 0 && changes[source].val.Get(name).Exists()) {
+			sig.WriteByte(';')
+			return
+		}
+		w.key(name)
+		w.arr()
+		for _, j := range idx {
+			w.elem()
+			w.value(items[j].val)
+			sig.WriteString(items[j].val.Get(key).Raw())
+			sig.WriteByte(',')
+		}
+		w.endArr()
+		sig.WriteByte(';')
+	}
+	list("messages", msgs, mi, "id")
+	list("statuses", stats, si, "id")
+	list("contacts", contacts, ci, "wa_id")
+	list("errors", errs, ei, "id")
+	w.endObj()
+	w.kstr("field", "messages")
+	w.endObj()
+	return sig.String()
+}
+
+// appendLeftovers adds one change, in a new entry, holding the items that
+// matched nothing in the input.
+func appendLeftovers(doc string, msgs, stats, contacts, errs []cloudItem) string {
+	var w writer
+	w.reset(false)
+	w.obj()
+	w.key("value")
+	w.obj()
+	for _, l := range []struct {
+		name  string
+		items []cloudItem
+	}{{"messages", msgs}, {"statuses", stats}, {"contacts", contacts}, {"errors", errs}} {
+		n := 0
+		for _, it := range l.items {
+			if it.used {
+				continue
+			}
+			if n == 0 {
+				w.key(l.name)
+				w.arr()
+			}
+			w.elem()
+			w.value(it.val)
+			n++
+		}
+		if n > 0 {
+			w.endArr()
+		}
+	}
+	w.endObj()
+	w.endObj()
+	extra := `{"changes":[` + string(w.b) + `]}`
+	// doc ends with "]}" (entry array, document)
+	i := strings.LastIndex(doc, "]")
+	if i < 0 {
+		return doc
+	}
+	sep := ","
+	if strings.HasSuffix(strings.TrimSpace(doc[:i]), "[") {
+		sep = ""
+	}
+	return doc[:i] + sep + extra + doc[i:]
+}

@@ -1,0 +1,218 @@
+// Package jsonlex is the lexical layer of JSON shared by wamo's two
+// one-pass readers — the validator's walker (pkg/spec) and the converter's
+// tape (pkg/convert): whitespace, strings checked eight bytes at a time,
+// the number grammar, literals and escape decoding.
+//
+// Both readers exist because gjson, which wamo uses everywhere else,
+// re-scans every nested value once per level above it; they need one pass
+// and exact syntax checking, and this package keeps that code in one place.
+package jsonlex
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// SkipSpace returns the index of the first byte at or after i that is not
+// JSON whitespace (space, tab, newline, carriage return).
+func SkipSpace(s string, i int) int {
+	for i < len(s) {
+		switch s[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// special8 is non-zero when one of the 8 bytes of x needs attention inside a
+// string: a quote, a backslash or a control character. It is a SWAR test;
+// the lowest flagged byte is always a true one.
+func special8(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q := x ^ (ones * '"')
+	b := x ^ (ones * '\\')
+	return ((q-ones)&^q | (b-ones)&^b | (x-ones*0x20)&^x) & highs
+}
+
+// load8 reads 8 bytes of s at i as a little-endian word (i+8 <= len(s)).
+func load8(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+}
+
+// String checks the string whose opening quote is s[i]. It returns the
+// index just after the closing quote, whether the string holds escapes,
+// and false (with the index of the offending byte) when it is not a valid
+// JSON string: a control character, a bad escape, or no closing quote.
+func String(s string, i int) (end int, esc, ok bool) {
+	j := i + 1
+	for {
+		// Plain text eight bytes at a time, to the first byte that needs
+		// attention.
+		for j+8 <= len(s) {
+			if m := special8(load8(s, j)); m != 0 {
+				j += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			j += 8
+		}
+		for j < len(s) && s[j] >= 0x20 && s[j] != '"' && s[j] != '\\' {
+			j++
+		}
+		if j >= len(s) {
+			return j, esc, false
+		}
+		switch s[j] {
+		case '"':
+			return j + 1, esc, true
+		case '\\':
+			esc = true
+			if j+1 >= len(s) {
+				return j, esc, false
+			}
+			switch s[j+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				j += 2
+			case 'u':
+				if j+6 > len(s) || !isHex4(s[j+2:j+6]) {
+					return j, esc, false
+				}
+				j += 6
+			default:
+				return j, esc, false
+			}
+		default: // a control character
+			return j, esc, false
+		}
+	}
+}
+
+func isHex4(s string) bool {
+	for i := 0; i < 4; i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// Number checks the JSON number grammar -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
+// from s[i] and returns the index after it.
+func Number(s string, i int) (end int, ok bool) {
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && s[i] >= '1' && s[i] <= '9':
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+	default:
+		return i, false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		d := i
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+		if i == d {
+			return i, false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		d := i
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+		if i == d {
+			return i, false
+		}
+	}
+	return i, true
+}
+
+// Literal checks true, false or null at s[i] and returns the index after it.
+func Literal(s string, i int) (end int, ok bool) {
+	for _, w := range [...]string{"true", "false", "null"} {
+		if strings.HasPrefix(s[i:], w) {
+			return i + len(w), true
+		}
+	}
+	return i, false
+}
+
+// Unescape decodes the escapes of a JSON string body (the text between the
+// quotes). Lone surrogates become U+FFFD, as encoding/json does.
+func Unescape(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		if s[i] != '\\' {
+			j := strings.IndexByte(s[i:], '\\')
+			if j < 0 {
+				b.WriteString(s[i:])
+				break
+			}
+			b.WriteString(s[i : i+j])
+			i += j
+			continue
+		}
+		if i+1 >= len(s) {
+			break
+		}
+		switch s[i+1] {
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			if i+6 > len(s) {
+				return b.String()
+			}
+			r, _ := strconv.ParseUint(s[i+2:i+6], 16, 32)
+			i += 6
+			if utf16.IsSurrogate(rune(r)) && i+6 <= len(s) && s[i] == '\\' && s[i+1] == 'u' {
+				if r2, err := strconv.ParseUint(s[i+2:i+6], 16, 32); err == nil {
+					if d := utf16.DecodeRune(rune(r), rune(r2)); d != utf8.RuneError {
+						b.WriteRune(d)
+						i += 6
+						continue
+					}
+				}
+			}
+			if utf16.IsSurrogate(rune(r)) {
+				b.WriteRune(utf8.RuneError)
+			} else {
+				b.WriteRune(rune(r))
+			}
+			continue
+		default: // \" \\ \/
+			b.WriteByte(s[i+1])
+		}
+		i += 2
+	}
+	return b.String()
+}

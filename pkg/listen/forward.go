@@ -1,0 +1,116 @@
+package listen
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// ForwardResult is what the app answered a forwarded request.
+type ForwardResult struct {
+	URL    string // where it was sent
+	Status int    // the app's status; 0 when it did not answer
+	// Latency runs from sending the request to the end of the app's
+	// answer: what the webhook sender would have measured.
+	Latency time.Duration
+	// OverDeadline is set when Latency exceeds Config.Deadline, or when
+	// the app did not answer at all.
+	OverDeadline bool
+	Deadline     time.Duration
+	// Err is why the app could not be reached or did not answer.
+	Err error
+}
+
+// hopHeaders are connection-level headers a proxy does not pass on
+// (RFC 9110 §7.6.1), plus those the client library computes itself.
+var hopHeaders = []string{
+	"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
+	"Te", "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Accept-Encoding", "Host",
+}
+
+func copyHeaders(dst, src http.Header) {
+	for k, vs := range src {
+		dst[k] = append([]string(nil), vs...)
+	}
+	for _, k := range hopHeaders {
+		dst.Del(k)
+	}
+}
+
+// forward sends the request (with body for a POST, the query for a GET) to
+// the app and copies its answer to w; ev.Status takes the status answered.
+func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, ev *Event) *ForwardResult {
+	target := *h.cfg.ForwardTo
+	if r.URL.RawQuery != "" {
+		if target.RawQuery != "" {
+			target.RawQuery += "&" + r.URL.RawQuery
+		} else {
+			target.RawQuery = r.URL.RawQuery
+		}
+	}
+	res := &ForwardResult{URL: h.cfg.ForwardTo.Redacted(), Deadline: h.cfg.Deadline}
+	ctx, cancel := contextWithoutCancel(r.Context(), h.cfg.ForwardTimeout)
+	defer cancel()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, target.String(), rd)
+	if err != nil {
+		res.Err = err
+		ev.Status = http.StatusBadGateway
+		textAnswer(w, ev.Status, "wamo listen: cannot forward: "+err.Error())
+		return res
+	}
+	copyHeaders(req.Header, r.Header)
+	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		req.Header.Set("X-Forwarded-For", ip)
+	}
+	req.Header.Set("X-Forwarded-Host", r.Host)
+	req.Header.Set("X-Forwarded-Proto", "http")
+	if _, ok := r.Header["User-Agent"]; !ok {
+		req.Header["User-Agent"] = nil // do not add Go's
+	}
+
+	start := time.Now()
+	resp, err := h.fwd.Do(req)
+	var answerBody []byte
+	if err == nil {
+		answerBody, err = io.ReadAll(io.LimitReader(resp.Body, MaxForwardAnswer))
+		drain(resp.Body)
+	}
+	res.Latency = time.Since(start)
+	if err != nil {
+		res.Err = err
+		res.OverDeadline = true
+		if resp != nil {
+			res.Status = resp.StatusCode
+		}
+		ev.Status = http.StatusBadGateway
+		msg := "wamo listen: the app at " + res.URL + " did not answer: " + err.Error()
+		if errors.Is(err, context.DeadlineExceeded) {
+			ev.Status = http.StatusGatewayTimeout
+			msg = "wamo listen: the app at " + res.URL + " did not answer within " + h.cfg.ForwardTimeout.String()
+		}
+		textAnswer(w, ev.Status, msg)
+		return res
+	}
+	res.Status = resp.StatusCode
+	res.OverDeadline = res.Latency > h.cfg.Deadline
+	copyHeaders(w.Header(), resp.Header)
+	ev.Status = resp.StatusCode
+	if bodyAllowed(resp.StatusCode) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(answerBody)))
+	} else {
+		answerBody = nil
+	}
+	w.WriteHeader(resp.StatusCode)
+	w.Write(answerBody)
+	http.NewResponseController(w).Flush()
+	return res
+}

@@ -1,0 +1,406 @@
+package redact
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/wamo-dev/wamo/fixtures"
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/validate"
+)
+
+// allFixtures returns every embedded fixture, the invalid ones included.
+func allFixtures(t testing.TB) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	for _, fx := range fixtures.List() {
+		b, err := fixtures.Read(fx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[fx.Name] = b
+	}
+	if len(out) < 100 {
+		t.Fatalf("only %d fixtures", len(out))
+	}
+	return out
+}
+
+func check(b []byte) validate.Result {
+	return validate.New(validate.Options{}).Validate(&payload.Payload{Source: "x", Data: b, Line: 1, Col: 1})
+}
+
+// leaf is one scalar of a document, with its gjson path and key chain.
+type leaf struct {
+	path, key, parent string
+	v                 gjson.Result
+}
+
+func leaves(doc string) []leaf {
+	var out []leaf
+	var walk func(v gjson.Result, path, key, parent string)
+	walk = func(v gjson.Result, path, key, parent string) {
+		switch {
+		case v.IsObject():
+			v.ForEach(func(k, c gjson.Result) bool {
+				walk(c, join(path, escape(k.Str)), k.Str, key)
+				return true
+			})
+		case v.IsArray():
+			i := 0
+			v.ForEach(func(_, c gjson.Result) bool {
+				walk(c, join(path, strconv.Itoa(i)), key, parent)
+				i++
+				return true
+			})
+		default:
+			out = append(out, leaf{path, key, parent, v})
+		}
+	}
+	walk(gjson.Parse(doc), "", "", "")
+	return out
+}
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
+}
+
+func escape(k string) string {
+	r := strings.NewReplacer(".", `\.`, "*", `\*`, "?", `\?`, "#", `\#`, "|", `\|`, "@", `\@`)
+	return r.Replace(k)
+}
+
+var phoneKeys = map[string]bool{"from": true, "wa_id": true, "new_wa_id": true, "recipient_id": true,
+	"mentions": true, "phone": true, "source": true, "destination": true, "whatsAppId": true}
+
+// identifying reports whether a leaf holds a value that identifies a
+// person and must not survive redaction.
+func identifying(l leaf) bool {
+	switch l.key {
+	case "from", "wa_id", "new_wa_id", "recipient_id", "mentions", "phone", "source", "destination",
+		"whatsAppId", "first_name", "last_name", "formatted_name", "username", "email",
+		"message_id", "original_message_id", "messageId", "group_id", "ctwa_clid", "street":
+		return true
+	case "name":
+		return l.parent == "profile" || l.parent == "userProfile"
+	case "user":
+		return l.parent == "system"
+	case "id":
+		return l.parent != "entry" && l.parent != "button_reply" && l.parent != "list_reply"
+	}
+	return strings.HasSuffix(l.key, "user_id") && l.parent != "ims"
+}
+
+func digitCount(s string) int {
+	n := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// TestFixtures redacts every fixture, with and without --redact text, and
+// checks that the output is valid JSON that validates no worse, keeps the
+// layout, keeps phone digit counts, no longer holds any original
+// identifier, and is the same every time.
+func TestFixtures(t *testing.T) {
+	for name, in := range allFixtures(t) {
+		for _, text := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/text=%v", name, text), func(t *testing.T) {
+				r := New(Options{Text: text})
+				out, err := r.Redact(in)
+				syntaxOK := payload.CheckSyntax(&payload.Payload{Data: in, Line: 1, Col: 1}) == nil
+				if !syntaxOK {
+					var se *payload.SyntaxError
+					if err == nil {
+						t.Fatal("redacted a document that is not JSON")
+					} else if !asSyntax(err, &se) {
+						t.Fatalf("error %T %v, want *payload.SyntaxError", err, err)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !json.Valid(out) {
+					t.Fatalf("output is not JSON:\n%s", out)
+				}
+				again, _ := r.Redact(in)
+				other, _ := New(Options{Text: text}).Redact(in)
+				if !bytes.Equal(out, again) || !bytes.Equal(out, other) {
+					t.Fatal("output differs between calls or redactors")
+				}
+				if bytes.Count(out, []byte("\n")) != bytes.Count(in, []byte("\n")) {
+					t.Error("line count changed")
+				}
+
+				before, after := check(in), check(out)
+				if before.Valid() && !after.Valid() || after.Errors > before.Errors ||
+					after.Warnings > before.Warnings || after.Unusable != before.Unusable || after.Format != before.Format {
+					t.Errorf("validation got worse: %d errors %d warnings → %d errors %d warnings", before.Errors, before.Warnings, after.Errors, after.Warnings)
+					for _, f := range after.Findings {
+						t.Logf("after: %d:%d %s %s (path %s)", f.Line, f.Col, f.RuleID(), f.Message, f.Path)
+					}
+					t.Logf("%s", out)
+				}
+
+				ls := leaves(string(in))
+				business := map[string]bool{}
+				for _, l := range ls {
+					if l.key == "origin" || l.key == "display_phone_number" {
+						business[l.v.String()] = true
+					}
+				}
+				doc := string(out)
+				for _, l := range ls {
+					got := gjson.Get(doc, l.path)
+					if !got.Exists() {
+						t.Errorf("%s vanished", l.path)
+						continue
+					}
+					orig := l.v.String()
+					if phoneKeys[l.key] && digitCount(orig) != digitCount(got.String()) {
+						t.Errorf("%s: %q → %q changes the digit count", l.path, orig, got.String())
+					}
+					if l.v.Type != got.Type {
+						t.Errorf("%s: type %v → %v", l.path, l.v.Type, got.Type)
+					}
+					if !identifying(l) || business[orig] || utf8.RuneCountInString(orig) < 3 ||
+						l.key == "from" && l.parent == "context" && business[orig] {
+						continue
+					}
+					if got.String() == orig {
+						t.Errorf("%s: %q kept", l.path, orig)
+					}
+					if strings.Contains(doc, orig) || strings.Contains(doc, strings.Trim(strconv.Quote(orig), `"`)) {
+						t.Errorf("%s: %q still appears in the output", l.path, orig)
+					}
+				}
+			})
+		}
+	}
+}
+
+func asSyntax(err error, se **payload.SyntaxError) bool {
+	s, ok := err.(*payload.SyntaxError)
+	*se = s
+	return ok
+}
+
+// TestPhoneCollisions checks that different numbers get different
+// pseudonyms, that the digit count and the first two digits are kept, and
+// that the pseudonym never equals the number.
+func TestPhoneCollisions(t *testing.T) {
+	r := New(Options{})
+	rng := rand.New(rand.NewPCG(1, 2))
+	seen := map[string]string{}
+	collisions := 0
+	const n = 5000
+	for len(seen) < n {
+		l := 10 + rng.IntN(4)
+		b := make([]byte, l)
+		b[0] = byte('1' + rng.IntN(9))
+		for i := 1; i < l; i++ {
+			b[i] = byte('0' + rng.IntN(10))
+		}
+		num := string(b)
+		if _, dup := seen[num]; dup {
+			continue
+		}
+		p := r.phone(num)
+		if len(p) != len(num) || p[:2] != num[:2] || p == num || digitCount(p) != len(p) {
+			t.Fatalf("%s → %s", num, p)
+		}
+		if r.phone(num) != p {
+			t.Fatalf("%s: unstable", num)
+		}
+		for o, q := range seen {
+			if q == p && o != num {
+				collisions++
+			}
+		}
+		seen[num] = p
+	}
+	if collisions > 0 {
+		t.Errorf("%d collisions among %d numbers", collisions, n)
+	}
+}
+
+func TestKeyMatters(t *testing.T) {
+	in := []byte(`{"messages":[{"from":"16505551234","id":"wamid.ABC123","timestamp":"1700000000","type":"text","text":{"body":"hi"}}]}`)
+	a, _ := New(Options{}).Redact(in)
+	b, _ := New(Options{Key: []byte(DefaultKey)}).Redact(in)
+	c, _ := New(Options{Key: []byte("secret")}).Redact(in)
+	if !bytes.Equal(a, b) {
+		t.Error("the default key is not DefaultKey")
+	}
+	if bytes.Equal(a, c) {
+		t.Error("the key does not change the pseudonyms")
+	}
+}
+
+// TestLinks checks that references stay linked across fields and payloads.
+func TestLinks(t *testing.T) {
+	r := New(Options{})
+	msg := `{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",
+"metadata":{"display_phone_number":"15550100222","phone_number_id":"2"},
+"contacts":[{"profile":{"name":"Ana Souza"},"wa_id":"5511987650001"}],
+"messages":[{"from":"5511987650001","id":"wamid.HBgNNTUxMTk4NzY1MDAwMRUCABIYFDNB","timestamp":"1767628986","type":"image",
+ "context":{"from":"15550100222","id":"wamid.OUTBOUND1234"},
+ "image":{"id":"1531550458807438","mime_type":"image/jpeg","url":"https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1531550458807438&ext=1767628986","caption":"Ana Souza here, +55 11 98765-0001, ana@example.org"}}]}}]}]}`
+	reaction := `{"messages":[{"from":"5511987650001","id":"X1","timestamp":"1767628990","type":"reaction","reaction":{"message_id":"wamid.HBgNNTUxMTk4NzY1MDAwMRUCABIYFDNB","emoji":"👍"}},
+{"from":"5511987650002","id":"X2","timestamp":"1767628990","type":"text","context":{"from":"5511987650001","id":"wamid.OUTBOUND1234"},"text":{"body":"x"}}]}`
+	a, err := r.Redact([]byte(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := r.Redact([]byte(reaction))
+	ga := func(p string) string { return gjson.GetBytes(a, p).String() }
+	gb := func(p string) string { return gjson.GetBytes(b, p).String() }
+	v := "entry.0.changes.0.value."
+	if ga(v+"messages.0.id") != gb("messages.0.reaction.message_id") {
+		t.Error("reaction.message_id no longer names the message")
+	}
+	if ga(v+"messages.0.context.id") != gb("messages.1.context.id") {
+		t.Error("context.id differs between payloads")
+	}
+	if ga(v+"messages.0.from") != gb("messages.0.from") || ga(v+"messages.0.from") != gb("messages.1.context.from") {
+		t.Error("the same number got different pseudonyms")
+	}
+	if ga(v+"contacts.0.wa_id") != ga(v+"messages.0.from") {
+		t.Error("wa_id and from differ")
+	}
+	if ga(v+"messages.0.context.from") != "15550100222" {
+		t.Error("context.from that is the business number was changed")
+	}
+	if !strings.HasPrefix(ga(v+"messages.0.id"), "wamid.") {
+		t.Error("wamid. prefix lost")
+	}
+	url := ga(v + "messages.0.image.url")
+	if !strings.Contains(url, "mid="+ga(v+"messages.0.image.id")+"&") || !strings.HasPrefix(url, "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=") {
+		t.Errorf("media url %q does not repeat the redacted id", url)
+	}
+	caption := ga(v + "messages.0.image.caption")
+	name := ga(v + "contacts.0.profile.name")
+	from := ga(v + "messages.0.from")
+	want := name + " here, +" + from[:2] + " " + from[2:4] + " " + from[4:9] + "-" + from[9:] + ", user-"
+	if !strings.HasPrefix(caption, want) || !strings.HasSuffix(caption, "@example.com") {
+		t.Errorf("caption %q, want %q…@example.com", caption, want)
+	}
+}
+
+func TestTextPlaceholders(t *testing.T) {
+	in := `{"messages":[{"from":"16505551234","id":"A1","timestamp":"1700000000","type":"text","text":{"body":"Olá, João! Pedido 4821 às 17h — ligue +1 650 555 1234 😀\nok"}}]}`
+	out, err := New(Options{Text: true}).Redact([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := gjson.GetBytes(out, "messages.0.text.body").String()
+	orig := gjson.Get(in, "messages.0.text.body").String()
+	if utf8.RuneCountInString(body) != utf8.RuneCountInString(orig) {
+		t.Errorf("%q → %q changes the length", orig, body)
+	}
+	for _, w := range []string{"Olá", "João", "Pedido", "4821", "ligue", "555 1234"} {
+		if strings.Contains(body, w) {
+			t.Errorf("%q kept %q", body, w)
+		}
+	}
+	for _, w := range []string{"😀", "\n", " — ", ", "} {
+		if !strings.Contains(body, w) {
+			t.Errorf("%q lost %q", body, w)
+		}
+	}
+	from := gjson.GetBytes(out, "messages.0.from").String()
+	if !strings.Contains(body, "+1 "+from[1:4]+" "+from[4:7]+" "+from[7:]) {
+		t.Errorf("%q: the number in the text does not match from %s", body, from)
+	}
+}
+
+func TestNumbersAndCoordinates(t *testing.T) {
+	in := `{"messages":[{"from":16505551234,"id":"A1","timestamp":"1700000000","type":"location","location":{"latitude":-22.894180,"longitude":-47.0479,"name":"Casa"}}],"data":[{"message":{"location":{"geoPoint":"-22.894180, -47.047960"}}}]}`
+	out, err := New(Options{}).Redact([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid(out) {
+		t.Fatalf("%s", out)
+	}
+	for p, want := range map[string]string{
+		"messages.0.location.latitude":     "-22.890000",
+		"messages.0.location.longitude":    "-47.0400",
+		"data.0.message.location.geoPoint": `"-22.890000, -47.040000"`,
+	} {
+		if got := gjson.GetBytes(out, p).Raw; got != want {
+			t.Errorf("%s = %s, want %s", p, got, want)
+		}
+	}
+	from := gjson.GetBytes(out, "messages.0.from")
+	if from.Type != gjson.Number || len(from.Raw) != 11 || from.Raw == "16505551234" {
+		t.Errorf("numeric from → %s", from.Raw)
+	}
+}
+
+func TestNotJSON(t *testing.T) {
+	for _, in := range []string{"", "{", `{"a":1,}`, "\xff", `{"a":"\xff"}`} {
+		if _, err := New(Options{}).Redact([]byte(in)); err == nil {
+			t.Errorf("%q: no error", in)
+		}
+	}
+}
+
+func TestScrub(t *testing.T) {
+	r := New(Options{})
+	var k known
+	k.addPhone(r, "5511987650001")
+	k.addName(r, "Ana Souza")
+	for _, c := range []struct{ in, keep string }{
+		{"mail ana.souza+x@mail.example.org.", "mail user-"},
+		{"call 5511987650001 or +55 (11) 98765-0001", "call 55"},
+		{"order 12345678 stays", "order 12345678 stays"},
+		{"Ana and Souza, not Anabel", " and "},
+		{"abc5511987650001 stays", "abc5511987650001 stays"},
+	} {
+		got := r.scrub(c.in, &k, false)
+		if !strings.Contains(got, c.keep) {
+			t.Errorf("scrub(%q) = %q, want it to contain %q", c.in, got, c.keep)
+		}
+		for _, bad := range []string{"ana.souza", "98765", "Ana ", "Souza"} {
+			if strings.Contains(got, bad) && strings.Contains(c.in, bad) && !strings.Contains(c.keep, bad) {
+				t.Errorf("scrub(%q) = %q kept %q", c.in, got, bad)
+			}
+		}
+	}
+	if got := r.scrub("Anabel", &k, false); got != "Anabel" {
+		t.Errorf("a known name inside a longer word was replaced: %q", got)
+	}
+	if got := r.scrub("call 16505551234", &k, true); strings.Contains(got, "16505551234") {
+		t.Errorf("allPhones kept an unknown number: %q", got)
+	}
+}
+
+func BenchmarkRedact(b *testing.B) {
+	data, err := fixtures.Read(fixtures.Fixture{Path: "cloud/contacts.json"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := New(Options{})
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := r.Redact(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
