@@ -144,3 +144,16 @@ func ParseSize(s string) (int, error) {
 	}
 	return n * mult, nil
 }
+
+// InputArgs returns the inputs a command reads: its arguments, or stdin
+// ("-") when there are none and something is piped in. With no arguments
+// and a terminal on stdin it is a usage error rather than a silent wait.
+func InputArgs(stdinTTY bool, args []string) ([]string, error) {
+	if len(args) > 0 {
+		return args, nil
+	}
+	if stdinTTY {
+		return nil, Usagef("no input: give files, directories or - to read stdin")
+	}
+	return []string{"-"}, nil
+}

@@ -3,13 +3,14 @@ package gen_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wamo-dev/wamo/pkg/golden"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -19,8 +20,6 @@ import (
 	"github.com/wamo-dev/wamo/pkg/schema"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 const seeds = 200
 
@@ -157,7 +156,7 @@ func TestGolden(t *testing.T) {
 			buf.WriteByte('\n')
 		}
 		path := filepath.Join("testdata", "seed1-"+f.String()+".ndjson")
-		if *update {
+		if golden.Update() {
 			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 				t.Fatal(err)
 			}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wamo-dev/wamo/pkg/golden"
+
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
@@ -31,7 +33,7 @@ func TestReadmeRules(t *testing.T) {
 	if got == table.String() {
 		return
 	}
-	if *update {
+	if golden.Update() {
 		out := append(append(append([]byte{}, readme[:i+len(begin)]...), table.String()...), readme[j:]...)
 		if err := os.WriteFile(path, out, 0o644); err != nil {
 			t.Fatal(err)

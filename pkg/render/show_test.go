@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wamo-dev/wamo/pkg/golden"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/tidwall/pretty"
@@ -25,22 +26,7 @@ import (
 func showGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", "show", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./pkg/render -run Show -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (go test ./pkg/render -run Show -update rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	golden.Assert(t, path, got)
 }
 
 // showInput is one named input of a rendering test.

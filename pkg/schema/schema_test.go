@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -22,13 +21,12 @@ import (
 	"github.com/wamo-dev/wamo/pkg/format/common"
 	"github.com/wamo-dev/wamo/pkg/format/sinch"
 	"github.com/wamo-dev/wamo/pkg/format/whatsapp"
+	"github.com/wamo-dev/wamo/pkg/golden"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/schema"
 	"github.com/wamo-dev/wamo/pkg/spec"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden schemas in testdata/")
 
 // compile exports the schema of f and compiles it with an independent
 // JSON Schema implementation (which also checks it against the 2020-12
@@ -90,19 +88,19 @@ func TestExportDeterministicAndGolden(t *testing.T) {
 		if bytes.Contains(a, []byte(`"additionalProperties": false`)) || bytes.Contains(a, []byte(`"unevaluatedProperties"`)) {
 			t.Errorf("%s: the schema forbids unknown members, which wamo only warns about", f)
 		}
-		golden := filepath.Join("testdata", f.String()+".json")
-		if *update {
-			if err := os.WriteFile(golden, a, 0o644); err != nil {
+		goldenFile := filepath.Join("testdata", f.String()+".json")
+		if golden.Update() {
+			if err := os.WriteFile(goldenFile, a, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			continue
 		}
-		want, err := os.ReadFile(golden)
+		want, err := os.ReadFile(goldenFile)
 		if err != nil {
 			t.Fatalf("%v (run go test ./pkg/schema -update)", err)
 		}
 		if !bytes.Equal(a, want) {
-			t.Errorf("%s: the exported schema differs from %s; review the change and run go test ./pkg/schema -update", f, golden)
+			t.Errorf("%s: the exported schema differs from %s; review the change and run go test ./pkg/schema -update", f, goldenFile)
 		}
 	}
 	if _, err := schema.Export(payload.Unknown); err == nil {

@@ -4,15 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/wamo-dev/wamo/pkg/golden"
+)
 
 // TestInvalidFixturesGolden pins the exact text output of
 // `wamo validate fixtures/invalid/X.json` (not a terminal, no colour) in
@@ -46,8 +45,8 @@ func TestInvalidFixturesGolden(t *testing.T) {
 	goldens := map[string]bool{}
 	for _, file := range files {
 		name := strings.TrimSuffix(filepath.Base(file), ".json")
-		golden := strings.TrimSuffix(file, ".json") + ".golden"
-		goldens[golden] = true
+		goldenFile := strings.TrimSuffix(file, ".json") + ".golden"
+		goldens[goldenFile] = true
 		t.Run(name, func(t *testing.T) {
 			got := run(t, context.Background(), env{}, "validate", filepath.ToSlash(file))
 			if got.stderr != "" {
@@ -59,18 +58,18 @@ func TestInvalidFixturesGolden(t *testing.T) {
 			} else if got.code != want {
 				t.Errorf("exit %d, EXPECT.tsv says %d", got.code, want)
 			}
-			if *update {
-				if err := os.WriteFile(golden, []byte(got.stdout), 0o644); err != nil {
+			if golden.Update() {
+				if err := os.WriteFile(goldenFile, []byte(got.stdout), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				return
 			}
-			wantOut, err := os.ReadFile(golden)
+			wantOut, err := os.ReadFile(goldenFile)
 			if err != nil {
 				t.Fatalf("%v (go test ./pkg/cmd/root -run Golden -update creates it)", err)
 			}
 			if !bytes.Equal([]byte(got.stdout), wantOut) {
-				t.Errorf("output differs from %s (go test ./pkg/cmd/root -run Golden -update rewrites it)\n--- got\n%s--- want\n%s", golden, got.stdout, wantOut)
+				t.Errorf("output differs from %s (go test ./pkg/cmd/root -run Golden -update rewrites it)\n--- got\n%s--- want\n%s", goldenFile, got.stdout, wantOut)
 			}
 		})
 	}

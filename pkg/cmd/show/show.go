@@ -135,11 +135,8 @@ table views, a payload whose format is not recognised); 130 interrupted.`,
 			default:
 				opts.Location = time.Local
 			}
-			if len(args) == 0 {
-				if opts.IO.IsStdinTTY() {
-					return cmdutil.Usagef("no input: give files, directories or - to read stdin")
-				}
-				opts.Paths = []string{"-"}
+			if opts.Paths, err = cmdutil.InputArgs(opts.IO.IsStdinTTY(), args); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

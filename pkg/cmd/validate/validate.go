@@ -97,11 +97,11 @@ Exit status: 0 all valid, 1 at least one invalid payload, 2 usage error,
 					return cmdutil.Usagef("--ignore %q: unusable input cannot be ignored", id)
 				}
 			}
-			if !opts.ListRules && len(args) == 0 {
-				if opts.IO.IsStdinTTY() {
-					return cmdutil.Usagef("no input: give files, directories or - to read stdin")
+			if !opts.ListRules {
+				var err error
+				if opts.Paths, err = cmdutil.InputArgs(opts.IO.IsStdinTTY(), args); err != nil {
+					return err
 				}
-				opts.Paths = []string{"-"}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
