@@ -11,6 +11,8 @@ import (
 	"unsafe"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
 )
 
 // Format is one of the webhook body formats wamo understands.
@@ -79,6 +81,17 @@ func Detect(data []byte) Detection {
 
 // DetectString is Detect for a string.
 func DetectString(s string) Detection {
+	// Fast path: the first member nearly always decides, and reading its
+	// name costs a few bytes where gjson would also skip its whole value.
+	if i := jsonlex.SkipSpace(s, 0); i < len(s) && s[i] == '{' {
+		if j := jsonlex.SkipSpace(s, i+1); j < len(s) && s[j] == '"' {
+			if end, esc, ok := jsonlex.String(s, j); ok && !esc {
+				if d, ok := decide(s[j+1 : end-1]); ok {
+					return d
+				}
+			}
+		}
+	}
 	var d Detection
 	root := gjson.Parse(s)
 	if !root.IsObject() {
@@ -86,27 +99,9 @@ func DetectString(s string) Detection {
 		return d
 	}
 	root.ForEach(func(k, _ gjson.Result) bool {
-		switch k.Str {
-		case "object":
-			d.Format, d.Reason = Cloud, "top-level object"
-		case "entry":
-			d.Format, d.Reason = Cloud, "top-level entry"
-		case "data":
-			d.Format, d.Reason = Sinch, "top-level data"
-		case "total":
-			d.Format, d.Reason = Sinch, "top-level total"
-		case "messages":
-			d.Format, d.Reason = WhatsApp, "top-level messages"
-		case "statuses":
-			d.Format, d.Reason = WhatsApp, "top-level statuses"
-		case "contacts":
-			d.Format, d.Reason = WhatsApp, "top-level contacts"
-		case "errors":
-			d.Format, d.Reason = WhatsApp, "top-level errors"
-		default:
-			return true
-		}
-		return false
+		var ok bool
+		d, ok = decide(k.Str)
+		return !ok
 	})
 	if d.Format == Unknown {
 		d.Reason = "no top-level data/total (sinch), messages/statuses/contacts/errors (whatsapp) or object/entry (cloud) member"
@@ -126,3 +121,26 @@ func bytesToString(b []byte) string {
 
 // String views the payload bytes as a string without copying (see bytesToString).
 func (p *Payload) String() string { return bytesToString(p.Data) }
+
+// decide maps a top-level member name to the format it belongs to.
+func decide(key string) (Detection, bool) {
+	switch key {
+	case "object":
+		return Detection{Cloud, "top-level object"}, true
+	case "entry":
+		return Detection{Cloud, "top-level entry"}, true
+	case "data":
+		return Detection{Sinch, "top-level data"}, true
+	case "total":
+		return Detection{Sinch, "top-level total"}, true
+	case "messages":
+		return Detection{WhatsApp, "top-level messages"}, true
+	case "statuses":
+		return Detection{WhatsApp, "top-level statuses"}, true
+	case "contacts":
+		return Detection{WhatsApp, "top-level contacts"}, true
+	case "errors":
+		return Detection{WhatsApp, "top-level errors"}, true
+	}
+	return Detection{}, false
+}

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -29,9 +30,23 @@ import (
 
 // Main runs wamo with args and returns the process exit code.
 func Main(args []string, ios *iostreams.IOStreams, build cmdutil.BuildInfo) int {
-	// No stop(): the process exits right after, and signal.Stop would wait
-	// for the signal goroutine to go idle, which shows in start-up time.
-	ctx, _ := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Ctrl-C handling starts a signal thread, a tenth of start-up time: a
+	// command that is done within 50 ms never needs it (an interrupt then
+	// ends the process at once, with the same status 130). Longer work gets
+	// it: the first Ctrl-C cancels the context, so the command stops and
+	// reports what it did; a second one ends the process at once.
+	timer := time.AfterFunc(50*time.Millisecond, func() {
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		go func() {
+			<-sig
+			signal.Reset(os.Interrupt, syscall.SIGTERM)
+			cancel()
+		}()
+	})
+	defer timer.Stop()
 	return Run(ctx, args, cmdutil.NewFactory(ios, build))
 }
 

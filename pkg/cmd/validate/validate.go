@@ -147,6 +147,7 @@ func Run(ctx context.Context, opts *Options) error {
 	prog := render.NewProgress(opts.IO, now)
 	defer prog.Done()
 	var sum validate.Summary
+	var readers readerCache
 	interrupted := false
 	for _, in := range cmdutil.ExpandInputs(opts.Paths) {
 		if ctx.Err() != nil {
@@ -157,7 +158,7 @@ func Run(ctx context.Context, opts *Options) error {
 		rep.BeginSource(in.Name)
 		if in.Err != nil {
 			src.Err = in.Err
-		} else if stopped := checkSource(ctx, opts, v, in, &src, rep, prog); stopped {
+		} else if stopped := checkSource(ctx, opts, v, &readers, in, &src, rep, prog); stopped {
 			interrupted = true
 		}
 		rep.EndSource(&src)
@@ -182,14 +183,14 @@ func Run(ctx context.Context, opts *Options) error {
 
 // checkSource validates the payloads of one input; it reports whether the
 // context stopped it.
-func checkSource(ctx context.Context, opts *Options, v *validate.Validator, in cmdutil.Input, src *validate.Source, rep render.ValidateReporter, prog *render.Progress) bool {
+func checkSource(ctx context.Context, opts *Options, v *validate.Validator, readers *readerCache, in cmdutil.Input, src *validate.Source, rep render.ValidateReporter, prog *render.Progress) bool {
 	r, err := in.Open(opts.IO.In)
 	if err != nil {
 		src.Err = err
 		return false
 	}
 	defer r.Close()
-	rd := payload.NewReader(r, in.Name, opts.MaxSize)
+	rd := readers.get(r, in.Name, opts.MaxSize)
 	rd.SetLineMode(payload.IsLineFormat(in.Name))
 	// One Result reused for every payload: reporters do not keep it, and a
 	// fresh one per payload would be the only allocation of a valid payload.
@@ -220,6 +221,19 @@ func checkSource(ctx context.Context, opts *Options, v *validate.Validator, in c
 		src.Add(&res)
 		rep.Payload(&res)
 	}
+}
+
+// readerCache keeps one payload.Reader for all the inputs of a run, so
+// that its buffers are reused from file to file.
+type readerCache struct{ rd *payload.Reader }
+
+func (c *readerCache) get(r io.Reader, name string, maxSize int) *payload.Reader {
+	if c.rd == nil {
+		c.rd = payload.NewReader(r, name, maxSize)
+		return c.rd
+	}
+	c.rd.Reset(r, name)
+	return c.rd
 }
 
 func exitCode(sum *validate.Summary) int {

@@ -100,6 +100,7 @@ func LooksLikePlaceholder(s string) bool {
 			return false
 		}
 	}
+	found := false
 	for len(t) > 0 {
 		i := strings.IndexAny(t, "_-")
 		word := t
@@ -108,13 +109,31 @@ func LooksLikePlaceholder(s string) bool {
 		} else {
 			t = ""
 		}
+		if !wordLike(word) {
+			return false // e.g. a base64 id that happens to end in "_id"
+		}
 		for _, w := range placeholderWords {
 			if strings.EqualFold(word, w) {
-				return true
+				found = true
 			}
 		}
 	}
-	return false
+	return found
+}
+
+// wordLike reports whether w reads as a word: short, and lower case, upper
+// case or capitalised (random ids mix cases).
+func wordLike(w string) bool {
+	if len(w) > 16 {
+		return false
+	}
+	upper := 0
+	for i := 0; i < len(w); i++ {
+		if w[i] >= 'A' && w[i] <= 'Z' {
+			upper++
+		}
+	}
+	return upper == 0 || upper == len(w) || upper == 1 && w[0] >= 'A' && w[0] <= 'Z'
 }
 
 // placeholderWords are words of documentation placeholders
