@@ -224,6 +224,7 @@ func (r *runner) source(ctx context.Context, in cmdutil.Input) bool {
 	}
 	defer rc.Close()
 	rd := payload.NewReader(rc, in.Name, r.opts.MaxSize)
+	rd.SetLineMode(payload.IsLineFormat(in.Name))
 	for n := 0; ; n++ {
 		if n&255 == 0 && ctx.Err() != nil {
 			return true

@@ -155,6 +155,7 @@ func Run(ctx context.Context, opts *Options) error {
 			continue
 		}
 		rd := payload.NewReader(rc, in.Name, opts.MaxSize)
+		rd.SetLineMode(payload.IsLineFormat(in.Name))
 		for n := 0; ; n++ {
 			if n&255 == 0 && ctx.Err() != nil {
 				break

@@ -64,6 +64,7 @@ func readInput(opts *Options, in cmdutil.Input, warnings *[]string) ([]replay.Ta
 	}
 	defer r.Close()
 	rd := payload.NewReader(r, in.Name, opts.MaxSize)
+	rd.SetLineMode(payload.IsLineFormat(in.Name))
 	type doc struct {
 		p    payload.Payload
 		data []byte

@@ -231,6 +231,7 @@ func showSource(ctx context.Context, opts *Options, p *render.ShowPrinter, in cm
 	}
 	defer r.Close()
 	rd := payload.NewReader(flushingReader{r: r, p: p}, in.Name, opts.MaxSize)
+	rd.SetLineMode(payload.IsLineFormat(in.Name))
 	for n := 0; ; n++ {
 		if n&63 == 0 && ctx.Err() != nil {
 			return code, true, nil
