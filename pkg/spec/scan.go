@@ -197,8 +197,9 @@ func (sc *scanner) skip() {
 }
 
 // scalar reads a string, number or literal as a gjson.Result located in
-// the payload. Strings with escapes are decoded only when decode is set;
-// otherwise Str holds the raw text between the quotes and esc is true.
+// the payload. Strings with escapes are decoded and numbers parsed only
+// when decode is set; otherwise Str holds the raw text between the quotes
+// (esc reports escapes) and Num is zero.
 func (sc *scanner) scalar(decode bool) (v gjson.Result, esc bool) {
 	start := sc.i
 	switch c := sc.peek(); {
@@ -227,7 +228,10 @@ func (sc *scanner) scalar(decode bool) (v gjson.Result, esc bool) {
 			return gjson.Result{}, false
 		}
 		raw := sc.s[start:sc.i]
-		n, _ := strconv.ParseFloat(raw, 64)
+		var n float64
+		if decode { // only value checks read the number; Frame.Get parses it on demand
+			n, _ = strconv.ParseFloat(raw, 64)
+		}
 		return gjson.Result{Type: gjson.Number, Raw: raw, Num: n, Index: sc.base + start}, false
 	}
 	sc.fail()

@@ -37,6 +37,7 @@ type Frame struct {
 	src  string // text the spans refer to
 	base int    // offset of src[0] in the payload
 	vals [MaxFields]span
+	lens [MaxFields]int32 // elements of array members
 	has  uint64
 
 	// What walking each member produced, so that a member found not to
@@ -89,6 +90,16 @@ func (f *Frame) Get(name string) (gjson.Result, bool) {
 	return f.result(i), true
 }
 
+// Len returns the number of elements of an array member (0 if it is absent
+// or not an array), counted during the walk.
+func (f *Frame) Len(name string) int {
+	i := f.Obj.index(name)
+	if i < 0 || f.has&(1<<uint(i)) == 0 {
+		return 0
+	}
+	return int(f.lens[i])
+}
+
 // Str returns the member's value if it is a string, else "".
 func (f *Frame) Str(name string) string {
 	v, ok := f.Get(name)
@@ -125,6 +136,8 @@ type Ctx struct {
 	// are then meaningless and the caller reports the syntax error instead.
 	Invalid   bool
 	InvalidAt int // offset of the first syntax error met
+
+	arrayLen int // elements of the array walked last (see Frame.Len)
 }
 
 // Seen is a value remembered during a walk.
@@ -411,6 +424,9 @@ func (c *Ctx) object(sc *scanner, o *Object) span {
 			lo, msgs, sts := len(c.Findings), c.Messages, c.Statuses
 			c.Push(fd.Name)
 			f.vals[i] = c.value(sc, fd)
+			if fd.Kind == KindArray {
+				f.lens[i] = int32(c.arrayLen)
+			}
 			c.Pop()
 			f.marks[i] = mark{lo: int32(lo), hi: int32(len(c.Findings)),
 				messages: int32(c.Messages - msgs), statuses: int32(c.Statuses - sts)}
@@ -755,6 +771,7 @@ func (c *Ctx) array(sc *scanner, fd *Field) span {
 			c.Report(RuleEmpty, sc.base+start, "%q must hold at least %d elements, has %d", fd.Name, fd.MinItems, n)
 		}
 	}
+	c.arrayLen = n
 	return span{lo: int32(start), hi: int32(sc.i), typ: gjson.JSON}
 }
 

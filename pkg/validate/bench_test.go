@@ -46,6 +46,7 @@ func benchValidate(b *testing.B, data []byte) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		rd := payload.NewReader(bytes.NewReader(data), "bench.ndjson", 0)
+		rd.SetLineMode(true) // as wamo reads .ndjson files
 		for {
 			p, err := rd.Next()
 			if err == io.EOF {

@@ -280,8 +280,7 @@ func checkBatch(c *spec.Ctx, f *spec.Frame) {
 	if !ok || !data.IsArray() {
 		return
 	}
-	count := int64(0)
-	data.ForEach(func(_, _ gjson.Result) bool { count++; return true })
+	count := int64(f.Len("data"))
 	if n != count {
 		c.ReportField(RuleTotalMismatch, "total", total.Index, "total is %d but data holds %d element%s", n, count, plural(count))
 	}
