@@ -6,6 +6,8 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+
+	"github.com/spf13/cobra"
 )
 
 // Exit codes: one table for every wamo command (see `wamo help exit-codes`).
@@ -115,3 +117,8 @@ func Worst(a, b int) int {
 	}
 	return a
 }
+
+// FlagError turns cobra's flag-parsing errors (unknown flag, bad value) into
+// usage errors; the root command installs it, and command tests that run a
+// command on its own install it too.
+func FlagError(_ *cobra.Command, err error) error { return Usagef("%v", err) }

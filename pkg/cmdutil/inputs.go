@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/spf13/pflag"
 )
 
 // Input is one source named on the command line: a file, "-" for stdin, or
@@ -156,4 +158,46 @@ func InputArgs(stdinTTY bool, args []string) ([]string, error) {
 		return nil, Usagef("no input: give files, directories or - to read stdin")
 	}
 	return []string{"-"}, nil
+}
+
+// sizeValue is a pflag.Value for sizes such as 64MB.
+type sizeValue struct{ p *int }
+
+func (v sizeValue) Set(s string) error {
+	n, err := ParseSize(s)
+	if err != nil {
+		return err
+	}
+	*v.p = n
+	return nil
+}
+
+func (v sizeValue) Type() string { return "size" }
+
+func (v sizeValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	n := *v.p
+	for _, u := range []struct {
+		unit string
+		mult int
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}} {
+		if n >= u.mult && n%u.mult == 0 {
+			return fmt.Sprintf("%d%s", n/u.mult, u.unit)
+		}
+	}
+	return fmt.Sprint(n)
+}
+
+// SizeVar defines a size flag (64MB, 512KB, 1048576) stored in *p, with
+// default def. A bad value fails flag parsing, which the root command turns
+// into a usage error.
+func SizeVar(fs *pflag.FlagSet, p *int, name, def, usage string) {
+	n, err := ParseSize(def)
+	if err != nil {
+		panic("cmdutil.SizeVar: bad default " + def)
+	}
+	*p = n
+	fs.Var(sizeValue{p}, name, usage)
 }

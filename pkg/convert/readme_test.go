@@ -28,25 +28,5 @@ func TestReadmeMapping(t *testing.T) {
 	}
 	table := strings.TrimLeft(string(section), "\n")
 
-	path := filepath.Join("..", "..", "README.md")
-	readme, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const begin, end = "<!-- mapping:begin -->\n", "<!-- mapping:end -->"
-	a, b := bytes.Index(readme, []byte(begin)), bytes.Index(readme, []byte(end))
-	if a < 0 || b < a {
-		t.Fatalf("README.md lacks the %q … %q markers", begin, end)
-	}
-	if string(readme[a+len(begin):b]) == table {
-		return
-	}
-	if golden.Update() {
-		out := append(append(append([]byte{}, readme[:a+len(begin)]...), table...), readme[b:]...)
-		if err := os.WriteFile(path, out, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	t.Errorf("README.md mapping table is out of date: go test ./pkg/convert -run ReadmeMapping -update")
+	golden.AssertSection(t, filepath.Join("..", "..", "README.md"), "mapping", table)
 }

@@ -310,17 +310,12 @@ func appendLeftovers(doc string, msgs, stats, contacts, errs []cloudItem) string
 			if it.used {
 				continue
 			}
-			if n == 0 {
-				w.key(l.name)
-				w.arr()
-			}
+			w.openList(l.name, n)
 			w.elem()
 			w.value(it.val)
 			n++
 		}
-		if n > 0 {
-			w.endArr()
-		}
+		w.closeList(n)
 	}
 	w.endObj()
 	w.endObj()

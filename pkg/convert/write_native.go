@@ -95,10 +95,7 @@ func (c *Converter) writeOnPrem(d *doc) bool {
 			if dupContact(d, gi, ci) {
 				continue
 			}
-			if nc == 0 {
-				w.key("contacts")
-				w.arr()
-			}
+			w.openList("contacts", nc)
 			c.out.list, c.out.item = "contacts", nc
 			c.writeContact(&g.contacts[ci], false)
 			nc++
@@ -113,55 +110,21 @@ func (c *Converter) writeOnPrem(d *doc) bool {
 	}
 	n := 0
 	for gi := range d.groups {
-		g := &d.groups[gi]
-		for mi := range g.messages {
-			m := &g.messages[mi]
-			t := nativeType(m, false)
-			if t == "" {
-				continue
-			}
-			if n == 0 {
-				w.key("messages")
-				w.arr()
-			}
-			c.out.list, c.out.item = "messages", n
-			c.writeNativeMessage(m, g, t, false)
-			n++
-		}
+		n = c.writeMessages(&d.groups[gi], false, n)
 	}
-	if n > 0 {
-		w.endArr()
-	}
+	w.closeList(n)
 	n = 0
 	for gi := range d.groups {
-		g := &d.groups[gi]
-		for si := range g.statuses {
-			s := &g.statuses[si]
-			if !nativeStatus(s, false) {
-				continue
-			}
-			if n == 0 {
-				w.key("statuses")
-				w.arr()
-			}
-			c.out.list, c.out.item = "statuses", n
-			c.writeNativeStatus(s, false)
-			n++
-		}
+		n = c.writeStatuses(&d.groups[gi], false, n)
 	}
-	if n > 0 {
-		w.endArr()
-	}
+	w.closeList(n)
 	n = 0
 	noErrors := false
 	for gi := range d.groups {
 		g := &d.groups[gi]
 		noErrors = noErrors || g.noErrors
 		for ei := range g.errors {
-			if n == 0 {
-				w.key("errors")
-				w.arr()
-			}
+			w.openList("errors", n)
 			c.writeError(&g.errors[ei], false)
 			n++
 		}
@@ -175,6 +138,40 @@ func (c *Converter) writeOnPrem(d *doc) bool {
 	}
 	w.endObj()
 	return true
+}
+
+// writeMessages writes the messages of g the target can carry into the
+// "messages" array, opening it before the first; n counts the messages
+// already written (On-Premises bodies merge groups), and the new count is
+// returned.
+func (c *Converter) writeMessages(g *group, cloud bool, n int) int {
+	for mi := range g.messages {
+		m := &g.messages[mi]
+		t := nativeType(m, cloud)
+		if t == "" {
+			continue
+		}
+		c.w.openList("messages", n)
+		c.out.list, c.out.item = "messages", n
+		c.writeNativeMessage(m, g, t, cloud)
+		n++
+	}
+	return n
+}
+
+// writeStatuses is writeMessages for statuses.
+func (c *Converter) writeStatuses(g *group, cloud bool, n int) int {
+	for si := range g.statuses {
+		s := &g.statuses[si]
+		if !nativeStatus(s, cloud) {
+			continue
+		}
+		c.w.openList("statuses", n)
+		c.out.list, c.out.item = "statuses", n
+		c.writeNativeStatus(s, cloud)
+		n++
+	}
+	return n
 }
 
 // dupContact reports whether contact ci of group gi repeats the wa_id of an
@@ -267,41 +264,8 @@ func (c *Converter) writeCloud(d *doc) bool {
 			}
 			w.endArr()
 		}
-		n := 0
-		for mi := range g.messages {
-			m := &g.messages[mi]
-			t := nativeType(m, true)
-			if t == "" {
-				continue
-			}
-			if n == 0 {
-				w.key("messages")
-				w.arr()
-			}
-			c.out.list, c.out.item = "messages", n
-			c.writeNativeMessage(m, g, t, true)
-			n++
-		}
-		if n > 0 {
-			w.endArr()
-		}
-		n = 0
-		for si := range g.statuses {
-			s := &g.statuses[si]
-			if !nativeStatus(s, true) {
-				continue
-			}
-			if n == 0 {
-				w.key("statuses")
-				w.arr()
-			}
-			c.out.list, c.out.item = "statuses", n
-			c.writeNativeStatus(s, true)
-			n++
-		}
-		if n > 0 {
-			w.endArr()
-		}
+		w.closeList(c.writeMessages(g, true, 0))
+		w.closeList(c.writeStatuses(g, true, 0))
 		if len(g.errors) > 0 || g.noErrors {
 			w.key("errors")
 			w.arr()

@@ -3,7 +3,8 @@ package convert
 import (
 	"bytes"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
 )
 
 // writer appends JSON text, pretty-printed (two-space indent, like
@@ -114,6 +115,22 @@ func (w *writer) end(c byte) {
 	}
 }
 
+// openList writes `key: [` before the first element of an array that is
+// left out when empty; n counts the elements written so far.
+func (w *writer) openList(key string, n int) {
+	if n == 0 {
+		w.key(key)
+		w.arr()
+	}
+}
+
+// closeList closes an array opened by openList, if any element was written.
+func (w *writer) closeList(n int) {
+	if n > 0 {
+		w.endArr()
+	}
+}
+
 func (w *writer) obj()    { w.begin('{') }
 func (w *writer) endObj() { w.end('}') }
 func (w *writer) arr()    { w.begin('[') }
@@ -212,7 +229,7 @@ func (w *writer) kval(k string, v val) {
 
 func (w *writer) str(s string) {
 	start := len(w.b)
-	w.b = appendString(w.b, s)
+	w.b = jsonlex.AppendQuote(w.b, s)
 	w.node(start, kString)
 }
 
@@ -308,49 +325,4 @@ func appendISO(b []byte, sec int64) []byte {
 }
 
 // quote returns s as a JSON string literal.
-func quote(s string) string { return string(appendString(nil, s)) }
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string literal, escaping what JSON
-// requires (and <, >, & are left alone: this is data, not HTML).
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
+func quote(s string) string { return string(jsonlex.AppendQuote(nil, s)) }

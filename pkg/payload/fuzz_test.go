@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"io/fs"
-	"path"
 	"testing"
 	"unicode/utf8"
 
@@ -28,19 +26,8 @@ var brokenSeeds = []string{
 // the fuzz corpus, so that plain `go test` runs them all.
 func addSeeds(f *testing.F) {
 	f.Helper()
-	err := fs.WalkDir(fixtures.FS(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || path.Ext(p) != ".json" {
-			return err
-		}
-		b, err := fs.ReadFile(fixtures.FS(), p)
-		if err != nil {
-			return err
-		}
+	for _, b := range fixtures.All() {
 		f.Add(b)
-		return nil
-	})
-	if err != nil {
-		f.Fatal(err)
 	}
 	for _, s := range brokenSeeds {
 		f.Add([]byte(s))
@@ -130,30 +117,6 @@ func FuzzReader(f *testing.F) {
 	})
 }
 
-// depth is the deepest nesting of brackets outside strings.
-func depth(data []byte) int {
-	d, deepest, inStr, esc := 0, 0, false, false
-	for _, c := range data {
-		switch {
-		case inStr && esc:
-			esc = false
-		case inStr && c == '\\':
-			esc = true
-		case inStr && c == '"':
-			inStr = false
-		case inStr:
-		case c == '"':
-			inStr = true
-		case c == '{' || c == '[':
-			d++
-			deepest = max(deepest, d)
-		case c == '}' || c == ']':
-			d--
-		}
-	}
-	return deepest
-}
-
 func FuzzCheckSyntax(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -165,7 +128,7 @@ func FuzzCheckSyntax(f *testing.F) {
 			}
 			p.Excerpt(se.Offset, 72) // must not panic
 		}
-		if !utf8.Valid(data) || depth(data) > payload.MaxNesting {
+		if !utf8.Valid(data) || !payload.NestingOK(&payload.Payload{Data: data}) {
 			return
 		}
 		if valid := json.Valid(data); valid != (se == nil) {

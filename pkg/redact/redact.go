@@ -60,10 +60,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
 	"github.com/wamo-dev/wamo/pkg/payload"
 )
 
@@ -282,7 +282,7 @@ func (w *walker) replace(start, end int, s, repl string) {
 	if repl == s {
 		return
 	}
-	w.edits = append(w.edits, edit{start, end, appendQuoted(nil, repl)})
+	w.edits = append(w.edits, edit{start, end, jsonlex.AppendQuote(nil, repl)})
 }
 
 // str decides the fate of the string data[start:end] (quotes included).
@@ -467,42 +467,4 @@ func (w *walker) apply() []byte {
 		last = e.end
 	}
 	return append(out, w.data[last:]...)
-}
-
-// appendQuoted appends s as a JSON string literal, escaping only what JSON
-// requires (quote, backslash, control characters) and invalid UTF-8.
-func appendQuoted(dst []byte, s string) []byte {
-	const hexd = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && n == 1 {
-				dst = append(dst, `\ufffd`...)
-			} else {
-				dst = append(dst, s[i:i+n]...)
-			}
-			i += n
-			continue
-		}
-		switch {
-		case c == '"':
-			dst = append(dst, '\\', '"')
-		case c == '\\':
-			dst = append(dst, '\\', '\\')
-		case c == '\n':
-			dst = append(dst, '\\', 'n')
-		case c == '\r':
-			dst = append(dst, '\\', 'r')
-		case c == '\t':
-			dst = append(dst, '\\', 't')
-		case c < 0x20:
-			dst = append(dst, '\\', 'u', '0', '0', hexd[c>>4], hexd[c&0xf])
-		default:
-			dst = append(dst, c)
-		}
-		i++
-	}
-	return append(dst, '"')
 }

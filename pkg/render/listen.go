@@ -12,6 +12,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/listen"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/replay"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
@@ -453,33 +454,6 @@ func listenSize(n int64) string {
 	return strconv.FormatFloat(float64(n)/(1024*1024), 'f', 1, 64) + " MiB"
 }
 
-// listenDuration renders a latency with three significant digits in the
-// unit that suits it: 0.362ms, 12.4ms, 183ms, 1.25s.
-func listenDuration(d time.Duration) string {
-	sig3 := func(v float64) string {
-		prec := 0
-		switch {
-		case v >= 100:
-		case v >= 10:
-			prec = 1
-		case v >= 1:
-			prec = 2
-		default:
-			prec = 3
-		}
-		s := strconv.FormatFloat(v, 'f', prec, 64)
-		if strings.Contains(s, ".") {
-			s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-		}
-		return s
-	}
-	switch {
-	case d <= 0:
-		return "0ms"
-	case d < time.Second:
-		return sig3(float64(d)/float64(time.Millisecond)) + "ms"
-	case d < time.Minute:
-		return sig3(d.Seconds()) + "s"
-	}
-	return d.Round(time.Second).String()
-}
+// listenDuration renders a latency as replay does: three significant
+// digits in the unit that suits it (0.362ms, 12.4ms, 183ms, 1.25s).
+func listenDuration(d time.Duration) string { return replay.FormatDuration(max(d, 0)) }

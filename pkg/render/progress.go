@@ -19,7 +19,6 @@ type Progress struct {
 	start   time.Time
 	last    time.Time
 	drawn   bool
-	label   string
 }
 
 // NewProgress returns a progress line for ios; now is the clock.

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
 	"github.com/wamo-dev/wamo/pkg/replay"
 )
 
@@ -101,7 +101,7 @@ func (j *replayJSON) start() {
 	}
 	j.started = true
 	b := append(j.buf[:0], `{"schema":"`+ReplayJSONSchema+`","version":`...)
-	b = replayAppendJSONString(b, j.opts.Version)
+	b = jsonlex.AppendQuote(b, j.opts.Version)
 	b = append(b, `,"requests":[`...)
 	j.w.Write(b)
 }
@@ -128,7 +128,7 @@ func (j *replayJSON) Request(r *replay.Result) {
 	}
 	j.n++
 	b = append(b, "\n{\"target\":"...)
-	b = replayAppendJSONString(b, r.Target)
+	b = jsonlex.AppendQuote(b, r.Target)
 	b = append(b, `,"send":`...)
 	b = strconv.AppendInt(b, int64(r.Seq+1), 10)
 	b = append(b, `,"attempt":`...)
@@ -162,51 +162,14 @@ func (j *replayJSON) Request(r *replay.Result) {
 	b = append(b, `,"outcome":"`...)
 	b = append(b, r.Outcome.String()...)
 	b = append(b, `","cause":`...)
-	b = replayAppendJSONString(b, r.Cause)
+	b = jsonlex.AppendQuote(b, r.Cause)
 	b = append(b, `,"error":`...)
-	b = replayAppendJSONString(b, r.Err)
+	b = jsonlex.AppendQuote(b, r.Err)
 	b = append(b, `,"redirect":`...)
-	b = replayAppendJSONString(b, r.Redirect)
+	b = jsonlex.AppendQuote(b, r.Redirect)
 	b = append(b, '}')
 	j.w.Write(b)
 	j.buf = b
-}
-
-const replayHex = "0123456789abcdef"
-
-// replayAppendJSONString appends s as a JSON string, escaping what JSON requires
-// (and invalid UTF-8 as U+FFFD).
-func replayAppendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', replayHex[c>>4], replayHex[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
 }
 
 type replayJSONOutcomes struct {

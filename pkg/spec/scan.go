@@ -96,19 +96,6 @@ func (sc *scanner) open(closing byte) (empty bool) {
 	return false
 }
 
-// str reads a string starting at the opening quote and returns its raw
-// text (quotes included) and its decoded value.
-func (sc *scanner) str() (raw, val string) {
-	raw, esc := sc.strRaw()
-	if sc.bad {
-		return "", ""
-	}
-	if !esc {
-		return raw, raw[1 : len(raw)-1]
-	}
-	return raw, unescape(raw[1 : len(raw)-1])
-}
-
 // strRaw reads a string (checking it) and reports whether it holds escapes.
 func (sc *scanner) strRaw() (raw string, esc bool) {
 	start := sc.i

@@ -45,7 +45,7 @@ type Options struct {
 // NewCmdConvert builds the command; runF replaces the run function in tests.
 func NewCmdConvert(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Now: f.Now}
-	var to, from, maxSize string
+	var to, from string
 	cmd := &cobra.Command{
 		Use:   "convert --to sinch|whatsapp|cloud [FILE|DIR|-]...",
 		Short: "Convert payloads between the Sinch, WhatsApp On-Premises and Cloud API formats",
@@ -107,11 +107,6 @@ error, 3 unusable input (unreadable file, not JSON, format not recognised).`,
 					return cmdutil.Usagef("--media-base-url %q: want an absolute http(s) URL", opts.MediaBaseURL)
 				}
 			}
-			if maxSize != "" {
-				if opts.MaxSize, err = cmdutil.ParseSize(maxSize); err != nil {
-					return cmdutil.Usagef("--max-size: %v", err)
-				}
-			}
 			if opts.Paths, err = cmdutil.InputArgs(opts.IO.IsStdinTTY(), args); err != nil {
 				return err
 			}
@@ -134,7 +129,7 @@ error, 3 unusable input (unreadable file, not JSON, format not recognised).`,
 	fl.StringVar(&opts.PhoneNumberID, "phone-number-id", "", "Cloud metadata.phone_number_id (default "+convert.DefaultPhoneNumberID+")")
 	fl.StringVar(&opts.WABAID, "waba-id", "", "Cloud entry[].id, the WhatsApp Business Account id (default "+convert.DefaultWABAID+")")
 	fl.StringVar(&opts.MediaBaseURL, "media-base-url", "", "prefix of the Sinch mediaUrl made for media that have only an id (default "+convert.DefaultMediaBaseURL+")")
-	fl.StringVar(&maxSize, "max-size", "64MB", "largest single document accepted")
+	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
 	formats := cobra.FixedCompletions([]string{"sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp)
 	_ = cmd.RegisterFlagCompletionFunc("to", formats)
 	_ = cmd.RegisterFlagCompletionFunc("from", cobra.FixedCompletions([]string{"auto", "sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))

@@ -41,7 +41,7 @@ func run(t *testing.T, stdin string, stdinTTY bool, args ...string) result {
 	cmd.SetOut(out)
 	cmd.SetErr(errOut)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.Usagef("%v", err) })
+	cmd.SetFlagErrorFunc(cmdutil.FlagError)
 	err := cmd.ExecuteContext(context.Background())
 	var ee *cmdutil.ExitError
 	if err != nil && !(asExit(err, &ee) && ee.Silent) {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,7 +49,7 @@ type Options struct {
 	RedactKey   []byte
 	Delay       time.Duration
 	Status      int
-	MaxBody     int64
+	MaxBody     int
 	Quiet       bool
 	Output      string
 
@@ -68,7 +69,7 @@ func NewCmdListen(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	var forwardTo, maxBody, keyEnv string
+	var forwardTo, keyEnv string
 	cmd := &cobra.Command{
 		Use:   "listen [--addr HOST:PORT] [--path /hook] [--save DIR] [--forward-to URL]",
 		Short: "Receive webhooks locally: acknowledge, validate, print, save, forward",
@@ -142,8 +143,12 @@ not be bound (in use, not permitted).`,
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Addr = listen.NormalizeAddr(opts.Addr)
-			if _, _, err := net.SplitHostPort(opts.Addr); err != nil {
+			_, port, err := net.SplitHostPort(opts.Addr)
+			if err != nil {
 				return cmdutil.Usagef("--addr %q: %v", opts.Addr, err)
+			}
+			if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+				return cmdutil.Usagef("--addr %q: the port must be a number from 0 to 65535", opts.Addr)
 			}
 			if opts.Path != "" && !strings.HasPrefix(opts.Path, "/") {
 				opts.Path = "/" + opts.Path
@@ -175,11 +180,6 @@ not be bound (in use, not permitted).`,
 			if opts.Status < 200 || opts.Status > 599 {
 				return cmdutil.Usagef("--status %d: want an HTTP status between 200 and 599", opts.Status)
 			}
-			n, err := cmdutil.ParseSize(maxBody)
-			if err != nil {
-				return cmdutil.Usagef("--max-body: %v", err)
-			}
-			opts.MaxBody = int64(n)
 			switch opts.Redact {
 			case "", "off", "none":
 				opts.Redact = ""
@@ -222,7 +222,7 @@ not be bound (in use, not permitted).`,
 	fl.StringVar(&keyEnv, "key-env", "", "environment variable holding the redaction key (default $"+RedactKeyEnv+")")
 	fl.DurationVar(&opts.Delay, "delay", 0, "wait this long before answering each webhook")
 	fl.IntVar(&opts.Status, "status", http.StatusOK, "HTTP status to answer webhooks with")
-	fl.StringVar(&maxBody, "max-body", "10MB", "largest body accepted (413 above)")
+	cmdutil.SizeVar(fl, &opts.MaxBody, "max-body", "10MB", "largest body accepted (413 above)")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only requests with a problem")
 	fl.StringVarP(&opts.Output, "output", "o", "text", "output: text or json (one object per line)")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.ListenOutputs, cobra.ShellCompDirectiveNoFileComp))
@@ -241,7 +241,7 @@ func Run(ctx context.Context, opts *Options) error {
 	cfg := listen.Config{
 		Path: opts.Path, VerifyToken: opts.VerifyToken, AppSecret: opts.AppSecret, SaveDir: opts.SaveDir,
 		ForwardTo: opts.ForwardTo, Deadline: opts.Deadline, Delay: opts.Delay, Status: opts.Status,
-		MaxBody: opts.MaxBody, Now: opts.Now,
+		MaxBody: int64(opts.MaxBody), Now: opts.Now,
 	}
 	if opts.HTTPClient != nil && opts.ForwardTo != nil {
 		cfg.ForwardClient = opts.HTTPClient()

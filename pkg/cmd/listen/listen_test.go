@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
@@ -62,7 +60,7 @@ func parse(t *testing.T, args []string, e env) (*Options, error) {
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.Usagef("%v", err) })
+	cmd.SetFlagErrorFunc(cmdutil.FlagError)
 	err := cmd.Execute()
 	return got, err
 }
@@ -104,6 +102,8 @@ func TestFlags(t *testing.T) {
 		{"--output", "xml"},
 		{"--key-env", "UNSET"},
 		{"--addr", "127.0.0.1:80:80"},
+		{"--addr", "localhost:http-alt"},
+		{"--addr", "127.0.0.1:99999"},
 	} {
 		if _, err := parse(t, args, nil); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
 			t.Errorf("%q: exit %d (%v), want 2", args, cmdutil.ExitCode(err), err)

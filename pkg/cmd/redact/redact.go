@@ -36,7 +36,7 @@ func NewCmdRedact(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	var keyEnv, maxSize string
+	var keyEnv string
 	cmd := &cobra.Command{
 		Use:   "redact [--text] [FILE|DIR|-]...",
 		Short: "Pseudonymise what identifies people in payloads, keeping them valid",
@@ -102,13 +102,6 @@ Exit status: 0 ok, 2 usage error, 3 unusable input (unreadable, not JSON).`,
 				keyEnv = KeyEnv
 			}
 			opts.Key = []byte(getenv(keyEnv))
-			if maxSize != "" {
-				n, err := cmdutil.ParseSize(maxSize)
-				if err != nil {
-					return cmdutil.Usagef("--max-size: %v", err)
-				}
-				opts.MaxSize = n
-			}
 			paths, err := cmdutil.InputArgs(opts.IO.IsStdinTTY(), args)
 			if err != nil {
 				return err
@@ -123,7 +116,7 @@ Exit status: 0 ok, 2 usage error, 3 unusable input (unreadable, not JSON).`,
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.Text, "text", false, "replace free text too (bodies, captions, titles…) with placeholder words")
 	fl.StringVar(&keyEnv, "key-env", "", "environment variable holding the key of the pseudonyms (default $"+KeyEnv+")")
-	fl.StringVar(&maxSize, "max-size", "64MB", "largest single document accepted")
+	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
 	return cmd
 }
 

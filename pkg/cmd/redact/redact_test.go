@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
@@ -36,7 +34,7 @@ func run(t *testing.T, args []string, stdin string, e map[string]string) result 
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.Usagef("%v", err) })
+	cmd.SetFlagErrorFunc(cmdutil.FlagError)
 	err := cmd.ExecuteContext(context.Background())
 	return result{cmdutil.ExitCode(err), out.String(), errOut.String()}
 }

@@ -76,7 +76,6 @@ func NewCmdReplay(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	var (
 		headers                []string
 		as, rate, maxErrorRate string
-		maxSize                string
 	)
 	cmd := &cobra.Command{
 		Use:   "replay --url URL [FILE|DIR|-]... [--fixtures NAME,...]",
@@ -133,7 +132,7 @@ Exit status: 0 pass, 1 a request was not ok or a threshold was missed,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if err := opts.finish(cmd, headers, as, rate, maxErrorRate, maxSize); err != nil {
+			if err := opts.finish(cmd, headers, as, rate, maxErrorRate); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -166,7 +165,7 @@ Exit status: 0 pass, 1 a request was not ok or a threshold was missed,
 	fl.DurationVar(&opts.Thresholds.MaxP95, "max-p95", 0, "SLO: fail when the 95th percentile latency is over this")
 	fl.DurationVar(&opts.Thresholds.MaxP99, "max-p99", 0, "SLO: fail when the 99th percentile latency is over this")
 	fl.StringVar(&maxErrorRate, "max-error-rate", "", "SLO: fail when more than this fraction of requests is not ok (0..1, or a percentage like 1%)")
-	fl.StringVar(&maxSize, "max-size", "64MB", "largest single payload accepted")
+	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single payload accepted")
 
 	noFiles := cobra.ShellCompDirectiveNoFileComp
 	_ = cmd.RegisterFlagCompletionFunc("as", cobra.FixedCompletions([]string{"sinch", "whatsapp", "cloud"}, noFiles))
@@ -198,7 +197,7 @@ func completeFixtures(_ *cobra.Command, _ []string, toComplete string) ([]string
 }
 
 // finish checks and completes the options from the flags.
-func (opts *Options) finish(cmd *cobra.Command, headers []string, as, rate, maxErrorRate, maxSize string) error {
+func (opts *Options) finish(cmd *cobra.Command, headers []string, as, rate, maxErrorRate string) error {
 	fl := cmd.Flags()
 	if opts.URL == "" {
 		return cmdutil.Usagef("--url is required: the webhook to send to, e.g. --url http://localhost:8080/hook")
@@ -273,13 +272,6 @@ func (opts *Options) finish(cmd *cobra.Command, headers []string, as, rate, maxE
 	}
 	if opts.Verbose && opts.Output != "text" {
 		return cmdutil.Usagef("--verbose only applies to --output text (json already lists every request)")
-	}
-	if maxSize != "" {
-		n, err := cmdutil.ParseSize(maxSize)
-		if err != nil {
-			return cmdutil.Usagef("--max-size: %v", err)
-		}
-		opts.MaxSize = n
 	}
 	if as != "" {
 		f, err := payload.ParseFormat(as)

@@ -7,8 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
-	"github.com/wamo-dev/wamo/pkg/payload"
-	"github.com/wamo-dev/wamo/pkg/validate"
 	"io"
 	"net"
 	"net/http"
@@ -21,7 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/validate"
 
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
@@ -60,7 +59,7 @@ func run(t *testing.T, e env, args ...string) (int, string, string) {
 	cmd.SetOut(out)
 	cmd.SetErr(errOut)
 	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.Usagef("%v", err) })
+	cmd.SetFlagErrorFunc(cmdutil.FlagError)
 	ctx := e.ctx
 	if ctx == nil {
 		ctx = context.Background()

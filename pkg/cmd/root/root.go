@@ -123,9 +123,7 @@ them, converts between the formats and replays them against a webhook.`,
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
 	cmd.SetVersionTemplate("wamo {{.Version}}\n")
-	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return cmdutil.Usagef("%v", err)
-	})
+	cmd.SetFlagErrorFunc(cmdutil.FlagError)
 	cmd.PersistentFlags().StringVar(&colorFlag, "color", "auto", "colour output: auto, always or never (NO_COLOR is honoured)")
 	cmd.CompletionOptions.HiddenDefaultCmd = false
 

@@ -33,7 +33,7 @@ type Options struct {
 // NewCmdShow builds the command; runF replaces the run function in tests.
 func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams}
-	var format, maxSize string
+	var format string
 	var asJSON, asTable, utc bool
 	cmd := &cobra.Command{
 		Use:   "show [FILE|DIR|-]...",
@@ -122,11 +122,6 @@ table views, a payload whose format is not recognised); 130 interrupted.`,
 			default:
 				opts.View = render.ShowDefault
 			}
-			if maxSize != "" {
-				if opts.MaxSize, err = cmdutil.ParseSize(maxSize); err != nil {
-					return cmdutil.Usagef("--max-size: %v", err)
-				}
-			}
 			switch {
 			case utc:
 				opts.Location = time.UTC
@@ -151,7 +146,7 @@ table views, a payload whose format is not recognised); 130 interrupted.`,
 	fl.StringVar(&opts.Field, "field", "", "print the value at this gjson `PATH` of each payload")
 	fl.BoolVar(&utc, "utc", false, "show times in UTC instead of the local time zone")
 	fl.StringVarP(&format, "format", "f", "auto", "payload format: auto, sinch, whatsapp or cloud")
-	fl.StringVar(&maxSize, "max-size", "64MB", "largest single document accepted")
+	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"auto", "sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("field", cobra.FixedCompletions([]string{
 		"messages.0.text.body", "messages.0.from", "messages.0.type", "statuses.0.status",

@@ -38,6 +38,7 @@ func run(t testing.TB, ctx context.Context, args []string, stdin string, setup f
 	}
 	f := &cmdutil.Factory{IOStreams: ios, Now: func() time.Time { return time.Date(2026, 1, 1, 9, 0, 0, 0, brt) }}
 	cmd := NewCmdShow(f, nil)
+	cmd.SetFlagErrorFunc(cmdutil.FlagError)
 	cmd.SetArgs(args)
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)

@@ -37,7 +37,7 @@ type Options struct {
 // NewCmdValidate builds the command; runF replaces the run function in tests.
 func NewCmdValidate(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Version: f.Build.Version, Now: f.Now}
-	var format, maxSize string
+	var format string
 	cmd := &cobra.Command{
 		Use:   "validate [FILE|DIR|-]...",
 		Short: "Check payloads against the documented Sinch, WhatsApp and Cloud API formats",
@@ -80,11 +80,6 @@ Exit status: 0 all valid, 1 at least one invalid payload, 2 usage error,
 			default:
 				return cmdutil.Usagef("--output %q: want text, json, github, junit or sarif", opts.Output)
 			}
-			if maxSize != "" {
-				if opts.MaxSize, err = cmdutil.ParseSize(maxSize); err != nil {
-					return cmdutil.Usagef("--max-size: %v", err)
-				}
-			}
 			known := map[string]bool{}
 			for _, r := range validate.Rules() {
 				known[r.ID] = true
@@ -117,7 +112,7 @@ Exit status: 0 all valid, 1 at least one invalid payload, 2 usage error,
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "text output: one line per payload with its format and why it was detected")
 	fl.BoolVar(&opts.ListRules, "list-rules", false, "list every rule with its id, severity and formats, then exit")
 	fl.StringSliceVar(&opts.Ignore, "ignore", nil, "drop findings of these rule ids (repeatable or comma-separated)")
-	fl.StringVar(&maxSize, "max-size", "64MB", "largest single document accepted")
+	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"auto", "sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json", "github", "junit", "sarif"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
