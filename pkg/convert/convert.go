@@ -19,31 +19,23 @@ package convert
 import (
 	"errors"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/wamo-dev/wamo/pkg/format"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
+	"github.com/wamo-dev/wamo/pkg/message"
 	"github.com/wamo-dev/wamo/pkg/payload"
 )
 
-// Documented defaults for values a target needs and a source may lack.
+// Documented defaults for values a target needs and a source may lack
+// (see the message package).
 const (
-	// DefaultBusinessNumber stands for the business phone number (Sinch
-	// origin, Cloud metadata.display_phone_number) when the source has none
-	// (On-Premises payloads) and neither --origin nor --display-phone-number is given.
-	DefaultBusinessNumber = "00000000000"
-	// DefaultPhoneNumberID is the Cloud metadata.phone_number_id used without --phone-number-id.
-	DefaultPhoneNumberID = "0"
-	// DefaultWABAID is the Cloud entry[].id used without --waba-id.
-	DefaultWABAID = "0"
-	// DefaultWaID stands for the phone number of a Cloud API username-only
-	// sender (who has a BSUID but no wa_id) in formats that require one.
-	DefaultWaID = "00000000000"
-	// DefaultMediaBaseURL prefixes the media id to make a Sinch mediaUrl
-	// when the source has no URL for the media (On-Premises media are
-	// downloaded by id). The .invalid domain never resolves.
-	DefaultMediaBaseURL = "https://media.invalid/whatsapp/"
+	DefaultBusinessNumber = message.DefaultBusinessNumber
+	DefaultPhoneNumberID  = message.DefaultPhoneNumberID
+	DefaultWABAID         = message.DefaultAccountID
+	DefaultWaID           = message.DefaultPhone
+	DefaultMediaBaseURL   = message.DefaultMediaBaseURL
 )
 
 // ExtrasKey is the member that carries, with KeepExtras, what the target
@@ -193,80 +185,72 @@ func Convert(data []byte, opts Options) (Result, error) {
 type Converter struct {
 	opts Options
 
-	w     writer
-	d     doc
-	fills []fill
-	out   outPos
-
-	rev     *Converter // converts outputs back, to find losses
-	ta      tape       // the input
-	tc      tape       // scratch
-	td      tape       // scratch
-	sk      string
-	tmp     []byte
-	pbuf    []byte
-	noFast  bool // tests: always convert back to find losses
-	defs    []Default
-	diffs   differ
-	res     []byte // result buffer
-	applied []string
-	rg      regrouper
+	in, out, back, tmpTape jsontree.Tape
+	fills, forced          []message.Fill
+	defs                   []Default
+	diffs                  differ
+	res, tmp               []byte
+	applied                []string
+	rg                     regrouper
+	sk                     string
+	readers                map[payload.Format]message.Reader
+	writers                map[payload.Format]message.Writer
 }
 
 // New returns a Converter.
-func New(opts Options) *Converter {
-	c := &Converter{opts: opts}
-	c.w.rec = true
-	return c
-}
+func New(opts Options) *Converter { return &Converter{opts: opts} }
 
-// fill records a value written that the input did not hold.
-type fill struct {
-	Default
-	isDefault bool
-}
-
-// outPos is where the writer is, to name the paths of Defaults.
-type outPos struct {
-	change int
-	list   string
-	item   int
-}
-
-func (c *Converter) fill(path, value, reason, flag string, off int, isDefault bool) {
-	c.fills = append(c.fills, fill{Default: Default{Path: path, Value: value, Reason: reason, Flag: flag,
-		Offset: off, FromFlag: !isDefault}, isDefault: isDefault})
-}
-
-// outPath names a member of the item being written.
-func (c *Converter) outPath(rest string) string {
-	b := c.pbuf[:0]
-	if c.opts.To == payload.Cloud {
-		b = append(b, "entry[0].changes["...)
-		b = strconv.AppendInt(b, int64(c.out.change), 10)
-		b = append(b, "].value."...)
+// writeOptions are the options of the writer of format to.
+func (c *Converter) writeOptions(pretty bool, fills *[]message.Fill) message.WriteOptions {
+	return message.WriteOptions{
+		Pretty:             pretty,
+		Origin:             c.opts.Origin,
+		DisplayPhoneNumber: c.opts.DisplayPhoneNumber,
+		PhoneNumberID:      c.opts.PhoneNumberID,
+		AccountID:          c.opts.WABAID,
+		MediaBaseURL:       c.opts.MediaBaseURL,
+		Now:                c.opts.Now,
+		Fill:               func(f message.Fill) { *fills = append(*fills, f) },
 	}
-	if c.out.list != "" {
-		b = append(b, c.out.list...)
-		b = append(b, '[')
-		b = strconv.AppendInt(b, int64(c.out.item), 10)
-		b = append(b, ']')
+}
+
+// run converts root (in format from) to format to; it reports false when
+// nothing of root has a counterpart in to. The output is valid until the
+// next run with the same fills.
+func (c *Converter) run(root jsontree.Value, from, to payload.Format, pretty bool, fills *[]message.Fill) ([]byte, bool) {
+	*fills = (*fills)[:0]
+	if c.readers == nil {
+		c.readers, c.writers = map[payload.Format]message.Reader{}, map[payload.Format]message.Writer{}
 	}
-	if rest != "" {
-		if len(b) > 0 && rest[0] != '[' {
-			b = append(b, '.')
+	if c.readers[from] == nil {
+		c.readers[from] = format.Of(from).NewReader()
+	}
+	if c.writers[to] == nil {
+		c.writers[to] = format.Of(to).NewWriter()
+	}
+	w := c.writers[to]
+	w.Reset(c.writeOptions(pretty, fills))
+	c.readers[from].Read(root, w, message.ReadOptions{MediaBaseURL: c.opts.MediaBaseURL})
+	return w.End()
+}
+
+// flagOf names the option that sets a filled value, as convert's caller
+// spells it.
+func flagOf(o message.Option, to payload.Format) string {
+	switch o {
+	case message.OptBusinessNumber:
+		if to == payload.Cloud {
+			return "--display-phone-number"
 		}
-		b = append(b, rest...)
+		return "--origin"
+	case message.OptPhoneNumberID:
+		return "--phone-number-id"
+	case message.OptAccountID:
+		return "--waba-id"
+	case message.OptMediaBaseURL:
+		return "--media-base-url"
 	}
-	c.pbuf = b
-	return string(b)
-}
-
-func (c *Converter) now() time.Time {
-	if c.opts.Now != nil {
-		return c.opts.Now()
-	}
-	return time.Now()
+	return ""
 }
 
 // Convert converts one payload (one JSON document). The Result's Output is
@@ -277,59 +261,56 @@ func (c *Converter) Convert(data []byte) (Result, error) {
 		return res, ErrNoTarget
 	}
 	p := payload.Payload{Data: data, Line: 1, Col: 1}
-	if !c.ta.parse(p.String()) || !utf8.Valid(data) {
+	if !c.in.Parse(p.String()) || !utf8.Valid(data) {
 		// describe it as the validator does
 		if se := payload.CheckSyntax(&p); se != nil {
 			return res, &InputError{Offset: se.Offset, Syntax: true, Msg: se.Msg}
 		}
 		return res, &InputError{Syntax: true, Msg: "invalid JSON"}
 	}
-	root := c.ta.root()
+	root := c.in.Root()
 	if !root.IsObject() {
 		return res, &InputError{Msg: "the top-level value is not an object"}
 	}
 	from := c.opts.From
 	if from == payload.Unknown {
-		f, reason := detect(root)
-		if f == payload.Unknown {
-			return res, &InputError{Msg: "format not recognised: " + reason}
+		d := payload.Detect(data)
+		if d.Format == payload.Unknown {
+			return res, &InputError{Msg: "format not recognised: " + d.Reason}
 		}
-		from = f
+		from = d.Format
 	}
 	res.From = from
+	pretty := !c.opts.Compact
 	if from == c.opts.To {
-		c.w.reset(!c.opts.Compact)
-		c.w.value(root)
-		c.res = append(append(c.res[:0], c.w.b...), '\n')
+		var w jsontree.Writer
+		w.Reset(pretty, 0)
+		w.Value(root)
+		c.res = append(append(c.res[:0], w.Bytes()...), '\n')
 		res.Output = c.res
 		return res, nil
 	}
 
 	extras := root.Get(ExtrasKey)
-	// The fast path (fast.go) needs no tape of the output.
-	c.w.rec = c.noFast || c.opts.KeepExtras || extras.Exists() || from != payload.WhatsApp || c.opts.To != payload.Sinch
-	ok := c.run(root, from)
+	out, ok := c.run(root, from, c.opts.To, pretty, &c.fills)
 	applied, partial := false, false
 	if extras.IsObject() && extras.Get("format").Str() == c.opts.To.String() {
 		if !ok {
 			// Nothing converts (a Sinch ORDER…): the extras hold it all.
-			c.w.reset(!c.opts.Compact)
-			c.w.obj()
-			c.w.endObj()
-			ok = true
+			out, ok = []byte("{}"), true
 		}
 		applied, res.Restored = true, true
-		partial = c.applyExtras(extras) != nil
+		var err error
+		out, err = c.applyExtras(out, extras, pretty)
+		partial = err != nil
 	}
-	out := c.w.b
 	c.defs = c.defs[:0]
 	for _, f := range c.fills {
-		if f.isDefault || f.FromFlag {
-			if applied && c.patched(f.Path) {
-				continue
-			}
-			c.defs = append(c.defs, f.Default)
+		if applied && c.patched(f.Path) {
+			continue
 		}
+		c.defs = append(c.defs, Default{Path: f.Path, Value: f.Value, Reason: f.Reason,
+			Flag: flagOf(f.Option, c.opts.To), Offset: f.Offset, FromFlag: !f.Default})
 	}
 	if len(c.defs) > 0 {
 		res.Defaults = c.defs
@@ -338,7 +319,7 @@ func (c *Converter) Convert(data []byte) (Result, error) {
 	// Losses: convert the output back and compare with the input.
 	res.Losses = c.findLosses(root, from, out, ok, applied)
 	if partial {
-		res.Losses = append(res.Losses, Loss{Path: ExtrasKey, Offset: extras.Index(), Kind: Changed,
+		res.Losses = append(res.Losses, Loss{Path: ExtrasKey, Offset: extras.Offset(), Kind: Changed,
 			Reason: "some of the extras do not apply to this payload (edited since?)"})
 	}
 
@@ -356,32 +337,13 @@ func (c *Converter) Convert(data []byte) (Result, error) {
 
 // findLosses converts out (the conversion of root) back and compares the
 // result with root; with KeepExtras it also prepares the extras.
-func (c *Converter) findLosses(root val, from payload.Format, out []byte, ok, applied bool) []Loss {
-	if !applied && !c.opts.KeepExtras && !c.noFast && from == payload.WhatsApp {
-		switch {
-		case !ok && c.predictNothing(root, c.opts.To):
-			return c.diffs.losses
-		case ok && c.opts.To == payload.Sinch && c.predictOnPremToSinch(root):
-			return c.diffs.losses
+func (c *Converter) findLosses(root jsontree.Value, from payload.Format, out []byte, ok, applied bool) []Loss {
+	var backRoot jsontree.Value
+	c.forced = c.forced[:0]
+	if ok && c.out.Parse(bytesToString(out)) {
+		if back, bok := c.run(c.out.Root(), c.opts.To, from, false, &c.forced); bok && c.back.Parse(bytesToString(back)) {
+			backRoot = c.back.Root()
 		}
-	}
-	if c.rev == nil {
-		c.rev = New(Options{})
-	}
-	back := c.rev
-	back.opts = c.opts
-	back.opts.To, back.opts.From = from, c.opts.To
-	back.opts.KeepExtras, back.opts.Compact = false, true
-	outTape := c.w.tape()
-	if ok && !c.w.rec {
-		c.td.parse(bytesToString(out))
-		outTape = &c.td
-	}
-	var backRoot val
-	var forced []fill
-	if ok && back.run(outTape.root(), c.opts.To) {
-		backRoot = back.w.tape().root()
-		forced = back.fills
 	}
 	d := &c.diffs
 	patching := ok && c.opts.KeepExtras
@@ -392,23 +354,23 @@ func (c *Converter) findLosses(root val, from payload.Format, out []byte, ok, ap
 		if patching {
 			d.reset(from, c.opts.To)
 			d.patching = true
-			c.tc.parse("{}")
-			d.diff(root, c.tc.root())
+			c.tmpTape.Parse("{}")
+			d.diff(root, c.tmpTape.Root())
 			ops = d.ops
 			d.ops = nil
 		}
 		c.sk = skeleton(root)
-		c.tc.parse(c.sk)
+		c.tmpTape.Parse(c.sk)
 		d.reset(from, c.opts.To)
 		d.ops = ops
 		d.nothing = true
 		d.skipExtras = applied
-		d.diff(root, c.tc.root())
+		d.diff(root, c.tmpTape.Root())
 		return d.losses
 	}
 	d.reset(from, c.opts.To)
 	d.skipExtras = applied
-	d.forced = forced
+	d.forced = c.forced
 	if from != payload.Cloud || !backRoot.Get("entry").IsArray() {
 		d.patching = patching
 		d.diff(root, backRoot)
@@ -427,142 +389,72 @@ func (c *Converter) findLosses(root val, from payload.Format, out []byte, ok, ap
 		d.reset(from, c.opts.To)
 		d.ops = ops
 		d.skipExtras = applied
-		d.forced = forced
+		d.forced = c.forced
 	}
-	c.td.parse(bytesToString(regrouped))
-	d.diff(root, c.td.root())
+	c.tmpTape.Parse(bytesToString(regrouped))
+	d.diff(root, c.tmpTape.Root())
 	d.forcedLosses(root)
 	if moved {
-		d.losses = append(d.losses, Loss{Path: "entry", Offset: root.Get("entry").Index(), Kind: Changed,
-			Reason: explain(from, c.opts.To, Changed, []seg{{key: "entry", index: -1}}, root.Get("entry"), val{})})
+		d.losses = append(d.losses, Loss{Path: "entry", Offset: root.Get("entry").Offset(), Kind: Changed,
+			Reason: explain(from, c.opts.To, Changed, []seg{{key: "entry", index: -1}}, root.Get("entry"), jsontree.Value{})})
 	}
 	return d.losses
-}
-
-// detect tells the format from the first decisive top-level member, as
-// payload.Detect does.
-func detect(root val) (payload.Format, string) {
-	f := payload.Unknown
-	root.ForEach(func(k, _ val) bool {
-		switch k.Str() {
-		case "object", "entry":
-			f = payload.Cloud
-		case "data", "total":
-			f = payload.Sinch
-		case "messages", "statuses", "contacts", "errors":
-			f = payload.WhatsApp
-		default:
-			return true
-		}
-		return false
-	})
-	if f == payload.Unknown {
-		return f, "no top-level data/total (sinch), messages/statuses/contacts/errors (whatsapp) or object/entry (cloud) member"
-	}
-	return f, ""
-}
-
-// run converts root (in format from) into c.w; it reports false when
-// nothing of root has a counterpart in the target.
-func (c *Converter) run(root val, from payload.Format) bool {
-	c.fills = c.fills[:0]
-	c.d.groups = c.d.groups[:0]
-	switch from {
-	case payload.Sinch:
-		c.readSinch(root, &c.d)
-	case payload.WhatsApp:
-		c.readOnPrem(root, &c.d)
-	case payload.Cloud:
-		c.readCloud(root, &c.d)
-	}
-	c.w.reset(!c.opts.Compact)
-	switch c.opts.To {
-	case payload.Sinch:
-		return c.writeSinch(&c.d)
-	case payload.WhatsApp:
-		return c.writeOnPrem(&c.d)
-	case payload.Cloud:
-		return c.writeCloud(&c.d)
-	}
-	return false
 }
 
 // skeleton is what converting back gives when nothing converts: the
 // structure that holds the input's items, with no item and no other
 // member, so that every item and every envelope field is reported.
-func skeleton(root val) string {
-	var w writer
-	w.reset(false)
-	items := func(v val) {
-		v.ForEach(func(k, x val) bool {
+func skeleton(root jsontree.Value) string {
+	var w jsontree.Writer
+	w.Reset(false, 0)
+	items := func(v jsontree.Value) {
+		v.ForEach(func(k, x jsontree.Value) bool {
 			switch k.Str() {
 			case "data", "messages", "statuses", "contacts", "errors":
 				if x.IsArray() {
-					w.rawKey(k.Raw())
-					w.arr()
-					w.endArr()
+					w.RawKey(k.Raw())
+					w.Arr()
+					w.EndArr()
 				}
 			}
 			return true
 		})
 	}
-	w.obj()
+	w.Obj()
 	items(root)
 	if e := root.Get("entry"); e.IsArray() {
-		w.key("entry")
-		w.arr()
-		e.ForEach(func(_, en val) bool {
-			w.elem()
-			w.obj()
+		w.Key("entry")
+		w.Arr()
+		e.ForEach(func(_, en jsontree.Value) bool {
+			w.Elem()
+			w.Obj()
 			if ch := en.Get("changes"); ch.IsArray() {
-				w.key("changes")
-				w.arr()
-				ch.ForEach(func(_, c val) bool {
-					w.elem()
-					w.obj()
+				w.Key("changes")
+				w.Arr()
+				ch.ForEach(func(_, c jsontree.Value) bool {
+					w.Elem()
+					w.Obj()
 					if v := c.Get("value"); v.IsObject() {
-						w.key("value")
-						w.obj()
+						w.Key("value")
+						w.Obj()
 						items(v)
-						w.endObj()
+						w.EndObj()
 					}
-					w.endObj()
+					w.EndObj()
 					return true
 				})
-				w.endArr()
+				w.EndArr()
 			}
-			w.endObj()
+			w.EndObj()
 			return true
 		})
-		w.endArr()
+		w.EndArr()
 	}
-	w.endObj()
-	return string(w.b)
+	w.EndObj()
+	return string(w.Bytes())
 }
 
-func itoa(n int) string     { return strconv.Itoa(n) }
-func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 func bytesToString(b []byte) string {
 	p := payload.Payload{Data: b}
 	return p.String()
-}
-
-func firstOf(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-// unq decodes a raw JSON string ("" for anything else).
-func unq(raw string) string {
-	if len(raw) < 2 || raw[0] != '"' {
-		return ""
-	}
-	if strings.IndexByte(raw, '\\') < 0 {
-		return raw[1 : len(raw)-1]
-	}
-	return unescape(raw[1 : len(raw)-1])
 }

@@ -185,23 +185,22 @@ func TestDeterministic(t *testing.T) {
 // repeated member name the first member counts (encoding/json keeps the last).
 func decode(t testing.TB, b []byte) any {
 	t.Helper()
-	return firstWins(parseO(t, b))
+	return lastWins(parseO(t, b))
 }
 
-func firstWins(n *onode) any {
+// lastWins decodes as receivers do: of a repeated member name the last counts.
+func lastWins(n *onode) any {
 	switch {
 	case n.obj:
 		m := map[string]any{}
 		for i, k := range n.keys {
-			if _, seen := m[k]; !seen {
-				m[k] = firstWins(n.kids[i])
-			}
+			m[k] = lastWins(n.kids[i])
 		}
 		return m
 	case n.arr:
 		a := []any{}
 		for _, k := range n.kids {
-			a = append(a, firstWins(k))
+			a = append(a, lastWins(k))
 		}
 		return a
 	}

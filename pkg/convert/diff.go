@@ -1,6 +1,8 @@
 package convert
 
 import (
+	"github.com/wamo-dev/wamo/pkg/jsontree"
+	"github.com/wamo-dev/wamo/pkg/message"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,9 +18,9 @@ import (
 type differ struct {
 	from, to   payload.Format
 	patching   bool
-	nothing    bool   // nothing converts back: the envelope is not written either
-	skipExtras bool   // the input's extras were consumed: not a loss
-	forced     []fill // values the conversion back filled in: lost even if equal
+	nothing    bool           // nothing converts back: the envelope is not written either
+	skipExtras bool           // the input's extras were consumed: not a loss
+	forced     []message.Fill // values the conversion back filled in: lost even if equal
 
 	losses []Loss
 	ops    []patchOp
@@ -37,7 +39,7 @@ type seg struct {
 
 type member struct {
 	key  string
-	val  val
+	val  jsontree.Value
 	used bool
 }
 
@@ -60,12 +62,12 @@ func (d *differ) reset(from, to payload.Format) {
 func (d *differ) push(k string) { d.path = append(d.path, seg{key: k, index: -1}) }
 func (d *differ) pushI(i int)   { d.path = append(d.path, seg{index: i}) }
 func (d *differ) pop()          { d.path = d.path[:len(d.path)-1] }
-func (d *differ) diff(a, b val) {
+func (d *differ) diff(a, b jsontree.Value) {
 	d.value(a, b, d.patching)
 	slices.SortStableFunc(d.losses, func(x, y Loss) int { return x.Offset - y.Offset })
 }
 
-func (d *differ) value(a, b val, patch bool) {
+func (d *differ) value(a, b jsontree.Value, patch bool) {
 	if a.Raw() == b.Raw() {
 		return // the same text is the same value
 	}
@@ -76,7 +78,7 @@ func (d *differ) value(a, b val, patch bool) {
 		d.array(a, b, patch)
 	default:
 		if !same(a, b) {
-			d.loss(Changed, a.Index(), a, b)
+			d.loss(Changed, a.Offset(), a, b)
 			if patch {
 				d.op(a.Raw())
 			}
@@ -85,24 +87,24 @@ func (d *differ) value(a, b val, patch bool) {
 }
 
 // same reports whether two scalars (or mismatched values) are equal as JSON values.
-func same(a, b val) bool {
-	if a.kind() != b.kind() {
+func same(a, b jsontree.Value) bool {
+	if a.Kind() != b.Kind() {
 		return false
 	}
-	switch a.kind() {
-	case kString:
+	switch a.Kind() {
+	case jsontree.String:
 		return a.Str() == b.Str()
-	case kNumber:
+	case jsontree.Number:
 		return a.Raw() == b.Raw() || a.Num() == b.Num()
-	case kObject, kArray:
+	case jsontree.Object, jsontree.Array:
 		return a.Raw() == b.Raw()
 	}
 	return true
 }
 
-func (d *differ) object(a, b val, patch bool) {
+func (d *differ) object(a, b jsontree.Value, patch bool) {
 	start := len(d.mem)
-	b.ForEach(func(k, v val) bool {
+	b.ForEach(func(k, v jsontree.Value) bool {
 		d.mem = append(d.mem, member{key: k.Str(), val: v})
 		return true
 	})
@@ -113,7 +115,7 @@ func (d *differ) object(a, b val, patch bool) {
 	bodyA, bodyB := "", -1
 	if d.inMessage() {
 		ta, tb := a.Get("type"), b.Get("type")
-		if ta.IsString() && tb.IsString() && ta.Str() != tb.Str() && bodyIndex(ta.Str()) >= 0 && bodyIndex(tb.Str()) >= 0 {
+		if ta.IsString() && tb.IsString() && ta.Str() != tb.Str() && !b.Get(ta.Str()).Exists() {
 			for i := start; i < end; i++ {
 				if d.mem[i].key == tb.Str() && a.Get(ta.Str()).Exists() && !a.Get(tb.Str()).Exists() {
 					bodyA, bodyB = ta.Str(), i
@@ -123,15 +125,14 @@ func (d *differ) object(a, b val, patch bool) {
 			}
 		}
 	}
-	hint := start // members usually come in the same order: look there first
-	adup := a.t.nodes[a.i].dup
-	a.forEachAll(func(k, av val) bool { // a repeated member is reported as lost
+	hint := start                                  // members usually come in the same order: look there first
+	a.ForEachAll(func(k, av jsontree.Value) bool { // a repeated member is reported as lost
 		key := k.Str()
-		if adup && a.t.repeats(int(a.i), int(k.i)) {
+		if k.Shadowed() {
 			d.push(key)
 			d.buf = appendPath(d.buf[:0], d.path)
-			d.losses = append(d.losses, Loss{Path: string(d.buf), Offset: av.Index(), Kind: Dropped,
-				Reason: "repeats the name of an earlier member: the first one counts, as for wamo validate"})
+			d.losses = append(d.losses, Loss{Path: string(d.buf), Offset: av.Offset(), Kind: Dropped,
+				Reason: "a later member has the same name: the last one counts, as receivers read it"})
 			d.pop()
 			return true
 		}
@@ -154,7 +155,7 @@ func (d *differ) object(a, b val, patch bool) {
 			}
 		}
 		if bodyB >= 0 && key == bodyA && found < 0 {
-			d.loss(Changed, av.Index(), av, val{})
+			d.loss(Changed, av.Offset(), av, jsontree.Value{})
 			d.buf = appendPath(d.buf[:0], d.path[:len(d.path)-1])
 			d.losses[len(d.losses)-1].Renamed = string(append(append(d.buf, '.'), d.mem[bodyB].key...))
 			d.value(av, d.mem[bodyB].val, false)
@@ -167,7 +168,7 @@ func (d *differ) object(a, b val, patch bool) {
 			return true
 		}
 		if found < 0 {
-			d.loss(Dropped, av.Index(), av, val{})
+			d.loss(Dropped, av.Offset(), av, jsontree.Value{})
 			if patch {
 				d.op(av.Raw())
 			}
@@ -183,7 +184,7 @@ func (d *differ) object(a, b val, patch bool) {
 			continue
 		}
 		d.push(d.mem[i].key)
-		d.loss(Added, a.Index(), val{}, d.mem[i].val)
+		d.loss(Added, a.Offset(), jsontree.Value{}, d.mem[i].val)
 		if patch {
 			d.op("")
 		}
@@ -227,9 +228,9 @@ func (d *differ) alignKey() string {
 	return ""
 }
 
-func (d *differ) array(a, b val, patch bool) {
+func (d *differ) array(a, b jsontree.Value, patch bool) {
 	start := len(d.mem)
-	b.ForEach(func(_, v val) bool {
+	b.ForEach(func(_, v jsontree.Value) bool {
 		d.mem = append(d.mem, member{val: v})
 		return true
 	})
@@ -238,12 +239,12 @@ func (d *differ) array(a, b val, patch bool) {
 	key := d.alignKey()
 	// Pair the elements: by identifying member for item arrays, by position otherwise.
 	na := 0
-	a.ForEach(func(_, _ val) bool { na++; return true })
+	a.ForEach(func(_, _ jsontree.Value) bool { na++; return true })
 	pstart := len(d.ints)
 	defer func() { d.ints = d.ints[:pstart] }()
 	exact := na == nb
 	i := 0
-	a.ForEach(func(_, av val) bool {
+	a.ForEach(func(_, av jsontree.Value) bool {
 		j := -1
 		if key != "" {
 			k := av.Get(key)
@@ -277,7 +278,7 @@ func (d *differ) array(a, b val, patch bool) {
 		// contact has no wa_id) pair with the leftovers in order.
 		x := start
 		i = 0
-		a.ForEach(func(_, av val) bool {
+		a.ForEach(func(_, av jsontree.Value) bool {
 			if pairs[i] < 0 && !av.Get(key).Exists() {
 				for x < end && d.mem[x].used {
 					x++
@@ -301,12 +302,12 @@ func (d *differ) array(a, b val, patch bool) {
 		patch = false
 	}
 	i = 0
-	a.ForEach(func(_, av val) bool {
+	a.ForEach(func(_, av jsontree.Value) bool {
 		d.pushI(i)
 		if j := pairs[i]; j >= 0 {
 			d.value(av, d.mem[j].val, patch)
 		} else {
-			d.loss(Dropped, av.Index(), av, val{})
+			d.loss(Dropped, av.Offset(), av, jsontree.Value{})
 		}
 		d.pop()
 		i++
@@ -317,7 +318,7 @@ func (d *differ) array(a, b val, patch bool) {
 			continue
 		}
 		d.pushI(x - start)
-		d.loss(Added, a.Index(), val{}, d.mem[x].val)
+		d.loss(Added, a.Offset(), jsontree.Value{}, d.mem[x].val)
 		d.pop()
 	}
 	d.mem = d.mem[:start]
@@ -327,7 +328,7 @@ func (d *differ) op(raw string) {
 	d.ops = append(d.ops, patchOp{ptr: pointer(d.path), raw: raw})
 }
 
-func (d *differ) loss(kind LossKind, off int, a, b val) {
+func (d *differ) loss(kind LossKind, off int, a, b jsontree.Value) {
 	d.buf = appendPath(d.buf[:0], d.path)
 	p := string(d.buf)
 	var reason string
@@ -354,13 +355,13 @@ func itemPath(p []seg) bool {
 
 // forcedLosses adds the values the conversion back had to fill in: what the
 // input holds there was lost even when the filled value happens to equal it.
-func (d *differ) forcedLosses(root val) {
+func (d *differ) forcedLosses(root jsontree.Value) {
 	for _, f := range d.forced {
-		if !f.isDefault && !d.patching {
+		if !f.Default && !d.patching {
 			continue
 		}
 		d.segs = appendSegs(d.segs[:0], f.Path)
-		v := root.at(d.segs)
+		v := at(root, d.segs)
 		if !v.Exists() {
 			continue
 		}
@@ -371,9 +372,9 @@ func (d *differ) forcedLosses(root val) {
 				break
 			}
 		}
-		if !covered && f.isDefault {
-			reason := explain(d.from, d.to, Changed, d.segs, v, val{})
-			d.losses = append(d.losses, Loss{Path: f.Path, Offset: v.Index(), Kind: Changed, Reason: reason})
+		if !covered && f.Default {
+			reason := explain(d.from, d.to, Changed, d.segs, v, jsontree.Value{})
+			d.losses = append(d.losses, Loss{Path: f.Path, Offset: v.Offset(), Kind: Changed, Reason: reason})
 		}
 		if d.patching {
 			ptr := pointer(d.segs)
@@ -513,4 +514,19 @@ func pattern(from payload.Format, p []seg) string {
 		b.WriteString(k)
 	}
 	return b.String()
+}
+
+// at follows a path of members and array indices.
+func at(v jsontree.Value, p []seg) jsontree.Value {
+	for _, s := range p {
+		if !v.Exists() {
+			return jsontree.Value{}
+		}
+		if s.index >= 0 {
+			v = v.Index(s.index)
+		} else {
+			v = v.Get(s.key)
+		}
+	}
+	return v
 }

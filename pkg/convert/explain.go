@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"strings"
 	"sync"
 
@@ -13,7 +14,7 @@ import (
 // explain says in a few words why a field does not survive a conversion:
 // a documented note (Notes), a description of the item dropped, or what
 // converting back gives.
-func explain(from, to payload.Format, kind LossKind, segs []seg, a, b val) string {
+func explain(from, to payload.Format, kind LossKind, segs []seg, a, b jsontree.Value) string {
 	pat := pattern(from, segs)
 	if t := dynamicNote(from, to, kind, pat, a, b); t != "" {
 		return t
@@ -35,7 +36,7 @@ func explain(from, to payload.Format, kind LossKind, segs []seg, a, b val) strin
 	}
 	if a.IsObject() {
 		var keys []string
-		a.ForEach(func(k, _ val) bool {
+		a.ForEach(func(k, _ jsontree.Value) bool {
 			keys = append(keys, k.Str())
 			return len(keys) < 6
 		})
@@ -47,7 +48,7 @@ func explain(from, to payload.Format, kind LossKind, segs []seg, a, b val) strin
 }
 
 // dynamicNote explains the losses whose reason depends on the value lost.
-func dynamicNote(from, to payload.Format, kind LossKind, pat string, a, b val) string {
+func dynamicNote(from, to payload.Format, kind LossKind, pat string, a, b jsontree.Value) string {
 	if kind == Dropped {
 		switch pat {
 		case ExtrasKey:
@@ -179,10 +180,10 @@ func documented(f payload.Format, segs []seg) bool {
 
 func compact(raw string) string {
 	if strings.ContainsAny(raw, "\n\t") {
-		var w writer
-		w.reset(false)
-		w.value(parseVal(raw))
-		return string(w.b)
+		var w jsontree.Writer
+		w.Reset(false, 0)
+		w.Value(jsontree.Parse(raw))
+		return string(w.Bytes())
 	}
 	return raw
 }

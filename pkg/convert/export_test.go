@@ -1,11 +1,10 @@
 package convert
 
-// NoFastPath makes c find losses by converting back, always.
-func NoFastPath(c *Converter) { c.noFast = true }
+import "github.com/wamo-dev/wamo/pkg/jsontree"
 
 // RepeatsNames reports whether a JSON document has an object that repeats
 // a member name.
 func RepeatsNames(data []byte) bool {
-	var t tape
-	return t.parse(string(data)) && t.dups > 0
+	var t jsontree.Tape
+	return t.Parse(string(data)) && t.Duplicates() > 0
 }

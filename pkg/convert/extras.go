@@ -1,7 +1,9 @@
 package convert
 
 import (
+	"bytes"
 	"errors"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"strconv"
 	"strings"
 
@@ -23,17 +25,21 @@ import (
 // with its closing brace).
 func (c *Converter) appendExtras(out []byte, from payload.Format) []byte {
 	pretty := !c.opts.Compact
-	out = out[:len(out)-1]
-	if pretty && len(out) > 0 && out[len(out)-1] == '\n' {
-		out = out[:len(out)-1]
+	out = bytes.TrimRight(out[:len(out)-1], " \n")
+	if len(out) > 0 && out[len(out)-1] != '{' {
+		out = append(out, ',')
 	}
-	var w writer
-	w.reset(pretty)
-	w.b = out
-	w.open = append(w.open, true) // inside the document, after its members
-	w.key(ExtrasKey)
-	w.obj()
-	w.kstr("format", from.String())
+	if pretty {
+		out = append(out, "\n  "...)
+	}
+	out = append(out, `"`+ExtrasKey+`":`...)
+	if pretty {
+		out = append(out, ' ')
+	}
+	var w jsontree.Writer
+	w.Reset(pretty, 1)
+	w.Obj()
+	w.KStr("format", from.String())
 	sets, unsets := 0, 0
 	for _, o := range c.diffs.ops {
 		if o.raw != "" {
@@ -43,30 +49,33 @@ func (c *Converter) appendExtras(out []byte, from payload.Format) []byte {
 		}
 	}
 	if sets > 0 {
-		w.key("set")
-		w.obj()
+		w.Key("set")
+		w.Obj()
 		for _, o := range c.diffs.ops {
 			if o.raw != "" {
-				w.rawKey(quote(o.ptr))
-				w.raw(o.raw)
+				w.RawKey(jsontree.Quote(o.ptr))
+				w.Raw(o.raw)
 			}
 		}
-		w.endObj()
+		w.EndObj()
 	}
 	if unsets > 0 {
-		w.key("unset")
-		w.arr()
+		w.Key("unset")
+		w.Arr()
 		for _, o := range c.diffs.ops {
 			if o.raw == "" {
-				w.elem()
-				w.str(o.ptr)
+				w.Elem()
+				w.Str(o.ptr)
 			}
 		}
-		w.endArr()
+		w.EndArr()
 	}
-	w.endObj()
-	w.end('}')
-	return w.b
+	w.EndObj()
+	out = append(out, w.Bytes()...)
+	if pretty {
+		out = append(out, '\n')
+	}
+	return append(out, '}')
 }
 
 // node is a JSON value as an ordered tree, used only to apply extras.
@@ -77,11 +86,11 @@ type node struct {
 	kids     []*node
 }
 
-func toNode(v val) *node {
+func toNode(v jsontree.Value) *node {
 	switch {
 	case v.IsObject():
 		n := &node{obj: true}
-		v.ForEach(func(k, x val) bool {
+		v.ForEach(func(k, x jsontree.Value) bool {
 			n.keys = append(n.keys, k.Str())
 			n.kids = append(n.kids, toNode(x))
 			return true
@@ -89,7 +98,7 @@ func toNode(v val) *node {
 		return n
 	case v.IsArray():
 		n := &node{arr: true}
-		v.ForEach(func(_, x val) bool {
+		v.ForEach(func(_, x jsontree.Value) bool {
 			n.kids = append(n.kids, toNode(x))
 			return true
 		})
@@ -98,24 +107,24 @@ func toNode(v val) *node {
 	return &node{raw: v.Raw()}
 }
 
-func (n *node) write(w *writer) {
+func (n *node) write(w *jsontree.Writer) {
 	switch {
 	case n.obj:
-		w.obj()
+		w.Obj()
 		for i, k := range n.keys {
-			w.rawKey(quote(k))
+			w.RawKey(jsontree.Quote(k))
 			n.kids[i].write(w)
 		}
-		w.endObj()
+		w.EndObj()
 	case n.arr:
-		w.arr()
+		w.Arr()
 		for _, k := range n.kids {
-			w.elem()
+			w.Elem()
 			k.write(w)
 		}
-		w.endArr()
+		w.EndArr()
 	default:
-		w.raw(n.raw)
+		w.Raw(n.raw)
 	}
 }
 
@@ -166,10 +175,10 @@ func (n *node) apply(ptr string, raw string) (string, error) {
 					cur.kids = append(cur.kids[:j], cur.kids[j+1:]...)
 				case raw == "":
 				case j >= 0:
-					cur.kids[j] = toNode(parseVal(raw))
+					cur.kids[j] = toNode(jsontree.Parse(raw))
 				default:
 					cur.keys = append(cur.keys, p)
-					cur.kids = append(cur.kids, toNode(parseVal(raw)))
+					cur.kids = append(cur.kids, toNode(jsontree.Parse(raw)))
 				}
 				return renderPath(path), nil
 			}
@@ -194,9 +203,9 @@ func (n *node) apply(ptr string, raw string) (string, error) {
 					cur.kids = append(cur.kids[:idx], cur.kids[idx+1:]...)
 				case raw == "":
 				case idx < len(cur.kids):
-					cur.kids[idx] = toNode(parseVal(raw))
+					cur.kids[idx] = toNode(jsontree.Parse(raw))
 				default:
-					cur.kids = append(cur.kids, toNode(parseVal(raw)))
+					cur.kids = append(cur.kids, toNode(jsontree.Parse(raw)))
 				}
 				return renderPath(path), nil
 			}
@@ -208,14 +217,14 @@ func (n *node) apply(ptr string, raw string) (string, error) {
 	return "", errPointer
 }
 
-// applyExtras applies extras read from the input to the document just
-// written, rewriting it.
-func (c *Converter) applyExtras(extras val) error {
-	c.tmp = append(c.tmp[:0], c.w.b...)
-	root := toNode(parseVal(bytesToString(c.tmp)))
+// applyExtras applies extras read from the input to out, the document
+// just written, and returns the result.
+func (c *Converter) applyExtras(out []byte, extras jsontree.Value, pretty bool) ([]byte, error) {
+	c.tmp = append(c.tmp[:0], out...)
+	root := toNode(jsontree.Parse(bytesToString(c.tmp)))
 	c.applied = c.applied[:0]
 	var firstErr error
-	extras.Get("unset").ForEach(func(_, v val) bool {
+	extras.Get("unset").ForEach(func(_, v jsontree.Value) bool {
 		if p, err := root.apply(v.Str(), ""); err == nil {
 			c.applied = append(c.applied, p)
 		} else if firstErr == nil {
@@ -223,7 +232,7 @@ func (c *Converter) applyExtras(extras val) error {
 		}
 		return true
 	})
-	extras.Get("set").ForEach(func(k, v val) bool {
+	extras.Get("set").ForEach(func(k, v jsontree.Value) bool {
 		if p, err := root.apply(k.Str(), v.Raw()); err == nil {
 			c.applied = append(c.applied, p)
 		} else if firstErr == nil {
@@ -231,9 +240,10 @@ func (c *Converter) applyExtras(extras val) error {
 		}
 		return true
 	})
-	c.w.reset(!c.opts.Compact)
-	root.write(&c.w)
-	return firstErr
+	var w jsontree.Writer
+	w.Reset(pretty, 0)
+	root.write(&w)
+	return w.Bytes(), firstErr
 }
 
 // patched reports whether applied extras set the value at path (or around it).

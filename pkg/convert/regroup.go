@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"strings"
 )
 
@@ -13,27 +14,27 @@ import (
 // reported once.
 
 type cloudItem struct {
-	val    val
+	val    jsontree.Value
 	change int
 	used   bool
 }
 
 type cloudChange struct {
-	val val // the change value
+	val jsontree.Value // the change value
 }
 
 // regrouper holds the buffers of regroupCloud, reused across payloads.
 type regrouper struct {
-	w                           writer
+	w                           jsontree.Writer
 	changes                     []cloudChange
 	msgs, stats, contacts, errs []cloudItem
-	backEntries                 []val
+	backEntries                 []jsontree.Value
 }
 
 // regroupCloud returns back (a Cloud envelope) with its items moved into
 // the entries and changes of in, and whether the grouping differed. The
 // bytes returned are valid until the next call.
-func (rg *regrouper) regroupCloud(in, back val) ([]byte, bool) {
+func (rg *regrouper) regroupCloud(in, back jsontree.Value) ([]byte, bool) {
 	changes, backEntries := rg.changes[:0], rg.backEntries[:0]
 	msgs, stats, contacts, errs := rg.msgs[:0], rg.stats[:0], rg.contacts[:0], rg.errs[:0]
 	defer func() {
@@ -41,16 +42,16 @@ func (rg *regrouper) regroupCloud(in, back val) ([]byte, bool) {
 		rg.msgs, rg.stats, rg.contacts, rg.errs = msgs[:0], stats[:0], contacts[:0], errs[:0]
 	}()
 	backShape := [][]string{}
-	back.Get("entry").ForEach(func(_, e val) bool {
+	back.Get("entry").ForEach(func(_, e jsontree.Value) bool {
 		backEntries = append(backEntries, e)
 		var shape []string
-		e.Get("changes").ForEach(func(_, ch val) bool {
+		e.Get("changes").ForEach(func(_, ch jsontree.Value) bool {
 			v := ch.Get("value")
 			ci := len(changes)
 			changes = append(changes, cloudChange{val: v})
 			shape = append(shape, changeSignature(v))
 			add := func(list *[]cloudItem, name string) {
-				v.Get(name).ForEach(func(_, it val) bool {
+				v.Get(name).ForEach(func(_, it jsontree.Value) bool {
 					*list = append(*list, cloudItem{val: it, change: ci})
 					return true
 				})
@@ -66,34 +67,34 @@ func (rg *regrouper) regroupCloud(in, back val) ([]byte, bool) {
 	})
 
 	w := &rg.w
-	w.reset(false)
-	w.obj()
-	back.ForEach(func(k, v val) bool {
+	w.Reset(false, 0)
+	w.Obj()
+	back.ForEach(func(k, v jsontree.Value) bool {
 		if k.Str() != "entry" {
-			w.rawKey(k.Raw())
-			w.value(v)
+			w.RawKey(k.Raw())
+			w.Value(v)
 		}
 		return true
 	})
-	w.key("entry")
-	w.arr()
+	w.Key("entry")
+	w.Arr()
 	var outShape [][]string
 	lastChange := -1 // where leftovers go: writer position of the last change
 	entries := in.Get("entry")
 	nEntries := 0
-	entries.ForEach(func(_, e val) bool {
+	entries.ForEach(func(_, e jsontree.Value) bool {
 		nEntries++
-		w.elem()
+		w.Elem()
 		if !e.IsObject() {
-			w.value(e)
+			w.Value(e)
 			return true
 		}
-		w.obj()
+		w.Obj()
 		if len(backEntries) > 0 {
-			backEntries[0].ForEach(func(k, v val) bool {
+			backEntries[0].ForEach(func(k, v jsontree.Value) bool {
 				if k.Str() != "changes" {
-					w.rawKey(k.Raw())
-					w.value(v)
+					w.RawKey(k.Raw())
+					w.Value(v)
 				}
 				return true
 			})
@@ -101,13 +102,13 @@ func (rg *regrouper) regroupCloud(in, back val) ([]byte, bool) {
 		var shape []string
 		chs := e.Get("changes")
 		if chs.Exists() {
-			w.key("changes")
-			w.arr()
-			chs.ForEach(func(_, ch val) bool {
-				w.elem()
+			w.Key("changes")
+			w.Arr()
+			chs.ForEach(func(_, ch jsontree.Value) bool {
+				w.Elem()
 				if !ch.IsObject() || ch.Get("field").Str() != "messages" || !ch.Get("value").IsObject() {
-					w.obj() // not converted: everything in it is reported
-					w.endObj()
+					w.Obj() // not converted: everything in it is reported
+					w.EndObj()
 					shape = append(shape, "")
 					return true
 				}
@@ -116,15 +117,15 @@ func (rg *regrouper) regroupCloud(in, back val) ([]byte, bool) {
 				lastChange++
 				return true
 			})
-			w.endArr()
+			w.EndArr()
 		}
 		outShape = append(outShape, shape)
-		w.endObj()
+		w.EndObj()
 		return true
 	})
-	w.endArr()
-	w.endObj()
-	out := w.b
+	w.EndArr()
+	w.EndObj()
+	out := w.Bytes()
 
 	// Items converting back writes that match nothing of the input.
 	var left []string
@@ -157,7 +158,7 @@ func sameShape(a, b [][]string) bool {
 }
 
 // changeSignature lists the ids of a change value's items.
-func changeSignature(v val) string {
+func changeSignature(v jsontree.Value) string {
 	var b strings.Builder
 	for _, name := range [...]string{"messages", "statuses", "contacts", "errors"} {
 		b.WriteString(name)
@@ -166,7 +167,7 @@ func changeSignature(v val) string {
 		if name == "contacts" {
 			key = "wa_id"
 		}
-		v.Get(name).ForEach(func(_, it val) bool {
+		v.Get(name).ForEach(func(_, it jsontree.Value) bool {
 			b.WriteString(it.Get(key).Raw())
 			b.WriteByte(',')
 			return true
@@ -176,7 +177,7 @@ func changeSignature(v val) string {
 	return b.String()
 }
 
-func takeByKey(list []cloudItem, key string, want val) int {
+func takeByKey(list []cloudItem, key string, want jsontree.Value) int {
 	if want.Exists() {
 		for i := range list {
 			if !list[i].used {
@@ -193,10 +194,10 @@ func takeByKey(list []cloudItem, key string, want val) int {
 
 // writeRegroupedChange writes one change of the input with the matching
 // items of the round-tripped envelope; it returns the change's signature.
-func writeRegroupedChange(w *writer, in val, changes []cloudChange, msgs, stats, contacts, errs []cloudItem) string {
+func writeRegroupedChange(w *jsontree.Writer, in jsontree.Value, changes []cloudChange, msgs, stats, contacts, errs []cloudItem) string {
 	var mi, si, ci, ei []int
 	source := -1
-	in.Get("messages").ForEach(func(_, m val) bool {
+	in.Get("messages").ForEach(func(_, m jsontree.Value) bool {
 		if j := takeByKey(msgs, "id", m.Get("id")); j >= 0 {
 			mi = append(mi, j)
 			if source < 0 {
@@ -205,7 +206,7 @@ func writeRegroupedChange(w *writer, in val, changes []cloudChange, msgs, stats,
 		}
 		return true
 	})
-	in.Get("statuses").ForEach(func(_, s val) bool {
+	in.Get("statuses").ForEach(func(_, s jsontree.Value) bool {
 		if j := takeByKey(stats, "id", s.Get("id")); j >= 0 {
 			si = append(si, j)
 			if source < 0 {
@@ -214,7 +215,7 @@ func writeRegroupedChange(w *writer, in val, changes []cloudChange, msgs, stats,
 		}
 		return true
 	})
-	in.Get("contacts").ForEach(func(_, ct val) bool {
+	in.Get("contacts").ForEach(func(_, ct jsontree.Value) bool {
 		j := takeByKey(contacts, "wa_id", ct.Get("wa_id"))
 		if j < 0 && !ct.Get("wa_id").Exists() {
 			// a username-only contact: the next contact of the same change
@@ -232,7 +233,7 @@ func writeRegroupedChange(w *writer, in val, changes []cloudChange, msgs, stats,
 		return true
 	})
 	n := 0
-	in.Get("errors").ForEach(func(_, _ val) bool { n++; return true })
+	in.Get("errors").ForEach(func(_, _ jsontree.Value) bool { n++; return true })
 	for x := range errs {
 		if n == 0 {
 			break
@@ -249,16 +250,16 @@ func writeRegroupedChange(w *writer, in val, changes []cloudChange, msgs, stats,
 	if source < 0 && len(changes) > 0 {
 		source = 0
 	}
-	w.obj()
-	w.key("value")
-	w.obj()
+	w.Obj()
+	w.Key("value")
+	w.Obj()
 	if source >= 0 {
-		changes[source].val.ForEach(func(k, v val) bool {
+		changes[source].val.ForEach(func(k, v jsontree.Value) bool {
 			switch k.Str() {
 			case "messages", "statuses", "contacts", "errors":
 			default:
-				w.rawKey(k.Raw())
-				w.value(v)
+				w.RawKey(k.Raw())
+				w.Value(v)
 			}
 			return true
 		})
@@ -272,35 +273,35 @@ func writeRegroupedChange(w *writer, in val, changes []cloudChange, msgs, stats,
 			sig.WriteByte(';')
 			return
 		}
-		w.key(name)
-		w.arr()
+		w.Key(name)
+		w.Arr()
 		for _, j := range idx {
-			w.elem()
-			w.value(items[j].val)
+			w.Elem()
+			w.Value(items[j].val)
 			sig.WriteString(items[j].val.Get(key).Raw())
 			sig.WriteByte(',')
 		}
-		w.endArr()
+		w.EndArr()
 		sig.WriteByte(';')
 	}
 	list("messages", msgs, mi, "id")
 	list("statuses", stats, si, "id")
 	list("contacts", contacts, ci, "wa_id")
 	list("errors", errs, ei, "id")
-	w.endObj()
-	w.kstr("field", "messages")
-	w.endObj()
+	w.EndObj()
+	w.KStr("field", "messages")
+	w.EndObj()
 	return sig.String()
 }
 
 // appendLeftovers adds one change, in a new entry, holding the items that
 // matched nothing in the input.
 func appendLeftovers(doc string, msgs, stats, contacts, errs []cloudItem) string {
-	var w writer
-	w.reset(false)
-	w.obj()
-	w.key("value")
-	w.obj()
+	var w jsontree.Writer
+	w.Reset(false, 0)
+	w.Obj()
+	w.Key("value")
+	w.Obj()
 	for _, l := range []struct {
 		name  string
 		items []cloudItem
@@ -310,16 +311,21 @@ func appendLeftovers(doc string, msgs, stats, contacts, errs []cloudItem) string
 			if it.used {
 				continue
 			}
-			w.openList(l.name, n)
-			w.elem()
-			w.value(it.val)
+			if n == 0 {
+				w.Key(l.name)
+				w.Arr()
+			}
+			w.Elem()
+			w.Value(it.val)
 			n++
 		}
-		w.closeList(n)
+		if n > 0 {
+			w.EndArr()
+		}
 	}
-	w.endObj()
-	w.endObj()
-	extra := `{"changes":[` + string(w.b) + `]}`
+	w.EndObj()
+	w.EndObj()
+	extra := `{"changes":[` + string(w.Bytes()) + `]}`
 	// doc ends with "]}" (entry array, document)
 	i := strings.LastIndex(doc, "]")
 	if i < 0 {

@@ -1,0 +1,408 @@
+package sinch
+
+import (
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/wamo-dev/wamo/pkg/format/common"
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
+	"github.com/wamo-dev/wamo/pkg/message"
+)
+
+// Read hands a Sinch batch to h. Consecutive items from the same business
+// number (origin) and of the same kind (MO or status) form a batch, as a
+// Cloud API change would; an item's userProfile becomes a contact of its
+// batch (one per wa_id, the first profile wins).
+func (r *reader) Read(root jsontree.Value, h message.Handler, o message.ReadOptions) {
+	r.o, r.h = o, h
+	defer func() { r.h = nil }()
+	open := false
+	var kind uint8
+	var business string
+	seen := r.seen
+	root.Get("data").ForEach(func(_, item jsontree.Value) bool {
+		if !item.IsObject() {
+			return true
+		}
+		k := itemKind(item)
+		origin := item.Get("origin").Str()
+		if !open || k != kind || origin != business {
+			open, kind, business = true, k, origin
+			r.b = message.Batch{Offset: item.Offset(), Business: origin}
+			h.Batch(&r.b)
+			clear(seen)
+		}
+		if k == kindStatus {
+			readStatus(item, &r.s)
+			h.Status(&r.s)
+			return true
+		}
+		r.mo(item, &seen)
+		return true
+	})
+	r.seen = seen
+}
+
+// Item kinds: an MO (source + message) or a status callback (destination +
+// sent/delivered flags), told apart as the validator does.
+const (
+	kindMO uint8 = iota + 1
+	kindStatus
+)
+
+func itemKind(v jsontree.Value) uint8 {
+	kind := kindMO
+	v.ForEach(func(k, _ jsontree.Value) bool {
+		switch k.Str() {
+		case "source", "message", "receivedAt":
+			kind = kindMO
+			return false
+		case "destination", "sent", "delivered", "sentStatusCode", "deliveredStatusCode":
+			kind = kindStatus
+			return false
+		}
+		return true
+	})
+	return kind
+}
+
+type reader struct {
+	o    message.ReadOptions
+	h    message.Handler
+	b    message.Batch
+	m    message.Message
+	s    message.Status
+	seen map[string]bool
+}
+
+// NewReader returns a reader of Sinch batches.
+func NewReader() message.Reader { return &reader{} }
+
+// mo reads an MO item: its sender's profile (a contact, when its batch has
+// not named that sender yet), then the message.
+func (r *reader) mo(item jsontree.Value, seen *map[string]bool) {
+	m := &r.m
+	*m = message.Message{Offset: item.Offset()}
+	var msg, prof, at, date jsontree.Value
+	origin := item.Get("origin")
+	item.ForEach(func(k, x jsontree.Value) bool {
+		switch k.Str() {
+		case "id":
+			m.ID = x.Raw()
+		case "source":
+			m.From.Phone = x.Raw()
+		case "userProfile":
+			prof = x
+		case "messageId":
+			// native context ids must not be empty
+			if !(x.IsString() && strings.TrimSpace(x.Str()) == "") {
+				m.Context = message.Context{Present: true, ID: x.Raw(), From: origin.Raw()}
+			}
+		case "message":
+			msg = x
+		case "receivedAt":
+			at = x
+		case "receivedDate":
+			date = x
+		case "referral":
+			m.Referral = readReferral(x)
+		}
+		return true
+	})
+	m.Time.Sec, m.Time.HasSec = seconds(at, date)
+	if prof.IsObject() {
+		ct := message.Contact{Offset: item.Offset(), Phone: m.From.Phone}
+		if w := prof.Get("whatsAppId"); w.Exists() {
+			ct.Phone = w.Raw()
+		}
+		ct.Name = prof.Get("name").Raw()
+		ct.HasProfile = ct.Name != ""
+		id := message.Str(ct.Phone)
+		if !(*seen)[id] {
+			if *seen == nil {
+				*seen = map[string]bool{}
+			}
+			(*seen)[id] = true
+			r.h.Contact(&ct)
+		}
+	}
+	if msg.IsObject() {
+		readMessage(msg, m)
+	}
+	r.mediaFromURL(m)
+	r.h.Message(m)
+}
+
+// mediaFromURL undoes what the writer does for media without URL: a
+// mediaUrl made of the media base URL and a media id gives the id back.
+func (r *reader) mediaFromURL(m *message.Message) {
+	u := message.Str(m.Media.URL)
+	base := r.o.MediaBase()
+	if u == "" || !strings.HasPrefix(u, base) || len(u) == len(base) {
+		return
+	}
+	id, err := url.PathUnescape(u[len(base):])
+	if err != nil || id == "" {
+		return
+	}
+	m.Media.URL = ""
+	m.Media.ID = message.Quote(id)
+}
+
+// seconds turns receivedAt (epoch ms) — or receivedDate when receivedAt is
+// unusable — into epoch seconds.
+func seconds(at, date jsontree.Value) (int64, bool) {
+	if at.IsNumber() {
+		if n, ok := at.Int(); ok {
+			return floorDiv(n, 1000), true
+		}
+		if f := at.Num(); !math.IsInf(f, 0) && !math.IsNaN(f) && math.Abs(f) < 1e18 {
+			return int64(math.Floor(f / 1000)), true
+		}
+	}
+	if date.IsString() {
+		if t, ok := common.ParseISO(date.Str()); ok {
+			return t.Unix(), true
+		}
+	}
+	return 0, false
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+func readMessage(v jsontree.Value, m *message.Message) {
+	var typ, text, payload, mediaURL, mime, caption, loc, cards, inter jsontree.Value
+	v.ForEach(func(k, x jsontree.Value) bool {
+		switch k.Str() {
+		case "type":
+			typ = x
+		case "messageText":
+			text = x
+		case "payload":
+			payload = x
+		case "mediaUrl":
+			mediaURL = x
+		case "mimeType":
+			mime = x
+		case "caption":
+			caption = x
+		case "waGroupId":
+			m.GroupID = x.Raw()
+		case "location":
+			loc = x
+		case "contacts":
+			cards = x
+		case "interactive":
+			inter = x
+		}
+		return true
+	})
+	k, ok := message.KindOther, false
+	if typ.Exists() {
+		k, ok = typeKinds[typ.Str()]
+		if typ.Str() == TypeInteractive {
+			k, ok = interactiveKind(inter), true
+		}
+	} else {
+		// The documented location and contacts examples carry no type.
+		n := 0
+		if loc.Exists() {
+			k, n = message.Location, n+1
+		}
+		if cards.Exists() {
+			k, n = message.Contacts, n+1
+		}
+		if inter.Exists() {
+			k, n = interactiveKind(inter), n+1
+		}
+		ok = n == 1
+	}
+	defer func() {
+		if m.Kind == message.KindOther {
+			m.Type = typ.Str()
+		}
+	}()
+	if !ok {
+		return
+	}
+	m.Kind = k
+	switch {
+	case k == message.Text:
+		if text.IsString() && strings.TrimSpace(text.Str()) == "" {
+			m.Kind = message.KindOther // native text bodies must not be empty
+			return
+		}
+		m.Text = text.Raw()
+	case k.IsMedia():
+		m.Media = message.Media{MIME: mime.Raw(), URL: mediaURL.Raw(), Caption: caption.Raw()}
+	case k == message.Button:
+		m.Button = message.TemplateButton{Text: text.Raw(), Payload: payload.Raw()}
+	case k == message.Location:
+		lat, long, ok := splitGeoPoint(loc.Get("geoPoint").Str())
+		if !loc.IsObject() || !ok {
+			m.Kind = message.KindOther
+			return
+		}
+		m.Location = message.Place{Lat: lat, Long: long, Name: loc.Get("name").Raw(), Address: loc.Get("address").Raw()}
+	case k == message.Contacts:
+		if !cards.IsArray() {
+			m.Kind = message.KindOther
+			return
+		}
+		m.Cards = cards
+	case k == message.ListReply:
+		r := inter.Get("listReply")
+		m.Reply = message.Reply{Present: r.IsObject(), ID: r.Get("rowIdentifier").Raw(), Title: r.Get("rowTitle").Raw()}
+	case k == message.ButtonReply:
+		r := inter.Get("buttonReply")
+		m.Reply = message.Reply{Present: r.IsObject(), ID: r.Get("payload").Raw(), Title: r.Get("title").Raw()}
+	}
+	if k.IsInteractive() && !m.Reply.Present {
+		m.Kind = message.KindOther
+	}
+}
+
+// interactiveKind is the kind of a Sinch interactive reply (KindOther when
+// its type is not one Sinch documents).
+func interactiveKind(inter jsontree.Value) message.Kind {
+	switch inter.Get("type").Str() {
+	case InteractiveListReply:
+		return message.ListReply
+	case InteractiveButtonReply:
+		return message.ButtonReply
+	}
+	return message.KindOther
+}
+
+// splitGeoPoint splits "lat,long" into two JSON numbers, keeping the
+// digits as written when they are valid JSON.
+func splitGeoPoint(s string) (lat, long string, ok bool) {
+	la, lo, found := strings.Cut(s, ",")
+	if !found {
+		return "", "", false
+	}
+	la, lo = strings.TrimSpace(la), strings.TrimSpace(lo)
+	if lat, ok = jsonNumber(la); !ok {
+		return "", "", false
+	}
+	long, ok = jsonNumber(lo)
+	return lat, long, ok
+}
+
+// jsonNumber returns s if it is a JSON number, else its value re-spelled as one.
+func jsonNumber(s string) (string, bool) {
+	if s == "" {
+		return "", false
+	}
+	if j, ok := jsonlex.Number(s, 0); ok && j == len(s) {
+		return s, true
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return "", false
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64), true
+}
+
+func readReferral(v jsontree.Value) message.Referral {
+	if v.IsNull() {
+		return message.Referral{Present: true, Null: true}
+	}
+	if !v.IsObject() {
+		return message.Referral{}
+	}
+	r := message.Referral{Present: true}
+	var mediaURL string
+	v.ForEach(func(k, x jsontree.Value) bool {
+		switch k.Str() {
+		case "headLine":
+			r.Headline = x.Raw()
+		case "body":
+			r.Body = x.Raw()
+		case "sourceType":
+			r.SourceType = x.Raw()
+		case "sourceId":
+			r.SourceID = x.Raw()
+		case "sourceUrl":
+			r.SourceURL = x.Raw()
+		case "mediaType":
+			r.MediaType = x.Raw()
+		case "mediaUrl":
+			mediaURL = x.Raw()
+		}
+		return true
+	})
+	switch message.Str(r.MediaType) {
+	case "image":
+		r.ImageURL = mediaURL
+	case "video":
+		r.VideoURL = mediaURL
+	}
+	return r
+}
+
+// readStatus turns a status callback item into the status of its latest
+// state: read, delivered, failed or sent.
+func readStatus(v jsontree.Value, s *message.Status) {
+	*s = message.Status{Offset: v.Offset(), Errors: s.Errors[:0]}
+	f := v.Members()
+	s.ID = f["id"].Raw()
+	s.Recipient.Phone = f["destination"].Raw()
+	if t := f["type"]; t.IsString() {
+		s.Type = message.Quote(strings.ToLower(t.Str()))
+	}
+	sentCode, hasSent := f["sentStatusCode"].Int()
+	delCode, hasDel := f["deliveredStatusCode"].Int()
+	first := func(number bool, names ...string) jsontree.Value {
+		for _, n := range names {
+			if x := f[n]; number && x.IsNumber() || !number && x.IsString() {
+				return x
+			}
+		}
+		return jsontree.Value{}
+	}
+	at := func(names ...string) jsontree.Value { return first(true, names...) }
+	date := func(names ...string) jsontree.Value { return first(false, names...) }
+	var when, whenDate jsontree.Value
+	fail := func(c int64, text jsontree.Value) {
+		s.State = message.Failed
+		title := text.Raw()
+		if !text.IsString() {
+			title = message.Quote(CodeName(c))
+		}
+		s.Errors = append(s.Errors, message.Error{Offset: v.Offset(), Code: strconv.FormatInt(c, 10), Title: title})
+	}
+	switch {
+	case f["read"].Truthy():
+		s.State = message.Read
+		when, whenDate = at("readAt", "updatedAt", "deliveredAt"), date("readDate", "updatedDate", "deliveredDate")
+	case hasDel && delCode == CodeRead:
+		s.State = message.Read
+		when, whenDate = at("deliveredAt", "updatedAt"), date("deliveredDate", "updatedDate")
+	case f["delivered"].Truthy() || hasDel && delCode == CodeDelivered:
+		s.State = message.Delivered
+		when, whenDate = at("deliveredAt", "updatedAt"), date("deliveredDate", "updatedDate")
+	case hasDel && delCode != CodeDelivered:
+		fail(delCode, f["deliveredStatus"])
+		when, whenDate = at("deliveredAt", "updatedAt"), date("deliveredDate", "updatedDate")
+	case hasSent && sentCode != CodeSent:
+		fail(sentCode, f["sentStatus"])
+		when, whenDate = at("sentAt", "updatedAt"), date("sentDate", "updatedDate")
+	case f["sent"].Truthy() || hasSent:
+		s.State = message.Sent
+		when, whenDate = at("sentAt", "updatedAt"), date("sentDate", "updatedDate")
+	}
+	if s.State != message.StateOther {
+		s.StateRaw = message.Quote(s.State.String())
+	}
+	s.Time.Sec, s.Time.HasSec = seconds(when, whenDate)
+}

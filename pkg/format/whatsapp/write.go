@@ -1,0 +1,755 @@
+package whatsapp
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"strconv"
+	"sync"
+
+	"github.com/wamo-dev/wamo/pkg/format/common"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
+	"github.com/wamo-dev/wamo/pkg/message"
+	"github.com/wamo-dev/wamo/pkg/spec"
+)
+
+// Writing turns the canonical model into a native notification. Sub-objects
+// shared with other formats (orders, reactions, pricing, contact cards…)
+// are copied member by member against this variant's own tables — the ones
+// `wamo validate` checks — so that the output carries only what the variant
+// documents.
+
+// tableSet holds the sub-object tables of one variant.
+type tableSet struct {
+	card, identity, order, reaction, nfm, callPerm, unsupported *spec.Object
+	product, stickerMeta, conversation, pricing, welcome        *spec.Object
+}
+
+func sub(o *spec.Object, names ...string) *spec.Object {
+	for _, n := range names {
+		if o == nil {
+			return nil
+		}
+		f := o.Field(n)
+		if f == nil {
+			return nil
+		}
+		o = f.Object
+	}
+	return o
+}
+
+func newTables(s *Schemas) *tableSet {
+	m := s.Message
+	return &tableSet{
+		card:         sub(m, TypeContacts),
+		identity:     sub(m, "identity"),
+		order:        sub(m, TypeOrder),
+		reaction:     sub(m, TypeReaction),
+		nfm:          sub(m, TypeInteractive, InteractiveNfmReply),
+		callPerm:     sub(m, TypeInteractive, InteractiveCallPermissionReply),
+		unsupported:  sub(m, TypeUnsupported),
+		product:      sub(m, "context", "referred_product"),
+		stickerMeta:  sub(m, TypeSticker, "metadata"),
+		conversation: sub(s.Status, "conversation"),
+		pricing:      sub(s.Status, "pricing"),
+		welcome:      sub(m, "referral", "welcome_message"),
+	}
+}
+
+var (
+	onPremTables = sync.OnceValue(func() *tableSet { return newTables(OnPremSchemas()) })
+	cloudTables  = sync.OnceValue(func() *tableSet { return newTables(CloudSchemas()) })
+)
+
+// NewOnPremWriter returns a writer of one On-Premises body: the batches it
+// receives are merged, with one contact per sender.
+func NewOnPremWriter() message.Writer { return &writer{v: OnPrem} }
+
+// NewCloudWriter returns a writer of a Cloud API envelope: one entry, one
+// change per batch that has content.
+func NewCloudWriter() message.Writer { return &writer{v: CloudAPI} }
+
+// Reset implements message.Writer.
+func (w *writer) Reset(o message.WriteOptions) {
+	w.o = o
+	w.tables = onPremTables()
+	if w.cloud() {
+		w.tables = cloudTables()
+	}
+	w.resetSections()
+	w.batch, w.batches = message.Batch{}, 0
+	w.noContacts, w.noErrors, w.content = false, false, false
+	clear(w.earlier)
+	clear(w.current)
+	w.changes, w.held, w.started = 0, w.held[:0], false
+}
+
+type writer struct {
+	v      Variant
+	o      message.WriteOptions
+	tables *tableSet
+
+	// the arrays of the batch being written (of the whole body for
+	// On-Premises), written as they arrive and spliced in at the end
+	contacts, messages, statuses, errs jsontree.Writer
+	n                                  [4]int // elements in each section
+	batch                              message.Batch
+	batches                            int
+	noContacts, noErrors               bool
+	content                            bool // the batch (body) has something to carry
+
+	// On-Premises: wa_ids of the contacts of earlier batches (merged bodies
+	// keep one contact per sender)
+	earlier, current map[string]bool
+
+	// Cloud: the envelope so far, the changes written, fills held until
+	// their change is known to be written
+	doc     jsontree.Writer
+	changes int
+	held    []message.Fill
+	started bool
+}
+
+const (
+	secContacts = iota
+	secMessages
+	secStatuses
+	secErrors
+)
+
+func (w *writer) cloud() bool { return w.v == CloudAPI }
+
+// path names a member of the current element of a section, for fills.
+func (w *writer) path(sec int, rest string) string {
+	b := make([]byte, 0, 48)
+	if w.cloud() {
+		b = append(b, "entry[0].changes["...)
+		b = strconv.AppendInt(b, int64(w.changes), 10)
+		b = append(b, "].value."...)
+	}
+	b = append(b, [...]string{"contacts", "messages", "statuses", "errors"}[sec]...)
+	b = append(b, '[')
+	b = strconv.AppendInt(b, int64(w.n[sec]), 10)
+	b = append(b, ']')
+	if rest != "" {
+		b = append(b, '.')
+		b = append(b, rest...)
+	}
+	return string(b)
+}
+
+func (w *writer) fill(f message.Fill) {
+	if w.cloud() {
+		w.held = append(w.held, f)
+		return
+	}
+	w.o.Filled(f)
+}
+
+func (w *writer) Batch(b *message.Batch) {
+	if w.cloud() {
+		w.flushChange()
+	} else if w.batches > 0 {
+		if w.earlier == nil {
+			w.earlier = map[string]bool{}
+		}
+		for k := range w.current {
+			w.earlier[k] = true
+		}
+		clear(w.current)
+	}
+	w.batch = *b
+	w.batches++
+	w.noContacts = w.noContacts || b.NoContacts
+	w.noErrors = w.noErrors || b.NoErrors
+	if b.NoErrors {
+		w.content = true
+	}
+}
+
+func (w *writer) Contact(ct *message.Contact) {
+	if !w.cloud() && ct.Phone != "" {
+		id := message.Str(ct.Phone)
+		if w.earlier[id] {
+			return // a sender an earlier batch named already
+		}
+		if w.current == nil {
+			w.current = map[string]bool{}
+		}
+		w.current[id] = true
+	}
+	s := &w.contacts
+	cloud := w.cloud()
+	s.Elem()
+	s.Obj()
+	if ct.HasProfile || ct.Name != "" {
+		s.Key("profile")
+		s.Obj()
+		s.KV("name", ct.Name)
+		if cloud {
+			s.KV("username", ct.Username)
+		}
+		s.EndObj()
+	}
+	switch {
+	case ct.Phone != "":
+		s.KV("wa_id", ct.Phone)
+	case cloud && ct.UserID != "":
+	default:
+		s.KStr("wa_id", message.DefaultPhone)
+		w.fill(message.Fill{Path: w.path(secContacts, "wa_id"), Value: message.DefaultPhone,
+			Reason: "the sender has no phone number (a username-only user)", Offset: ct.Offset, Default: true})
+	}
+	if cloud {
+		s.KV("user_id", ct.UserID)
+		s.KV("parent_user_id", ct.ParentUserID)
+		s.KV("identity_key_hash", ct.IdentityKeyHash)
+	}
+	s.EndObj()
+	w.n[secContacts]++
+}
+
+func (w *writer) Message(m *message.Message) {
+	typ, inter := wireType(m.Kind, w.v)
+	if typ == "" {
+		return
+	}
+	w.content = true
+	w.message(&w.messages, m, typ, inter, secMessages, "")
+	w.n[secMessages]++
+}
+
+// message writes m; prefix is the path of m inside the current message
+// ("edit.message" for an edit's content).
+func (w *writer) message(s *jsontree.Writer, m *message.Message, typ, inter string, sec int, prefix string) {
+	cloud, t := w.cloud(), w.tables
+	at := func(rest string) string {
+		if prefix != "" {
+			rest = prefix + "." + rest
+		}
+		return w.path(sec, rest)
+	}
+	if prefix == "" {
+		s.Elem()
+	}
+	s.Obj()
+	switch {
+	case m.From.Phone != "":
+		s.KV("from", m.From.Phone)
+	case cloud && m.From.UserID != "":
+	case prefix != "":
+	default:
+		s.KStr("from", message.DefaultPhone)
+		w.fill(message.Fill{Path: at("from"), Value: message.DefaultPhone,
+			Reason: "the sender has no phone number (a username-only user)", Offset: m.Offset, Default: true})
+	}
+	if cloud {
+		s.KV("from_user_id", m.From.UserID)
+		s.KV("from_parent_user_id", m.From.ParentUserID)
+	}
+	s.KV("id", m.ID)
+	w.time(s, m.Time, m.Offset, at("timestamp"), prefix == "")
+	s.KStr("type", typ)
+	s.KV("group_id", m.GroupID)
+	if cx := &m.Context; cx.Present {
+		s.Key("context")
+		s.Obj()
+		s.KV("from", cx.From)
+		s.KV("id", cx.ID)
+		s.KV("group_id", cx.GroupID)
+		if !cloud {
+			s.KValue("mentions", cx.Mentions)
+		}
+		s.KV("forwarded", cx.Forwarded)
+		s.KV("frequently_forwarded", cx.Frequent)
+		if cx.Product.Exists() {
+			s.Key("referred_product")
+			spec.Known(s, cx.Product, t.product)
+		}
+		s.EndObj()
+	}
+	w.body(s, m, typ, inter, at)
+	if m.Referral.Present && !m.Referral.Null {
+		w.referral(s, &m.Referral)
+	}
+	if m.Identity.Exists() {
+		s.Key("identity")
+		spec.Known(s, m.Identity, t.identity)
+	}
+	if len(m.Errors) > 0 || m.HasErrors {
+		s.Key("errors")
+		s.Arr()
+		for i := range m.Errors {
+			w.error(s, &m.Errors[i])
+		}
+		s.EndArr()
+	}
+	s.EndObj()
+}
+
+// time writes a native timestamp: as written, from the seconds another
+// format gave, or — when the model has none — the current time (a default).
+func (w *writer) time(s *jsontree.Writer, t message.Time, off int, path string, fill bool) {
+	switch {
+	case t.Raw != "":
+		s.KV("timestamp", t.Raw)
+	case t.HasSec:
+		s.KDigits("timestamp", t.Sec)
+	case fill:
+		now := w.o.Clock().Unix()
+		s.KDigits("timestamp", now)
+		w.fill(message.Fill{Path: path, Value: strconv.FormatInt(now, 10),
+			Reason: "the source has no usable time", Offset: off, Default: true})
+	}
+}
+
+func (w *writer) body(s *jsontree.Writer, m *message.Message, typ, inter string, at func(string) string) {
+	cloud, t := w.cloud(), w.tables
+	switch k := m.Kind; {
+	case k == message.Text:
+		s.Key(TypeText)
+		s.Obj()
+		s.KV("body", m.Text)
+		s.EndObj()
+	case k.IsMedia():
+		w.media(s, m, typ, at)
+	case k == message.Location:
+		l := &m.Location
+		s.Key(TypeLocation)
+		s.Obj()
+		s.KV("latitude", l.Lat)
+		s.KV("longitude", l.Long)
+		s.KV("name", l.Name)
+		s.KV("address", l.Address)
+		s.KV("url", l.URL)
+		s.EndObj()
+	case k == message.Contacts:
+		s.Key(TypeContacts)
+		common.WriteCards(s, m.Cards, common.CardStyle{Card: t.card, NeedsName: cloud},
+			func(path, value string, off int) {
+				w.fill(message.Fill{Path: at(TypeContacts + path), Value: value,
+					Reason: "the Cloud API requires a contact card's formatted_name", Offset: off, Default: true})
+			})
+	case k == message.Button:
+		s.Key(TypeButton)
+		s.Obj()
+		s.KV("payload", m.Button.Payload)
+		s.KV("text", m.Button.Text)
+		s.EndObj()
+	case typ == TypeInteractive:
+		s.Key(TypeInteractive)
+		s.Obj()
+		s.KStr("type", inter)
+		s.Key(inter)
+		switch k {
+		case message.ButtonReply, message.ListReply:
+			s.Obj()
+			s.KV("id", m.Reply.ID)
+			s.KV("title", m.Reply.Title)
+			if k == message.ListReply {
+				s.KV("description", m.Reply.Description)
+			}
+			s.EndObj()
+		case message.FlowReply:
+			spec.Known(s, m.Body, t.nfm)
+		default:
+			spec.Known(s, m.Body, t.callPerm)
+		}
+		s.EndObj()
+	case k == message.Order:
+		s.Key(TypeOrder)
+		spec.Known(s, m.Body, t.order)
+	case k == message.System:
+		w.system(s, &m.System)
+	case k == message.Reaction:
+		s.Key(TypeReaction)
+		spec.Known(s, m.Body, t.reaction)
+	case k == message.Unsupported:
+		if cloud && m.Body.Exists() {
+			s.Key(TypeUnsupported)
+			spec.Known(s, m.Body, t.unsupported)
+		}
+	case k == message.Edit:
+		s.Key(TypeEdit)
+		s.Obj()
+		s.KV("original_message_id", m.Original)
+		if in := m.Edited; in != nil {
+			if ityp, iinter := wireType(in.Kind, w.v); ityp != "" {
+				s.Key("message")
+				w.message(s, in, ityp, iinter, secMessages, TypeEdit+".message")
+			}
+		}
+		s.EndObj()
+	case k == message.Revoke:
+		s.Key(TypeRevoke)
+		s.Obj()
+		s.KV("original_message_id", m.Original)
+		s.EndObj()
+	}
+}
+
+func (w *writer) media(s *jsontree.Writer, m *message.Message, typ string, at func(string) string) {
+	cloud := w.cloud()
+	md := &m.Media
+	s.Key(typ)
+	s.Obj()
+	if md.ID != "" {
+		s.KV("id", md.ID)
+	} else {
+		id := message.Str(m.ID)
+		s.KStr("id", id)
+		w.fill(message.Fill{Path: at(typ + ".id"), Value: id,
+			Reason: "the source has no media id; the message id stands in", Offset: m.Offset, Default: true})
+	}
+	s.KV("mime_type", md.MIME)
+	if md.SHA256 != "" {
+		if cloud {
+			s.KV("sha256", hexToBase64(md.SHA256))
+		} else {
+			s.KV("sha256", base64ToHex(md.SHA256))
+		}
+	}
+	if cloud {
+		s.KV("url", firstOf(md.URL, md.Link))
+	} else {
+		s.KV("link", firstOf(md.Link, md.URL))
+	}
+	if typ == TypeImage || typ == TypeVideo || typ == TypeDocument {
+		s.KV("caption", md.Caption)
+	}
+	if typ == TypeDocument {
+		s.KV("filename", md.Filename)
+	}
+	if typ == TypeSticker {
+		s.KV("animated", md.Animated)
+		if !cloud && md.Metadata.Exists() {
+			s.Key("metadata")
+			spec.Known(s, md.Metadata, w.tables.stickerMeta)
+		}
+	}
+	if cloud && typ == TypeAudio {
+		switch {
+		case m.Kind == message.Voice:
+			s.KBool("voice", true)
+		case md.Voice != "":
+			s.KV("voice", md.Voice)
+		default:
+			s.KBool("voice", false)
+		}
+	}
+	s.EndObj()
+}
+
+func (w *writer) system(s *jsontree.Writer, sy *message.SystemChange) {
+	s.Key(TypeSystem)
+	s.Obj()
+	s.KV("body", sy.Body)
+	// The new number is new_wa_id in On-Premises, wa_id in the Cloud API.
+	wa, nw := sy.WaID, sy.NewWaID
+	if w.cloud() {
+		if wa == "" {
+			wa, nw = nw, ""
+		}
+		s.KV("wa_id", wa)
+		s.KV("new_wa_id", nw)
+	} else {
+		if nw == "" {
+			nw, wa = wa, ""
+		}
+		s.KV("new_wa_id", nw)
+		s.KV("wa_id", wa)
+	}
+	s.KV("type", sy.Type)
+	s.KV("identity", sy.Identity)
+	s.KV("user", sy.User)
+	s.KV("customer", sy.Customer)
+	s.KV("user_id", sy.UserID)
+	s.KV("parent_user_id", sy.ParentUserID)
+	s.EndObj()
+}
+
+// present reports whether raw holds a value other than null.
+func present(raw string) bool { return raw != "" && raw != "null" }
+
+func (w *writer) referral(s *jsontree.Writer, r *message.Referral) {
+	kv := func(k, raw string) {
+		if present(raw) {
+			s.KV(k, raw)
+		}
+	}
+	s.Key("referral")
+	s.Obj()
+	kv("source_url", r.SourceURL)
+	kv("source_id", r.SourceID)
+	if st := message.Str(r.SourceType); st == "ad" || st == "post" {
+		s.KV("source_type", r.SourceType)
+	}
+	kv("body", r.Body)
+	kv("headline", r.Headline)
+	mt := message.Str(r.MediaType)
+	if w.cloud() {
+		if mt == "image" || mt == "video" {
+			s.KV("media_type", r.MediaType)
+		}
+		kv("image_url", r.ImageURL)
+		kv("video_url", r.VideoURL)
+		kv("thumbnail_url", r.ThumbnailURL)
+		kv("ctwa_clid", r.CtwaClid)
+		if r.Welcome.Exists() {
+			s.Key("welcome_message")
+			spec.Known(s, r.Welcome, w.tables.welcome)
+		}
+	} else if mt == "image" || mt == "video" {
+		s.Key(mt)
+		s.Obj()
+		if mt == "image" {
+			kv("link", r.ImageURL)
+		} else {
+			kv("link", r.VideoURL)
+		}
+		s.EndObj()
+	}
+	s.EndObj()
+}
+
+func (w *writer) Status(st *message.Status) {
+	if !carriesState(st.State, w.v) {
+		return
+	}
+	w.content = true
+	cloud, s := w.cloud(), &w.statuses
+	s.Elem()
+	s.Obj()
+	s.KV("id", st.ID)
+	s.KV("status", st.StateRaw)
+	w.time(s, st.Time, st.Offset, w.path(secStatuses, "timestamp"), true)
+	s.KV("recipient_id", st.Recipient.Phone)
+	if cloud {
+		s.KV("recipient_type", st.RecipientType)
+		s.KV("recipient_participant_id", st.ParticipantID)
+		s.KV("recipient_user_id", st.Recipient.UserID)
+		s.KV("parent_recipient_user_id", st.Recipient.ParentUserID)
+		s.KV("recipient_identity_key_hash", st.IdentityKeyHash)
+		s.KV("biz_opaque_callback_data", st.BizOpaque)
+	}
+	s.KV("type", st.Type)
+	if st.Conversation.Exists() {
+		s.Key("conversation")
+		spec.Known(s, st.Conversation, w.tables.conversation)
+	}
+	if st.Pricing.Exists() {
+		s.Key("pricing")
+		spec.Known(s, st.Pricing, w.tables.pricing)
+	}
+	if len(st.Errors) > 0 || st.HasErrors {
+		s.Key("errors")
+		s.Arr()
+		for i := range st.Errors {
+			w.error(s, &st.Errors[i])
+		}
+		s.EndArr()
+	}
+	s.EndObj()
+	w.n[secStatuses]++
+}
+
+func (w *writer) Error(e *message.Error) {
+	w.content = true
+	w.error(&w.errs, e)
+	w.n[secErrors]++
+}
+
+// error writes an error object in the variant's shape.
+func (w *writer) error(s *jsontree.Writer, e *message.Error) {
+	s.Elem()
+	s.Obj()
+	s.KV("code", e.Code)
+	s.KV("title", e.Title)
+	if w.cloud() {
+		s.KV("message", firstOf(e.Message, e.Title))
+		if d := firstOf(e.DataDetails, e.Details); d != "" {
+			s.Key("error_data")
+			s.Obj()
+			s.KV("details", d)
+			s.EndObj()
+		}
+	} else {
+		s.KV("details", firstOf(e.Details, e.DataDetails))
+	}
+	s.KV("href", e.Href)
+	s.EndObj()
+}
+
+// splice writes a section as the member key when it holds elements, or as
+// an empty array when empty is set.
+func (w *writer) splice(d *jsontree.Writer, key string, sec int, empty bool) {
+	switch {
+	case w.n[sec] > 0:
+		d.Key(key)
+		d.Arr()
+		sw := [...]*jsontree.Writer{&w.contacts, &w.messages, &w.statuses, &w.errs}[sec]
+		d.Splice(sw.Bytes())
+		d.EndArr()
+	case empty:
+		d.Key(key)
+		d.Arr()
+		d.EndArr()
+	}
+}
+
+// resetSections empties the sections. They sit at the depth of their
+// array's elements: {"messages":[ for On-Premises,
+// {"entry":[{"changes":[{"value":{"messages":[ for the Cloud API.
+func (w *writer) resetSections() {
+	depth := 1
+	if w.cloud() {
+		depth = 6
+	}
+	for i, s := range [...]*jsontree.Writer{&w.contacts, &w.messages, &w.statuses, &w.errs} {
+		s.Section(w.o.Pretty, depth)
+		w.n[i] = 0
+	}
+}
+
+// flushChange writes the batch received so far as a Cloud API change, if
+// it has content.
+func (w *writer) flushChange() {
+	if w.batches == 0 {
+		return
+	}
+	defer func() {
+		w.resetSections()
+		w.held = w.held[:0]
+		w.content, w.noContacts, w.noErrors = false, false, false
+	}()
+	if !w.content {
+		return
+	}
+	d := &w.doc
+	if !w.started {
+		w.started = true
+		d.Reset(w.o.Pretty, 0)
+		d.Obj()
+		d.KStr("object", "whatsapp_business_account")
+		d.Key("entry")
+		d.Arr()
+		d.Elem()
+		d.Obj()
+		waba := w.o.AccountID
+		if waba == "" {
+			waba = message.DefaultAccountID
+			w.o.Filled(message.Fill{Path: "entry[0].id", Value: waba,
+				Reason: "the Cloud API envelope needs the WhatsApp Business Account id", Option: message.OptAccountID, Default: true})
+		}
+		d.KStr("id", waba)
+		d.Key("changes")
+		d.Arr()
+	}
+	d.Elem()
+	d.Obj()
+	d.Key("value")
+	d.Obj()
+	d.KStr("messaging_product", "whatsapp")
+	d.Key("metadata")
+	d.Obj()
+	prefix := "entry[0].changes[" + strconv.Itoa(w.changes) + "].value.metadata."
+	b := &w.batch
+	business := b.Business
+	if business == "" {
+		business = firstOf(w.o.DisplayPhoneNumber, w.o.Origin)
+		def := business == ""
+		if def {
+			business = message.DefaultBusinessNumber
+		}
+		w.o.Filled(message.Fill{Path: prefix + "display_phone_number", Value: business,
+			Reason: "the source carries no business phone number", Option: message.OptBusinessNumber, Offset: b.Offset, Default: def})
+	}
+	d.KStr("display_phone_number", business)
+	switch {
+	case b.PhoneNumberID != "":
+		d.KV("phone_number_id", b.PhoneNumberID)
+	default:
+		id, def := w.o.PhoneNumberID, w.o.PhoneNumberID == ""
+		if def {
+			id = message.DefaultPhoneNumberID
+		}
+		d.KStr("phone_number_id", id)
+		w.o.Filled(message.Fill{Path: prefix + "phone_number_id", Value: id,
+			Reason: "the source carries no phone number id", Option: message.OptPhoneNumberID, Offset: b.Offset, Default: def})
+	}
+	d.EndObj()
+	w.splice(d, "contacts", secContacts, w.noContacts)
+	w.splice(d, "messages", secMessages, false)
+	w.splice(d, "statuses", secStatuses, false)
+	w.splice(d, "errors", secErrors, w.noErrors)
+	d.EndObj()
+	d.KStr("field", "messages")
+	d.EndObj()
+	for _, f := range w.held {
+		w.o.Filled(f)
+	}
+	w.changes++
+}
+
+func (w *writer) End() ([]byte, bool) {
+	if w.cloud() {
+		w.flushChange()
+		if !w.started {
+			return nil, false
+		}
+		d := &w.doc
+		d.EndArr()
+		d.EndObj()
+		d.EndArr()
+		d.EndObj()
+		return d.Bytes(), true
+	}
+	if !w.content {
+		return nil, false
+	}
+	d := &w.doc
+	d.Reset(w.o.Pretty, 0)
+	d.Obj()
+	w.splice(d, "contacts", secContacts, w.noContacts && w.batches == 1)
+	w.splice(d, "messages", secMessages, false)
+	w.splice(d, "statuses", secStatuses, false)
+	w.splice(d, "errors", secErrors, w.noErrors)
+	d.EndObj()
+	return d.Bytes(), true
+}
+
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// hexToBase64 re-encodes an On-Premises sha256 (64 hex digits) as the
+// Cloud API writes it (base64 of the same 32 bytes); anything else is kept.
+func hexToBase64(raw string) string {
+	s := message.Str(raw)
+	if len(s) != 64 {
+		return raw
+	}
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		return raw
+	}
+	return message.Quote(base64.StdEncoding.EncodeToString(b))
+}
+
+// base64ToHex is the inverse: a Cloud sha256 (base64 of 32 bytes) as hex.
+func base64ToHex(raw string) string {
+	s := message.Str(raw)
+	if len(s) != 44 {
+		return raw
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(b) != 32 {
+		return raw
+	}
+	return message.Quote(hex.EncodeToString(b))
+}
