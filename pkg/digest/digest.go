@@ -1,24 +1,23 @@
 // Package digest summarises webhook payloads independently of their format:
 // one Item per message, status or error, saying when it happened, who sent
-// it, its normalised type and its content in brief ("Hi, this is…",
-// "Nota fiscal (image/jpeg)", "3 items, total 52.48 USD"). It reads the raw
-// bytes with gjson, never decodes into structs, never prints and never
-// styles: `wamo show` renders its items, other commands may count or filter
-// them.
+// it, its kind and its content in brief ("Hi, this is…", "Nota fiscal
+// (image/jpeg)", "3 items, total 52.48 USD"). It reads the canonical model
+// (pkg/message) that the format packages produce, so it knows no wire
+// format; it never prints and never styles: `wamo show` and `wamo listen`
+// render its items.
 //
 // The payload is expected to be syntactically valid JSON (see
-// payload.CheckSyntax); on anything else the digest yields what it can and
-// never panics.
+// payload.CheckSyntax); on anything else the digest yields nothing.
 package digest
 
 import (
 	"strconv"
 	"strings"
 	"time"
-	"unsafe"
 
-	"github.com/tidwall/gjson"
-
+	"github.com/wamo-dev/wamo/pkg/format"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
+	"github.com/wamo-dev/wamo/pkg/message"
 	"github.com/wamo-dev/wamo/pkg/payload"
 )
 
@@ -61,14 +60,11 @@ type Item struct {
 	// recipient_user_id), set when present; username-only users have no
 	// From.
 	UserID string
-	// Type is the normalised lowercase type: text, image, audio, voice,
-	// video, document, sticker, location, contacts, button, list_reply,
-	// button_reply, nfm_reply, call_permission_reply (interactive replies
-	// are named by their kind; "interactive" when it is not said), order,
-	// system, reaction, request_welcome, edit, revoke, unknown, unsupported
-	// (or whatever other type the payload names, lowercased); "status" for
-	// statuses and "error" for errors. A Cloud audio with voice:true is
-	// "voice", as On-Premises names it.
+	// Type is the message's kind as the canonical model names it (text,
+	// image, voice, list_reply, unsupported…; see message.Kind), or the
+	// type the payload names, lowercased, for kinds the model does not know
+	// ("unknown" when it names none); "status" for statuses and "error" for
+	// errors.
 	Type string
 	// Summary is the content in brief, in full (renderers truncate): the
 	// text body; caption, file name and MIME type of media; place name,
@@ -84,9 +80,8 @@ type Item struct {
 	// messages, errors); for Sinch statuses the status name of the failure
 	// code (NOT_DELIVERED…).
 	ErrorTitle string
-	// Path is the JSON path of the item in the payload, for example
-	// "data[1]" or "entry[0].changes[0].value.messages[2]".
-	Path string
+	// Offset is the byte offset of the item's object in the payload.
+	Offset int
 }
 
 // Each calls fn for every message, status and error of the payload data in
@@ -94,135 +89,312 @@ type Item struct {
 // between calls and its strings may share memory with data: copy what must
 // outlive data or a later change to its bytes (Items does).
 func Each(data []byte, f payload.Format, fn func(*Item) bool) {
-	EachString(bytesToString(data), f, fn)
-}
-
-// EachString is Each for a string.
-func EachString(s string, f payload.Format, fn func(*Item) bool) {
-	if f == payload.Unknown {
-		f = payload.DetectString(s).Format
-	}
-	w := walker{f: f, fn: fn}
-	root := gjson.Parse(s)
-	if !root.IsObject() {
-		return
-	}
-	switch f {
-	case payload.Sinch:
-		w.sinch(root)
-	case payload.WhatsApp:
-		w.native(root, "", "")
-	case payload.Cloud:
-		w.cloud(root)
-	}
+	var p Parsed
+	p.Parse(data, f)
+	p.Each(fn)
 }
 
 // Items returns the items of a payload. The items own their strings: they
 // stay valid whatever happens to data afterwards.
 func Items(data []byte, f payload.Format) []Item {
 	var out []Item
-	EachString(string(data), f, func(it *Item) bool {
+	Each([]byte(string(data)), f, func(it *Item) bool {
 		out = append(out, *it)
 		return true
 	})
 	return out
 }
 
-// walker carries the state of one pass over a payload.
-type walker struct {
-	f    payload.Format
-	fn   func(*Item) bool
-	it   Item
-	n    int
-	stop bool
+// Parsed is a payload parsed once for several passes (counting, then
+// listing). A Parsed keeps its buffers from one payload to the next; it is
+// not safe for concurrent use.
+type Parsed struct {
+	tape   jsontree.Tape
+	ok     bool
+	f      payload.Format
+	reader message.Reader
+	rf     payload.Format
 }
 
-// emit hands the item under construction to the callback.
-func (w *walker) emit() {
-	if w.stop {
+// Parse parses data, a payload in format f (Unknown detects it). Payloads
+// that are not JSON or of no known format have no items.
+func (p *Parsed) Parse(data []byte, f payload.Format) {
+	if f == payload.Unknown {
+		f = payload.Detect(data).Format
+	}
+	p.f = f
+	p.ok = format.Of(f) != nil && p.tape.Parse(bytesToString(data))
+	if p.ok && (p.reader == nil || p.rf != f) {
+		p.reader, p.rf = format.Of(f).NewReader(), f
+	}
+}
+
+// Each calls fn for every item, until fn returns false.
+func (p *Parsed) Each(fn func(*Item) bool) {
+	if !p.ok {
 		return
 	}
-	w.it.Format = w.f
-	w.it.Index = w.n
-	w.n++
-	if !w.fn(&w.it) {
-		w.stop = true
+	d := digester{fn: fn}
+	d.it.Format = p.f
+	p.reader.Read(p.tape.Root(), &d, message.ReadOptions{})
+}
+
+// Count returns the number of messages, statuses and errors.
+func (p *Parsed) Count() (messages, statuses, errs int) {
+	p.Each(func(it *Item) bool {
+		switch it.Kind {
+		case KindStatus:
+			statuses++
+		case KindError:
+			errs++
+		default:
+			messages++
+		}
+		return true
+	})
+	return
+}
+
+// digester turns what a reader hands it into items.
+type digester struct {
+	fn       func(*Item) bool
+	it       Item
+	n        int
+	stop     bool
+	business string
+	// profile names of the batch's contacts, by wa_id and by user id
+	names map[string]string
+}
+
+func (d *digester) emit() {
+	if d.stop {
+		return
+	}
+	d.it.Index = d.n
+	d.n++
+	if !d.fn(&d.it) {
+		d.stop = true
 	}
 }
 
-func bytesToString(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
+func (d *digester) reset(kind Kind, off int) {
+	d.it = Item{Format: d.it.Format, Kind: kind, Offset: off}
 }
 
-// str returns a scalar's text: a string's value, a number's or boolean's
-// JSON text; "" for null, absent, objects and arrays.
-func str(r gjson.Result) string {
-	switch r.Type {
-	case gjson.String:
-		return r.Str
-	case gjson.Number, gjson.True, gjson.False:
-		return r.Raw
+func (d *digester) Batch(b *message.Batch) {
+	d.business = b.Business
+	clear(d.names)
+}
+
+func (d *digester) Contact(c *message.Contact) {
+	name := message.Str(c.Name)
+	if name == "" {
+		return
+	}
+	if d.names == nil {
+		d.names = map[string]string{}
+	}
+	for _, id := range [...]string{c.Phone, c.UserID} {
+		if k := message.Str(id); k != "" {
+			if _, ok := d.names[k]; !ok {
+				d.names[k] = name
+			}
+		}
+	}
+}
+
+// name is the profile name of the contact with phone or user id.
+func (d *digester) name(p message.Party) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	for _, id := range [...]string{p.Phone, p.UserID} {
+		if k := message.Str(id); k != "" {
+			if n, ok := d.names[k]; ok {
+				return n
+			}
+		}
 	}
 	return ""
 }
 
-// epochSeconds reads a native timestamp: seconds as a digit string
-// (documented) or a number.
-func epochSeconds(r gjson.Result) time.Time {
-	var sec int64
-	switch r.Type {
-	case gjson.String:
-		n, err := strconv.ParseInt(strings.TrimSpace(r.Str), 10, 64)
-		if err != nil {
-			return time.Time{}
-		}
-		sec = n
-	case gjson.Number:
-		sec = r.Int()
-	default:
-		return time.Time{}
+func (d *digester) Message(m *message.Message) {
+	if d.stop {
+		return
 	}
-	if sec <= 0 || sec > 1e11 { // beyond year 5138: not seconds
+	d.reset(KindMessage, m.Offset)
+	it := &d.it
+	it.ID = scalar(m.ID)
+	it.From = scalar(m.From.Phone)
+	it.UserID = scalar(m.From.UserID)
+	it.To = d.business
+	it.Time = when(m.Time)
+	it.Name = d.name(m.From)
+	it.Type, it.Summary, it.ErrorTitle = describe(m, 0)
+	d.emit()
+}
+
+func (d *digester) Status(s *message.Status) {
+	if d.stop {
+		return
+	}
+	d.reset(KindStatus, s.Offset)
+	it := &d.it
+	it.Type = "status"
+	it.ID = scalar(s.ID)
+	it.From = d.business
+	it.To = scalar(s.Recipient.Phone)
+	it.UserID = scalar(s.Recipient.UserID)
+	it.Name = d.name(s.Recipient)
+	it.Time = when(s.Time)
+	it.Status = s.State.String()
+	if it.Status == "" {
+		it.Status = lower(scalar(s.StateRaw))
+	}
+	if it.Status == "" {
+		it.Status = "unknown"
+	}
+	var e string
+	if len(s.Errors) > 0 {
+		e, it.ErrorTitle = errorSummary(&s.Errors[0], false)
+	}
+	it.Summary = join(" · ", it.Status, s.Pricing.Get("category").Str(), e)
+	d.emit()
+}
+
+func (d *digester) Error(e *message.Error) {
+	if d.stop {
+		return
+	}
+	d.reset(KindError, e.Offset)
+	d.it.Type = "error"
+	d.it.To = d.business
+	d.it.Summary, d.it.ErrorTitle = errorSummary(e, true)
+	d.emit()
+}
+
+// describe returns a message's type, its content in brief and, for
+// messages the provider could not deliver, the error title. depth counts
+// edit nesting: an edit's new content is described once, not recursively.
+func describe(m *message.Message, depth int) (typ, summary, errTitle string) {
+	typ = m.Kind.String()
+	switch k := m.Kind; {
+	case k == message.Text:
+		summary = scalar(m.Text)
+	case k == message.Sticker:
+		summary = stickerSummary(&m.Media)
+	case k.IsMedia():
+		summary = mediaSummary(scalar(m.Media.Caption), scalar(m.Media.Filename), scalar(m.Media.MIME))
+	case k == message.Location:
+		l := &m.Location
+		coords := ""
+		if l.Lat != "" || l.Long != "" {
+			coords = scalar(l.Lat) + "," + scalar(l.Long)
+		}
+		summary = detail(join(" · ", scalar(l.Name), scalar(l.Address)), coords)
+	case k == message.Contacts:
+		summary = contactsSummary(m.Cards)
+	case k == message.Button:
+		summary = detail(scalar(m.Button.Text), scalar(m.Button.Payload))
+	case k == message.ListReply, k == message.ButtonReply:
+		title := scalar(m.Reply.Title)
+		if title == "" {
+			title = scalar(m.Text) // Sinch repeats it in messageText
+		}
+		summary = detail(join(" · ", title, scalar(m.Reply.Description)), scalar(m.Reply.ID))
+	case k == message.FlowReply:
+		b := m.Body
+		summary = detail(join(" · ", b.Get("name").Str(), b.Get("body").Str()), b.Get("response_json").Str())
+	case k == message.CallPermissionReply:
+		summary = m.Body.Get("response").Str()
+		if m.Body.Get("is_permanent").Truthy() {
+			summary = join(" · ", summary, "permanent")
+		}
+	case k == message.Order:
+		summary = orderSummary(m.Body)
+	case k == message.System:
+		summary = detail(scalar(m.System.Body), scalar(m.System.Type))
+	case k == message.Reaction:
+		emoji := m.Body.Get("emoji").Str()
+		if emoji == "" {
+			emoji = "removed"
+		}
+		if target := m.Body.Get("message_id").Str(); target != "" {
+			emoji += " on " + target
+		}
+		summary = emoji
+	case k == message.Unsupported:
+		var s string
+		if len(m.Errors) > 0 {
+			s, errTitle = errorSummary(&m.Errors[0], false)
+		}
+		summary = join(" · ", m.Body.Get("type").Str(), s)
+	case k == message.RequestWelcome:
+		summary = "opened the chat"
+	case k == message.Edit:
+		if in := m.Edited; in != nil && depth == 0 {
+			it, is, _ := describe(in, depth+1)
+			if in.Kind != message.Text {
+				is = join(": ", it, is)
+			}
+			summary = is
+		}
+		if summary == "" {
+			summary = "edits " + scalar(m.Original)
+		}
+	case k == message.Revoke:
+		summary = "deleted " + scalar(m.Original)
+	default:
+		// A type the model does not know: its text, if any.
+		typ = lower(m.Type)
+		if typ == "" {
+			typ = "unknown"
+		}
+		summary = scalar(m.Text)
+		for _, k := range [...]string{"body", "text", "caption", "title", "name"} {
+			if summary != "" {
+				break
+			}
+			summary = scalar(m.Body.Get(k).Raw())
+		}
+		if summary == "" {
+			summary = mediaSummary(scalar(m.Media.Caption), "", scalar(m.Media.MIME))
+		}
+	}
+	return typ, summary, errTitle
+}
+
+// when is a model time as a UTC time (the zero Time when unknown).
+func when(t message.Time) time.Time {
+	if t.HasSec {
+		return time.UnixMilli(t.Sec*1000 + int64(t.Milli)).UTC()
+	}
+	// A native timestamp: seconds as a digit string (documented) or a number.
+	sec, err := strconv.ParseInt(strings.TrimSpace(scalar(t.Raw)), 10, 64)
+	if err != nil || sec <= 0 || sec > 1e11 { // beyond year 5138: not seconds
 		return time.Time{}
 	}
 	return time.Unix(sec, 0).UTC()
 }
 
-// epochMillis reads a Sinch time: milliseconds as a number (or a digit string).
-func epochMillis(r gjson.Result) time.Time {
-	var ms int64
-	switch r.Type {
-	case gjson.Number:
-		ms = r.Int()
-	case gjson.String:
-		n, err := strconv.ParseInt(strings.TrimSpace(r.Str), 10, 64)
-		if err != nil {
-			return time.Time{}
-		}
-		ms = n
-	default:
-		return time.Time{}
-	}
-	if ms <= 0 || ms > 1e14 {
-		return time.Time{}
-	}
-	return time.UnixMilli(ms).UTC()
+func bytesToString(b []byte) string {
+	p := payload.Payload{Data: b}
+	return p.String()
 }
 
-// isoTime parses the ISO-8601 date-times Sinch writes in receivedDate.
-func isoTime(r gjson.Result) time.Time {
-	if r.Type != gjson.String {
-		return time.Time{}
+// scalar returns a scalar's text from its JSON text: a string's value, a
+// number's or boolean's text; "" for null, absent, objects and arrays.
+func scalar(raw string) string {
+	if raw == "" {
+		return ""
 	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02T15:04:05"} {
-		if t, err := time.Parse(layout, r.Str); err == nil {
-			return t.UTC()
-		}
+	switch raw[0] {
+	case '"':
+		return message.Str(raw)
+	case '{', '[', 'n':
+		return ""
 	}
-	return time.Time{}
+	return raw
 }
 
 // lower lowercases s without allocating when it already is.
@@ -272,19 +444,6 @@ func detail(s, d string) string {
 	return s + " (" + d + ")"
 }
 
-// indexPath is prefix + name + "[" + i + "]".
-func indexPath(prefix, name string, i int) string {
-	var buf [24]byte
-	num := strconv.AppendInt(buf[:0], int64(i), 10)
-	b := make([]byte, 0, len(prefix)+len(name)+len(num)+2)
-	b = append(b, prefix...)
-	b = append(b, name...)
-	b = append(b, '[')
-	b = append(b, num...)
-	b = append(b, ']')
-	return unsafe.String(&b[0], len(b))
-}
-
 // mediaSummary is "caption · filename (mime)", the file name only when it
 // is not the caption.
 func mediaSummary(caption, filename, mime string) string {
@@ -294,23 +453,18 @@ func mediaSummary(caption, filename, mime string) string {
 	return detail(join(" · ", caption, filename), mime)
 }
 
-// locationSummary is "name · address (lat,long)".
-func locationSummary(name, address, coords string) string {
-	return detail(join(" · ", name, address), coords)
-}
-
-// contactsSummary lists the contacts' formatted names (or, failing that,
-// first and last names, then the first phone number).
-func contactsSummary(contacts gjson.Result) string {
+// contactsSummary lists the cards' names (or, failing that, the first
+// phone number).
+func contactsSummary(cards jsontree.Value) string {
 	var names []string
-	contacts.ForEach(func(_, c gjson.Result) bool {
+	cards.ForEach(func(_, c jsontree.Value) bool {
 		name := c.Get("name")
-		n := str(name.Get("formatted_name"))
+		n := name.Get("formatted_name").Str()
 		if n == "" {
-			n = join(" ", str(name.Get("first_name")), str(name.Get("last_name")))
+			n = join(" ", name.Get("first_name").Str(), name.Get("last_name").Str())
 		}
 		if n == "" {
-			n = str(c.Get("phones.0.phone"))
+			n = c.Get("phones").Index(0).Get("phone").Str()
 		}
 		if n == "" {
 			n = "(no name)"
@@ -321,22 +475,81 @@ func contactsSummary(contacts gjson.Result) string {
 	return strings.Join(names, ", ")
 }
 
+// stickerSummary is "pack name emojis (mime, animated)".
+func stickerSummary(md *message.Media) string {
+	meta := md.Metadata
+	var emojis []string
+	meta.Get("emojis").ForEach(func(_, e jsontree.Value) bool {
+		emojis = append(emojis, e.Str())
+		return len(emojis) < 20
+	})
+	d := scalar(md.MIME)
+	if md.Animated == "true" {
+		d = join(", ", d, "animated")
+	}
+	return detail(join(" ", meta.Get("sticker-pack-name").Str(), strings.Join(emojis, "")), d)
+}
+
+// orderSummary is "N items, total T CUR · text": N counts units (Σ
+// quantity), T is Σ quantity × item_price.
+func orderSummary(obj jsontree.Value) string {
+	var units int64
+	var total float64
+	currency := ""
+	mixed := false
+	lines := 0
+	obj.Get("product_items").ForEach(func(_, p jsontree.Value) bool {
+		lines++
+		n := int64(1)
+		if q := p.Get("quantity"); q.Exists() {
+			n = int64(q.Num())
+		}
+		units += n
+		total += float64(n) * p.Get("item_price").Num()
+		c := p.Get("currency").Str()
+		switch {
+		case currency == "":
+			currency = c
+		case c != "" && c != currency:
+			mixed = true
+		}
+		return true
+	})
+	var s string
+	if lines > 0 {
+		word := " items"
+		if units == 1 {
+			word = " item"
+		}
+		s = strconv.FormatInt(units, 10) + word
+		switch {
+		case mixed:
+			s += ", mixed currencies"
+		default:
+			s += ", total " + strconv.FormatFloat(total, 'f', 2, 64)
+			if currency != "" {
+				s += " " + currency
+			}
+		}
+	}
+	return join(" · ", s, obj.Get("text").Str())
+}
+
 // errorSummary is "title (code N)" for an error object; with details,
 // "title (code N): details".
-func errorSummary(e gjson.Result, withDetails bool) (summary, title string) {
-	title = str(e.Get("title"))
+func errorSummary(e *message.Error, withDetails bool) (summary, title string) {
+	title = scalar(e.Title)
 	if title == "" {
-		title = str(e.Get("message"))
+		title = scalar(e.Message)
 	}
-	code := str(e.Get("code"))
 	s := title
-	if code != "" {
+	if code := scalar(e.Code); code != "" {
 		s = detail(title, "code "+code)
 	}
 	if withDetails {
-		d := str(e.Get("error_data.details"))
+		d := scalar(e.DataDetails)
 		if d == "" {
-			d = str(e.Get("details"))
+			d = scalar(e.Details)
 		}
 		if d != "" && d != title {
 			s = join(": ", s, d)
@@ -344,6 +557,3 @@ func errorSummary(e gjson.Result, withDetails bool) (summary, title string) {
 	}
 	return s, title
 }
-
-// isTrue reports whether r is the JSON literal true.
-func isTrue(r gjson.Result) bool { return r.Type == gjson.True }

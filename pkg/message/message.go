@@ -130,6 +130,9 @@ type Party struct {
 	Phone        string
 	UserID       string
 	ParentUserID string
+	// Name is the profile name a message gives for its own sender (Sinch
+	// userProfile), decoded; native formats name senders in contacts.
+	Name string
 }
 
 // Contact is a sender's profile.
@@ -151,6 +154,8 @@ type Time struct {
 	Raw    string // JSON text of a native timestamp ("" = none)
 	Sec    int64
 	HasSec bool
+	// Milli is the milliseconds past Sec, when the source gave them.
+	Milli int
 }
 
 // Seconds returns the time in epoch seconds, from Sec or a plausible Raw
@@ -183,7 +188,9 @@ type Message struct {
 	From   Party
 	Time   Time
 	Kind   Kind
-	// Type is the decoded wire type of a KindOther message ("" when absent).
+	// Type is the decoded wire type of a KindOther message ("" when
+	// absent; the interactive type of an interactive message of another
+	// kind than the model knows).
 	Type     string
 	GroupID  string
 	Context  Context
@@ -199,7 +206,7 @@ type Message struct {
 	Cards    jsontree.Value // Contacts: the array of contact cards
 	Button   TemplateButton
 	Reply    Reply          // ButtonReply, ListReply
-	Body     jsontree.Value // FlowReply, CallPermissionReply: the reply object; Reaction, Order, Unsupported: the object
+	Body     jsontree.Value // FlowReply, CallPermissionReply: the reply object; Reaction, Order, Unsupported, KindOther: the object
 	System   SystemChange
 	// Original is the id of the message an Edit or a Revoke changes.
 	Original string

@@ -75,12 +75,12 @@ type ShowPrinter struct {
 	width int
 	loc   *time.Location
 
-	jp    jsonPrinter
-	buf   []byte
-	items []digest.Item
-	table showTableState
-	stats ShowStats
-	err   error // first write error
+	jp     jsonPrinter
+	buf    []byte
+	table  showTableState
+	parsed digest.Parsed
+	stats  ShowStats
+	err    error // first write error
 }
 
 // NewShowPrinter returns a printer writing to ios.

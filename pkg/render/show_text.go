@@ -39,21 +39,12 @@ func (p *ShowPrinter) textPayload(pl *payload.Payload, f payload.Format) {
 		p.line(st.Location(payloadLocation(pl)) + "  " + st.Unusable("(format not recognised: "+reason+")"))
 		return
 	}
-	p.items = p.items[:0]
-	var msgs, stats, errs int
-	digest.Each(pl.Data, f, func(it *digest.Item) bool {
-		p.items = append(p.items, *it)
-		switch it.Kind {
-		case digest.KindStatus:
-			stats++
-		case digest.KindError:
-			errs++
-		default:
-			msgs++
-		}
-		return true
-	})
-	p.stats.Items += len(p.items)
+	// Two passes, so that the header can give the counts without keeping
+	// the items: a payload of millions of items costs no more memory than
+	// one of a few.
+	p.parsed.Parse(pl.Data, f)
+	msgs, stats, errs := p.parsed.Count()
+	p.stats.Items += msgs + stats + errs
 	if !st.Enabled() && !p.tty {
 		b := appendPayloadLocation(p.buf[:0], pl)
 		b = append(b, ' ', ' ')
@@ -66,9 +57,10 @@ func (p *ShowPrinter) textPayload(pl *payload.Payload, f payload.Format) {
 	} else {
 		p.line(st.Location(payloadLocation(pl)) + "  " + st.Format(f.String()) + "  " + st.Dim(countsPhrase(msgs, stats, errs)))
 	}
-	for i := range p.items {
-		p.textItem(&p.items[i])
-	}
+	p.parsed.Each(func(it *digest.Item) bool {
+		p.textItem(it)
+		return true
+	})
 }
 
 // line writes one line, cut to the terminal's width on a terminal.

@@ -112,8 +112,9 @@ func (r *reader) mo(item jsontree.Value, seen *map[string]bool) {
 		}
 		return true
 	})
-	m.Time.Sec, m.Time.HasSec = seconds(at, date)
+	m.Time.Sec, m.Time.Milli, m.Time.HasSec = seconds(at, date)
 	if prof.IsObject() {
+		m.From.Name = prof.Get("name").Str()
 		ct := message.Contact{Offset: item.Offset(), Phone: m.From.Phone}
 		if w := prof.Get("whatsAppId"); w.Exists() {
 			ct.Phone = w.Raw()
@@ -153,22 +154,23 @@ func (r *reader) mediaFromURL(m *message.Message) {
 }
 
 // seconds turns receivedAt (epoch ms) — or receivedDate when receivedAt is
-// unusable — into epoch seconds.
-func seconds(at, date jsontree.Value) (int64, bool) {
+// unusable — into epoch seconds and milliseconds.
+func seconds(at, date jsontree.Value) (int64, int, bool) {
 	if at.IsNumber() {
 		if n, ok := at.Int(); ok {
-			return floorDiv(n, 1000), true
+			s := floorDiv(n, 1000)
+			return s, int(n - s*1000), true
 		}
 		if f := at.Num(); !math.IsInf(f, 0) && !math.IsNaN(f) && math.Abs(f) < 1e18 {
-			return int64(math.Floor(f / 1000)), true
+			return int64(math.Floor(f / 1000)), 0, true
 		}
 	}
 	if date.IsString() {
 		if t, ok := common.ParseISO(date.Str()); ok {
-			return t.Unix(), true
+			return t.Unix(), t.Nanosecond() / 1e6, true
 		}
 	}
-	return 0, false
+	return 0, 0, false
 }
 
 func floorDiv(a, b int64) int64 {
@@ -226,6 +228,10 @@ func readMessage(v jsontree.Value, m *message.Message) {
 		}
 		ok = n == 1
 	}
+	// Text and media are kept whatever the kind (writers take what the
+	// kind needs; show summarises messages of types it does not know).
+	m.Text = text.Raw()
+	m.Media = message.Media{MIME: mime.Raw(), URL: mediaURL.Raw(), Caption: caption.Raw()}
 	defer func() {
 		if m.Kind == message.KindOther {
 			m.Type = typ.Str()
@@ -241,9 +247,6 @@ func readMessage(v jsontree.Value, m *message.Message) {
 			m.Kind = message.KindOther // native text bodies must not be empty
 			return
 		}
-		m.Text = text.Raw()
-	case k.IsMedia():
-		m.Media = message.Media{MIME: mime.Raw(), URL: mediaURL.Raw(), Caption: caption.Raw()}
 	case k == message.Button:
 		m.Button = message.TemplateButton{Text: text.Raw(), Payload: payload.Raw()}
 	case k == message.Location:
@@ -350,6 +353,11 @@ func readReferral(v jsontree.Value) message.Referral {
 	return r
 }
 
+// minFailure is the lowest failure code: the documented failures are 101
+// and above; lower codes (the documentation's own examples use 1 with
+// sent true) are not failures.
+const minFailure = 100
+
 // readStatus turns a status callback item into the status of its latest
 // state: read, delivered, failed or sent.
 func readStatus(v jsontree.Value, s *message.Status) {
@@ -391,10 +399,10 @@ func readStatus(v jsontree.Value, s *message.Status) {
 	case f["delivered"].Truthy() || hasDel && delCode == CodeDelivered:
 		s.State = message.Delivered
 		when, whenDate = at("deliveredAt", "updatedAt"), date("deliveredDate", "updatedDate")
-	case hasDel && delCode != CodeDelivered:
+	case hasDel && delCode >= minFailure:
 		fail(delCode, f["deliveredStatus"])
 		when, whenDate = at("deliveredAt", "updatedAt"), date("deliveredDate", "updatedDate")
-	case hasSent && sentCode != CodeSent:
+	case hasSent && sentCode >= minFailure:
 		fail(sentCode, f["sentStatus"])
 		when, whenDate = at("sentAt", "updatedAt"), date("sentDate", "updatedDate")
 	case f["sent"].Truthy() || hasSent:
@@ -404,5 +412,5 @@ func readStatus(v jsontree.Value, s *message.Status) {
 	if s.State != message.StateOther {
 		s.StateRaw = message.Quote(s.State.String())
 	}
-	s.Time.Sec, s.Time.HasSec = seconds(when, whenDate)
+	s.Time.Sec, s.Time.Milli, s.Time.HasSec = seconds(when, whenDate)
 }

@@ -215,9 +215,9 @@ func (w *writer) Message(m *message.Message) {
 	}
 	s.EndObj()
 	sec := w.seconds(m.Time, m.Offset, "receivedAt")
-	s.KInt("receivedAt", sec*1000)
+	s.KInt("receivedAt", sec*1000+int64(m.Time.Milli))
 	s.Key("receivedDate")
-	w.date(sec)
+	w.date(sec, m.Time.Milli)
 	s.EndObj()
 	w.n++
 }
@@ -233,12 +233,12 @@ func (w *writer) seconds(t message.Time, off int, member string) int64 {
 	return sec
 }
 
-// date writes epoch seconds as the ISO-8601 date Sinch uses:
-// 2017-12-18T17:09:31.000Z.
-func (w *writer) date(sec int64) {
+// date writes epoch seconds and milliseconds as the ISO-8601 date Sinch
+// uses: 2017-12-18T17:09:31.473Z.
+func (w *writer) date(sec int64, milli int) {
 	w.data.AppendWith(func(b []byte) []byte {
 		b = append(b, '"')
-		b = appendISO(b, sec)
+		b = appendISO(b, sec, milli)
 		return append(b, '"')
 	})
 }
@@ -296,7 +296,7 @@ func (w *writer) Status(st *message.Status) {
 	ms := sec * 1000
 	kdate := func(k string) {
 		s.Key(k)
-		w.date(sec)
+		w.date(sec, 0)
 	}
 	sentOK := func() {
 		s.KBool("sent", true)
@@ -409,9 +409,10 @@ func digitsOnly(s string) string {
 	return b.String()
 }
 
-// appendISO formats epoch seconds as YYYY-MM-DDTHH:MM:SS.000Z (UTC) for
-// the years 0–9999; others are left to the time package.
-func appendISO(b []byte, sec int64) []byte {
+// appendISO formats epoch seconds and milliseconds as
+// YYYY-MM-DDTHH:MM:SS.mmmZ (UTC) for the years 0–9999; others are left to
+// the time package.
+func appendISO(b []byte, sec int64, milli int) []byte {
 	days := floorDiv(sec, 86400)
 	rem := sec - days*86400
 	// civil from days (H. Hinnant's algorithm)
@@ -431,7 +432,7 @@ func appendISO(b []byte, sec int64) []byte {
 		y++
 	}
 	if y < 0 || y > 9999 {
-		return append(b, time.Unix(sec, 0).UTC().Format("2006-01-02T15:04:05.000Z")...)
+		return append(b, time.UnixMilli(sec*1000+int64(milli)).UTC().Format("2006-01-02T15:04:05.000Z")...)
 	}
 	two := func(b []byte, n int64) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
 	b = two(b, y/100)
@@ -446,5 +447,6 @@ func appendISO(b []byte, sec int64) []byte {
 	b = two(b, rem/60%60)
 	b = append(b, ':')
 	b = two(b, rem%60)
-	return append(b, ".000Z"...)
+	b = append(b, '.', byte('0'+milli/100%10), byte('0'+milli/10%10), byte('0'+milli%10))
+	return append(b, 'Z')
 }

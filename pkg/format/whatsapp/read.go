@@ -170,6 +170,10 @@ func readMessage(v jsontree.Value, m *message.Message) {
 	m.Kind = kindOf(typ, v)
 	if m.Kind == message.KindOther {
 		m.Type = typ
+		m.Body = v.Get(typ)
+		if sub := m.Body.Get("type").Str(); typ == TypeInteractive && sub != "" {
+			m.Type = sub
+		}
 	}
 	v.ForEach(func(k, x jsontree.Value) bool {
 		switch k.Str() {
