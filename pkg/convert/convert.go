@@ -19,6 +19,7 @@ package convert
 import (
 	"errors"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -93,33 +94,15 @@ type Result struct {
 // Lossy reports whether the conversion lost anything.
 func (r *Result) Lossy() bool { return len(r.Losses) > 0 }
 
-// LossKind says how a field fails to survive.
-type LossKind uint8
+// LossKind says how a field fails to survive (see message.Change).
+type LossKind = message.Change
 
 // Kinds of loss.
 const (
-	// Dropped: the field has no counterpart in the target.
-	Dropped LossKind = iota
-	// Changed: the target carries the field, but converting back gives
-	// another value (milliseconds, spelling, a default).
-	Changed
-	// Added: the field is absent from the input but converting back writes
-	// it (a canonical value of the target).
-	Added
+	Dropped = message.Dropped
+	Changed = message.Changed
+	Added   = message.Added
 )
-
-func (k LossKind) String() string {
-	switch k {
-	case Changed:
-		return "changed"
-	case Added:
-		return "added"
-	}
-	return "dropped"
-}
-
-// MarshalText renders the kind as a word.
-func (k LossKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
 // Loss is one field of the input that the output does not carry.
 type Loss struct {
@@ -191,7 +174,7 @@ type Converter struct {
 	diffs                  differ
 	res, tmp               []byte
 	applied                []string
-	rg                     regrouper
+	regroupers             map[payload.Format]format.Regrouper
 	sk                     string
 	readers                map[payload.Format]message.Reader
 	writers                map[payload.Format]message.Writer
@@ -359,7 +342,7 @@ func (c *Converter) findLosses(root jsontree.Value, from payload.Format, out []b
 			ops = d.ops
 			d.ops = nil
 		}
-		c.sk = skeleton(root)
+		c.sk = skeleton(root, &format.Of(from).Layout)
 		c.tmpTape.Parse(c.sk)
 		d.reset(from, c.opts.To)
 		d.ops = ops
@@ -371,15 +354,16 @@ func (c *Converter) findLosses(root jsontree.Value, from payload.Format, out []b
 	d.reset(from, c.opts.To)
 	d.skipExtras = applied
 	d.forced = c.forced
-	if from != payload.Cloud || !backRoot.Get("entry").IsArray() {
+	if format.Of(from).Regroup == nil {
 		d.patching = patching
 		d.diff(root, backRoot)
 		d.forcedLosses(root)
 		return d.losses
 	}
-	// Cloud: compare item by item in the input's grouping, then note the
-	// grouping itself; the extras restore the grouping too.
-	regrouped, moved := c.rg.regroupCloud(root, backRoot)
+	// Formats that group items (Cloud API entries and changes): compare
+	// item by item in the input's grouping, then note the grouping itself;
+	// the extras restore the grouping too.
+	regrouped, moved := c.regrouper(from).Regroup(root, backRoot)
 	if patching {
 		d.patching = true
 		d.diff(root, backRoot)
@@ -395,62 +379,72 @@ func (c *Converter) findLosses(root jsontree.Value, from payload.Format, out []b
 	d.diff(root, c.tmpTape.Root())
 	d.forcedLosses(root)
 	if moved {
-		d.losses = append(d.losses, Loss{Path: "entry", Offset: root.Get("entry").Offset(), Kind: Changed,
-			Reason: explain(from, c.opts.To, Changed, []seg{{key: "entry", index: -1}}, root.Get("entry"), jsontree.Value{})})
+		// the grouping is the first level of the batches' path
+		top := strings.SplitN(format.Of(from).Layout.Batch, "[", 2)[0]
+		d.losses = append(d.losses, Loss{Path: top, Offset: root.Get(top).Offset(), Kind: Changed,
+			Reason: explain(from, c.opts.To, Changed, []seg{{key: top, index: -1}}, root.Get(top), jsontree.Value{})})
 	}
 	return d.losses
 }
 
+func (c *Converter) regrouper(f payload.Format) format.Regrouper {
+	if c.regroupers == nil {
+		c.regroupers = map[payload.Format]format.Regrouper{}
+	}
+	if c.regroupers[f] == nil {
+		c.regroupers[f] = format.Of(f).Regroup()
+	}
+	return c.regroupers[f]
+}
+
 // skeleton is what converting back gives when nothing converts: the
-// structure that holds the input's items, with no item and no other
-// member, so that every item and every envelope field is reported.
-func skeleton(root jsontree.Value) string {
+// structure that holds the input's items (the item arrays of the format's
+// layout, and the containers on the way to them), with no item and no
+// other member, so that every item and every envelope field is reported.
+func skeleton(root jsontree.Value, l *message.Layout) string {
 	var w jsontree.Writer
 	w.Reset(false, 0)
-	items := func(v jsontree.Value) {
-		v.ForEach(func(k, x jsontree.Value) bool {
-			switch k.Str() {
-			case "data", "messages", "statuses", "contacts", "errors":
-				if x.IsArray() {
-					w.RawKey(k.Raw())
-					w.Arr()
-					w.EndArr()
-				}
-			}
-			return true
-		})
-	}
-	w.Obj()
-	items(root)
-	if e := root.Get("entry"); e.IsArray() {
-		w.Key("entry")
-		w.Arr()
-		e.ForEach(func(_, en jsontree.Value) bool {
-			w.Elem()
+	var walk func(v jsontree.Value, path string)
+	walk = func(v jsontree.Value, path string) {
+		switch {
+		case v.IsObject():
 			w.Obj()
-			if ch := en.Get("changes"); ch.IsArray() {
-				w.Key("changes")
-				w.Arr()
-				ch.ForEach(func(_, c jsontree.Value) bool {
-					w.Elem()
-					w.Obj()
-					if v := c.Get("value"); v.IsObject() {
-						w.Key("value")
-						w.Obj()
-						items(v)
-						w.EndObj()
+			v.ForEach(func(k, x jsontree.Value) bool {
+				p := k.Str()
+				if path != "" {
+					p = path + "." + p
+				}
+				for _, it := range l.Items {
+					if it.Path == p && x.IsArray() {
+						w.RawKey(k.Raw())
+						w.Arr()
+						w.EndArr()
+						return true
 					}
-					w.EndObj()
-					return true
-				})
-				w.EndArr()
-			}
+				}
+				for _, it := range l.Items {
+					if (x.IsObject() || x.IsArray()) && (strings.HasPrefix(it.Path, p+".") || strings.HasPrefix(it.Path, p+"[]")) {
+						w.RawKey(k.Raw())
+						walk(x, p)
+						return true
+					}
+				}
+				return true
+			})
 			w.EndObj()
-			return true
-		})
-		w.EndArr()
+		case v.IsArray():
+			w.Arr()
+			v.ForEach(func(_, x jsontree.Value) bool {
+				w.Elem()
+				walk(x, path+"[]")
+				return true
+			})
+			w.EndArr()
+		default: // an odd element of an array on the way
+			w.Null()
+		}
 	}
-	w.EndObj()
+	walk(root, "")
 	return string(w.Bytes())
 }
 

@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"github.com/wamo-dev/wamo/pkg/format"
 	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/message"
 	"slices"
@@ -17,6 +18,7 @@ import (
 // operation that turns the round-tripped document back into the input.
 type differ struct {
 	from, to   payload.Format
+	layout     message.Layout // of the source format
 	patching   bool
 	nothing    bool           // nothing converts back: the envelope is not written either
 	skipExtras bool           // the input's extras were consumed: not a loss
@@ -51,6 +53,7 @@ type patchOp struct {
 
 func (d *differ) reset(from, to payload.Format) {
 	d.from, d.to = from, to
+	d.layout = format.Of(from).Layout
 	d.losses = d.losses[:0]
 	d.ops = d.ops[:0]
 	d.path = d.path[:0]
@@ -193,37 +196,30 @@ func (d *differ) object(a, b jsontree.Value, patch bool) {
 	d.mem = d.mem[:start]
 }
 
-// inMessage reports whether the object being compared is a native message.
+// inMessage reports whether the object being compared is a message of
+// the source format (whose type may be renamed by a conversion).
 func (d *differ) inMessage() bool {
-	n := len(d.path)
-	if n < 2 || d.path[n-1].index < 0 || d.path[n-2].key != "messages" {
+	l := &d.layout
+	if l.Messages == "" {
 		return false
 	}
-	return n == 2 || n >= 3 && d.path[n-3].key == "value"
+	n, ok := matchPrefix(d.path, l.Batch)
+	if !ok {
+		return false
+	}
+	m, ok := matchPrefix(d.path[n:], l.Messages)
+	return ok && n+m == len(d.path)
 }
 
-// alignKey names the member that identifies the elements of item arrays
-// (data[], messages[], statuses[], contacts[]), so that an item the target
-// could not carry does not shift the comparison of the ones after it.
+// alignKey names the member that identifies the elements of the array
+// being compared when it holds items (messages, statuses, contacts…), so
+// that an item the target could not carry does not shift the comparison of
+// the ones after it.
 func (d *differ) alignKey() string {
-	n := len(d.path)
-	if n == 0 {
-		return ""
-	}
-	last := d.path[n-1]
-	if last.index >= 0 {
-		return ""
-	}
-	// top level, or the value of a Cloud API change
-	parentOK := n == 1 || n >= 2 && d.path[n-2].key == "value"
-	if !parentOK {
-		return ""
-	}
-	switch last.key {
-	case "data", "messages", "statuses":
-		return "id"
-	case "contacts":
-		return "wa_id"
+	for _, it := range d.layout.Items {
+		if n, ok := matchPrefix(d.path, it.Path); ok && n == len(d.path) {
+			return it.Key
+		}
 	}
 	return ""
 }
@@ -332,7 +328,7 @@ func (d *differ) loss(kind LossKind, off int, a, b jsontree.Value) {
 	d.buf = appendPath(d.buf[:0], d.path)
 	p := string(d.buf)
 	var reason string
-	if d.nothing && kind == Dropped && !itemPath(d.path) {
+	if d.nothing && kind == Dropped && !d.itemPath(d.path) {
 		reason = "not written: no item of the payload has a counterpart in " + d.to.String()
 	} else {
 		reason = explain(d.from, d.to, kind, d.path, a, b)
@@ -341,13 +337,10 @@ func (d *differ) loss(kind LossKind, off int, a, b jsontree.Value) {
 }
 
 // itemPath reports whether a path names an item or lies inside one.
-func itemPath(p []seg) bool {
-	for i := 0; i+1 < len(p); i++ {
-		if p[i+1].index >= 0 {
-			switch p[i].key {
-			case "data", "messages", "statuses", "contacts", "errors":
-				return true
-			}
+func (d *differ) itemPath(p []seg) bool {
+	for _, it := range d.layout.Items {
+		if n, ok := matchPrefix(p, it.Path); ok && n < len(p) {
+			return true
 		}
 	}
 	return false
@@ -486,27 +479,28 @@ func pointer(p []seg) string {
 	return b.String()
 }
 
-// pattern is a path with its indices erased, relative to a Cloud API
-// change value, and with media bodies named <media>: the key of the
-// explanations in mapping.go.
-func pattern(from payload.Format, p []seg) string {
+// pattern is a path with its indices erased, relative to the batch of a
+// format's layout, and with media bodies of messages named <media>: the key
+// of the format's notes.
+func pattern(l *message.Layout, p []seg) string {
 	var b strings.Builder
-	start := 0
-	if from == payload.Cloud && len(p) >= 5 && p[0].key == "entry" && p[2].key == "changes" && p[4].key == "value" {
-		start = 5
+	if n, ok := matchPrefix(p, l.Batch); ok && l.Batch != "" && n < len(p) {
+		p = p[n:]
 	}
-	for i := start; i < len(p); i++ {
-		s := p[i]
+	inMsg := -1 // index of the segment after a message object, if any
+	if l.Messages != "" {
+		if n, ok := matchPrefix(p, l.Messages); ok {
+			inMsg = n
+		}
+	}
+	for i, s := range p {
 		if s.index >= 0 {
 			b.WriteString("[]")
 			continue
 		}
 		k := s.key
-		if i > 0 && p[i-1].index >= 0 && i >= 2 && p[i-2].key == "messages" {
-			switch k {
-			case "image", "audio", "video", "document", "sticker", "voice":
-				k = "<media>"
-			}
+		if i == inMsg && slices.Contains(l.Media, k) {
+			k = "<media>"
 		}
 		if b.Len() > 0 {
 			b.WriteByte('.')
@@ -514,6 +508,33 @@ func pattern(from payload.Format, p []seg) string {
 		b.WriteString(k)
 	}
 	return b.String()
+}
+
+// matchPrefix reports whether the path p starts with the pattern pat
+// (member names separated by dots, [] for any index; "" matches the empty
+// prefix) and how many segments the pattern covers.
+func matchPrefix(p []seg, pat string) (int, bool) {
+	n := 0
+	for pat != "" {
+		if strings.HasPrefix(pat, "[]") {
+			if n >= len(p) || p[n].index < 0 {
+				return 0, false
+			}
+			pat = pat[2:]
+		} else {
+			pat = strings.TrimPrefix(pat, ".")
+			end := strings.IndexAny(pat, ".[")
+			if end < 0 {
+				end = len(pat)
+			}
+			if n >= len(p) || p[n].index >= 0 || p[n].key != pat[:end] {
+				return 0, false
+			}
+			pat = pat[end:]
+		}
+		n++
+	}
+	return n, true
 }
 
 // at follows a path of members and array indices.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/wamo-dev/wamo/pkg/convert"
+	"github.com/wamo-dev/wamo/pkg/format"
 	"github.com/wamo-dev/wamo/pkg/golden"
 	"github.com/wamo-dev/wamo/pkg/payload"
 )
@@ -30,7 +31,7 @@ func mappingDoc() string {
 	var b strings.Builder
 	b.WriteString(`# wamo convert: the mapping
 
-<!-- Generated from pkg/convert/mapping.go by: go test ./pkg/convert -run TestMappingDoc -update -->
+<!-- Generated from the format packages (pkg/format/*) by: go test ./pkg/convert -run TestMappingDoc -update -->
 
 ` + "`wamo convert --to sinch|whatsapp|cloud`" + ` converts WhatsApp inbound webhook payloads between
 the Sinch (ex-Wavy) MO callback, the On-Premises notification (` + "`whatsapp`" + `) and the Cloud API
@@ -88,15 +89,16 @@ Paths are relative to a Sinch ` + "`data[]`" + ` item, an On-Premises body and a
 | Sinch | On-Premises (` + "`whatsapp`" + `) | Cloud API (` + "`cloud`" + `) | note |
 | --- | --- | --- | --- |
 `)
-	for _, m := range convert.Mappings {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", code(cell(m.Sinch)), code(cell(m.OnPrem)), code(cell(m.Cloud)), cell(m.Note))
+	for _, m := range format.Mapping(payload.Sinch, payload.WhatsApp, payload.Cloud) {
+		sinch, onprem, cloud := m.Paths[0], m.Paths[1], m.Paths[2]
+		if cloud == onprem && cloud != "" && sinch != "" {
+			cloud = "same"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", code(cell(dash(sinch))), code(cell(dash(onprem))), code(cell(dash(cloud))), cell(m.Note))
 	}
-	section := func(title, intro string, keep func(n convert.Note) bool) {
+	section := func(title, intro string, from payload.Format) {
 		fmt.Fprintf(&b, "\n## %s\n\n%s\n\n| path | to | kind | why |\n| --- | --- | --- | --- |\n", title, intro)
-		for _, n := range convert.Notes {
-			if !keep(n) {
-				continue
-			}
+		for _, n := range format.Of(from).Notes {
 			to := n.To
 			if to == "" {
 				to = "all"
@@ -106,18 +108,17 @@ Paths are relative to a Sinch ` + "`data[]`" + ` item, an On-Premises body and a
 	}
 	section("No native counterpart: lost from Sinch",
 		"Paths in a Sinch batch. Besides these, every item of a type native formats cannot carry (an ORDER, a status callback without state) is reported as a whole.",
-		func(n convert.Note) bool { return n.From == "sinch" })
+		payload.Sinch)
 	section("No counterpart: lost from On-Premises and Cloud API payloads",
 		"Paths in an On-Premises body, or relative to a Cloud API change value (`entry[]` paths excepted); `<media>` is image, audio, video, document, sticker or voice. "+
 			"Besides these, messages and statuses of a type the target lacks are reported as a whole: towards Sinch, reactions, orders' contents, system, unknown/unsupported, "+
 			"request_welcome, edit, revoke messages, nfm_reply and call_permission_reply replies, played/deleted/warning statuses; between On-Premises and the Cloud API, "+
 			"request_welcome, edit, revoke and call_permission_reply (Cloud only), played (Cloud only), deleted and warning (On-Premises only).",
-		func(n convert.Note) bool { return n.From != "sinch" })
+		payload.Cloud)
 	b.WriteString(`
 Fields no format documents are reported as "not a documented … field". An object that repeats a
-member name (JSON leaves its meaning open; ` + "`wamo validate`" + ` warns about it) is read as the
-validator reads it: the first member of that name counts and the others are reported as lost
-(` + "`--keep-extras`" + ` restores the payload as the validator reads it).
+member name is read as receivers read it (Go's encoding/json, Node and Python keep the last one):
+the last member of that name counts and the earlier ones are reported as lost.
 
 ## Warnings the output may carry
 
@@ -132,6 +133,13 @@ the target has no better way to say it:
 	}
 	fmt.Fprintf(&b, "\nFormats: %s.\n", strings.Join(formatNames(), ", "))
 	return b.String()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }
 
 func formatNames() []string {
@@ -176,8 +184,10 @@ func TestMappingDoc(t *testing.T) {
 // a note of the tables (or names a whole item or an undocumented field).
 func TestFixtureLossesDocumented(t *testing.T) {
 	notes := map[string]bool{}
-	for _, n := range convert.Notes {
-		notes[n.Text] = true
+	for _, f := range payload.Formats {
+		for _, n := range format.Of(f).Notes {
+			notes[n.Text] = true
+		}
 	}
 	for _, fx := range validFixtures(t) {
 		for _, to := range payload.Formats {

@@ -11,6 +11,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/message"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/spec"
 )
 
 // Format is what wamo knows of one wire format.
@@ -20,12 +21,39 @@ type Format struct {
 	NewReader func() message.Reader
 	// NewWriter returns a writer of the format.
 	NewWriter func() message.Writer
+	// Schema is the format's top-level table (what validate checks).
+	Schema func() *spec.Object
+	// Layout says where the format keeps its items.
+	Layout message.Layout
+	// Notes explain what other formats cannot carry of this one; Explain
+	// adds the explanations that depend on the value lost (nil = none).
+	Notes   []message.Note
+	Explain message.ExplainFunc
+	// Spellings say how the format writes the concepts of the mapping table.
+	Spellings []message.Spelling
+	// Regroup, when set, puts the items of a payload converted back from
+	// another format into the grouping of the original (Cloud API entries
+	// and changes): see whatsapp.Regrouper.
+	Regroup func() Regrouper
+}
+
+// Regrouper regroups a converted-back payload like the original; the bytes
+// returned are valid until the next call.
+type Regrouper interface {
+	Regroup(original, back jsontree.Value) (out []byte, moved bool)
 }
 
 var formats = [...]Format{
-	payload.Sinch:    {ID: payload.Sinch, NewReader: sinch.NewReader, NewWriter: sinch.NewWriter},
-	payload.WhatsApp: {ID: payload.WhatsApp, NewReader: whatsapp.NewOnPremReader, NewWriter: whatsapp.NewOnPremWriter},
-	payload.Cloud:    {ID: payload.Cloud, NewReader: whatsapp.NewCloudReader, NewWriter: whatsapp.NewCloudWriter},
+	payload.Sinch: {ID: payload.Sinch, NewReader: sinch.NewReader, NewWriter: sinch.NewWriter,
+		Schema: func() *spec.Object { return sinch.Batch }, Layout: sinch.Layout,
+		Notes: sinch.Notes, Explain: sinch.Explain, Spellings: sinch.Spellings},
+	payload.WhatsApp: {ID: payload.WhatsApp, NewReader: whatsapp.NewOnPremReader, NewWriter: whatsapp.NewOnPremWriter,
+		Schema: func() *spec.Object { return whatsapp.OnPremSchemas().Notification }, Layout: whatsapp.Layout(whatsapp.OnPrem),
+		Notes: whatsapp.Notes(whatsapp.OnPrem), Explain: whatsapp.Explain, Spellings: whatsapp.Spellings(whatsapp.OnPrem)},
+	payload.Cloud: {ID: payload.Cloud, NewReader: whatsapp.NewCloudReader, NewWriter: whatsapp.NewCloudWriter,
+		Schema: whatsapp.Envelope, Layout: whatsapp.Layout(whatsapp.CloudAPI),
+		Notes: whatsapp.Notes(whatsapp.CloudAPI), Explain: whatsapp.Explain, Spellings: whatsapp.Spellings(whatsapp.CloudAPI),
+		Regroup: func() Regrouper { return &whatsapp.Regrouper{} }},
 }
 
 // Of returns the format with id f, or nil for payload.Unknown.

@@ -1,4 +1,4 @@
-package convert
+package whatsapp
 
 import (
 	"github.com/wamo-dev/wamo/pkg/jsontree"
@@ -23,18 +23,20 @@ type cloudChange struct {
 	val jsontree.Value // the change value
 }
 
-// regrouper holds the buffers of regroupCloud, reused across payloads.
-type regrouper struct {
+// Regrouper puts the items of a Cloud API envelope converted back from
+// another format into the entries and changes of the original. It keeps
+// its buffers from one payload to the next.
+type Regrouper struct {
 	w                           jsontree.Writer
 	changes                     []cloudChange
 	msgs, stats, contacts, errs []cloudItem
 	backEntries                 []jsontree.Value
 }
 
-// regroupCloud returns back (a Cloud envelope) with its items moved into
-// the entries and changes of in, and whether the grouping differed. The
-// bytes returned are valid until the next call.
-func (rg *regrouper) regroupCloud(in, back jsontree.Value) ([]byte, bool) {
+// Regroup returns back (a Cloud envelope) with its items moved into the
+// entries and changes of in, and whether the grouping differed. The bytes
+// returned are valid until the next call.
+func (rg *Regrouper) Regroup(in, back jsontree.Value) ([]byte, bool) {
 	changes, backEntries := rg.changes[:0], rg.backEntries[:0]
 	msgs, stats, contacts, errs := rg.msgs[:0], rg.stats[:0], rg.contacts[:0], rg.errs[:0]
 	defer func() {
@@ -181,7 +183,7 @@ func takeByKey(list []cloudItem, key string, want jsontree.Value) int {
 	if want.Exists() {
 		for i := range list {
 			if !list[i].used {
-				if v := list[i].val.Get(key); v.Exists() && same(v, want) {
+				if v := list[i].val.Get(key); v.Exists() && jsontree.Equal(v, want) {
 					list[i].used = true
 					return i
 				}

@@ -1,0 +1,137 @@
+package sinch
+
+import (
+	"strings"
+
+	"github.com/wamo-dev/wamo/pkg/jsontree"
+	"github.com/wamo-dev/wamo/pkg/message"
+)
+
+// How Sinch batches map onto the other formats, for the mapping tables
+// (paths relative to a batch; pkg/format lists the concepts).
+var Spellings = []message.Spelling{
+	{Concept: "item.message", Path: "data[] (MO item)"},
+	{Concept: "item.status", Path: "data[] (status item)"},
+	{Concept: "count", Path: "total"},
+	{Concept: "message.id", Path: "data[].id"},
+	{Concept: "message.from", Path: "data[].source"},
+	{Concept: "sender.name", Path: "data[].userProfile.name"},
+	{Concept: "sender.wa_id", Path: "data[].userProfile.whatsAppId"},
+	{Concept: "business", Path: "data[].origin"},
+	{Concept: "time", Path: "data[].receivedAt (ms)"},
+	{Concept: "time.iso", Path: "data[].receivedDate"},
+	{Concept: "context.id", Path: "data[].messageId"},
+	{Concept: "group", Path: "data[].message.waGroupId"},
+	{Concept: "text", Path: "message.type TEXT, messageText"},
+	{Concept: "media", Path: "message.type IMAGE, VIDEO, DOCUMENT, STICKER, AUDIO"},
+	{Concept: "media.voice", Path: "message.type AUDIO (from native voice notes)"},
+	{Concept: "media.mime", Path: "message.mimeType"},
+	{Concept: "media.caption", Path: "message.caption"},
+	{Concept: "media.url", Path: "message.mediaUrl"},
+	{Concept: "location.coordinates", Path: "message.location.geoPoint \"lat,long\""},
+	{Concept: "location.name", Path: "message.location.name, address"},
+	{Concept: "contacts", Path: "message.contacts[]"},
+	{Concept: "button", Path: "message.type BUTTON, messageText, payload"},
+	{Concept: "list_reply", Path: "message.type INTERACTIVE, interactive.type LIST_REPLY, listReply.rowIdentifier, rowTitle"},
+	{Concept: "button_reply", Path: "interactive.type BUTTON_REPLY, buttonReply.payload, title"},
+	{Concept: "order", Path: "message.type ORDER"},
+	{Concept: "referral", Path: "referral.headLine, body, sourceType, sourceId, sourceUrl"},
+	{Concept: "referral.media", Path: "referral.mediaType + mediaUrl"},
+	{Concept: "status.read", Path: "status item: read true / deliveredStatusCode 5"},
+	{Concept: "status.delivered", Path: "status item: delivered true / deliveredStatusCode 4"},
+	{Concept: "status.sent", Path: "status item: sent true / sentStatusCode 2"},
+	{Concept: "status.failed", Path: "status item: other codes (101–104, 2xx, 311) + status text"},
+	{Concept: "status.recipient", Path: "status item: destination"},
+	{Concept: "status.type", Path: "status item: type MESSAGE"},
+}
+
+// Notes explain what of a Sinch batch other formats cannot carry.
+var Notes = []message.Note{
+	{To: "", Path: "total", Kind: message.Changed, Text: "written as the number of items carried"},
+	{To: "", Path: "clientInfo", Kind: message.Dropped, Text: "Sinch account ids (customerId, subAccountId, userId)"},
+	{To: "", Path: "conversationID", Kind: message.Dropped, Text: "Sinch conversation id"},
+	{To: "", Path: "data[].correlationId", Kind: message.Dropped, Text: "the id the customer set on the MT"},
+	{To: "", Path: "data[].campaignId", Kind: message.Dropped, Text: "Sinch campaign"},
+	{To: "", Path: "data[].campaignAlias", Kind: message.Dropped, Text: "Sinch campaign"},
+	{To: "", Path: "data[].flowId", Kind: message.Dropped, Text: "Sinch flow"},
+	{To: "", Path: "data[].extraInfo", Kind: message.Dropped, Text: "Sinch extra info (segmentation lists)"},
+	{To: "", Path: "data[].mtSentAt", Kind: message.Dropped, Text: "time of the last MT to this user"},
+	{To: "", Path: "data[].session", Kind: message.Dropped, Text: "Sinch session (id, createdAt)"},
+	{To: "", Path: "data[].messageId", Kind: message.Dropped, Text: "empty: native context ids must not be empty"},
+	{To: "whatsapp", Path: "data[].origin", Kind: message.Changed, Text: "On-Premises payloads carry no business number; converting back takes --origin"},
+	{To: "cloud", Path: "data[].origin", Kind: message.Changed, Text: "the Cloud API display number is written as it is; converting back keeps its digits"},
+	{To: "", Path: "data[].receivedAt", Kind: message.Changed, Text: "native timestamps are whole seconds: the milliseconds are dropped"},
+	{To: "", Path: "data[].receivedDate", Kind: message.Changed, Text: "written back from the timestamp, in whole seconds"},
+	{To: "", Path: "data[].userProfile.whatsAppId", Kind: message.Dropped, Text: "native contacts hold one wa_id: equal to source it is not written back"},
+	{To: "", Path: "data[].userProfile.name", Kind: message.Dropped, Text: "native contacts hold one profile per sender"},
+	{To: "", Path: "data[].userProfile.name", Kind: message.Changed, Text: "native contacts hold one profile per sender: the first name wins"},
+	{To: "", Path: "data[].userProfile", Kind: message.Dropped, Text: "native contacts hold one profile per sender"},
+	{To: "", Path: "data[].message.type", Kind: message.Dropped, Text: "location and contacts messages are written back without type, as in the documented examples"},
+	{To: "", Path: "data[].message.type", Kind: message.Added, Text: "written back with the type its content implies"},
+	{To: "", Path: "data[].message.caption", Kind: message.Dropped, Text: "native audio and stickers have no caption"},
+	{To: "", Path: "data[].message.messageText", Kind: message.Changed, Text: "written back as the reply title"},
+	{To: "", Path: "data[].message.messageText", Kind: message.Dropped, Text: "not part of this message type"},
+	{To: "", Path: "data[].message.messageText", Kind: message.Added, Text: "written back as the reply title"},
+	{To: "", Path: "data[].message.payload", Kind: message.Dropped, Text: "not part of this message type"},
+	{To: "", Path: "data[].message.mediaUrl", Kind: message.Dropped, Text: "not part of this message type"},
+	{To: "", Path: "data[].message.mimeType", Kind: message.Dropped, Text: "not part of this message type"},
+	{To: "", Path: "data[].message.location.geoPoint", Kind: message.Changed, Text: `written back as "latitude,longitude" without spaces`},
+	{To: "", Path: "data[].referral", Kind: message.Dropped, Text: "null: native payloads leave the referral out"},
+	{To: "", Path: "data[].referral.headLine", Kind: message.Dropped, Text: "null: native payloads leave the field out"},
+	{To: "", Path: "data[].referral.body", Kind: message.Dropped, Text: "null: native payloads leave the field out"},
+	{To: "", Path: "data[].referral.sourceId", Kind: message.Dropped, Text: "null: native payloads leave the field out"},
+	{To: "", Path: "data[].referral.sourceUrl", Kind: message.Dropped, Text: "null: native payloads leave the field out"},
+	{To: "", Path: "data[].referral.sourceType", Kind: message.Dropped, Text: "native source_type is ad or post"},
+	{To: "", Path: "data[].referral.mediaType", Kind: message.Dropped, Text: "native media_type is image or video"},
+	{To: "", Path: "data[].referral.mediaUrl", Kind: message.Dropped, Text: "needs a mediaType of image or video"},
+	{To: "", Path: "data[].sentDate", Kind: message.Dropped, Text: "a native status carries one time, the latest state's"},
+	{To: "", Path: "data[].sentAt", Kind: message.Dropped, Text: "a native status carries one time, the latest state's"},
+	{To: "", Path: "data[].deliveredDate", Kind: message.Dropped, Text: "a native status carries one time, the latest state's"},
+	{To: "", Path: "data[].deliveredAt", Kind: message.Dropped, Text: "a native status carries one time, the latest state's"},
+	{To: "", Path: "data[].readDate", Kind: message.Dropped, Text: "a native status carries one time, the latest state's"},
+	{To: "", Path: "data[].readAt", Kind: message.Dropped, Text: "a native status carries one time, the latest state's"},
+	{To: "", Path: "data[].updatedDate", Kind: message.Dropped, Text: "a native status carries one time, the latest state's"},
+	{To: "", Path: "data[].updatedAt", Kind: message.Dropped, Text: "a native status carries one time, the latest state's"},
+	{To: "", Path: "data[].sentDate", Kind: message.Changed, Text: "native timestamps are whole seconds"},
+	{To: "", Path: "data[].sentAt", Kind: message.Changed, Text: "native timestamps are whole seconds"},
+	{To: "", Path: "data[].deliveredDate", Kind: message.Changed, Text: "native timestamps are whole seconds"},
+	{To: "", Path: "data[].deliveredAt", Kind: message.Changed, Text: "native timestamps are whole seconds"},
+	{To: "", Path: "data[].readDate", Kind: message.Changed, Text: "native timestamps are whole seconds"},
+	{To: "", Path: "data[].readAt", Kind: message.Changed, Text: "native timestamps are whole seconds"},
+	{To: "", Path: "data[].updatedDate", Kind: message.Changed, Text: "written back as the time of the latest state, in whole seconds"},
+	{To: "", Path: "data[].updatedAt", Kind: message.Changed, Text: "written back as the time of the latest state, in whole seconds"},
+	{To: "", Path: "data[].sentStatus", Kind: message.Changed, Text: "written back as the documented name of the code"},
+	{To: "", Path: "data[].deliveredStatus", Kind: message.Changed, Text: "written back as the documented name of the code"},
+	{To: "", Path: "data[].sent", Kind: message.Changed, Text: "written back from the native status"},
+	{To: "", Path: "data[].delivered", Kind: message.Changed, Text: "written back from the native status"},
+	{To: "", Path: "data[].read", Kind: message.Changed, Text: "written back from the native status"},
+	{To: "", Path: "data[].read", Kind: message.Added, Text: "written back from the native status"},
+	{To: "", Path: "data[].delivered", Kind: message.Added, Text: "written back from the native status"},
+	{To: "", Path: "data[].sent", Kind: message.Added, Text: "written back from the native status"},
+}
+
+// Layout is where a Sinch batch keeps its items.
+var Layout = message.Layout{Items: []message.ItemArray{{Path: "data", Key: "id"}}}
+
+// Explain says why a Sinch item does not survive a conversion, when the
+// reason depends on the item.
+func Explain(kind message.Change, pattern string, a, _ jsontree.Value, _ string) string {
+	if kind != message.Dropped || pattern != "data[]" {
+		return ""
+	}
+	if itemKind(a) == kindStatus {
+		return "a status callback without a state (sent, delivered, read or a failure code)"
+	}
+	msg := a.Get("message")
+	t := msg.Get("type").Str()
+	if mt := msg.Get("messageText"); t == TypeText && mt.IsString() && strings.TrimSpace(mt.Str()) == "" {
+		return "an empty TEXT: native text bodies must not be empty"
+	}
+	switch t {
+	case TypeOrder:
+		return "a Sinch ORDER carries no documented fields; a native order needs catalog_id and product_items"
+	case "":
+		return "a Sinch message without a type or content native formats can carry"
+	}
+	return "a Sinch " + t + " message has no native counterpart"
+}

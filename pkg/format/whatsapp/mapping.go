@@ -1,0 +1,270 @@
+package whatsapp
+
+import (
+	"github.com/wamo-dev/wamo/pkg/jsontree"
+	"github.com/wamo-dev/wamo/pkg/message"
+)
+
+// How native notifications map onto the other formats, for the mapping
+// tables (paths relative to an On-Premises body or a Cloud API change
+// value; pkg/format lists the concepts).
+var (
+	onPremSpellings = []message.Spelling{
+		{Concept: "item.message", Path: "messages[] + contacts[]"},
+		{Concept: "item.status", Path: "statuses[]"},
+		{Concept: "message.id", Path: "messages[].id"},
+		{Concept: "message.from", Path: "messages[].from, contacts[].wa_id"},
+		{Concept: "sender.name", Path: "contacts[].profile.name"},
+		{Concept: "sender.wa_id", Path: "contacts[].wa_id"},
+		{Concept: "business", Path: "— (--origin)"},
+		{Concept: "time", Path: "messages[].timestamp (s)"},
+		{Concept: "context.id", Path: "messages[].context.id"},
+		{Concept: "group", Path: "messages[].group_id"},
+		{Concept: "text", Path: "type text, text.body"},
+		{Concept: "media", Path: "type image, video, document, sticker, audio"},
+		{Concept: "media.voice", Path: "type voice"},
+		{Concept: "media.mime", Path: "<media>.mime_type"},
+		{Concept: "media.caption", Path: "<media>.caption"},
+		{Concept: "media.url", Path: "<media>.link"},
+		{Concept: "media.id", Path: "<media>.id"},
+		{Concept: "media.sha256", Path: "<media>.sha256 (hex)"},
+		{Concept: "voice", Path: "type voice"},
+		{Concept: "location.coordinates", Path: "location.latitude, location.longitude"},
+		{Concept: "location.name", Path: "location.name, address"},
+		{Concept: "contacts", Path: "messages[].contacts[]"},
+		{Concept: "button", Path: "type button, button.text, button.payload"},
+		{Concept: "list_reply", Path: "interactive.type list_reply, list_reply.id, title"},
+		{Concept: "button_reply", Path: "interactive.type button_reply, button_reply.id, title"},
+		{Concept: "order", Path: "type order"},
+		{Concept: "referral", Path: "referral.headline, body, source_type, source_id, source_url"},
+		{Concept: "referral.media", Path: "referral.image.link / referral.video.link"},
+		{Concept: "status.read", Path: "status read"},
+		{Concept: "status.delivered", Path: "status delivered"},
+		{Concept: "status.sent", Path: "status sent"},
+		{Concept: "status.failed", Path: "status failed, errors[{code, title}]"},
+		{Concept: "status.recipient", Path: "statuses[].recipient_id"},
+		{Concept: "status.type", Path: "statuses[].type message"},
+		{Concept: "error", Path: "error {code, title, details, href}"},
+		{Concept: "unsupported", Path: "type unknown"},
+		{Concept: "system.number", Path: "system.new_wa_id"},
+		{Concept: "errors", Path: "errors[] (top level)"},
+	}
+	cloudSpellings = []message.Spelling{
+		{Concept: "item.message", Path: "messages[] + contacts[]"},
+		{Concept: "item.status", Path: "statuses[]"},
+		{Concept: "message.id", Path: "messages[].id"},
+		{Concept: "message.from", Path: "messages[].from, contacts[].wa_id"},
+		{Concept: "sender.name", Path: "contacts[].profile.name"},
+		{Concept: "sender.wa_id", Path: "contacts[].wa_id"},
+		{Concept: "business", Path: "metadata.display_phone_number"},
+		{Concept: "time", Path: "messages[].timestamp (s)"},
+		{Concept: "context.id", Path: "messages[].context.id"},
+		{Concept: "group", Path: "messages[].group_id"},
+		{Concept: "text", Path: "type text, text.body"},
+		{Concept: "media", Path: "type image, video, document, sticker, audio"},
+		{Concept: "media.voice", Path: "type audio, audio.voice true"},
+		{Concept: "media.mime", Path: "<media>.mime_type"},
+		{Concept: "media.caption", Path: "<media>.caption"},
+		{Concept: "media.url", Path: "<media>.url"},
+		{Concept: "media.id", Path: "<media>.id"},
+		{Concept: "media.sha256", Path: "<media>.sha256 (base64)"},
+		{Concept: "voice", Path: "type audio + audio.voice true"},
+		{Concept: "location.coordinates", Path: "location.latitude, location.longitude"},
+		{Concept: "location.name", Path: "location.name, address"},
+		{Concept: "contacts", Path: "messages[].contacts[]"},
+		{Concept: "button", Path: "type button, button.text, button.payload"},
+		{Concept: "list_reply", Path: "interactive.type list_reply, list_reply.id, title"},
+		{Concept: "button_reply", Path: "interactive.type button_reply, button_reply.id, title"},
+		{Concept: "order", Path: "type order"},
+		{Concept: "referral", Path: "referral.headline, body, source_type, source_id, source_url"},
+		{Concept: "referral.media", Path: "referral.media_type + image_url / video_url"},
+		{Concept: "status.read", Path: "status read"},
+		{Concept: "status.delivered", Path: "status delivered"},
+		{Concept: "status.sent", Path: "status sent"},
+		{Concept: "status.failed", Path: "status failed, errors[{code, title}]"},
+		{Concept: "status.recipient", Path: "statuses[].recipient_id"},
+		{Concept: "status.type", Path: "statuses[].type message"},
+		{Concept: "error", Path: "error {code, title, message, error_data.details, href}"},
+		{Concept: "unsupported", Path: "type unsupported"},
+		{Concept: "system.number", Path: "system.wa_id"},
+		{Concept: "errors", Path: "errors[] (value level)"},
+		{Concept: "envelope", Path: "object, entry[].id, metadata.phone_number_id"},
+	}
+)
+
+// note is a Note that applies to both variants, or to the Cloud API only.
+type note struct {
+	message.Note
+	cloudOnly bool
+}
+
+// notes explain what of a native notification other formats cannot carry.
+var notes = []note{
+	{message.Note{To: "sinch", Path: "messages[].timestamp", Kind: message.Changed, Text: "not a time Sinch can carry (epoch seconds 10^8 to 10^11): converting back gives the conversion time"}, false},
+	{message.Note{To: "sinch", Path: "statuses[].timestamp", Kind: message.Changed, Text: "not a time Sinch can carry (epoch seconds 10^8 to 10^11): converting back gives the conversion time"}, false},
+	{message.Note{To: "", Path: "entry", Kind: message.Changed, Text: "items are regrouped: converting back writes one entry, and one change per business number and kind (messages, statuses)"}, false},
+	{message.Note{To: "", Path: "entry[].id", Kind: message.Changed, Text: "the WhatsApp Business Account id; converting back takes --waba-id"}, true},
+	{message.Note{To: "", Path: "entry[].time", Kind: message.Dropped, Text: "time of the webhook batch"}, true},
+	{message.Note{To: "", Path: "metadata.phone_number_id", Kind: message.Changed, Text: "the business phone number id; converting back takes --phone-number-id"}, true},
+	{message.Note{To: "whatsapp", Path: "metadata.display_phone_number", Kind: message.Changed, Text: "On-Premises payloads carry no business number; converting back takes --display-phone-number"}, true},
+	{message.Note{To: "sinch", Path: "metadata.display_phone_number", Kind: message.Changed, Text: "a Sinch origin is digits only"}, true},
+	{message.Note{To: "", Path: "contacts[]", Kind: message.Dropped, Text: "describes no sender of a converted message"}, false},
+	{message.Note{To: "", Path: "contacts[].profile.username", Kind: message.Dropped, Text: "usernames (2026) have no counterpart"}, false},
+	{message.Note{To: "", Path: "contacts[].user_id", Kind: message.Dropped, Text: "business-scoped user ids (BSUID, 2026) have no counterpart"}, false},
+	{message.Note{To: "", Path: "contacts[].parent_user_id", Kind: message.Dropped, Text: "business-scoped user ids (BSUID, 2026) have no counterpart"}, false},
+	{message.Note{To: "", Path: "contacts[].identity_key_hash", Kind: message.Dropped, Text: "the identity key hash has no counterpart"}, false},
+	{message.Note{To: "", Path: "contacts[].wa_id", Kind: message.Added, Text: "a username-only sender has no wa_id; the target needs one: 00000000000"}, false},
+	{message.Note{To: "", Path: "messages[].from", Kind: message.Added, Text: "a username-only sender has no wa_id; the target needs one: 00000000000"}, false},
+	{message.Note{To: "", Path: "messages[].from_user_id", Kind: message.Dropped, Text: "business-scoped user ids (BSUID, 2026) have no counterpart"}, false},
+	{message.Note{To: "", Path: "messages[].from_parent_user_id", Kind: message.Dropped, Text: "business-scoped user ids (BSUID, 2026) have no counterpart"}, false},
+	{message.Note{To: "sinch", Path: "messages[].context", Kind: message.Dropped, Text: "Sinch keeps only the id of the message replied to (messageId)"}, false},
+	{message.Note{To: "sinch", Path: "messages[].context.from", Kind: message.Changed, Text: "Sinch keeps only the id of the message replied to; converting back uses the business number"}, false},
+	{message.Note{To: "sinch", Path: "messages[].context.from", Kind: message.Dropped, Text: "Sinch keeps only the id of the message replied to"}, false},
+	{message.Note{To: "sinch", Path: "messages[].context.forwarded", Kind: message.Dropped, Text: "Sinch does not flag forwarded messages"}, false},
+	{message.Note{To: "sinch", Path: "messages[].context.frequently_forwarded", Kind: message.Dropped, Text: "Sinch does not flag forwarded messages"}, false},
+	{message.Note{To: "sinch", Path: "messages[].context.referred_product", Kind: message.Dropped, Text: "Sinch has no product references"}, false},
+	{message.Note{To: "sinch", Path: "messages[].context.group_id", Kind: message.Dropped, Text: "Sinch keeps the group on the message (waGroupId)"}, false},
+	{message.Note{To: "", Path: "messages[].context.mentions", Kind: message.Dropped, Text: "mentions are On-Premises only"}, false},
+	{message.Note{To: "sinch", Path: "messages[].group_id", Kind: message.Dropped, Text: "not carried"}, false},
+	{message.Note{To: "sinch", Path: "messages[].identity", Kind: message.Dropped, Text: "identity (security code change) has no Sinch counterpart"}, false},
+	{message.Note{To: "sinch", Path: "messages[].errors", Kind: message.Dropped, Text: "Sinch messages carry no errors"}, false},
+	{message.Note{To: "sinch", Path: "messages[].<media>.id", Kind: message.Changed, Text: "Sinch media have a URL, no id"}, false},
+	{message.Note{To: "sinch", Path: "messages[].<media>.sha256", Kind: message.Dropped, Text: "Sinch media carry no hash"}, false},
+	{message.Note{To: "sinch", Path: "messages[].<media>.filename", Kind: message.Dropped, Text: "Sinch documents carry no file name"}, false},
+	{message.Note{To: "sinch", Path: "messages[].<media>.animated", Kind: message.Dropped, Text: "Sinch stickers are not flagged animated"}, false},
+	{message.Note{To: "sinch", Path: "messages[].<media>.voice", Kind: message.Changed, Text: "Sinch has no voice-note flag: voice notes are AUDIO"}, false},
+	{message.Note{To: "sinch", Path: "messages[].type", Kind: message.Changed, Text: "Sinch documents no voice-note type: voice notes are AUDIO"}, false},
+	{message.Note{To: "sinch", Path: "messages[].<media>", Kind: message.Changed, Text: "written back as audio: Sinch documents no voice-note type"}, false},
+	{message.Note{To: "", Path: "messages[].<media>.file", Kind: message.Dropped, Text: "the On-Premises media path"}, false},
+	{message.Note{To: "", Path: "messages[].<media>.status", Kind: message.Dropped, Text: "the On-Premises media download state"}, false},
+	{message.Note{To: "", Path: "messages[].<media>.metadata", Kind: message.Dropped, Text: "sticker pack metadata is On-Premises only"}, false},
+	{message.Note{To: "", Path: "messages[].<media>.sha256", Kind: message.Changed, Text: "On-Premises writes sha256 as hex, the Cloud API as base64: this one is written back re-encoded"}, false},
+	{message.Note{To: "", Path: "messages[].<media>.link", Kind: message.Dropped, Text: "the Cloud API media carry url, not link"}, false},
+	{message.Note{To: "", Path: "messages[].<media>.voice", Kind: message.Added, Text: "converting back says whether the audio is a voice note"}, false},
+	{message.Note{To: "sinch", Path: "messages[].location.url", Kind: message.Dropped, Text: "Sinch locations have no URL"}, false},
+	{message.Note{To: "", Path: "messages[].contacts[].ims", Kind: message.Dropped, Text: "instant-messaging accounts of a card are On-Premises only"}, false},
+	{message.Note{To: "", Path: "messages[].contacts[].contact_image", Kind: message.Dropped, Text: "the card's photo is On-Premises only"}, false},
+	{message.Note{To: "", Path: "messages[].contacts[].name.name_prefix", Kind: message.Dropped, Text: "written back as prefix"}, false},
+	{message.Note{To: "", Path: "messages[].contacts[].name.name_suffix", Kind: message.Dropped, Text: "written back as suffix"}, false},
+	{message.Note{To: "", Path: "messages[].contacts[].name.prefix", Kind: message.Added, Text: "written back as prefix"}, false},
+	{message.Note{To: "", Path: "messages[].contacts[].name.suffix", Kind: message.Added, Text: "written back as suffix"}, false},
+	{message.Note{To: "sinch", Path: "messages[].interactive.list_reply.description", Kind: message.Dropped, Text: "Sinch list replies carry no description"}, false},
+	{message.Note{To: "", Path: "messages[].referral.ctwa_clid", Kind: message.Dropped, Text: "the click id is Cloud API only"}, false},
+	{message.Note{To: "", Path: "messages[].referral.welcome_message", Kind: message.Dropped, Text: "the welcome message is Cloud API only"}, false},
+	{message.Note{To: "", Path: "messages[].referral.thumbnail_url", Kind: message.Dropped, Text: "the thumbnail is Cloud API only"}, false},
+	{message.Note{To: "", Path: "messages[].referral.image", Kind: message.Dropped, Text: "only the media link is carried"}, false},
+	{message.Note{To: "", Path: "messages[].referral.video", Kind: message.Dropped, Text: "only the media link is carried"}, false},
+	{message.Note{To: "", Path: "messages[].referral.image.id", Kind: message.Dropped, Text: "only the media link is carried"}, false},
+	{message.Note{To: "", Path: "messages[].referral.video.id", Kind: message.Dropped, Text: "only the media link is carried"}, false},
+	{message.Note{To: "", Path: "messages[].referral.media_type", Kind: message.Added, Text: "written back from the referral's media object"}, false},
+	{message.Note{To: "", Path: "messages[].unsupported", Kind: message.Dropped, Text: "On-Premises unknown messages do not say what was unsupported"}, false},
+	{message.Note{To: "", Path: "messages[].errors[].message", Kind: message.Changed, Text: "written back as the title"}, false},
+	{message.Note{To: "", Path: "messages[].errors[].message", Kind: message.Added, Text: "written back as the title"}, false},
+	{message.Note{To: "", Path: "statuses[].conversation", Kind: message.Dropped, Text: "Sinch status callbacks carry no conversation"}, false},
+	{message.Note{To: "", Path: "statuses[].pricing", Kind: message.Dropped, Text: "Sinch status callbacks carry no pricing"}, false},
+	{message.Note{To: "", Path: "statuses[].pricing.type", Kind: message.Dropped, Text: "On-Premises pricing has no type"}, false},
+	{message.Note{To: "", Path: "statuses[].pricing.category", Kind: message.Dropped, Text: "not a documented Cloud API category"}, false},
+	{message.Note{To: "sinch", Path: "statuses[].errors[].code", Kind: message.Changed, Text: "Sinch has its own status codes: a WhatsApp error becomes 104 NOT_DELIVERED"}, false},
+	{message.Note{To: "sinch", Path: "statuses[].errors[].title", Kind: message.Changed, Text: "Sinch keeps the name of its own code"}, false},
+	{message.Note{To: "sinch", Path: "statuses[].errors[].message", Kind: message.Changed, Text: "Sinch keeps the name of its own code"}, false},
+	{message.Note{To: "sinch", Path: "statuses[].errors[].details", Kind: message.Dropped, Text: "Sinch status callbacks carry only a code and its name"}, false},
+	{message.Note{To: "sinch", Path: "statuses[].errors[].error_data", Kind: message.Dropped, Text: "Sinch status callbacks carry only a code and its name"}, false},
+	{message.Note{To: "sinch", Path: "statuses[].errors[].href", Kind: message.Dropped, Text: "Sinch status callbacks carry only a code and its name"}, false},
+	{message.Note{To: "", Path: "statuses[].errors[].message", Kind: message.Changed, Text: "written back as the title"}, false},
+	{message.Note{To: "", Path: "statuses[].errors[].message", Kind: message.Added, Text: "written back as the title"}, false},
+	{message.Note{To: "sinch", Path: "statuses[].type", Kind: message.Changed, Text: "written back in lower case"}, false},
+	{message.Note{To: "sinch", Path: "statuses[].recipient_id", Kind: message.Added, Text: "Sinch needs the recipient's phone number (destination): 00000000000"}, false},
+	{message.Note{To: "", Path: "statuses[].recipient_type", Kind: message.Dropped, Text: "Cloud API group fields have no counterpart"}, false},
+	{message.Note{To: "", Path: "statuses[].recipient_participant_id", Kind: message.Dropped, Text: "Cloud API group fields have no counterpart"}, false},
+	{message.Note{To: "", Path: "statuses[].recipient_user_id", Kind: message.Dropped, Text: "business-scoped user ids (BSUID, 2026) have no counterpart"}, false},
+	{message.Note{To: "", Path: "statuses[].parent_recipient_user_id", Kind: message.Dropped, Text: "business-scoped user ids (BSUID, 2026) have no counterpart"}, false},
+	{message.Note{To: "", Path: "statuses[].recipient_identity_key_hash", Kind: message.Dropped, Text: "the identity key hash has no counterpart"}, false},
+	{message.Note{To: "", Path: "statuses[].biz_opaque_callback_data", Kind: message.Dropped, Text: "the Cloud API callback data has no counterpart"}, false},
+	{message.Note{To: "sinch", Path: "errors[]", Kind: message.Dropped, Text: "Sinch callbacks carry no out-of-band errors"}, false},
+	{message.Note{To: "", Path: "errors[].message", Kind: message.Changed, Text: "written back as the title"}, false},
+	{message.Note{To: "", Path: "errors[].message", Kind: message.Added, Text: "written back as the title"}, false},
+	{message.Note{To: "", Path: "messages[].system.new_wa_id", Kind: message.Dropped, Text: "the Cloud API writes the new number as wa_id"}, false},
+	{message.Note{To: "", Path: "messages[].system.wa_id", Kind: message.Added, Text: "the Cloud API writes the new number as wa_id"}, false},
+}
+
+// Notes returns the notes of a variant.
+func Notes(v Variant) []message.Note {
+	var out []message.Note
+	for _, n := range notes {
+		if !n.cloudOnly || v == CloudAPI {
+			out = append(out, n.Note)
+		}
+	}
+	return out
+}
+
+// Spellings returns how a variant spells the concepts of the mapping tables.
+func Spellings(v Variant) []message.Spelling {
+	if v == CloudAPI {
+		return cloudSpellings
+	}
+	return onPremSpellings
+}
+
+// mediaMembers are the message members that hold a media file.
+var mediaMembers = []string{TypeImage, TypeAudio, TypeVideo, TypeDocument, TypeSticker, TypeVoice}
+
+// Layout returns where a variant keeps its items.
+func Layout(v Variant) message.Layout {
+	batch, prefix := "", ""
+	if v == CloudAPI {
+		batch = "entry[].changes[].value"
+		prefix = batch + "."
+	}
+	return message.Layout{
+		Items: []message.ItemArray{
+			{Path: prefix + "messages", Key: "id"},
+			{Path: prefix + "statuses", Key: "id"},
+			{Path: prefix + "contacts", Key: "wa_id"},
+			{Path: prefix + "errors"},
+		},
+		Batch:    batch,
+		Media:    mediaMembers,
+		Messages: "messages[]",
+	}
+}
+
+// Explain says why a native item does not survive a conversion, when the
+// reason depends on the item.
+func Explain(kind message.Change, pattern string, a, b jsontree.Value, to string) string {
+	if kind == message.Changed && pattern == "messages[].type" {
+		switch as, bs := a.Str(), b.Str(); {
+		case as == TypeVoice || bs == TypeVoice && to == "sinch":
+			return "Sinch documents no voice-note type: voice notes are AUDIO"
+		case as == TypeUnknown && bs == TypeUnsupported, as == TypeUnsupported && bs == TypeUnknown:
+			return "the Cloud API calls it unsupported, On-Premises unknown"
+		}
+		return ""
+	}
+	if kind != message.Dropped {
+		return ""
+	}
+	switch pattern {
+	case "messages[]":
+		t := a.Get("type").Str()
+		switch {
+		case t == TypeOrder && to == "sinch":
+			return "a Sinch ORDER carries no documented fields: converting back cannot rebuild the order"
+		case t == TypeText:
+			return "an empty text: native text bodies must not be empty, so converting back cannot carry it"
+		case t == TypeInteractive:
+			return "interactive " + a.Get(TypeInteractive).Get("type").Str() + " replies have no " + to + " counterpart"
+		case t != "":
+			return t + " messages have no " + to + " counterpart"
+		}
+	case "statuses[]":
+		if s := a.Get("status").Str(); s != "" {
+			return s + " statuses have no " + to + " counterpart"
+		}
+	case "entry[]", "entry[].changes[]":
+		return "its items are regrouped (see entry)"
+	case "entry[].changes[].field", "entry[].changes[].value":
+		return "only messages changes carry messages and statuses"
+	}
+	return ""
+}
