@@ -288,18 +288,33 @@ func (c *Converter) Convert(data []byte) (Result, error) {
 		partial = err != nil
 	}
 	c.defs = c.defs[:0]
+	kept := c.fills[:0]
 	for _, f := range c.fills {
 		if applied && c.patched(f.Path) {
-			continue
+			continue // the extras put the original value back
 		}
+		kept = append(kept, f)
 		c.defs = append(c.defs, Default{Path: f.Path, Value: f.Value, Reason: f.Reason,
 			Flag: flagOf(f.Option, c.opts.To), Offset: f.Offset, FromFlag: !f.Default})
 	}
+	c.fills = kept
 	if len(c.defs) > 0 {
 		res.Defaults = c.defs
 	}
 
-	// Losses: convert the output back and compare with the input.
+	// Losses: convert the output back and compare with the input. Values
+	// an earlier conversion filled in (listed in the extras it wrote) are
+	// not data of the input.
+	clear(c.diffs.filled)
+	if applied {
+		extras.Get("filled").ForEach(func(_, p jsontree.Value) bool {
+			if c.diffs.filled == nil {
+				c.diffs.filled = map[string]bool{}
+			}
+			c.diffs.filled[p.Str()] = true
+			return true
+		})
+	}
 	res.Losses = c.findLosses(root, from, out, ok, applied)
 	if partial {
 		res.Losses = append(res.Losses, Loss{Path: ExtrasKey, Offset: extras.Offset(), Kind: Changed,
@@ -310,8 +325,10 @@ func (c *Converter) Convert(data []byte) (Result, error) {
 		return res, nil
 	}
 	c.res = append(c.res[:0], out...)
-	if c.opts.KeepExtras && len(c.diffs.ops) > 0 {
+	if c.opts.KeepExtras && (len(c.diffs.ops) > 0 || len(c.fills) > 0) {
 		c.res = c.appendExtras(c.res, from)
+		// What the extras carry is not lost.
+		res.Losses = c.carried(res.Losses)
 	}
 	c.res = append(c.res, '\n')
 	res.Output = c.res

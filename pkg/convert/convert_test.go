@@ -471,3 +471,42 @@ func TestKeepExtrasChain(t *testing.T) {
 		}
 	}
 }
+
+// TestKeepExtrasBothWays: with --keep-extras on both conversions, A → B → A
+// gives A back exactly, nothing is reported lost on either step (what B
+// cannot say travels in the extras) and no extras member is left behind.
+func TestKeepExtrasBothWays(t *testing.T) {
+	keep := func(to payload.Format) convert.Options {
+		o := opts(to)
+		o.KeepExtras = true
+		return o
+	}
+	for _, fx := range validFixtures(t) {
+		for _, b := range payload.Formats {
+			if b == fx.from {
+				continue
+			}
+			name := fx.name + " → " + b.String() + " → back"
+			r1, err := convert.Convert(fx.data, keep(b))
+			if err != nil || r1.Output == nil {
+				continue
+			}
+			if len(r1.Losses) > 0 {
+				t.Errorf("%s: losses reported though the extras carry them: %+v", name, r1.Losses)
+			}
+			r2, err := convert.Convert(r1.Output, keep(fx.from))
+			if err != nil || r2.Output == nil {
+				t.Errorf("%s: converting back: %v", name, err)
+				continue
+			}
+			if len(r2.Losses) > 0 {
+				t.Errorf("%s: losses on the way back: %+v", name, r2.Losses)
+			}
+			if got, want := decode(t, r2.Output), decode(t, fx.data); !reflect.DeepEqual(got, want) {
+				var d []string
+				leafDiff(want, got, "", &d)
+				t.Errorf("%s: differs at %v\n%s", name, d, r2.Output)
+			}
+		}
+	}
+}

@@ -20,9 +20,12 @@ type differ struct {
 	from, to   payload.Format
 	layout     message.Layout // of the source format
 	patching   bool
-	nothing    bool           // nothing converts back: the envelope is not written either
-	skipExtras bool           // the input's extras were consumed: not a loss
-	forced     []message.Fill // values the conversion back filled in: lost even if equal
+	nothing    bool // nothing converts back: the envelope is not written either
+	skipExtras bool // the input's extras were consumed: not a loss
+	// filled are the JSON pointers of values an earlier conversion filled
+	// in (defaults, option values): not data of the input, so not lost.
+	filled map[string]bool
+	forced []message.Fill // values the conversion back filled in: lost even if equal
 
 	losses []Loss
 	ops    []patchOp
@@ -62,6 +65,12 @@ func (d *differ) reset(from, to payload.Format) {
 	d.patching, d.skipExtras, d.nothing = false, false, false
 }
 
+// isFilled reports whether the value at the current path was filled in by
+// an earlier conversion.
+func (d *differ) isFilled() bool {
+	return len(d.filled) > 0 && d.filled[pointer(d.path)]
+}
+
 func (d *differ) push(k string) { d.path = append(d.path, seg{key: k, index: -1}) }
 func (d *differ) pushI(i int)   { d.path = append(d.path, seg{index: i}) }
 func (d *differ) pop()          { d.path = d.path[:len(d.path)-1] }
@@ -71,7 +80,7 @@ func (d *differ) diff(a, b jsontree.Value) {
 }
 
 func (d *differ) value(a, b jsontree.Value, patch bool) {
-	if a.Raw() == b.Raw() {
+	if a.Raw() == b.Raw() || d.isFilled() {
 		return // the same text is the same value
 	}
 	switch {
@@ -128,7 +137,14 @@ func (d *differ) object(a, b jsontree.Value, patch bool) {
 			}
 		}
 	}
-	hint := start                                  // members usually come in the same order: look there first
+	hint := start // members usually come in the same order: look there first
+	var byName map[string]int
+	if end-start > 32 { // many members: find them by name, not by scanning
+		byName = make(map[string]int, end-start)
+		for i := start; i < end; i++ {
+			byName[d.mem[i].key] = i
+		}
+	}
 	a.ForEachAll(func(k, av jsontree.Value) bool { // a repeated member is reported as lost
 		key := k.Str()
 		if k.Shadowed() {
@@ -144,17 +160,23 @@ func (d *differ) object(a, b jsontree.Value, patch bool) {
 		}
 		d.push(key)
 		found := -1
-		for n, i := 0, hint; n < end-start; n++ {
-			if !d.mem[i].used && d.mem[i].key == key {
+		if byName != nil {
+			if i, ok := byName[key]; ok && !d.mem[i].used {
 				found = i
-				hint = i + 1
-				if hint == end {
-					hint = start
-				}
-				break
 			}
-			if i++; i == end {
-				i = start
+		} else {
+			for n, i := 0, hint; n < end-start; n++ {
+				if !d.mem[i].used && d.mem[i].key == key {
+					found = i
+					hint = i + 1
+					if hint == end {
+						hint = start
+					}
+					break
+				}
+				if i++; i == end {
+					i = start
+				}
 			}
 		}
 		if bodyB >= 0 && key == bodyA && found < 0 {
@@ -239,18 +261,26 @@ func (d *differ) array(a, b jsontree.Value, patch bool) {
 	pstart := len(d.ints)
 	defer func() { d.ints = d.ints[:pstart] }()
 	exact := na == nb
+	// Index b's elements by their identifying member: pairing costs one
+	// lookup per element, however long the arrays.
+	var byKey map[string][]int
+	if key != "" {
+		byKey = make(map[string][]int, nb)
+		for x := start; x < end; x++ {
+			if bk := d.mem[x].val.Get(key); bk.Exists() {
+				id := bk.Identity()
+				byKey[id] = append(byKey[id], x)
+			}
+		}
+	}
 	i := 0
 	a.ForEach(func(_, av jsontree.Value) bool {
 		j := -1
 		if key != "" {
-			k := av.Get(key)
-			for x := start; x < end; x++ {
-				if d.mem[x].used {
-					continue
-				}
-				if bk := d.mem[x].val.Get(key); k.Exists() && bk.Exists() && same(k, bk) {
-					j = x
-					break
+			if k := av.Get(key); k.Exists() {
+				id := k.Identity()
+				if xs := byKey[id]; len(xs) > 0 {
+					j, byKey[id] = xs[0], xs[1:]
 				}
 			}
 		} else if i < nb {
@@ -349,41 +379,68 @@ func (d *differ) itemPath(p []seg) bool {
 // forcedLosses adds the values the conversion back had to fill in: what the
 // input holds there was lost even when the filled value happens to equal it.
 func (d *differ) forcedLosses(root jsontree.Value) {
+	if len(d.forced) == 0 {
+		return
+	}
+	// Index what is already reported, so that each fill costs the depth of
+	// its path, not the number of losses.
+	lost := make(map[string]bool, len(d.losses))
+	for _, l := range d.losses {
+		lost[l.Path] = true
+	}
+	patched := make(map[string]bool, len(d.ops))
+	for _, o := range d.ops {
+		patched[o.ptr] = true
+	}
 	for _, f := range d.forced {
 		if !f.Default && !d.patching {
 			continue
 		}
 		d.segs = appendSegs(d.segs[:0], f.Path)
 		v := at(root, d.segs)
-		if !v.Exists() {
+		ptr := pointer(d.segs)
+		if !v.Exists() || d.filled[ptr] {
 			continue
 		}
-		covered := false
-		for _, l := range d.losses {
-			if l.Path == f.Path || strings.HasPrefix(f.Path, l.Path+".") || strings.HasPrefix(f.Path, l.Path+"[") {
-				covered = true
-				break
-			}
-		}
-		if !covered && f.Default {
+		if f.Default && !underAny(f.Path, lost, pathParent) {
 			reason := explain(d.from, d.to, Changed, d.segs, v, jsontree.Value{})
 			d.losses = append(d.losses, Loss{Path: f.Path, Offset: v.Offset(), Kind: Changed, Reason: reason})
+			lost[f.Path] = true
 		}
-		if d.patching {
-			ptr := pointer(d.segs)
-			done := false
-			for _, o := range d.ops {
-				if o.ptr == ptr || strings.HasPrefix(ptr, o.ptr+"/") {
-					done = true
-					break
-				}
-			}
-			if !done {
-				d.ops = append(d.ops, patchOp{ptr: ptr, raw: v.Raw()})
-			}
+		if d.patching && !underAny(ptr, patched, pointerParent) {
+			d.ops = append(d.ops, patchOp{ptr: ptr, raw: v.Raw()})
+			patched[ptr] = true
 		}
 	}
 	slices.SortStableFunc(d.losses, func(x, y Loss) int { return x.Offset - y.Offset })
+}
+
+// underAny reports whether p or one of its ancestors (by parent) is in set.
+func underAny(p string, set map[string]bool, parent func(string) string) bool {
+	for ; p != ""; p = parent(p) {
+		if set[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// pathParent is the parent of a rendered path (messages[0].id → messages[0]).
+func pathParent(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i < 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+// pointerParent is the parent of a JSON pointer (/a/0/b → /a/0).
+func pointerParent(p string) string {
+	i := strings.LastIndexByte(p, '/')
+	if i <= 0 {
+		return ""
+	}
+	return p[:i]
 }
 
 // renderPath writes a path as the validator does: data[0].message.type,

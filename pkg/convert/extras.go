@@ -59,6 +59,19 @@ func (c *Converter) appendExtras(out []byte, from payload.Format) []byte {
 		}
 		w.EndObj()
 	}
+	if len(c.fills) > 0 {
+		// Values this conversion filled in (defaults, option values): on
+		// the way back they are not data to keep.
+		w.Key("filled")
+		w.Arr()
+		var segs []seg
+		for _, f := range c.fills {
+			segs = appendSegs(segs[:0], f.Path)
+			w.Elem()
+			w.Str(pointer(segs))
+		}
+		w.EndArr()
+	}
 	if unsets > 0 {
 		w.Key("unset")
 		w.Arr()
@@ -76,6 +89,24 @@ func (c *Converter) appendExtras(out []byte, from payload.Format) []byte {
 		out = append(out, '\n')
 	}
 	return append(out, '}')
+}
+
+// carried returns the losses the extras do not restore: with KeepExtras
+// only those are lost.
+func (c *Converter) carried(losses []Loss) []Loss {
+	patched := make(map[string]bool, len(c.diffs.ops))
+	for _, o := range c.diffs.ops {
+		patched[o.ptr] = true
+	}
+	out := losses[:0]
+	var segs []seg
+	for _, l := range losses {
+		segs = appendSegs(segs[:0], l.Path)
+		if l.Path == ExtrasKey || !underAny(pointer(segs), patched, pointerParent) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // node is a JSON value as an ordered tree, used only to apply extras.

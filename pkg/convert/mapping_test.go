@@ -71,14 +71,18 @@ Flags fill what the source lacks; they never override what it says.
 "` + convert.ExtrasKey + `": {
   "format": "sinch",
   "set": {"/data/0/campaignId": 100, "/clientInfo": {"customerId": 10}},
-  "unset": ["/messages/0/audio/voice"]
+  "unset": ["/messages/0/audio/voice"],
+  "filled": ["/entry/0/id"]
 }
 ` + "```" + `
 
 ` + "`format`" + ` is the format the extras restore, ` + "`set`" + ` maps JSON pointers (RFC 6901) into that
 payload to their original values, ` + "`unset`" + ` lists members converting back adds. Converting the
 output to that format applies them: the result equals the original payload as JSON values (member
-order may differ). Extras for another format are carried along with ` + "`--keep-extras`" + `, and
+order may differ). ` + "`filled`" + ` lists the values the conversion filled in (defaults and flag values):
+converting back does not count them as data, so with ` + "`--keep-extras`" + ` on both steps A → B → A gives A
+back exactly, with no extras left. With ` + "`--keep-extras`" + ` nothing the extras carry is reported as lost
+(` + "`--strict`" + ` then passes). Extras for another format are carried along with ` + "`--keep-extras`" + `, and
 reported as lost without it.
 
 ## What corresponds to what

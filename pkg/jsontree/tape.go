@@ -511,6 +511,19 @@ func Equal(a, b Value) bool {
 	return true
 }
 
+// Identity is a scalar's identity for matching values across documents:
+// equal JSON values give equal identities (a string by its decoded text, a
+// number by its value); objects and arrays go by their text.
+func (v Value) Identity() string {
+	switch v.Kind() {
+	case String:
+		return "s" + v.Str()
+	case Number:
+		return "n" + strconv.FormatFloat(v.Num(), 'g', -1, 64)
+	}
+	return "r" + v.Raw()
+}
+
 // Quote returns s as a JSON string literal.
 func Quote(s string) string { return string(jsonlex.AppendQuote(nil, s)) }
 

@@ -28,6 +28,7 @@ func (w *writer) Reset(o message.WriteOptions) {
 	w.n = 0
 	w.batch = message.Batch{}
 	w.contacts = w.contacts[:0]
+	clear(w.byPhone)
 }
 
 type writer struct {
@@ -35,8 +36,9 @@ type writer struct {
 	data  jsontree.Writer // the items, spliced into the batch at the end
 	n     int             // items written
 	batch message.Batch
-	// the contacts of the batch, to find each message's sender
+	// the contacts of the batch, to find each message's sender (by wa_id)
 	contacts []message.Contact
+	byPhone  map[string]int
 	doc      jsontree.Writer
 }
 
@@ -47,20 +49,28 @@ func (w *writer) path(rest string) string {
 func (w *writer) Batch(b *message.Batch) {
 	w.batch = *b
 	w.contacts = w.contacts[:0]
+	clear(w.byPhone)
 }
 
-func (w *writer) Contact(c *message.Contact) { w.contacts = append(w.contacts, *c) }
+func (w *writer) Contact(c *message.Contact) {
+	if c.Phone != "" {
+		if w.byPhone == nil {
+			w.byPhone = map[string]int{}
+		}
+		if _, ok := w.byPhone[message.Str(c.Phone)]; !ok {
+			w.byPhone[message.Str(c.Phone)] = len(w.contacts)
+		}
+	}
+	w.contacts = append(w.contacts, *c)
+}
 
 // sender finds a message's sender among the batch's contacts: the contact
 // with the message's wa_id, or — when the batch holds one message and one
 // contact that does not match — that contact (the documented examples
 // where contacts[].wa_id and from differ).
 func (w *writer) sender(m *message.Message) *message.Contact {
-	from := message.Str(m.From.Phone)
-	for i := range w.contacts {
-		if c := &w.contacts[i]; c.Phone != "" && message.Str(c.Phone) == from {
-			return c
-		}
+	if i, ok := w.byPhone[message.Str(m.From.Phone)]; ok {
+		return &w.contacts[i]
 	}
 	if len(w.contacts) == 1 && w.batch.Messages == 1 {
 		return &w.contacts[0]

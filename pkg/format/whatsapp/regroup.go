@@ -68,6 +68,7 @@ func (rg *Regrouper) Regroup(in, back jsontree.Value) ([]byte, bool) {
 		return true
 	})
 
+	ix := [4]*itemIndex{newIndex(msgs, "id"), newIndex(stats, "id"), newIndex(contacts, "wa_id"), {}}
 	w := &rg.w
 	w.Reset(false, 0)
 	w.Obj()
@@ -114,7 +115,7 @@ func (rg *Regrouper) Regroup(in, back jsontree.Value) ([]byte, bool) {
 					shape = append(shape, "")
 					return true
 				}
-				sig := writeRegroupedChange(w, ch.Get("value"), changes, msgs, stats, contacts, errs)
+				sig := writeRegroupedChange(w, ch.Get("value"), changes, msgs, stats, contacts, errs, &ix)
 				shape = append(shape, sig)
 				lastChange++
 				return true
@@ -179,28 +180,66 @@ func changeSignature(v jsontree.Value) string {
 	return b.String()
 }
 
-func takeByKey(list []cloudItem, key string, want jsontree.Value) int {
-	if want.Exists() {
-		for i := range list {
-			if !list[i].used {
-				if v := list[i].val.Get(key); v.Exists() && jsontree.Equal(v, want) {
-					list[i].used = true
-					return i
-				}
-			}
+// itemIndex finds the items of a list by their identifying member, and
+// the next unused item, in constant time: regrouping stays linear however
+// many items a payload holds.
+type itemIndex struct {
+	byKey map[string][]int
+	next  int
+}
+
+func newIndex(list []cloudItem, key string) *itemIndex {
+	ix := &itemIndex{byKey: make(map[string][]int, len(list))}
+	for i := range list {
+		if v := list[i].val.Get(key); v.Exists() {
+			id := v.Identity()
+			ix.byKey[id] = append(ix.byKey[id], i)
 		}
+	}
+	return ix
+}
+
+// take marks and returns the first unused item whose key equals want.
+func (ix *itemIndex) take(list []cloudItem, want jsontree.Value) int {
+	if !want.Exists() {
 		return -1
+	}
+	id := want.Identity()
+	for xs := ix.byKey[id]; len(xs) > 0; xs = xs[1:] {
+		if i := xs[0]; !list[i].used {
+			list[i].used = true
+			ix.byKey[id] = xs[1:]
+			return i
+		}
+	}
+	return -1
+}
+
+// nextUnused marks and returns the first unused item (of change source,
+// when source ≥ 0), or -1.
+func (ix *itemIndex) nextUnused(list []cloudItem, source int) int {
+	for ix.next < len(list) && list[ix.next].used {
+		ix.next++
+	}
+	for x := ix.next; x < len(list); x++ {
+		if !list[x].used && (source < 0 || list[x].change == source) {
+			list[x].used = true
+			return x
+		}
+		if source >= 0 && list[x].change > source {
+			break // items are in change order
+		}
 	}
 	return -1
 }
 
 // writeRegroupedChange writes one change of the input with the matching
 // items of the round-tripped envelope; it returns the change's signature.
-func writeRegroupedChange(w *jsontree.Writer, in jsontree.Value, changes []cloudChange, msgs, stats, contacts, errs []cloudItem) string {
+func writeRegroupedChange(w *jsontree.Writer, in jsontree.Value, changes []cloudChange, msgs, stats, contacts, errs []cloudItem, ix *[4]*itemIndex) string {
 	var mi, si, ci, ei []int
 	source := -1
 	in.Get("messages").ForEach(func(_, m jsontree.Value) bool {
-		if j := takeByKey(msgs, "id", m.Get("id")); j >= 0 {
+		if j := ix[0].take(msgs, m.Get("id")); j >= 0 {
 			mi = append(mi, j)
 			if source < 0 {
 				source = msgs[j].change
@@ -209,7 +248,7 @@ func writeRegroupedChange(w *jsontree.Writer, in jsontree.Value, changes []cloud
 		return true
 	})
 	in.Get("statuses").ForEach(func(_, s jsontree.Value) bool {
-		if j := takeByKey(stats, "id", s.Get("id")); j >= 0 {
+		if j := ix[1].take(stats, s.Get("id")); j >= 0 {
 			si = append(si, j)
 			if source < 0 {
 				source = stats[j].change
@@ -218,16 +257,10 @@ func writeRegroupedChange(w *jsontree.Writer, in jsontree.Value, changes []cloud
 		return true
 	})
 	in.Get("contacts").ForEach(func(_, ct jsontree.Value) bool {
-		j := takeByKey(contacts, "wa_id", ct.Get("wa_id"))
+		j := ix[2].take(contacts, ct.Get("wa_id"))
 		if j < 0 && !ct.Get("wa_id").Exists() {
 			// a username-only contact: the next contact of the same change
-			for x := range contacts {
-				if !contacts[x].used && (source < 0 || contacts[x].change == source) {
-					contacts[x].used = true
-					j = x
-					break
-				}
-			}
+			j = ix[2].nextUnused(contacts, source)
 		}
 		if j >= 0 {
 			ci = append(ci, j)
@@ -236,17 +269,14 @@ func writeRegroupedChange(w *jsontree.Writer, in jsontree.Value, changes []cloud
 	})
 	n := 0
 	in.Get("errors").ForEach(func(_, _ jsontree.Value) bool { n++; return true })
-	for x := range errs {
-		if n == 0 {
+	for ; n > 0; n-- {
+		x := ix[3].nextUnused(errs, -1)
+		if x < 0 {
 			break
 		}
-		if !errs[x].used {
-			errs[x].used = true
-			ei = append(ei, x)
-			if source < 0 {
-				source = errs[x].change
-			}
-			n--
+		ei = append(ei, x)
+		if source < 0 {
+			source = errs[x].change
 		}
 	}
 	if source < 0 && len(changes) > 0 {
