@@ -29,21 +29,42 @@ type Payload struct {
 }
 
 // Position converts a byte offset inside Data to a line and column in the
-// source (1-based; the column counts characters, not bytes).
+// source (1-based; the column counts characters, not bytes). It costs a pass
+// over Data up to offset: to place many offsets, use a Cursor.
 func (p *Payload) Position(offset int) (line, col int) {
-	if offset < 0 {
-		offset = 0
+	c := p.Cursor()
+	return c.Position(offset)
+}
+
+// Cursor places offsets of a payload in one forward pass: offsets given in
+// increasing order cost one pass over Data in all, however many there are
+// (a position computed from the start for every finding made reporting
+// quadratic in the findings). An offset before the previous one starts
+// over from the beginning.
+type Cursor struct {
+	p         *Payload
+	off       int // the offset placed last
+	line, col int // its position
+}
+
+// Cursor returns a cursor at the start of the payload.
+func (p *Payload) Cursor() Cursor { return Cursor{p: p, line: p.Line, col: p.Col} }
+
+// Position returns the line and column of offset (see Payload.Position).
+func (c *Cursor) Position(offset int) (line, col int) {
+	offset = min(max(offset, 0), len(c.p.Data))
+	if offset < c.off {
+		*c = c.p.Cursor()
 	}
-	if offset > len(p.Data) {
-		offset = len(p.Data)
+	seg := c.p.Data[c.off:offset]
+	if last := bytes.LastIndexByte(seg, '\n'); last < 0 {
+		c.col += runeCount(seg)
+	} else {
+		c.line += bytes.Count(seg, newline)
+		c.col = runeCount(seg[last+1:]) + 1
 	}
-	before := p.Data[:offset]
-	nl := bytes.Count(before, newline)
-	if nl == 0 {
-		return p.Line, p.Col + runeCount(before)
-	}
-	last := bytes.LastIndexByte(before, '\n')
-	return p.Line + nl, runeCount(before[last+1:]) + 1
+	c.off = offset
+	return c.line, c.col
 }
 
 // Excerpt returns the source line around offset, clipped to about width

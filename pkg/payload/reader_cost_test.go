@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/wamo-dev/wamo/pkg/payload"
@@ -219,5 +220,34 @@ func TestExcerptLongLine(t *testing.T) {
 	}
 	if !strings.HasPrefix(text, "…") || utf8.RuneCountInString(text) != 73 {
 		t.Errorf("excerpt %q", text)
+	}
+}
+
+// TestCursor: a cursor places offsets as Position does, in any order, and
+// in one pass when they increase.
+func TestCursor(t *testing.T) {
+	data := []byte(strings.Repeat("{\"a\": \"Zoë\",\n\t\"日本\": [1,\n2]}\r\n", 50))
+	p := payload.Payload{Data: data, Line: 7, Col: 3}
+	c := p.Cursor()
+	for _, off := range []int{0, 1, 5, 13, 13, 14, 200, 199, 40, len(data), len(data) + 5, -1, 300} {
+		wl, wc := p.Position(off)
+		if l, col := c.Position(off); l != wl || col != wc {
+			t.Errorf("Cursor.Position(%d) = %d:%d, Position says %d:%d", off, l, col, wl, wc)
+		}
+	}
+	// 200,000 increasing offsets into 4 MB: one pass, where a position
+	// from the start for each would read 400 GB.
+	big := payload.Payload{Data: bytes.Repeat([]byte("{\"é\": 1,\n\"b\": 2}\n"), 1<<18), Line: 1, Col: 1}
+	start := time.Now()
+	c = big.Cursor()
+	step := len(big.Data) / 200000
+	for off := 0; off < len(big.Data); off += step {
+		c.Position(off)
+	}
+	if l, _ := c.Position(len(big.Data)); l != 1+2*(1<<18) {
+		t.Errorf("last line %d", l)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("200,000 positions took %v", d)
 	}
 }

@@ -263,9 +263,12 @@ func (r *runner) payload(p *payload.Payload) {
 		severity = "error"
 	}
 	target := r.opts.To.String()
+	// One forward pass places losses and defaults, which come in document
+	// order: a position from the start for each made many quadratic.
+	cur := p.Cursor()
 	if !r.opts.Quiet || r.opts.Strict {
 		for _, l := range res.Losses {
-			line, _ := p.Position(l.Offset)
+			line, _ := cur.Position(l.Offset)
 			fmt.Fprintf(r.errw, "%s:%d: %s convert.loss: %s has no counterpart in %s (%s)\n",
 				p.Source, line, severity, displayPath(l.Path), target, l.Reason)
 		}
@@ -275,7 +278,7 @@ func (r *runner) payload(p *payload.Payload) {
 			if d.FromFlag {
 				continue
 			}
-			line, _ := p.Position(d.Offset)
+			line, _ := cur.Position(d.Offset)
 			set := ""
 			if d.Flag != "" {
 				set = "; set " + d.Flag
