@@ -35,19 +35,20 @@ func addSeeds(f *testing.F) {
 	}
 }
 
-// scaled repeats data until it holds about 256 KiB. A fuzz input is small;
-// repeated, a path quadratic in its length costs minutes where a linear one
-// costs milliseconds, so far apart that a loaded machine cannot blur them.
+// scaled repeats data until it holds about 128 KiB. A fuzz input is small;
+// repeated, a path quadratic in its length costs tens of seconds where a
+// linear one costs a millisecond, so far apart that a loaded machine cannot
+// blur them.
 func scaled(data []byte) []byte {
 	if len(data) == 0 {
 		return data
 	}
-	return bytes.Repeat(data, (256<<10)/len(data)+1)
+	return bytes.Repeat(data, (128<<10)/len(data)+1)
 }
 
 // linearBudget fails t when fn, run over in, takes longer than a generous
-// linear budget: 100 ms plus 4 µs a byte (over a second for 256 KiB, about
-// a hundred times what a linear pass costs under -race).
+// linear budget: 100 ms plus 4 µs a byte (over half a second for 128 KiB,
+// tens of times what a linear pass costs under -race).
 func linearBudget(t *testing.T, what string, in []byte, fn func([]byte)) {
 	t.Helper()
 	budget := 100*time.Millisecond + time.Duration(len(in))*4*time.Microsecond
