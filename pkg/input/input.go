@@ -91,6 +91,11 @@ type Options struct {
 	// with a slash matches from the directory named on the command line
 	// ("fixtures/invalid/**").
 	Exclude []string
+	// NamedAsFound makes files named on the command line be treated as if
+	// found in a directory: one that is not a webhook payload is skipped
+	// with a note rather than failed. A pre-commit hook, which names every
+	// staged .json file, package.json included, wants that.
+	NamedAsFound bool
 }
 
 // Work is what a command does with the payloads. Only Payload is required.
@@ -159,11 +164,15 @@ type pipeline struct {
 func Run(ctx context.Context, args []string, opts Options, w Work) (Totals, error) {
 	p := &pipeline{ctx: ctx, opts: opts, work: w}
 	ex := compileExclude(opts.Exclude)
+	named := Named
+	if opts.NamedAsFound {
+		named = Discovered
+	}
 	for _, a := range args {
 		if p.stopped() {
 			break
 		}
-		if err := expand(a, ex, p.read, p.stopped); err != nil {
+		if err := expand(a, named, ex, p.read, p.stopped); err != nil {
 			return p.tot, err
 		}
 	}

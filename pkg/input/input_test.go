@@ -379,3 +379,20 @@ func TestWorkError(t *testing.T) {
 		t.Errorf("err %v after %d payloads", err, n)
 	}
 }
+
+// TestNamedAsFound: with NamedAsFound (validate --skip-non-payloads, for
+// pre-commit hooks) a named file that is not a payload is skipped like a
+// found one.
+func TestNamedAsFound(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"package.json": `{"name":"x"}`, "hook.json": `{"total":1,"data":[]}`})
+	args := []string{filepath.Join(dir, "package.json"), filepath.Join(dir, "hook.json")}
+	got, _ := collect(t, context.Background(), args, input.Options{NamedAsFound: true})
+	if len(got) != 2 || !strings.HasPrefix(got[0].skipped, "not a webhook payload") || got[1].payloads != 1 {
+		t.Errorf("got %+v", got)
+	}
+	got, _ = collect(t, context.Background(), args, input.Options{})
+	if len(got) != 2 || got[0].skipped != "" || got[0].payloads != 1 {
+		t.Errorf("without it: %+v", got)
+	}
+}

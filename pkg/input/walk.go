@@ -61,8 +61,9 @@ func split(p string) []string {
 type readFunc func(Source) (counted bool, err error)
 
 // expand turns one argument into sources and reads them as they are found
-// (a large tree is not listed before its first file is read).
-func expand(arg string, exclude []gitignore.Pattern, read readFunc, stopped func() bool) error {
+// (a large tree is not listed before its first file is read). Files named
+// are of kind named.
+func expand(arg string, named Kind, exclude []gitignore.Pattern, read readFunc, stopped func() bool) error {
 	if arg == "-" {
 		_, err := read(Source{Name: "-", Kind: Stdin})
 		return err
@@ -78,7 +79,7 @@ func expand(arg string, exclude []gitignore.Pattern, read readFunc, stopped func
 					if stopped() {
 						return nil
 					}
-					if err := expand(m, exclude, read, stopped); err != nil {
+					if err := expand(m, named, exclude, read, stopped); err != nil {
 						return err
 					}
 				}
@@ -95,7 +96,7 @@ func expand(arg string, exclude []gitignore.Pattern, read readFunc, stopped func
 			return nil
 		}
 		// Named: read whatever it is, a pipe too (wamo validate <(curl …)).
-		_, err := read(Source{Name: arg, Path: arg, Kind: Named})
+		_, err := read(Source{Name: arg, Path: arg, Kind: named})
 		return err
 	}
 	w := walker{root: arg, exclude: exclude, read: read, stopped: stopped}

@@ -79,6 +79,8 @@ func TestInputs(t *testing.T) {
 		// Named inputs must be payloads; found ones that are not are skipped.
 		{name: "validate named package.json", args: []string{"validate", pkg}, code: 3,
 			stdout: []string{"ERR  " + pkg}},
+		{name: "validate named package.json, pre-commit style", args: []string{"validate", "--skip-non-payloads", pkg, filepath.Join(repo, "hooks", "sinch.json")},
+			code: 0, stderr: []string{pkg + ": info: skipped, not a webhook payload"}},
 		{name: "validate repository", args: []string{"validate", repo}, code: 0,
 			stdout: []string{"ok   " + filepath.Join(repo, "hooks", "sinch.json"), "1 file, 1 payload: 1 valid"},
 			stderr: []string{skipNote}, notStdout: []string{"package.json", "node_modules"}},

@@ -30,6 +30,8 @@ type Options struct {
 	MaxSize   int
 	Verbose   bool
 	Exclude   []string
+	// SkipOthers: named files that are not payloads are skipped, not failed.
+	SkipOthers bool
 
 	Now func() time.Time
 }
@@ -114,6 +116,7 @@ payload invalid unless --strict is given. --list-rules prints every rule.
 	fl.StringSliceVar(&opts.Ignore, "ignore", nil, "drop findings of these rule ids (repeatable or comma-separated)")
 	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
 	cmdutil.ExcludeVar(fl, &opts.Exclude)
+	fl.BoolVar(&opts.SkipOthers, "skip-non-payloads", false, "skip named files that are not webhook payloads (package.json…) with a note, as in directories; for pre-commit hooks")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"auto", "sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json", "github", "junit", "sarif"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -149,7 +152,9 @@ func Run(ctx context.Context, opts *Options) error {
 	// One Result reused for every payload: reporters do not keep it, and a
 	// fresh one per payload would be the only allocation of a valid payload.
 	var res validate.Result
-	tot, err := input.Run(ctx, opts.Paths, input.Options{Stdin: opts.IO.In, MaxSize: opts.MaxSize, Exclude: opts.Exclude}, input.Work{
+	tot, err := input.Run(ctx, opts.Paths, input.Options{
+		Stdin: opts.IO.In, MaxSize: opts.MaxSize, Exclude: opts.Exclude, NamedAsFound: opts.SkipOthers,
+	}, input.Work{
 		Begin: func(s *input.Source) {
 			src = validate.Source{Name: s.Name}
 			rep.BeginSource(s.Name)
