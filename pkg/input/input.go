@@ -241,7 +241,10 @@ func (p *pipeline) payloads(o *Outcome) (begun bool, err error) {
 		}
 		if rerr != nil {
 			if o.Kind == Discovered && o.Payloads == 0 && errors.Is(rerr, payload.ErrNotJSON) {
-				o.Skipped = "not JSON: " + describeNotJSON(rerr)
+				o.Skipped = rerr.Error()
+				if se := (*payload.SourceError)(nil); errors.As(rerr, &se) {
+					o.Skipped = se.Err.Error() // "not JSON: the input starts with…", without name and position
+				}
 				return false, nil
 			}
 			o.Err = rerr
@@ -369,23 +372,6 @@ func emptyError(src *Source, n int64) error {
 		return fmt.Errorf("%w: nothing was read from stdin", ErrEmpty)
 	}
 	return fmt.Errorf("%w: the file is empty", ErrEmpty)
-}
-
-// describeNotJSON is the reason of a payload.ErrNotJSON error, without the
-// source and position the reader puts before it.
-func describeNotJSON(err error) string {
-	var se *payload.SourceError
-	if errors.As(err, &se) && se.Err != nil {
-		err = se.Err
-	}
-	if u := errors.Unwrap(err); u != nil && errors.Is(u, payload.ErrNotJSON) {
-		// "not JSON: the input starts with …": drop the repeated prefix.
-		msg, prefix := err.Error(), payload.ErrNotJSON.Error()+": "
-		if len(msg) > len(prefix) && msg[:len(prefix)] == prefix {
-			return msg[len(prefix):]
-		}
-	}
-	return err.Error()
 }
 
 // describeOpenError turns an error of the file system into a short reason.

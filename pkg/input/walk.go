@@ -13,23 +13,21 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 )
 
-// Extensions are the file extensions read when walking a directory.
-var Extensions = []string{".json", ".ndjson", ".jsonl"}
-
-// neverWalked are directories that hold other people's files, never
-// payloads of one's own: they are not walked (hidden directories, .git
-// among them, are not either).
-var neverWalked = map[string]bool{"node_modules": true, "vendor": true}
-
-// hasPayloadExt reports whether a file name ends in one of Extensions.
+// hasPayloadExt reports whether a file name ends in .json, .ndjson or
+// .jsonl, the files read when walking a directory.
 func hasPayloadExt(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	for _, e := range Extensions {
-		if ext == e {
-			return true
-		}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json", ".ndjson", ".jsonl":
+		return true
 	}
 	return false
+}
+
+// neverWalked reports whether a directory is one that holds other people's
+// files, never payloads of one's own: hidden ones (.git…), node_modules and
+// vendor.
+func neverWalked(name string) bool {
+	return strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor"
 }
 
 // compileExclude parses the --exclude patterns (an empty one matches nothing).
@@ -161,7 +159,7 @@ func (w *walker) dir(path string, rel []string, ignore []gitignore.Pattern) erro
 		erel := append(rel[:len(rel):len(rel)], name)
 		efull := append(full[:len(full):len(full)], name)
 		if e.IsDir() {
-			if strings.HasPrefix(name, ".") || neverWalked[name] ||
+			if neverWalked(name) ||
 				matches(ignore, efull, true) || matches(w.exclude, erel, true) {
 				continue
 			}
