@@ -1,130 +1,11 @@
 package cmdutil
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/spf13/pflag"
 )
-
-// Input is one source named on the command line: a file, "-" for stdin, or
-// a problem with what was named (reported per input; the others are still
-// processed).
-type Input struct {
-	Name  string // as shown to the user
-	Path  string // "" for stdin
-	Stdin bool
-	Err   error
-}
-
-// PayloadExtensions are the file extensions picked up when walking a directory.
-var PayloadExtensions = []string{".json", ".ndjson", ".jsonl"}
-
-// ExpandInputs turns arguments into inputs: directories are walked
-// recursively for *.json, *.ndjson and *.jsonl (sorted; hidden directories
-// skipped), unexpanded glob patterns are expanded, "-" is stdin.
-func ExpandInputs(args []string) []Input {
-	var out []Input
-	for _, a := range args {
-		if a == "-" {
-			out = append(out, Input{Name: "-", Stdin: true})
-			continue
-		}
-		st, err := os.Stat(a)
-		if err != nil {
-			if strings.ContainsAny(a, "*?[") {
-				matches, gerr := filepath.Glob(a)
-				if gerr == nil && len(matches) > 0 {
-					sort.Strings(matches)
-					out = append(out, ExpandInputs(matches)...)
-					continue
-				}
-				out = append(out, Input{Name: a, Path: a, Err: fmt.Errorf("no file matches %q", a)})
-				continue
-			}
-			out = append(out, Input{Name: a, Path: a, Err: describeOpenError(err)})
-			continue
-		}
-		if !st.IsDir() {
-			out = append(out, Input{Name: a, Path: a})
-			continue
-		}
-		var found []Input
-		werr := filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				found = append(found, Input{Name: p, Path: p, Err: describeOpenError(err)})
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				if p != a && strings.HasPrefix(d.Name(), ".") {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if hasPayloadExt(p) {
-				found = append(found, Input{Name: p, Path: p})
-			}
-			return nil
-		})
-		if werr != nil {
-			found = append(found, Input{Name: a, Path: a, Err: describeOpenError(werr)})
-		}
-		if len(found) == 0 {
-			out = append(out, Input{Name: a, Path: a, Err: errors.New("directory holds no .json, .ndjson or .jsonl file")})
-		}
-		out = append(out, found...)
-	}
-	return out
-}
-
-func hasPayloadExt(p string) bool {
-	ext := strings.ToLower(filepath.Ext(p))
-	for _, e := range PayloadExtensions {
-		if ext == e {
-			return true
-		}
-	}
-	return false
-}
-
-func describeOpenError(err error) error {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return errors.New("no such file or directory")
-	case errors.Is(err, fs.ErrPermission):
-		return errors.New("permission denied")
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-// Open opens an input for reading; stdin is not closed by the returned closer.
-func (in Input) Open(stdin io.Reader) (io.ReadCloser, error) {
-	if in.Stdin {
-		return io.NopCloser(stdin), nil
-	}
-	f, err := os.Open(in.Path)
-	if err != nil {
-		return nil, describeOpenError(err)
-	}
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		f.Close()
-		return nil, errors.New("is a directory")
-	}
-	return f, nil
-}
 
 // ParseSize parses sizes such as 64MB, 10MiB, 512k or 1048576.
 func ParseSize(s string) (int, error) {
@@ -201,3 +82,24 @@ func SizeVar(fs *pflag.FlagSet, p *int, name, def, usage string) {
 	*p = n
 	fs.Var(sizeValue{p}, name, usage)
 }
+
+// ExcludeVar defines the repeatable --exclude flag of the commands that
+// read payloads (see input.Options.Exclude).
+func ExcludeVar(fs *pflag.FlagSet, p *[]string) {
+	fs.StringArrayVar(p, "exclude", nil, "skip files and directories matching this `GLOB` (.gitignore syntax; repeatable)")
+}
+
+// InputsHelp is the paragraph of the long help of every command that reads
+// payloads (validate, show, convert, redact, replay) on how inputs are
+// found and read.
+const InputsHelp = `Inputs: a file named must be a payload; - reads stdin. Directories are
+walked for *.json, *.ndjson and *.jsonl, leaving out hidden directories,
+node_modules, vendor, what .gitignore files ignore and what --exclude GLOB
+(.gitignore syntax, repeatable) matches; files found there that are not
+webhook payloads (package.json, tsconfig.json, a JSON Schema…), not JSON or
+not regular files are skipped with a note on stderr. The content decides,
+not the extension: a .ndjson file holding one pretty-printed document is
+that document. An input with no document (an empty file, empty stdin) is
+unusable input (exit 3), and so is a directory without a payload.
+
+`

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/wamo-dev/wamo/fixtures"
@@ -31,6 +32,30 @@ func addSeeds(f *testing.F) {
 	}
 	for _, s := range brokenSeeds {
 		f.Add([]byte(s))
+	}
+}
+
+// scaled repeats data until it holds about 128 KiB. A fuzz input is small;
+// repeated, a path quadratic in its length costs tens of seconds where a
+// linear one costs a millisecond, so far apart that a loaded machine cannot
+// blur them.
+func scaled(data []byte) []byte {
+	if len(data) == 0 {
+		return data
+	}
+	return bytes.Repeat(data, (128<<10)/len(data)+1)
+}
+
+// linearBudget fails t when fn, run over in, takes longer than a generous
+// linear budget: 100 ms plus 4 µs a byte (over half a second for 128 KiB,
+// tens of times what a linear pass costs under -race).
+func linearBudget(t *testing.T, what string, in []byte, fn func([]byte)) {
+	t.Helper()
+	budget := 100*time.Millisecond + time.Duration(len(in))*4*time.Microsecond
+	start := time.Now()
+	fn(in)
+	if d := time.Since(start); d > budget {
+		t.Fatalf("%s of %d bytes took %v, over the linear budget of %v", what, len(in), d, budget)
 	}
 }
 
@@ -70,50 +95,72 @@ func FuzzDetect(f *testing.F) {
 		if d.Reason == "" {
 			t.Errorf("Detect(%q): no reason", data)
 		}
+		sniffed := payload.SniffFormat(data) // nor must this
+		linearBudget(t, "Detect and SniffFormat", scaled(data), func(b []byte) {
+			payload.Detect(b)
+			payload.SniffFormat(b)
+		})
 		if !json.Valid(data) || !utf8.Valid(data) {
 			return // Detect's contract requires valid JSON
 		}
 		if want, ok := referenceDetect(data); ok && d.Format != want {
 			t.Errorf("Detect(%q) = %v, want %v", data, d.Format, want)
 		}
+		if sniffed != d.Format {
+			t.Errorf("SniffFormat(%q) = %v, Detect says %v", data, sniffed, d.Format)
+		}
 	})
+}
+
+// readChecked reads every payload of data and checks what the reader
+// promises: it terminates, payloads are non-empty, located and in order,
+// and errors are *SourceErrors.
+func readChecked(t *testing.T, data []byte, maxSize int, lines bool) {
+	rd := payload.NewReader(bytes.NewReader(data), "fuzz", maxSize)
+	rd.SetLineMode(lines)
+	total, n, lastLine := 0, 0, 0
+	for {
+		if n > len(data)+1 {
+			t.Fatalf("%d payloads from %d bytes: the reader does not terminate", n, len(data))
+		}
+		p, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var se *payload.SourceError
+			if !errors.As(err, &se) {
+				t.Fatalf("error %T %v is not a *SourceError", err, err)
+			}
+			break
+		}
+		if len(p.Data) == 0 {
+			t.Fatalf("empty payload %d at %d:%d", n, p.Line, p.Col)
+		}
+		if p.Line < 1 || p.Col < 1 || p.Line < lastLine || p.Index != n {
+			t.Fatalf("payload %d located at %d:%d (index %d) after line %d", n, p.Line, p.Col, p.Index, lastLine)
+		}
+		lastLine = p.Line
+		total += len(p.Data)
+		n++
+	}
+	if total > len(data) {
+		t.Fatalf("payloads hold %d bytes, the input %d", total, len(data))
+	}
 }
 
 func FuzzReader(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, maxSize := range []int{0, 64} {
-			rd := payload.NewReader(bytes.NewReader(data), "fuzz", maxSize)
-			total, n, lastLine := 0, 0, 0
-			for {
-				if n > len(data)+1 {
-					t.Fatalf("%d payloads from %d bytes: the reader does not terminate", n, len(data))
-				}
-				p, err := rd.Next()
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					var se *payload.SourceError
-					if !errors.As(err, &se) {
-						t.Fatalf("error %T %v is not a *SourceError", err, err)
-					}
-					break
-				}
-				if len(p.Data) == 0 {
-					t.Fatalf("empty payload %d at %d:%d", n, p.Line, p.Col)
-				}
-				if p.Line < 1 || p.Col < 1 || p.Line < lastLine || p.Index != n {
-					t.Fatalf("payload %d located at %d:%d (index %d) after line %d", n, p.Line, p.Col, p.Index, lastLine)
-				}
-				lastLine = p.Line
-				total += len(p.Data)
-				n++
-			}
-			if total > len(data) {
-				t.Fatalf("payloads hold %d bytes, the input %d", total, len(data))
+			for _, lines := range []bool{false, true} {
+				readChecked(t, data, maxSize, lines)
 			}
 		}
+		linearBudget(t, "reading", scaled(data), func(b []byte) {
+			readChecked(t, b, 0, false)
+			readChecked(t, b, 0, true)
+		})
 	})
 }
 
@@ -128,6 +175,13 @@ func FuzzCheckSyntax(f *testing.F) {
 			}
 			p.Excerpt(se.Offset, 72) // must not panic
 		}
+		linearBudget(t, "CheckSyntax, Position and Excerpt", scaled(data), func(b []byte) {
+			p := payload.Payload{Data: b, Line: 1, Col: 1}
+			if se := payload.CheckSyntax(&p); se != nil {
+				p.Position(se.Offset)
+				p.Excerpt(se.Offset, 72)
+			}
+		})
 		if !utf8.Valid(data) || !payload.NestingOK(&payload.Payload{Data: data}) {
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -28,32 +29,59 @@ type Payload struct {
 }
 
 // Position converts a byte offset inside Data to a line and column in the
-// source (1-based; the column counts characters, not bytes).
+// source (1-based; the column counts characters, not bytes). It costs a pass
+// over Data up to offset: to place many offsets, use a Cursor.
 func (p *Payload) Position(offset int) (line, col int) {
-	if offset < 0 {
-		offset = 0
+	c := p.Cursor()
+	return c.Position(offset)
+}
+
+// Cursor places offsets of a payload in one forward pass: offsets given in
+// increasing order cost one pass over Data in all, however many there are
+// (a position computed from the start for every finding made reporting
+// quadratic in the findings). An offset before the previous one starts
+// over from the beginning.
+type Cursor struct {
+	p         *Payload
+	off       int // the offset placed last
+	line, col int // its position
+}
+
+// Cursor returns a cursor at the start of the payload.
+func (p *Payload) Cursor() Cursor { return Cursor{p: p, line: p.Line, col: p.Col} }
+
+// Position returns the line and column of offset (see Payload.Position).
+func (c *Cursor) Position(offset int) (line, col int) {
+	offset = min(max(offset, 0), len(c.p.Data))
+	if offset < c.off {
+		*c = c.p.Cursor()
 	}
-	if offset > len(p.Data) {
-		offset = len(p.Data)
+	seg := c.p.Data[c.off:offset]
+	if last := bytes.LastIndexByte(seg, '\n'); last < 0 {
+		c.col += runeCount(seg)
+	} else {
+		c.line += bytes.Count(seg, newline)
+		c.col = runeCount(seg[last+1:]) + 1
 	}
-	before := p.Data[:offset]
-	nl := bytes.Count(before, newline)
-	if nl == 0 {
-		return p.Line, p.Col + utf8.RuneCount(before)
-	}
-	last := bytes.LastIndexByte(before, '\n')
-	return p.Line + nl, utf8.RuneCount(before[last+1:]) + 1
+	c.off = offset
+	return c.line, c.col
 }
 
 // Excerpt returns the source line around offset, clipped to about width
 // characters, and the 1-based character column of offset within the
 // returned text — enough to draw a caret under the offending character.
+// It costs O(offset − start of its line + width) time and O(width) memory,
+// however long the line: a syntax error at the end of a 60 MB single-line
+// document does not turn the whole line into runes for 72 characters.
 func (p *Payload) Excerpt(offset, width int) (text string, caret int) {
 	if offset < 0 {
 		offset = 0
 	}
 	if offset > len(p.Data) {
 		offset = len(p.Data)
+	}
+	if width <= 10 {
+		width = 10
 	}
 	start := bytes.LastIndexByte(p.Data[:offset], '\n') + 1
 	end := bytes.IndexByte(p.Data[offset:], '\n')
@@ -62,41 +90,121 @@ func (p *Payload) Excerpt(offset, width int) (text string, caret int) {
 	} else {
 		end += offset
 	}
-	line := []rune(string(bytes.ToValidUTF8(p.Data[start:end], []byte("?"))))
-	col := utf8.RuneCount(bytes.ToValidUTF8(p.Data[start:offset], []byte("?")))
-	for i, r := range line { // tabs and control characters would break caret alignment
-		if r < ' ' {
-			line[i] = ' '
-		}
+	line := p.Data[start:end]
+	at := offset - start
+	// Characters before the offset, and after it up to what a window can
+	// show: enough to know whether the line must be clipped on the right.
+	var col int
+	if utf8.Valid(line[:at]) {
+		col = runeCount(line[:at])
+	} else {
+		col, _ = countChars(line, 0, at, -1)
 	}
-	if width <= 10 {
-		width = 10
-	}
-	lo, hi := 0, len(line)
-	if hi-lo > width {
-		lo = col - width/2
-		if lo < 0 {
-			lo = 0
-		}
+	after, _ := countChars(line, at, len(line), width+1)
+	total := col + after
+	lo, hi := 0, total
+	if total > width {
+		lo = max(col-width/2, 0)
 		hi = lo + width
-		if hi > len(line) {
-			hi = len(line)
+		if hi > total {
+			hi = total
 			lo = hi - width
 		}
 	}
-	out := string(line[lo:hi])
+	var b strings.Builder
+	b.Grow((hi-lo)*utf8.UTFMax + 2*len("…"))
+	if lo > 0 {
+		b.WriteString("…")
+	}
+	appendChars(&b, line, lo, hi)
+	if hi < total {
+		b.WriteString("…")
+	}
 	caret = col - lo + 1
 	if lo > 0 {
-		out = "…" + out
 		caret++
 	}
-	if hi < len(line) {
-		out += "…"
+	return b.String(), caret
+}
+
+// excerptChar is how Excerpt shows the rune r: control characters (tabs
+// included) would break the alignment of the caret and become spaces.
+func excerptChar(r rune) rune {
+	if r < ' ' {
+		return ' '
 	}
-	return out, caret
+	return r
+}
+
+// nextChar decodes the character of line at i as Excerpt shows it: a run
+// of invalid UTF-8 bytes is one '?' (as bytes.ToValidUTF8 replaces it).
+// It returns the character and the index after it.
+func nextChar(line []byte, i int) (rune, int) {
+	r, n := utf8.DecodeRune(line[i:])
+	if r != utf8.RuneError || n > 1 {
+		return excerptChar(r), i + n
+	}
+	for i < len(line) {
+		if r, n := utf8.DecodeRune(line[i:]); r != utf8.RuneError || n > 1 {
+			break
+		}
+		i++
+	}
+	return '?', i
+}
+
+// countChars counts the characters of line[from:to] (stopping at limit
+// when limit ≥ 0) and returns the count and where counting stopped.
+func countChars(line []byte, from, to, limit int) (n, i int) {
+	for i = from; i < to && (limit < 0 || n < limit); n++ {
+		if c := line[i]; c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		_, i = nextChar(line[:to], i)
+	}
+	return n, i
+}
+
+// appendChars writes the characters lo…hi-1 of line.
+func appendChars(b *strings.Builder, line []byte, lo, hi int) {
+	_, i := countChars(line, 0, len(line), lo)
+	for n := lo; n < hi && i < len(line); n++ {
+		var r rune
+		r, i = nextChar(line, i)
+		b.WriteRune(r)
+	}
 }
 
 var newline = []byte{'\n'}
+
+// runeCount is utf8.RuneCount (each invalid byte one character) without
+// its copy: for input that is not ASCII the standard library counts a
+// string conversion of the rest (Go 1.26), a copy of a whole 60 MB line.
+// Valid UTF-8 has one character per byte that is not a continuation byte
+// (10xxxxxx), counted eight bytes at a time.
+func runeCount(b []byte) int {
+	if !utf8.Valid(b) {
+		n := 0
+		for i := 0; i < len(b); n++ {
+			_, size := utf8.DecodeRune(b[i:])
+			i += size
+		}
+		return n
+	}
+	const highs = 0x8080808080808080
+	cont, i := 0, 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		cont += bits.OnesCount64(x &^ (x << 1) & highs) // bit 7 set, bit 6 clear
+	}
+	for ; i < len(b); i++ {
+		if b[i]&0xC0 == 0x80 {
+			cont++
+		}
+	}
+	return len(b) - cont
+}
 
 // ErrTooLarge is wrapped by the error returned for a document larger than
 // the reader's MaxSize.
@@ -128,11 +236,14 @@ const DefaultMaxSize = 64 << 20
 
 // Reader splits a stream into JSON documents: one pretty-printed document,
 // NDJSON (one per line), or several concatenated documents. Memory is
-// bounded by the largest document, not by the stream.
+// bounded by the largest document, not by the stream, and no more than
+// MaxSize+1 bytes of a document too large are read before it is refused.
 type Reader struct {
 	br      *bufio.Reader
+	src     limitedReader // what br reads from
 	source  string
 	maxSize int
+	size    int64 // bytes the source holds, when known (SetSizeHint), else -1
 
 	line    int    // number of the line held in pending
 	pending []byte // unread rest of the current line
@@ -148,8 +259,16 @@ type Reader struct {
 // SetLineMode makes every non-blank line one document, as NDJSON (JSON
 // Lines) defines it, instead of finding where each document ends: a line
 // holding half a document or two documents is then a syntax error of that
-// line. It is the faster mode, for .ndjson and .jsonl files.
+// line. It is the faster mode, for .ndjson and .jsonl files. The content
+// still decides: when the first line opens a document that it does not
+// close (one pretty-printed document in a .ndjson file), the source is read
+// as documents, not as lines.
 func (r *Reader) SetLineMode(on bool) { r.lines = on }
+
+// SetSizeHint tells the reader how many bytes the source holds (the size
+// of a regular file), so that a long line is read into one buffer of the
+// right size instead of buffers that double as it grows. n < 0: unknown.
+func (r *Reader) SetSizeHint(n int64) { r.size = n }
 
 // IsLineFormat reports whether a file name says NDJSON (.ndjson, .jsonl).
 func IsLineFormat(name string) bool {
@@ -168,30 +287,84 @@ func NewReader(r io.Reader, source string, maxSize int) *Reader {
 	if maxSize <= 0 {
 		maxSize = DefaultMaxSize
 	}
-	return &Reader{br: bufio.NewReaderSize(r, bufSize), source: source, maxSize: maxSize}
+	rd := &Reader{source: source, maxSize: maxSize, size: -1}
+	rd.src = limitedReader{r: r, limit: -1}
+	rd.br = bufio.NewReaderSize(&rd.src, bufSize)
+	return rd
 }
 
 // Reset makes the Reader read r as source from the start, keeping its
 // buffers (and its line mode and size limit): commands reading many files
-// reuse one Reader.
+// reuse one Reader. The size hint is forgotten.
 func (r *Reader) Reset(src io.Reader, source string) {
-	r.br.Reset(src)
-	*r = Reader{br: r.br, source: source, maxSize: r.maxSize, lines: r.lines,
+	*r = Reader{br: r.br, source: source, maxSize: r.maxSize, size: -1, lines: r.lines,
 		long: r.long[:0], acc: r.acc[:0]}
+	r.src = limitedReader{r: src, limit: -1}
+	r.br.Reset(&r.src)
 }
 
-// readLine loads the next line into pending. It returns io.EOF at the end.
-func (r *Reader) readLine() error {
+// limitedReader counts what is read from the source and, while a limit is
+// set, reads no further than it: a line over the size limit is refused
+// after MaxSize+1 bytes, not after one more buffer.
+type limitedReader struct {
+	r     io.Reader
+	n     int64 // bytes read so far
+	limit int64 // < 0: none
+}
+
+// errLimit ends a read at the limit of a limitedReader.
+var errLimit = errors.New("read limit reached")
+
+func (l *limitedReader) Read(b []byte) (int, error) {
+	if l.limit >= 0 {
+		left := l.limit - l.n
+		if left <= 0 {
+			return 0, errLimit
+		}
+		if int64(len(b)) > left {
+			b = b[:left]
+		}
+	}
+	n, err := l.r.Read(b)
+	l.n += int64(n)
+	return n, err
+}
+
+// errLineTooLong is returned by readLine for a line over its budget.
+var errLineTooLong = errors.New("line too long")
+
+// readLine loads the next line into pending. It returns io.EOF at the end,
+// and errLineTooLong for a line longer than budget, having read no more
+// than budget+1 bytes of it.
+func (r *Reader) readLine(budget int) error {
 	b, err := r.br.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) {
-		r.long = append(r.long[:0], b...)
-		for errors.Is(err, bufio.ErrBufferFull) {
-			if len(r.long) > r.maxSize {
-				return &SourceError{Source: r.source, Line: r.line + 1, Col: 1,
-					Err: fmt.Errorf("%w: a line exceeds %s (see --max-size)", ErrTooLarge, humanBytes(r.maxSize))}
+		// A line longer than the buffer: gather it in r.long. The buffer
+		// is empty now (ReadSlice handed all of it over), so the source is
+		// allowed to give this line budget+1 bytes less what it gave: with
+		// the newline, a line of budget bytes fits; one byte more and it is
+		// certainly too long.
+		r.long = r.growFor(r.long[:0], len(b), budget)
+		r.long = append(r.long, b...)
+		r.src.limit = r.src.n + int64(budget+1-len(r.long))
+		for {
+			for errors.Is(err, bufio.ErrBufferFull) {
+				b, err = r.br.ReadSlice('\n')
+				r.long = r.growFor(r.long, len(b), budget)
+				r.long = append(r.long, b...)
 			}
-			b, err = r.br.ReadSlice('\n')
-			r.long = append(r.long, b...)
+			// A CR at the limit may be the first half of the CR LF that
+			// ends a line of exactly budget bytes: one byte more tells.
+			if errors.Is(err, errLimit) && len(r.long) == budget+1 && r.long[budget] == '\r' && r.src.limit == r.src.n {
+				r.src.limit++
+				err = bufio.ErrBufferFull
+				continue
+			}
+			break
+		}
+		r.src.limit = -1
+		if errors.Is(err, errLimit) || len(bytes.TrimSuffix(bytes.TrimSuffix(r.long, newline), []byte{'\r'})) > budget {
+			return errLineTooLong
 		}
 		b = r.long
 	}
@@ -209,6 +382,46 @@ func (r *Reader) readLine() error {
 	}
 	r.pending, r.col = b, 1
 	return nil
+}
+
+// growFor returns buf with room for n more bytes, never keeping more than
+// budget+1 bytes of room (more are never needed: one byte over budget
+// settles that a document is too large). Buffers double while they are
+// small. Past that they are made as large as they may have to be in one
+// step — what is left of the source when its size is known, else budget+1
+// bytes —, so that a 60 MB line is read into one buffer, not into buffers
+// doubling up to 64 MB that leave the garbage of those of 32, 16, 8… MB
+// behind: a reservation of address space, backed only as it is written.
+// Small buffers do not take that step, because a reused span is cleared
+// whole before use: a stream of 70 KB lines should not clear 64 MB.
+func (r *Reader) growFor(buf []byte, n, budget int) []byte {
+	need := len(buf) + n
+	if need <= cap(buf) {
+		return buf
+	}
+	c := max(2*cap(buf), bufSize)
+	switch {
+	case r.size >= 0 && need >= bufSize:
+		rest := max(r.size-r.src.n, 0) + int64(r.br.Buffered())
+		c = int(min(int64(need)+rest, int64(budget)+1))
+	case need > reserveAbove:
+		c = budget + 1
+	}
+	c = max(min(c, budget+1), need)
+	nb := make([]byte, len(buf), c)
+	copy(nb, buf)
+	return nb
+}
+
+// reserveAbove is the size past which a buffer for a source of unknown
+// size is made as large as a document may be.
+const reserveAbove = 4 << 20
+
+// lineTooLong is the error for a line over the size limit outside a
+// document (a line holding several documents, or a line of NDJSON).
+func (r *Reader) lineTooLong() error {
+	return &SourceError{Source: r.source, Line: r.line + 1, Col: 1,
+		Err: fmt.Errorf("%w: a line exceeds %s (see --max-size)", ErrTooLarge, humanBytes(r.maxSize))}
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }
@@ -238,7 +451,10 @@ func (r *Reader) next() (Payload, error) {
 		if len(r.pending) > 0 {
 			break
 		}
-		if err := r.readLine(); err != nil {
+		if err := r.readLine(r.maxSize); err != nil {
+			if errors.Is(err, errLineTooLong) {
+				return Payload{}, r.lineTooLong()
+			}
 			return Payload{}, err
 		}
 	}
@@ -249,21 +465,22 @@ func (r *Reader) next() (Payload, error) {
 			return Payload{}, &SourceError{Source: r.source, Line: r.line, Col: r.col,
 				Err: fmt.Errorf("%w: the input starts with %s, not with a JSON object", ErrNotJSON, describeStart(r.pending))}
 		}
+		if r.lines && (first == '{' || first == '[') {
+			// Content decides, not the name: a first line that opens a
+			// document without closing it is a pretty-printed document,
+			// so the source is not NDJSON.
+			var sc scanner
+			if sc.scan(r.pending) < 0 {
+				r.lines = false
+			}
+		}
 	}
 	p := Payload{Source: r.source, Line: r.line, Col: r.col, Index: r.index}
 	r.index++
 
-	if r.lines {
-		p.Data = bytes.TrimRight(r.pending, " \t")
-		r.pending = nil
-		if len(p.Data) > r.maxSize {
-			return Payload{}, r.tooLarge(p)
-		}
-		return p, nil
-	}
-
-	if first != '{' && first != '[' {
-		// A scalar or stray text: the rest of the line is one (invalid) document.
+	if r.lines || (first != '{' && first != '[') {
+		// NDJSON, or a scalar or stray text: the rest of the line is one
+		// (maybe invalid) document.
 		p.Data = bytes.TrimRight(r.pending, " \t")
 		r.pending = nil
 		if len(p.Data) > r.maxSize {
@@ -285,6 +502,7 @@ func (r *Reader) next() (Payload, error) {
 			if !multi {
 				p.Data = cur[:end+1]
 			} else {
+				r.acc = r.growFor(r.acc, end+1, r.maxSize)
 				r.acc = append(r.acc, cur[:end+1]...)
 				p.Data = r.acc
 			}
@@ -301,13 +519,17 @@ func (r *Reader) next() (Payload, error) {
 			return p, nil
 		}
 		// The document continues on the next line.
+		r.acc = r.growFor(r.acc, len(cur)+1, r.maxSize)
 		r.acc = append(r.acc, cur...)
 		r.acc = append(r.acc, '\n')
 		multi = true
 		if len(r.acc) > r.maxSize {
 			return Payload{}, r.tooLarge(p)
 		}
-		if err := r.readLine(); err != nil {
+		if err := r.readLine(r.maxSize - len(r.acc)); err != nil {
+			if errors.Is(err, errLineTooLong) {
+				return Payload{}, r.tooLarge(p)
+			}
 			if errors.Is(err, io.EOF) {
 				// Truncated document: hand it over whole; the syntax check
 				// reports the unexpected end.
@@ -331,9 +553,9 @@ func (r *Reader) tooLarge(p Payload) error {
 // current line.
 func colAfter(r *Reader, multi bool, consumed []byte) int {
 	if multi {
-		return 1 + utf8.RuneCount(consumed)
+		return 1 + runeCount(consumed)
 	}
-	return r.col + utf8.RuneCount(consumed)
+	return r.col + runeCount(consumed)
 }
 
 // scanner finds where a top-level JSON value ends, tracking strings,

@@ -215,3 +215,86 @@ func word(b []byte) string {
 	}
 	return string(bytes.TrimSpace(b[:end]))
 }
+
+// SniffFormat is Detect for a document that may not be valid JSON: it
+// decides from the names of the top-level members of an object (a string
+// followed by ':' one level deep), read leniently — comments are skipped and
+// whatever makes the document invalid is passed over. A payload with a
+// trailing comma or a comment is still told from a tsconfig.json with its
+// comments, which names no format. It costs one pass over data.
+func SniffFormat(data []byte) Format {
+	i := skipBlank(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return Unknown
+	}
+	depth := 0
+	for i < len(data) {
+		switch c := data[i]; c {
+		case '"':
+			end := stringEnd(data, i)
+			if end < 0 {
+				return Unknown // a string not closed ends the document
+			}
+			if depth == 1 {
+				if j := skipBlank(data, end); j < len(data) && data[j] == ':' {
+					if d, ok := decide(bytesToString(data[i+1 : end-1])); ok {
+						return d.Format
+					}
+				}
+			}
+			i = end
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		case '/', '#':
+			if j := skipBlank(data, i); j > i {
+				i = j
+				continue
+			}
+		}
+		i++
+	}
+	return Unknown
+}
+
+// stringEnd returns the index after the string starting at data[i] (a
+// quote), or -1 when it is not closed.
+func stringEnd(data []byte, i int) int {
+	for i++; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
+}
+
+// skipBlank skips white space and comments (// … and # … to the end of
+// the line, /* … */) from data[i].
+func skipBlank(data []byte, i int) int {
+	for i < len(data) {
+		switch c := data[i]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case c == '#' || c == '/' && i+1 < len(data) && data[i+1] == '/':
+			nl := bytes.IndexByte(data[i:], '\n')
+			if nl < 0 {
+				return len(data)
+			}
+			i += nl + 1
+		case c == '/' && i+1 < len(data) && data[i+1] == '*':
+			end := bytes.Index(data[i+2:], []byte("*/"))
+			if end < 0 {
+				return len(data)
+			}
+			i += 2 + end + 2
+		default:
+			return i
+		}
+	}
+	return i
+}

@@ -39,7 +39,6 @@ const (
 // Rule ids of the diagnostics show writes on stderr.
 const (
 	showRuleSyntax = "json.syntax"
-	showRuleInput  = "input"
 	showRuleFormat = "format"
 )
 
@@ -194,19 +193,18 @@ func (p *ShowPrinter) SyntaxError(pl *payload.Payload, se *payload.SyntaxError) 
 	p.diagnostic(pl.Source, line, col, showRuleSyntax, se.Msg)
 }
 
-// SourceError reports on stderr an input that could not be read (any
-// further): FILE[:LINE:COL]: error input: MESSAGE.
-func (p *ShowPrinter) SourceError(name string, line, col int, err error) {
-	p.diagnostic(name, line, col, showRuleInput, err.Error())
-}
-
 // diagnostic writes one error line on stderr, after what stdout holds so
 // that both stay in order on a terminal.
 func (p *ShowPrinter) diagnostic(file string, line, col int, rule, msg string) {
 	p.Flush()
-	s := p.est.Location(showLocation(file, line, col)+":") + " " + p.est.Severity(diag.Error) + " " +
-		p.est.RuleID(rule) + ": " + string(appendSanitized(nil, msg, false)) + "\n"
-	io.WriteString(p.errW, s)
+	io.WriteString(p.errW, errorLine(p.est, file, line, col, rule, msg))
+}
+
+// errorLine is the diagnostic line every command writes on stderr:
+// FILE[:LINE[:COL]]: error RULE: MESSAGE, control characters neutralised.
+func errorLine(st *Styles, file string, line, col int, rule, msg string) string {
+	return st.Location(showLocation(sanitize(file), line, col)+":") + " " + st.Severity(diag.Error) + " " +
+		st.RuleID(rule) + ": " + sanitize(msg) + "\n"
 }
 
 // viewString views b as a string without copying, for reading it while b

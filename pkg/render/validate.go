@@ -125,22 +125,24 @@ func resultSource(r *validate.Result, current string) string {
 	return current
 }
 
-// sourceError returns the message and position of a source's error. A
-// *payload.SourceError already names the source and position in its text;
-// they are taken apart so that every output can place them itself.
+// sourceError returns the message and position of a source's error, or of
+// its interruption. A *payload.SourceError already names the source and
+// position in its text; they are taken apart so that every output can place
+// them itself.
 func sourceError(s *validate.Source) (msg string, line, col int) {
-	line, col = s.ErrLine, s.ErrCol
-	var se *payload.SourceError
-	if errors.As(s.Err, &se) && se.Err != nil {
-		msg = se.Err.Error()
-		if line == 0 {
-			line, col = se.Line, se.Col
-		}
-	} else {
-		msg = s.Err.Error()
+	if s.Err == nil {
+		return InterruptedText(s.Payloads), 0, 0
+	}
+	msg, line, col = SourceErrorParts(s.Err)
+	if s.ErrLine > 0 {
+		line, col = s.ErrLine, s.ErrCol
 	}
 	return msg, line, col
 }
+
+// sourceProblem reports whether a source as a whole has something to
+// report: an error, or an interruption.
+func sourceProblem(s *validate.Source) bool { return s.Err != nil || s.Interrupted }
 
 // sourceUnusable reports whether a source counts as unusable (an error, or
 // unusable payloads), as Summary.AddSource classes it.
@@ -210,6 +212,13 @@ func countsDetail(c *validate.Counts) string {
 // is told by its root cause only ("document too large", "no such file or
 // directory"): the diagnostic line above the status line has the details.
 func sourceDetail(s *validate.Source, firstReason string) string {
+	if s.Interrupted && s.Err == nil {
+		d := "interrupted"
+		if s.Payloads > 0 {
+			d += "; read before: " + countsDetail(&s.Counts)
+		}
+		return d
+	}
 	if s.Err != nil {
 		d := "unusable: " + rootCause(s.Err).Error()
 		if s.Payloads > 0 {
@@ -249,6 +258,9 @@ func SummaryLine(sum *validate.Summary) string {
 	}
 	if sum.FilesUnusable > 0 {
 		bad = append(bad, strconv.Itoa(sum.FilesUnusable)+" unusable")
+	}
+	if sum.FilesInterrupted > 0 {
+		bad = append(bad, strconv.Itoa(sum.FilesInterrupted)+" interrupted")
 	}
 	if len(bad) > 0 {
 		b.WriteString(" (" + strings.Join(bad, ", ") + ")")

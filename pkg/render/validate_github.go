@@ -82,7 +82,7 @@ func (g *validateGitHub) Payload(r *validate.Result) {
 }
 
 func (g *validateGitHub) EndSource(s *validate.Source) {
-	if s.Err == nil {
+	if !sourceProblem(s) {
 		return
 	}
 	name := s.Name

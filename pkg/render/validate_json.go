@@ -41,6 +41,7 @@ import (
 //	      "file": "in/a.json",
 //	      "ok": false,                     // every payload valid and the file read to the end
 //	      "error": "…",                    // only when the file could not be read to the end
+//	      "interrupted": true,             // only when Ctrl-C stopped the reading of the file
 //	      "payloads": 1, "valid": 0, "invalid": 1, "unusable": 0,
 //	      "messages": 1, "statuses": 0,
 //	      "invalid_items": 1,              // messages/statuses with at least one error
@@ -50,6 +51,7 @@ import (
 //	  ],
 //	  "summary": {
 //	    "files": 3, "files_ok": 1, "files_invalid": 1, "files_unusable": 1,
+//	    "files_interrupted": 1,            // only when Ctrl-C stopped a file
 //	    "payloads": 5, "valid": 4, "invalid": 1, "unusable": 0,
 //	    "messages": 7, "statuses": 0, "invalid_items": 1,
 //	    "errors": 2, "warnings": 1,        // findings in payloads ("input" findings not counted)
@@ -107,9 +109,10 @@ func newJSONCounts(c *validate.Counts) jsonCounts {
 }
 
 type jsonSource struct {
-	File  string `json:"file"`
-	OK    bool   `json:"ok"`
-	Error string `json:"error,omitempty"`
+	File        string `json:"file"`
+	OK          bool   `json:"ok"`
+	Error       string `json:"error,omitempty"`
+	Interrupted bool   `json:"interrupted,omitempty"`
 	jsonCounts
 }
 
@@ -118,6 +121,8 @@ type jsonSummary struct {
 	FilesOK       int `json:"files_ok"`
 	FilesInvalid  int `json:"files_invalid"`
 	FilesUnusable int `json:"files_unusable"`
+	// FilesInterrupted is only written when Ctrl-C stopped a file.
+	FilesInterrupted int `json:"files_interrupted,omitempty"`
 	jsonCounts
 	ExitCode int `json:"exit_code"`
 }
@@ -220,9 +225,10 @@ func (j *validateJSON) EndSource(s *validate.Source) {
 		name = j.cur
 	}
 	src := jsonSource{File: name, OK: s.OK(), jsonCounts: newJSONCounts(&s.Counts)}
-	if s.Err != nil {
+	if sourceProblem(s) {
 		msg, line, col := sourceError(s)
 		src.Error = msg
+		src.Interrupted = s.Interrupted
 		j.writeFinding(&jsonFinding{
 			File: name, Line: line, Col: col, Payload: 0, Format: payload.Unknown.String(),
 			Severity: diag.Error, Rule: InputRuleID, Message: msg,
@@ -252,7 +258,8 @@ func (j *validateJSON) Finish(sum *validate.Summary, exitCode int) error {
 	j.w.WriteString(`],"summary":`)
 	j.w.Write(j.encode(&jsonSummary{
 		Files: sum.Files, FilesOK: sum.FilesOK, FilesInvalid: sum.FilesInvalid, FilesUnusable: sum.FilesUnusable,
-		jsonCounts: newJSONCounts(&sum.Counts), ExitCode: exitCode,
+		FilesInterrupted: sum.FilesInterrupted,
+		jsonCounts:       newJSONCounts(&sum.Counts), ExitCode: exitCode,
 	}))
 	j.w.WriteString(`,"rules":[`)
 	ids := make([]string, 0, len(j.rules))

@@ -151,7 +151,7 @@ func (j *validateJUnit) EndSource(s *validate.Source) {
 	if name == "" {
 		name = j.cur
 	}
-	if s.Err != nil {
+	if sourceProblem(s) {
 		msg, line, col := sourceError(s)
 		tc := junitTestcase{Classname: name, Name: InputRuleID}
 		if line > 0 {

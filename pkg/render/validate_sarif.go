@@ -226,7 +226,7 @@ func (s *validateSARIF) Payload(r *validate.Result) {
 }
 
 func (s *validateSARIF) EndSource(src *validate.Source) {
-	if src.Err == nil {
+	if !sourceProblem(src) {
 		return
 	}
 	name := src.Name

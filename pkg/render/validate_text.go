@@ -156,7 +156,7 @@ func (t *validateText) EndSource(s *validate.Source) {
 	if name == "" {
 		name = t.cur
 	}
-	if s.Err != nil {
+	if sourceProblem(s) {
 		msg, line, col := sourceError(s)
 		w.WriteString(st.Location(location(name, line, col) + ":"))
 		w.WriteString(" " + st.Severity(diag.Error) + " " + st.RuleID(InputRuleID) + ": " + msg + "\n")
@@ -167,6 +167,8 @@ func (t *validateText) EndSource(s *validate.Source) {
 		word = st.Unusable("ERR") + " "
 	case s.Invalid > 0:
 		word = st.Fail("FAIL")
+	case s.Interrupted:
+		word = st.Unusable("STOP")
 	default:
 		if t.opts.Quiet {
 			break

@@ -69,12 +69,16 @@ type Source struct {
 	Err error
 	// ErrLine and ErrCol locate Err when known.
 	ErrLine, ErrCol int
+	// Interrupted is set when Ctrl-C stopped the reading of the source: it
+	// was not read to the end, so it is not ok.
+	Interrupted bool
 	Counts
 }
 
-// OK reports whether every payload of the source was valid.
+// OK reports whether every payload of the source was valid and the source
+// was read to the end.
 func (s *Source) OK() bool {
-	return s.Err == nil && s.Invalid == 0 && s.Unusable == 0
+	return s.Err == nil && !s.Interrupted && s.Invalid == 0 && s.Unusable == 0
 }
 
 // Summary is the verdict over all inputs.
@@ -83,6 +87,8 @@ type Summary struct {
 	FilesOK       int `json:"files_ok"`
 	FilesInvalid  int `json:"files_invalid"`
 	FilesUnusable int `json:"files_unusable"`
+	// FilesInterrupted counts the sources Ctrl-C stopped (at most one).
+	FilesInterrupted int `json:"files_interrupted,omitempty"`
 	Counts
 }
 
@@ -94,6 +100,8 @@ func (s *Summary) AddSource(src *Source) {
 		s.FilesUnusable++
 	case src.Invalid > 0:
 		s.FilesInvalid++
+	case src.Interrupted:
+		s.FilesInterrupted++
 	default:
 		s.FilesOK++
 	}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"strconv"
 	"time"
@@ -16,8 +15,10 @@ import (
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/convert"
 	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/input"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/render"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
@@ -34,6 +35,7 @@ type Options struct {
 	Compact    bool
 	Quiet      bool
 	MaxSize    int
+	Exclude    []string
 
 	Origin             string
 	DisplayPhoneNumber string
@@ -66,13 +68,13 @@ from documented defaults, reported as convert.default warnings.
 status is 1. --keep-extras writes what the target cannot carry into an
 "x_wamo_extras" member, so that converting back restores the input exactly.
 
-Inputs are files, directories (searched recursively for *.json, *.ndjson and
-*.jsonl) and - for stdin; each JSON document in them is one payload. Payloads
-are validated first and only converted when valid, unless --force. Output is
-indented JSON, one document after the other; --compact writes one document
-per line (NDJSON). Same input, same bytes.
+Inputs are files, directories and - for stdin (see Inputs below); each JSON
+document in them is one payload. Payloads are validated first and only
+converted when valid, unless --force. Output is indented JSON, one document
+after the other; --compact writes one document per line (NDJSON). Same
+input, same bytes.
 
-Exit status: 0 converted, 1 invalid payload or a loss under --strict, 2 usage
+` + cmdutil.InputsHelp + `Exit status: 0 converted, 1 invalid payload or a loss under --strict, 2 usage
 error, 3 unusable input (unreadable file, not JSON, format not recognised).`,
 		Example: `  wamo convert --to cloud fixtures/sinch/text.json
   wamo convert --to sinch --origin 5511900000000 fixtures/whatsapp/
@@ -130,6 +132,7 @@ error, 3 unusable input (unreadable file, not JSON, format not recognised).`,
 	fl.StringVar(&opts.WABAID, "waba-id", "", "Cloud entry[].id, the WhatsApp Business Account id (default "+convert.DefaultWABAID+")")
 	fl.StringVar(&opts.MediaBaseURL, "media-base-url", "", "prefix of the Sinch mediaUrl made for media that have only an id (default "+convert.DefaultMediaBaseURL+")")
 	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
+	cmdutil.ExcludeVar(fl, &opts.Exclude)
 	formats := cobra.FixedCompletions([]string{"sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp)
 	_ = cmd.RegisterFlagCompletionFunc("to", formats)
 	_ = cmd.RegisterFlagCompletionFunc("from", cobra.FixedCompletions([]string{"auto", "sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
@@ -160,31 +163,32 @@ func Run(ctx context.Context, opts *Options) error {
 	if !opts.Force {
 		r.val = validate.New(validate.Options{Format: opts.From})
 	}
-	interrupted := false
-	for _, in := range cmdutil.ExpandInputs(opts.Paths) {
-		if ctx.Err() != nil {
-			interrupted = true
-			break
-		}
-		if in.Err != nil {
-			fmt.Fprintf(r.errw, "%s: %v\n", in.Name, in.Err)
-			r.worst(cmdutil.ExitInput)
-			continue
-		}
-		if r.source(ctx, in) {
-			interrupted = true
-		}
-		if err := r.flush(); err != nil {
-			return err
-		}
-		if interrupted {
-			break
-		}
+	notes := render.NewInputNotes(opts.IO, func() { r.flush() })
+	var werr error
+	tot, err := input.Run(ctx, opts.Paths, input.Options{Stdin: opts.IO.In, MaxSize: opts.MaxSize, Exclude: opts.Exclude}, input.Work{
+		Payload: func(p *payload.Payload) error {
+			r.payload(p)
+			return werr // an output that cannot be written stops the run
+		},
+		End: func(o *input.Outcome) {
+			if notes.End(o) && !o.Interrupted {
+				r.worst(cmdutil.ExitInput)
+			}
+			if err := r.flush(); err != nil && werr == nil {
+				werr = err
+			}
+		},
+	})
+	if err != nil {
+		return err
 	}
 	if err := r.flush(); err != nil {
 		return err
 	}
-	if interrupted {
+	if werr != nil {
+		return werr
+	}
+	if tot.Interrupted {
 		return cmdutil.ErrInterrupted
 	}
 	return cmdutil.Silent(r.code)
@@ -206,35 +210,6 @@ func (r *runner) flush() error {
 		return fmt.Errorf("writing the output: %w", err)
 	}
 	return r.errw.Flush()
-}
-
-// source converts the payloads of one input; it reports whether the
-// context stopped it.
-func (r *runner) source(ctx context.Context, in cmdutil.Input) bool {
-	rc, err := in.Open(r.opts.IO.In)
-	if err != nil {
-		fmt.Fprintf(r.errw, "%s: %v\n", in.Name, err)
-		r.worst(cmdutil.ExitInput)
-		return false
-	}
-	defer rc.Close()
-	rd := payload.NewReader(rc, in.Name, r.opts.MaxSize)
-	rd.SetLineMode(payload.IsLineFormat(in.Name))
-	for n := 0; ; n++ {
-		if n&255 == 0 && ctx.Err() != nil {
-			return true
-		}
-		p, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			return false
-		}
-		if err != nil {
-			fmt.Fprintf(r.errw, "%v\n", err) // a *payload.SourceError names file, line and column
-			r.worst(cmdutil.ExitInput)
-			return false
-		}
-		r.payload(&p)
-	}
 }
 
 func (r *runner) payload(p *payload.Payload) {
@@ -288,9 +263,12 @@ func (r *runner) payload(p *payload.Payload) {
 		severity = "error"
 	}
 	target := r.opts.To.String()
+	// One forward pass places losses and defaults, which come in document
+	// order: a position from the start for each made many quadratic.
+	cur := p.Cursor()
 	if !r.opts.Quiet || r.opts.Strict {
 		for _, l := range res.Losses {
-			line, _ := p.Position(l.Offset)
+			line, _ := cur.Position(l.Offset)
 			fmt.Fprintf(r.errw, "%s:%d: %s convert.loss: %s has no counterpart in %s (%s)\n",
 				p.Source, line, severity, displayPath(l.Path), target, l.Reason)
 		}
@@ -300,7 +278,7 @@ func (r *runner) payload(p *payload.Payload) {
 			if d.FromFlag {
 				continue
 			}
-			line, _ := p.Position(d.Offset)
+			line, _ := cur.Position(d.Offset)
 			set := ""
 			if d.Flag != "" {
 				set = "; set " + d.Flag

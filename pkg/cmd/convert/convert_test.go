@@ -120,7 +120,7 @@ func TestConvertExitCodes(t *testing.T) {
 			stderrHas: []string{"error schema.required: required field \"source\" is missing", "(path data[0].source)", "payload not converted"}},
 		{name: "invalid payload forced", args: []string{"--force", "--to", "cloud", fx + "invalid/sinch-missing-source.json"}, code: 0, outDocs: 1},
 		{name: "worst code wins", args: []string{"--to", "cloud", fx + "sinch/text.json", fx + "invalid/syntax-nbsp.json", fx + "invalid/sinch-missing-source.json"}, code: 3, outDocs: 1},
-		{name: "missing file", args: []string{"--to", "cloud", "nope.json"}, code: 3, stderrHas: []string{"nope.json: no such file or directory"}},
+		{name: "missing file", args: []string{"--to", "cloud", "nope.json"}, code: 3, stderrHas: []string{"nope.json: error input: no such file or directory"}},
 		{name: "no --to", args: []string{fx + "sinch/text.json"}, code: 2, stderrHas: []string{"--to is required"}},
 		{name: "bad --to", args: []string{"--to", "xml", fx + "sinch/text.json"}, code: 2},
 		{name: "bad --origin", args: []string{"--to", "sinch", "--origin", "+55 11", fx + "whatsapp/text.json"}, code: 2},

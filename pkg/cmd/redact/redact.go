@@ -5,11 +5,11 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
+	"github.com/wamo-dev/wamo/pkg/input"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/redact"
@@ -27,6 +27,7 @@ type Options struct {
 	Text    bool
 	Key     []byte
 	MaxSize int
+	Exclude []string
 }
 
 // NewCmdRedact builds the command; runF replaces the run function in tests.
@@ -45,12 +46,12 @@ so that captures can be shared, committed as fixtures or attached to bug
 reports. The output still validates, and everything else is kept byte for
 byte: layout, key order, ids of the business, timestamps, types.
 
-Inputs are files, directories (searched recursively for *.json, *.ndjson and
-*.jsonl) and - for stdin, which is read when no input is named and stdin is
-not a terminal. Each payload is written to stdout followed by a newline, in
-its own layout (one line stays one line, an indented document stays
-indented). Payloads that are not JSON are reported on stderr as
-FILE:LINE:COL: error json.syntax: MESSAGE and left out.
+Inputs are files, directories and - for stdin (see Inputs below), which is
+read when no input is named and stdin is not a terminal. Each payload is
+written to stdout followed by a newline, in its own layout (one line stays
+one line, an indented document stays indented). Payloads that are not JSON
+are reported on stderr as FILE:LINE:COL: error json.syntax: MESSAGE and left
+out.
 
 Pseudonymised (the same in the three formats):
   phone numbers, wa_ids    from, wa_id, recipient_id, mentions, contact phones,
@@ -87,7 +88,7 @@ recipient). They are derived with HMAC-SHA256 keyed with $WAMO_REDACT_KEY
 used: anyone could then test a guessed phone number against a pseudonym, so
 set a secret key before redacted data leaves your team.
 
-Exit status: 0 ok, 2 usage error, 3 unusable input (unreadable, not JSON).`,
+` + cmdutil.InputsHelp + `Exit status: 0 ok, 2 usage error, 3 unusable input (unreadable, not JSON).`,
 		Example: `  wamo redact capture.json > capture.redacted.json
   wamo redact --text captures/ > shareable.ndjson
   WAMO_REDACT_KEY=$(cat ~/.wamo-key) wamo redact webhooks.ndjson | wamo validate -
@@ -117,6 +118,7 @@ Exit status: 0 ok, 2 usage error, 3 unusable input (unreadable, not JSON).`,
 	fl.BoolVar(&opts.Text, "text", false, "replace free text too (bodies, captions, titles…) with placeholder words")
 	fl.StringVar(&keyEnv, "key-env", "", "environment variable holding the key of the pseudonyms (default $"+KeyEnv+")")
 	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
+	cmdutil.ExcludeVar(fl, &opts.Exclude)
 	return cmd
 }
 
@@ -124,72 +126,42 @@ Exit status: 0 ok, 2 usage error, 3 unusable input (unreadable, not JSON).`,
 func Run(ctx context.Context, opts *Options) error {
 	r := redact.New(redact.Options{Text: opts.Text, Key: opts.Key})
 	out := bufio.NewWriterSize(opts.IO.Out, 64<<10)
-	// The show printer writes the json.syntax and input diagnostics in the
-	// layout and colours every command uses.
+	// The show printer writes the json.syntax diagnostics in the layout and
+	// colours every command uses.
 	diag := render.NewShowPrinter(opts.IO, render.ShowOptions{})
+	flush := func() { out.Flush() } // keep stdout and stderr in order on a terminal
+	notes := render.NewInputNotes(opts.IO, flush)
 	code := cmdutil.ExitOK
-	report := func() {
-		out.Flush() // keep stdout and stderr in order on a terminal
-		code = cmdutil.Worst(code, cmdutil.ExitInput)
-	}
-	for _, in := range cmdutil.ExpandInputs(opts.Paths) {
-		if ctx.Err() != nil {
-			break
-		}
-		if in.Err != nil {
-			report()
-			diag.SourceError(in.Name, 0, 0, in.Err)
-			continue
-		}
-		rc, err := in.Open(opts.IO.In)
-		if err != nil {
-			report()
-			diag.SourceError(in.Name, 0, 0, err)
-			continue
-		}
-		rd := payload.NewReader(rc, in.Name, opts.MaxSize)
-		rd.SetLineMode(payload.IsLineFormat(in.Name))
-		for n := 0; ; n++ {
-			if n&255 == 0 && ctx.Err() != nil {
-				break
-			}
-			p, err := rd.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				report()
-				var se *payload.SourceError
-				if errors.As(err, &se) {
-					diag.SourceError(se.Source, se.Line, se.Col, se.Err)
-				} else {
-					diag.SourceError(in.Name, 0, 0, err)
-				}
-				break
-			}
+	tot, err := input.Run(ctx, opts.Paths, input.Options{Stdin: opts.IO.In, MaxSize: opts.MaxSize, Exclude: opts.Exclude}, input.Work{
+		Payload: func(p *payload.Payload) error {
 			red, err := r.Redact(p.Data)
 			if err != nil {
-				report()
+				flush()
+				code = cmdutil.Worst(code, cmdutil.ExitInput)
 				var se *payload.SyntaxError
 				if errors.As(err, &se) {
-					diag.SyntaxError(&p, se)
+					diag.SyntaxError(p, se)
 				} else {
-					diag.SourceError(in.Name, p.Line, p.Col, err)
+					notes.Error(p.Source, p.Line, p.Col, err.Error())
 				}
-				continue
+				return nil
 			}
 			out.Write(red)
-			if err := out.WriteByte('\n'); err != nil {
-				rc.Close()
-				return err
+			return out.WriteByte('\n')
+		},
+		End: func(o *input.Outcome) {
+			if notes.End(o) && !o.Interrupted {
+				code = cmdutil.Worst(code, cmdutil.ExitInput)
 			}
-		}
-		rc.Close()
+		},
+	})
+	if err != nil {
+		return err
 	}
 	if err := out.Flush(); err != nil {
 		return err
 	}
-	if ctx.Err() != nil {
+	if tot.Interrupted {
 		return cmdutil.ErrInterrupted
 	}
 	return cmdutil.Silent(code)

@@ -68,6 +68,7 @@ type Options struct {
 	Verbose    bool
 	Thresholds replay.Thresholds
 	MaxSize    int
+	Exclude    []string
 }
 
 // NewCmdReplay builds the command; runF replaces the run function in tests.
@@ -118,7 +119,7 @@ reports what was measured.
 The verdict passes when every request was answered 2xx within the deadline;
 --max-p95, --max-p99 and --max-error-rate replace that rule with an SLO.
 
-Exit status: 0 pass, 1 a request was not ok or a threshold was missed,
+` + cmdutil.InputsHelp + `Exit status: 0 pass, 1 a request was not ok or a threshold was missed,
 2 usage error, 3 unusable input, 4 nothing could be reached at all
 (connection refused, unknown host), 130 interrupted.`,
 		Example: `  wamo replay --url http://localhost:8080/hook fixtures/
@@ -166,6 +167,7 @@ Exit status: 0 pass, 1 a request was not ok or a threshold was missed,
 	fl.DurationVar(&opts.Thresholds.MaxP99, "max-p99", 0, "SLO: fail when the 99th percentile latency is over this")
 	fl.StringVar(&maxErrorRate, "max-error-rate", "", "SLO: fail when more than this fraction of requests is not ok (0..1, or a percentage like 1%)")
 	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single payload accepted")
+	cmdutil.ExcludeVar(fl, &opts.Exclude)
 
 	noFiles := cobra.ShellCompDirectiveNoFileComp
 	_ = cmd.RegisterFlagCompletionFunc("as", cobra.FixedCompletions([]string{"sinch", "whatsapp", "cloud"}, noFiles))
@@ -357,16 +359,24 @@ func Run(ctx context.Context, opts *Options) error {
 	if now == nil {
 		now = time.Now
 	}
-	targets, warnings, problems := loadTargets(opts)
-	for _, w := range warnings {
+	in := loadTargets(ctx, opts)
+	if in.interrupted {
+		return cmdutil.ErrInterrupted
+	}
+	notes := render.NewInputNotes(ios, nil)
+	for i := range in.skipped {
+		notes.End(&in.skipped[i])
+	}
+	for _, w := range in.warnings {
 		render.ReplayWarning(ios, w)
 	}
-	if len(problems) > 0 {
+	if problems := in.problems; len(problems) > 0 {
 		for _, p := range problems[:len(problems)-1] {
 			fmt.Fprintf(ios.ErrOut, "wamo: %s\n", p)
 		}
 		return cmdutil.Inputf("%s", problems[len(problems)-1])
 	}
+	targets := in.targets
 	if len(targets) == 0 {
 		return cmdutil.Inputf("nothing to send: no payload found")
 	}

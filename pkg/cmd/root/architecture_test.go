@@ -14,7 +14,7 @@ const module = "github.com/wamo-dev/wamo/"
 // domain packages are libraries: they take bytes and readers and return
 // values and errors. They never style, print or exit, and never reach for
 // the command layer.
-var domain = []string{"diag", "jsonlex", "payload", "spec", "format/common", "format/sinch", "format/whatsapp",
+var domain = []string{"diag", "jsonlex", "payload", "input", "spec", "format/common", "format/sinch", "format/whatsapp",
 	"validate", "convert", "digest", "replay", "listen", "redact", "schema", "gen"}
 
 // TestArchitecture keeps the import rules of the layout: only render styles

@@ -112,8 +112,13 @@ func TestRoot(t *testing.T) {
 		{name: "valid, invalid and unusable", args: []string{"validate", "fixtures/sinch/text.json", "fixtures/invalid/sinch-total-mismatch.json", "fixtures/invalid/not-an-object.json"}, code: 3,
 			stdout: []string{"ok   fixtures/sinch/text.json", "FAIL fixtures/invalid/sinch-total-mismatch.json", "ERR  fixtures/invalid/not-an-object.json", "3 files (1 invalid, 1 unusable)"}},
 		{name: "valid and invalid", args: []string{"validate", "fixtures/sinch/text.json", "fixtures/invalid/sinch-total-mismatch.json"}, code: 1},
+		// Walking a directory, files whose top level names no format are
+		// not payloads at all: skipped with a note, not failed (issue 9).
 		{name: "whole fixtures tree", args: []string{"validate", "fixtures"}, code: 3,
-			stdout: []string{"FAIL fixtures/invalid/", "ERR  fixtures/invalid/", "ok   fixtures/cloud/text.json"}},
+			stdout:    []string{"FAIL fixtures/invalid/", "ERR  fixtures/invalid/syntax-truncated.json", "ok   fixtures/cloud/text.json"},
+			notStdout: []string{"not-an-object.json", "unknown-format.json"},
+			stderr: []string{"fixtures/invalid/not-an-object.json: info: skipped, not a webhook payload (the top-level value is not an object)",
+				"fixtures/invalid/unknown-format.json: info: skipped, not a webhook payload (no top-level"}},
 		{name: "warnings only", args: []string{"validate", "fixtures/invalid/cloud-field-account-update.json"}, code: 0,
 			stdout: []string{"warning cloud.field-scope", "ok   fixtures/invalid/cloud-field-account-update.json  (cloud, 1 payload, 0 messages; 1 warning)"}},
 		{name: "strict", args: []string{"validate", "--strict", "fixtures/invalid/cloud-field-account-update.json"}, code: 1,
@@ -191,34 +196,44 @@ func TestRoot(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := run(t, context.Background(), tt.env, tt.args...)
-			if got.code != tt.code {
-				t.Errorf("exit %d, want %d", got.code, tt.code)
-			}
-			for _, s := range tt.stdout {
-				if !strings.Contains(got.stdout, s) {
-					t.Errorf("stdout lacks %q", s)
-				}
-			}
-			for _, s := range tt.notStdout {
-				if strings.Contains(got.stdout, s) {
-					t.Errorf("stdout has %q", s)
-				}
-			}
-			for _, s := range tt.stderr {
-				if !strings.Contains(got.stderr, s) {
-					t.Errorf("stderr lacks %q", s)
-				}
-			}
-			if tt.stderr == nil && tt.code != 2 && got.stderr != "" {
-				t.Errorf("unexpected stderr")
-			}
-			if strings.Contains(got.stdout+got.stderr, esc) {
-				t.Errorf("colour codes in output that is not a terminal")
-			}
-			if t.Failed() {
-				t.Logf("stdout:\n%s\nstderr:\n%s", got.stdout, got.stderr)
-			}
+			// Usage errors print their help on stderr.
+			checkOutcome(t, got, tt.code, tt.stdout, tt.notStdout, tt.stderr, tt.code == 2)
 		})
+	}
+}
+
+// checkOutcome checks a run's exit code and output: stdout holds every
+// string of stdout and none of notStdout, stderr every string of stderr —
+// and is empty when stderr is nil, unless anyStderr. Output that is not a
+// terminal never holds colour codes.
+func checkOutcome(t *testing.T, got outcome, code int, stdout, notStdout, stderr []string, anyStderr bool) {
+	t.Helper()
+	if got.code != code {
+		t.Errorf("exit %d, want %d", got.code, code)
+	}
+	for _, s := range stdout {
+		if !strings.Contains(got.stdout, s) {
+			t.Errorf("stdout lacks %q", s)
+		}
+	}
+	for _, s := range notStdout {
+		if strings.Contains(got.stdout, s) {
+			t.Errorf("stdout has %q", s)
+		}
+	}
+	for _, s := range stderr {
+		if !strings.Contains(got.stderr, s) {
+			t.Errorf("stderr lacks %q", s)
+		}
+	}
+	if stderr == nil && !anyStderr && got.stderr != "" {
+		t.Errorf("unexpected stderr")
+	}
+	if strings.Contains(got.stdout+got.stderr, esc) {
+		t.Errorf("colour codes in output that is not a terminal")
+	}
+	if t.Failed() {
+		t.Logf("stdout:\n%s\nstderr:\n%s", got.stdout, got.stderr)
 	}
 }
 

@@ -3,13 +3,12 @@ package show
 
 import (
 	"context"
-	"errors"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
+	"github.com/wamo-dev/wamo/pkg/input"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/render"
@@ -28,6 +27,7 @@ type Options struct {
 	// zone of the factory's clock (the local zone in production).
 	Location *time.Location
 	MaxSize  int
+	Exclude  []string
 }
 
 // NewCmdShow builds the command; runF replaces the run function in tests.
@@ -41,11 +41,10 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Long: `Print webhook payloads for people and for scripts, whatever their format
 (Sinch, WhatsApp On-Premises or Cloud API).
 
-Inputs are files, directories (searched recursively for *.json, *.ndjson and
-*.jsonl) and - for stdin, which is read when no input is named and stdin is
-not a terminal. A file may hold one JSON document, one per line (NDJSON) or
-several one after another; each is one payload. Input is streamed: memory
-does not grow with its length.
+Inputs are files, directories and - for stdin (see Inputs below), which is
+read when no input is named and stdin is not a terminal. A file may hold one
+JSON document, one per line (NDJSON) or several one after another; each is
+one payload. Input is streamed: memory does not grow with its length.
 
 Views (one at a time):
   (default)     per payload a header (FILE:LINE, format, counts) and one line
@@ -78,7 +77,7 @@ Payloads that are not valid JSON are never printed: each gets a line
 on stderr and the others are still shown. Colour only on a terminal (see
 --color, NO_COLOR); piped output carries no escape sequences.
 
-Exit status: 0 ok; 1 with --field when no payload had the path; 2 usage
+` + cmdutil.InputsHelp + `Exit status: 0 ok; 1 with --field when no payload had the path; 2 usage
 error; 3 unusable input (unreadable file, not JSON, or, in the default and
 table views, a payload whose format is not recognised); 130 interrupted.`,
 		Example: `  wamo show webhook.json
@@ -147,6 +146,7 @@ table views, a payload whose format is not recognised); 130 interrupted.`,
 	fl.BoolVar(&utc, "utc", false, "show times in UTC instead of the local time zone")
 	fl.StringVarP(&format, "format", "f", "auto", "payload format: auto, sinch, whatsapp or cloud")
 	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
+	cmdutil.ExcludeVar(fl, &opts.Exclude)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"auto", "sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("field", cobra.FixedCompletions([]string{
 		"messages.0.text.body", "messages.0.from", "messages.0.type", "statuses.0.status",
@@ -162,33 +162,39 @@ func Run(ctx context.Context, opts *Options) error {
 	p := render.NewShowPrinter(opts.IO, render.ShowOptions{
 		View: opts.View, Compact: opts.Compact, Field: opts.Field, Location: opts.Location,
 	})
+	notes := render.NewInputNotes(opts.IO, func() { p.Flush() })
 	code := cmdutil.ExitOK
-	interrupted := false
-	var werr error
-	for _, in := range cmdutil.ExpandInputs(opts.Paths) {
-		if ctx.Err() != nil {
-			interrupted = true
-			break
-		}
-		if in.Err != nil {
-			p.SourceError(in.Name, 0, 0, in.Err)
-			code = cmdutil.Worst(code, cmdutil.ExitInput)
-			continue
-		}
-		var c int
-		c, interrupted, werr = showSource(ctx, opts, p, in)
-		code = cmdutil.Worst(code, c)
-		if interrupted || werr != nil {
-			break
-		}
-	}
+	detect := opts.Format == payload.Unknown && opts.View != render.ShowJSON && opts.View != render.ShowField
+	tot, werr := input.Run(ctx, opts.Paths, input.Options{Stdin: opts.IO.In, MaxSize: opts.MaxSize, Exclude: opts.Exclude}, input.Work{
+		Payload: func(pl *payload.Payload) error {
+			if se := payload.CheckSyntax(pl); se != nil {
+				p.SyntaxError(pl, se)
+				code = cmdutil.Worst(code, cmdutil.ExitInput)
+				return nil
+			}
+			f := opts.Format
+			if detect {
+				f = payload.Detect(pl.Data).Format
+			}
+			return p.Payload(pl, f)
+		},
+		End: func(o *input.Outcome) {
+			if notes.End(o) && !o.Interrupted {
+				code = cmdutil.Worst(code, cmdutil.ExitInput)
+			}
+		},
+		// The output of what was read so far is on screen before the
+		// command waits for more (a live stream), while reads of a file
+		// leave it buffered between them.
+		BeforeRead: func() { p.Flush() },
+	})
 	if err := p.Finish(); err != nil && werr == nil {
 		werr = err
 	}
 	if werr != nil {
 		return werr
 	}
-	if interrupted {
+	if tot.Interrupted {
 		return cmdutil.ErrInterrupted
 	}
 	st := p.Stats()
@@ -199,62 +205,4 @@ func Run(ctx context.Context, opts *Options) error {
 		code = cmdutil.Worst(code, cmdutil.ExitFindings)
 	}
 	return cmdutil.Silent(code)
-}
-
-// flushingReader flushes the printer before every read of the input: the
-// output of what was read so far is on screen before the command waits for
-// more (a live stream), while reads of a file, 1 MB at a time, leave the
-// output buffered between them.
-type flushingReader struct {
-	r io.Reader
-	p *render.ShowPrinter
-}
-
-func (f flushingReader) Read(b []byte) (int, error) {
-	f.p.Flush()
-	return f.r.Read(b)
-}
-
-// showSource prints the payloads of one input. It returns the exit code
-// the input deserves, whether the context stopped it, and an error writing
-// the output.
-func showSource(ctx context.Context, opts *Options, p *render.ShowPrinter, in cmdutil.Input) (code int, interrupted bool, werr error) {
-	r, err := in.Open(opts.IO.In)
-	if err != nil {
-		p.SourceError(in.Name, 0, 0, err)
-		return cmdutil.ExitInput, false, nil
-	}
-	defer r.Close()
-	rd := payload.NewReader(flushingReader{r: r, p: p}, in.Name, opts.MaxSize)
-	rd.SetLineMode(payload.IsLineFormat(in.Name))
-	for n := 0; ; n++ {
-		if n&63 == 0 && ctx.Err() != nil {
-			return code, true, nil
-		}
-		pl, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			return code, false, nil
-		}
-		if err != nil {
-			var se *payload.SourceError
-			if errors.As(err, &se) {
-				p.SourceError(se.Source, se.Line, se.Col, se.Err)
-			} else {
-				p.SourceError(in.Name, 0, 0, err)
-			}
-			return cmdutil.ExitInput, false, nil
-		}
-		if se := payload.CheckSyntax(&pl); se != nil {
-			p.SyntaxError(&pl, se)
-			code = cmdutil.ExitInput
-			continue
-		}
-		f := opts.Format
-		if f == payload.Unknown && opts.View != render.ShowJSON && opts.View != render.ShowField {
-			f = payload.Detect(pl.Data).Format
-		}
-		if err := p.Payload(&pl, f); err != nil {
-			return code, false, err
-		}
-	}
 }

@@ -3,13 +3,12 @@ package validate
 
 import (
 	"context"
-	"errors"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
+	"github.com/wamo-dev/wamo/pkg/input"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/render"
@@ -30,6 +29,9 @@ type Options struct {
 	Ignore    []string
 	MaxSize   int
 	Verbose   bool
+	Exclude   []string
+	// SkipOthers: named files that are not payloads are skipped, not failed.
+	SkipOthers bool
 
 	Now func() time.Time
 }
@@ -45,17 +47,17 @@ func NewCmdValidate(f *cmdutil.Factory, runF func(context.Context, *Options) err
 field types, required fields, value formats (phone numbers, timestamps,
 coordinates, MIME types, URLs) and cross-field rules.
 
-Inputs are files, directories (searched recursively for *.json, *.ndjson and
-*.jsonl) and - for stdin. A file may hold one JSON document, one document per
-line (NDJSON) or several documents one after another; each is one payload.
-The format is detected per payload unless --format forces it.
+Inputs are files, directories and - for stdin (see Inputs below). A file may
+hold one JSON document, one document per line (NDJSON) or several documents
+one after another; each is one payload. The format is detected per payload
+unless --format forces it.
 
 Each finding is printed as
   FILE:LINE:COL: SEVERITY RULE-ID: MESSAGE (path JSON.PATH)
 Warnings (unknown fields, placeholders, implausible lengths…) do not make a
 payload invalid unless --strict is given. --list-rules prints every rule.
 
-Exit status: 0 all valid, 1 at least one invalid payload, 2 usage error,
+` + cmdutil.InputsHelp + `Exit status: 0 all valid, 1 at least one invalid payload, 2 usage error,
 3 unusable input (unreadable file, not JSON, format not recognised).`,
 		Example: `  wamo validate fixtures/
   wamo validate webhook.json
@@ -113,6 +115,8 @@ Exit status: 0 all valid, 1 at least one invalid payload, 2 usage error,
 	fl.BoolVar(&opts.ListRules, "list-rules", false, "list every rule with its id, severity and formats, then exit")
 	fl.StringSliceVar(&opts.Ignore, "ignore", nil, "drop findings of these rule ids (repeatable or comma-separated)")
 	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
+	cmdutil.ExcludeVar(fl, &opts.Exclude)
+	fl.BoolVar(&opts.SkipOthers, "skip-non-payloads", false, "skip named files that are not webhook payloads (package.json…) with a note, as in directories; for pre-commit hooks")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"auto", "sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json", "github", "junit", "sarif"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -141,94 +145,52 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	prog := render.NewProgress(opts.IO, now)
 	defer prog.Done()
+	notes := render.NewInputNotes(opts.IO, prog.Done)
+	notes.Quiet = opts.Quiet
 	var sum validate.Summary
-	var readers readerCache
-	interrupted := false
-	for _, in := range cmdutil.ExpandInputs(opts.Paths) {
-		if ctx.Err() != nil {
-			interrupted = true
-			break
-		}
-		src := validate.Source{Name: in.Name}
-		rep.BeginSource(in.Name)
-		if in.Err != nil {
-			src.Err = in.Err
-		} else if stopped := checkSource(ctx, opts, v, &readers, in, &src, rep, prog); stopped {
-			interrupted = true
-		}
-		rep.EndSource(&src)
-		sum.AddSource(&src)
-		if interrupted {
-			break
-		}
+	var src validate.Source
+	// One Result reused for every payload: reporters do not keep it, and a
+	// fresh one per payload would be the only allocation of a valid payload.
+	var res validate.Result
+	tot, err := input.Run(ctx, opts.Paths, input.Options{
+		Stdin: opts.IO.In, MaxSize: opts.MaxSize, Exclude: opts.Exclude, NamedAsFound: opts.SkipOthers,
+	}, input.Work{
+		Begin: func(s *input.Source) {
+			src = validate.Source{Name: s.Name}
+			rep.BeginSource(s.Name)
+		},
+		Payload: func(p *payload.Payload) error {
+			res = v.Validate(p)
+			src.Add(&res)
+			rep.Payload(&res)
+			return nil
+		},
+		End: func(o *input.Outcome) {
+			if o.Skipped != "" {
+				notes.Skipped(o.Name, o.Skipped)
+				return
+			}
+			src.Err, src.Interrupted = o.Err, o.Interrupted
+			rep.EndSource(&src)
+			sum.AddSource(&src)
+		},
+		Progress: prog.Update,
+	})
+	if err != nil {
+		return err
 	}
 	prog.Done()
 	code := exitCode(&sum)
-	if interrupted {
+	if tot.Interrupted {
 		code = cmdutil.ExitInterrupted
 	}
 	if err := rep.Finish(&sum, code); err != nil {
 		return err
 	}
-	if interrupted {
+	if tot.Interrupted {
 		return cmdutil.ErrInterrupted
 	}
 	return cmdutil.Silent(code)
-}
-
-// checkSource validates the payloads of one input; it reports whether the
-// context stopped it.
-func checkSource(ctx context.Context, opts *Options, v *validate.Validator, readers *readerCache, in cmdutil.Input, src *validate.Source, rep render.ValidateReporter, prog *render.Progress) bool {
-	r, err := in.Open(opts.IO.In)
-	if err != nil {
-		src.Err = err
-		return false
-	}
-	defer r.Close()
-	rd := readers.get(r, in.Name, opts.MaxSize)
-	rd.SetLineMode(payload.IsLineFormat(in.Name))
-	// One Result reused for every payload: reporters do not keep it, and a
-	// fresh one per payload would be the only allocation of a valid payload.
-	var res validate.Result
-	var read int64
-	for n := 0; ; n++ {
-		if n&255 == 0 {
-			if ctx.Err() != nil {
-				return true
-			}
-			prog.Update(in.Name, read, n)
-		}
-		p, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			return false
-		}
-		if err != nil {
-			var se *payload.SourceError
-			if errors.As(err, &se) {
-				src.Err, src.ErrLine, src.ErrCol = se.Err, se.Line, se.Col
-			} else {
-				src.Err = err
-			}
-			return false
-		}
-		read += int64(len(p.Data)) + 1
-		res = v.Validate(&p)
-		src.Add(&res)
-		rep.Payload(&res)
-	}
-}
-
-// readerCache keeps one payload.Reader for all the inputs of a run, so
-// that its buffers are reused from file to file.
-type readerCache struct{ rd *payload.Reader }
-
-func (c *readerCache) get(r io.Reader, name string, maxSize int) *payload.Reader {
-	if c.rd == nil {
-		c.rd = payload.NewReader(r, name, maxSize)
-		return c.rd
-	}
-	c.rd.Reset(r, name)
-	return c.rd
 }
 
 func exitCode(sum *validate.Summary) int {
