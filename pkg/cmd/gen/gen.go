@@ -129,7 +129,11 @@ func NewCmdGen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	fl.BoolVar(&opts.Pretty, "pretty", false, "indent the JSON")
 	fl.StringVar(&opts.OutDir, "out", "", "write one file per payload into `DIR` instead of NDJSON on stdout")
 	fl.BoolVar(&opts.Force, "force", false, "with --out: overwrite existing files")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
+	formats := make([]string, len(payload.Formats))
+	for i, f := range payload.Formats {
+		formats[i] = f.String()
+	}
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("type", completeTypes(&format))
 	_ = cmd.RegisterFlagCompletionFunc("identity", completeIdentities(&format))
 	// The per-format type lists come from probing each format's writer:
