@@ -200,7 +200,7 @@ func (g *Generator) reaction(it *item) jsontree.Value {
 func (g *Generator) unsupported() jsontree.Value {
 	w := g.doc()
 	w.Obj()
-	w.KStr("type", g.pick([]string{"poll", "event", "button", "view_once"}))
+	w.KStr("type", g.pick([]string{"poll", "event", "view_once"}))
 	w.EndObj()
 	return g.parsed()
 }
