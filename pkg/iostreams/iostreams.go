@@ -24,6 +24,10 @@ const (
 	ColorNever
 )
 
+// ColorModes are the values --color takes (ParseColorMode also accepts a few
+// synonyms, not offered by completion).
+var ColorModes = []string{"auto", "always", "never"}
+
 // ParseColorMode parses auto|always|never.
 func ParseColorMode(s string) (ColorMode, error) {
 	switch s {
@@ -37,6 +41,36 @@ func ParseColorMode(s string) (ColorMode, error) {
 	return ColorAuto, fmt.Errorf("invalid --color %q: want auto, always or never", s)
 }
 
+// ColorEnv is what the environment says about colour when --color is auto.
+type ColorEnv int
+
+// What the environment can say about colour.
+const (
+	ColorEnvUnset ColorEnv = iota // nothing: colour on terminals only
+	ColorEnvOff                   // no colour, even on a terminal
+	ColorEnvForce                 // colour, even when piped
+)
+
+// ReadColorEnv reads the colour conventions from the environment, in this
+// order (the first that applies wins):
+//
+//   - NO_COLOR non-empty: off (no-color.org: an empty NO_COLOR is as if unset)
+//   - CLICOLOR_FORCE non-empty and not "0": force (bixense.com/clicolors)
+//   - CLICOLOR=0: off
+//   - TERM=dumb: off (the terminal cannot show escape sequences)
+func ReadColorEnv(getenv func(string) string) ColorEnv {
+	if getenv("NO_COLOR") != "" {
+		return ColorEnvOff
+	}
+	if v := getenv("CLICOLOR_FORCE"); v != "" && v != "0" {
+		return ColorEnvForce
+	}
+	if getenv("CLICOLOR") == "0" || getenv("TERM") == "dumb" {
+		return ColorEnvOff
+	}
+	return ColorEnvUnset
+}
+
 // IOStreams bundles the process's standard streams with what is known about them.
 type IOStreams struct {
 	In     io.Reader
@@ -47,15 +81,14 @@ type IOStreams struct {
 	stdoutTTY bool
 	stderrTTY bool
 
-	colorMode  ColorMode
-	noColorEnv bool // NO_COLOR set (any value)
-	forceEnv   bool // CLICOLOR_FORCE set to a non-"0" value
+	colorMode ColorMode
+	colorEnv  ColorEnv
 
 	termWidth func() int
 }
 
 // System returns streams bound to the process's stdin/stdout/stderr, with the
-// colour environment (NO_COLOR, CLICOLOR_FORCE) read once here.
+// colour environment (NO_COLOR, CLICOLOR_FORCE, CLICOLOR, TERM) read once here.
 func System() *IOStreams {
 	s := &IOStreams{
 		In:        os.Stdin,
@@ -65,10 +98,7 @@ func System() *IOStreams {
 		stdoutTTY: isTerminal(os.Stdout),
 		stderrTTY: isTerminal(os.Stderr),
 	}
-	_, s.noColorEnv = os.LookupEnv("NO_COLOR")
-	if v, ok := os.LookupEnv("CLICOLOR_FORCE"); ok && v != "0" {
-		s.forceEnv = true
-	}
+	s.colorEnv = ReadColorEnv(os.Getenv)
 	s.termWidth = func() int {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
 			return w
@@ -100,8 +130,17 @@ func (s *IOStreams) SetStdinTTY(v bool)  { s.stdinTTY = v }
 func (s *IOStreams) SetStdoutTTY(v bool) { s.stdoutTTY = v }
 func (s *IOStreams) SetStderrTTY(v bool) { s.stderrTTY = v }
 
-// SetNoColorEnv lets tests simulate NO_COLOR.
-func (s *IOStreams) SetNoColorEnv(v bool) { s.noColorEnv = v }
+// SetNoColorEnv lets tests simulate a non-empty NO_COLOR.
+func (s *IOStreams) SetNoColorEnv(v bool) {
+	if v {
+		s.colorEnv = ColorEnvOff
+	} else {
+		s.colorEnv = ColorEnvUnset
+	}
+}
+
+// SetColorEnv records what the environment says about colour (tests; see ReadColorEnv).
+func (s *IOStreams) SetColorEnv(e ColorEnv) { s.colorEnv = e }
 
 // SetColorMode records the --color flag.
 func (s *IOStreams) SetColorMode(m ColorMode) { s.colorMode = m }
@@ -118,7 +157,8 @@ func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
 // IsStderrTTY reports whether stderr is a terminal.
 func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
 
-// ColorEnabled decides colour for stdout: flag > NO_COLOR/CLICOLOR_FORCE > TTY.
+// ColorEnabled decides colour for stdout: the --color flag, then the
+// environment (see ReadColorEnv), then whether stdout is a terminal.
 func (s *IOStreams) ColorEnabled() bool { return s.colorFor(s.stdoutTTY) }
 
 // ColorEnabledErr decides colour for stderr by the same precedence.
@@ -131,10 +171,10 @@ func (s *IOStreams) colorFor(tty bool) bool {
 	case ColorNever:
 		return false
 	}
-	if s.noColorEnv {
+	switch s.colorEnv {
+	case ColorEnvOff:
 		return false
-	}
-	if s.forceEnv {
+	case ColorEnvForce:
 		return true
 	}
 	return tty

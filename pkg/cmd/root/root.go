@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -24,6 +23,7 @@ import (
 	schemacmd "github.com/wamo-dev/wamo/pkg/cmd/schema"
 	showcmd "github.com/wamo-dev/wamo/pkg/cmd/show"
 	validatecmd "github.com/wamo-dev/wamo/pkg/cmd/validate"
+	versioncmd "github.com/wamo-dev/wamo/pkg/cmd/version"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 )
@@ -98,7 +98,7 @@ them, converts between the formats and replays them against a webhook.`,
 		Example: `  wamo validate fixtures/
   curl -s https://example.com/last-webhook | wamo validate -
   wamo validate --output github payloads/*.json`,
-		Version:       versionString(f.Build),
+		Version:       versioncmd.Format(f.Build),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -124,7 +124,11 @@ them, converts between the formats and replays them against a webhook.`,
 	cmd.SetErr(ios.ErrOut)
 	cmd.SetVersionTemplate("wamo {{.Version}}\n")
 	cmd.SetFlagErrorFunc(cmdutil.FlagError)
-	cmd.PersistentFlags().StringVar(&colorFlag, "color", "auto", "colour output: auto, always or never (NO_COLOR is honoured)")
+	// --version is long-only: -v means --verbose wherever it exists, so one
+	// short flag has one meaning across commands (cobra would add -v here).
+	cmd.Flags().Bool("version", false, "print wamo's version and exit (also: wamo version)")
+	cmd.PersistentFlags().StringVar(&colorFlag, "color", "auto", "colour output: auto, always or never (see wamo help environment)")
+	_ = cmd.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(iostreams.ColorModes, cobra.ShellCompDirectiveNoFileComp))
 	cmd.CompletionOptions.HiddenDefaultCmd = false
 
 	cmd.AddCommand(validatecmd.NewCmdValidate(f, nil))
@@ -136,7 +140,8 @@ them, converts between the formats and replays them against a webhook.`,
 	cmd.AddCommand(redactcmd.NewCmdRedact(f, nil))
 	cmd.AddCommand(schemacmd.NewCmdSchema(f, nil))
 	cmd.AddCommand(gencmd.NewCmdGen(f, nil))
-	cmd.AddCommand(newExitCodesTopic())
+	cmd.AddCommand(versioncmd.NewCmdVersion(f))
+	cmd.AddCommand(newExitCodesTopic(), newEnvironmentTopic())
 	cmd.SetHelpCommand(newHelpCmd())
 	usageErrors(cmd)
 	return cmd
@@ -177,7 +182,7 @@ func newHelpCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "help [command]",
 		Short: "Help about any command",
-		Long:  "Help provides help for any command in the application, and for topics such as exit-codes.",
+		Long:  "Help provides help for any command, and for the topics exit-codes and environment.",
 		RunE: func(c *cobra.Command, args []string) error {
 			target, rest, err := c.Root().Find(args)
 			if err != nil || target == nil || len(rest) > 0 {
@@ -202,7 +207,7 @@ func newExitCodesTopic() *cobra.Command {
 	var b strings.Builder
 	b.WriteString("Every wamo command exits with one of these codes:\n\n")
 	for _, e := range cmdutil.ExitCodes {
-		fmt.Fprintf(&b, "  %3d  %s\n", e.Code, e.Meaning)
+		b.WriteString(hanging(fmt.Sprintf("  %3d ", e.Code), e.Meaning))
 	}
 	b.WriteString("\nWhen several inputs end differently, the most serious code wins\n(unusable input over findings).")
 	return &cobra.Command{
@@ -212,43 +217,43 @@ func newExitCodesTopic() *cobra.Command {
 	}
 }
 
-// versionString renders the version with the commit and build date when
-// stamped, or what the Go toolchain recorded for `go install` builds.
-func versionString(b cmdutil.BuildInfo) string {
-	v, commit, date := b.Version, b.Commit, b.Date
-	if info, ok := debug.ReadBuildInfo(); ok {
-		if v == "" {
-			v = info.Main.Version
+func newEnvironmentTopic() *cobra.Command {
+	return &cobra.Command{
+		Use:   "environment",
+		Short: "The environment variables wamo reads",
+		Long:  EnvironmentHelp(cmdutil.Environment),
+	}
+}
+
+// hanging wraps text at 78 columns after prefix, continuation lines
+// indented to the prefix's width, so help topics read in 80 columns.
+func hanging(prefix, text string) string {
+	var b strings.Builder
+	indent := strings.Repeat(" ", len(prefix))
+	line := prefix
+	for _, w := range strings.Fields(text) {
+		if len(line)+1+len(w) > 78 && line != prefix {
+			b.WriteString(line + "\n")
+			line = indent
 		}
-		for _, s := range info.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				if commit == "" {
-					commit = s.Value
-				}
-			case "vcs.time":
-				if date == "" {
-					date = s.Value
-				}
-			}
+		line += " " + w
+	}
+	b.WriteString(line + "\n")
+	return b.String()
+}
+
+// EnvironmentHelp renders the environment table as the text of `wamo help
+// environment`.
+func EnvironmentHelp(vars []cmdutil.EnvVar) string {
+	var b strings.Builder
+	b.WriteString("wamo reads these environment variables; the secrets (app secret, redaction\nkey) only from here, never from the command line. Commands in brackets are\nthe only ones that read a variable.\n")
+	for _, e := range vars {
+		b.WriteString("\n  " + strings.Join(e.Names, ", "))
+		if len(e.Commands) > 0 {
+			b.WriteString("  (" + strings.Join(e.Commands, ", ") + ")")
 		}
+		b.WriteString("\n" + hanging("     ", e.Meaning))
 	}
-	if v == "" || v == "(devel)" {
-		v = "dev"
-	}
-	v = strings.TrimPrefix(v, "v")
-	var extra []string
-	if commit != "" {
-		if len(commit) > 12 {
-			commit = commit[:12]
-		}
-		extra = append(extra, "commit "+commit)
-	}
-	if date != "" {
-		extra = append(extra, "built "+date)
-	}
-	if len(extra) > 0 {
-		v += " (" + strings.Join(extra, ", ") + ")"
-	}
-	return v
+	b.WriteString("\nColour: --color=always or never decides alone; with --color=auto (the default)\nNO_COLOR, then CLICOLOR_FORCE, then CLICOLOR and TERM decide, and otherwise\ncolour is used on terminals only.")
+	return b.String()
 }

@@ -172,6 +172,12 @@ func TestRoot(t *testing.T) {
 
 		// Other commands.
 		{name: "version", args: []string{"--version"}, code: 0, stdout: []string{"wamo 1.2.3-test"}},
+		{name: "version command", args: []string{"version"}, code: 0, stdout: []string{"wamo 1.2.3-test"}},
+		{name: "version command takes no arguments", args: []string{"version", "x"}, code: 2, stderr: []string{"wamo version"}},
+		{name: "-v is not --version", args: []string{"-v"}, code: 2, stderr: []string{"unknown shorthand flag: 'v' in -v"}},
+		{name: "help lists --version long-only", args: []string{"--help"}, code: 0, stdout: []string{"      --version", "wamo environment"}, notStdout: []string{"-v, --version"}},
+		{name: "environment topic", args: []string{"help", "environment"}, code: 0,
+			stdout: []string{"  NO_COLOR\n", "  WAMO_APP_SECRET  (replay, listen)\n"}},
 		{name: "help", args: []string{"--help"}, code: 0, stdout: []string{"validate", "fixtures", "exit-codes"}},
 		{name: "no command", args: []string{}, code: 0, stdout: []string{"Usage:"}},
 		{name: "validate help", args: []string{"validate", "--help"}, code: 0, stdout: []string{"--strict", "--list-rules", "Exit status"}},
