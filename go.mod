@@ -17,6 +17,7 @@ require (
 	github.com/tidwall/gjson v1.20.1
 	github.com/tidwall/pretty v1.2.2
 	github.com/tidwall/sjson v1.2.7
+	go.yaml.in/yaml/v3 v3.0.4
 	golang.org/x/term v0.45.0
 )
 
