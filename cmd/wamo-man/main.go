@@ -139,5 +139,10 @@ func pageDate(flagValue string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%s: %q is not Unix seconds", from, s)
 	}
+	// goreleaser passes year 1 (negative seconds) when it could not read the
+	// commit: no page should carry that date.
+	if sec <= 0 {
+		return time.Time{}, fmt.Errorf("%s: %d is not a commit's time", from, sec)
+	}
 	return time.Unix(sec, 0).UTC(), nil
 }

@@ -112,4 +112,8 @@ func TestRun(t *testing.T) {
 	if err := run(t.TempDir(), "", "yesterday"); err == nil || !strings.Contains(err.Error(), "Unix seconds") {
 		t.Errorf("bad -date: %v", err)
 	}
+	// What goreleaser passes when it could not read the commit.
+	if err := run(t.TempDir(), "", "-62135596800"); err == nil || !strings.Contains(err.Error(), "not a commit's time") {
+		t.Errorf("year-1 -date: %v", err)
+	}
 }
