@@ -390,3 +390,22 @@ func gitInit(t *testing.T, dir string) {
 		}
 	}
 }
+
+// TestActionScriptsShellcheck lints the action's bash steps, which
+// actionlint (run on the workflows by .ci/run) does not look into.
+func TestActionScriptsShellcheck(t *testing.T) {
+	if _, err := exec.LookPath("shellcheck"); err != nil {
+		t.Skip("shellcheck is not installed (.ci/run installs it: apt-get install shellcheck)")
+	}
+	for _, s := range loadAction(t).Runs.Steps {
+		if s.Run == "" {
+			continue
+		}
+		cmd := exec.Command("shellcheck", "--shell=bash", "--severity=style", "-")
+		// Expressions are replaced before the shell sees the script.
+		cmd.Stdin = strings.NewReader(exprRe.ReplaceAllString(s.Run, "expr"))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s: shellcheck: %v\n%s", s.Name, err, out)
+		}
+	}
+}
