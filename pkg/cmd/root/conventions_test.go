@@ -176,3 +176,28 @@ func TestShortFlagsOneMeaning(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEEnvironment keeps the README's Environment table in step with
+// cmdutil.Environment.
+func TestREADMEEnvironment(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	i := strings.Index(readme, "\n## Environment\n")
+	if i < 0 {
+		t.Fatal("README has no Environment section")
+	}
+	section := readme[i+1:]
+	if j := strings.Index(section, "\n## "); j >= 0 {
+		section = section[:j]
+	}
+	for _, e := range cmdutil.Environment {
+		for _, n := range e.Names {
+			if !strings.Contains(section, "`"+n+"`") {
+				t.Errorf("README's Environment section does not list %s", n)
+			}
+		}
+	}
+}
