@@ -20,13 +20,6 @@ import (
 	"testing"
 )
 
-// discoveryLanded says whether `wamo validate .` skips what is not a
-// payload in an ordinary repository (package.json, node_modules, ignored
-// files): the directory discovery rules of issue 9. Until they are on main,
-// the checks of the Action's and the hook's defaults on such a repository
-// are skipped. DISABLED CHECK: set this to true once discovery has landed.
-const discoveryLanded = false
-
 // fixture reads one of the repository's fixtures.
 func fixture(t *testing.T, name string) string {
 	t.Helper()
@@ -362,16 +355,23 @@ func ordinaryRepo(t *testing.T) map[string]string {
 }
 
 // TestActionDefaultsOnOrdinaryRepo: with paths: "." (the default) the
-// action passes on a repository that holds more JSON than payloads.
+// action passes on a repository that holds more JSON than payloads, and
+// still fails on an invalid payload there.
 func TestActionDefaultsOnOrdinaryRepo(t *testing.T) {
-	if !discoveryLanded {
-		t.Skip("DISABLED until directory discovery (issue 9) is on main: see discoveryLanded")
-	}
 	j := tagJob(t, nil, ordinaryRepo(t))
 	gitInit(t, j.workspace)
 	results, outputs := j.run()
 	if last := results[len(results)-1]; last.code != 0 || outputs["exit-code"] != "0" {
 		t.Errorf("%s: exit %d, exit-code %q:\n%s", last.name, last.code, outputs["exit-code"], last.output)
+	}
+
+	files := ordinaryRepo(t)
+	files["test/fixtures/bad.json"] = fixture(t, "invalid/sinch-total-mismatch.json")
+	j = tagJob(t, nil, files)
+	gitInit(t, j.workspace)
+	results, outputs = j.run()
+	if last := results[len(results)-1]; last.code != 1 || outputs["exit-code"] != "1" || !strings.Contains(last.output, "file=test/fixtures/bad.json") {
+		t.Errorf("with an invalid payload: %s: exit %d, exit-code %q:\n%s", last.name, last.code, outputs["exit-code"], last.output)
 	}
 }
 

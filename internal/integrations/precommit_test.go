@@ -115,20 +115,16 @@ func TestPreCommitHooks(t *testing.T) {
 		files map[string]string
 		ran   bool
 		code  int
-		needs bool // needs directory discovery (see discoveryLanded)
 	}{
-		{"valid payloads", "wamo-validate", valid, true, 0, false},
-		{"an invalid payload", "wamo-validate", with("webhooks/fixtures/bad.json", fixture(t, "invalid/sinch-total-mismatch.json")), true, 1, false},
-		{"no JSON in the repository", "wamo-validate", map[string]string{"README.md": "# app\n"}, false, 0, false},
-		{"strict: a warning fails", "wamo-validate-strict", with("webhooks/fixtures/warn.json", fixture(t, "invalid/cloud-field-account-update.json")), true, 1, false},
-		{"not strict: a warning passes", "wamo-validate", with("webhooks/fixtures/warn.json", fixture(t, "invalid/cloud-field-account-update.json")), true, 0, false},
-		{"an ordinary repository (package.json, node_modules, schemas)", "wamo-validate", ordinaryRepo(t), true, 0, true},
+		{"valid payloads", "wamo-validate", valid, true, 0},
+		{"an invalid payload", "wamo-validate", with("webhooks/fixtures/bad.json", fixture(t, "invalid/sinch-total-mismatch.json")), true, 1},
+		{"no JSON in the repository", "wamo-validate", map[string]string{"README.md": "# app\n"}, false, 0},
+		{"strict: a warning fails", "wamo-validate-strict", with("webhooks/fixtures/warn.json", fixture(t, "invalid/cloud-field-account-update.json")), true, 1},
+		{"not strict: a warning passes", "wamo-validate", with("webhooks/fixtures/warn.json", fixture(t, "invalid/cloud-field-account-update.json")), true, 0},
+		{"an ordinary repository (package.json, node_modules, schemas)", "wamo-validate", ordinaryRepo(t), true, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.needs && !discoveryLanded {
-				t.Skip("DISABLED until directory discovery (issue 9) is on main: see discoveryLanded")
-			}
 			h, ok := hooks[tt.hook]
 			if !ok {
 				t.Fatalf("no hook %s", tt.hook)
