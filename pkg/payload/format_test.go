@@ -63,7 +63,7 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 	for _, in := range []string{"bogus", "json", "whatsapp-cloud"} {
-		if _, err := payload.ParseFormat(in); err == nil || !strings.Contains(err.Error(), "want sinch, whatsapp or cloud") {
+		if _, err := payload.ParseFormat(in); err == nil || !strings.Contains(err.Error(), "want sinch, whatsapp, cloud or conversation") {
 			t.Errorf("ParseFormat(%q) error = %v", in, err)
 		}
 	}

@@ -87,10 +87,10 @@ error, 3 unusable input (unreadable file, not JSON, format not recognised).`,
 			opts.Paths = args
 			var err error
 			if to == "" {
-				return cmdutil.Usagef("--to is required: sinch, whatsapp or cloud")
+				return cmdutil.Usagef("--to is required: %s", payload.FormatList())
 			}
 			if opts.To, err = payload.ParseFormat(to); err != nil || opts.To == payload.Unknown {
-				return cmdutil.Usagef("--to %q: want sinch, whatsapp or cloud", to)
+				return cmdutil.Usagef("--to %q: want %s", to, payload.FormatList())
 			}
 			if opts.From, err = payload.ParseFormat(from); err != nil {
 				return cmdutil.Usagef("--from: %v", err)
@@ -119,7 +119,7 @@ error, 3 unusable input (unreadable file, not JSON, format not recognised).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&to, "to", "t", "", "target format: sinch, whatsapp or cloud (required)")
+	fl.StringVarP(&to, "to", "t", "", "target format: "+payload.FormatList()+" (required)")
 	fl.StringVarP(&from, "from", "f", "auto", "source format: auto, sinch, whatsapp or cloud")
 	fl.BoolVar(&opts.KeepExtras, "keep-extras", false, `carry what the target cannot say in "x_wamo_extras", so that converting back restores it`)
 	fl.BoolVar(&opts.Strict, "strict", false, "treat any loss as an error: do not write the payload, exit 1")
