@@ -242,6 +242,15 @@ var wantByFixture = map[string][]want{
 	"cloud/status-failed": {
 		{KindStatus, "status", "5215512345678", "", "failed · Re-engagement message (code 131047)"},
 	},
+	"cloud/status-delivered-bsuid": {
+		{KindStatus, "status", "16505550147", "Daniel Okafor", "delivered · marketing"},
+	},
+	"cloud/status-failed-bsuid": {
+		{KindStatus, "status", "", "", "failed · Re-engagement message (code 131047)"},
+	},
+	"cloud/status-read-username-only": {
+		{KindStatus, "status", "", "Lucía Ramírez", "read · service"},
+	},
 	"cloud/status-played": {
 		{KindStatus, "status", "5511987650001", "", "played"},
 	},
@@ -256,6 +265,9 @@ var wantByFixture = map[string][]want{
 	},
 	"cloud/system-user-changed-number": {
 		{KindMessage, "system", "16505550147", "", "User Daniel Okafor changed from 16505550147 to 16505550188 (user_changed_number)"},
+	},
+	"cloud/system-user-changed-user-id": {
+		{KindMessage, "system", "5511987654321", "", "User João Silva changed from BR.40244886754701173530 to BR.95594081889893337250 (user_changed_user_id)"},
 	},
 	"cloud/text": {
 		{KindMessage, "text", "16505550147", "Daniel Okafor", "Hi! Is the store open on Sunday?"},
@@ -280,6 +292,9 @@ var wantByFixture = map[string][]want{
 	},
 	"cloud/text-username-only": {
 		{KindMessage, "text", "", "Lucía Ramírez", "Hola, ¿tienen envíos a Guadalajara?"},
+	},
+	"cloud/text-username-only-parent": {
+		{KindMessage, "text", "", "Sofía Núñez", "¿Tienen la talla M en azul? 👕"},
 	},
 	"cloud/unsupported": {
 		{KindMessage, "unsupported", "16505550147", "Daniel Okafor", "poll · Message type unknown (code 131051)"},

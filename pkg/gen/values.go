@@ -3,10 +3,10 @@ package gen
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"fmt"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/wamo-dev/wamo/pkg/message"
 )
 
 // country describes how phone numbers, names and prices look in one
@@ -156,19 +156,26 @@ func (g *Generator) uuid() string {
 // wamid returns a Cloud API message id as Meta builds them: base64 of a
 // small structure holding the user's number and a hex message key.
 func (g *Generator) wamid(phone string, outbound bool) string {
-	key := strings.ToUpper(hex.EncodeToString(g.bytes(10)))
 	marker, klen := byte(0x12), 20
 	if outbound {
 		marker, klen = 0x11, 18
-		key = key[:18]
 	}
-	raw := []byte{0x1c, 0x18, byte(len(phone))}
+	raw := append(g.idbuf[:0], 0x1c, 0x18, byte(len(phone)))
 	raw = append(raw, phone...)
 	raw = append(raw, 0x15, 0x02, 0x00, marker, 0x18, byte(klen))
-	raw = append(raw, key...)
+	for range klen / 2 {
+		b := byte(g.rng.Uint32())
+		raw = append(raw, upperHex[b>>4], upperHex[b&15])
+	}
 	raw = append(raw, 0x00)
-	return "wamid." + base64.StdEncoding.EncodeToString(raw)
+	n := len(raw)
+	out := append(raw, "wamid."...)
+	out = base64.StdEncoding.AppendEncode(out, raw[:n])
+	g.idbuf = out
+	return string(out[n:])
 }
+
+const upperHex = "0123456789ABCDEF"
 
 const b64chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
@@ -183,16 +190,6 @@ func (g *Generator) onPremID(outbound bool) string {
 		b = append(b, b64chars[g.rng.IntN(62)]) // ids seen are alphanumeric
 	}
 	return string(b)
-}
-
-// sha256 returns a digest-shaped value: lowercase hex (On-Premises) or
-// padded standard base64 (Cloud API).
-func (g *Generator) sha256(cloud bool) string {
-	b := g.bytes(32)
-	if cloud {
-		return base64.StdEncoding.EncodeToString(b)
-	}
-	return hex.EncodeToString(b)
 }
 
 func (g *Generator) text(l language) string { return g.pick(texts[l]) }
@@ -210,40 +207,35 @@ func (g *Generator) coords(c *country) (lat, lon float64) {
 	return round(lat), round(lon)
 }
 
-// price returns a plausible unit price in the currency of c.
-func (g *Generator) price(c *country) float64 {
+// price returns a plausible unit price in the currency of c, as a JSON
+// number (cents, or a whole amount now and then).
+func (g *Generator) price(c *country) []byte {
 	cents := int(c.scale*100*(0.1+g.rng.Float64())) + 1
 	if g.chance(0.3) {
-		cents = cents / 100 * 100 // whole amounts appear too
+		cents = max(cents/100*100, 100) // whole amounts appear too
 	}
-	v, _ := strconv.ParseFloat(fmt.Sprintf("%d.%02d", cents/100, cents%100), 64)
-	if v == 0 {
-		v = 1
+	b := strconv.AppendInt(nil, int64(cents/100), 10)
+	if cents%100 != 0 {
+		b = append(b, '.', byte('0'+cents%100/10))
+		if cents%10 != 0 {
+			b = append(b, byte('0'+cents%10))
+		}
 	}
-	return v
+	return b
 }
-
-func isoMillis(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
-
-func epochString(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
 
 // business is one WhatsApp Business number the generated traffic goes to.
 type business struct {
 	country     *country
-	phone       string // display_phone_number, Sinch origin
-	phoneID     string // Cloud metadata.phone_number_id
-	waba        string // Cloud entry id
+	phone       string // display phone number, Sinch origin
+	phoneID     string // Cloud API phone number id
+	waba        string // WhatsApp Business Account id
 	catalog     string
-	campaign    int
-	alias       string
-	flow        string
-	customerID  int
-	subAccount  int
-	userID      int
 	websiteHost string
+	// parentIDs: the business has parent BSUIDs enabled (linked
+	// portfolios), so users carry a parent user id too.
+	parentIDs bool
 }
-
-var aliases = []string{"spring-promo", "black-friday", "reativacao-clientes", "bienvenida", "order-updates", "nps-survey"}
 
 var hosts = []string{"loja-exemplo.com.br", "tienda-ejemplo.mx", "shop.example.com", "store.example.in"}
 
@@ -255,51 +247,74 @@ func (g *Generator) newBusiness() business {
 		phoneID:     g.digits(15),
 		waba:        g.digits(15),
 		catalog:     g.digits(16),
-		campaign:    100 + g.rng.IntN(900),
-		alias:       g.pick(aliases),
-		flow:        g.uuid(),
-		customerID:  1 + g.rng.IntN(999),
-		subAccount:  g.rng.IntN(50),
-		userID:      100000 + g.rng.IntN(900000),
 		websiteHost: g.pick(hosts),
+		parentIDs:   g.chance(0.25),
 	}
 }
 
 func (g *Generator) business() *business { return &g.biz[g.rng.IntN(len(g.biz))] }
 
-// user is the end user a payload comes from (or a receipt goes to).
+// user is the end user a payload comes from (or a receipt goes to), with
+// every way of naming them; the identity option picks which appear.
 type user struct {
-	country *country
-	phone   string
-	name    string
+	country  *country
+	phone    string
+	name     string
+	userID   string // business-scoped user id
+	parentID string // parent BSUID, when the business has them
+	username string // "" for users without one
 }
 
-// user returns an end user, most of the time from the country of home
-// (a business's customers are mostly local).
-func (g *Generator) user(home *country) user {
-	c := home
+// user returns an end user of biz, most of the time from its country (a
+// business's customers are mostly local).
+func (g *Generator) user(biz *business) user {
+	c := biz.country
 	if c == nil || g.chance(0.2) {
 		c = g.country()
 	}
-	return user{country: c, phone: g.phone(c), name: g.pick(c.names)}
+	u := user{country: c, phone: g.phone(c), name: g.pick(c.names), userID: g.bsuid(c)}
+	if biz.parentIDs {
+		u.parentID = g.parentBSUID(c)
+	}
+	// Username-only users always have a username; others now and then.
+	if g.identity == IdentityBSUID || g.chance(0.25) {
+		u.username = g.username(u.name)
+	}
+	return u
 }
 
-// bsuid returns a business-scoped user id (2026) for u.
-func (g *Generator) bsuid(u user) string { return u.country.iso + "." + g.digits(20) }
+// bsuid returns a business-scoped user id: the user's ISO country code, a
+// dot and (up to 128) alphanumerics, digits in every published example.
+func (g *Generator) bsuid(c *country) string { return c.iso + "." + g.digits(20) }
+
+// parentBSUID returns a parent BSUID (linked business portfolios).
+func (g *Generator) parentBSUID(c *country) string { return c.iso + ".ENT." + g.digits(20) }
+
+// username returns a username for a person called name: letters, digits,
+// dots and underscores, 3 to 35 characters.
+func (g *Generator) username(name string) string {
+	base := emailLocal(name)
+	sep := g.pick([]string{".", "_", ""})
+	base = strings.ReplaceAll(base, ".", sep)
+	if g.chance(0.4) {
+		base += g.digits(2)
+	}
+	return base[:min(len(base), 35)]
+}
 
 // mime picks a MIME type for media of kind k and its file extension.
-func (g *Generator) mime(k string) (mime, ext string) {
+func (g *Generator) mime(k message.Kind) (mime, ext string) {
 	var mimes, exts []string
 	switch k {
-	case "image":
+	case message.Image:
 		mimes, exts = []string{"image/jpeg", "image/png"}, []string{"jpg", "png"}
-	case "audio":
+	case message.Audio:
 		mimes, exts = []string{"audio/ogg; codecs=opus", "audio/mpeg", "audio/aac", "audio/mp4"}, []string{"ogg", "mp3", "aac", "m4a"}
-	case "voice":
+	case message.Voice:
 		mimes, exts = []string{"audio/ogg; codecs=opus"}, []string{"ogg"}
-	case "video":
+	case message.Video:
 		mimes, exts = []string{"video/mp4", "video/3gpp"}, []string{"mp4", "3gp"}
-	case "sticker":
+	case message.Sticker:
 		mimes, exts = []string{"image/webp"}, []string{"webp"}
 	default: // document
 		mimes = []string{"application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/plain"}
@@ -338,4 +353,83 @@ var quickReplies = []struct{ text, payload string }{
 	{"Stop promotions", "STOP_PROMOTIONS"},
 	{"Quiero más info", "MORE_INFO"},
 	{"Track my order", "track-order-48213"},
+}
+
+var streets = [...][]string{
+	pt: {"Av. Cel. Silva Telles, 977", "Rua Augusta, 1508 - Consolação", "Rua das Flores, 12, 3º andar"},
+	es: {"Av. Insurgentes Sur 1602", "Calle de Alcalá, 48", "Carrera 7 # 71-21"},
+	en: {"1 Hacker Way", "200 Jefferson Dr", "350 5th Ave, Suite 21"},
+}
+
+func (g *Generator) street(c *country) string { return g.pick(streets[c.lang]) }
+
+// token returns n base64url characters.
+func (g *Generator) token(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = b64chars[g.rng.IntN(64)]
+	}
+	return string(b)
+}
+
+// formatPhone writes u's number as people type it in a contact card.
+func formatPhone(u *user) string {
+	n := u.phone[len(u.country.cc):]
+	switch len(n) {
+	case 11: // +55 11 98765-4321
+		n = n[:2] + " " + n[2:7] + "-" + n[7:]
+	case 10: // +1 650 555-1234
+		n = n[:3] + " " + n[3:6] + "-" + n[6:]
+	case 9: // +34 612 345 678
+		n = n[:3] + " " + n[3:6] + " " + n[6:]
+	}
+	return "+" + u.country.cc + " " + n
+}
+
+// emailLocal turns a name into the local part of an e-mail address (or a
+// username): lower case, accents dropped, words joined by dots.
+func emailLocal(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch r {
+		case 'á', 'à', 'â', 'ã', 'Á':
+			r = 'a'
+		case 'é', 'ê', 'É':
+			r = 'e'
+		case 'í', 'Í':
+			r = 'i'
+		case 'ó', 'ô', 'õ', 'Ó':
+			r = 'o'
+		case 'ú', 'Ú':
+			r = 'u'
+		case 'ç', 'Ç':
+			r = 'c'
+		case 'ñ', 'Ñ':
+			r = 'n'
+		case ' ':
+			r = '.'
+		case '\'':
+			continue
+		}
+		if r >= 'A' && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func formatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// errorCodesURL is the page WhatsApp error objects link to.
+const errorCodesURL = "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/"
+
+// failures are why an outbound message fails, with the Cloud API's error
+// codes (On-Premises had older ones, such as 470, which 2026 traffic no
+// longer shows); formats with codes of their own translate them (Sinch).
+var failures = []struct{ code, title, details string }{
+	{"131047", "Re-engagement message", "Message failed to send because more than 24 hours have passed since the customer last replied to this number."},
+	{"131026", "Message undeliverable", "Message failed to send because the recipient's phone number is not a WhatsApp number or cannot receive messages."},
+	{"131049", "This message was not delivered to maintain healthy ecosystem engagement.", "In order to maintain a healthy ecosystem engagement, the message failed to be delivered."},
+	{"131050", "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.", "The user has stopped marketing messages."},
 }

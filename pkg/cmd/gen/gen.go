@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,6 +21,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/gen"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/message"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/render"
 )
@@ -30,16 +30,17 @@ import (
 type Options struct {
 	IO *iostreams.IOStreams
 
-	Format  payload.Format
-	Types   []string
-	Count   int
-	Seed    uint64
-	SeedSet bool      // --seed given (else a seed is drawn and shown on a terminal)
-	Since   time.Time // time of the first payload
-	Batch   int
-	Pretty  bool
-	OutDir  string // one file per payload here; "" = NDJSON on stdout
-	Force   bool
+	Format   payload.Format
+	Types    []string
+	Count    int
+	Seed     uint64
+	SeedSet  bool      // --seed given (else a seed is drawn and shown on a terminal)
+	Since    time.Time // time of the first payload
+	Batch    int
+	Identity gen.Identity
+	Pretty   bool
+	OutDir   string // one file per payload here; "" = NDJSON on stdout
+	Force    bool
 
 	Now func() time.Time
 }
@@ -50,32 +51,15 @@ const progressFrom = 1000
 // NewCmdGen builds the command; runF replaces the run function in tests.
 func NewCmdGen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Now: f.Now}
-	var format, since string
+	var format, since, identity string
 	cmd := &cobra.Command{
 		Use:   "gen --format FORMAT [--type TYPE,...] [-n N] [--seed S] [--out DIR]",
 		Short: "Generate realistic, valid payloads",
-		Long: `Generate synthetic webhook payloads that pass wamo validate: realistic phone
-numbers, ids, names and texts (English, Portuguese, Spanish, with accents and
-emoji), media with matching MIME types and SHA-256 digests, timestamps that
-increase from --since.
-
-Payloads go to stdout as NDJSON (one compact document per line; --pretty
-indents them, one document after another), or with --out DIR into DIR as
-000001.json, 000002.json… Existing files are not overwritten unless --force.
-
-The same --seed (with the same flags) gives the same bytes. Without --seed a
-seed is drawn, shown on a terminal, and timestamps start now; with --seed they
-start at ` + gen.DefaultBase.Format(time.RFC3339) + ` unless --since says otherwise.
-
-Types (--type, comma-separated; default all of the format's):
-  sinch     ` + strings.Join(gen.Types(payload.Sinch), ", ") + `
-  whatsapp  ` + strings.Join(gen.Types(payload.WhatsApp), ", ") + `
-  cloud     ` + strings.Join(gen.Types(payload.Cloud), ", ") + `
-"status" gives delivery receipts (Sinch DLR callbacks, statuses[]).`,
+		Long:  longHelp(nil),
 		Example: `  wamo gen --format cloud -n 1000 --seed 7 > cloud.ndjson
   wamo gen -f whatsapp --type text,image,status -n 50 --out payloads/
   wamo gen -f sinch --batch 5 -n 20 | wamo validate -
-  wamo gen -f cloud --type interactive --pretty`,
+  wamo gen -f cloud --type list_reply,nfm_reply --identity bsuid --pretty`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format == "" {
@@ -99,6 +83,12 @@ Types (--type, comma-separated; default all of the format's):
 				if opts.Batch < 1 {
 					return cmdutil.Usagef("--batch %d: want at least 1", opts.Batch)
 				}
+			}
+			if opts.Identity, err = gen.ParseIdentity(identity); err != nil {
+				return cmdutil.Usagef("--identity: %v", err)
+			}
+			if _, err := gen.New(gen.Options{Format: ft, Identity: opts.Identity}); err != nil {
+				return cmdutil.Usagef("--identity: %s", strings.TrimPrefix(err.Error(), "gen: "))
 			}
 			opts.SeedSet = cmd.Flags().Changed("seed")
 			now := opts.Now
@@ -135,13 +125,103 @@ Types (--type, comma-separated; default all of the format's):
 	fl.Uint64Var(&opts.Seed, "seed", 0, "seed for reproducible output")
 	fl.StringVar(&since, "since", "", "time of the first payload: RFC 3339, Unix seconds or now")
 	fl.IntVar(&opts.Batch, "batch", 1, "sinch: data items per callback")
+	fl.StringVar(&identity, "identity", "", "how users are named: both, phone or bsuid (see above)")
 	fl.BoolVar(&opts.Pretty, "pretty", false, "indent the JSON")
 	fl.StringVar(&opts.OutDir, "out", "", "write one file per payload into `DIR` instead of NDJSON on stdout")
 	fl.BoolVar(&opts.Force, "force", false, "with --out: overwrite existing files")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
+	formats := make([]string, len(payload.Formats))
+	for i, f := range payload.Formats {
+		formats[i] = f.String()
+	}
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("type", completeTypes(&format))
+	_ = cmd.RegisterFlagCompletionFunc("identity", completeIdentities(&format))
+	// The per-format type lists come from probing each format's writer:
+	// worth doing for --help, not for every start of wamo.
+	help := cmd.HelpFunc()
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		if c == cmd {
+			c.Long = longHelp(gen.Types)
+		}
+		help(c, args)
+	})
 	_ = cmd.MarkFlagDirname("out")
 	return cmd
+}
+
+// longHelp is the command's long description; types, when given, lists
+// each format's types, else the model's kinds are listed once.
+func longHelp(types func(payload.Format) []string) string {
+	var b strings.Builder
+	b.WriteString(`Generate synthetic webhook payloads that pass wamo validate: realistic phone
+numbers, user ids, names and texts (English, Portuguese, Spanish, with accents
+and emoji), media with matching MIME types and SHA-256 digests, timestamps that
+increase from --since. Payloads are built in wamo's message model and written
+by each format's own writer, so a format gets every kind of message it carries.
+
+Payloads go to stdout as NDJSON (one compact document per line; --pretty
+indents them, one document after another), or with --out DIR into DIR as
+000001.json, 000002.json… Existing files are not overwritten unless --force.
+
+The same --seed (with the same flags) gives the same bytes. Without --seed a
+seed is drawn, shown on a terminal, and timestamps start now; with --seed they
+start at ` + gen.DefaultBase.Format(time.RFC3339) + ` unless --since says otherwise.
+
+--identity says how users are named: both (phone number and business-scoped
+user id, as the Cloud API sends them since 2026; the default where the format
+has user ids), phone (phone number only; the default elsewhere) or bsuid
+(username-only users: user id and username, no phone number).
+
+Types (--type, comma-separated; default all of the format's):
+`)
+	if types != nil {
+		for _, f := range payload.Formats {
+			b.WriteString(wrap(fmt.Sprintf("  %-9s ", f), types(f)))
+		}
+	} else {
+		var kinds []string
+		for _, k := range message.Kinds() {
+			kinds = append(kinds, k.String())
+		}
+		b.WriteString(wrap("  ", append(kinds, gen.StatusType)))
+		b.WriteString("  (each format has those its writer carries: wamo gen --help lists them)\n")
+	}
+	b.WriteString(`"` + gen.StatusType + `" gives delivery receipts. Earlier names, still accepted for the kinds
+the format has:`)
+	for _, a := range gen.Aliases() {
+		names := make([]string, len(a.Kinds))
+		for i, k := range a.Kinds {
+			names[i] = k.String()
+		}
+		fmt.Fprintf(&b, "\n  %-12s = %s", a.Name, strings.Join(names, ", "))
+	}
+	return b.String()
+}
+
+// wrap lists words after head, comma-separated, in lines of at most 80
+// columns indented like the first.
+func wrap(head string, words []string) string {
+	var b strings.Builder
+	b.WriteString(head)
+	col := len(head)
+	for i, w := range words {
+		if i < len(words)-1 {
+			w += ","
+		}
+		if i > 0 {
+			if col+1+len(w) > 80 {
+				b.WriteString("\n" + strings.Repeat(" ", len(head)))
+				col = len(head)
+			} else {
+				b.WriteByte(' ')
+				col++
+			}
+		}
+		b.WriteString(w)
+		col += len(w)
+	}
+	b.WriteByte('\n')
+	return b.String()
 }
 
 // completeTypes offers the types of the format given so far (all formats'
@@ -149,14 +229,10 @@ Types (--type, comma-separated; default all of the format's):
 func completeTypes(format *string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		var types []string
-		if f, err := payload.ParseFormat(*format); err == nil && f != payload.Unknown {
-			types = gen.Types(f)
-		} else {
-			for _, f := range payload.Formats {
-				for _, t := range gen.Types(f) {
-					if !slices.Contains(types, t) {
-						types = append(types, t)
-					}
+		for _, f := range formatsOf(*format) {
+			for _, t := range gen.Types(f) {
+				if !slices.Contains(types, t) {
+					types = append(types, t)
 				}
 			}
 		}
@@ -170,6 +246,33 @@ func completeTypes(format *string) func(*cobra.Command, []string, string) ([]str
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 	}
+}
+
+// completeIdentities offers the identities the format given so far
+// supports (all when none is).
+func completeIdentities(format *string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(_ *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		var out []string
+		for _, name := range gen.IdentityNames() {
+			id, _ := gen.ParseIdentity(name)
+			for _, f := range formatsOf(*format) {
+				if _, err := gen.New(gen.Options{Format: f, Identity: id}); err == nil {
+					out = append(out, name)
+					break
+				}
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// formatsOf is the format named, or every format when none (or no valid
+// one) is.
+func formatsOf(name string) []payload.Format {
+	if f, err := payload.ParseFormat(name); err == nil && f != payload.Unknown {
+		return []payload.Format{f}
+	}
+	return payload.Formats
 }
 
 func cutLast(s, sep string) (before, after string) {
@@ -198,7 +301,8 @@ func genOptions(opts *Options) gen.Options {
 	if opts.Format == payload.Sinch {
 		batch = opts.Batch
 	}
-	return gen.Options{Format: opts.Format, Types: opts.Types, Seed: opts.Seed, Now: opts.Since, Batch: batch}
+	return gen.Options{Format: opts.Format, Types: opts.Types, Seed: opts.Seed, Now: opts.Since, Batch: batch,
+		Identity: opts.Identity, Pretty: opts.Pretty}
 }
 
 // Run generates the payloads.
@@ -232,7 +336,7 @@ func Run(ctx context.Context, opts *Options) error {
 				prog.Update("gen", written, i)
 			}
 		}
-		p := encode(&buf, g.Next(), opts.Pretty)
+		p := line(&buf, g.Next())
 		written += int64(len(p))
 		if _, err := w.Write(p); err != nil {
 			return err
@@ -241,14 +345,10 @@ func Run(ctx context.Context, opts *Options) error {
 	return w.Flush()
 }
 
-// encode returns the payload with a final newline, indented if asked.
-func encode(buf *bytes.Buffer, p []byte, pretty bool) []byte {
+// line returns the payload with a final newline.
+func line(buf *bytes.Buffer, p []byte) []byte {
 	buf.Reset()
-	if pretty {
-		_ = json.Indent(buf, p, "", "  ") // p is valid JSON: Indent cannot fail
-	} else {
-		buf.Write(p)
-	}
+	buf.Write(p)
 	buf.WriteByte('\n')
 	return buf.Bytes()
 }
@@ -293,7 +393,7 @@ func toDir(ctx context.Context, opts *Options, g *gen.Generator, prog *render.Pr
 				prog.Update(dir, written, i)
 			}
 		}
-		p := encode(&buf, g.Next(), opts.Pretty)
+		p := line(&buf, g.Next())
 		path := filepath.Join(dir, fileName(i, opts.Count))
 		if err := create(path, p, opts.Force); err != nil {
 			return err

@@ -189,7 +189,11 @@ func TestGenUsage(t *testing.T) {
 	}{
 		{nil, "--format is required"},
 		{[]string{"-f", "auto"}, "name one format"},
-		{[]string{"-f", "cloud", "--type", "voice"}, `no message type "voice" (valid: text, image`},
+		{[]string{"-f", "sinch", "--type", "voice"}, `no message type "voice" (valid: text, image`},
+		{[]string{"-f", "sinch", "--type", "unknown"}, `no message type "unknown"`},
+		{[]string{"-f", "cloud", "--identity", "email"}, `--identity: unknown identity "email": want both, phone, bsuid`},
+		{[]string{"-f", "whatsapp", "--identity", "bsuid"}, "--identity: whatsapp payloads cannot name a user without a phone number"},
+		{[]string{"-f", "sinch", "--identity", "both"}, "--identity: sinch payloads carry no business-scoped user ids"},
 		{[]string{"-f", "whatsapp", "--type", "request_welcome"}, "valid:"},
 		{[]string{"-f", "cloud", "--batch", "2"}, "--batch is for the sinch format"},
 		{[]string{"-f", "sinch", "--batch", "0"}, "want at least 1"},
@@ -204,15 +208,86 @@ func TestGenUsage(t *testing.T) {
 	}
 }
 
+// TestGenIdentity: --identity picks how users are named; cloud names them
+// by phone and user id by default (2026).
+func TestGenIdentity(t *testing.T) {
+	for _, tc := range []struct {
+		args      []string
+		want, not []string
+	}{
+		{[]string{"-f", "cloud"}, []string{`"wa_id"`, `"user_id"`, `"messages":[{"from":`, `"from_user_id"`}, nil},
+		{[]string{"-f", "cloud", "--identity", "phone"}, []string{`"wa_id"`, `"messages":[{"from":`}, []string{"user_id"}},
+		{[]string{"-f", "cloud", "--identity", "bsuid"}, []string{`"user_id"`, `"from_user_id"`, `"username"`}, []string{`"wa_id"`, `"messages":[{"from":`}},
+		{[]string{"-f", "cloud", "--identity", "both", "--type", "status"}, []string{`"recipient_id"`, `"recipient_user_id"`}, nil},
+		{[]string{"-f", "cloud", "--identity", "bsuid", "--type", "status"}, []string{`"recipient_user_id"`}, []string{`"recipient_id"`, `"wa_id"`}},
+		{[]string{"-f", "whatsapp", "--identity", "phone"}, []string{`"wa_id"`}, []string{"user_id"}},
+	} {
+		args := append([]string{"-n", "40", "--seed", "4", "--type", "text"}, tc.args...)
+		code, out, msg := run(t, false, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, msg)
+		}
+		f, _ := payload.ParseFormat(args[len(args)-len(tc.args)+1])
+		docs(t, f, out)
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v: no %s in the output", tc.args, w)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(out, w) {
+				t.Errorf("%v: %s in the output", tc.args, w)
+			}
+		}
+	}
+}
+
+// TestGenHelp: --help lists each format's types as probed from its writer,
+// and the earlier names still accepted.
+func TestGenHelp(t *testing.T) {
+	code, out, msg := run(t, false, "--help")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, msg)
+	}
+	for _, want := range []string{"  cloud     text, image", "request_welcome, edit, revoke, status", "interactive  = button_reply", "unknown      = unsupported", "--identity"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help lacks %q:\n%s", want, out)
+		}
+	}
+	for _, f := range payload.Formats {
+		if types := gen.Types(f); !strings.Contains(strings.Join(strings.Fields(out), " "), f.String()+" "+strings.Join(types, ", ")) {
+			t.Errorf("help does not list the %s types %v", f, types)
+		}
+	}
+	// The static description (man pages) names the model's kinds once.
+	if long := NewCmdGen(&cmdutil.Factory{}, nil).Long; !strings.Contains(long, "call_permission_reply") || strings.Contains(long, "  sinch ") {
+		t.Errorf("static description:\n%s", long)
+	}
+}
+
+func TestCompleteIdentities(t *testing.T) {
+	for format, want := range map[string]string{"cloud": "both phone bsuid", "sinch": "phone", "": "both phone bsuid"} {
+		got, _ := completeIdentities(&format)(nil, nil, "")
+		if strings.Join(got, " ") != want {
+			t.Errorf("identities for %q: %v, want %s", format, got, want)
+		}
+	}
+}
+
 func TestCompleteTypes(t *testing.T) {
 	format := "cloud"
 	got, _ := completeTypes(&format)(nil, nil, "text,re")
 	if strings.Join(got, " ") != "text,reaction text,request_welcome text,revoke" {
 		t.Errorf("cloud completions of text,re: %v", got)
 	}
+	format = "sinch"
+	got, _ = completeTypes(&format)(nil, nil, "")
+	if strings.Join(got, ",") != strings.Join(gen.Types(payload.Sinch), ",") || contains(got, "voice") {
+		t.Errorf("sinch completions: %v", got)
+	}
 	format = ""
 	got, _ = completeTypes(&format)(nil, nil, "")
-	if !contains(got, "voice") || !contains(got, "revoke") {
+	if !contains(got, "voice") || !contains(got, "revoke") || !contains(got, "call_permission_reply") {
 		t.Errorf("completions without a format: %v", got)
 	}
 }

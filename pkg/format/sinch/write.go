@@ -110,16 +110,21 @@ func messageType(m *message.Message) (string, bool) {
 // origin is the business number of the batch as a Sinch origin, or what
 // an option or the default give.
 func (w *writer) origin() string {
+	reason := "whatsapp payloads carry no business phone number"
 	if b := w.batch.Business; b != "" {
-		return digitsOnly(b)
+		if d := digitsOnly(b); d != "" {
+			return d
+		}
+		// A business number without digits ("ad") is no origin.
+		reason = "the source's business phone number has no digits"
 	}
 	if o := firstOf(w.o.Origin, w.o.DisplayPhoneNumber); o != "" {
-		w.o.Filled(message.Fill{Path: w.path("origin"), Value: o, Reason: "whatsapp payloads carry no business phone number",
+		w.o.Filled(message.Fill{Path: w.path("origin"), Value: o, Reason: reason,
 			Option: message.OptBusinessNumber, Offset: w.batch.Offset})
 		return o
 	}
 	w.o.Filled(message.Fill{Path: w.path("origin"), Value: message.DefaultBusinessNumber,
-		Reason: "whatsapp payloads carry no business phone number", Option: message.OptBusinessNumber,
+		Reason: reason, Option: message.OptBusinessNumber,
 		Offset: w.batch.Offset, Default: true})
 	return message.DefaultBusinessNumber
 }

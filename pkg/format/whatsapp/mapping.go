@@ -174,6 +174,7 @@ var notes = []note{
 	{message.Note{To: "", Path: "statuses[].errors[].message", Kind: message.Added, Text: "written back as the title"}, false},
 	{message.Note{To: "sinch", Path: "statuses[].type", Kind: message.Changed, Text: "written back in lower case"}, false},
 	{message.Note{To: "sinch", Path: "statuses[].recipient_id", Kind: message.Added, Text: "Sinch needs the recipient's phone number (destination): 00000000000"}, false},
+	{message.Note{To: "whatsapp", Path: "statuses[].recipient_id", Kind: message.Added, Text: "a status for a username-only user has no recipient_id; On-Premises needs one: 00000000000"}, true},
 	{message.Note{To: "", Path: "statuses[].recipient_type", Kind: message.Dropped, Text: "Cloud API group fields have no counterpart"}, false},
 	{message.Note{To: "", Path: "statuses[].recipient_participant_id", Kind: message.Dropped, Text: "Cloud API group fields have no counterpart"}, false},
 	{message.Note{To: "", Path: "statuses[].recipient_user_id", Kind: message.Dropped, Text: "business-scoped user ids (BSUID, 2026) have no counterpart"}, false},

@@ -521,9 +521,23 @@ func (w *writer) Status(st *message.Status) {
 	s.Elem()
 	s.Obj()
 	s.KV("id", st.ID)
-	s.KV("status", st.StateRaw)
+	if st.StateRaw != "" {
+		s.KV("status", st.StateRaw)
+	} else {
+		// A model built rather than read (gen) names the state only;
+		// carriesState has ruled out StateOther.
+		s.KStr("status", st.State.String())
+	}
 	w.time(s, st.Time, st.Offset, w.path(secStatuses, "timestamp"), true)
-	s.KV("recipient_id", st.Recipient.Phone)
+	switch {
+	case st.Recipient.Phone != "":
+		s.KV("recipient_id", st.Recipient.Phone)
+	case cloud && st.Recipient.UserID != "":
+	default:
+		s.KStr("recipient_id", message.DefaultPhone)
+		w.fill(message.Fill{Path: w.path(secStatuses, "recipient_id"), Value: message.DefaultPhone,
+			Reason: "the recipient has no phone number (a username-only user)", Offset: st.Offset, Default: true})
+	}
 	if cloud {
 		s.KV("recipient_type", st.RecipientType)
 		s.KV("recipient_participant_id", st.ParticipantID)
