@@ -70,7 +70,7 @@ func TestParseFormat(t *testing.T) {
 }
 
 func TestFormatNames(t *testing.T) {
-	if len(payload.Formats) != 3 {
+	if len(payload.Formats) != 4 {
 		t.Fatalf("Formats = %v", payload.Formats)
 	}
 	for _, f := range payload.Formats {

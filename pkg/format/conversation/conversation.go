@@ -35,6 +35,8 @@ var (
 		Summary: "contact_message holds none, or more than one, of text_message, media_message, location_message, contact_info_message, choice_response_message, media_card_message, fallback_message, product_response_message, channel_specific_message", Source: source}
 	RuleChannel = &diag.Rule{ID: "conversation.channel", Severity: diag.Warning, Formats: "conversation",
 		Summary: "channel_identity.channel is not WHATSAPP: wamo checks WhatsApp traffic, the identity is not checked as a phone number", Source: source}
+	RuleIdentity = &diag.Rule{ID: "conversation.identity", Severity: diag.Error, Formats: "conversation",
+		Summary: "a WHATSAPP channel identity is not a phone number: digits only, country code included, no +", Source: source}
 	RuleReason = &diag.Rule{ID: "conversation.reason", Severity: diag.Warning, Formats: "conversation",
 		Summary: "a FAILED delivery report without reason, or a reason on a report that did not fail", Source: source}
 	RuleOpenValue = &diag.Rule{ID: "conversation.open-value", Severity: diag.Warning, Formats: "conversation",
@@ -43,7 +45,7 @@ var (
 
 // Rules lists the rules this package reports (shared ones included).
 func Rules() []*diag.Rule {
-	return append([]*diag.Rule{RuleTrigger, RuleTriggerScope, RuleContactMessage, RuleChannel, RuleReason,
+	return append([]*diag.Rule{RuleTrigger, RuleTriggerScope, RuleContactMessage, RuleChannel, RuleIdentity, RuleReason,
 		RuleOpenValue}, common.Rules()...)
 }
 
@@ -138,9 +140,15 @@ func checkIdentity(c *spec.Ctx, f *spec.Frame) {
 		return
 	}
 	if id, ok := f.Get("identity"); ok && id.Type == gjson.String {
+		// The check depends on the channel, so it is a rule of its own
+		// (the JSON Schema export cannot say it).
 		for _, chk := range common.PhoneChecks {
 			if msg := chk.Check(id); msg != "" {
-				c.ReportOn(chk.Rule, f, "identity", "identity %s", msg)
+				rule := RuleIdentity
+				if chk.Rule.Severity != diag.Error {
+					rule = chk.Rule // a length outside 8–15 stays a warning
+				}
+				c.ReportOn(rule, f, "identity", "identity %s", msg)
 				return
 			}
 		}

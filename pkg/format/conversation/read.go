@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"net/url"
 	"path"
 	"strings"
 
@@ -10,19 +11,20 @@ import (
 )
 
 // NewReader returns a reader of Conversation API callbacks: one batch per
-// callback, holding its inbound message (with the sender as a contact) or
-// its delivery report.
+// callback, holding its inbound message or its delivery report (callbacks
+// name no sender profile, so the batch has no contacts).
 func NewReader() message.Reader { return &reader{} }
 
 type reader struct {
+	o message.ReadOptions
 	b message.Batch
-	c message.Contact
 	m message.Message
 	s message.Status
 }
 
 // Read implements message.Reader.
-func (r *reader) Read(root jsontree.Value, h message.Handler, _ message.ReadOptions) {
+func (r *reader) Read(root jsontree.Value, h message.Handler, o message.ReadOptions) {
+	r.o = o
 	msg, rep := root.Get(TriggerMessage), root.Get(TriggerDeliveryReport)
 	if !msg.IsObject() && !rep.IsObject() {
 		return
@@ -73,16 +75,13 @@ func (r *reader) message(v jsontree.Value, envelope message.Time, h message.Hand
 	} else {
 		m.Time = envelope
 	}
-	if m.From.Phone != "" {
-		r.c = message.Contact{Offset: ci.Offset(), Phone: m.From.Phone}
-		h.Contact(&r.c)
-	}
 	cm := v.Get("contact_message")
 	business := v.Get("sender_id").Raw()
 	if to := cm.Get("reply_to").Get("message_id"); to.Exists() {
 		m.Context = message.Context{Present: true, ID: to.Raw(), From: business}
 	}
 	readContent(cm, m, business)
+	r.mediaFromURL(m)
 	h.Message(m)
 }
 
@@ -143,6 +142,21 @@ func readContent(cm jsontree.Value, m *message.Message, business string) {
 	}
 }
 
+// mediaFromURL undoes what the writer does for media without URL: a URL
+// made of the media base URL, a media id and the extension of its type
+// gives the id back.
+func (r *reader) mediaFromURL(m *message.Message) {
+	u := message.Str(m.Media.URL)
+	base := r.o.MediaBase()
+	if !m.Kind.IsMedia() || !strings.HasPrefix(u, base) || len(u) == len(base) {
+		return
+	}
+	id := strings.TrimSuffix(u[len(base):], path.Ext(u))
+	if unescaped, err := url.PathUnescape(id); err == nil && unescaped != "" {
+		m.Media.URL, m.Media.ID = "", message.Quote(unescaped)
+	}
+}
+
 // Media kinds and types by file extension: the Conversation API gives a
 // URL and maybe a file name, not a type.
 var mediaTypes = map[string]struct {
@@ -179,6 +193,17 @@ func mediaKind(url, name string) message.Kind {
 		return t.kind
 	}
 	return message.Document
+}
+
+// extOf is the file extension of a MIME type ("" when the table has none).
+func extFor(mime string) string {
+	best := ""
+	for ext, t := range mediaTypes {
+		if t.mime == mime && (best == "" || ext < best) {
+			best = ext
+		}
+	}
+	return best
 }
 
 // mimeOf is the MIME type a file name or URL implies ("" when unknown).
@@ -229,13 +254,18 @@ func rename(w *jsontree.Writer, v jsontree.Value, pairs [][2]string) {
 }
 
 // list copies an array of objects under a new name, renaming members.
-func list(w *jsontree.Writer, v jsontree.Value, name string, pairs [][2]string) {
+// Elements without the first member of pairs are left out when it is
+// required in the target (need).
+func list(w *jsontree.Writer, v jsontree.Value, name string, pairs [][2]string, need ...bool) {
 	if !v.IsArray() {
 		return
 	}
 	w.Key(name)
 	w.Arr()
 	v.ForEach(func(_, el jsontree.Value) bool {
+		if len(need) > 0 && need[0] && !el.Get(pairs[0][0]).Exists() {
+			return true
+		}
 		w.Elem()
 		w.Obj()
 		rename(w, el, pairs)

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"net/url"
 	"strconv"
 	"time"
 
@@ -178,8 +179,10 @@ func (w *writer) content(s *jsontree.Writer, m *message.Message) {
 	case k.IsMedia():
 		u := firstOf(m.Media.URL, m.Media.Link)
 		if u == "" {
+			// the media base URL, the media id and the extension of its
+			// type: the reader takes the id back, the type survives
 			id := firstOf(message.Str(m.Media.ID), message.Str(m.ID))
-			us := firstOf(w.o.MediaBaseURL, message.DefaultMediaBaseURL) + id
+			us := firstOf(w.o.MediaBaseURL, message.DefaultMediaBaseURL) + url.PathEscape(id) + extFor(message.Str(m.Media.MIME))
 			u = message.Quote(us)
 			w.o.Filled(message.Fill{Path: w.docPath("message.contact_message.media_message.url"), Value: us,
 				Reason: "the source has no media URL (media are downloaded by id)", Option: message.OptMediaBaseURL,
@@ -283,23 +286,33 @@ func writeContactInfo(s *jsontree.Writer, card jsontree.Value) {
 	rename(s, name, [][2]string{{"first_name", "first_name"}, {"last_name", "last_name"}, {"middle_name", "middle_name"},
 		{"prefix", "prefix"}, {"suffix", "suffix"}})
 	s.EndObj()
-	if phones := card.Get("phones"); phones.IsArray() {
-		list(s, phones, "phone_numbers", [][2]string{{"phone", "phone_number"}, {"type", "type"}})
-	} else {
-		s.Key("phone_numbers")
-		s.Arr()
-		s.EndArr()
-	}
+	// phone_numbers is required, and each needs a number: a native
+	// phone may give only the wa_id.
+	s.Key("phone_numbers")
+	s.Arr()
+	card.Get("phones").ForEach(func(_, p jsontree.Value) bool {
+		number := firstOf(p.Get("phone").Raw(), p.Get("wa_id").Raw())
+		if number == "" {
+			return true
+		}
+		s.Elem()
+		s.Obj()
+		s.KV("phone_number", number)
+		s.KV("type", p.Get("type").Raw())
+		s.EndObj()
+		return true
+	})
+	s.EndArr()
 	list(s, card.Get("addresses"), "addresses", [][2]string{{"city", "city"}, {"country", "country"}, {"state", "state"},
 		{"zip", "zip"}, {"type", "type"}, {"country_code", "country_code"}})
-	list(s, card.Get("emails"), "email_addresses", [][2]string{{"email", "email_address"}, {"type", "type"}})
+	list(s, card.Get("emails"), "email_addresses", [][2]string{{"email", "email_address"}, {"type", "type"}}, true)
 	if o := card.Get("org"); o.IsObject() {
 		s.Key("organization")
 		s.Obj()
 		rename(s, o, [][2]string{{"company", "company"}, {"department", "department"}, {"title", "title"}})
 		s.EndObj()
 	}
-	list(s, card.Get("urls"), "urls", [][2]string{{"url", "url"}, {"type", "type"}})
+	list(s, card.Get("urls"), "urls", [][2]string{{"url", "url"}, {"type", "type"}}, true)
 	s.KV("birthday", card.Get("birthday").Raw())
 	s.EndObj()
 }
