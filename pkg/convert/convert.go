@@ -64,6 +64,8 @@ type Options struct {
 	PhoneNumberID string
 	// WABAID is the Cloud entry[].id (WhatsApp Business Account id).
 	WABAID string
+	// AppID and ProjectID are the Conversation API app_id and project_id.
+	AppID, ProjectID string
 	// MediaBaseURL prefixes a media id to make a Sinch mediaUrl when the
 	// source has no media URL; DefaultMediaBaseURL when empty.
 	MediaBaseURL string
@@ -176,6 +178,7 @@ type Converter struct {
 	applied                []string
 	regroupers             map[payload.Format]format.Regrouper
 	sk                     string
+	outDocs                int // documents in the output
 	readers                map[payload.Format]message.Reader
 	writers                map[payload.Format]message.Writer
 }
@@ -191,6 +194,8 @@ func (c *Converter) writeOptions(pretty bool, fills *[]message.Fill) message.Wri
 		DisplayPhoneNumber: c.opts.DisplayPhoneNumber,
 		PhoneNumberID:      c.opts.PhoneNumberID,
 		AccountID:          c.opts.WABAID,
+		AppID:              c.opts.AppID,
+		ProjectID:          c.opts.ProjectID,
 		MediaBaseURL:       c.opts.MediaBaseURL,
 		Now:                c.opts.Now,
 		Fill:               func(f message.Fill) { *fills = append(*fills, f) },
@@ -201,6 +206,11 @@ func (c *Converter) writeOptions(pretty bool, fills *[]message.Fill) message.Wri
 // nothing of root has a counterpart in to. The output is valid until the
 // next run with the same fills.
 func (c *Converter) run(root jsontree.Value, from, to payload.Format, pretty bool, fills *[]message.Fill) ([]byte, bool) {
+	return c.runAll([]jsontree.Value{root}, from, to, pretty, fills)
+}
+
+// runAll is run for the documents of a sequence, written as one.
+func (c *Converter) runAll(roots []jsontree.Value, from, to payload.Format, pretty bool, fills *[]message.Fill) ([]byte, bool) {
 	*fills = (*fills)[:0]
 	if c.readers == nil {
 		c.readers, c.writers = map[payload.Format]message.Reader{}, map[payload.Format]message.Writer{}
@@ -213,7 +223,9 @@ func (c *Converter) run(root jsontree.Value, from, to payload.Format, pretty boo
 	}
 	w := c.writers[to]
 	w.Reset(c.writeOptions(pretty, fills))
-	c.readers[from].Read(root, w, message.ReadOptions{MediaBaseURL: c.opts.MediaBaseURL})
+	for _, root := range roots {
+		c.readers[from].Read(root, w, message.ReadOptions{MediaBaseURL: c.opts.MediaBaseURL})
+	}
 	return w.End()
 }
 
@@ -232,6 +244,10 @@ func flagOf(o message.Option, to payload.Format) string {
 		return "--waba-id"
 	case message.OptMediaBaseURL:
 		return "--media-base-url"
+	case message.OptAppID:
+		return "--app-id"
+	case message.OptProjectID:
+		return "--project-id"
 	}
 	return ""
 }
@@ -325,7 +341,11 @@ func (c *Converter) Convert(data []byte) (Result, error) {
 		return res, nil
 	}
 	c.res = append(c.res[:0], out...)
-	if c.opts.KeepExtras && (len(c.diffs.ops) > 0 || len(c.fills) > 0) {
+	if c.opts.KeepExtras && c.outDocs > 1 {
+		// Extras restore one payload; they cannot be split over several.
+		res.Losses = append(res.Losses, Loss{Path: ExtrasKey, Kind: Dropped,
+			Reason: "the target carries one item per document: --keep-extras restores single-item payloads only"})
+	} else if c.opts.KeepExtras && (len(c.diffs.ops) > 0 || len(c.fills) > 0) {
 		c.res = c.appendExtras(c.res, from)
 		// What the extras carry is not lost.
 		res.Losses = c.carried(res.Losses)
@@ -340,9 +360,15 @@ func (c *Converter) Convert(data []byte) (Result, error) {
 func (c *Converter) findLosses(root jsontree.Value, from payload.Format, out []byte, ok, applied bool) []Loss {
 	var backRoot jsontree.Value
 	c.forced = c.forced[:0]
-	if ok && c.out.Parse(bytesToString(out)) {
-		if back, bok := c.run(c.out.Root(), c.opts.To, from, false, &c.forced); bok && c.back.Parse(bytesToString(back)) {
-			backRoot = c.back.Root()
+	if ok {
+		// A target that carries one item per document (Conversation API
+		// callbacks) writes several: all are read back into one payload.
+		roots, pok := c.out.ParseSeq(bytesToString(out))
+		c.outDocs = len(roots)
+		if pok {
+			if back, bok := c.runAll(roots, c.opts.To, from, false, &c.forced); bok && c.back.Parse(bytesToString(back)) {
+				backRoot = c.back.Root()
+			}
 		}
 	}
 	d := &c.diffs

@@ -117,7 +117,61 @@ var allowedWarnings = map[string]string{
 	"whatsapp.button-context":         "the source names no template message",
 }
 
+// documents splits an output into its documents (a Conversation API
+// target writes one callback per item).
+func documents(t testing.TB, out []byte) [][]byte {
+	t.Helper()
+	var docs [][]byte
+	rd := payload.NewReader(bytes.NewReader(out), "output", 1<<30)
+	for {
+		p, err := rd.Next()
+		if err != nil {
+			break
+		}
+		docs = append(docs, append([]byte(nil), p.Data...))
+	}
+	return docs
+}
+
+// multi reports whether an output holds several documents.
+func multi(t testing.TB, out []byte) bool { return len(documents(t, out)) > 1 }
+
+// TestMultiDocument: a payload of several items converted to the
+// Conversation API gives one callback per item; every callback validates,
+// the losses are found by reading them all back, and --keep-extras says it
+// cannot restore such a payload.
+func TestMultiDocument(t *testing.T) {
+	n := 0
+	for _, fx := range validFixtures(t) {
+		o := opts(payload.Conversation)
+		res, err := convert.Convert(fx.data, o)
+		if err != nil || res.Output == nil || !multi(t, res.Output) {
+			continue
+		}
+		n++
+		o.KeepExtras = true
+		keep, _ := convert.Convert(fx.data, o)
+		found := false
+		for _, l := range keep.Losses {
+			found = found || l.Path == convert.ExtrasKey
+		}
+		if !found || bytes.Contains(keep.Output, []byte(convert.ExtrasKey)) {
+			t.Errorf("%s: --keep-extras over several callbacks: want a loss and no extras, got %+v", fx.name, keep.Losses)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no fixture gives several callbacks")
+	}
+}
+
 func checkValid(t *testing.T, name string, to payload.Format, out []byte, inputWarnings map[string]bool) {
+	t.Helper()
+	for _, doc := range documents(t, out) {
+		checkValidDoc(t, name, to, doc, inputWarnings)
+	}
+}
+
+func checkValidDoc(t *testing.T, name string, to payload.Format, out []byte, inputWarnings map[string]bool) {
 	t.Helper()
 	v := validate.New(validate.Options{Format: to})
 	p := payload.Payload{Source: name, Data: out, Line: 1, Col: 1}
@@ -326,6 +380,9 @@ func TestRoundTrip(t *testing.T) {
 				}
 				continue
 			}
+			if multi(t, res.Output) {
+				continue // one callback per item: checked by TestMultiDocument
+			}
 			back, err := convert.Convert(res.Output, opts(fx.from))
 			if err != nil {
 				t.Fatalf("%s: converting back: %v", name, err)
@@ -451,11 +508,11 @@ func TestKeepExtrasChain(t *testing.T) {
 				}
 				name := fmt.Sprintf("%s → %s → %s → back", fx.name, b, c)
 				r1, _ := convert.Convert(fx.data, keep(b))
-				if r1.Output == nil {
+				if r1.Output == nil || multi(t, r1.Output) {
 					continue
 				}
 				r2, _ := convert.Convert(r1.Output, keep(c))
-				if r2.Output == nil {
+				if r2.Output == nil || multi(t, r2.Output) {
 					continue
 				}
 				r3, _ := convert.Convert(r2.Output, opts(b))
@@ -488,7 +545,7 @@ func TestKeepExtrasBothWays(t *testing.T) {
 			}
 			name := fx.name + " → " + b.String() + " → back"
 			r1, err := convert.Convert(fx.data, keep(b))
-			if err != nil || r1.Output == nil {
+			if err != nil || r1.Output == nil || multi(t, r1.Output) {
 				continue
 			}
 			if len(r1.Losses) > 0 {

@@ -2,12 +2,15 @@ package convert_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/wamo-dev/wamo/pkg/format"
 	"github.com/wamo-dev/wamo/pkg/golden"
+	"github.com/wamo-dev/wamo/pkg/payload"
 )
 
 // TestReadmeMapping keeps the README's mapping table identical to the one
@@ -29,4 +32,16 @@ func TestReadmeMapping(t *testing.T) {
 	table := strings.TrimLeft(string(section), "\n")
 
 	golden.AssertSection(t, filepath.Join("..", "..", "README.md"), "mapping", table)
+}
+
+// TestReadmeMigration keeps the README's migration table (LATAM Sinch ⇄
+// Conversation API ⇄ Cloud API) generated from the formats' spellings;
+// -update rewrites it.
+func TestReadmeMigration(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("| Sinch LATAM (`sinch`) | Conversation API (`conversation`) | Cloud API (`cloud`) | note |\n| --- | --- | --- | --- |\n")
+	for _, m := range format.Mapping(payload.Sinch, payload.Conversation, payload.Cloud) {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", code(cell(dash(m.Paths[0]))), code(cell(dash(m.Paths[1]))), code(cell(dash(m.Paths[2]))), cell(m.Note))
+	}
+	golden.AssertSection(t, filepath.Join("..", "..", "README.md"), "migration", b.String())
 }

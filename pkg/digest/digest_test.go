@@ -21,6 +21,57 @@ type want struct {
 // wantByFixture lists the expected items of every valid fixture; a fixture
 // added without an entry here fails TestDigestFixtures.
 var wantByFixture = map[string][]want{
+	"conversation/choice-response": {
+		{KindMessage, "button_reply", "5511987650001", "", "confirmar-entrega"},
+	},
+	"conversation/contact-info": {
+		{KindMessage, "contacts", "5511987650001", "", "Dra. Ana Beatriz Souza"},
+	},
+	"conversation/delivered": {
+		{KindStatus, "status", "5511987650001", "", "delivered"},
+	},
+	"conversation/document": {
+		{KindMessage, "document", "5511987650001", "", "comprovante-pagamento.pdf (application/pdf)"},
+	},
+	"conversation/failed": {
+		{KindStatus, "status", "5511987650001", "", "failed · OUTSIDE_ALLOWED_SENDING_WINDOW"},
+	},
+	"conversation/fallback": {
+		{KindMessage, "unsupported", "5511987650001", "", "UNSUPPORTED_OPERATION"},
+	},
+	"conversation/image": {
+		{KindMessage, "image", "5511987650001", "", "image/jpeg"},
+	},
+	"conversation/location": {
+		{KindMessage, "location", "5511987650001", "", "Largo do Rosário · Rua Francisco Glicério, Campinas - SP (-22.90556,-47.06083)"},
+	},
+	"conversation/media-card": {
+		{KindMessage, "video", "5511987650001", "", "O defeito aparece aqui, no canto (video/mp4)"},
+	},
+	"conversation/nfm-reply": {
+		{KindMessage, "nfm_reply", "5511987650001", "", "flow · Sent ({\"flow_token\":\"f-8821\",\"data_entrega\":\"2026-03-05\",\"periodo\":\"manha\"})"},
+	},
+	"conversation/product-response": {
+		{KindMessage, "order", "5511987650001", "", "3 items, total 429.70 BRL · Pode separar esses?"},
+	},
+	"conversation/queued": {
+		{KindStatus, "status", "5511987650001", "", "sent"},
+	},
+	"conversation/read": {
+		{KindStatus, "status", "5511987650001", "", "read"},
+	},
+	"conversation/reply-to": {
+		{KindMessage, "text", "5511987650001", "", "Sim, pode ser às 15h"},
+	},
+	"conversation/switching-channel": {
+		{KindStatus, "status", "5511987650001", "", "switching_channel"},
+	},
+	"conversation/text": {
+		{KindMessage, "text", "5511987650001", "", "Olá! Vocês entregam em Campinas? 🚚"},
+	},
+	"conversation/text-dispatch": {
+		{KindMessage, "text", "5511987650001", "", "Quero cancelar meu pedido nº 4821"},
+	},
 	"sinch/audio": {
 		{KindMessage, "audio", "5511987650001", "Mariana Costa", "audio/mpeg"},
 	},
@@ -379,8 +430,12 @@ func checkPath(t *testing.T, data []byte, it *Item) {
 		}
 		return
 	}
-	if r.Get("id").String() != it.ID {
-		t.Errorf("offset %d: id %q, want %q", it.Offset, r.Get("id").String(), it.ID)
+	id := r.Get("id").String()
+	if !r.Get("id").Exists() {
+		id = r.Get("message_id").String() // a Conversation API delivery report
+	}
+	if id != it.ID {
+		t.Errorf("offset %d: id %q, want %q", it.Offset, id, it.ID)
 	}
 }
 

@@ -6,6 +6,10 @@
 package format
 
 import (
+	"github.com/tidwall/gjson"
+
+	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/format/conversation"
 	"github.com/wamo-dev/wamo/pkg/format/sinch"
 	"github.com/wamo-dev/wamo/pkg/format/whatsapp"
 	"github.com/wamo-dev/wamo/pkg/jsontree"
@@ -21,8 +25,14 @@ type Format struct {
 	NewReader func() message.Reader
 	// NewWriter returns a writer of the format.
 	NewWriter func() message.Writer
+	// Title and About describe the format (JSON Schema export, help).
+	Title, About string
 	// Schema is the format's top-level table (what validate checks).
 	Schema func() *spec.Object
+	// Check validates a payload against the tables, with the format's
+	// cross-field rules; Rules lists every rule it may report.
+	Check func(c *spec.Ctx, root gjson.Result)
+	Rules func() []*diag.Rule
 	// Layout says where the format keeps its items.
 	Layout message.Layout
 	// Notes explain what other formats cannot carry of this one; Explain
@@ -45,15 +55,36 @@ type Regrouper interface {
 
 var formats = [...]Format{
 	payload.Sinch: {ID: payload.Sinch, NewReader: sinch.NewReader, NewWriter: sinch.NewWriter,
-		Schema: func() *spec.Object { return sinch.Batch }, Layout: sinch.Layout,
+		Title:  "Sinch (ex-Wavy) WhatsApp MO and status callback",
+		About:  "A Sinch Messaging WhatsApp API callback as wamo validates it: an MO batch {total, data[], clientInfo} or a status (DLR) callback in the same envelope.",
+		Schema: func() *spec.Object { return sinch.Batch }, Check: sinch.Check, Rules: sinch.Rules, Layout: sinch.Layout,
 		Notes: sinch.Notes, Explain: sinch.Explain, Spellings: sinch.Spellings},
 	payload.WhatsApp: {ID: payload.WhatsApp, NewReader: whatsapp.NewOnPremReader, NewWriter: whatsapp.NewOnPremWriter,
-		Schema: func() *spec.Object { return whatsapp.OnPremSchemas().Notification }, Layout: whatsapp.Layout(whatsapp.OnPrem),
+		Title:  "WhatsApp On-Premises inbound notification",
+		About:  "A WhatsApp Business On-Premises API inbound notification {contacts, messages, statuses, errors} as wamo validates it.",
+		Schema: func() *spec.Object { return whatsapp.OnPremSchemas().Notification }, Check: whatsapp.CheckOnPrem,
+		Rules: whatsapp.Rules, Layout: whatsapp.Layout(whatsapp.OnPrem),
 		Notes: whatsapp.Notes(whatsapp.OnPrem), Explain: whatsapp.Explain, Spellings: whatsapp.Spellings(whatsapp.OnPrem)},
 	payload.Cloud: {ID: payload.Cloud, NewReader: whatsapp.NewCloudReader, NewWriter: whatsapp.NewCloudWriter,
-		Schema: whatsapp.Envelope, Layout: whatsapp.Layout(whatsapp.CloudAPI),
+		Title:  "WhatsApp Cloud API messages webhook",
+		About:  "A WhatsApp Cloud API webhook envelope {object, entry[].changes[].value} as wamo validates it.",
+		Schema: whatsapp.Envelope, Check: whatsapp.CheckCloud, Rules: whatsapp.Rules, Layout: whatsapp.Layout(whatsapp.CloudAPI),
 		Notes: whatsapp.Notes(whatsapp.CloudAPI), Explain: whatsapp.Explain, Spellings: whatsapp.Spellings(whatsapp.CloudAPI),
 		Regroup: func() Regrouper { return &whatsapp.Regrouper{} }},
+	payload.Conversation: {ID: payload.Conversation, NewReader: conversation.NewReader, NewWriter: conversation.NewWriter,
+		Title:  "Sinch Conversation API callback (WhatsApp)",
+		About:  "A Sinch Conversation API callback as wamo validates it: the envelope {app_id, project_id, accepted_time, event_time} around one trigger, message (MESSAGE_INBOUND) or message_delivery_report (MESSAGE_DELIVERY); other triggers are recognised, not checked.",
+		Schema: func() *spec.Object { return conversation.Callback }, Check: conversation.Check, Rules: conversation.Rules,
+		Layout: conversation.Layout, Notes: conversation.Notes, Explain: conversation.Explain, Spellings: conversation.Spellings},
+}
+
+// All returns every format, in the order of payload.Formats.
+func All() []*Format {
+	out := make([]*Format, 0, len(payload.Formats))
+	for _, f := range payload.Formats {
+		out = append(out, Of(f))
+	}
+	return out
 }
 
 // Of returns the format with id f, or nil for payload.Unknown.

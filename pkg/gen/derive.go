@@ -23,6 +23,9 @@ type caps struct {
 	// phoneless: so does a sender known only by user id, without a phone
 	// number invented for them.
 	phoneless bool
+	// perItem: the format writes one document per item (Conversation API
+	// callbacks), so a payload carries one message or status.
+	perItem bool
 }
 
 func (c *caps) has(name string) bool {
@@ -123,6 +126,16 @@ func derive(f payload.Format) *caps {
 	g.identity = IdentityBSUID
 	if m, _ := probe(false, message.Text); m != nil {
 		c.phoneless = c.userIDs && g.defaults == 0 && m.From.Phone == "" && m.From.UserID != ""
+	}
+	// Two texts in one delivery: one document, or one each?
+	g.identity = IdentityPhone
+	biz := &g.biz[0]
+	b := g.batchOf(biz)
+	g.message(b, biz, message.Text)
+	g.message(b, biz, message.Text)
+	if out, ok := g.write(biz); ok {
+		roots, _ := tape.ParseSeq(string(out))
+		c.perItem = len(roots) > 1
 	}
 	return c
 }

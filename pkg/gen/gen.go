@@ -221,7 +221,17 @@ func New(opts Options) (*Generator, error) {
 	}
 	g := newGenerator(opts.Format, opts.Seed, opts.Now)
 	g.caps, g.choices, g.batch, g.identity, g.pretty = c, choices, opts.Batch, id, opts.Pretty
+	if c.perItem {
+		g.batch = 0 // the format writes one document per item
+	}
 	return g, nil
+}
+
+// Batches reports whether payloads of format f can carry several items
+// (a Conversation API callback carries one message or status).
+func Batches(f payload.Format) bool {
+	c := capsOf(f)
+	return c != nil && !c.perItem
 }
 
 // quotedChunk is the size of the chunks q writes JSON text into: the
@@ -323,7 +333,7 @@ func (g *Generator) Next() []byte {
 			c = g.sameKind(first.status)
 		}
 		if c.status {
-			g.statuses(b, biz, g.batch == 0)
+			g.statuses(b, biz, g.batch == 0 && !g.caps.perItem)
 		} else {
 			g.message(b, biz, c.kind)
 		}
@@ -370,6 +380,7 @@ func (g *Generator) write(biz *business) ([]byte, bool) {
 		}
 	}
 	g.wopts.Pretty, g.wopts.AccountID = g.pretty, biz.waba
+	g.wopts.AppID, g.wopts.ProjectID = biz.appID(), biz.projectID()
 	g.w.Reset(g.wopts)
 	g.d.Emit(g.w)
 	return g.w.End()

@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"strconv"
@@ -253,6 +254,30 @@ func (g *Generator) newBusiness() business {
 }
 
 func (g *Generator) business() *business { return &g.biz[g.rng.IntN(len(g.biz))] }
+
+// appID is the business's Sinch Conversation API app id, a ULID: made
+// from its account id rather than drawn, so that adding it changed no
+// other generated value.
+func (b *business) appID() string {
+	const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	sum := sha256.Sum256([]byte("app:" + b.waba))
+	id := make([]byte, 26)
+	for i := range id {
+		id[i] = crockford[sum[i]%32]
+	}
+	id[0] = '0' + sum[26]%8 // a ULID's first character is 0–7
+	return string(id)
+}
+
+// projectID is the business's Conversation API project id, a UUID made
+// from its phone number id.
+func (b *business) projectID() string {
+	sum := sha256.Sum256([]byte("project:" + b.phoneID))
+	sum[6] = sum[6]&0x0f | 0x40
+	sum[8] = sum[8]&0x3f | 0x80
+	h := hex.EncodeToString(sum[:16])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
 
 // user is the end user a payload comes from (or a receipt goes to), with
 // every way of naming them; the identity option picks which appear.

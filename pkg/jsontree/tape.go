@@ -77,6 +77,28 @@ func (t *Tape) Parse(s string) bool {
 	return ok && jsonlex.SkipSpace(s, i) == len(s)
 }
 
+// ParseSeq reads s as a sequence of JSON values separated by white space
+// (a writer's output of several documents) and returns their roots; it
+// reports false unless all of s is such a sequence.
+func (t *Tape) ParseSeq(s string) ([]Value, bool) {
+	t.src = s
+	t.nodes = t.nodes[:0]
+	t.dups = 0
+	if len(s) > 1<<31-1 {
+		return nil, false
+	}
+	var roots []Value
+	for i := jsonlex.SkipSpace(s, 0); i < len(s); i = jsonlex.SkipSpace(s, i) {
+		root := int32(len(t.nodes))
+		var ok bool
+		if i, ok = t.value(i, 0); !ok {
+			return nil, false
+		}
+		roots = append(roots, Value{t: t, i: root})
+	}
+	return roots, len(roots) > 0
+}
+
 // Parse parses s into a tape of its own and returns its root value, or the
 // zero Value when s is not one JSON value.
 func Parse(s string) Value {

@@ -107,6 +107,8 @@ const (
 	OptPhoneNumberID
 	OptAccountID
 	OptMediaBaseURL
+	OptAppID
+	OptProjectID
 )
 
 // Fill is a value a writer wrote that the model did not hold: an option's
@@ -141,6 +143,8 @@ type WriteOptions struct {
 	PhoneNumberID string
 	// AccountID is the Cloud entry[].id (WhatsApp Business Account id).
 	AccountID string
+	// AppID and ProjectID are the Sinch Conversation API app and project.
+	AppID, ProjectID string
 	// MediaBaseURL prefixes a media id to make a URL for formats that need
 	// one when the model has none.
 	MediaBaseURL string

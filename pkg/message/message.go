@@ -348,3 +348,16 @@ func Str(raw string) string { return jsontree.Unquote(raw) }
 
 // Quote encodes s as JSON text.
 func Quote(s string) string { return jsontree.Quote(s) }
+
+// ReplyTitle is the title of an interactive reply, or — for sources that
+// give none (a Conversation API choice response) — its id, which filled
+// learns about.
+func ReplyTitle(m *Message, filled func(title string)) string {
+	if m.Reply.Title != "" {
+		return m.Reply.Title
+	}
+	if m.Reply.ID != "" && filled != nil {
+		filled(Str(m.Reply.ID))
+	}
+	return m.Reply.ID
+}

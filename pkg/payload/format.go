@@ -24,10 +24,12 @@ const (
 	Sinch           // Sinch (ex-Wavy) MO / status callback batch {"total","data":[…]}
 	WhatsApp        // native On-Premises notification {"contacts","messages","statuses","errors"}
 	Cloud           // Cloud API envelope {"object":"whatsapp_business_account","entry":[…]}
+	// Conversation is a Sinch Conversation API callback {"app_id","project_id",…, one trigger}.
+	Conversation
 )
 
 // Formats lists the known formats in a stable order.
-var Formats = []Format{Sinch, WhatsApp, Cloud}
+var Formats = []Format{Sinch, WhatsApp, Cloud, Conversation}
 
 func (f Format) String() string {
 	switch f {
@@ -37,12 +39,30 @@ func (f Format) String() string {
 		return "whatsapp"
 	case Cloud:
 		return "cloud"
+	case Conversation:
+		return "conversation"
 	}
 	return "unknown"
 }
 
 // MarshalText renders the format name in JSON output.
 func (f Format) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
+// FormatList names the formats for messages: "sinch, whatsapp, cloud or
+// conversation".
+func FormatList() string {
+	var b strings.Builder
+	for i, f := range Formats {
+		switch {
+		case i == len(Formats)-1 && i > 0:
+			b.WriteString(" or ")
+		case i > 0:
+			b.WriteString(", ")
+		}
+		b.WriteString(f.String())
+	}
+	return b.String()
+}
 
 // ParseFormat parses a format name as accepted by --format and --to.
 // "onprem" and "native" are accepted as aliases of whatsapp.
@@ -54,10 +74,12 @@ func ParseFormat(s string) (Format, error) {
 		return WhatsApp, nil
 	case "cloud", "cloudapi", "cloud-api":
 		return Cloud, nil
+	case "conversation", "conversation-api", "sinch-conversation":
+		return Conversation, nil
 	case "", "auto":
 		return Unknown, nil
 	}
-	return Unknown, fmt.Errorf("unknown format %q: want sinch, whatsapp or cloud", s)
+	return Unknown, fmt.Errorf("unknown format %q: want %s", s, FormatList())
 }
 
 // Detection is the result of sniffing a payload's format.
@@ -104,7 +126,7 @@ func DetectString(s string) Detection {
 		return !ok
 	})
 	if d.Format == Unknown {
-		d.Reason = "no top-level data/total (sinch), messages/statuses/contacts/errors (whatsapp) or object/entry (cloud) member"
+		d.Reason = "no top-level data/total (sinch), messages/statuses/contacts/errors (whatsapp), object/entry (cloud) or app_id/project_id (conversation) member"
 	}
 	return d
 }
@@ -141,6 +163,10 @@ func decide(key string) (Detection, bool) {
 		return Detection{WhatsApp, "top-level contacts"}, true
 	case "errors":
 		return Detection{WhatsApp, "top-level errors"}, true
+	case "app_id":
+		return Detection{Conversation, "top-level app_id"}, true
+	case "project_id":
+		return Detection{Conversation, "top-level project_id"}, true
 	}
 	return Detection{}, false
 }

@@ -63,14 +63,14 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 	for _, in := range []string{"bogus", "json", "whatsapp-cloud"} {
-		if _, err := payload.ParseFormat(in); err == nil || !strings.Contains(err.Error(), "want sinch, whatsapp or cloud") {
+		if _, err := payload.ParseFormat(in); err == nil || !strings.Contains(err.Error(), "want sinch, whatsapp, cloud or conversation") {
 			t.Errorf("ParseFormat(%q) error = %v", in, err)
 		}
 	}
 }
 
 func TestFormatNames(t *testing.T) {
-	if len(payload.Formats) != 3 {
+	if len(payload.Formats) != 4 {
 		t.Fatalf("Formats = %v", payload.Formats)
 	}
 	for _, f := range payload.Formats {

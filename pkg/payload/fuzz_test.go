@@ -79,6 +79,8 @@ func referenceDetect(data []byte) (payload.Format, bool) {
 			return payload.Sinch, true
 		case "messages", "statuses", "contacts", "errors":
 			return payload.WhatsApp, true
+		case "app_id", "project_id":
+			return payload.Conversation, true
 		}
 		var skip json.RawMessage
 		if err := dec.Decode(&skip); err != nil {

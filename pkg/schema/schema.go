@@ -24,9 +24,8 @@ import (
 	"strings"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/format"
 	"github.com/wamo-dev/wamo/pkg/format/common"
-	"github.com/wamo-dev/wamo/pkg/format/sinch"
-	"github.com/wamo-dev/wamo/pkg/format/whatsapp"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/spec"
 )
@@ -45,7 +44,7 @@ func ID(f payload.Format) string {
 func Export(f payload.Format) ([]byte, error) {
 	root, title, about := rootOf(f)
 	if root == nil {
-		return nil, fmt.Errorf("schema: no schema for format %q (want sinch, whatsapp or cloud)", f)
+		return nil, fmt.Errorf("schema: no schema for format %q (want %s)", f, payload.FormatList())
 	}
 	e := &exporter{format: f, names: map[*spec.Object]string{}, taken: map[string]bool{}, shared: map[string]int{}}
 	// The root is written at the top level; every other object is a $def.
@@ -89,16 +88,8 @@ func Export(f payload.Format) ([]byte, error) {
 }
 
 func rootOf(f payload.Format) (root *spec.Object, title, about string) {
-	switch f {
-	case payload.Sinch:
-		return sinch.Batch, "Sinch (ex-Wavy) WhatsApp MO and status callback",
-			"A Sinch Messaging WhatsApp API callback as wamo validates it: an MO batch {total, data[], clientInfo} or a status (DLR) callback in the same envelope."
-	case payload.WhatsApp:
-		return whatsapp.OnPremSchemas().Notification, "WhatsApp On-Premises inbound notification",
-			"A WhatsApp Business On-Premises API inbound notification {contacts, messages, statuses, errors} as wamo validates it."
-	case payload.Cloud:
-		return whatsapp.Envelope(), "WhatsApp Cloud API messages webhook",
-			"A WhatsApp Cloud API webhook envelope {object, entry[].changes[].value} as wamo validates it."
+	if ft := format.Of(f); ft != nil {
+		return ft.Schema(), ft.Title, ft.About
 	}
 	return nil, "", ""
 }
@@ -672,11 +663,8 @@ func structural(r *diag.Rule) bool {
 // rulesOf lists the rules wamo applies to format f, sorted by id.
 func rulesOf(f payload.Format) []*diag.Rule {
 	all := spec.Rules()
-	switch f {
-	case payload.Sinch:
-		all = append(all, sinch.Rules()...)
-	default:
-		all = append(all, whatsapp.Rules()...)
+	if ft := format.Of(f); ft != nil {
+		all = append(all, ft.Rules()...)
 	}
 	all = append(all, common.Rules()...)
 	seen := map[string]bool{}

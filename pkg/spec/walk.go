@@ -585,6 +585,20 @@ func (c *Ctx) value(sc *scanner, fd *Field) span {
 	start := sc.i
 	switch ch := sc.peek(); {
 	case ch == '{':
+		if fd.Kind == KindObject && fd.Item != NotItem {
+			// an object member that is itself the item (a Conversation
+			// API callback carries one message or one report)
+			c.item = c.nitems
+			c.nitems++
+			sp := c.walkSelected(sc, fd)
+			if fd.Item == StatusItem {
+				c.Statuses++
+			} else {
+				c.Messages++
+			}
+			c.item = -1
+			return sp
+		}
 		if fd.Kind == KindObject {
 			return c.walkSelected(sc, fd)
 		}

@@ -17,6 +17,13 @@ import (
 // Valid base payloads, one per format and shape. Each validates without
 // errors (TestBasesAreValid); rule cases derive from them by small patches.
 const (
+	convText = `{"app_id":"01HZX6B8Q4M5R2TQ7YV3N9KJ4C","project_id":"6f1c2a9e-3b7d-4e58-9a21-c4d8e0f35b17",` +
+		`"accepted_time":"2026-03-02T14:05:11.482Z","message":{"id":"01HZX6BC9P2N7Q4R8T1V3W5Y6Z",` +
+		`"contact_message":{"text_message":{"text":"Olá"}},"channel_identity":{"channel":"WHATSAPP","identity":"5511987650001"}}}`
+	convReportBody = `{"message_id":"01HZX70A2C4E6G8J0L2N4Q6S8U","status":"DELIVERED",` +
+		`"channel_identity":{"channel":"WHATSAPP","identity":"5511987650001"}}`
+	convReport = `{"app_id":"01HZX6B8Q4M5R2TQ7YV3N9KJ4C","project_id":"6f1c2a9e-3b7d-4e58-9a21-c4d8e0f35b17",` +
+		`"message_delivery_report":` + convReportBody + `}`
 	sinchBase = `{"total":1,"data":[{"id":"ce425ffe-bc62-421f-9261-e6819a5eab43","source":"5519900000000",` +
 		`"origin":"5519900000000","userProfile":{"name":"Ana"},"campaignId":100,"extraInfo":"",` +
 		`"message":{"type":"TEXT","messageText":"Hi"},` +
@@ -376,6 +383,27 @@ func ruleCases() []ruleCase {
 		// Forced formats apply that format's rules whatever the body says.
 		{name: "forced whatsapp on sinch", rule: "schema.unknown-field", path: "total", format: payload.WhatsApp,
 			bad: sinchBase, good: waBase},
+
+		// Sinch Conversation API callbacks.
+		{name: "conversation two triggers", rule: "conversation.trigger", path: "message_delivery_report",
+			bad: patch(convText, raw("message_delivery_report", convReportBody)), good: convText},
+		{name: "conversation no trigger", rule: "conversation.trigger",
+			bad: `{"app_id":"01HZX6B8Q4M5R2TQ7YV3N9KJ4C","project_id":"p"}`, good: convText},
+		{name: "conversation event", rule: "conversation.trigger-scope", path: "event",
+			bad: patch(convText, del("message"), raw("event", `{"id":"1"}`)), good: convText},
+		{name: "conversation empty contact message", rule: "conversation.contact-message", path: "message.contact_message",
+			bad: patch(convText, raw("message.contact_message", `{}`)), good: convText},
+		{name: "conversation two kinds", rule: "conversation.contact-message", path: "message.contact_message.media_message",
+			bad: patch(convText, raw("message.contact_message.media_message", `{"url":"https://example.com/a.jpg"}`)), good: convText},
+		{name: "conversation SMS channel", rule: "conversation.channel", path: "message.channel_identity.channel",
+			bad: patch(convText, set("message.channel_identity.channel", "SMS")), good: convText},
+		{name: "conversation identity with plus", rule: "conversation.identity", path: "message.channel_identity.identity",
+			bad: patch(convText, set("message.channel_identity.identity", "+5511987650001")), good: convText},
+		{name: "conversation failed without reason", rule: "conversation.reason", path: "message_delivery_report.status",
+			bad: patch(convReport, set("message_delivery_report.status", "FAILED")), good: convReport},
+		{name: "conversation unknown reason code", rule: "conversation.open-value", path: "message_delivery_report.reason.code",
+			bad: patch(convReport, set("message_delivery_report.status", "FAILED"), raw("message_delivery_report.reason", `{"code":"NEW_CODE"}`)),
+			good: patch(convReport, set("message_delivery_report.status", "FAILED"), raw("message_delivery_report.reason", `{"code":"RECIPIENT_NOT_REACHABLE"}`))},
 	}
 }
 
@@ -497,7 +525,7 @@ func TestRuleTable(t *testing.T) {
 		if r.Summary == "" || r.Formats == "" {
 			t.Errorf("rule %s lacks a summary or formats", r.ID)
 		}
-		if prefix, _, ok := strings.Cut(r.ID, "."); !ok || !strings.Contains("json schema format sinch whatsapp cloud", prefix) {
+		if prefix, _, ok := strings.Cut(r.ID, "."); !ok || !strings.Contains("json schema format sinch whatsapp cloud conversation", prefix) {
 			t.Errorf("rule id %q outside the known families", r.ID)
 		}
 		if r.Severity != diag.Error && r.Severity != diag.Warning && r.Severity != diag.Info {

@@ -11,8 +11,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
-	"github.com/wamo-dev/wamo/pkg/format/sinch"
-	"github.com/wamo-dev/wamo/pkg/format/whatsapp"
+	"github.com/wamo-dev/wamo/pkg/format"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/spec"
 )
@@ -108,13 +107,9 @@ func (v *Validator) Validate(p *payload.Payload) Result {
 	} else {
 		res.Reason = "forced by --format"
 	}
-	switch res.Format {
-	case payload.Sinch:
-		sinch.Check(c, root)
-	case payload.WhatsApp:
-		whatsapp.CheckOnPrem(c, root)
-	case payload.Cloud:
-		whatsapp.CheckCloud(c, root)
+	switch ft := format.Of(res.Format); {
+	case ft != nil:
+		ft.Check(c, root)
 	default:
 		if v.syntax(p, &res) {
 			return res
@@ -211,8 +206,9 @@ func (v *Validator) finish(p *payload.Payload, res *Result, excerpt bool) {
 func Rules() []*diag.Rule {
 	all := []*diag.Rule{RuleSyntax, RuleNotObject, RuleUnknownFormat}
 	all = append(all, spec.Rules()...)
-	all = append(all, sinch.Rules()...)
-	all = append(all, whatsapp.Rules()...)
+	for _, f := range format.All() {
+		all = append(all, f.Rules()...)
+	}
 	seen := map[string]bool{}
 	out := all[:0]
 	for _, r := range all {

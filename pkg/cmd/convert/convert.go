@@ -14,6 +14,7 @@ import (
 
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/convert"
+	"github.com/wamo-dev/wamo/pkg/format/conversation"
 	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/input"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
@@ -41,6 +42,7 @@ type Options struct {
 	DisplayPhoneNumber string
 	PhoneNumberID      string
 	WABAID             string
+	AppID, ProjectID   string
 	MediaBaseURL       string
 }
 
@@ -87,10 +89,10 @@ error, 3 unusable input (unreadable file, not JSON, format not recognised).`,
 			opts.Paths = args
 			var err error
 			if to == "" {
-				return cmdutil.Usagef("--to is required: sinch, whatsapp or cloud")
+				return cmdutil.Usagef("--to is required: %s", payload.FormatList())
 			}
 			if opts.To, err = payload.ParseFormat(to); err != nil || opts.To == payload.Unknown {
-				return cmdutil.Usagef("--to %q: want sinch, whatsapp or cloud", to)
+				return cmdutil.Usagef("--to %q: want %s", to, payload.FormatList())
 			}
 			if opts.From, err = payload.ParseFormat(from); err != nil {
 				return cmdutil.Usagef("--from: %v", err)
@@ -119,8 +121,8 @@ error, 3 unusable input (unreadable file, not JSON, format not recognised).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&to, "to", "t", "", "target format: sinch, whatsapp or cloud (required)")
-	fl.StringVarP(&from, "from", "f", "auto", "source format: auto, sinch, whatsapp or cloud")
+	fl.StringVarP(&to, "to", "t", "", "target format: "+payload.FormatList()+" (required)")
+	fl.StringVarP(&from, "from", "f", "auto", "source format: auto, "+payload.FormatList())
 	fl.BoolVar(&opts.KeepExtras, "keep-extras", false, `carry what the target cannot say in "x_wamo_extras", so that converting back restores it`)
 	fl.BoolVar(&opts.Strict, "strict", false, "treat any loss as an error: do not write the payload, exit 1")
 	fl.BoolVar(&opts.Force, "force", false, "convert without validating first (invalid payloads give invalid output)")
@@ -130,12 +132,17 @@ error, 3 unusable input (unreadable file, not JSON, format not recognised).`,
 	fl.StringVar(&opts.DisplayPhoneNumber, "display-phone-number", "", "Cloud metadata.display_phone_number when the source has none (default --origin, else "+convert.DefaultBusinessNumber+")")
 	fl.StringVar(&opts.PhoneNumberID, "phone-number-id", "", "Cloud metadata.phone_number_id (default "+convert.DefaultPhoneNumberID+")")
 	fl.StringVar(&opts.WABAID, "waba-id", "", "Cloud entry[].id, the WhatsApp Business Account id (default "+convert.DefaultWABAID+")")
+	fl.StringVar(&opts.AppID, "app-id", "", "Conversation API app_id when the source has none (default "+conversation.DefaultAppID+")")
+	fl.StringVar(&opts.ProjectID, "project-id", "", "Conversation API project_id when the source has none (default "+conversation.DefaultProjectID+")")
 	fl.StringVar(&opts.MediaBaseURL, "media-base-url", "", "prefix of the Sinch mediaUrl made for media that have only an id (default "+convert.DefaultMediaBaseURL+")")
 	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
 	cmdutil.ExcludeVar(fl, &opts.Exclude)
-	formats := cobra.FixedCompletions([]string{"sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp)
-	_ = cmd.RegisterFlagCompletionFunc("to", formats)
-	_ = cmd.RegisterFlagCompletionFunc("from", cobra.FixedCompletions([]string{"auto", "sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
+	var names []string
+	for _, f := range payload.Formats {
+		names = append(names, f.String())
+	}
+	_ = cmd.RegisterFlagCompletionFunc("to", cobra.FixedCompletions(names, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("from", cobra.FixedCompletions(append([]string{"auto"}, names...), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -157,7 +164,7 @@ func Run(ctx context.Context, opts *Options) error {
 		conv: convert.New(convert.Options{
 			To: opts.To, From: opts.From, KeepExtras: opts.KeepExtras, Compact: opts.Compact,
 			Origin: opts.Origin, DisplayPhoneNumber: opts.DisplayPhoneNumber, PhoneNumberID: opts.PhoneNumberID,
-			WABAID: opts.WABAID, MediaBaseURL: opts.MediaBaseURL, Now: opts.Now,
+			WABAID: opts.WABAID, AppID: opts.AppID, ProjectID: opts.ProjectID, MediaBaseURL: opts.MediaBaseURL, Now: opts.Now,
 		}),
 	}
 	if !opts.Force {

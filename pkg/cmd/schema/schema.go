@@ -54,14 +54,14 @@ description and remain wamo validate's job.
 			case opts.AllDir != "" && (format != "" || opts.Output != ""):
 				return cmdutil.Usagef("--all writes every format: it does not take --format or --output")
 			case opts.AllDir == "" && format == "":
-				return cmdutil.Usagef("--format is required (sinch, whatsapp or cloud), or --all DIR")
+				return cmdutil.Usagef("--format is required (%s), or --all DIR", payload.FormatList())
 			case format != "":
 				ft, err := payload.ParseFormat(format)
 				if err != nil {
 					return cmdutil.Usagef("--format: %v", err)
 				}
 				if ft == payload.Unknown {
-					return cmdutil.Usagef("--format: name one format: sinch, whatsapp or cloud")
+					return cmdutil.Usagef("--format: name one format: %s", payload.FormatList())
 				}
 				opts.Format = ft
 			}
@@ -72,7 +72,7 @@ description and remain wamo validate's job.
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&format, "format", "f", "", "format: sinch, whatsapp or cloud")
+	fl.StringVarP(&format, "format", "f", "", "format: "+payload.FormatList())
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the schema to `FILE` instead of stdout")
 	fl.StringVar(&opts.AllDir, "all", "", "write every format's schema into `DIR` (sinch.json, whatsapp.json, cloud.json)")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))

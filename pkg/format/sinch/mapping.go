@@ -47,6 +47,14 @@ var Spellings = []message.Spelling{
 
 // Notes explain what of a Sinch batch other formats cannot carry.
 var Notes = []message.Note{
+	{To: "conversation", Path: "data[].origin", Kind: message.Changed, Text: "Conversation API delivery reports name no business number; converting back takes --origin"},
+	{To: "conversation", Path: "data[].messageId", Kind: message.Added, Text: "a choice response always names the message that offered the choice"},
+	{To: "conversation", Path: "data[].message.type", Kind: message.Changed, Text: "a choice response is read back as an interactive button reply"},
+	{To: "conversation", Path: "data[].message.interactive", Kind: message.Added, Text: "a choice response is read back as an interactive button reply"},
+	{To: "conversation", Path: "data[].message.interactive.type", Kind: message.Changed, Text: "a choice response is read back as an interactive button reply"},
+	{To: "conversation", Path: "data[].message.interactive.buttonReply", Kind: message.Added, Text: "a choice response is read back as an interactive button reply"},
+	{To: "conversation", Path: "data[].message.interactive.buttonReply.title", Kind: message.Changed, Text: "a choice response carries the postback data, not the title: the payload stands in"},
+	{To: "conversation", Path: "data[].message.mimeType", Kind: message.Changed, Text: "the Conversation API gives media no type: it is guessed back from the file extension"},
 	{To: "", Path: "total", Kind: message.Changed, Text: "written as the number of items carried"},
 	{To: "", Path: "clientInfo", Kind: message.Dropped, Text: "Sinch account ids (customerId, subAccountId, userId)"},
 	{To: "", Path: "conversationID", Kind: message.Dropped, Text: "Sinch conversation id"},

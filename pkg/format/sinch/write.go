@@ -179,7 +179,7 @@ func (w *writer) Message(m *message.Message) {
 		s.KV("messageText", m.Button.Text)
 		s.KV("payload", m.Button.Payload)
 	case k == message.ButtonReply, k == message.ListReply:
-		s.KV("messageText", m.Reply.Title)
+		s.KV("messageText", message.ReplyTitle(m, nil))
 	case k.IsMedia():
 		u := firstOf(m.Media.URL, m.Media.Link)
 		if u == "" {
@@ -214,7 +214,7 @@ func (w *writer) Message(m *message.Message) {
 		s.Key("listReply")
 		s.Obj()
 		s.KV("rowIdentifier", m.Reply.ID)
-		s.KV("rowTitle", m.Reply.Title)
+		s.KV("rowTitle", w.title(m, "message.interactive.listReply.rowTitle"))
 		s.EndObj()
 		s.EndObj()
 	case message.ButtonReply:
@@ -224,7 +224,7 @@ func (w *writer) Message(m *message.Message) {
 		s.Key("buttonReply")
 		s.Obj()
 		s.KV("payload", m.Reply.ID)
-		s.KV("title", m.Reply.Title)
+		s.KV("title", w.title(m, "message.interactive.buttonReply.title"))
 		s.EndObj()
 		s.EndObj()
 	}
@@ -235,6 +235,14 @@ func (w *writer) Message(m *message.Message) {
 	w.date(sec, m.Time.Milli)
 	s.EndObj()
 	w.n++
+}
+
+// title is a reply's title, its id standing in when the source gives none.
+func (w *writer) title(m *message.Message, member string) string {
+	return message.ReplyTitle(m, func(title string) {
+		w.o.Filled(message.Fill{Path: w.path(member), Value: title,
+			Reason: "the source gives the reply no title: its id stands in", Offset: m.Offset, Default: true})
+	})
 }
 
 // seconds is a time in epoch seconds, or the current time (a default).

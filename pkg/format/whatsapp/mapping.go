@@ -186,6 +186,25 @@ var notes = []note{
 	{message.Note{To: "", Path: "errors[].message", Kind: message.Added, Text: "written back as the title"}, false},
 	{message.Note{To: "", Path: "messages[].system.new_wa_id", Kind: message.Dropped, Text: "the Cloud API writes the new number as wa_id"}, false},
 	{message.Note{To: "", Path: "messages[].system.wa_id", Kind: message.Added, Text: "the Cloud API writes the new number as wa_id"}, false},
+	// towards the Sinch Conversation API (one callback per item)
+	{message.Note{To: "conversation", Path: "metadata.display_phone_number", Kind: message.Changed, Text: "Conversation API delivery reports name no business number"}, true},
+	{message.Note{To: "conversation", Path: "messages[].type", Kind: message.Changed, Text: "the Conversation API gives media no type (guessed back from the file extension) and has one choice response for buttons, list rows and replies"}, false},
+	{message.Note{To: "conversation", Path: "messages[].<media>", Kind: message.Changed, Text: "the Conversation API carries a media URL only: the rest of the media object is lost"}, false},
+	{message.Note{To: "conversation", Path: "messages[].<media>.id", Kind: message.Changed, Text: "the Conversation API carries a media URL, not an id"}, false},
+	{message.Note{To: "conversation", Path: "messages[].button", Kind: message.Changed, Text: "a choice response keeps only the payload"}, false},
+	{message.Note{To: "conversation", Path: "messages[].button", Kind: message.Dropped, Text: "a choice response keeps only the payload"}, false},
+	{message.Note{To: "conversation", Path: "messages[].button.type", Kind: message.Added, Text: "a choice response is read back as an interactive button reply"}, false},
+	{message.Note{To: "conversation", Path: "messages[].button.button_reply", Kind: message.Added, Text: "a choice response is read back as an interactive button reply"}, false},
+	{message.Note{To: "conversation", Path: "messages[].interactive.type", Kind: message.Changed, Text: "a choice response is read back as an interactive button reply"}, false},
+	{message.Note{To: "conversation", Path: "messages[].interactive.button_reply", Kind: message.Added, Text: "a choice response is read back as an interactive button reply"}, false},
+	{message.Note{To: "conversation", Path: "messages[].interactive.button_reply.title", Kind: message.Changed, Text: "a choice response carries the postback data, not the title: the id stands in"}, false},
+	{message.Note{To: "conversation", Path: "messages[].location.name", Kind: message.Added, Text: "a place without name gets its coordinates as title"}, false},
+	{message.Note{To: "conversation", Path: "messages[].errors[].title", Kind: message.Changed, Text: "a fallback message keeps a reason code: WhatsApp errors become UNKNOWN"}, false},
+	{message.Note{To: "conversation", Path: "messages[].errors[].code", Kind: message.Changed, Text: "Conversation API reasons carry no numeric code: converting back writes Meta's"}, false},
+	{message.Note{To: "conversation", Path: "statuses[].errors[].title", Kind: message.Changed, Text: "a failed report keeps a reason code: WhatsApp errors become UNKNOWN"}, false},
+	{message.Note{To: "conversation", Path: "statuses[].errors[].code", Kind: message.Changed, Text: "Conversation API reasons carry no numeric code: converting back writes Meta's generic 131000"}, false},
+	{message.Note{To: "conversation", Path: "statuses[].errors[].details", Kind: message.Added, Text: "the reason's description is read back as the error's details"}, false},
+	{message.Note{To: "conversation", Path: "statuses[].recipient_id", Kind: message.Added, Text: "a report needs the recipient's identity: 00000000000"}, false},
 }
 
 // Notes returns the notes of a variant.

@@ -280,7 +280,7 @@ func (w *writer) message(s *jsontree.Writer, m *message.Message, typ, inter stri
 		s.Key("errors")
 		s.Arr()
 		for i := range m.Errors {
-			w.error(s, &m.Errors[i])
+			w.error(s, &m.Errors[i], errorAt{at("errors[" + strconv.Itoa(i) + "].code"), m.Kind == message.Unsupported})
 		}
 		s.EndArr()
 	}
@@ -345,7 +345,10 @@ func (w *writer) body(s *jsontree.Writer, m *message.Message, typ, inter string,
 		case message.ButtonReply, message.ListReply:
 			s.Obj()
 			s.KV("id", m.Reply.ID)
-			s.KV("title", m.Reply.Title)
+			s.KV("title", message.ReplyTitle(m, func(title string) {
+				w.fill(message.Fill{Path: at(TypeInteractive + "." + inter + ".title"), Value: title,
+					Reason: "the source gives the reply no title: its id stands in", Offset: m.Offset, Default: true})
+			}))
 			if k == message.ListReply {
 				s.KV("description", m.Reply.Description)
 			}
@@ -555,11 +558,18 @@ func (w *writer) Status(st *message.Status) {
 		s.Key("pricing")
 		spec.Known(s, st.Pricing, w.tables.pricing)
 	}
-	if len(st.Errors) > 0 || st.HasErrors {
+	if st.State == message.Failed && len(st.Errors) == 0 {
+		// a failed status must say why; the source does not
+		s.Key("errors")
+		s.Arr()
+		w.error(s, &message.Error{Offset: st.Offset, Title: message.Quote("Unknown error")},
+			errorAt{path: w.path(secStatuses, "errors[0].code")})
+		s.EndArr()
+	} else if len(st.Errors) > 0 || st.HasErrors {
 		s.Key("errors")
 		s.Arr()
 		for i := range st.Errors {
-			w.error(s, &st.Errors[i])
+			w.error(s, &st.Errors[i], errorAt{path: w.path(secStatuses, "errors["+strconv.Itoa(i)+"].code")})
 		}
 		s.EndArr()
 	}
@@ -569,15 +579,44 @@ func (w *writer) Status(st *message.Status) {
 
 func (w *writer) Error(e *message.Error) {
 	w.content = true
-	w.error(&w.errs, e)
+	w.error(&w.errs, e, errorAt{path: w.path(secErrors, "code")})
 	w.n[secErrors]++
 }
 
+// Error codes written for errors whose source gives none (a Conversation
+// API reason is a word, not a number): Meta's "message type unknown" for
+// messages that could not be delivered (On-Premises: 501 "Unknown message
+// type"), its generic 131000 "Something went wrong" otherwise.
+const (
+	CodeUnsupportedCloud  = "131051"
+	CodeUnsupportedOnPrem = "501"
+	CodeGeneric           = "131000"
+)
+
+// errorAt says where an error is written, for the fill of a missing code.
+type errorAt struct {
+	path        string
+	unsupported bool // the error of a message the provider could not deliver
+}
+
 // error writes an error object in the variant's shape.
-func (w *writer) error(s *jsontree.Writer, e *message.Error) {
+func (w *writer) error(s *jsontree.Writer, e *message.Error, at errorAt) {
 	s.Elem()
 	s.Obj()
-	s.KV("code", e.Code)
+	if _, err := strconv.ParseInt(e.Code, 10, 64); err == nil {
+		s.KV("code", e.Code)
+	} else {
+		code := CodeGeneric
+		if at.unsupported {
+			code = CodeUnsupportedOnPrem
+			if w.cloud() {
+				code = CodeUnsupportedCloud
+			}
+		}
+		s.Key("code")
+		s.Append([]byte(code)...)
+		w.fill(message.Fill{Path: at.path, Value: code, Reason: "the source gives no numeric error code", Offset: e.Offset, Default: true})
+	}
 	s.KV("title", e.Title)
 	if w.cloud() {
 		s.KV("message", firstOf(e.Message, e.Title))

@@ -1,0 +1,172 @@
+// Package arch states wamo's import rules as code and checks an import
+// graph against them. The test of this package loads the module's real
+// graph; it also feeds the rules graphs with one planted violation of each
+// kind, so that a rule that stopped working would fail too.
+//
+// The layers, derived from the module's layout rather than listed:
+//   - commands: pkg/cmd/<name> — cobra, flags, rendering; they never import
+//     each other (pkg/cmd/root assembles them; shared pieces go to cmdutil);
+//   - presentation: pkg/render (the only importer of lipgloss, fatih/color
+//     and termenv), pkg/iostreams, pkg/cmdutil;
+//   - domain: every other package under pkg/ — libraries that take bytes
+//     and return values; they import neither cobra, nor styling, nor the
+//     presentation or command packages, and never print or exit;
+//   - formats: pkg/format/<name>, one per wire format; a format never
+//     imports another (pkg/format/common is their shared vocabulary and
+//     pkg/format the registry of them all).
+package arch
+
+import (
+	"fmt"
+	"go/build"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Module is the module path.
+const Module = "github.com/wamo-dev/wamo"
+
+// Package is one package of the graph: its path relative to the module
+// root ("pkg/convert", "cmd/wamo"), its imports (full paths) and, for the
+// printing rule, its non-test sources.
+type Package struct {
+	Rel     string
+	Imports []string
+	Sources map[string][]byte
+}
+
+// Violation is one broken rule.
+type Violation struct {
+	Package, Import, Rule string
+}
+
+func (v Violation) String() string {
+	if v.Import == "" {
+		return v.Package + ": " + v.Rule
+	}
+	return v.Package + " imports " + v.Import + ": " + v.Rule
+}
+
+// Load reads the import graph of the module rooted at dir (every package
+// under cmd/ and pkg/, testdata excluded).
+func Load(dir string) ([]Package, error) {
+	var out []Package
+	for _, top := range []string{"cmd", "pkg"} {
+		err := filepath.WalkDir(filepath.Join(dir, top), func(path string, d os.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return err
+			}
+			if d.Name() == "testdata" {
+				return filepath.SkipDir
+			}
+			bp, err := build.ImportDir(path, 0)
+			if err != nil {
+				return nil // no Go files here
+			}
+			rel, _ := filepath.Rel(dir, path)
+			p := Package{Rel: filepath.ToSlash(rel), Imports: bp.Imports, Sources: map[string][]byte{}}
+			for _, f := range bp.GoFiles {
+				if p.Sources[f], err = os.ReadFile(filepath.Join(path, f)); err != nil {
+					return err
+				}
+			}
+			out = append(out, p)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Rel < out[j].Rel })
+	return out, nil
+}
+
+// Layer is where a package sits.
+type Layer uint8
+
+// Layers.
+const (
+	Main Layer = iota // cmd/*
+	Command
+	Presentation
+	Domain
+)
+
+// LayerOf places a package by its path.
+func LayerOf(rel string) Layer {
+	switch {
+	case strings.HasPrefix(rel, "cmd/"):
+		return Main
+	case strings.HasPrefix(rel, "pkg/cmd/"):
+		return Command
+	case rel == "pkg/render" || rel == "pkg/iostreams" || rel == "pkg/cmdutil" || rel == "pkg/golden":
+		return Presentation
+	}
+	return Domain
+}
+
+// formatName names the wire format a package describes ("" when it is not
+// a format package).
+func formatName(rel string) string {
+	name, ok := strings.CutPrefix(rel, "pkg/format/")
+	if !ok || name == "common" || strings.Contains(name, "/") {
+		return ""
+	}
+	return name
+}
+
+var styling = []string{"github.com/charmbracelet/lipgloss", "github.com/fatih/color", "github.com/muesli/termenv"}
+
+var printing = regexp.MustCompile(`\bos\.Exit\(|\bfmt\.Print|\bos\.Std(out|err)\b|\blog\.(Print|Fatal)`)
+
+// Check returns the violations of the rules in a graph.
+func Check(pkgs []Package) []Violation {
+	var out []Violation
+	bad := func(p Package, imp, rule string) { out = append(out, Violation{p.Rel, imp, rule}) }
+	for _, p := range pkgs {
+		layer := LayerOf(p.Rel)
+		for _, imp := range p.Imports {
+			rel, internal := strings.CutPrefix(imp, Module+"/")
+			for _, s := range styling {
+				if strings.HasPrefix(imp, s) && p.Rel != "pkg/render" {
+					bad(p, imp, "only pkg/render styles output")
+				}
+			}
+			if layer == Domain {
+				if strings.HasPrefix(imp, "github.com/spf13/cobra") {
+					bad(p, imp, "domain packages know nothing of the command line")
+				}
+				if internal && LayerOf(rel) != Domain {
+					bad(p, imp, "domain packages never reach the command or output layer")
+				}
+			}
+			if layer == Command && p.Rel != "pkg/cmd/root" && internal && LayerOf(rel) == Command {
+				bad(p, imp, "command packages do not import each other (shared pieces go to cmdutil)")
+			}
+			if f := formatName(p.Rel); f != "" && internal {
+				if g := formatName(rel); g != "" && g != f {
+					bad(p, imp, "a format package never imports another format")
+				}
+				if rel == "pkg/format" {
+					bad(p, imp, "a format package never imports the registry of all formats")
+				}
+			}
+		}
+		if layer == Domain {
+			names := make([]string, 0, len(p.Sources))
+			for f := range p.Sources {
+				names = append(names, f)
+			}
+			sort.Strings(names)
+			for _, f := range names {
+				if m := printing.Find(p.Sources[f]); m != nil {
+					bad(p, "", fmt.Sprintf("%s uses %s: library code returns values and errors", f, m))
+				}
+			}
+		}
+	}
+	return out
+}
