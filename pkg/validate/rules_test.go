@@ -402,7 +402,7 @@ func ruleCases() []ruleCase {
 		{name: "conversation failed without reason", rule: "conversation.reason", path: "message_delivery_report.status",
 			bad: patch(convReport, set("message_delivery_report.status", "FAILED")), good: convReport},
 		{name: "conversation unknown reason code", rule: "conversation.open-value", path: "message_delivery_report.reason.code",
-			bad: patch(convReport, set("message_delivery_report.status", "FAILED"), raw("message_delivery_report.reason", `{"code":"NEW_CODE"}`)),
+			bad:  patch(convReport, set("message_delivery_report.status", "FAILED"), raw("message_delivery_report.reason", `{"code":"NEW_CODE"}`)),
 			good: patch(convReport, set("message_delivery_report.status", "FAILED"), raw("message_delivery_report.reason", `{"code":"RECIPIENT_NOT_REACHABLE"}`))},
 	}
 }

@@ -14,8 +14,8 @@ import (
 
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/convert"
-	"github.com/wamo-dev/wamo/pkg/format/conversation"
 	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/format/conversation"
 	"github.com/wamo-dev/wamo/pkg/input"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/payload"
