@@ -42,6 +42,10 @@ func special8(x uint64) uint64 {
 	return ((q-ones)&^q | (b-ones)&^b | (x-ones*0x20)&^x) & highs
 }
 
+// unsafeString views b (not empty) as a string without copying; the caller
+// does not modify b while the string is in use.
+func unsafeString(b []byte) string { return unsafe.String(&b[0], len(b)) }
+
 // load8 reads 8 bytes of s at i as a little-endian word (i+8 <= len(s)).
 func load8(s string, i int) uint64 {
 	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
@@ -262,4 +266,51 @@ func AppendQuote(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// SkipValue returns the index just after the JSON value starting at s[i]
+// (after whitespace), reading strings exactly and otherwise only counting
+// brackets: it is for skimming text known or assumed to be valid, not for
+// checking it. ok is false when the text ends before the value does.
+func SkipValue(s string, i int) (end int, ok bool) {
+	i = SkipSpace(s, i)
+	if i >= len(s) {
+		return i, false
+	}
+	switch s[i] {
+	case '"':
+		end, _, ok = String(s, i)
+		return end, ok
+	case '{', '[':
+	default: // a number or a literal: up to the next delimiter
+		for i < len(s) {
+			switch s[i] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				return i, true
+			}
+			i++
+		}
+		return i, true
+	}
+	depth := 0
+	for i < len(s) {
+		switch s[i] {
+		case '"':
+			end, _, ok := String(s, i)
+			if !ok {
+				return end, false
+			}
+			i = end
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1, true
+			}
+		}
+		i++
+	}
+	return i, false
 }
