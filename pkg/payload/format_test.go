@@ -50,6 +50,38 @@ func TestDetect(t *testing.T) {
 	}
 }
 
+// TestLookalikes: webhooks of other Sinch products are named, not misread
+// as On-Premises notifications (they share statuses and contacts).
+func TestLookalikes(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    payload.Lookalike
+		trigger string
+		reason  string
+	}{
+		{`{"type":"whatsapp","notifications":[{"from":"46732001122","to":"1"}]}`, payload.SinchWhatsAppLegacy, "", "retired standalone Sinch WhatsApp API"},
+		{`{"statuses":[{"state":"delivered"}],"type":"whatsapp"}`, payload.SinchWhatsAppLegacy, "", "30 September 2023"},
+		{`{"contacts":[],"notifications":[]}`, payload.SinchWhatsAppLegacy, "", "not an On-Premises notification"},
+		{`{"app_id":"01E","accepted_time":"2026-01-01T00:00:00Z","project_id":"p","message":{"contact_message":{"text_message":{"text":"hi"}}}}`, payload.SinchConversation, "message", "a message trigger"},
+		{`{"project_id":"p","app_id":"a","message_delivery_report":{"status":"DELIVERED"}}`, payload.SinchConversation, "message_delivery_report", "Sinch Conversation API"},
+		{`{"app_id":"a","project_id":"p"}`, payload.SinchConversation, "", "top-level app_id and project_id)"},
+		// Members only a format has decide, whatever else is there.
+		{`{"contacts":[],"messages":[],"notifications":[]}`, payload.NoLookalike, "", "top-level contacts"},
+		{`{"type":"whatsapp","messages":[]}`, payload.NoLookalike, "", "top-level messages"},
+		{`{"app_id":"a","data":[],"project_id":"p"}`, payload.NoLookalike, "", "top-level data"},
+		{`{"type":"text","statuses":[]}`, payload.NoLookalike, "", "top-level statuses"},
+	}
+	for _, tt := range tests {
+		d := payload.DetectString(tt.in)
+		if d.LooksLike != tt.want || d.Trigger != tt.trigger || !strings.Contains(d.Reason, tt.reason) {
+			t.Errorf("Detect(%s) = %+v, want %v (trigger %q, %q)", tt.in, d, tt.want, tt.trigger, tt.reason)
+		}
+		if (d.Format == payload.Unknown) != (tt.want != payload.NoLookalike) {
+			t.Errorf("Detect(%s): format %v with look-alike %v", tt.in, d.Format, d.LooksLike)
+		}
+	}
+}
+
 func TestParseFormat(t *testing.T) {
 	for in, want := range map[string]payload.Format{
 		"sinch": payload.Sinch, "wavy": payload.Sinch, "SINCH": payload.Sinch, " sinch ": payload.Sinch,
