@@ -4,13 +4,15 @@
 package validate
 
 import (
-	"slices"
+	"bytes"
+	"fmt"
 	"sort"
 	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/format/common"
 	"github.com/wamo-dev/wamo/pkg/format/sinch"
 	"github.com/wamo-dev/wamo/pkg/format/whatsapp"
 	"github.com/wamo-dev/wamo/pkg/payload"
@@ -20,12 +22,22 @@ import (
 // Rules for problems found before any format rule applies.
 var (
 	RuleSyntax = &diag.Rule{ID: "json.syntax", Severity: diag.Error, Formats: "all",
-		Summary: "the payload is not valid JSON (position and a caret excerpt are shown); unusable input, exit 3"}
+		Summary: "the payload is not valid JSON (position and a caret excerpt are shown); unusable input, exit 3", Source: "RFC 8259 \"The JavaScript Object Notation (JSON) Data Interchange Format\", https://www.rfc-editor.org/rfc/rfc8259"}
 	RuleNotObject = &diag.Rule{ID: "json.not-object", Severity: diag.Error, Formats: "all",
-		Summary: "the top-level JSON value is not an object; unusable input, exit 3"}
+		Summary: "the top-level JSON value is not an object; unusable input, exit 3", Source: formatsSource}
 	RuleUnknownFormat = &diag.Rule{ID: "format.unknown", Severity: diag.Error, Formats: "all",
-		Summary: "the payload matches none of sinch, whatsapp and cloud; unusable input, exit 3"}
+		Summary: "the payload matches none of sinch, whatsapp and cloud (look-alikes such as Sinch Conversation API callbacks are named); unusable input, exit 3", Source: formatsSource}
+	RuleCapped = &diag.Rule{ID: "validate.findings-capped", Severity: diag.Info, Formats: "all",
+		Summary: "a payload has more findings than are listed (1,000 by default): the rest are counted in the totals, not listed", Source: "wamo's own limit (Options.MaxFindings), https://github.com/wamo-dev/wamo#wamo-validate"}
 )
+
+// formatsSource names the documents of the three formats: a payload of none
+// of them is not checked.
+const formatsSource = common.SinchMO + "; " + common.OnPremInbound + "; " + common.CloudMessages
+
+// DefaultMaxFindings is how many findings of one payload are listed when
+// Options.MaxFindings is 0.
+const DefaultMaxFindings = 1000
 
 // Options configure a Validator.
 type Options struct {
@@ -35,6 +47,10 @@ type Options struct {
 	Strict bool
 	// Ignore lists rule ids whose findings are dropped.
 	Ignore map[string]bool
+	// MaxFindings is how many findings of one payload are listed (0:
+	// DefaultMaxFindings, negative: all). The others are counted, and one
+	// validate.findings-capped finding says how many were left out.
+	MaxFindings int
 }
 
 // Result is the verdict on one payload.
@@ -55,7 +71,10 @@ type Result struct {
 
 	Messages, Statuses int // notification items carried
 	InvalidItems       int // items with at least one error
-	Errors, Warnings   int
+	// Errors and Warnings count every finding, listed or not.
+	Errors, Warnings int
+	// Omitted counts the findings not listed (over Options.MaxFindings).
+	Omitted int
 }
 
 // Valid reports whether the payload is usable and has no error.
@@ -73,7 +92,15 @@ type Validator struct {
 
 // New returns a Validator.
 func New(opts Options) *Validator {
-	return &Validator{opts: opts, ctx: spec.NewCtx()}
+	c := spec.NewCtx()
+	c.Policy = spec.Policy{Ignore: opts.Ignore, Strict: opts.Strict, Limit: opts.MaxFindings}
+	switch {
+	case opts.MaxFindings == 0:
+		c.Policy.Limit = DefaultMaxFindings
+	case opts.MaxFindings < 0:
+		c.Policy.Limit = 0
+	}
+	return &Validator{opts: opts, ctx: c}
 }
 
 // Validate checks one payload. The result does not refer to p.Data, so it
@@ -96,15 +123,18 @@ func (v *Validator) Validate(p *payload.Payload) Result {
 	if !root.IsObject() {
 		res.Unusable = true
 		res.Reason = "not an object"
-		c.Findings = append(c.Findings, diag.Finding{Rule: RuleNotObject, Severity: diag.Error,
-			Message: "the payload must be a JSON object, got " + spec.Describe(root), Offset: 0, Item: -1})
+		v.fail(RuleNotObject, "the payload must be a JSON object, got "+spec.Describe(root), 0)
 		v.finish(p, &res, false)
 		return res
 	}
 	res.Format = v.opts.Format
+	var det payload.Detection
 	if res.Format == payload.Unknown {
-		d := payload.DetectString(s)
-		res.Format, res.Reason, res.Detected = d.Format, d.Reason, true
+		det = payload.DetectString(s)
+		res.Format, res.Reason, res.Detected = det.Format, det.Reason, true
+		if det.LooksLike != payload.NoLookalike {
+			res.Reason = "looks like " + det.LooksLike.String()
+		}
 	} else {
 		res.Reason = "forced by --format"
 	}
@@ -120,8 +150,7 @@ func (v *Validator) Validate(p *payload.Payload) Result {
 			return res
 		}
 		res.Unusable = true
-		c.Findings = append(c.Findings, diag.Finding{Rule: RuleUnknownFormat, Severity: diag.Error,
-			Message: "format not recognised: " + res.Reason, Offset: 0, Item: -1})
+		v.fail(RuleUnknownFormat, "format not recognised: "+det.Reason, 0)
 	}
 	if c.Invalid {
 		at := c.InvalidAt
@@ -131,8 +160,7 @@ func (v *Validator) Validate(p *payload.Payload) Result {
 			// The walk is stricter than the full check only through a bug;
 			// still report the text as unusable, where the walk stopped.
 			res.Unusable, res.Reason = true, "not JSON"
-			c.Findings = append(c.Findings, diag.Finding{Rule: RuleSyntax, Severity: diag.Error,
-				Message: "invalid JSON", Offset: at, Item: -1})
+			v.fail(RuleSyntax, "invalid JSON", at)
 			v.finish(p, &res, true)
 		}
 		return res
@@ -151,10 +179,16 @@ func (v *Validator) syntax(p *payload.Payload, res *Result) bool {
 	}
 	res.Unusable = true
 	res.Reason = "not JSON"
-	v.ctx.Findings = append(v.ctx.Findings, diag.Finding{Rule: RuleSyntax, Severity: diag.Error,
-		Message: se.Msg, Offset: se.Offset, Item: -1})
+	v.fail(RuleSyntax, se.Msg, se.Offset)
 	v.finish(p, res, true)
 	return true
+}
+
+// fail records a finding that makes the payload unusable: never ignored,
+// never past the limit.
+func (v *Validator) fail(r *diag.Rule, msg string, offset int) {
+	v.ctx.Findings = append(v.ctx.Findings, diag.Finding{Rule: r, Severity: diag.Error, Message: msg, Offset: offset, Item: -1})
+	v.ctx.Errors++
 }
 
 func firstByte(b []byte) byte {
@@ -168,48 +202,61 @@ func firstByte(b []byte) byte {
 	return 0
 }
 
-// finish filters, counts, orders and locates the findings collected in the context.
+// finish counts, orders and locates the findings collected in the
+// context (the walk applied the policy as it went). Its cost is the
+// payload's size plus the findings listed, never their product.
 func (v *Validator) finish(p *payload.Payload, res *Result, excerpt bool) {
-	found := v.ctx.Final()
-	if len(found) == 0 {
+	c := v.ctx
+	out := c.Final()
+	res.Errors, res.Warnings, res.InvalidItems = c.Errors, c.Warnings, c.BadItems
+	res.Omitted = c.Omitted()
+	if len(out) == 0 {
 		return
 	}
-	out := make([]diag.Finding, 0, len(found))
-	var bad []int // items with an error
-	for _, f := range found {
-		if v.opts.Ignore[f.RuleID()] {
-			continue
-		}
-		if v.opts.Strict && f.Severity == diag.Warning {
-			f.Severity = diag.Error
-		}
-		switch f.Severity {
-		case diag.Error:
-			res.Errors++
-			if f.Item >= 0 && !slices.Contains(bad, f.Item) {
-				bad = append(bad, f.Item)
-			}
-		case diag.Warning:
-			res.Warnings++
-		}
-		f.Line, f.Col = p.Position(f.Offset)
-		if excerpt {
-			f.Excerpt, f.Caret = p.Excerpt(f.Offset, 72)
-		}
-		out = append(out, f)
-	}
+	out = append([]diag.Finding(nil), out...) // the result outlives the context's buffer
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Offset < out[j].Offset })
+	locate(p, out)
+	if excerpt {
+		for i := range out {
+			out[i].Excerpt, out[i].Caret = p.Excerpt(out[i].Offset, 72)
+		}
+	}
+	if res.Omitted > 0 {
+		out = append(out, diag.Finding{Rule: RuleCapped, Severity: diag.Info, Item: -1, Line: p.Line, Col: p.Col,
+			Message: fmt.Sprintf("… and %d more findings not listed (%d listed; the payload has %d errors and %d warnings in all)",
+				res.Omitted, len(out), res.Errors, res.Warnings)})
+	}
 	res.Findings = out
-	res.InvalidItems = len(bad)
 	if res.Errors > 0 && res.InvalidItems == 0 && res.Items() > 0 {
 		// An envelope error spoils every item it carries.
 		res.InvalidItems = res.Items()
 	}
 }
 
+// locate fills in the line and column of findings sorted by offset, in one
+// forward pass over the payload (Col counts characters, as
+// payload.Position does).
+func locate(p *payload.Payload, fs []diag.Finding) {
+	data := p.Data
+	line, col, pos := p.Line, p.Col, 0
+	for i := range fs {
+		off := min(max(fs[i].Offset, 0), len(data))
+		for pos < off {
+			j := bytes.IndexByte(data[pos:off], '\n')
+			if j < 0 {
+				col += utf8.RuneCount(data[pos:off])
+				pos = off
+				break
+			}
+			line, col, pos = line+1, 1, pos+j+1
+		}
+		fs[i].Line, fs[i].Col = line, col
+	}
+}
+
 // Rules returns every rule wamo checks, sorted by id.
 func Rules() []*diag.Rule {
-	all := []*diag.Rule{RuleSyntax, RuleNotObject, RuleUnknownFormat}
+	all := []*diag.Rule{RuleSyntax, RuleNotObject, RuleUnknownFormat, RuleCapped}
 	all = append(all, spec.Rules()...)
 	all = append(all, sinch.Rules()...)
 	all = append(all, whatsapp.Rules()...)
