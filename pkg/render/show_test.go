@@ -277,31 +277,6 @@ func TestTableWidths(t *testing.T) {
 	}
 }
 
-func TestAppendTSVField(t *testing.T) {
-	got := string(appendTSVField(nil, "a\tb\nc\\d\re\x1b\u009b©"))
-	if want := `a\tb\nc\\d\re\x1b\u009b©`; got != want {
-		t.Errorf("got %q, want %q", got, want)
-	}
-}
-
-func TestAppendSanitized(t *testing.T) {
-	cases := []struct {
-		in   string
-		keep bool
-		want string
-	}{
-		{"plain é 😀", false, "plain é 😀"},
-		{"a\r\nb\nc\td", false, "a↵b↵c d"},
-		{"a\r\nb\tc", true, "a\r\nb\tc"},
-		{"\x1b[1m\x7f\u0085©", false, "^[[1m^?\uFFFD©"},
-	}
-	for _, c := range cases {
-		if got := string(appendSanitized(nil, c.in, c.keep)); got != c.want {
-			t.Errorf("appendSanitized(%q, %v) = %q, want %q", c.in, c.keep, got, c.want)
-		}
-	}
-}
-
 var ansiSGR = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
 func stripSGR(b []byte) []byte { return ansiSGR.ReplaceAll(b, nil) }

@@ -165,7 +165,7 @@ func (j *validateJSON) encode(v any) []byte {
 	if err := j.enc.Encode(v); err != nil && j.err == nil {
 		j.err = err
 	}
-	return bytes.TrimSuffix(j.buf.Bytes(), []byte("\n"))
+	return jsonSafe(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
 }
 
 func (j *validateJSON) start() {

@@ -29,7 +29,7 @@ func validateGolden(t *testing.T, name string, got []byte) {
 // on those packages' real rule tables.
 var (
 	ruleTotal = &diag.Rule{ID: "sinch.total-mismatch", Severity: diag.Error, Formats: "sinch",
-		Summary: "total must equal the number of items in data", Source: "seed 000"}
+		Summary: "total must equal the number of items in data", Source: "Sinch, \"Mensajes (MO)\", https://docs-es.sinch.com/documentaciontecnicawhatsapp/sinch-messaging-whatsapp-api/mensajes-mo"}
 	ruleTypeAbsent = &diag.Rule{ID: "sinch.message-type-absent", Severity: diag.Warning, Formats: "sinch",
 		Summary: "message.type is absent (documented only for location and contacts)"}
 	ruleMime = &diag.Rule{ID: "whatsapp.media-mime", Severity: diag.Error, Formats: "whatsapp,cloud",
