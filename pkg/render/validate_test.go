@@ -324,7 +324,7 @@ func TestValidateJSONSchema(t *testing.T) {
 	if len(doc.Findings) != 7 || len(doc.Sources) != 7 || len(doc.Rules) != 5 {
 		t.Fatalf("%d findings, %d sources, %d rules", len(doc.Findings), len(doc.Sources), len(doc.Rules))
 	}
-	const counts = "payloads,valid,invalid,unusable,messages,statuses,invalid_items,errors,warnings,formats"
+	const counts = "payloads,valid,invalid,unusable,messages,statuses,invalid_items,errors,warnings,findings_omitted,formats"
 	check("finding", jsonKeys(t, doc.Findings[0]), "file,line,col,payload,format,severity,rule,message,path")
 	check("syntax finding", jsonKeys(t, doc.Findings[2]), "file,line,col,payload,format,severity,rule,message,path,excerpt,caret")
 	check("source", jsonKeys(t, doc.Sources[0]), "file,ok,"+counts)

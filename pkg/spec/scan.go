@@ -235,7 +235,8 @@ func (c *Ctx) skipSet(depth int) *skipSet {
 // scalar reads a string, number or literal as a gjson.Result located in
 // the payload. Strings with escapes are decoded and numbers parsed only
 // when decode is set; otherwise Str holds the raw text between the quotes
-// (esc reports escapes) and Num is zero.
+// and Num is zero. esc reports whether the raw text holds escapes (decoded
+// or not): a span keeps it, to decode the value when a rule reads it.
 func (sc *scanner) scalar(decode bool) (v gjson.Result, esc bool) {
 	start := sc.i
 	switch c := sc.peek(); {
@@ -246,7 +247,7 @@ func (sc *scanner) scalar(decode bool) (v gjson.Result, esc bool) {
 		}
 		val := raw[1 : len(raw)-1]
 		if esc && decode {
-			val, esc = unescape(val), false
+			val = unescape(val)
 		}
 		return gjson.Result{Type: gjson.String, Raw: raw, Str: val, Index: sc.base + start}, esc
 	case c == 't':

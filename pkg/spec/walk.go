@@ -791,7 +791,8 @@ func (c *Ctx) value(sc *scanner, fd *Field) span {
 		c.wrongComposite(sc, fd, start)
 		return span{lo: int32(start), hi: int32(sc.i), typ: gjson.JSON}
 	}
-	v, esc := sc.scalar(needsValue(fd))
+	decode := needsValue(fd)
+	v, esc := sc.scalar(decode)
 	if sc.bad {
 		return span{lo: int32(start), hi: int32(start), typ: gjson.Null}
 	}
@@ -803,7 +804,7 @@ func (c *Ctx) value(sc *scanner, fd *Field) span {
 		return sp
 	}
 	if !kindOK(v, fd.Kind) {
-		if esc {
+		if esc && !decode {
 			v.Str = unescape(v.Str)
 		}
 		c.Report(RuleType, v.Index, "%q must be %s, got %s", fd.Name, article(fd.Kind), Describe(v))
@@ -921,7 +922,7 @@ func (c *Ctx) enum(fd *Field, name string, v gjson.Result) {
 		return
 	}
 	if fd.Set == Open {
-		c.Report(r, v.Index, "%q is %s, not among the documented values (%s); the set grows, so this is only a warning", name, Describe(v), strings.Join(fd.Enum, ", "))
+		c.Report(r, v.Index, "%q is %s, not among the documented values (%s), a set the vendor extends", name, Describe(v), strings.Join(fd.Enum, ", "))
 		return
 	}
 	c.Report(r, v.Index, "%q is %s; documented values: %s", name, Describe(v), strings.Join(fd.Enum, ", "))

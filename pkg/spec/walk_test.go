@@ -579,6 +579,19 @@ func TestDuplicateKeys(t *testing.T) {
 	}
 }
 
+// TestDecodedMembers: a member decoded during the walk (an enumeration)
+// and one decoded on demand read the same through the frame.
+func TestDecodedMembers(t *testing.T) {
+	var got []string
+	o := &spec.Object{Name: "o", Fields: []spec.Field{
+		{Name: "e", Kind: spec.KindString, Enum: []string{"ab"}, Set: spec.Closed},
+		{Name: "r", Kind: spec.KindString},
+	}, Check: func(c *spec.Ctx, f *spec.Frame) { got = []string{f.Str("e"), f.Str("r")} }}
+	if c := walk(`{"e":"a\u0062","r":"a\u0062"}`, o); len(c.Findings) != 0 || got[0] != "ab" || got[1] != "ab" {
+		t.Errorf("read %q, findings %s", got, findings(c))
+	}
+}
+
 // TestEnumSets: a closed set rejects other values, an open one warns and
 // says so, legacy values of an open set are named as such; numbers
 // compare as written.

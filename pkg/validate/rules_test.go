@@ -566,7 +566,7 @@ func TestRuleSources(t *testing.T) {
 		if !strings.Contains(r.Source, "https://") {
 			t.Errorf("%s: source %q cites no public address", r.ID, r.Source)
 		}
-		for _, bad := range []string{"seed", "reference §", "/work/", "S-MO", "S-INT", "S-API", "OP-ZH", "C-REF"} {
+		for _, bad := range []string{"seed", "reference §", "shared/", "S-MO", "S-INT", "S-API", "OP-ZH", "C-REF"} {
 			if strings.Contains(r.Source, bad) {
 				t.Errorf("%s: source %q cites %q", r.ID, r.Source, bad)
 			}

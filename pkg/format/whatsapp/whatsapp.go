@@ -715,7 +715,7 @@ func checkStatus(c *spec.Ctx, f *spec.Frame) {
 	if conv, ok := f.Get("conversation"); ok && st != "" && st != "sent" {
 		if exp := conv.Get("expiration_timestamp"); exp.Exists() {
 			c.Push("conversation")
-			c.ReportField(RuleExpiration, "expiration_timestamp", exp.Index, "conversation.expiration_timestamp on a %q status: the reference sends it only with sent", st)
+			c.ReportField(RuleExpiration, "expiration_timestamp", exp.Index, "conversation.expiration_timestamp on a %q status: Meta sends it only with sent statuses", st)
 			c.Pop()
 		}
 	}
