@@ -23,8 +23,9 @@ const (
 	// oneLine: newlines (and CR, CRLF) become ↵ and tabs a space, so that
 	// a value stays on its line.
 	oneLine sanitizeMode = iota
-	// keepLines: newline, tab and carriage return are kept (a raw string
-	// printed by show --field, as jq -r does).
+	// keepLines: newlines and tabs are kept (a raw string printed by show
+	// --field, as jq -r does); CRLF becomes a newline and a lone carriage
+	// return, which would let text overwrite its own line, is shown as ↵.
 	keepLines
 	// oneCell: every character becomes exactly one character, so that a
 	// caret drawn under an excerpt stays aligned: controls become U+FFFD,
@@ -79,8 +80,10 @@ func appendSanitized(dst []byte, s string, mode sanitizeMode) []byte {
 		}
 		if c < utf8.RuneSelf {
 			switch {
-			case mode == keepLines && (c == '\n' || c == '\t' || c == '\r'):
+			case mode == keepLines && (c == '\n' || c == '\t'):
 				dst = append(dst, c)
+			case mode == keepLines && c == '\r' && i+1 < len(s) && s[i+1] == '\n':
+				// CRLF: the newline that follows is kept.
 			case c == '\t':
 				dst = append(dst, ' ')
 			case mode == oneCell:

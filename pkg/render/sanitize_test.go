@@ -24,7 +24,7 @@ func TestAppendSanitized(t *testing.T) {
 	}{
 		{"plain é 😀", oneLine, "plain é 😀"},
 		{"a\r\nb\nc\td", oneLine, "a↵b↵c d"},
-		{"a\r\nb\tc", keepLines, "a\r\nb\tc"},
+		{"a\r\nb\tc\rd", keepLines, "a\nb\tc↵d"},
 		{"\x1b[1m\x07\x7f\u0085©", oneLine, "^[[1m^G^?\uFFFD©"},
 		{"\x1b[1m\x07\x7f\u0085©", keepLines, "^[[1m^G^?\uFFFD©"},
 		{"a\u202eb\u202ac\u2066d\u2069e\u200ef", oneLine, "a\uFFFDb\uFFFDc\uFFFDd\uFFFDe\u200ef"},
@@ -239,4 +239,40 @@ func TestHostileEveryView(t *testing.T) {
 			assertInert(t, "replay "+output+" "+setupName, o.Bytes())
 		}
 	}
+}
+
+// FuzzSanitize: whatever the text, the human modes leave nothing a
+// terminal acts on and keep valid UTF-8, oneCell keeps one character for
+// one, and JSON keeps its value.
+func FuzzSanitize(f *testing.F) {
+	for _, s := range []string{hostile, "plain", "a\r\nb", "\xff\xfe", "\u009b\u202e", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, mode := range []sanitizeMode{oneLine, keepLines, oneCell} {
+			out := appendSanitized(nil, s, mode)
+			if !utf8.Valid(out) {
+				t.Fatalf("mode %d: not UTF-8: %q", mode, out)
+			}
+			for _, r := range string(out) {
+				if unsafeRune(r) && !(mode == keepLines && (r == '\n' || r == '\t')) {
+					t.Fatalf("mode %d: %U left in %q", mode, r, out)
+				}
+			}
+			if mode == oneCell && utf8.Valid([]byte(s)) && utf8.RuneCount(out) != utf8.RuneCountInString(s) {
+				t.Fatalf("oneCell changed the length of %q: %q", s, out)
+			}
+		}
+		b, _ := json.Marshal(s)
+		safe := appendJSONSafe(nil, b)
+		var back string
+		if err := json.Unmarshal(safe, &back); err != nil || !utf8.ValidString(s) && back != strings.ToValidUTF8(back, "\uFFFD") || utf8.ValidString(s) && back != s {
+			t.Fatalf("JSON of %q: %s reads %q (%v)", s, safe, back, err)
+		}
+		for _, r := range string(safe) {
+			if unsafeRune(r) {
+				t.Fatalf("%U left in %s", r, safe)
+			}
+		}
+	})
 }

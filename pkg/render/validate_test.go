@@ -515,7 +515,7 @@ func TestGitHubEscaping(t *testing.T) {
 		finding(rule, 2, 3, 0, "data[0].a,b", "100% wrong\r\nsecond line, with: colon"))
 	out := string(render(t, ValidateOptions{Output: "github"}, nil, []run{{name: r.Source, results: []validate.Result{r}}}))
 	want := "::error file=dir/a%2Cb%3Ac%25.json,line=2,col=3,title=x.rule%3Aa%2Cb::" +
-		"100%25 wrong%0D%0Asecond line, with: colon (path data[0].a,b)\n"
+		"100%25 wrong%0Asecond line, with: colon (path data[0].a,b)\n"
 	if !strings.HasPrefix(out, want) {
 		t.Errorf("got  %q\nwant %q", out, want)
 	}
