@@ -138,9 +138,9 @@ var referral = &spec.Object{
 	},
 }
 
-// segmentation is the JSON carried as a string in extraInfo. Seed 004's
-// prose names the key segmentation_lists, its example segmentation_list:
-// both are accepted.
+// segmentationList is the JSON carried as a string in extraInfo. The prose
+// of Sinch's "Mensajes (MO)" names the key segmentation_lists, its example
+// segmentation_list: both are accepted.
 var segmentationList = &spec.Object{Name: "segmentation list", Fields: []spec.Field{
 	{Name: "id", Kind: spec.KindInteger},
 	{Name: "customerId", Kind: spec.KindInteger},
