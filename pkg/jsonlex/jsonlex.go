@@ -269,9 +269,9 @@ func AppendQuote(b []byte, s string) []byte {
 }
 
 // SkipValue returns the index just after the JSON value starting at s[i]
-// (after whitespace), reading strings exactly and otherwise only counting
-// brackets: it is for skimming text known or assumed to be valid, not for
-// checking it. ok is false when the text ends before the value does.
+// (after whitespace), finding the ends of strings and counting brackets
+// without checking anything else: it is for skimming text known or
+// assumed to be valid. ok is false when the text ends before the value.
 func SkipValue(s string, i int) (end int, ok bool) {
 	i = SkipSpace(s, i)
 	if i >= len(s) {
@@ -279,8 +279,7 @@ func SkipValue(s string, i int) (end int, ok bool) {
 	}
 	switch s[i] {
 	case '"':
-		end, _, ok = String(s, i)
-		return end, ok
+		return stringEnd(s, i)
 	case '{', '[':
 	default: // a number or a literal: up to the next delimiter
 		for i < len(s) {
@@ -293,24 +292,41 @@ func SkipValue(s string, i int) (end int, ok bool) {
 		return i, true
 	}
 	depth := 0
-	for i < len(s) {
+	for ; i < len(s); i++ {
 		switch s[i] {
 		case '"':
-			end, _, ok := String(s, i)
+			end, ok := stringEnd(s, i)
 			if !ok {
 				return end, false
 			}
-			i = end
-			continue
+			i = end - 1
 		case '{', '[':
 			depth++
 		case '}', ']':
-			depth--
-			if depth == 0 {
+			if depth--; depth == 0 {
 				return i + 1, true
 			}
 		}
-		i++
 	}
 	return i, false
+}
+
+// stringEnd returns the index after the closing quote of the string that
+// starts at s[i]: the next quote not escaped by an odd run of backslashes.
+func stringEnd(s string, i int) (int, bool) {
+	for j := i + 1; ; {
+		k := strings.IndexByte(s[j:], '"')
+		if k < 0 {
+			return len(s), false
+		}
+		q := j + k
+		bs := 0
+		for p := q - 1; p > i && s[p] == '\\'; p-- {
+			bs++
+		}
+		if bs&1 == 0 {
+			return q + 1, true
+		}
+		j = q + 1
+	}
 }

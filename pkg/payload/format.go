@@ -7,7 +7,6 @@ package payload
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"unsafe"
 
@@ -110,6 +109,14 @@ var ConversationTriggers = []string{"message", "message_delivery_report", "event
 	"opt_in_notification", "opt_out_notification", "capability_notification", "channel_event_notification",
 	"unsupported_callback", "smart_conversation_notification", "record_notification"}
 
+var conversationTrigger = func() map[string]bool {
+	m := make(map[string]bool, len(ConversationTriggers))
+	for _, t := range ConversationTriggers {
+		m[t] = true
+	}
+	return m
+}()
+
 // Detect sniffs the format of a JSON object from its top-level members:
 // "object"/"entry" → cloud; "data"/"total" → sinch; "messages", "statuses",
 // "contacts" or "errors" → whatsapp; the first decisive member wins (a
@@ -149,6 +156,15 @@ func DetectString(s string) Detection {
 		if i = jsonlex.SkipSpace(s, end); i >= len(s) || s[i] != ':' {
 			break
 		}
+		if dd, ok := decide(key); ok {
+			if !decided {
+				d.Format, d.Reason, decided = dd.Format, dd.Reason, true
+			}
+			if !sharedWithLookalike(key) {
+				nativeOnly = true // decided: no need to read its value
+				break
+			}
+		}
 		start := jsonlex.SkipSpace(s, i+1)
 		if i, ok = jsonlex.SkipValue(s, start); !ok {
 			break
@@ -161,16 +177,11 @@ func DetectString(s string) Detection {
 		case "notifications":
 			notifications = true
 		case "type":
-			typeWhatsApp = s[start:i] == `"whatsapp"`
+			v := s[start:i]
+			typeWhatsApp = v == `"whatsapp"` || len(v) > 2 && v[0] == '"' && jsonlex.Unescape(v[1:len(v)-1]) == "whatsapp"
 		default:
-			if d.Trigger == "" && slices.Contains(ConversationTriggers, key) {
+			if d.Trigger == "" && conversationTrigger[key] {
 				d.Trigger = key
-			}
-		}
-		if dd, ok := decide(key); ok {
-			nativeOnly = !sharedWithLookalike(key)
-			if !decided {
-				d.Format, d.Reason, decided = dd.Format, dd.Reason, true
 			}
 		}
 		if i = jsonlex.SkipSpace(s, i); i < len(s) && s[i] == ',' {

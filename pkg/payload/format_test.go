@@ -127,3 +127,27 @@ func TestPayloadString(t *testing.T) {
 		t.Error("empty payload")
 	}
 }
+
+// BenchmarkDetect: detection reads a few bytes of a payload, whatever its
+// size, when the first members decide.
+func BenchmarkDetect(b *testing.B) {
+	for name, doc := range map[string]string{
+		"cloud":              `{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[]}]}`,
+		"onprem-contacts":    `{"contacts":[{"profile":{"name":"Kerry Fisher"},"wa_id":"16315551234"}],"messages":[{"from":"16315551234","id":"ABGGFlA5FpafAgo6tHcNmNjXmuSf","timestamp":"1518694235","text":{"body":"Hello this is an answer with a few more words to make it typical in length"},"type":"text"}]}`,
+		"onprem-statuses":    `{"statuses":[{"id":"gBGGFlA5FpafAgo6tHcNmNjXmuSf","status":"delivered","timestamp":"1518694235","recipient_id":"16315551234","conversation":{"id":"c1","origin":{"type":"utility"}},"pricing":{"billable":true,"pricing_model":"CBP","category":"utility"}}]}`,
+		"sinch-conversation": `{"app_id":"01EB37HMH1M6SV18ASNS3G135H","project_id":"c36f3d3d","message":{"id":"01EQ4174TGSMSAEY8Q1BTPZCVX","direction":"TO_APP"}}`,
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(doc)))
+			for b.Loop() {
+				payload.DetectString(doc)
+			}
+		})
+	}
+}
+
+func TestLookalikeEscapedType(t *testing.T) {
+	if d := payload.DetectString(`{"statuses":[],"type":"whats\u0061pp"}`); d.LooksLike != payload.SinchWhatsAppLegacy {
+		t.Errorf("escaped type: %+v", d)
+	}
+}

@@ -63,25 +63,25 @@ type span struct {
 }
 
 type mark struct {
-	lo, hi   int32 // findings stored
-	d        tally // what was counted
-	seenLo   int32 // values remembered (Ctx.Seen), while seenEpoch lasts
-	seenHi   int32
-	seenGen  int32
-	assigned bool
+	lo, hi  int32  // findings stored
+	d       Counts // what was counted
+	seenLo  int32  // values remembered (Ctx.Seen), while seenGen lasts
+	seenHi  int32
+	seenGen int32
 }
 
-// tally is what a walk counts: findings by severity after the policy,
-// items with an error, notification items.
-type tally struct {
-	errors, warnings, infos int32
-	bad                     int32
-	messages, statuses      int32
+// Counts are what a walk counts: notification items, findings by
+// severity after the policy (stored or not), and items with at least one
+// error. A struct, so that marking what a member produced is two copies.
+type Counts struct {
+	Messages, Statuses int32
+	Errors, Warnings   int32
+	Infos, BadItems    int32
 }
 
-func (t tally) minus(u tally) tally {
-	return tally{t.errors - u.errors, t.warnings - u.warnings, t.infos - u.infos,
-		t.bad - u.bad, t.messages - u.messages, t.statuses - u.statuses}
+func (t Counts) minus(u Counts) Counts {
+	return Counts{t.Messages - u.Messages, t.Statuses - u.Statuses, t.Errors - u.Errors,
+		t.Warnings - u.Warnings, t.Infos - u.Infos, t.BadItems - u.BadItems}
 }
 
 // Policy says which findings a walk keeps and how many it stores.
@@ -165,11 +165,8 @@ type Ctx struct {
 	nitems int
 	bad    []uint64 // items with an error, as a bit set
 
-	// Messages and Statuses count the notification items walked.
-	Messages, Statuses int
-	// Errors, Warnings and Infos count the findings, stored or not,
-	// after the policy; BadItems the items with at least one error.
-	Errors, Warnings, Infos, BadItems int
+	// Counts are what the walk has counted so far.
+	Counts
 
 	// Seen collects values remembered during the walk for payload-wide
 	// rules (duplicate ids, senders missing from contacts…). Kinds are
@@ -263,7 +260,7 @@ func (c *Ctx) admit(r *diag.Rule) (diag.Severity, bool) {
 func (c *Ctx) full() bool { return c.Policy.Limit > 0 && len(c.Findings) >= c.Policy.Limit }
 
 // Omitted returns the number of findings counted but not stored.
-func (c *Ctx) Omitted() int { return c.Errors + c.Warnings + c.Infos - len(c.Final()) }
+func (c *Ctx) Omitted() int { return int(c.Errors+c.Warnings+c.Infos) - len(c.Final()) }
 
 func (c *Ctx) isBad(item int) bool {
 	w := item >> 6
@@ -277,10 +274,6 @@ func (c *Ctx) markBad(item int) {
 	}
 	c.bad[w] |= 1 << uint(item&63)
 	c.BadItems++
-}
-
-func (c *Ctx) tally() tally {
-	return tally{int32(c.Errors), int32(c.Warnings), int32(c.Infos), int32(c.BadItems), int32(c.Messages), int32(c.Statuses)}
 }
 
 // NewCtx returns a walker ready for use.
@@ -297,8 +290,7 @@ func (c *Ctx) Reset() {
 	c.depth = 0
 	c.item = -1
 	c.nitems = 0
-	c.Messages, c.Statuses = 0, 0
-	c.Errors, c.Warnings, c.Infos, c.BadItems = 0, 0, 0, 0
+	c.Counts = Counts{}
 	c.bad = c.bad[:0]
 	c.ClearSeen()
 	c.dropped = c.dropped[:0]
@@ -555,15 +547,15 @@ func (c *Ctx) object(sc *scanner, o *Object) span {
 				before = f.vals[i]
 				c.takeBack(f, i)
 			}
-			lo, t0, seen := len(c.Findings), c.tally(), len(c.Seen)
+			lo, t0, seen := len(c.Findings), c.Counts, len(c.Seen)
 			c.Push(fd.Name)
 			f.vals[i] = c.value(sc, fd)
 			if fd.Kind == KindArray {
 				f.lens[i] = int32(c.arrayLen)
 			}
 			c.Pop()
-			f.marks[i] = mark{lo: int32(lo), hi: int32(len(c.Findings)), d: c.tally().minus(t0),
-				seenLo: int32(seen), seenHi: int32(len(c.Seen)), seenGen: c.seenGen, assigned: true}
+			f.marks[i] = mark{lo: int32(lo), hi: int32(len(c.Findings)), d: c.Counts.minus(t0),
+				seenLo: int32(seen), seenHi: int32(len(c.Seen)), seenGen: c.seenGen}
 			f.has |= 1 << uint(i)
 			if again && !sc.bad {
 				c.repeated(f, key, keyAt, before, f.vals[i])
@@ -659,18 +651,10 @@ func (c *Ctx) repeated(f *Frame, key string, keyAt int, before, after span) {
 // takeBack drops what walking member i produced.
 func (c *Ctx) takeBack(f *Frame, i int) {
 	m := f.marks[i]
-	if !m.assigned {
-		return
-	}
 	if m.hi > m.lo {
 		c.dropped = append(c.dropped, [2]int{int(m.lo), int(m.hi)})
 	}
-	c.Errors -= int(m.d.errors)
-	c.Warnings -= int(m.d.warnings)
-	c.Infos -= int(m.d.infos)
-	c.BadItems -= int(m.d.bad)
-	c.Messages -= int(m.d.messages)
-	c.Statuses -= int(m.d.statuses)
+	c.Counts = c.Counts.minus(m.d)
 	if m.seenGen == c.seenGen {
 		for j := m.seenLo; j < m.seenHi && int(j) < len(c.Seen); j++ {
 			c.Seen[j].Kind = 0

@@ -427,7 +427,7 @@ func TestDiscriminator(t *testing.T) {
 			if got := findings(c); got != tt.want {
 				t.Errorf("findings %q, want %q", got, tt.want)
 			}
-			if c.Messages != tt.msgs {
+			if int(c.Messages) != tt.msgs {
 				t.Errorf("%d messages counted, want %d", c.Messages, tt.msgs)
 			}
 			if cse != tt.cse {
@@ -491,7 +491,7 @@ func TestShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := walk(tt.in, root)
-		if got := findings(c); got != tt.want || c.Messages != tt.msgs || c.Statuses != tt.stat {
+		if got := findings(c); got != tt.want || int(c.Messages) != tt.msgs || int(c.Statuses) != tt.stat {
 			t.Errorf("%s: findings %q messages %d statuses %d; want %q %d %d", tt.in, got, c.Messages, c.Statuses, tt.want, tt.msgs, tt.stat)
 		}
 		if c.Invalid {
@@ -526,7 +526,7 @@ func TestWhen(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := walk(tt.in, o)
-		if got := findings(c); got != tt.want || c.Messages != tt.msgs {
+		if got := findings(c); got != tt.want || int(c.Messages) != tt.msgs {
 			t.Errorf("%s: %q %d messages; want %q %d", tt.in, got, c.Messages, tt.want, tt.msgs)
 		}
 	}
@@ -815,7 +815,7 @@ func TestRememberAndReset(t *testing.T) {
 		t.Errorf("ReportSeen: %+v", got)
 	}
 	c.Reset()
-	if len(c.Findings)+len(c.Seen)+c.Messages+c.Statuses != 0 || c.Invalid || c.Item() != -1 || c.Path() != "" {
+	if len(c.Findings)+len(c.Seen)+int(c.Messages+c.Statuses) != 0 || c.Invalid || c.Item() != -1 || c.Path() != "" {
 		t.Errorf("Reset left state: %+v", c)
 	}
 	// Reuse after an invalid walk.

@@ -165,7 +165,7 @@ func (v *Validator) Validate(p *payload.Payload) Result {
 		}
 		return res
 	}
-	res.Messages, res.Statuses = c.Messages, c.Statuses
+	res.Messages, res.Statuses = int(c.Messages), int(c.Statuses)
 	v.finish(p, &res, false)
 	return res
 }
@@ -208,7 +208,7 @@ func firstByte(b []byte) byte {
 func (v *Validator) finish(p *payload.Payload, res *Result, excerpt bool) {
 	c := v.ctx
 	out := c.Final()
-	res.Errors, res.Warnings, res.InvalidItems = c.Errors, c.Warnings, c.BadItems
+	res.Errors, res.Warnings, res.InvalidItems = int(c.Errors), int(c.Warnings), int(c.BadItems)
 	res.Omitted = c.Omitted()
 	if len(out) == 0 {
 		return
