@@ -127,7 +127,10 @@ func FuzzDetect(f *testing.F) {
 		if want, ok := referenceDetect(data); ok && d.Format != want {
 			t.Errorf("Detect(%q) = %v, want %v", data, d.Format, want)
 		}
-		if sniffed != d.Format {
+		// A look-alike shares members with a format: SniffFormat, which only
+		// says whether a file is a webhook payload at all, may name that
+		// format where Detect names the look-alike.
+		if sniffed != d.Format && d.LooksLike == payload.NoLookalike {
 			t.Errorf("SniffFormat(%q) = %v, Detect says %v", data, sniffed, d.Format)
 		}
 	})

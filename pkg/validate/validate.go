@@ -4,7 +4,6 @@
 package validate
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
 	"unicode/utf8"
@@ -215,7 +214,10 @@ func (v *Validator) finish(p *payload.Payload, res *Result, excerpt bool) {
 	}
 	out = append([]diag.Finding(nil), out...) // the result outlives the context's buffer
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Offset < out[j].Offset })
-	locate(p, out)
+	cur := p.Cursor() // one forward pass places them all
+	for i := range out {
+		out[i].Line, out[i].Col = cur.Position(out[i].Offset)
+	}
 	if excerpt {
 		for i := range out {
 			out[i].Excerpt, out[i].Caret = p.Excerpt(out[i].Offset, 72)
@@ -230,27 +232,6 @@ func (v *Validator) finish(p *payload.Payload, res *Result, excerpt bool) {
 	if res.Errors > 0 && res.InvalidItems == 0 && res.Items() > 0 {
 		// An envelope error spoils every item it carries.
 		res.InvalidItems = res.Items()
-	}
-}
-
-// locate fills in the line and column of findings sorted by offset, in one
-// forward pass over the payload (Col counts characters, as
-// payload.Position does).
-func locate(p *payload.Payload, fs []diag.Finding) {
-	data := p.Data
-	line, col, pos := p.Line, p.Col, 0
-	for i := range fs {
-		off := min(max(fs[i].Offset, 0), len(data))
-		for pos < off {
-			j := bytes.IndexByte(data[pos:off], '\n')
-			if j < 0 {
-				col += utf8.RuneCount(data[pos:off])
-				pos = off
-				break
-			}
-			line, col, pos = line+1, 1, pos+j+1
-		}
-		fs[i].Line, fs[i].Col = line, col
 	}
 }
 
