@@ -14,10 +14,16 @@ import (
 	"time"
 )
 
-// Budget is the time an input of n bytes may take.
+// Budget is the time an input of n bytes may take: 300 ms plus 2 µs a
+// byte, a hundred times what the validator takes on a loaded machine, and
+// twenty times that under -race.
 func Budget(n int) time.Duration {
-	return 300*time.Millisecond + time.Duration(n)*2*time.Microsecond
+	return raceSlowdown * (300*time.Millisecond + time.Duration(n)*2*time.Microsecond)
 }
+
+// Scaled returns n, or a fraction of it under -race: the size of an input
+// a test builds to hurt.
+func Scaled(n int) int { return max(1, n/raceShrink) }
 
 // Size is about how large Amplify makes its texts: large enough that a
 // quadratic path blows the budget, small enough for a fuzz target's seeds.
@@ -25,14 +31,14 @@ const Size = 256 << 10
 
 // Amplify builds large JSON texts from doc, a JSON value: an array of
 // copies of doc, and an object whose members hold doc under keys each used
-// twice, each about Size bytes (at least 64 copies). wrap, when not empty,
+// twice, each about Size bytes (Scaled, at least 64 copies). wrap, when not empty,
 // is a JSON text in which every %s is replaced by the amplified value (to
 // put it where a schema reads it).
 func Amplify(doc []byte, wrap string) [][]byte { return AmplifyTo(doc, wrap, Size) }
 
-// AmplifyTo is Amplify to about size bytes instead of Size.
+// AmplifyTo is Amplify to about size bytes instead of Size (Scaled).
 func AmplifyTo(doc []byte, wrap string, size int) [][]byte {
-	copies := max(64, size/(len(doc)+8))
+	copies := max(64, Scaled(size)/(len(doc)+8))
 	var arr, obj bytes.Buffer
 	arr.WriteByte('[')
 	obj.WriteByte('{')
@@ -66,3 +72,6 @@ func Within(t testing.TB, what string, in []byte, f func([]byte)) {
 		t.Fatalf("%s: %d bytes took %v, over the linear budget of %v", what, len(in), d, Budget(len(in)))
 	}
 }
+
+// Race reports whether the race detector is on (budgets are looser then).
+const Race = raceSlowdown > 1

@@ -76,7 +76,7 @@ func TestWorstShapes(t *testing.T) {
 		t.Skip("2 MB inputs")
 	}
 	v := validate.New(validate.Options{})
-	for _, sh := range worstShapes(2 << 20) {
+	for _, sh := range worstShapes(costcheck.Scaled(2 << 20)) {
 		t.Run(sh.name, func(t *testing.T) {
 			var res validate.Result
 			costcheck.Within(t, sh.name, sh.data, func(b []byte) {
