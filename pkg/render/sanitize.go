@@ -1,6 +1,7 @@
 package render
 
 import (
+	"io"
 	"unicode/utf8"
 )
 
@@ -174,4 +175,49 @@ func jsonSafe(b []byte) []byte {
 		}
 	}
 	return b
+}
+
+// SafeWriter returns a writer that passes text on to w with what a
+// terminal would act on made visible (newlines and tabs kept), for a
+// command that still writes its diagnostics itself: convert's warnings
+// quote paths and values of payloads. Text must carry no styling of its
+// own. A character split between two writes is held back until the rest
+// arrives.
+func SafeWriter(w io.Writer) io.Writer { return &safeWriter{w: w} }
+
+type safeWriter struct {
+	w       io.Writer
+	pending []byte // the start of a character the next write completes
+	buf     []byte
+}
+
+func (s *safeWriter) Write(p []byte) (int, error) {
+	data := p
+	if len(s.pending) > 0 {
+		data = append(s.pending, p...)
+	}
+	cut := len(data) - partialRune(data)
+	s.buf = appendSanitized(s.buf[:0], string(data[:cut]), keepLines)
+	s.pending = append(s.pending[:0:0], data[cut:]...)
+	if _, err := s.w.Write(s.buf); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// partialRune returns the length of an incomplete UTF-8 sequence ending b.
+func partialRune(b []byte) int {
+	for n := 1; n <= utf8.UTFMax-1 && n <= len(b); n++ {
+		c := b[len(b)-n]
+		if c < utf8.RuneSelf {
+			return 0
+		}
+		if utf8.RuneStart(c) {
+			if utf8.FullRune(b[len(b)-n:]) {
+				return 0
+			}
+			return n
+		}
+	}
+	return 0
 }

@@ -276,3 +276,22 @@ func FuzzSanitize(f *testing.F) {
 		}
 	})
 }
+
+// TestSafeWriter: whatever the chunks, what reaches the writer is the text
+// made safe, characters split between writes included.
+func TestSafeWriter(t *testing.T) {
+	in := "a.json:3: warning convert.loss: data[0].x = " + hostile + " é😀\n"
+	want := string(appendSanitized(nil, in, keepLines))
+	for size := 1; size <= len(in); size++ {
+		var out bytes.Buffer
+		w := SafeWriter(&out)
+		for i := 0; i < len(in); i += size {
+			if _, err := w.Write([]byte(in[i:min(i+size, len(in))])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if out.String() != want {
+			t.Fatalf("chunks of %d: %q, want %q", size, out.String(), want)
+		}
+	}
+}

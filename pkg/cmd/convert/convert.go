@@ -153,7 +153,7 @@ func Run(ctx context.Context, opts *Options) error {
 	r := &runner{
 		opts: opts,
 		out:  bufio.NewWriterSize(opts.IO.Out, 256<<10),
-		errw: bufio.NewWriterSize(opts.IO.ErrOut, 32<<10),
+		errw: bufio.NewWriterSize(render.SafeWriter(opts.IO.ErrOut), 32<<10), // its warnings quote payloads
 		conv: convert.New(convert.Options{
 			To: opts.To, From: opts.From, KeepExtras: opts.KeepExtras, Compact: opts.Compact,
 			Origin: opts.Origin, DisplayPhoneNumber: opts.DisplayPhoneNumber, PhoneNumberID: opts.PhoneNumberID,
