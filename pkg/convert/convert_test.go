@@ -460,7 +460,7 @@ func TestBadInput(t *testing.T) {
 			if !errorsAs(err, &ie) || !ie.Syntax {
 				t.Errorf("%s: want a syntax InputError, got %v", fx.Name, err)
 			}
-		case base == "not-an-object" || base == "unknown-format":
+		case base == "not-an-object" || base == "unknown-format" || strings.HasPrefix(base, "lookalike-"):
 			if !errorsAs(err, &ie) || ie.Syntax {
 				t.Errorf("%s: want an InputError, got %v", fx.Name, err)
 			}

@@ -41,7 +41,7 @@ type Rule struct {
 	Severity Severity // default severity
 	Summary  string   // one line, shown by --list-rules
 	Formats  string   // which formats it applies to: "sinch", "whatsapp", "cloud", "whatsapp,cloud", "all"
-	Source   string   // where the rule comes from (seed or reference section)
+	Source   string   // where the rule comes from: public documents, by title and URL
 }
 
 // Finding is one diagnostic about one payload.

@@ -42,6 +42,10 @@ func special8(x uint64) uint64 {
 	return ((q-ones)&^q | (b-ones)&^b | (x-ones*0x20)&^x) & highs
 }
 
+// unsafeString views b (not empty) as a string without copying; the caller
+// does not modify b while the string is in use.
+func unsafeString(b []byte) string { return unsafe.String(&b[0], len(b)) }
+
 // load8 reads 8 bytes of s at i as a little-endian word (i+8 <= len(s)).
 func load8(s string, i int) uint64 {
 	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
@@ -262,4 +266,67 @@ func AppendQuote(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// SkipValue returns the index just after the JSON value starting at s[i]
+// (after whitespace), finding the ends of strings and counting brackets
+// without checking anything else: it is for skimming text known or
+// assumed to be valid. ok is false when the text ends before the value.
+func SkipValue(s string, i int) (end int, ok bool) {
+	i = SkipSpace(s, i)
+	if i >= len(s) {
+		return i, false
+	}
+	switch s[i] {
+	case '"':
+		return stringEnd(s, i)
+	case '{', '[':
+	default: // a number or a literal: up to the next delimiter
+		for i < len(s) {
+			switch s[i] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				return i, true
+			}
+			i++
+		}
+		return i, true
+	}
+	depth := 0
+	for ; i < len(s); i++ {
+		switch s[i] {
+		case '"':
+			end, ok := stringEnd(s, i)
+			if !ok {
+				return end, false
+			}
+			i = end - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				return i + 1, true
+			}
+		}
+	}
+	return i, false
+}
+
+// stringEnd returns the index after the closing quote of the string that
+// starts at s[i]: the next quote not escaped by an odd run of backslashes.
+func stringEnd(s string, i int) (int, bool) {
+	for j := i + 1; ; {
+		k := strings.IndexByte(s[j:], '"')
+		if k < 0 {
+			return len(s), false
+		}
+		q := j + k
+		bs := 0
+		for p := q - 1; p > i && s[p] == '\\'; p-- {
+			bs++
+		}
+		if bs&1 == 0 {
+			return q + 1, true
+		}
+		j = q + 1
+	}
 }

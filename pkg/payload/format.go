@@ -10,8 +10,6 @@ import (
 	"strings"
 	"unsafe"
 
-	"github.com/tidwall/gjson"
-
 	"github.com/wamo-dev/wamo/pkg/jsonlex"
 )
 
@@ -47,6 +45,15 @@ func (f Format) String() string {
 
 // MarshalText renders the format name in JSON output.
 func (f Format) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
+// Names returns the formats' names in the order of Formats.
+func Names() []string {
+	out := make([]string, len(Formats))
+	for i, f := range Formats {
+		out[i] = f.String()
+	}
+	return out
+}
 
 // FormatList names the formats for messages: "sinch, whatsapp, cloud or
 // conversation".
@@ -88,48 +95,150 @@ type Detection struct {
 	// Reason says which top-level member decided, for messages like
 	// "not recognised: no data, messages, statuses or object member".
 	Reason string
+	// LooksLike names the product of a webhook that is none of the formats
+	// but shares members with them (Format is then Unknown); Trigger is
+	// the member that carries the event of a Sinch Conversation API
+	// callback.
+	LooksLike Lookalike
+	Trigger   string
 }
+
+// Lookalike is a webhook of another product that shares top-level members
+// with the formats wamo checks: recognised so that it is named, not
+// misread as one of them.
+type Lookalike uint8
+
+// Look-alikes.
+const (
+	NoLookalike Lookalike = iota
+	// SinchWhatsAppLegacy is the retired standalone Sinch WhatsApp API
+	// (ended 30 September 2023): {"type":"whatsapp","notifications":[…],
+	// "statuses":[…],"contacts":[…]}. Its statuses and contacts would
+	// otherwise pass for an On-Premises notification.
+	SinchWhatsAppLegacy
+)
+
+func (l Lookalike) String() string {
+	switch l {
+	case SinchWhatsAppLegacy:
+		return "a callback of the retired standalone Sinch WhatsApp API"
+	}
+	return ""
+}
+
+// ConversationTriggers are the members that carry the event of a Sinch
+// Conversation API callback, one per webhook trigger.
+var ConversationTriggers = []string{"message", "message_delivery_report", "event", "event_delivery_report",
+	"message_submit_notification", "conversation_start_notification", "conversation_stop_notification",
+	"conversation_delete_notification", "contact_create_notification", "contact_update_notification",
+	"contact_delete_notification", "contact_merge_notification", "contact_identities_duplication_notification",
+	"opt_in_notification", "opt_out_notification", "capability_notification", "channel_event_notification",
+	"unsupported_callback", "smart_conversation_notification", "record_notification"}
+
+var conversationTrigger = func() map[string]bool {
+	m := make(map[string]bool, len(ConversationTriggers))
+	for _, t := range ConversationTriggers {
+		m[t] = true
+	}
+	return m
+}()
 
 // Detect sniffs the format of a JSON object from its top-level members:
 // "object"/"entry" → cloud; "data"/"total" → sinch; "messages", "statuses",
-// "contacts" or "errors" → whatsapp. It stops at the first decisive member,
-// so it costs little more than reading the first key (a body mixing the
-// members of two formats is then reported member by member by the rules of
-// the format that decided). The bytes must be
-// syntactically valid JSON.
+// "contacts" or "errors" → whatsapp; "app_id"/"project_id" → conversation;
+// the first decisive member wins (a
+// body mixing the members of two formats is then reported member by
+// member by the rules of the format that decided). When the first member
+// is one only a format has, that is all it reads; otherwise it reads every
+// top-level member, to tell the retired Sinch WhatsApp API (notifications,
+// or type "whatsapp", beside statuses and contacts) apart: it is Unknown
+// with LooksLike set. The bytes must be syntactically valid JSON.
 func Detect(data []byte) Detection {
 	return DetectString(bytesToString(data))
 }
 
 // DetectString is Detect for a string.
 func DetectString(s string) Detection {
-	// Fast path: the first member nearly always decides, and reading its
-	// name costs a few bytes where gjson would also skip its whole value.
-	if i := jsonlex.SkipSpace(s, 0); i < len(s) && s[i] == '{' {
-		if j := jsonlex.SkipSpace(s, i+1); j < len(s) && s[j] == '"' {
-			if end, esc, ok := jsonlex.String(s, j); ok && !esc {
-				if d, ok := decide(s[j+1 : end-1]); ok {
-					return d
-				}
-			}
-		}
-	}
+	// The top-level keys are read in order, their values skimmed, until
+	// one that only a format has: usually the first ("object", "data") or
+	// the second ("messages" after "contacts"), so detection costs a few
+	// bytes, not a read of the payload.
 	var d Detection
-	root := gjson.Parse(s)
-	if !root.IsObject() {
+	var decided, appID, projectID, notifications, typeWhatsApp, nativeOnly bool
+	i := jsonlex.SkipSpace(s, 0)
+	if i >= len(s) || s[i] != '{' {
 		d.Reason = "the top-level value is not an object"
 		return d
 	}
-	root.ForEach(func(k, _ gjson.Result) bool {
-		var ok bool
-		d, ok = decide(k.Str)
-		return !ok
-	})
-	if d.Format == Unknown {
+	for i = jsonlex.SkipSpace(s, i+1); i < len(s) && s[i] == '"' && !nativeOnly; {
+		end, esc, ok := jsonlex.String(s, i)
+		if !ok {
+			break
+		}
+		key := s[i+1 : end-1]
+		if esc {
+			key = jsonlex.Unescape(key)
+		}
+		if i = jsonlex.SkipSpace(s, end); i >= len(s) || s[i] != ':' {
+			break
+		}
+		if dd, ok := decide(key); ok {
+			if !decided {
+				d.Format, d.Reason, decided = dd.Format, dd.Reason, true
+			}
+			if !sharedWithLookalike(key) {
+				nativeOnly = true // decided: no need to read its value
+				break
+			}
+		}
+		start := jsonlex.SkipSpace(s, i+1)
+		if i, ok = jsonlex.SkipValue(s, start); !ok {
+			break
+		}
+		switch key {
+		case "app_id":
+			appID = true
+		case "project_id":
+			projectID = true
+		case "notifications":
+			notifications = true
+		case "type":
+			v := s[start:i]
+			typeWhatsApp = v == `"whatsapp"` || len(v) > 2 && v[0] == '"' && jsonlex.Unescape(v[1:len(v)-1]) == "whatsapp"
+		default:
+			if d.Trigger == "" && conversationTrigger[key] {
+				d.Trigger = key
+			}
+		}
+		if i = jsonlex.SkipSpace(s, i); i < len(s) && s[i] == ',' {
+			i = jsonlex.SkipSpace(s, i+1)
+		}
+	}
+	switch {
+	case nativeOnly:
+		d.Trigger = ""
+	case appID || projectID:
+		d.Format = Conversation
+		d.Reason = "top-level app_id"
+		if !appID {
+			d.Reason = "top-level project_id"
+		}
+	case notifications || typeWhatsApp:
+		d.Format, d.LooksLike, d.Trigger = Unknown, SinchWhatsAppLegacy, ""
+		d.Reason = "this looks like " + SinchWhatsAppLegacy.String() + ` (top-level type "whatsapp", notifications, statuses), ` +
+			"which ended on 30 September 2023: not an On-Premises notification, although it also has statuses and contacts"
+	case !decided:
+		d.Trigger = ""
 		d.Reason = "no top-level data/total (sinch), messages/statuses/contacts/errors (whatsapp), object/entry (cloud) or app_id/project_id (conversation) member"
+	default:
+		d.Trigger = ""
 	}
 	return d
 }
+
+// sharedWithLookalike reports whether a deciding member also belongs to a
+// look-alike (the retired Sinch WhatsApp API sends statuses and contacts).
+func sharedWithLookalike(key string) bool { return key == "statuses" || key == "contacts" }
 
 // bytesToString views b as a string without copying. The payload bytes are
 // never modified while a string view of them is alive: readers hand out a
@@ -148,25 +257,21 @@ func (p *Payload) String() string { return bytesToString(p.Data) }
 func decide(key string) (Detection, bool) {
 	switch key {
 	case "object":
-		return Detection{Cloud, "top-level object"}, true
+		return Detection{Format: Cloud, Reason: "top-level object"}, true
 	case "entry":
-		return Detection{Cloud, "top-level entry"}, true
+		return Detection{Format: Cloud, Reason: "top-level entry"}, true
 	case "data":
-		return Detection{Sinch, "top-level data"}, true
+		return Detection{Format: Sinch, Reason: "top-level data"}, true
 	case "total":
-		return Detection{Sinch, "top-level total"}, true
+		return Detection{Format: Sinch, Reason: "top-level total"}, true
 	case "messages":
-		return Detection{WhatsApp, "top-level messages"}, true
+		return Detection{Format: WhatsApp, Reason: "top-level messages"}, true
 	case "statuses":
-		return Detection{WhatsApp, "top-level statuses"}, true
+		return Detection{Format: WhatsApp, Reason: "top-level statuses"}, true
 	case "contacts":
-		return Detection{WhatsApp, "top-level contacts"}, true
+		return Detection{Format: WhatsApp, Reason: "top-level contacts"}, true
 	case "errors":
-		return Detection{WhatsApp, "top-level errors"}, true
-	case "app_id":
-		return Detection{Conversation, "top-level app_id"}, true
-	case "project_id":
-		return Detection{Conversation, "top-level project_id"}, true
+		return Detection{Format: WhatsApp, Reason: "top-level errors"}, true
 	}
 	return Detection{}, false
 }

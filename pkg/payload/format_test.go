@@ -50,6 +50,51 @@ func TestDetect(t *testing.T) {
 	}
 }
 
+// TestLookalikes: webhooks of other Sinch products are named, not misread
+// as On-Premises notifications (they share statuses and contacts).
+func TestLookalikes(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    payload.Lookalike
+		trigger string
+		reason  string
+	}{
+		{`{"type":"whatsapp","notifications":[{"from":"46732001122","to":"1"}]}`, payload.SinchWhatsAppLegacy, "", "retired standalone Sinch WhatsApp API"},
+		{`{"statuses":[{"state":"delivered"}],"type":"whatsapp"}`, payload.SinchWhatsAppLegacy, "", "30 September 2023"},
+		{`{"contacts":[],"notifications":[]}`, payload.SinchWhatsAppLegacy, "", "not an On-Premises notification"},
+		// Members only a format has decide, whatever else is there.
+		{`{"contacts":[],"messages":[],"notifications":[]}`, payload.NoLookalike, "", "top-level contacts"},
+		{`{"type":"whatsapp","messages":[]}`, payload.NoLookalike, "", "top-level messages"},
+		{`{"app_id":"a","data":[],"project_id":"p"}`, payload.NoLookalike, "", "top-level data"},
+		{`{"type":"text","statuses":[]}`, payload.NoLookalike, "", "top-level statuses"},
+	}
+	for _, tt := range tests {
+		d := payload.DetectString(tt.in)
+		if d.LooksLike != tt.want || d.Trigger != tt.trigger || !strings.Contains(d.Reason, tt.reason) {
+			t.Errorf("Detect(%s) = %+v, want %v (trigger %q, %q)", tt.in, d, tt.want, tt.trigger, tt.reason)
+		}
+		if (d.Format == payload.Unknown) != (tt.want != payload.NoLookalike) {
+			t.Errorf("Detect(%s): format %v with look-alike %v", tt.in, d.Format, d.LooksLike)
+		}
+	}
+}
+
+// TestDetectConversation: a Sinch Conversation API callback is a format of
+// its own, recognised by app_id or project_id, with its trigger named.
+func TestDetectConversation(t *testing.T) {
+	for _, tt := range []struct{ in, trigger, reason string }{
+		{`{"app_id":"01E","accepted_time":"2026-01-01T00:00:00Z","project_id":"p","message":{"contact_message":{"text_message":{"text":"hi"}}}}`, "message", "top-level app_id"},
+		{`{"project_id":"p","app_id":"a","message_delivery_report":{"status":"DELIVERED"}}`, "message_delivery_report", "top-level app_id"},
+		{`{"project_id":"p","event":{}}`, "event", "top-level project_id"},
+		{`{"app_id":"a","project_id":"p"}`, "", "top-level app_id"},
+	} {
+		d := payload.DetectString(tt.in)
+		if d.Format != payload.Conversation || d.Trigger != tt.trigger || d.Reason != tt.reason || d.LooksLike != payload.NoLookalike {
+			t.Errorf("Detect(%s) = %+v, want conversation (trigger %q, %q)", tt.in, d, tt.trigger, tt.reason)
+		}
+	}
+}
+
 func TestParseFormat(t *testing.T) {
 	for in, want := range map[string]payload.Format{
 		"sinch": payload.Sinch, "wavy": payload.Sinch, "SINCH": payload.Sinch, " sinch ": payload.Sinch,
@@ -93,5 +138,29 @@ func TestPayloadString(t *testing.T) {
 	var empty payload.Payload
 	if empty.String() != "" {
 		t.Error("empty payload")
+	}
+}
+
+// BenchmarkDetect: detection reads a few bytes of a payload, whatever its
+// size, when the first members decide.
+func BenchmarkDetect(b *testing.B) {
+	for name, doc := range map[string]string{
+		"cloud":              `{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[]}]}`,
+		"onprem-contacts":    `{"contacts":[{"profile":{"name":"Kerry Fisher"},"wa_id":"16315551234"}],"messages":[{"from":"16315551234","id":"ABGGFlA5FpafAgo6tHcNmNjXmuSf","timestamp":"1518694235","text":{"body":"Hello this is an answer with a few more words to make it typical in length"},"type":"text"}]}`,
+		"onprem-statuses":    `{"statuses":[{"id":"gBGGFlA5FpafAgo6tHcNmNjXmuSf","status":"delivered","timestamp":"1518694235","recipient_id":"16315551234","conversation":{"id":"c1","origin":{"type":"utility"}},"pricing":{"billable":true,"pricing_model":"CBP","category":"utility"}}]}`,
+		"sinch-conversation": `{"app_id":"01EB37HMH1M6SV18ASNS3G135H","project_id":"c36f3d3d","message":{"id":"01EQ4174TGSMSAEY8Q1BTPZCVX","direction":"TO_APP"}}`,
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(doc)))
+			for b.Loop() {
+				payload.DetectString(doc)
+			}
+		})
+	}
+}
+
+func TestLookalikeEscapedType(t *testing.T) {
+	if d := payload.DetectString(`{"statuses":[],"type":"whats\u0061pp"}`); d.LooksLike != payload.SinchWhatsAppLegacy {
+		t.Errorf("escaped type: %+v", d)
 	}
 }

@@ -228,18 +228,29 @@ func SniffFormat(data []byte) Format {
 		return Unknown
 	}
 	depth := 0
+	// As Detect: a member only a format has decides at once; one shared
+	// with the retired Sinch WhatsApp API decides unless app_id or
+	// project_id (the Conversation API) come too.
+	first, conversation := Unknown, false
 	for i < len(data) {
 		switch c := data[i]; c {
 		case '"':
 			end := stringEnd(data, i)
 			if end < 0 {
-				return Unknown // a string not closed ends the document
+				return sniffed(first, conversation) // a string not closed ends the document
 			}
 			if depth == 1 {
 				if j := skipBlank(data, end); j < len(data) && data[j] == ':' {
-					if d, ok := decide(bytesToString(data[i+1 : end-1])); ok {
-						return d.Format
+					key := bytesToString(data[i+1 : end-1])
+					if d, ok := decide(key); ok {
+						if !sharedWithLookalike(key) {
+							return d.Format
+						}
+						if first == Unknown {
+							first = d.Format
+						}
 					}
+					conversation = conversation || key == "app_id" || key == "project_id"
 				}
 			}
 			i = end
@@ -256,7 +267,14 @@ func SniffFormat(data []byte) Format {
 		}
 		i++
 	}
-	return Unknown
+	return sniffed(first, conversation)
+}
+
+func sniffed(first Format, conversation bool) Format {
+	if conversation {
+		return Conversation
+	}
+	return first
 }
 
 // stringEnd returns the index after the string starting at data[i] (a

@@ -59,7 +59,7 @@ func (n *InputNotes) Skipped(name, reason string) {
 	if n.Quiet {
 		return
 	}
-	n.line(n.st.Location(sanitize(name)+":") + " " + n.st.Severity(diag.Info) + ": skipped, " + sanitize(reason) + "\n")
+	n.line(n.st.Location(sanitized(name)+":") + " " + n.st.Severity(diag.Info) + ": skipped, " + sanitized(reason) + "\n")
 }
 
 // Error writes a diagnostic for a source as a whole.
@@ -73,9 +73,6 @@ func (n *InputNotes) line(s string) {
 	}
 	io.WriteString(n.w, s)
 }
-
-// sanitize neutralises control characters of a file name or message.
-func sanitize(s string) string { return string(appendSanitized(nil, s, false)) }
 
 // SourceErrorParts takes the error of a source apart: a *payload.SourceError
 // names the source and the position in its text, which every output places

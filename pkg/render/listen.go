@@ -205,7 +205,7 @@ func (p *ListenPrinter) requestLine(ev *listen.Event) string {
 	var b strings.Builder
 	b.WriteString(ev.Time.In(p.loc).Format("15:04:05.000"))
 	b.WriteString(" #" + strconv.FormatUint(ev.Seq, 10) + " ")
-	b.WriteString(ev.Method + " " + sanitized(ev.Path) + " " + strconv.Itoa(ev.Status))
+	b.WriteString(sanitized(ev.Method) + " " + sanitized(ev.Path) + " " + strconv.Itoa(ev.Status))
 	if ev.Bytes > 0 || ev.Kind == listen.KindWebhook {
 		b.WriteString(" " + listenSize(ev.Bytes))
 	}
@@ -252,10 +252,10 @@ func (p *ListenPrinter) outcome(ev *listen.Event) []string {
 		parts = append(parts, p.forward(f))
 	}
 	if ev.SavedAs != "" {
-		parts = append(parts, st.Path("saved "+ev.SavedAs))
+		parts = append(parts, st.Path("saved "+sanitized(ev.SavedAs)))
 	}
 	if ev.SaveErr != nil {
-		parts = append(parts, st.Tone(ToneError, "not saved: "+ev.SaveErr.Error()))
+		parts = append(parts, st.Tone(ToneError, "not saved: "+sanitized(ev.SaveErr.Error())))
 	}
 	if ev.ClientGone {
 		parts = append(parts, st.Tone(ToneWarning, "the sender hung up before the answer"))
@@ -267,7 +267,7 @@ func (p *ListenPrinter) outcome(ev *listen.Event) []string {
 // in 312ms > 200ms" in red, "app unreachable: …" in red.
 func (p *ListenPrinter) forward(f *listen.ForwardResult) string {
 	if f.Err != nil {
-		return p.st.Tone(ToneError, "app did not answer: "+f.Err.Error())
+		return p.st.Tone(ToneError, "app did not answer: "+sanitized(f.Err.Error()))
 	}
 	s := "app " + strconv.Itoa(f.Status) + " in " + listenDuration(f.Latency)
 	tone := ToneOK

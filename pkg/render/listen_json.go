@@ -189,5 +189,5 @@ func listenMarshal(v any) ([]byte, error) {
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	err := enc.Encode(v)
-	return b.Bytes(), err
+	return jsonSafe(b.Bytes()), err
 }

@@ -77,7 +77,7 @@ func replayOutputKnown(o string) bool {
 // colour when stderr allows it.
 func ReplayWarning(ios *iostreams.IOStreams, msg string) {
 	st := NewStyles(ios.ColorEnabledErr())
-	fmt.Fprintf(ios.ErrOut, "wamo: %s: %s\n", st.Tone(ToneWarning, "warning"), msg)
+	fmt.Fprintf(ios.ErrOut, "wamo: %s: %s\n", st.Tone(ToneWarning, "warning"), sanitized(msg))
 }
 
 // replayDescribeMiss says what went wrong with an attempt that was not ok:

@@ -168,7 +168,7 @@ func (j *replayJSON) Request(r *replay.Result) {
 	b = append(b, `,"redirect":`...)
 	b = jsonlex.AppendQuote(b, r.Redirect)
 	b = append(b, '}')
-	j.w.Write(b)
+	j.w.Write(jsonSafe(b)) // a server's answer may hold controls
 	j.buf = b
 }
 
@@ -371,5 +371,5 @@ func replayMustJSON(v any) []byte {
 	if err != nil {
 		panic(err)
 	}
-	return b
+	return jsonSafe(b)
 }

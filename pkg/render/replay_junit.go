@@ -58,7 +58,7 @@ func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int
 	failures, skipped := 0, 0
 	for i := range sum.Targets {
 		t := &sum.Targets[i]
-		tc := replayJUnitCase{Classname: "wamo.replay", Name: t.Name, Time: replaySeconds(t.Mean())}
+		tc := replayJUnitCase{Classname: "wamo.replay", Name: sanitized(t.Name), Time: replaySeconds(t.Mean())}
 		if t.Attempts == 0 {
 			tc.Skipped = &struct{}{}
 			skipped++
@@ -78,9 +78,9 @@ func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int
 			var lines []string
 			for k := range t.Misses {
 				m := &t.Misses[k]
-				line := replayAttemptLabel(m.Seq, m.Attempt) + ": " + replayDescribeMiss(m, sum.Deadline)
+				line := replayAttemptLabel(m.Seq, m.Attempt) + ": " + sanitized(replayDescribeMiss(m, sum.Deadline))
 				if m.Err != "" && m.Outcome == replay.NetworkError {
-					line += " (" + m.Err + ")"
+					line += " (" + sanitized(m.Err) + ")"
 				}
 				lines = append(lines, line)
 			}
@@ -104,7 +104,7 @@ func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int
 			failures++
 			msg := strings.Join(v.Reasons, "; ")
 			if exitCode == 4 {
-				msg = "nothing could be reached at " + sum.URL
+				msg = "nothing could be reached at " + sanitized(sum.URL)
 			}
 			tc.Failure = &replayJUnitProblem{Message: msg, Type: "verdict", Text: msg}
 		}
@@ -117,7 +117,7 @@ func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int
 	fmt.Fprintf(w, "<testsuites name=\"wamo replay\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%s\">\n",
 		len(cases), failures, replaySeconds(sum.Elapsed))
 	var attr strings.Builder
-	xml.EscapeText(&attr, []byte(sum.Method+" "+sum.URL))
+	xml.EscapeText(&attr, []byte(sum.Method+" "+sanitized(sum.URL)))
 	fmt.Fprintf(w, "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\" time=\"%s\">\n",
 		attr.String(), len(cases), failures, skipped, replaySeconds(sum.Elapsed))
 	enc := xml.NewEncoder(w)

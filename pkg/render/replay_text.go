@@ -81,12 +81,12 @@ func (t *replayText) Request(r *replay.Result) {
 		status = strconv.Itoa(r.Status)
 	}
 	w.WriteString(" " + replayPadLeft(status, 3) + "  " + replayPadRight(replay.FormatDuration(r.Total), 8) + " ")
-	w.WriteString(t.st.Location(r.Target) + " " + replayAttemptLabel(r.Seq, r.Attempt))
+	w.WriteString(t.st.Location(sanitized(r.Target)) + " " + replayAttemptLabel(r.Seq, r.Attempt))
 	switch {
 	case r.Redirect != "":
-		w.WriteString(" → " + r.Redirect)
+		w.WriteString(" → " + sanitized(r.Redirect))
 	case r.Cause != "":
-		w.WriteString(": " + r.Cause)
+		w.WriteString(": " + sanitized(r.Cause))
 	}
 	w.WriteByte('\n')
 }
@@ -135,10 +135,10 @@ func (t *replayText) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 			w.WriteString("\nslowest\n")
 			nameW := 0
 			for _, ts := range slow {
-				nameW = max(nameW, replayWidth(ts.Name))
+				nameW = max(nameW, replayWidth(sanitized(ts.Name)))
 			}
 			for _, ts := range slow {
-				line := "  " + st.Location(replayPadRight(ts.Name, nameW)) + "   max " + replayPadRight(replay.FormatDuration(ts.Max), 8) +
+				line := "  " + st.Location(replayPadRight(sanitized(ts.Name), nameW)) + "   max " + replayPadRight(replay.FormatDuration(ts.Max), 8) +
 					" mean " + replayPadRight(replay.FormatDuration(ts.Mean()), 8) + " " + plural(ts.Attempts, "request")
 				if d := replayTargetFailures(&ts.Counts); d != "" {
 					line += ": " + st.Tone(ToneError, d)
@@ -166,7 +166,7 @@ func (t *replayText) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 			if ts.Undelivered > 0 {
 				text = st.Tone(ToneError, text)
 			}
-			w.WriteString("  " + st.Location(ts.Name) + ": " + text + "\n")
+			w.WriteString("  " + st.Location(sanitized(ts.Name)) + ": " + text + "\n")
 		}
 		if more > 0 {
 			w.WriteString("  … and " + plural(more, "more payload") + " retried\n")
@@ -175,7 +175,7 @@ func (t *replayText) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 
 	if sum.Redirects > 0 {
 		w.WriteString("\n" + st.Tone(ToneWarning, "redirects") + "   " + plural(sum.Redirects, "answer") +
-			" redirected (Location: " + sum.RedirectTo + "); a webhook should answer itself, not redirect\n")
+			" redirected (Location: " + sanitized(sum.RedirectTo) + "); a webhook should answer itself, not redirect\n")
 	}
 	if sum.Interrupted {
 		w.WriteString("\n" + st.Tone(ToneWarning, "interrupted") + " after " + replay.FormatDuration(sum.Elapsed) +
@@ -206,7 +206,7 @@ func replayHeadline(st *Styles, sum *replay.Summary) string {
 	if sum.Rate > 0 {
 		model = "open model at " + strconv.FormatFloat(sum.Rate, 'f', -1, 64) + "/s"
 	}
-	return st.Location(sum.Method+" "+sum.URL) + ": " + plural(sum.Attempts, "request") + ", " +
+	return st.Location(sum.Method+" "+sanitized(sum.URL)) + ": " + plural(sum.Attempts, "request") + ", " +
 		plural(len(sum.Targets), "payload") + " in " + replay.FormatDuration(sum.Elapsed) +
 		" (" + strconv.FormatFloat(sum.Throughput(), 'f', 1, 64) + "/s), " + model +
 		", deadline " + replay.FormatDuration(sum.Deadline)
@@ -237,7 +237,7 @@ func replayOutcomeDetail(sum *replay.Summary, o replay.Outcome) string {
 		var parts []string
 		for _, c := range sum.TopCauses() {
 			if replayCauseOutcome(c) == o {
-				parts = append(parts, c+" ×"+strconv.Itoa(sum.Causes[c]))
+				parts = append(parts, sanitized(c)+" ×"+strconv.Itoa(sum.Causes[c]))
 			}
 		}
 		return strings.Join(parts, ", ")
@@ -363,9 +363,9 @@ func replayVerdict(st *Styles, sum *replay.Summary, v replay.Verdict, th replay.
 		causes := sum.TopCauses()
 		detail := ""
 		if len(causes) > 0 {
-			detail = ": " + causes[0]
+			detail = ": " + sanitized(causes[0])
 		}
-		return st.Fail("FAIL"), "nothing could be reached at " + sum.URL + detail
+		return st.Fail("FAIL"), "nothing could be reached at " + sanitized(sum.URL) + detail
 	}
 	if !v.Pass {
 		return st.Fail("FAIL"), strings.Join(v.Reasons, "; ")

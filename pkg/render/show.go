@@ -174,7 +174,7 @@ func (p *ShowPrinter) field(pl *payload.Payload) {
 		p.stats.FieldHits++
 		switch r.Type {
 		case gjson.String:
-			b = appendSanitized(b, r.Str, true)
+			b = appendSanitized(b, r.Str, keepLines)
 		case gjson.JSON:
 			b = p.jp.Append(b, unsafe.Slice(unsafe.StringData(r.Raw), len(r.Raw)))
 		default:
@@ -203,8 +203,8 @@ func (p *ShowPrinter) diagnostic(file string, line, col int, rule, msg string) {
 // errorLine is the diagnostic line every command writes on stderr:
 // FILE[:LINE[:COL]]: error RULE: MESSAGE, control characters neutralised.
 func errorLine(st *Styles, file string, line, col int, rule, msg string) string {
-	return st.Location(showLocation(sanitize(file), line, col)+":") + " " + st.Severity(diag.Error) + " " +
-		st.RuleID(rule) + ": " + sanitize(msg) + "\n"
+	return st.Location(showLocation(sanitized(file), line, col)+":") + " " + st.Severity(diag.Error) + " " +
+		st.RuleID(rule) + ": " + sanitized(msg) + "\n"
 }
 
 // viewString views b as a string without copying, for reading it while b
@@ -230,7 +230,7 @@ func payloadLocation(pl *payload.Payload) string {
 
 // appendPayloadLocation appends payloadLocation(pl).
 func appendPayloadLocation(dst []byte, pl *payload.Payload) []byte {
-	dst = append(dst, pl.Source...)
+	dst = appendSanitized(dst, pl.Source, oneLine)
 	if pl.Line <= 0 {
 		return dst
 	}
@@ -241,75 +241,6 @@ func appendPayloadLocation(dst []byte, pl *payload.Payload) []byte {
 		dst = strconv.AppendInt(dst, int64(pl.Col), 10)
 	}
 	return dst
-}
-
-// appendSanitized appends s with the characters a terminal would act on
-// made visible: newlines (and CR, CRLF) as ↵ and tabs as a space, or all
-// three kept when keepNewlines; other C0 controls and DEL in caret notation
-// (^[ for ESC), C1 controls as U+FFFD. Payload text is data, never
-// terminal commands.
-func appendSanitized(dst []byte, s string, keepNewlines bool) []byte {
-	if !needsSanitizing(s) {
-		return append(dst, s...)
-	}
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '\n':
-			if keepNewlines {
-				dst = append(dst, '\n')
-			} else {
-				dst = append(dst, "↵"...)
-			}
-			i++
-		case c == '\t':
-			if keepNewlines {
-				dst = append(dst, '\t')
-			} else {
-				dst = append(dst, ' ')
-			}
-			i++
-		case c == '\r':
-			if keepNewlines {
-				dst = append(dst, '\r')
-			} else {
-				dst = append(dst, "↵"...)
-				if i+1 < len(s) && s[i+1] == '\n' {
-					i++
-				}
-			}
-			i++
-		case c < 0x20:
-			dst = append(dst, '^', c+'@')
-			i++
-		case c == 0x7f:
-			dst = append(dst, '^', '?')
-			i++
-		case c < utf8.RuneSelf:
-			dst = append(dst, c)
-			i++
-		default:
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if r >= 0x80 && r <= 0x9f {
-				dst = append(dst, "\uFFFD"...)
-			} else {
-				dst = append(dst, s[i:i+n]...)
-			}
-			i += n
-		}
-	}
-	return dst
-}
-
-// needsSanitizing reports whether s may hold a control character (0xc2
-// starts the UTF-8 form of the C1 controls, and of other characters too).
-func needsSanitizing(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f || c == 0xc2 {
-			return true
-		}
-	}
-	return false
 }
 
 // cellWidth is the number of terminal cells s occupies.

@@ -170,7 +170,7 @@ func (p *jsonPrinter) Append(dst, src []byte) []byte {
 			} else {
 				dst = paint(dst, jcString)
 			}
-			dst = append(dst, src[i:end]...)
+			dst = appendJSONSafe(dst, src[i:end]) // raw C1 and bidi controls are valid JSON
 			expectKey = false
 			i = end
 		default:

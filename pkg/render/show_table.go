@@ -3,6 +3,7 @@ package render
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/lipgloss/table"
@@ -224,22 +225,16 @@ func (p *ShowPrinter) tsvRow(it *digest.Item, src string) {
 }
 
 // appendTSVField appends s with backslash, tab, newline and carriage
-// return escaped (\\, \t, \n, \r), other C0 controls and DEL as \xHH and
-// C1 controls as \u00HH.
+// return escaped (\\, \t, \n, \r), other C0 controls and DEL as \xHH, C1
+// and bidi controls as \uHHHH and bytes that are not UTF-8 as \xHH: one
+// field per column, and nothing a terminal acts on.
 func appendTSVField(dst []byte, s string) []byte {
-	clean := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '\\' || c == 0x7f || c == 0xc2 {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if !needsSanitizing(s) && strings.IndexByte(s, '\\') < 0 {
 		return append(dst, s...)
 	}
-	const hex = "0123456789abcdef"
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
 		case c == '\\':
 			dst = append(dst, '\\', '\\')
 		case c == '\t':
@@ -249,13 +244,23 @@ func appendTSVField(dst []byte, s string) []byte {
 		case c == '\r':
 			dst = append(dst, '\\', 'r')
 		case c < 0x20 || c == 0x7f:
-			dst = append(dst, '\\', 'x', hex[c>>4], hex[c&15])
-		case c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f:
-			i++
-			dst = append(dst, '\\', 'u', '0', '0', hex[s[i]>>4], hex[s[i]&15])
-		default:
+			dst = append(dst, '\\', 'x', lowerHex[c>>4], lowerHex[c&15])
+		case c < utf8.RuneSelf:
 			dst = append(dst, c)
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == utf8.RuneError && n == 1:
+				dst = append(dst, '\\', 'x', lowerHex[c>>4], lowerHex[c&15])
+			case unsafeRune(r):
+				dst = append(dst, '\\', 'u', lowerHex[r>>12&15], lowerHex[r>>8&15], lowerHex[r>>4&15], lowerHex[r&15])
+			default:
+				dst = append(dst, s[i:i+n]...)
+			}
+			i += n
+			continue
 		}
+		i++
 	}
 	return dst
 }

@@ -87,7 +87,7 @@ func (p *ShowPrinter) textItem(it *digest.Item) {
 		b = appendParty(b, it)
 		if needsSanitizing(viewString(b[start:])) {
 			party := string(b[start:])
-			b = appendSanitized(b[:start], party, false)
+			b = appendSanitized(b[:start], party, oneLine)
 		}
 		b = appendPadded(b, "", showTextFromWidth-cellWidth(viewString(b[start:])))
 		b = append(b, ' ', ' ')
@@ -95,7 +95,7 @@ func (p *ShowPrinter) textItem(it *digest.Item) {
 		b = append(b, ' ', ' ')
 		b = appendSanitizedPadded(b, it.Type, showTextTypeWidth)
 		b = append(b, ' ', ' ')
-		b = appendSanitized(b, it.Summary, false)
+		b = appendSanitized(b, it.Summary, oneLine)
 		b = trimRightSpaces(b)
 		b = append(b, '\n')
 		p.buf = b
@@ -106,7 +106,7 @@ func (p *ShowPrinter) textItem(it *digest.Item) {
 	tm := string(b)
 	b = appendPadded(b[:0], "", 19-len(tm))
 	pad := string(b)
-	b = appendSanitized(b[:0], it.Summary, false)
+	b = appendSanitized(b[:0], it.Summary, oneLine)
 	summary := string(b)
 	p.buf = b
 	switch it.Kind {
@@ -124,18 +124,10 @@ func (p *ShowPrinter) textItem(it *digest.Item) {
 	p.line(trimRightSpacesString(s))
 }
 
-// sanitized is appendSanitized for a one-line string value.
-func sanitized(s string) string {
-	if !needsSanitizing(s) {
-		return s
-	}
-	return string(appendSanitized(nil, s, false))
-}
-
 // appendSanitizedPadded appends s made safe and spaces up to width cells.
 func appendSanitizedPadded(dst []byte, s string, width int) []byte {
 	if needsSanitizing(s) {
-		s = string(appendSanitized(nil, s, false))
+		s = string(appendSanitized(nil, s, oneLine))
 	}
 	return appendPadded(dst, s, width)
 }

@@ -45,9 +45,12 @@ func ghCommand(sev diag.Severity) string {
 	return "notice"
 }
 
-// annotate writes one workflow command.
+// annotate writes one workflow command. The runner's log and annotations
+// render ANSI sequences, so text is made safe (newlines kept: the command
+// escapes them) before it is escaped.
 func (g *validateGitHub) annotate(sev diag.Severity, file string, line, col int, title, msg string) {
 	w := g.w
+	file, msg = sanitized(file), string(appendSanitized(nil, msg, keepLines))
 	w.WriteString("::" + ghCommand(sev))
 	var props []string
 	if p, ok := uriPath(file); ok {

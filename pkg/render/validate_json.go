@@ -45,7 +45,8 @@ import (
 //	      "payloads": 1, "valid": 0, "invalid": 1, "unusable": 0,
 //	      "messages": 1, "statuses": 0,
 //	      "invalid_items": 1,              // messages/statuses with at least one error
-//	      "errors": 2, "warnings": 1,
+//	      "errors": 2, "warnings": 1,      // every finding, listed or not
+//	      "findings_omitted": 0,           // findings past the cap per payload (1,000), counted but not listed
 //	      "formats": {"sinch": 1}          // payloads per detected format
 //	    }
 //	  ],
@@ -55,6 +56,7 @@ import (
 //	    "payloads": 5, "valid": 4, "invalid": 1, "unusable": 0,
 //	    "messages": 7, "statuses": 0, "invalid_items": 1,
 //	    "errors": 2, "warnings": 1,        // findings in payloads ("input" findings not counted)
+//	    "findings_omitted": 0,
 //	    "formats": {"sinch": 3, "whatsapp": 2},
 //	    "exit_code": 1                     // the exit status of this run
 //	  },
@@ -93,6 +95,7 @@ type jsonCounts struct {
 	InvalidItems int            `json:"invalid_items"`
 	Errors       int            `json:"errors"`
 	Warnings     int            `json:"warnings"`
+	Omitted      int            `json:"findings_omitted"`
 	Formats      map[string]int `json:"formats"`
 }
 
@@ -104,7 +107,7 @@ func newJSONCounts(c *validate.Counts) jsonCounts {
 	return jsonCounts{
 		Payloads: c.Payloads, Valid: c.Valid, Invalid: c.Invalid, Unusable: c.Unusable,
 		Messages: c.Messages, Statuses: c.Statuses, InvalidItems: c.InvalidMessages,
-		Errors: c.Errors, Warnings: c.Warnings, Formats: f,
+		Errors: c.Errors, Warnings: c.Warnings, Omitted: c.Omitted, Formats: f,
 	}
 }
 
@@ -165,7 +168,7 @@ func (j *validateJSON) encode(v any) []byte {
 	if err := j.enc.Encode(v); err != nil && j.err == nil {
 		j.err = err
 	}
-	return bytes.TrimSuffix(j.buf.Bytes(), []byte("\n"))
+	return jsonSafe(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
 }
 
 func (j *validateJSON) start() {

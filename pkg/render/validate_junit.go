@@ -89,7 +89,7 @@ func (j *validateJUnit) writeCase(tc *junitTestcase) {
 }
 
 func (j *validateJUnit) BeginSource(name string) {
-	j.cur, j.curAttr = name, xmlAttr(name)
+	j.cur, j.curAttr = name, xmlAttr(sanitized(name))
 	j.tests, j.failures, j.errors = 0, 0, 0
 }
 
@@ -104,33 +104,29 @@ func (j *validateJUnit) Payload(r *validate.Result) {
 		return
 	}
 	tc := junitTestcase{
-		Classname: file,
+		Classname: sanitized(file),
 		Name:      "payload " + strconv.Itoa(r.Index+1) + " (line " + strconv.Itoa(r.Line) + ")",
 	}
 	if len(r.Findings) > 0 {
 		var text strings.Builder
 		var first *diag.Finding
-		nErr := 0
 		for i := range r.Findings {
 			f := &r.Findings[i]
 			writeFinding(&text, j.st, file, r, f)
-			if f.Severity == diag.Error {
-				if first == nil {
-					first = f
-				}
-				nErr++
+			if f.Severity == diag.Error && first == nil {
+				first = f
 			}
 		}
 		switch {
 		case first != nil || r.Unusable:
 			p := &junitProblem{Text: text.String()}
 			if first != nil {
-				p.Message, p.Type = withPath(first.Message, first.Path), ruleID(first)
-				if nErr > 1 {
-					p.Message += fmt.Sprintf(" (and %d more)", nErr-1)
+				p.Message, p.Type = sanitized(withPath(first.Message, first.Path)), ruleID(first)
+				if r.Errors > 1 { // every error, listed or not
+					p.Message += fmt.Sprintf(" (and %d more)", r.Errors-1)
 				}
 			} else {
-				p.Message, p.Type = "unusable: "+r.Reason, "unusable"
+				p.Message, p.Type = "unusable: "+sanitized(r.Reason), "unusable"
 			}
 			if r.Unusable {
 				tc.Error = p
@@ -141,7 +137,7 @@ func (j *validateJUnit) Payload(r *validate.Result) {
 			tc.SystemOut = &junitCDATA{text.String()}
 		}
 	} else if r.Unusable {
-		tc.Error = &junitProblem{Message: "unusable: " + r.Reason, Type: "unusable"}
+		tc.Error = &junitProblem{Message: "unusable: " + sanitized(r.Reason), Type: "unusable"}
 	}
 	j.writeCase(&tc)
 }
@@ -151,8 +147,10 @@ func (j *validateJUnit) EndSource(s *validate.Source) {
 	if name == "" {
 		name = j.cur
 	}
+	name = sanitized(name)
 	if sourceProblem(s) {
 		msg, line, col := sourceError(s)
+		msg = sanitized(msg)
 		tc := junitTestcase{Classname: name, Name: InputRuleID}
 		if line > 0 {
 			tc.Name += " (line " + strconv.Itoa(line) + ")"

@@ -144,7 +144,7 @@ func (s *validateSARIF) encode(v any) []byte {
 	if err := s.enc.Encode(v); err != nil && s.err == nil {
 		s.err = err
 	}
-	return bytes.TrimSuffix(s.buf.Bytes(), []byte("\n"))
+	return jsonSafe(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n")))
 }
 
 func (s *validateSARIF) start() {

@@ -29,7 +29,7 @@ func validateGolden(t *testing.T, name string, got []byte) {
 // on those packages' real rule tables.
 var (
 	ruleTotal = &diag.Rule{ID: "sinch.total-mismatch", Severity: diag.Error, Formats: "sinch",
-		Summary: "total must equal the number of items in data", Source: "seed 000"}
+		Summary: "total must equal the number of items in data", Source: "Sinch, \"Mensajes (MO)\", https://docs-es.sinch.com/documentaciontecnicawhatsapp/sinch-messaging-whatsapp-api/mensajes-mo"}
 	ruleTypeAbsent = &diag.Rule{ID: "sinch.message-type-absent", Severity: diag.Warning, Formats: "sinch",
 		Summary: "message.type is absent (documented only for location and contacts)"}
 	ruleMime = &diag.Rule{ID: "whatsapp.media-mime", Severity: diag.Error, Formats: "whatsapp,cloud",
@@ -324,7 +324,7 @@ func TestValidateJSONSchema(t *testing.T) {
 	if len(doc.Findings) != 7 || len(doc.Sources) != 7 || len(doc.Rules) != 5 {
 		t.Fatalf("%d findings, %d sources, %d rules", len(doc.Findings), len(doc.Sources), len(doc.Rules))
 	}
-	const counts = "payloads,valid,invalid,unusable,messages,statuses,invalid_items,errors,warnings,formats"
+	const counts = "payloads,valid,invalid,unusable,messages,statuses,invalid_items,errors,warnings,findings_omitted,formats"
 	check("finding", jsonKeys(t, doc.Findings[0]), "file,line,col,payload,format,severity,rule,message,path")
 	check("syntax finding", jsonKeys(t, doc.Findings[2]), "file,line,col,payload,format,severity,rule,message,path,excerpt,caret")
 	check("source", jsonKeys(t, doc.Sources[0]), "file,ok,"+counts)
@@ -515,7 +515,7 @@ func TestGitHubEscaping(t *testing.T) {
 		finding(rule, 2, 3, 0, "data[0].a,b", "100% wrong\r\nsecond line, with: colon"))
 	out := string(render(t, ValidateOptions{Output: "github"}, nil, []run{{name: r.Source, results: []validate.Result{r}}}))
 	want := "::error file=dir/a%2Cb%3Ac%25.json,line=2,col=3,title=x.rule%3Aa%2Cb::" +
-		"100%25 wrong%0D%0Asecond line, with: colon (path data[0].a,b)\n"
+		"100%25 wrong%0Asecond line, with: colon (path data[0].a,b)\n"
 	if !strings.HasPrefix(out, want) {
 		t.Errorf("got  %q\nwant %q", out, want)
 	}

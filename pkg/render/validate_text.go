@@ -66,13 +66,13 @@ func (t *validateText) Payload(r *validate.Result) {
 // "FILE:LINE:COL: payload 2: invalid, sinch (top-level data), 1 message; 1 error".
 func (t *validateText) payloadLine(file string, r *validate.Result) {
 	w, st := t.w, t.st
-	w.WriteString(st.Location(location(file, r.Line, r.Col) + ":"))
+	w.WriteString(st.Location(location(sanitized(file), r.Line, r.Col) + ":"))
 	w.WriteString(" payload " + strconv.Itoa(r.Index+1) + ": ")
 	switch {
 	case r.Unusable:
 		w.WriteString(st.Unusable("unusable"))
 		if r.Reason != "" {
-			w.WriteString(" (" + r.Reason + ")")
+			w.WriteString(" (" + sanitized(r.Reason) + ")")
 		}
 		w.WriteByte('\n')
 		return
@@ -83,7 +83,7 @@ func (t *validateText) payloadLine(file string, r *validate.Result) {
 	}
 	w.WriteString(", " + r.Format.String())
 	if r.Reason != "" {
-		w.WriteString(" (" + r.Reason + ")")
+		w.WriteString(" (" + sanitized(r.Reason) + ")")
 	}
 	if r.Messages > 0 || r.Statuses == 0 {
 		w.WriteString(", " + plural(r.Messages, "message"))
@@ -119,20 +119,22 @@ type stringWriter interface {
 // and caret lines of a syntax error.
 func writeFinding(w stringWriter, st *Styles, file string, r *validate.Result, f *diag.Finding) {
 	line, col := findingPos(r, f)
-	w.WriteString(st.Location(location(file, line, col) + ":"))
+	w.WriteString(st.Location(location(sanitized(file), line, col) + ":"))
 	w.WriteByte(' ')
 	w.WriteString(st.Severity(f.Severity))
 	w.WriteByte(' ')
 	w.WriteString(st.RuleID(ruleID(f)))
 	w.WriteString(": ")
-	w.WriteString(f.Message)
+	w.WriteString(sanitized(f.Message))
 	if f.Path != "" {
-		w.WriteString(st.Path(" (path " + f.Path + ")"))
+		w.WriteString(st.Path(" (path " + sanitized(f.Path) + ")"))
 	}
 	w.WriteByte('\n')
 	if f.Excerpt != "" {
-		w.WriteString("    " + f.Excerpt + "\n")
-		w.WriteString("    " + caretPad(f.Excerpt, f.Caret) + st.Caret("^") + "\n")
+		// One character for one: the caret stays under its character.
+		excerpt := string(appendSanitized(nil, f.Excerpt, oneCell))
+		w.WriteString("    " + excerpt + "\n")
+		w.WriteString("    " + caretPad(excerpt, f.Caret) + st.Caret("^") + "\n")
 	}
 }
 
@@ -156,10 +158,11 @@ func (t *validateText) EndSource(s *validate.Source) {
 	if name == "" {
 		name = t.cur
 	}
+	name = sanitized(name)
 	if sourceProblem(s) {
 		msg, line, col := sourceError(s)
 		w.WriteString(st.Location(location(name, line, col) + ":"))
-		w.WriteString(" " + st.Severity(diag.Error) + " " + st.RuleID(InputRuleID) + ": " + msg + "\n")
+		w.WriteString(" " + st.Severity(diag.Error) + " " + st.RuleID(InputRuleID) + ": " + sanitized(msg) + "\n")
 	}
 	var word string
 	switch {
@@ -176,7 +179,7 @@ func (t *validateText) EndSource(s *validate.Source) {
 		word = st.OK("ok") + "  "
 	}
 	if word != "" {
-		w.WriteString(word + " " + st.Location(name) + "  (" + sourceDetail(s, t.firstReason) + ")\n")
+		w.WriteString(word + " " + st.Location(name) + "  (" + sanitized(sourceDetail(s, t.firstReason)) + ")\n")
 	}
 	if t.tty {
 		w.Flush() // show progress file by file on a terminal

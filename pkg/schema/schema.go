@@ -518,8 +518,17 @@ func (e *exporter) scalar(fd *spec.Field, k spec.Kind, notes *[]string) obj {
 	if t := jsonType(k); t != "" {
 		s = append(s, member{"type", t})
 	}
-	if len(fd.Enum) > 0 && (k == spec.KindString || k == spec.KindAny) {
-		if isError(fd.EnumRule) {
+	switch {
+	case len(fd.Enum) == 0:
+	case !isError(fd.EnumViolation()):
+		// An open set: its documented values annotate, never constrain.
+		note := fmt.Sprintf("Documented values: %s; wamo warns about others (%s), as the set grows.", strings.Join(fd.Enum, ", "), fd.EnumViolation().ID)
+		if len(fd.Legacy) > 0 {
+			note += fmt.Sprintf(" Legacy values (%s): %s.", fd.LegacyDoc, strings.Join(fd.Legacy, ", "))
+		}
+		*notes = append(*notes, note)
+	case k == spec.KindString || k == spec.KindAny:
+		{
 			values := slices.Clone(fd.Enum)
 			var enum any = values
 			if fd.Nullable {
@@ -530,8 +539,6 @@ func (e *exporter) scalar(fd *spec.Field, k spec.Kind, notes *[]string) obj {
 				enum = append(withNull, nil)
 			}
 			s = append(s, member{"enum", enum})
-		} else {
-			*notes = append(*notes, fmt.Sprintf("Documented values: %s; wamo warns about others (%s).", strings.Join(fd.Enum, ", "), fd.EnumRule.ID))
 		}
 	}
 	// The walker applies the checks in order and reports the first that

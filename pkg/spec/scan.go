@@ -24,6 +24,15 @@ type scanner struct {
 	bad   bool   // a syntax error was met
 	badAt int    // where (offset in s)
 	depth int    // nesting depth of skip
+	// ctx receives the repeated keys of the objects skip reads (nil while
+	// the walker only peeks ahead).
+	ctx *Ctx
+}
+
+// skipSet finds repeated keys in one object that skip reads.
+type skipSet struct {
+	keys jsonlex.KeySet
+	vals []span
 }
 
 // maxSkipDepth bounds the nesting skip accepts (it recurses).
@@ -139,16 +148,25 @@ func (sc *scanner) skip() {
 			sc.fail()
 			return
 		}
+		var set *skipSet
+		if sc.ctx != nil {
+			set = sc.ctx.skipSet(sc.depth)
+		}
 		if !sc.open('}') {
 			for {
 				if sc.peek() != '"' {
 					sc.fail()
 					break
 				}
-				sc.strRaw()
+				keyAt := sc.i
+				raw, esc := sc.strRaw()
 				sc.expect(':')
 				sc.ws()
+				lo := sc.i
 				sc.skip()
+				if set != nil && !sc.bad {
+					sc.member(set, raw, esc, keyAt, span{lo: int32(lo), hi: int32(sc.i)})
+				}
 				if !sc.next('}') {
 					break
 				}
@@ -183,10 +201,42 @@ func (sc *scanner) skip() {
 	}
 }
 
+// member records a member of an object skip reads and reports its key
+// when it repeats one.
+func (sc *scanner) member(set *skipSet, raw string, esc bool, keyAt int, v span) {
+	key := raw[1 : len(raw)-1]
+	if esc {
+		key = unescape(key)
+	}
+	first, dup := set.keys.Add(key, len(set.vals))
+	if !dup {
+		set.vals = append(set.vals, v)
+		return
+	}
+	c, was := sc.ctx, sc.s[set.vals[first].lo:set.vals[first].hi]
+	if jsonlex.Equal(was, sc.s[v.lo:v.hi]) {
+		c.ReportField(RuleDuplicateKeySame, key, sc.base+keyAt, "key %q appears twice in one object, with the same value", key)
+		return
+	}
+	c.ReportField(RuleDuplicateKey, key, sc.base+keyAt, "key %q appears twice in one object with different values: receivers read the last one, other parsers may read the first", key)
+}
+
+// skipSet returns the set for the objects skip reads at depth, emptied.
+func (c *Ctx) skipSet(depth int) *skipSet {
+	for len(c.skipSets) <= depth {
+		c.skipSets = append(c.skipSets, &skipSet{})
+	}
+	set := c.skipSets[depth]
+	set.keys.Reset()
+	set.vals = set.vals[:0]
+	return set
+}
+
 // scalar reads a string, number or literal as a gjson.Result located in
 // the payload. Strings with escapes are decoded and numbers parsed only
 // when decode is set; otherwise Str holds the raw text between the quotes
-// (esc reports escapes) and Num is zero.
+// and Num is zero. esc reports whether the raw text holds escapes (decoded
+// or not): a span keeps it, to decode the value when a rule reads it.
 func (sc *scanner) scalar(decode bool) (v gjson.Result, esc bool) {
 	start := sc.i
 	switch c := sc.peek(); {
@@ -197,7 +247,7 @@ func (sc *scanner) scalar(decode bool) (v gjson.Result, esc bool) {
 		}
 		val := raw[1 : len(raw)-1]
 		if esc && decode {
-			val, esc = unescape(val), false
+			val = unescape(val)
 		}
 		return gjson.Result{Type: gjson.String, Raw: raw, Str: val, Index: sc.base + start}, esc
 	case c == 't':

@@ -9,6 +9,7 @@
 package spec
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/tidwall/gjson"
@@ -83,14 +84,51 @@ const (
 	StatusItem
 )
 
+// Set says what the documented values of an enumerated field are.
+type Set uint8
+
+// Sets. Every enumerated field declares one: a test keeps the tables so.
+const (
+	Undecided Set = iota // a table bug (treated as Closed)
+	// Closed sets are complete: discriminators (a message's type, an
+	// interactive reply's type) and documented closed lists (a status's
+	// status). Another value is an error (schema.enum).
+	Closed
+	// Open sets are what the vendor documents today of values it extends
+	// over time (billing categories, pricing types, conversation origins,
+	// status and error codes). Another value is a warning naming the list
+	// (schema.enum-open), never a rejection.
+	Open
+)
+
+func (s Set) String() string {
+	switch s {
+	case Closed:
+		return "closed"
+	case Open:
+		return "open"
+	}
+	return "undecided"
+}
+
 // Field describes one member of an object.
 type Field struct {
 	Name     string
 	Kind     Kind
 	Req      Req
-	Nullable bool     // null is accepted (Sinch documents nullable referral fields)
-	Enum     []string // for strings: allowed values
+	Nullable bool // null is accepted (Sinch documents nullable referral fields)
+	// Enum lists the documented values: strings compared as decoded,
+	// numbers as written ("2", "101"). Set says whether the list is
+	// complete; EnumRule, when set, replaces the set's rule (with its
+	// severity: an error for a closed set, a warning for an open one).
+	Enum     []string
+	Set      Set
 	EnumRule *diag.Rule
+	// Legacy values of an open set were documented once (the
+	// conversation-based pricing categories before June 2023): they are
+	// still reported with the set's rule, as legacy (LegacyDoc says when).
+	Legacy    []string
+	LegacyDoc string
 	// Checks are extra checks of a scalar value (or of each scalar array
 	// element), applied in order; the first that fails is reported.
 	Checks   []*Value
@@ -113,6 +151,17 @@ type Field struct {
 	// "messages").
 	When func(f *Frame) bool
 	Doc  string
+}
+
+// EnumViolation returns the rule reported for a value outside fd.Enum.
+func (fd *Field) EnumViolation() *diag.Rule {
+	switch {
+	case fd.EnumRule != nil:
+		return fd.EnumRule
+	case fd.Set == Open:
+		return RuleEnumOpen
+	}
+	return RuleEnum
 }
 
 // Shape is one form of a polymorphic member, recognised by its keys.
@@ -285,30 +334,93 @@ func (d *Discriminator) caseIndex(value string) int {
 	return -1
 }
 
+// Audit checks a table and every object it reaches for declarations the
+// walker cannot apply as meant: an enumeration without a Set, or whose
+// EnumRule contradicts its set (an error for an open set, a warning for a
+// closed one), and objects with more than MaxFields members. Tests of the
+// format packages run it over every table.
+func Audit(root *Object) []string {
+	var problems []string
+	seen := map[*Object]bool{}
+	var visit func(o *Object)
+	visit = func(o *Object) {
+		if o == nil || seen[o] {
+			return
+		}
+		seen[o] = true
+		if len(o.Fields) > MaxFields {
+			problems = append(problems, fmt.Sprintf("%s: %d fields (at most %d)", o.Name, len(o.Fields), MaxFields))
+		}
+		for i := range o.Fields {
+			fd := &o.Fields[i]
+			where := o.Name + "." + fd.Name
+			switch {
+			case len(fd.Enum) == 0 && (fd.Set != Undecided || len(fd.Legacy) > 0):
+				problems = append(problems, where+": a set or legacy values without values")
+			case len(fd.Enum) == 0:
+			case fd.Set == Undecided:
+				problems = append(problems, where+": enumeration neither Open nor Closed")
+			case fd.Set == Closed && len(fd.Legacy) > 0:
+				problems = append(problems, where+": legacy values in a closed set")
+			case fd.EnumRule == nil:
+			case fd.Set == Open && fd.EnumRule.Severity == diag.Error:
+				problems = append(problems, where+": open set reported as an error ("+fd.EnumRule.ID+")")
+			case fd.Set == Closed && fd.EnumRule.Severity != diag.Error:
+				problems = append(problems, where+": closed set reported as a "+fd.EnumRule.Severity.String()+" ("+fd.EnumRule.ID+")")
+			}
+			visit(fd.Object)
+			visit(fd.Embedded)
+			for _, sh := range fd.Shapes {
+				visit(sh.Object)
+			}
+		}
+	}
+	visit(root)
+	return problems
+}
+
+// Where the generic rules come from: the field tables and examples of each
+// format's documentation (the format packages name each page), RFC 8259
+// and ECMA-262 for objects that repeat a key, Meta's status reference and
+// pricing pages for the billing values.
+const (
+	sourceTables = `the field tables of each format: Sinch, "Mensajes (MO)", https://docs-es.sinch.com/documentaciontecnicawhatsapp/sinch-messaging-whatsapp-api/mensajes-mo; ` +
+		`Meta, WhatsApp On-Premises API "Inbound Notifications", https://developers.facebook.com/docs/whatsapp/on-premises/webhooks/inbound; ` +
+		`Meta, WhatsApp Cloud API "messages webhook reference", https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages`
+	sourceDuplicates = `RFC 8259 section 4 ("The names within an object SHOULD be unique"), https://www.rfc-editor.org/rfc/rfc8259#section-4; ` +
+		`ECMA-262 JSON.parse (the last value of a name wins), https://tc39.es/ecma262/#sec-json.parse`
+	sourceBilling = `Meta, WhatsApp Cloud API "Status messages webhook reference", https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/status; ` +
+		`Meta, "Pricing on the WhatsApp Business Platform", https://developers.facebook.com/docs/whatsapp/pricing`
+)
+
 // Generic structural rules reported by the walker.
 var (
 	RuleType = &diag.Rule{ID: "schema.type", Severity: diag.Error, Formats: "all",
-		Summary: "a field has the wrong JSON type (string, number, integer, boolean, object, array)"}
+		Summary: "a field has the wrong JSON type (string, number, integer, boolean, object, array)", Source: sourceTables}
 	RuleRequired = &diag.Rule{ID: "schema.required", Severity: diag.Error, Formats: "all",
-		Summary: "a documented required field is missing"}
+		Summary: "a documented required field is missing", Source: sourceTables}
 	RuleRecommended = &diag.Rule{ID: "schema.recommended", Severity: diag.Warning, Formats: "all",
-		Summary: "a field present in every documented example is missing"}
+		Summary: "a field present in every documented example is missing", Source: sourceTables}
 	RuleUnknownField = &diag.Rule{ID: "schema.unknown-field", Severity: diag.Warning, Formats: "all",
-		Summary: "a field the documentation does not define (providers add fields; typos surface here)"}
+		Summary: "a field the documentation does not define (providers add fields; typos surface here)", Source: sourceTables}
 	RuleEnum = &diag.Rule{ID: "schema.enum", Severity: diag.Error, Formats: "all",
-		Summary: "a value outside the documented set of values"}
+		Summary: "a value outside a closed set: a discriminator or a documented complete list (a status's status, an interactive reply's type…)", Source: sourceTables}
+	RuleEnumOpen = &diag.Rule{ID: "schema.enum-open", Severity: diag.Warning, Formats: "whatsapp,cloud",
+		Summary: "a value outside the documented values of an open set (pricing category, type and model, conversation origin): vendors add values, and legacy ones stay in stored webhooks", Source: sourceBilling}
 	RuleNull = &diag.Rule{ID: "schema.null", Severity: diag.Error, Formats: "all",
-		Summary: "null where the documentation requires a value"}
+		Summary: "null where the documentation requires a value", Source: sourceTables}
 	RuleEmpty = &diag.Rule{ID: "schema.empty-array", Severity: diag.Error, Formats: "all",
-		Summary: "an array that must hold at least one element is empty"}
-	RuleDuplicateKey = &diag.Rule{ID: "schema.duplicate-key", Severity: diag.Warning, Formats: "all",
-		Summary: "the same key appears twice in one object (receivers keep only one of them)"}
+		Summary: "an array that must hold at least one element is empty", Source: sourceTables}
+	RuleDuplicateKey = &diag.Rule{ID: "schema.duplicate-key", Severity: diag.Error, Formats: "all",
+		Summary: "the same key appears twice in one object with different values: receivers read the last one (wamo checks that one), other parsers may read the first", Source: sourceDuplicates}
+	RuleDuplicateKeySame = &diag.Rule{ID: "schema.duplicate-key-same", Severity: diag.Warning, Formats: "all",
+		Summary: "the same key appears twice in one object with the same value (harmless to receivers, but a sign of a broken serialiser)", Source: sourceDuplicates}
 	RuleEmbeddedJSON = &diag.Rule{ID: "schema.embedded-json", Severity: diag.Warning, Formats: "all",
-		Summary: "a string documented to contain JSON does not parse as JSON"}
+		Summary: "a string documented to contain JSON does not parse as JSON", Source: sourceTables}
 	RuleTypeObject = &diag.Rule{ID: "schema.type-object", Severity: diag.Error, Formats: "all",
-		Summary: "the object named by `type` is missing, or another type's object is present"}
+		Summary: "the object named by `type` is missing, or another type's object is present", Source: sourceTables}
 	RuleTooDeep = &diag.Rule{ID: "schema.too-deep", Severity: diag.Error, Formats: "all",
-		Summary: "objects nested deeper than any documented payload"}
+		Summary: "objects nested deeper than any documented payload", Source: sourceTables}
 )
 
 // Rules lists the generic rules the format tables can trigger.
@@ -316,6 +428,6 @@ var (
 // RuleTooDeep (documented objects nest far less than MaxDepth; it guards
 // the walker, not a format rule) are left out of the catalogue.
 func Rules() []*diag.Rule {
-	return []*diag.Rule{RuleType, RuleRequired, RuleUnknownField, RuleEnum,
-		RuleNull, RuleEmpty, RuleDuplicateKey, RuleEmbeddedJSON, RuleTypeObject}
+	return []*diag.Rule{RuleType, RuleRequired, RuleUnknownField, RuleEnum, RuleEnumOpen,
+		RuleNull, RuleEmpty, RuleDuplicateKey, RuleDuplicateKeySame, RuleEmbeddedJSON, RuleTypeObject}
 }

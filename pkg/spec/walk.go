@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -10,6 +11,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
 )
 
 // ExtensionPrefix marks members wamo itself adds to payloads; the walker
@@ -42,8 +44,14 @@ type Frame struct {
 
 	// What walking each member produced, so that a member found not to
 	// apply afterwards (the body of another type, the value of a change
-	// that is not a messages change) can be taken back.
+	// that is not a messages change, the first of two equal keys) can be
+	// taken back.
 	marks [MaxFields]mark
+
+	// Members the object does not declare, to find repeated keys among
+	// them too: keys maps a key to its entry in unk.
+	keys jsonlex.KeySet
+	unk  []span
 }
 
 // span is a member value: src[lo:hi], its JSON type and whether a string
@@ -55,8 +63,39 @@ type span struct {
 }
 
 type mark struct {
-	lo, hi             int32 // findings range
-	messages, statuses int32 // items counted
+	lo, hi  int32  // findings stored
+	d       Counts // what was counted
+	seenLo  int32  // values remembered (Ctx.Seen), while seenGen lasts
+	seenHi  int32
+	seenGen int32
+}
+
+// Counts are what a walk counts: notification items, findings by
+// severity after the policy (stored or not), and items with at least one
+// error. A struct, so that marking what a member produced is two copies.
+type Counts struct {
+	Messages, Statuses int32
+	Errors, Warnings   int32
+	Infos, BadItems    int32
+}
+
+func (t Counts) minus(u Counts) Counts {
+	return Counts{t.Messages - u.Messages, t.Statuses - u.Statuses, t.Errors - u.Errors,
+		t.Warnings - u.Warnings, t.Infos - u.Infos, t.BadItems - u.BadItems}
+}
+
+// Policy says which findings a walk keeps and how many it stores.
+type Policy struct {
+	// Ignore lists rule ids whose findings are dropped: neither stored
+	// nor counted.
+	Ignore map[string]bool
+	// Strict counts and stores warnings as errors.
+	Strict bool
+	// Limit is the most findings stored per payload (0: no limit). Past
+	// it findings are counted but not stored, nor their messages built,
+	// so that a payload built to produce millions of them costs time and
+	// memory in proportion to its size, not to their number.
+	Limit int
 }
 
 func (f *Frame) result(i int) gjson.Result {
@@ -113,16 +152,21 @@ func (f *Frame) Str(name string) string {
 // payloads (Reset) to keep the hot path free of allocations; it is not safe
 // for concurrent use.
 type Ctx struct {
+	// Findings stored so far, in the order found (at most Policy.Limit,
+	// some of which Final may take back).
 	Findings []diag.Finding
+	// Policy applies to every finding as it is reported.
+	Policy Policy
 
 	path   []seg
 	frames [MaxDepth]Frame
 	depth  int
 	item   int // current message/status index, -1 outside items
 	nitems int
+	bad    []uint64 // items with an error, as a bit set
 
-	// Messages and Statuses count the notification items walked.
-	Messages, Statuses int
+	// Counts are what the walk has counted so far.
+	Counts
 
 	// Seen collects values remembered during the walk for payload-wide
 	// rules (duplicate ids, senders missing from contacts…). Kinds are
@@ -131,6 +175,9 @@ type Ctx struct {
 	arena []seg
 
 	dropped [][2]int // findings ranges taken back (see Frame.marks)
+	seenGen int32    // changes whenever Seen is emptied
+
+	skipSets []*skipSet // keys of the objects skip reads, by depth
 
 	// Invalid is set when the walk met a JSON syntax error; its findings
 	// are then meaningless and the caller reports the syntax error instead.
@@ -160,11 +207,73 @@ func (c *Ctx) Remember(kind uint8, name string, v gjson.Result) {
 		pathLo: lo, pathHi: len(c.arena), field: name})
 }
 
+// ClearSeen forgets the remembered values (a Cloud envelope holds several
+// notifications, each checked on its own).
+func (c *Ctx) ClearSeen() {
+	c.Seen = c.Seen[:0]
+	c.arena = c.arena[:0]
+	c.seenGen++
+}
+
 // ReportSeen records a finding located at a remembered value.
 func (c *Ctx) ReportSeen(r *diag.Rule, s Seen, format string, a ...any) {
-	c.Findings = append(c.Findings, diag.Finding{Rule: r, Severity: r.Severity,
+	if s.Kind == 0 {
+		return // taken back
+	}
+	sev, ok := c.admit(r)
+	if !ok {
+		return
+	}
+	if sev == diag.Error && s.Item >= 0 && !c.isBad(s.Item) {
+		c.markBad(s.Item)
+	}
+	if c.full() {
+		return
+	}
+	c.Findings = append(c.Findings, diag.Finding{Rule: r, Severity: sev,
 		Message: fmt.Sprintf(format, a...), Path: renderPath(c.arena[s.pathLo:s.pathHi], &s.field),
 		Offset: s.Offset, Item: s.Item})
+}
+
+// admit applies the policy to a finding of rule r: it says whether the
+// finding is kept, with which severity, and counts it.
+func (c *Ctx) admit(r *diag.Rule) (diag.Severity, bool) {
+	if c.Policy.Ignore[r.ID] {
+		return 0, false
+	}
+	sev := r.Severity
+	if c.Policy.Strict && sev == diag.Warning {
+		sev = diag.Error
+	}
+	switch sev {
+	case diag.Error:
+		c.Errors++
+	case diag.Warning:
+		c.Warnings++
+	default:
+		c.Infos++
+	}
+	return sev, true
+}
+
+// full reports whether the findings stored have reached the limit.
+func (c *Ctx) full() bool { return c.Policy.Limit > 0 && len(c.Findings) >= c.Policy.Limit }
+
+// Omitted returns the number of findings counted but not stored.
+func (c *Ctx) Omitted() int { return int(c.Errors+c.Warnings+c.Infos) - len(c.Final()) }
+
+func (c *Ctx) isBad(item int) bool {
+	w := item >> 6
+	return w < len(c.bad) && c.bad[w]&(1<<uint(item&63)) != 0
+}
+
+func (c *Ctx) markBad(item int) {
+	w := item >> 6
+	for len(c.bad) <= w {
+		c.bad = append(c.bad, 0)
+	}
+	c.bad[w] |= 1 << uint(item&63)
+	c.BadItems++
 }
 
 // NewCtx returns a walker ready for use.
@@ -181,28 +290,29 @@ func (c *Ctx) Reset() {
 	c.depth = 0
 	c.item = -1
 	c.nitems = 0
-	c.Messages, c.Statuses = 0, 0
-	c.Seen = c.Seen[:0]
-	c.arena = c.arena[:0]
+	c.Counts = Counts{}
+	c.bad = c.bad[:0]
+	c.ClearSeen()
 	c.dropped = c.dropped[:0]
 	c.Invalid = false
 }
 
-// Final returns the findings of the walk, without those taken back.
+// Final returns the findings of the walk, without those taken back. It
+// sorts the ranges taken back and sweeps the findings once, so its cost
+// does not grow with their product.
 func (c *Ctx) Final() []diag.Finding {
 	if len(c.dropped) == 0 {
 		return c.Findings
 	}
+	slices.SortFunc(c.dropped, func(a, b [2]int) int { return a[0] - b[0] })
 	keep := c.Findings[:0]
+	d, end := 0, 0 // ranges [.., end) cover the findings before d's
 	for i, f := range c.Findings {
-		gone := false
-		for _, d := range c.dropped {
-			if i >= d[0] && i < d[1] {
-				gone = true
-				break
-			}
+		for d < len(c.dropped) && c.dropped[d][0] <= i {
+			end = max(end, c.dropped[d][1])
+			d++
 		}
-		if !gone {
+		if i >= end {
 			keep = append(keep, f)
 		}
 	}
@@ -266,13 +376,31 @@ func (c *Ctx) ReportOn(r *diag.Rule, f *Frame, name string, format string, a ...
 }
 
 func (c *Ctx) report(r *diag.Rule, extra *string, offset int, format string, a ...any) {
+	sev, ok := c.keep(r)
+	if !ok {
+		return
+	}
 	msg := format
 	if len(a) > 0 {
 		msg = fmt.Sprintf(format, a...)
 	}
+	c.store(r, sev, extra, offset, msg)
+}
+
+// keep counts a finding of rule r and says whether to store it, with
+// which severity. The walker's frequent findings call it before building
+// their message, so that past the limit they cost a count, not a
+// formatted string (nor boxing the arguments of one).
+func (c *Ctx) keep(r *diag.Rule) (diag.Severity, bool) {
+	sev, ok := c.admit(r)
+	return sev, ok && !c.full()
+}
+
+// store records a finding keep allowed.
+func (c *Ctx) store(r *diag.Rule, sev diag.Severity, extra *string, offset int, msg string) {
 	c.Findings = append(c.Findings, diag.Finding{
 		Rule:     r,
-		Severity: r.Severity,
+		Severity: sev,
 		Message:  msg,
 		Path:     renderPath(c.path, extra),
 		Offset:   offset,
@@ -361,7 +489,7 @@ func (c *Ctx) Walk(v gjson.Result, o *Object) {
 		c.Report(RuleType, v.Index, "%s must be an object, got %s", o.Name, Describe(v))
 		return
 	}
-	sc := scanner{s: v.Raw, base: v.Index}
+	sc := scanner{s: v.Raw, base: v.Index, ctx: c}
 	sc.ws()
 	c.object(&sc, o)
 	sc.ws() // only whitespace may follow the object
@@ -386,6 +514,8 @@ func (c *Ctx) object(sc *scanner, o *Object) span {
 	f := &c.frames[c.depth]
 	c.depth++
 	f.Obj, f.has, f.Case, f.src, f.base = o, 0, nil, sc.s, sc.base
+	f.keys.Reset()
+	f.unk = f.unk[:0]
 
 	for empty := sc.open('}'); !empty; {
 		if sc.peek() != '"' {
@@ -406,31 +536,30 @@ func (c *Ctx) object(sc *scanner, o *Object) span {
 		i := cp.lookup(o, key)
 		switch {
 		case i < 0:
-			// x_wamo_* members are wamo's own (wamo convert --keep-extras
-			// carries fields with no counterpart in them): never unknown.
-			if !o.Open && !strings.HasPrefix(key, ExtensionPrefix) {
-				r := o.Unknown
-				if r == nil {
-					r = RuleUnknownField
-				}
-				c.ReportField(r, key, sc.base+keyAt, "unknown field %q in %s", key, o.Name)
-			}
-			sc.skip()
-		case f.has&(1<<uint(i)) != 0:
-			c.ReportField(RuleDuplicateKey, key, sc.base+keyAt, "key %q appears more than once in %s", key, o.Name)
-			sc.skip()
+			c.unknownMember(sc, f, key, keyAt)
 		default:
 			fd := &o.Fields[i]
-			lo, msgs, sts := len(c.Findings), c.Messages, c.Statuses
+			again := f.has&(1<<uint(i)) != 0
+			var before span
+			if again {
+				// Receivers keep the last of two equal keys: so does the
+				// walk. What the first one produced is taken back.
+				before = f.vals[i]
+				c.takeBack(f, i)
+			}
+			lo, t0, seen := len(c.Findings), c.Counts, len(c.Seen)
 			c.Push(fd.Name)
 			f.vals[i] = c.value(sc, fd)
 			if fd.Kind == KindArray {
 				f.lens[i] = int32(c.arrayLen)
 			}
 			c.Pop()
-			f.marks[i] = mark{lo: int32(lo), hi: int32(len(c.Findings)),
-				messages: int32(c.Messages - msgs), statuses: int32(c.Statuses - sts)}
+			f.marks[i] = mark{lo: int32(lo), hi: int32(len(c.Findings)), d: c.Counts.minus(t0),
+				seenLo: int32(seen), seenHi: int32(len(c.Seen)), seenGen: c.seenGen}
 			f.has |= 1 << uint(i)
+			if again && !sc.bad {
+				c.repeated(f, key, keyAt, before, f.vals[i])
+			}
 		}
 		if !sc.next('}') {
 			break
@@ -463,7 +592,9 @@ func (c *Ctx) object(sc *scanner, o *Object) span {
 		if fd.Req != Required && f.Case != nil {
 			what = fmt.Sprintf("%s of type %s", o.Name, f.Case.Value)
 		}
-		c.ReportField(RuleRequired, fd.Name, f.Value.Index, "required field %q is missing from %s", fd.Name, what)
+		if sev, ok := c.keep(RuleRequired); ok {
+			c.store(RuleRequired, sev, &fd.Name, f.Value.Index, fmt.Sprintf("required field %q is missing from %s", fd.Name, what))
+		}
 	}
 	for m := cp.recommended &^ f.has; m != 0; m &= m - 1 {
 		fd := &o.Fields[bits.TrailingZeros64(m)]
@@ -476,14 +607,59 @@ func (c *Ctx) object(sc *scanner, o *Object) span {
 	return whole
 }
 
+// unknownMember reads the value of a member the object does not declare:
+// reported unless the object is open, checked for repeated keys, skipped.
+func (c *Ctx) unknownMember(sc *scanner, f *Frame, key string, keyAt int) {
+	o := f.Obj
+	// x_wamo_* members are wamo's own (wamo convert --keep-extras carries
+	// fields with no counterpart in them): never unknown.
+	if !o.Open && !strings.HasPrefix(key, ExtensionPrefix) {
+		r := o.Unknown
+		if r == nil {
+			r = RuleUnknownField
+		}
+		if sev, ok := c.keep(r); ok {
+			c.store(r, sev, &key, sc.base+keyAt, fmt.Sprintf("unknown field %q in %s", key, o.Name))
+		}
+	}
+	c.Push(key)
+	start := sc.i
+	sc.skip()
+	c.Pop()
+	v := span{lo: int32(start), hi: int32(sc.i)}
+	if !sc.bad {
+		if first, dup := f.keys.Add(key, len(f.unk)); dup {
+			c.repeated(f, key, keyAt, f.unk[first], v)
+		} else {
+			f.unk = append(f.unk, v)
+		}
+	}
+}
+
+// repeated reports a key met a second time in one object; the value read
+// last is the one kept.
+func (c *Ctx) repeated(f *Frame, key string, keyAt int, before, after span) {
+	r, msg := RuleDuplicateKey, "key %q appears twice in %s with different values: receivers read this last one, which wamo checks; other parsers may read the first"
+	if jsonlex.Equal(f.src[before.lo:before.hi], f.src[after.lo:after.hi]) {
+		r, msg = RuleDuplicateKeySame, "key %q appears twice in %s, with the same value"
+	}
+	if sev, ok := c.keep(r); ok {
+		c.store(r, sev, &key, f.base+keyAt, fmt.Sprintf(msg, key, f.Obj.Name))
+	}
+}
+
 // takeBack drops what walking member i produced.
 func (c *Ctx) takeBack(f *Frame, i int) {
 	m := f.marks[i]
 	if m.hi > m.lo {
 		c.dropped = append(c.dropped, [2]int{int(m.lo), int(m.hi)})
 	}
-	c.Messages -= int(m.messages)
-	c.Statuses -= int(m.statuses)
+	c.Counts = c.Counts.minus(m.d)
+	if m.seenGen == c.seenGen {
+		for j := m.seenLo; j < m.seenHi && int(j) < len(c.Seen); j++ {
+			c.Seen[j].Kind = 0
+		}
+	}
 	f.marks[i] = mark{}
 }
 
@@ -613,7 +789,8 @@ func (c *Ctx) value(sc *scanner, fd *Field) span {
 		c.wrongComposite(sc, fd, start)
 		return span{lo: int32(start), hi: int32(sc.i), typ: gjson.JSON}
 	}
-	v, esc := sc.scalar(needsValue(fd))
+	decode := needsValue(fd)
+	v, esc := sc.scalar(decode)
 	if sc.bad {
 		return span{lo: int32(start), hi: int32(start), typ: gjson.Null}
 	}
@@ -625,7 +802,7 @@ func (c *Ctx) value(sc *scanner, fd *Field) span {
 		return sp
 	}
 	if !kindOK(v, fd.Kind) {
-		if esc {
+		if esc && !decode {
 			v.Str = unescape(v.Str)
 		}
 		c.Report(RuleType, v.Index, "%q must be %s, got %s", fd.Name, article(fd.Kind), Describe(v))
@@ -676,8 +853,9 @@ func (c *Ctx) walkSelected(sc *scanner, fd *Field) span {
 // until one decides its shape; then it rewinds. Deciding keys come first in
 // practice, so the peek reads a few bytes, not the object.
 func (c *Ctx) shape(sc *scanner, fd *Field) *Object {
-	start := sc.i
-	defer func() { sc.i, sc.bad = start, false }()
+	start, ctx := sc.i, sc.ctx
+	sc.ctx = nil // what is skipped here is read again, and reported, later
+	defer func() { sc.i, sc.bad, sc.ctx = start, false, ctx }()
 	if sc.open('}') {
 		return fd.Object
 	}
@@ -707,12 +885,8 @@ func (c *Ctx) shape(sc *scanner, fd *Field) *Object {
 
 // scalar applies enum, value-format and embedded-JSON checks.
 func (c *Ctx) scalar(fd *Field, name string, v gjson.Result) {
-	if len(fd.Enum) > 0 && v.Type == gjson.String && !contains(fd.Enum, v.Str) {
-		r := fd.EnumRule
-		if r == nil {
-			r = RuleEnum
-		}
-		c.Report(r, v.Index, "%q is %s; documented values: %s", name, Describe(v), strings.Join(fd.Enum, ", "))
+	if len(fd.Enum) > 0 {
+		c.enum(fd, name, v)
 	}
 	for _, chk := range fd.Checks {
 		if msg := chk.Check(v); msg != "" {
@@ -723,6 +897,33 @@ func (c *Ctx) scalar(fd *Field, name string, v gjson.Result) {
 	if fd.JSONString && v.Type == gjson.String {
 		c.embedded(fd, v)
 	}
+}
+
+// enum reports a value outside the documented ones: strings compare as
+// decoded, numbers as written.
+func (c *Ctx) enum(fd *Field, name string, v gjson.Result) {
+	var text string
+	switch v.Type {
+	case gjson.String:
+		text = v.Str
+	case gjson.Number:
+		text = v.Raw
+	default:
+		return
+	}
+	if contains(fd.Enum, text) {
+		return
+	}
+	r := fd.EnumViolation()
+	if contains(fd.Legacy, text) {
+		c.Report(r, v.Index, "%q is %s, a legacy value (%s); documented values today: %s", name, Describe(v), fd.LegacyDoc, strings.Join(fd.Enum, ", "))
+		return
+	}
+	if fd.Set == Open {
+		c.Report(r, v.Index, "%q is %s, not among the documented values (%s), a set the vendor extends", name, Describe(v), strings.Join(fd.Enum, ", "))
+		return
+	}
+	c.Report(r, v.Index, "%q is %s; documented values: %s", name, Describe(v), strings.Join(fd.Enum, ", "))
 }
 
 func (c *Ctx) embedded(fd *Field, v gjson.Result) {
@@ -759,6 +960,7 @@ func (c *Ctx) array(sc *scanner, fd *Field) span {
 	n := 0
 	for empty := sc.open(']'); !empty && !sc.bad; {
 		c.PushIndex(n)
+		errs := c.Errors
 		if fd.Item != NotItem {
 			c.item = c.nitems
 			c.nitems++
@@ -769,6 +971,9 @@ func (c *Ctx) array(sc *scanner, fd *Field) span {
 				c.Statuses++
 			} else {
 				c.Messages++
+			}
+			if c.Errors > errs {
+				c.markBad(c.item)
 			}
 			c.item = -1
 		}

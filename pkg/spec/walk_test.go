@@ -1,6 +1,7 @@
 package spec_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -12,6 +13,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/fixtures"
+	"github.com/wamo-dev/wamo/pkg/costcheck"
 	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/spec"
 )
@@ -425,7 +427,7 @@ func TestDiscriminator(t *testing.T) {
 			if got := findings(c); got != tt.want {
 				t.Errorf("findings %q, want %q", got, tt.want)
 			}
-			if c.Messages != tt.msgs {
+			if int(c.Messages) != tt.msgs {
 				t.Errorf("%d messages counted, want %d", c.Messages, tt.msgs)
 			}
 			if cse != tt.cse {
@@ -489,7 +491,7 @@ func TestShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := walk(tt.in, root)
-		if got := findings(c); got != tt.want || c.Messages != tt.msgs || c.Statuses != tt.stat {
+		if got := findings(c); got != tt.want || int(c.Messages) != tt.msgs || int(c.Statuses) != tt.stat {
 			t.Errorf("%s: findings %q messages %d statuses %d; want %q %d %d", tt.in, got, c.Messages, c.Statuses, tt.want, tt.msgs, tt.stat)
 		}
 		if c.Invalid {
@@ -524,7 +526,7 @@ func TestWhen(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := walk(tt.in, o)
-		if got := findings(c); got != tt.want || c.Messages != tt.msgs {
+		if got := findings(c); got != tt.want || int(c.Messages) != tt.msgs {
 			t.Errorf("%s: %q %d messages; want %q %d", tt.in, got, c.Messages, tt.want, tt.msgs)
 		}
 	}
@@ -537,25 +539,138 @@ func TestWhen(t *testing.T) {
 }
 
 func TestDuplicateKeys(t *testing.T) {
-	var first string
+	var seen string
 	o := &spec.Object{Name: "o", Fields: []spec.Field{{Name: "a", Kind: spec.KindString}, {Name: "b", Kind: spec.KindObject, Object: &spec.Object{Name: "b"}}}}
-	o.Check = func(c *spec.Ctx, f *spec.Frame) { first = f.Str("a") }
-	text := `{"a":"one","b":{},"a":"two","a":3,"b":{"x":1}}`
+	o.Check = func(c *spec.Ctx, f *spec.Frame) { seen = f.Str("a") }
+	// Receivers keep the last value: so does the walk. The first "a" is a
+	// number (a type error no receiver sees), the last a string.
+	text := `{"a":1,"b":{"x":1},"a":"two","b":{}}`
 	c := walk(text, o)
-	if got := findings(c); got != "schema.duplicate-key a; schema.duplicate-key a; schema.duplicate-key b" {
+	if got := findings(c); got != "schema.duplicate-key a; schema.duplicate-key b" {
 		t.Errorf("findings %q", got)
 	}
-	if first != "one" {
-		t.Errorf("the first value must be kept, got %q", first)
+	if seen != "two" {
+		t.Errorf("the last value must be the one checked, got %q", seen)
 	}
 	for _, f := range c.Findings {
-		if f.Severity != diag.Warning || !strings.HasPrefix(text[f.Offset:], `"a"`) && !strings.HasPrefix(text[f.Offset:], `"b"`) {
+		if f.Severity != diag.Error || !strings.HasPrefix(text[f.Offset:], `"`+f.Path+`"`) {
 			t.Errorf("finding %+v", f)
 		}
 	}
-	// Open objects and unknown keys are not checked for duplicates.
-	if c := walk(`{"x":1,"x":2}`, open); len(c.Findings) != 0 {
-		t.Errorf("open object: %s", findings(c))
+	// The same value twice is a warning; three times, two findings.
+	if got := findings(walk(`{"a":"x","a":"\u0078","a":"y"}`, o)); got != "schema.duplicate-key-same a; schema.duplicate-key a" {
+		t.Errorf("findings %q", got)
+	}
+	// Undeclared members, open objects and values that are only skipped
+	// repeat keys too.
+	for text, want := range map[string]string{
+		`{"x":1,"x":2}`:                      "schema.duplicate-key x",
+		`{"x":[1, 2],"x":[1,2]}`:             "schema.duplicate-key-same x",
+		`{"v":{"y":{"z":1,"z":1}}}`:          "schema.duplicate-key-same v.z",
+		`{"v":[{"z":1},{"z":2}]}`:            "",
+		`{"p":{"s":"1","zz":{"q":1,"q":2}}}`: "schema.duplicate-key p.zz.q",
+	} {
+		if got := findings(walk(text, deep)); got != want {
+			t.Errorf("%s: findings %q, want %q", text, got, want)
+		}
+	}
+	if got := findings(walk(`{"x":1,"x":2}`, open)); got != "schema.duplicate-key x" {
+		t.Errorf("open object: %q", got)
+	}
+}
+
+// TestDecodedMembers: a member decoded during the walk (an enumeration)
+// and one decoded on demand read the same through the frame.
+func TestDecodedMembers(t *testing.T) {
+	var got []string
+	o := &spec.Object{Name: "o", Fields: []spec.Field{
+		{Name: "e", Kind: spec.KindString, Enum: []string{"ab"}, Set: spec.Closed},
+		{Name: "r", Kind: spec.KindString},
+	}, Check: func(c *spec.Ctx, f *spec.Frame) { got = []string{f.Str("e"), f.Str("r")} }}
+	if c := walk(`{"e":"a\u0062","r":"a\u0062"}`, o); len(c.Findings) != 0 || got[0] != "ab" || got[1] != "ab" {
+		t.Errorf("read %q, findings %s", got, findings(c))
+	}
+}
+
+// TestEnumSets: a closed set rejects other values, an open one warns and
+// says so, legacy values of an open set are named as such; numbers
+// compare as written.
+func TestEnumSets(t *testing.T) {
+	o := &spec.Object{Name: "o", Fields: []spec.Field{
+		{Name: "c", Kind: spec.KindString, Enum: []string{"a", "b"}, Set: spec.Closed},
+		{Name: "o", Kind: spec.KindString, Enum: []string{"a", "b"}, Set: spec.Open, Legacy: []string{"old"}, LegacyDoc: "before 2023"},
+		{Name: "n", Kind: spec.KindInteger, Enum: []string{"2", "4"}, Set: spec.Open},
+	}}
+	for text, want := range map[string]string{
+		`{"c":"a","o":"b","n":4}`: "",
+		`{"c":"z"}`:               "error schema.enum c",
+		`{"o":"z"}`:               "warning schema.enum-open o",
+		`{"o":"old"}`:             "warning schema.enum-open o legacy",
+		`{"n":3}`:                 "warning schema.enum-open n",
+		`{"c":"\u0061"}`:          "",
+	} {
+		c := walk(text, o)
+		var got []string
+		for _, f := range c.Findings {
+			g := f.Severity.String() + " " + f.RuleID() + " " + f.Path
+			if strings.Contains(f.Message, "legacy") {
+				g += " legacy"
+			}
+			got = append(got, g)
+		}
+		if strings.Join(got, "; ") != want {
+			t.Errorf("%s: %q, want %q", text, got, want)
+		}
+	}
+	// Every enumeration of the tables declares its set.
+	if p := spec.Audit(&spec.Object{Name: "bad", Fields: []spec.Field{{Name: "e", Enum: []string{"x"}}}}); len(p) != 1 {
+		t.Errorf("Audit: %q", p)
+	}
+}
+
+// TestPolicy: ignored rules are neither stored nor counted, strict turns
+// warnings into errors, and past the limit findings are only counted.
+func TestPolicy(t *testing.T) {
+	o := &spec.Object{Name: "o", Fields: []spec.Field{
+		{Name: "l", Kind: spec.KindArray, Item: spec.MessageItem, Object: &spec.Object{Name: "i", Fields: []spec.Field{
+			{Name: "s", Kind: spec.KindString, Req: spec.Required}}}},
+	}}
+	var b strings.Builder
+	b.WriteString(`{"l":[`)
+	for i := range 500 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if i%2 == 0 {
+			b.WriteString(`{"s":"x","u":1}`) // one warning
+		} else {
+			b.WriteString(`{"u":1}`) // one error, one warning
+		}
+	}
+	b.WriteString(`]}`)
+	text := b.String()
+	run := func(p spec.Policy) *spec.Ctx {
+		c := spec.NewCtx()
+		c.Policy = p
+		c.Walk(gjson.Parse(text), o)
+		return c
+	}
+	c := run(spec.Policy{})
+	if c.Errors != 250 || c.Warnings != 500 || c.BadItems != 250 || c.Messages != 500 || len(c.Final()) != 750 || c.Omitted() != 0 {
+		t.Errorf("no policy: %d errors, %d warnings, %d bad, %d stored", c.Errors, c.Warnings, c.BadItems, len(c.Final()))
+	}
+	c = run(spec.Policy{Limit: 100})
+	if c.Errors != 250 || c.Warnings != 500 || c.BadItems != 250 || len(c.Final()) != 100 || c.Omitted() != 650 {
+		t.Errorf("limit: %d errors, %d warnings, %d bad, %d stored, %d omitted", c.Errors, c.Warnings, c.BadItems, len(c.Final()), c.Omitted())
+	}
+	c = run(spec.Policy{Strict: true, Ignore: map[string]bool{"schema.required": true}})
+	if c.Errors != 500 || c.Warnings != 0 || c.BadItems != 500 || len(c.Final()) != 500 {
+		t.Errorf("strict, ignore: %d errors, %d warnings, %d bad", c.Errors, c.Warnings, c.BadItems)
+	}
+	for _, f := range c.Final() {
+		if f.Severity != diag.Error || f.RuleID() != "schema.unknown-field" {
+			t.Fatalf("finding %+v", f)
+		}
 	}
 }
 
@@ -700,7 +815,7 @@ func TestRememberAndReset(t *testing.T) {
 		t.Errorf("ReportSeen: %+v", got)
 	}
 	c.Reset()
-	if len(c.Findings)+len(c.Seen)+c.Messages+c.Statuses != 0 || c.Invalid || c.Item() != -1 || c.Path() != "" {
+	if len(c.Findings)+len(c.Seen)+int(c.Messages+c.Statuses) != 0 || c.Invalid || c.Item() != -1 || c.Path() != "" {
 		t.Errorf("Reset left state: %+v", c)
 	}
 	// Reuse after an invalid walk.
@@ -784,7 +899,7 @@ func TestLookups(t *testing.T) {
 		}
 		ids[r.ID] = true
 	}
-	if len(ids) != 9 { // schema.recommended and schema.too-deep are not in the catalogue
+	if len(ids) != 11 { // schema.recommended and schema.too-deep are not in the catalogue
 		t.Errorf("%d generic rules", len(ids))
 	}
 	// More than MaxFields members is a programming error, caught on first use.
@@ -854,6 +969,23 @@ func FuzzWalk(f *testing.F) {
 			}
 			if valid := json.Valid([]byte(root.Raw)); c.Invalid == valid {
 				t.Fatalf("%s walk of %q: Invalid = %v, json.Valid = %v", o.Name, s, c.Invalid, valid)
+			}
+		}
+		// Large inputs built from this one, where the deep schema reads
+		// them (many items, many keys), cost linear time, with and
+		// without a limit on the findings stored.
+		if !json.Valid(data) || depth(data) > 200 {
+			return
+		}
+		c := spec.NewCtx()
+		for _, big := range costcheck.Amplify(bytes.TrimSpace(data), `{"l":[{"a":%s}],"a":{"a":{"v":%s}}}`) {
+			for _, limit := range []int{0, 1000} {
+				costcheck.Within(t, "walk", big, func(b []byte) {
+					c.Reset()
+					c.Policy.Limit = limit
+					c.Walk(gjson.ParseBytes(b), deep)
+					c.Final()
+				})
 			}
 		}
 	})

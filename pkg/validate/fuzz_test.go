@@ -1,12 +1,14 @@
 package validate_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/wamo-dev/wamo/fixtures"
+	"github.com/wamo-dev/wamo/pkg/costcheck"
 	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/validate"
@@ -51,8 +53,9 @@ func FuzzValidate(f *testing.F) {
 			t.Fatalf("two runs differ:\n%s\n%s", summary(res), summary(again))
 		}
 
-		errs, warns := 0, 0
+		errs, warns, capped := 0, 0, false
 		for _, fd := range res.Findings {
+			capped = capped || fd.RuleID() == validate.RuleCapped.ID
 			if fd.Rule == nil || fd.RuleID() == "" || fd.Message == "" {
 				t.Fatalf("finding without rule or message: %+v", fd)
 			}
@@ -66,8 +69,9 @@ func FuzzValidate(f *testing.F) {
 				warns++
 			}
 		}
-		if errs != res.Errors || warns != res.Warnings {
-			t.Fatalf("counts %d errors, %d warnings; findings say %d, %d", res.Errors, res.Warnings, errs, warns)
+		if capped != (res.Omitted > 0) || !capped && (errs != res.Errors || warns != res.Warnings) ||
+			errs > res.Errors || warns > res.Warnings || len(res.Findings) > validate.DefaultMaxFindings+1 {
+			t.Fatalf("counts %d errors, %d warnings, %d omitted; findings say %d, %d", res.Errors, res.Warnings, res.Omitted, errs, warns)
 		}
 		if res.Valid() != (!res.Unusable && res.Errors == 0) || res.InvalidItems > res.Items() {
 			t.Fatalf("inconsistent result: %s", summary(res))
@@ -94,5 +98,28 @@ func FuzzValidate(f *testing.F) {
 		if s.Warnings != 0 || s.Errors != res.Errors+res.Warnings || s.Unusable != res.Unusable {
 			t.Fatalf("strict: %s\nnormal: %s", summary(s), summary(res))
 		}
+
+		// Large payloads built from this one, where the formats read
+		// them (many items, many members, both repeated), cost time in
+		// proportion to their size, not to their findings.
+		if !wellFormed || len(data) > 4096 {
+			return
+		}
+		for _, wrap := range amplifyWraps {
+			for _, big := range costcheck.AmplifyTo(bytes.TrimSpace(data), wrap, 64<<10) {
+				costcheck.Within(t, "validate", big, func(b []byte) {
+					v.Validate(&payload.Payload{Source: "fuzz", Data: b, Line: 1, Col: 1})
+				})
+			}
+		}
 	})
+}
+
+// amplifyWraps put amplified values where each format reads items and
+// members.
+var amplifyWraps = []string{
+	`{"total":1,"data":%s}`,
+	`{"messages":[%s],"statuses":%s}`,
+	`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",` +
+		`"metadata":{"display_phone_number":"1","phone_number_id":"1"},"contacts":%s,"messages":%s}}]}]}`,
 }

@@ -10,7 +10,10 @@ import (
 	"github.com/tidwall/sjson"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/format/sinch"
+	"github.com/wamo-dev/wamo/pkg/format/whatsapp"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/spec"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
@@ -131,6 +134,15 @@ type ruleCase struct {
 	good   string
 }
 
+// manyKeys is ,"k0":0,"k1":0,… n members.
+func manyKeys(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `,"k%d":0`, i)
+	}
+	return b.String()
+}
+
 func ruleCases() []ruleCase {
 	cp := cloudMsgPath + "."
 	cf := cloudFindingPrefix + "."
@@ -141,6 +153,8 @@ func ruleCases() []ruleCase {
 		{name: "array", rule: "json.not-object", bad: `[` + sinchBase + `]`, good: sinchBase},
 		{name: "string", rule: "json.not-object", bad: `"total"`, good: sinchBase},
 		{name: "no decisive key", rule: "format.unknown", bad: `{"id":"1","type":"text"}`, good: waBase},
+		{name: "retired Sinch WhatsApp API", rule: "format.unknown",
+			bad: `{"type":"whatsapp","statuses":[{"message_id":"m1","recipient":"46732001122","state":"delivered"}]}`, good: waStatusBase},
 
 		// Generic structural rules.
 		{name: "sinch receivedAt string", rule: "schema.type", path: "data[0].receivedAt",
@@ -191,6 +205,25 @@ func ruleCases() []ruleCase {
 			bad: waMsg("contacts", `[]`), good: waMsg("contacts", waContacts)},
 		{name: "duplicate body", rule: "schema.duplicate-key", path: "messages[0].text.body",
 			bad: strings.Replace(waBase, `"body":"Hello"`, `"body":"Hello","body":"Bye"`, 1), good: waBase},
+		{name: "duplicate from hides a bad sender", rule: "schema.duplicate-key", path: "messages[0].from",
+			bad: strings.Replace(waBase, `"from":"16315551234"`, `"from":"16315551234","from":"+16315551234"`, 1), good: waBase},
+		{name: "duplicate body, same text", rule: "schema.duplicate-key-same", path: "messages[0].text.body",
+			bad: strings.Replace(waBase, `"body":"Hello"`, `"body":"Hello","body":"\u0048ello"`, 1), good: waBase},
+		{name: "new pricing category", rule: "schema.enum-open", path: cf + "statuses[0].pricing.category",
+			bad:  patch(cloudStatusBase, raw(cloudValue+".statuses.0.pricing", `{"pricing_model":"PMP","type":"regular","category":"general_purpose_ai"}`)),
+			good: patch(cloudStatusBase, raw(cloudValue+".statuses.0.pricing", `{"pricing_model":"PMP","type":"regular","category":"marketing_lite"}`))},
+		{name: "legacy conversation origin", rule: "schema.enum-open", path: cf + "statuses[0].conversation.origin.type",
+			bad:  patch(cloudStatusBase, raw(cloudValue+".statuses.0.conversation", `{"id":"c1","origin":{"type":"business_initiated"}}`)),
+			good: patch(cloudStatusBase, raw(cloudValue+".statuses.0.conversation", `{"id":"c1","origin":{"type":"utility"}}`))},
+		{name: "on-premises pricing model", rule: "schema.enum-open", path: "statuses[0].pricing.pricing_model",
+			bad:  patch(waStatusBase, raw("statuses.0.pricing", `{"billable":true,"pricing_model":"NBP","category":"business_initiated"}`)),
+			good: patch(waStatusBase, raw("statuses.0.pricing", `{"billable":true,"pricing_model":"CBP","category":"business_initiated"}`))},
+		{name: "edited message without its body", rule: "schema.required", path: cf + "messages[0].edit.message.text.body",
+			bad:  cloudMsg("edit", `{"original_message_id":"wamid.x","message":{"type":"text","text":{}}}`),
+			good: cloudMsg("edit", `{"original_message_id":"wamid.x","message":{"type":"text","text":{"body":"fixed"}}}`)},
+		{name: "edited message of an unknown type", rule: "schema.enum", path: cf + "messages[0].edit.message.type",
+			bad:  cloudMsg("edit", `{"original_message_id":"wamid.x","message":{"type":"voice","voice":{}}}`),
+			good: cloudMsg("edit", `{"original_message_id":"wamid.x","message":{"type":"image","image":`+cloudImage+`}}`)},
 		{name: "extraInfo not JSON", rule: "schema.embedded-json", path: "data[0].extraInfo",
 			bad: patch(sinchBase, set("data.0.extraInfo", "{segmentation_list:")), good: patch(sinchBase, set("data.0.extraInfo", `{"a":1}`))},
 		{name: "type image without image", rule: "schema.type-object", path: "messages[0].image",
@@ -374,11 +407,18 @@ func ruleCases() []ruleCase {
 		{name: "on-prem error shape", rule: "cloud.error-shape", path: cf + "errors[0].details",
 			bad:  patch(cloudStatusBase, raw(cloudValue+".errors", `[{"code":131000,"title":"x","details":"y"}]`)),
 			good: patch(cloudStatusBase, raw(cloudValue+".errors", `[{"code":131000,"title":"x","error_data":{"details":"y"}}]`))},
+		{name: "expiration on delivered", rule: "whatsapp.expiration-not-sent", path: cf + "statuses[0].conversation.expiration_timestamp",
+			bad:  patch(cloudStatusBase, raw(cloudValue+".statuses.0.conversation", `{"id":"c1","expiration_timestamp":"1767693700","origin":{"type":"service"}}`)),
+			good: patch(cloudStatusBase, raw(cloudValue+".statuses.0.conversation", `{"id":"c1","expiration_timestamp":"1767693700","origin":{"type":"service"}}`), set(cloudValue+".statuses.0.status", "sent"))},
 		{name: "status without recipient", rule: "whatsapp.status-recipient", path: "statuses[0].recipient_id",
 			bad: patch(waStatusBase, del("statuses.0.recipient_id")), good: waStatusBase},
 		{name: "cloud status with user id only", rule: "whatsapp.status-recipient", path: cf + "statuses[0].recipient_id",
 			bad:  patch(cloudStatusBase, del(cloudValue+".statuses.0.recipient_id")),
 			good: patch(cloudStatusBase, del(cloudValue+".statuses.0.recipient_id"), set(cloudValue+".statuses.0.recipient_user_id", "US.1"))},
+
+		// A payload with more findings than are listed says how many more.
+		{name: "1,200 unknown members", rule: "validate.findings-capped", path: "",
+			bad: strings.Replace(waBase, `"type":"text"`, `"type":"text"`+manyKeys(1200), 1), good: waBase},
 
 		// Forced formats apply that format's rules whatever the body says.
 		{name: "forced whatsapp on sinch", rule: "schema.unknown-field", path: "total", format: payload.WhatsApp,
@@ -525,11 +565,37 @@ func TestRuleTable(t *testing.T) {
 		if r.Summary == "" || r.Formats == "" {
 			t.Errorf("rule %s lacks a summary or formats", r.ID)
 		}
-		if prefix, _, ok := strings.Cut(r.ID, "."); !ok || !strings.Contains("json schema format sinch whatsapp cloud conversation", prefix) {
+		if prefix, _, ok := strings.Cut(r.ID, "."); !ok || !strings.Contains("json schema format sinch whatsapp cloud conversation validate", prefix) {
 			t.Errorf("rule id %q outside the known families", r.ID)
 		}
 		if r.Severity != diag.Error && r.Severity != diag.Warning && r.Severity != diag.Info {
 			t.Errorf("rule %s: severity %v", r.ID, r.Severity)
+		}
+	}
+}
+
+// TestTablesDeclareSets: every enumeration of the format tables says
+// whether it is open or closed, consistently with its rule.
+func TestTablesDeclareSets(t *testing.T) {
+	for name, root := range map[string]*spec.Object{"sinch": sinch.Batch,
+		"whatsapp": whatsapp.OnPremSchemas().Notification, "cloud": whatsapp.Envelope()} {
+		for _, p := range spec.Audit(root) {
+			t.Errorf("%s: %s", name, p)
+		}
+	}
+}
+
+// TestRuleSources: every rule cites public documents by address, never a
+// document the repository does not ship.
+func TestRuleSources(t *testing.T) {
+	for _, r := range validate.Rules() {
+		if !strings.Contains(r.Source, "https://") {
+			t.Errorf("%s: source %q cites no public address", r.ID, r.Source)
+		}
+		for _, bad := range []string{"seed", "reference §", "shared/", "S-MO", "S-INT", "S-API", "OP-ZH", "C-REF"} {
+			if strings.Contains(r.Source, bad) {
+				t.Errorf("%s: source %q cites %q", r.ID, r.Source, bad)
+			}
 		}
 	}
 }

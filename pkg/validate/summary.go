@@ -13,6 +13,8 @@ type Counts struct {
 	InvalidMessages int `json:"invalid_items"`
 	Errors          int `json:"errors"`
 	Warnings        int `json:"warnings"`
+	// Omitted counts findings counted but not listed (over the cap).
+	Omitted int `json:"findings_omitted"`
 	// ByFormat counts payloads per detected format.
 	ByFormat map[string]int `json:"formats,omitempty"`
 }
@@ -33,6 +35,7 @@ func (c *Counts) Add(r *Result) {
 	c.InvalidMessages += r.InvalidItems
 	c.Errors += r.Errors
 	c.Warnings += r.Warnings
+	c.Omitted += r.Omitted
 	if r.Format != payload.Unknown {
 		if c.ByFormat == nil {
 			c.ByFormat = map[string]int{}
@@ -52,6 +55,7 @@ func (c *Counts) Merge(o Counts) {
 	c.InvalidMessages += o.InvalidMessages
 	c.Errors += o.Errors
 	c.Warnings += o.Warnings
+	c.Omitted += o.Omitted
 	for k, v := range o.ByFormat {
 		if c.ByFormat == nil {
 			c.ByFormat = map[string]int{}

@@ -4,7 +4,7 @@
 package validate
 
 import (
-	"slices"
+	"fmt"
 	"sort"
 	"unicode/utf8"
 
@@ -12,6 +12,7 @@ import (
 
 	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/format"
+	"github.com/wamo-dev/wamo/pkg/format/common"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/spec"
 )
@@ -19,12 +20,22 @@ import (
 // Rules for problems found before any format rule applies.
 var (
 	RuleSyntax = &diag.Rule{ID: "json.syntax", Severity: diag.Error, Formats: "all",
-		Summary: "the payload is not valid JSON (position and a caret excerpt are shown); unusable input, exit 3"}
+		Summary: "the payload is not valid JSON (position and a caret excerpt are shown); unusable input, exit 3", Source: "RFC 8259 \"The JavaScript Object Notation (JSON) Data Interchange Format\", https://www.rfc-editor.org/rfc/rfc8259"}
 	RuleNotObject = &diag.Rule{ID: "json.not-object", Severity: diag.Error, Formats: "all",
-		Summary: "the top-level JSON value is not an object; unusable input, exit 3"}
+		Summary: "the top-level JSON value is not an object; unusable input, exit 3", Source: formatsSource}
 	RuleUnknownFormat = &diag.Rule{ID: "format.unknown", Severity: diag.Error, Formats: "all",
-		Summary: "the payload matches none of sinch, whatsapp and cloud; unusable input, exit 3"}
+		Summary: "the payload matches none of sinch, whatsapp and cloud (look-alikes such as Sinch Conversation API callbacks are named); unusable input, exit 3", Source: formatsSource}
+	RuleCapped = &diag.Rule{ID: "validate.findings-capped", Severity: diag.Info, Formats: "all",
+		Summary: "a payload has more findings than are listed (1,000 by default): the rest are counted in the totals, not listed", Source: "wamo's own limit (Options.MaxFindings), https://github.com/wamo-dev/wamo#wamo-validate"}
 )
+
+// formatsSource names the documents of the three formats: a payload of none
+// of them is not checked.
+const formatsSource = common.SinchMO + "; " + common.OnPremInbound + "; " + common.CloudMessages
+
+// DefaultMaxFindings is how many findings of one payload are listed when
+// Options.MaxFindings is 0.
+const DefaultMaxFindings = 1000
 
 // Options configure a Validator.
 type Options struct {
@@ -34,6 +45,10 @@ type Options struct {
 	Strict bool
 	// Ignore lists rule ids whose findings are dropped.
 	Ignore map[string]bool
+	// MaxFindings is how many findings of one payload are listed (0:
+	// DefaultMaxFindings, negative: all). The others are counted, and one
+	// validate.findings-capped finding says how many were left out.
+	MaxFindings int
 }
 
 // Result is the verdict on one payload.
@@ -54,7 +69,10 @@ type Result struct {
 
 	Messages, Statuses int // notification items carried
 	InvalidItems       int // items with at least one error
-	Errors, Warnings   int
+	// Errors and Warnings count every finding, listed or not.
+	Errors, Warnings int
+	// Omitted counts the findings not listed (over Options.MaxFindings).
+	Omitted int
 }
 
 // Valid reports whether the payload is usable and has no error.
@@ -72,7 +90,15 @@ type Validator struct {
 
 // New returns a Validator.
 func New(opts Options) *Validator {
-	return &Validator{opts: opts, ctx: spec.NewCtx()}
+	c := spec.NewCtx()
+	c.Policy = spec.Policy{Ignore: opts.Ignore, Strict: opts.Strict, Limit: opts.MaxFindings}
+	switch {
+	case opts.MaxFindings == 0:
+		c.Policy.Limit = DefaultMaxFindings
+	case opts.MaxFindings < 0:
+		c.Policy.Limit = 0
+	}
+	return &Validator{opts: opts, ctx: c}
 }
 
 // Validate checks one payload. The result does not refer to p.Data, so it
@@ -95,15 +121,18 @@ func (v *Validator) Validate(p *payload.Payload) Result {
 	if !root.IsObject() {
 		res.Unusable = true
 		res.Reason = "not an object"
-		c.Findings = append(c.Findings, diag.Finding{Rule: RuleNotObject, Severity: diag.Error,
-			Message: "the payload must be a JSON object, got " + spec.Describe(root), Offset: 0, Item: -1})
+		v.fail(RuleNotObject, "the payload must be a JSON object, got "+spec.Describe(root), 0)
 		v.finish(p, &res, false)
 		return res
 	}
 	res.Format = v.opts.Format
+	var det payload.Detection
 	if res.Format == payload.Unknown {
-		d := payload.DetectString(s)
-		res.Format, res.Reason, res.Detected = d.Format, d.Reason, true
+		det = payload.DetectString(s)
+		res.Format, res.Reason, res.Detected = det.Format, det.Reason, true
+		if det.LooksLike != payload.NoLookalike {
+			res.Reason = "looks like " + det.LooksLike.String()
+		}
 	} else {
 		res.Reason = "forced by --format"
 	}
@@ -115,8 +144,7 @@ func (v *Validator) Validate(p *payload.Payload) Result {
 			return res
 		}
 		res.Unusable = true
-		c.Findings = append(c.Findings, diag.Finding{Rule: RuleUnknownFormat, Severity: diag.Error,
-			Message: "format not recognised: " + res.Reason, Offset: 0, Item: -1})
+		v.fail(RuleUnknownFormat, "format not recognised: "+det.Reason, 0)
 	}
 	if c.Invalid {
 		at := c.InvalidAt
@@ -126,13 +154,12 @@ func (v *Validator) Validate(p *payload.Payload) Result {
 			// The walk is stricter than the full check only through a bug;
 			// still report the text as unusable, where the walk stopped.
 			res.Unusable, res.Reason = true, "not JSON"
-			c.Findings = append(c.Findings, diag.Finding{Rule: RuleSyntax, Severity: diag.Error,
-				Message: "invalid JSON", Offset: at, Item: -1})
+			v.fail(RuleSyntax, "invalid JSON", at)
 			v.finish(p, &res, true)
 		}
 		return res
 	}
-	res.Messages, res.Statuses = c.Messages, c.Statuses
+	res.Messages, res.Statuses = int(c.Messages), int(c.Statuses)
 	v.finish(p, &res, false)
 	return res
 }
@@ -146,10 +173,16 @@ func (v *Validator) syntax(p *payload.Payload, res *Result) bool {
 	}
 	res.Unusable = true
 	res.Reason = "not JSON"
-	v.ctx.Findings = append(v.ctx.Findings, diag.Finding{Rule: RuleSyntax, Severity: diag.Error,
-		Message: se.Msg, Offset: se.Offset, Item: -1})
+	v.fail(RuleSyntax, se.Msg, se.Offset)
 	v.finish(p, res, true)
 	return true
+}
+
+// fail records a finding that makes the payload unusable: never ignored,
+// never past the limit.
+func (v *Validator) fail(r *diag.Rule, msg string, offset int) {
+	v.ctx.Findings = append(v.ctx.Findings, diag.Finding{Rule: r, Severity: diag.Error, Message: msg, Offset: offset, Item: -1})
+	v.ctx.Errors++
 }
 
 func firstByte(b []byte) byte {
@@ -163,39 +196,34 @@ func firstByte(b []byte) byte {
 	return 0
 }
 
-// finish filters, counts, orders and locates the findings collected in the context.
+// finish counts, orders and locates the findings collected in the
+// context (the walk applied the policy as it went). Its cost is the
+// payload's size plus the findings listed, never their product.
 func (v *Validator) finish(p *payload.Payload, res *Result, excerpt bool) {
-	found := v.ctx.Final()
-	if len(found) == 0 {
+	c := v.ctx
+	out := c.Final()
+	res.Errors, res.Warnings, res.InvalidItems = int(c.Errors), int(c.Warnings), int(c.BadItems)
+	res.Omitted = c.Omitted()
+	if len(out) == 0 {
 		return
 	}
-	out := make([]diag.Finding, 0, len(found))
-	var bad []int // items with an error
-	for _, f := range found {
-		if v.opts.Ignore[f.RuleID()] {
-			continue
-		}
-		if v.opts.Strict && f.Severity == diag.Warning {
-			f.Severity = diag.Error
-		}
-		switch f.Severity {
-		case diag.Error:
-			res.Errors++
-			if f.Item >= 0 && !slices.Contains(bad, f.Item) {
-				bad = append(bad, f.Item)
-			}
-		case diag.Warning:
-			res.Warnings++
-		}
-		f.Line, f.Col = p.Position(f.Offset)
-		if excerpt {
-			f.Excerpt, f.Caret = p.Excerpt(f.Offset, 72)
-		}
-		out = append(out, f)
-	}
+	out = append([]diag.Finding(nil), out...) // the result outlives the context's buffer
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Offset < out[j].Offset })
+	cur := p.Cursor() // one forward pass places them all
+	for i := range out {
+		out[i].Line, out[i].Col = cur.Position(out[i].Offset)
+	}
+	if excerpt {
+		for i := range out {
+			out[i].Excerpt, out[i].Caret = p.Excerpt(out[i].Offset, 72)
+		}
+	}
+	if res.Omitted > 0 {
+		out = append(out, diag.Finding{Rule: RuleCapped, Severity: diag.Info, Item: -1, Line: p.Line, Col: p.Col,
+			Message: fmt.Sprintf("… and %d more findings not listed (%d listed; the payload has %d errors and %d warnings in all)",
+				res.Omitted, len(out), res.Errors, res.Warnings)})
+	}
 	res.Findings = out
-	res.InvalidItems = len(bad)
 	if res.Errors > 0 && res.InvalidItems == 0 && res.Items() > 0 {
 		// An envelope error spoils every item it carries.
 		res.InvalidItems = res.Items()
@@ -204,7 +232,7 @@ func (v *Validator) finish(p *payload.Payload, res *Result, excerpt bool) {
 
 // Rules returns every rule wamo checks, sorted by id.
 func Rules() []*diag.Rule {
-	all := []*diag.Rule{RuleSyntax, RuleNotObject, RuleUnknownFormat}
+	all := []*diag.Rule{RuleSyntax, RuleNotObject, RuleUnknownFormat, RuleCapped}
 	all = append(all, spec.Rules()...)
 	for _, f := range format.All() {
 		all = append(all, f.Rules()...)

@@ -51,7 +51,7 @@ func NewCmdConvert(f *cmdutil.Factory, runF func(context.Context, *Options) erro
 	opts := &Options{IO: f.IOStreams, Now: f.Now}
 	var to, from string
 	cmd := &cobra.Command{
-		Use:   "convert --to sinch|whatsapp|cloud [FILE|DIR|-]...",
+		Use:   "convert --to FORMAT [FILE|DIR|-]...",
 		Short: "Convert payloads between the Sinch, WhatsApp On-Premises and Cloud API formats",
 		Long: `Convert webhook payloads between the three formats: sinch (Sinch/Wavy MO
 callback batch), whatsapp (On-Premises notification) and cloud (Cloud API
@@ -160,7 +160,7 @@ func Run(ctx context.Context, opts *Options) error {
 	r := &runner{
 		opts: opts,
 		out:  bufio.NewWriterSize(opts.IO.Out, 256<<10),
-		errw: bufio.NewWriterSize(opts.IO.ErrOut, 32<<10),
+		errw: bufio.NewWriterSize(render.SafeWriter(opts.IO.ErrOut), 32<<10), // its warnings quote payloads
 		conv: convert.New(convert.Options{
 			To: opts.To, From: opts.From, KeepExtras: opts.KeepExtras, Compact: opts.Compact,
 			Origin: opts.Origin, DisplayPhoneNumber: opts.DisplayPhoneNumber, PhoneNumberID: opts.PhoneNumberID,

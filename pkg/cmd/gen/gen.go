@@ -63,14 +63,14 @@ func NewCmdGen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format == "" {
-				return cmdutil.Usagef("--format is required: sinch, whatsapp or cloud")
+				return cmdutil.Usagef("--format is required: %s", payload.FormatList())
 			}
 			ft, err := payload.ParseFormat(format)
 			if err != nil {
 				return cmdutil.Usagef("--format: %v", err)
 			}
 			if ft == payload.Unknown {
-				return cmdutil.Usagef("--format: name one format: sinch, whatsapp or cloud")
+				return cmdutil.Usagef("--format: name one format: %s", payload.FormatList())
 			}
 			opts.Format = ft
 			if opts.Count < 0 {
@@ -119,7 +119,7 @@ func NewCmdGen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&format, "format", "f", "", "format: sinch, whatsapp or cloud")
+	fl.StringVarP(&format, "format", "f", "", "format: "+payload.FormatList())
 	fl.StringSliceVarP(&opts.Types, "type", "t", nil, "message types to draw from (comma-separated or repeated; default: all)")
 	fl.IntVarP(&opts.Count, "count", "n", 1, "number of payloads")
 	fl.Uint64Var(&opts.Seed, "seed", 0, "seed for reproducible output")

@@ -147,7 +147,7 @@ The verdict passes when every request was answered 2xx within the deadline;
 	fl.StringSliceVar(&opts.Fixtures, "fixtures", nil, "embedded fixtures to send: all, a folder (sinch, whatsapp, cloud, invalid) or names like sinch/text (comma-separated)")
 	fl.StringVarP(&opts.Method, "method", "X", "POST", "HTTP method")
 	fl.StringArrayVarP(&headers, "header", "H", nil, `add a header "Name: value" to every request (repeatable)`)
-	fl.StringVar(&as, "as", "", "convert every payload to this format before sending: sinch, whatsapp or cloud")
+	fl.StringVar(&as, "as", "", "convert every payload to this format before sending: "+payload.FormatList())
 	fl.BoolVar(&opts.Fresh, "fresh", false, "give each send new message ids and current timestamps")
 	fl.BoolVar(&opts.Sign, "sign", false, "sign requests like Meta (X-Hub-Signature-256) with the app secret in "+SecretEnv)
 	fl.IntVarP(&opts.Repeat, "repeat", "n", 0, "send the payload list this many times (default once, or until --duration ends)")
@@ -170,7 +170,7 @@ The verdict passes when every request was answered 2xx within the deadline;
 	cmdutil.ExcludeVar(fl, &opts.Exclude)
 
 	noFiles := cobra.ShellCompDirectiveNoFileComp
-	_ = cmd.RegisterFlagCompletionFunc("as", cobra.FixedCompletions([]string{"sinch", "whatsapp", "cloud"}, noFiles))
+	_ = cmd.RegisterFlagCompletionFunc("as", cobra.FixedCompletions(payload.Names(), noFiles))
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.ReplayOutputs, noFiles))
 	_ = cmd.RegisterFlagCompletionFunc("method", cobra.FixedCompletions([]string{"POST", "PUT"}, noFiles))
 	_ = cmd.RegisterFlagCompletionFunc("fixtures", completeFixtures)
@@ -278,7 +278,7 @@ func (opts *Options) finish(cmd *cobra.Command, headers []string, as, rate, maxE
 	if as != "" {
 		f, err := payload.ParseFormat(as)
 		if err != nil || f == payload.Unknown {
-			return cmdutil.Usagef("--as %q: want sinch, whatsapp or cloud", as)
+			return cmdutil.Usagef("--as %q: want %s", as, payload.FormatList())
 		}
 		opts.As = f
 		if opts.Transform, err = convertFor(f); err != nil {

@@ -125,7 +125,7 @@ func TestFixtureNamesCompleteByPrefix(t *testing.T) {
 		min       int
 		directive string
 	}{
-		{"", []string{"sinch/", "whatsapp/", "cloud/", "invalid/"}, 0, ":6"},
+		{"", []string{"sinch/", "whatsapp/", "cloud/", "conversation/", "invalid/"}, 0, ":6"},
 		{"wh", []string{"whatsapp/"}, 0, ":6"},
 		{"nope", nil, 0, ":6"},
 		{"sinch/te", []string{"sinch/text", "sinch/text-pt", "sinch/text-referral"}, 0, ":4"},

@@ -75,7 +75,7 @@ description and remain wamo validate's job.
 	fl.StringVarP(&format, "format", "f", "", "format: "+payload.FormatList())
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the schema to `FILE` instead of stdout")
 	fl.StringVar(&opts.AllDir, "all", "", "write every format's schema into `DIR` (sinch.json, whatsapp.json, cloud.json)")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(payload.Names(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.MarkFlagDirname("all")
 	return cmd
 }

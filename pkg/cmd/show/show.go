@@ -144,10 +144,10 @@ table views, a payload whose format is not recognised); 130 interrupted.`,
 	fl.BoolVar(&asTable, "table", false, "one row per message across all inputs (tab-separated when piped)")
 	fl.StringVar(&opts.Field, "field", "", "print the value at this gjson `PATH` of each payload")
 	fl.BoolVar(&utc, "utc", false, "show times in UTC instead of the local time zone")
-	fl.StringVarP(&format, "format", "f", "auto", "payload format: auto, sinch, whatsapp or cloud")
+	fl.StringVarP(&format, "format", "f", "auto", "payload format: auto, "+payload.FormatList())
 	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
 	cmdutil.ExcludeVar(fl, &opts.Exclude)
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"auto", "sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(append([]string{"auto"}, payload.Names()...), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("field", cobra.FixedCompletions([]string{
 		"messages.0.text.body", "messages.0.from", "messages.0.type", "statuses.0.status",
 		"entry.0.changes.0.value.messages.0.text.body", "entry.0.changes.0.value.messages.0.from",

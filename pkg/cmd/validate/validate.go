@@ -107,7 +107,7 @@ payload invalid unless --strict is given. --list-rules prints every rule.
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&format, "format", "f", "auto", "payload format: auto, sinch, whatsapp or cloud")
+	fl.StringVarP(&format, "format", "f", "auto", "payload format: auto, "+payload.FormatList())
 	fl.BoolVar(&opts.Strict, "strict", false, "treat warnings as errors")
 	fl.StringVarP(&opts.Output, "output", "o", "text", "output: text, json, github, junit or sarif")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only problems (and the summary when there are some)")
@@ -117,7 +117,7 @@ payload invalid unless --strict is given. --list-rules prints every rule.
 	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
 	cmdutil.ExcludeVar(fl, &opts.Exclude)
 	fl.BoolVar(&opts.SkipOthers, "skip-non-payloads", false, "skip named files that are not webhook payloads (package.json…) with a note, as in directories; for pre-commit hooks")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"auto", "sinch", "whatsapp", "cloud"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(append([]string{"auto"}, payload.Names()...), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json", "github", "junit", "sarif"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

@@ -22,52 +22,52 @@ import (
 var (
 	RulePhoneDigits = &diag.Rule{ID: "format.phone-digits", Severity: diag.Error, Formats: "all",
 		Summary: "a phone-like id (wa_id, from, recipient_id, Sinch source/origin/whatsAppId) is not a string of ASCII digits (no +, spaces or dashes)",
-		Source:  "reference §1, §7 rule 2"}
+		Source:  CloudMessages + " (wa_id, from); " + SinchMO + " (source, origin); " + E164}
 	RulePhoneLength = &diag.Rule{ID: "format.phone-length", Severity: diag.Warning, Formats: "all",
 		Summary: "a phone-like id has fewer than 8 or more than 15 digits (E.164 allows at most 15)",
-		Source:  "reference §7 rule 2"}
+		Source:  E164}
 	RuleTimestamp = &diag.Rule{ID: "format.timestamp", Severity: diag.Error, Formats: "whatsapp,cloud",
 		Summary: "a timestamp is not Unix epoch seconds written as a string of 9 to 11 digits",
-		Source:  "reference §1, §7 rule 3"}
+		Source:  CloudMessages + " (timestamp: Unix seconds as a string); " + OnPremInbound}
 	RuleEpochMillis = &diag.Rule{ID: "format.epoch-ms", Severity: diag.Error, Formats: "sinch",
 		Summary: "a Sinch time (receivedAt, mtSentAt, session.createdAt, sentAt…) is not an integer of Unix epoch milliseconds (13 digits)",
-		Source:  "reference §1, §2.2"}
+		Source:  SinchMOPT + " (receivedAt: Long, Unix time in milliseconds)"}
 	RuleISODate = &diag.Rule{ID: "format.iso8601", Severity: diag.Error, Formats: "sinch",
 		Summary: "a Sinch date (receivedDate, sentDate…) is not an ISO-8601 date-time such as 2017-12-18T17:09:31.473Z",
-		Source:  "reference §1, §2.2"}
+		Source:  SinchMO + " (receivedDate)"}
 	RuleGeoPoint = &diag.Rule{ID: "format.geopoint", Severity: diag.Error, Formats: "sinch",
 		Summary: "a Sinch geoPoint is not \"latitude,longitude\" in decimal degrees within range",
-		Source:  "seed 004 Location table; reference §7 rule 8"}
+		Source:  SinchMO + " (Location table: geoPoint)"}
 	RuleCoordinates = &diag.Rule{ID: "format.coordinates", Severity: diag.Error, Formats: "whatsapp,cloud",
 		Summary: "latitude outside [-90, 90] or longitude outside [-180, 180]",
-		Source:  "reference §7 rule 8"}
+		Source:  CloudMessages + " (location: latitude, longitude)"}
 	RuleMimeType = &diag.Rule{ID: "format.mime-type", Severity: diag.Error, Formats: "all",
 		Summary: "a MIME type is not of the form type/subtype[; parameters]",
-		Source:  "reference §1"}
+		Source:  MediaTypes}
 	RuleMimeNonStandard = &diag.Rule{ID: "format.mime-nonstandard", Severity: diag.Warning, Formats: "all",
 		Summary: "a MIME type that is not registered (image/jpg for image/jpeg), or a sticker that is not image/webp",
-		Source:  "reference §7 rule 5"}
+		Source:  MediaTypes + "; " + CloudMessages + " (sticker: image/webp)"}
 	RuleURL = &diag.Rule{ID: "format.url", Severity: diag.Warning, Formats: "all",
 		Summary: "a URL is not an absolute http(s) URL (documentation examples often hold placeholders such as https://...)",
-		Source:  "reference §2.3, §4.3"}
+		Source:  SinchMO + " (mediaUrl); " + CloudMessages + " (media url)"}
 	RuleSHA256 = &diag.Rule{ID: "format.sha256", Severity: diag.Warning, Formats: "whatsapp,cloud",
 		Summary: "a media sha256 is neither 64 hex digits (On-Premises) nor 44 characters of base64 (Cloud API)",
-		Source:  "reference §1, §8.8"}
+		Source:  OnPremInbound + " (hex); " + CloudMessages + " (base64)"}
 	RuleNonEmpty = &diag.Rule{ID: "format.non-empty", Severity: diag.Error, Formats: "all",
 		Summary: "an id or required text is an empty string",
-		Source:  "reference §1 (ids are opaque non-empty strings)"}
+		Source:  CloudMessages + "; " + SinchMO}
 	RuleBSUID = &diag.Rule{ID: "format.bsuid", Severity: diag.Error, Formats: "cloud",
 		Summary: "a business-scoped user id is not CC.<alphanumerics> or CC.ENT.<alphanumerics> (CC = ISO country code)",
-		Source:  "reference §1 BSUID; §7 rule 7"}
+		Source:  BSUIDDoc}
 	RuleCurrency = &diag.Rule{ID: "format.currency", Severity: diag.Error, Formats: "whatsapp,cloud",
 		Summary: "a currency is not a three-letter ISO 4217 code",
-		Source:  "reference §3.3, §4.3 order"}
+		Source:  ISO4217 + "; " + CloudMessages + " (order: currency)"}
 	RuleDate = &diag.Rule{ID: "format.date", Severity: diag.Warning, Formats: "all",
 		Summary: "a contact birthday is not YYYY-MM-DD",
-		Source:  "seed 004 Contact table"}
+		Source:  SinchMO + " (Contact table: birthday)"}
 	RulePlaceholder = &diag.Rule{ID: "format.placeholder", Severity: diag.Warning, Formats: "all",
 		Summary: "a value looks like a documentation placeholder (<…>, ..., PHONE_NUMBER) rather than real data",
-		Source:  "reference §7 soft rules"}
+		Source:  SinchMO + " and " + OnPremInbound + " (their examples hold such placeholders)"}
 )
 
 // Rules lists the rules of this package.
@@ -195,7 +195,7 @@ var PhoneChecks = []*spec.Value{Phone, PhoneLength}
 // RuleNumericID is reported for Cloud ids documented as digit strings.
 var RuleNumericID = &diag.Rule{ID: "format.numeric-id", Severity: diag.Error, Formats: "cloud",
 	Summary: "an id documented as digits (metadata.phone_number_id, entry[].id) holds something else",
-	Source:  "reference §4.1, §7 rule 6"}
+	Source:  CloudMessages + " (metadata.phone_number_id, entry id)"}
 
 // Digits is a numeric id written as a string.
 var Digits = &spec.Value{
@@ -231,7 +231,7 @@ var Timestamp = &spec.Value{
 // RuleTimestampNumber is reported for secondary timestamps sent as numbers.
 var RuleTimestampNumber = &diag.Rule{ID: "format.timestamp-number", Severity: diag.Warning, Formats: "whatsapp,cloud",
 	Summary: "a secondary timestamp (conversation.expiration_timestamp) sent as a JSON number where the reference shows a digit string",
-	Source:  "reference §4.5; third-party fixtures send numbers"}
+	Source:  CloudStatus + " (conversation.expiration_timestamp)"}
 
 // LooseTimestamp accepts epoch seconds as a digit string, or as a number
 // with a warning.
@@ -573,7 +573,7 @@ func clip(s string) string {
 }
 
 // ContactCard returns the schema of a shared contact card (vCard-like;
-// seed 004 Contact tables, reference §1). Sinch spells the name parts
+// Sinch's "Mensajes (MO)" Contact tables, Meta's contacts pages). Sinch spells the name parts
 // name_prefix/name_suffix, the Cloud API prefix/suffix; On-Premises cards
 // add ims and contact_image. requireFormattedName follows the Cloud API,
 // where a card without name.formatted_name is rejected.

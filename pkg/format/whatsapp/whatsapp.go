@@ -1,14 +1,17 @@
 // Package whatsapp describes the native WhatsApp inbound notification in its
 // two shapes: the On-Premises body {contacts, messages, statuses, errors}
-// (seeds 002 and 003, reference §3) — wamo's "whatsapp" format — and the
-// Cloud API envelope whose changes[].value carries the same objects with the
-// Cloud API's differences (reference §4) — wamo's "cloud" format.
+// (Meta's On-Premises "Inbound Notifications" and "Status and Pricing
+// Notifications" pages, common.OnPremInbound and OnPremOutbound) — wamo's
+// "whatsapp" format — and the Cloud API envelope whose changes[].value
+// carries the same objects with the Cloud API's differences (Meta's
+// messages webhook reference, common.CloudMessages) — wamo's "cloud" format.
 //
 // Both shapes are built from one set of constructors parameterised by
 // variant, so every difference between them is visible in one place.
 package whatsapp
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/tidwall/gjson"
@@ -21,39 +24,41 @@ import (
 // Rules specific to the native formats.
 var (
 	RuleMimeMismatch = &diag.Rule{ID: "whatsapp.mime-mismatch", Severity: diag.Error, Formats: "whatsapp,cloud",
-		Summary: "a media mime_type outside its type's family (image and sticker image/*, audio and voice audio/*, video video/*)", Source: "reference §7 rule 5"}
+		Summary: "a media mime_type outside its type's family (image and sticker image/*, audio and voice audio/*, video video/*)", Source: common.CloudMessages + " (image, audio, video, sticker); " + common.OnPremInbound}
 	RuleMediaID = &diag.Rule{ID: "whatsapp.media-id", Severity: diag.Warning, Formats: "whatsapp",
-		Summary: "an On-Premises media object without id (media that was not downloaded may lack it)", Source: "reference §7 rule 5"}
+		Summary: "an On-Premises media object without id (media that was not downloaded may lack it)", Source: common.OnPremInbound}
 	RuleContextReply = &diag.Rule{ID: "whatsapp.context-reply", Severity: diag.Error, Formats: "whatsapp,cloud",
-		Summary: "a reply context needs both from (original sender) and id (replied-to message)", Source: "reference §3.4, §4.4"}
+		Summary: "a reply context needs both from (original sender) and id (replied-to message)", Source: common.CloudMessages + " (context); " + common.OnPremInbound}
 	RuleContextForwarded = &diag.Rule{ID: "whatsapp.context-forwarded", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "context says both forwarded and frequently_forwarded (a message is one or the other)", Source: "reference §4.4"}
+		Summary: "context says both forwarded and frequently_forwarded (a message is one or the other)", Source: common.CloudMessages + " (context: forwarded, frequently_forwarded)"}
 	RuleButtonContext = &diag.Rule{ID: "whatsapp.button-context", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "a button (template quick-reply) message without context{from,id} naming the template it answers", Source: "seed 002 button example; reference §3.3, §4.3"}
+		Summary: "a button (template quick-reply) message without context{from,id} naming the template it answers", Source: common.CloudMessages + " (button); " + common.OnPremInbound}
 	RuleStatusErrors = &diag.Rule{ID: "whatsapp.status-errors", Severity: diag.Error, Formats: "whatsapp,cloud",
-		Summary: "a failed status without errors[], or errors[] on a status that is not failed", Source: "reference §3.5, §4.5, §7 rule 9"}
+		Summary: "a failed status without errors[], or errors[] on a status that is not failed", Source: common.CloudStatus + "; " + common.OnPremOutbound}
 	RuleContactsMissing = &diag.Rule{ID: "whatsapp.contacts-missing", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "messages without a top-level contacts[] naming the sender (documented for some media and all system messages)", Source: "reference §3.1, §7 soft rules"}
+		Summary: "messages without a top-level contacts[] naming the sender (documented for some media and all system messages)", Source: common.OnPremInbound + "; " + common.CloudMessages + " (system messages carry no contacts)"}
 	RuleSenderNotInContacts = &diag.Rule{ID: "whatsapp.sender-not-in-contacts", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "a message's from is not among the wa_id values of contacts[]", Source: "reference §3.1 (contacts describe the senders)"}
+		Summary: "a message's from is not among the wa_id values of contacts[]", Source: common.CloudMessages + " (contacts describe the senders)"}
 	RuleDuplicateID = &diag.Rule{ID: "whatsapp.duplicate-id", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "two messages with the same id in one delivery (a retry or a dedupe bug)", Source: "reference §7 soft rules"}
+		Summary: "two messages with the same id in one delivery (a retry or a dedupe bug)", Source: common.CloudMessages + " (webhooks are retried until acknowledged)"}
 	RuleNoContent = &diag.Rule{ID: "whatsapp.no-content", Severity: diag.Error, Formats: "whatsapp,cloud",
-		Summary: "the notification carries none of messages, statuses and errors", Source: "reference §3.1, §7 rule 6"}
+		Summary: "the notification carries none of messages, statuses and errors", Source: common.CloudMessages + "; " + common.OnPremInbound}
 	RuleNfmResponse = &diag.Rule{ID: "whatsapp.nfm-response-json", Severity: diag.Error, Formats: "whatsapp,cloud",
-		Summary: "interactive.nfm_reply.response_json is not a string holding a JSON object", Source: "reference §7 rule 8"}
+		Summary: "interactive.nfm_reply.response_json is not a string holding a JSON object", Source: common.CloudMessages + " (interactive: nfm_reply.response_json)"}
 	RuleSenderIdentity = &diag.Rule{ID: "cloud.sender-identity", Severity: diag.Error, Formats: "cloud",
-		Summary: "a message without from or from_user_id, or a contact without wa_id or user_id (2026 business-scoped ids)", Source: "reference §4.2, §7 rule 7"}
+		Summary: "a message without from or from_user_id, or a contact without wa_id or user_id (2026 business-scoped ids)", Source: common.BSUIDDoc}
 	RuleOnPremMediaField = &diag.Rule{ID: "cloud.onprem-media-field", Severity: diag.Error, Formats: "cloud",
-		Summary: "a Cloud API media object carries file, status or link, which only On-Premises sends", Source: "reference §4.3, §4.7, §7 rule 5"}
+		Summary: "a Cloud API media object carries file, status or link, which only On-Premises sends", Source: common.CloudMessages + " (image: id, mime_type, sha256, url); " + common.OnPremInbound}
 	RuleFieldScope = &diag.Rule{ID: "cloud.field-scope", Severity: diag.Warning, Formats: "cloud",
-		Summary: "a change whose field is not \"messages\" (account_update, calls…): not an MO or status webhook, its value is not checked", Source: "reference §4.1"}
+		Summary: "a change whose field is not \"messages\" (account_update, calls…): not an MO or status webhook, its value is not checked", Source: common.CloudMessages}
 	RuleDisplayPhone = &diag.Rule{ID: "cloud.display-phone", Severity: diag.Warning, Formats: "cloud",
-		Summary: "metadata.display_phone_number is not plain digits (documented as 15550783881)", Source: "reference §4.1"}
+		Summary: "metadata.display_phone_number is not plain digits (documented as 15550783881)", Source: common.CloudMessages + " (metadata.display_phone_number)"}
 	RuleErrorShape = &diag.Rule{ID: "cloud.error-shape", Severity: diag.Warning, Formats: "cloud",
-		Summary: "a Cloud API error object in the On-Premises shape (details at the top instead of error_data.details)", Source: "reference §4.6"}
+		Summary: "a Cloud API error object in the On-Premises shape (details at the top instead of error_data.details)", Source: common.CloudErrors}
+	RuleExpiration = &diag.Rule{ID: "whatsapp.expiration-not-sent", Severity: diag.Warning, Formats: "whatsapp,cloud",
+		Summary: "conversation.expiration_timestamp on a status other than sent (Meta sends it only with sent)", Source: common.CloudStatus + " (conversation)"}
 	RuleRecipient = &diag.Rule{ID: "whatsapp.status-recipient", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "a status without recipient_id (nor, in the Cloud API, recipient_user_id)", Source: "reference §3.5, §4.5"}
+		Summary: "a status without recipient_id (nor, in the Cloud API, recipient_user_id)", Source: common.CloudStatus + "; " + common.OnPremOutbound}
 )
 
 // Rules lists the rules this package reports (shared ones included).
@@ -61,7 +66,7 @@ func Rules() []*diag.Rule {
 	return append([]*diag.Rule{RuleMimeMismatch, RuleMediaID, RuleContextReply, RuleContextForwarded,
 		RuleButtonContext, RuleStatusErrors, RuleContactsMissing, RuleSenderNotInContacts, RuleDuplicateID,
 		RuleNoContent, RuleNfmResponse, RuleSenderIdentity, RuleOnPremMediaField, RuleFieldScope,
-		RuleDisplayPhone, RuleErrorShape, RuleRecipient}, common.Rules()...)
+		RuleDisplayPhone, RuleErrorShape, RuleRecipient, RuleExpiration}, common.Rules()...)
 }
 
 // Variant selects the On-Premises or the Cloud API flavour of the objects.
@@ -137,7 +142,7 @@ func build(v Variant) Schemas {
 	if v == CloudAPI {
 		s.Notification.Name = "change value"
 		s.Notification.Fields = append([]spec.Field{
-			{Name: "messaging_product", Kind: spec.KindString, Req: spec.Required, Enum: []string{"whatsapp"}},
+			{Name: "messaging_product", Kind: spec.KindString, Req: spec.Required, Enum: []string{"whatsapp"}, Set: spec.Closed},
 			{Name: "metadata", Kind: spec.KindObject, Req: spec.Required, Object: &spec.Object{Name: "metadata", Fields: []spec.Field{
 				{Name: "display_phone_number", Kind: spec.KindString, Req: spec.Required},
 				{Name: "phone_number_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Digits}},
@@ -159,7 +164,7 @@ func envelope(value *spec.Object) *spec.Object {
 	return &spec.Object{
 		Name: "cloud envelope",
 		Fields: []spec.Field{
-			{Name: "object", Kind: spec.KindString, Req: spec.Required, Enum: []string{"whatsapp_business_account"}},
+			{Name: "object", Kind: spec.KindString, Req: spec.Required, Enum: []string{"whatsapp_business_account"}, Set: spec.Closed},
 			{Name: "entry", Kind: spec.KindArray, Req: spec.Required, MinItems: 1, Object: &spec.Object{Name: "entry", Fields: []spec.Field{
 				{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Digits}, Doc: "WhatsApp Business Account id"},
 				{Name: "time", Kind: spec.KindInteger, Doc: "sent by some Meta webhooks; not documented for messages"},
@@ -322,7 +327,8 @@ func referralObject(v Variant) *spec.Object {
 	o := &spec.Object{Name: "referral", Doc: "click-to-WhatsApp ad or post the conversation started from", Fields: []spec.Field{
 		{Name: "headline", Kind: spec.KindString},
 		{Name: "body", Kind: spec.KindString},
-		{Name: "source_type", Kind: spec.KindString, Enum: []string{"ad", "post"}},
+		// Ad placements grow (Sinch already documents "unknown"): open.
+		{Name: "source_type", Kind: spec.KindString, Enum: []string{"ad", "post"}, Set: spec.Open},
 		{Name: "source_id", Kind: spec.KindString},
 		{Name: "source_url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
 	}}
@@ -342,7 +348,9 @@ func referralObject(v Variant) *spec.Object {
 		return o
 	}
 	o.Fields = append(o.Fields,
-		spec.Field{Name: "media_type", Kind: spec.KindString, Enum: []string{"image", "video"}},
+		// It names the member that carries the media (image_url or
+		// video_url): closed, like a discriminator.
+		spec.Field{Name: "media_type", Kind: spec.KindString, Enum: []string{"image", "video"}, Set: spec.Closed},
 		spec.Field{Name: "image_url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
 		spec.Field{Name: "video_url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
 		spec.Field{Name: "thumbnail_url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
@@ -382,7 +390,7 @@ func interactiveObject(v Variant) *spec.Object {
 	if v == CloudAPI {
 		o.Fields = append(o.Fields, spec.Field{Name: "call_permission_reply", Kind: spec.KindObject, Object: &spec.Object{
 			Name: "call_permission_reply", Fields: []spec.Field{
-				{Name: "response", Kind: spec.KindString, Req: spec.Required, Enum: []string{"accept", "reject"}},
+				{Name: "response", Kind: spec.KindString, Req: spec.Required, Enum: []string{"accept", "reject"}, Set: spec.Closed},
 				{Name: "is_permanent", Kind: spec.KindBool},
 				{Name: "expiration_timestamp", Kind: spec.KindAny},
 				{Name: "response_source", Kind: spec.KindString},
@@ -406,7 +414,9 @@ var order = &spec.Object{Name: "order", Fields: []spec.Field{
 func systemObject(v Variant) *spec.Object {
 	return &spec.Object{Name: "system", Fields: []spec.Field{
 		{Name: "body", Kind: spec.KindString},
-		{Name: "type", Kind: spec.KindString, Enum: []string{"user_changed_number", "user_identity_changed",
+		// It says which member carries the change (new_wa_id, identity,
+		// user_id): closed, like a discriminator.
+		{Name: "type", Kind: spec.KindString, Set: spec.Closed, Enum: []string{"user_changed_number", "user_identity_changed",
 			"customer_changed_number", "customer_identity_changed", "user_changed_user_id"}},
 		{Name: "new_wa_id", Kind: spec.KindString, Checks: common.PhoneChecks, Doc: "On-Premises and older Cloud: the new number"},
 		{Name: "wa_id", Kind: spec.KindString, Checks: common.PhoneChecks, Doc: "Cloud API: the new number"},
@@ -497,8 +507,7 @@ func messageObject(v Variant, errObj *spec.Object) *spec.Object {
 			}}},
 			spec.Field{Name: "edit", Kind: spec.KindObject, Object: &spec.Object{Name: "edit", Fields: []spec.Field{
 				{Name: "original_message_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
-				{Name: "message", Kind: spec.KindObject, Req: spec.Required, Object: &spec.Object{Name: "edited message", Open: true,
-					Fields: []spec.Field{{Name: "type", Kind: spec.KindString, Req: spec.Required}}}},
+				{Name: "message", Kind: spec.KindObject, Req: spec.Required, Doc: "the message as edited: its type and that type's object"},
 			}}},
 			spec.Field{Name: "revoke", Kind: spec.KindObject, Object: &spec.Object{Name: "revoke", Fields: []spec.Field{
 				{Name: "original_message_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
@@ -524,7 +533,37 @@ func messageObject(v Variant, errObj *spec.Object) *spec.Object {
 				c.ReportField(RuleSenderIdentity, "from", f.Value.Index, "message has neither from nor from_user_id")
 			}
 		}
+		o.Field("edit").Object.Field("message").Object = editedMessage(o)
 	}
+	return o
+}
+
+// editedMessage is the message an edit carries (Cloud API, 2026): checked
+// as a message of its type, with the paths into it, but without sender,
+// id or timestamp of its own (the edit's message has them) and without
+// the types that are events rather than content.
+func editedMessage(msg *spec.Object) *spec.Object {
+	events := map[string]bool{"edit": true, "revoke": true, "unsupported": true, "unknown": true, "request_welcome": true, "system": true}
+	o := &spec.Object{Name: "edited message", Doc: "the content of the message as edited"}
+	for _, fd := range msg.Fields {
+		if events[fd.Name] {
+			continue
+		}
+		switch fd.Name {
+		case "from", "id", "timestamp":
+			fd.Req = spec.Optional
+		}
+		o.Fields = append(o.Fields, fd)
+	}
+	d := *msg.Disc
+	d.Cases = nil
+	for _, cs := range msg.Disc.Cases {
+		if !events[cs.Value] {
+			d.Cases = append(d.Cases, cs)
+		}
+	}
+	o.Disc = &d
+	o.Check = checkContent
 	return o
 }
 
@@ -553,6 +592,19 @@ func checkMessage(c *spec.Ctx, f *spec.Frame) {
 	if from, ok := f.Get("from"); ok && from.Type == gjson.String && typ != "system" {
 		c.Remember(seenSender, "from", from)
 	}
+	if typ == "button" && !f.Has("context") {
+		c.ReportField(RuleButtonContext, "context", f.Value.Index, "button reply without context naming the template message it answers")
+	}
+	checkContent(c, f)
+}
+
+// checkContent applies the rules of a message's content: those of a
+// message and of the message an edit carries.
+func checkContent(c *spec.Ctx, f *spec.Frame) {
+	if f.Case == nil {
+		return
+	}
+	typ := f.Case.Value
 	if fam, isMedia := mediaTypes[typ]; isMedia && fam != "" {
 		if body, ok := f.Get(typ); ok && body.IsObject() {
 			if mt := body.Get("mime_type"); mt.Type == gjson.String {
@@ -574,9 +626,6 @@ func checkMessage(c *spec.Ctx, f *spec.Frame) {
 			}
 		}
 	}
-	if typ == "button" && !f.Has("context") {
-		c.ReportField(RuleButtonContext, "context", f.Value.Index, "button reply without context naming the template message it answers")
-	}
 	if typ == "interactive" {
 		if it, ok := f.Get("interactive"); ok {
 			if rj := it.Get("nfm_reply.response_json"); rj.Type == gjson.String && gjson.Valid(rj.Str) && !gjson.Parse(rj.Str).IsObject() {
@@ -590,33 +639,54 @@ func checkMessage(c *spec.Ctx, f *spec.Frame) {
 	}
 }
 
+// Billing values: open sets (reference: common.CloudStatus, common.Pricing).
+// Meta extends them, and stored or replayed status webhooks keep the
+// values of their day: the conversation-based pricing categories before
+// 1 June 2023, CBP before per-message pricing (1 July 2025).
+var (
+	billingCategories = []string{"authentication", "authentication_international", "authentication-international",
+		"marketing", "marketing_lite", "utility", "service", "referral_conversion"}
+	legacyCategories = []string{"user_initiated", "business_initiated"}
+)
+
+const legacyCategoriesDoc = "conversation-based pricing, before 1 June 2023"
+
 func statusObject(v Variant, errObj *spec.Object) *spec.Object {
+	// What a status says of its message: a closed set.
 	enum := []string{"sent", "delivered", "read", "failed", "deleted", "warning"}
 	if v == CloudAPI {
 		enum = []string{"sent", "delivered", "read", "played", "failed"}
 	}
+	category := func(name string) spec.Field {
+		if v == OnPrem {
+			// The On-Premises API documented the conversation-based
+			// categories in its day: they are current values there.
+			return spec.Field{Name: name, Kind: spec.KindString, Enum: append(slices.Clone(billingCategories), legacyCategories...), Set: spec.Open}
+		}
+		return spec.Field{Name: name, Kind: spec.KindString, Enum: billingCategories, Set: spec.Open,
+			Legacy: legacyCategories, LegacyDoc: legacyCategoriesDoc}
+	}
 	pricing := &spec.Object{Name: "pricing", Fields: []spec.Field{
 		{Name: "billable", Kind: spec.KindBool, Doc: "deprecated"},
-		{Name: "pricing_model", Kind: spec.KindString, Enum: []string{"CBP", "PMP"}},
-		{Name: "category", Kind: spec.KindString},
+		{Name: "pricing_model", Kind: spec.KindString, Enum: []string{"CBP", "PMP"}, Set: spec.Open,
+			Doc: "CBP (conversation-based) until 1 July 2025, then PMP (per message)"},
+		category("category"),
 	}}
 	if v == CloudAPI {
-		pricing.Fields[2].Enum = []string{"authentication", "authentication_international", "authentication-international",
-			"marketing", "marketing_lite", "utility", "service", "referral_conversion"}
 		pricing.Fields = append(pricing.Fields, spec.Field{Name: "type", Kind: spec.KindString,
-			Enum: []string{"regular", "free_customer_service", "free_entry_point"}})
+			Enum: []string{"regular", "free_customer_service", "free_entry_point"}, Set: spec.Open})
 	}
 	o := &spec.Object{Name: "status", Fields: []spec.Field{
 		{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
-		{Name: "status", Kind: spec.KindString, Req: spec.Required, Enum: enum},
+		{Name: "status", Kind: spec.KindString, Req: spec.Required, Enum: enum, Set: spec.Closed},
 		{Name: "timestamp", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Timestamp}},
 		{Name: "recipient_id", Kind: spec.KindString},
 		{Name: "type", Kind: spec.KindString, Doc: `"message" in fixtures`},
 		{Name: "conversation", Kind: spec.KindObject, Object: &spec.Object{Name: "conversation", Fields: []spec.Field{
 			{Name: "id", Kind: spec.KindString},
-			{Name: "expiration_timestamp", Kind: spec.KindAny, Checks: []*spec.Value{common.LooseTimestamp}},
+			{Name: "expiration_timestamp", Kind: spec.KindAny, Checks: []*spec.Value{common.LooseTimestamp}, Doc: "only on sent statuses"},
 			{Name: "origin", Kind: spec.KindObject, Object: &spec.Object{Name: "conversation origin", Fields: []spec.Field{
-				{Name: "type", Kind: spec.KindString},
+				category("type"),
 			}}},
 		}, Check: checkConversation}},
 		{Name: "pricing", Kind: spec.KindObject, Object: pricing},
@@ -642,6 +712,13 @@ func checkConversation(c *spec.Ctx, f *spec.Frame) {
 
 func checkStatus(c *spec.Ctx, f *spec.Frame) {
 	st := f.Str("status")
+	if conv, ok := f.Get("conversation"); ok && st != "" && st != "sent" {
+		if exp := conv.Get("expiration_timestamp"); exp.Exists() {
+			c.Push("conversation")
+			c.ReportField(RuleExpiration, "expiration_timestamp", exp.Index, "conversation.expiration_timestamp on a %q status: Meta sends it only with sent statuses", st)
+			c.Pop()
+		}
+	}
 	_, hasErr := f.Get("errors")
 	switch {
 	case st == "failed" && !hasErr:
@@ -694,45 +771,79 @@ func checkNotification(c *spec.Ctx, f *spec.Frame) {
 		c.Report(RuleNoContent, f.Value.Index, "the %s carries none of messages, statuses and errors", f.Obj.Name)
 	}
 	// Payload-wide rules over what the walk remembered of this
-	// notification (read in place: no allocation on the hot path).
+	// notification, in time linear in the messages: a delivery of 100,000
+	// messages must not cost 10^10 comparisons. Small deliveries, the
+	// usual ones, compare in place without allocating.
 	seen := c.Seen
-	c.Seen = c.Seen[:0] // a Cloud envelope holds several notifications
-	senders, contacts := 0, 0
-	for i, s := range seen {
-		switch s.Kind {
-		case seenSender:
+	defer c.ClearSeen() // a Cloud envelope holds several notifications
+	senders := 0
+	for _, s := range seen {
+		if s.Kind == seenSender {
 			senders++
-		case seenContact:
-			contacts++
-		case seenMessageID:
-			for _, t := range seen[:i] {
-				if t.Kind == seenMessageID && t.Value == s.Value {
-					c.ReportSeen(RuleDuplicateID, s, "message id %q appears twice in one delivery", s.Value)
-					break
-				}
-			}
+		}
+	}
+	// Two values sets: small ones in a fixed array, larger ones in maps.
+	var ids, contacts valueSet
+	for _, k := range seen {
+		if k.Kind == seenContact {
+			contacts.add(k.Value)
+		}
+	}
+	for _, s := range seen {
+		if s.Kind == seenMessageID && !ids.add(s.Value) {
+			c.ReportSeen(RuleDuplicateID, s, "message id %q appears twice in one delivery", s.Value)
 		}
 	}
 	if senders > 0 && !f.Has("contacts") {
 		c.ReportField(RuleContactsMissing, "contacts", f.Value.Index, "messages without a top-level contacts[] describing the sender")
 		return
 	}
-	if contacts == 0 {
+	if contacts.n == 0 {
 		return
 	}
 	for _, s := range seen {
-		if s.Kind != seenSender {
-			continue
-		}
-		found := false
-		for _, k := range seen {
-			if k.Kind == seenContact && k.Value == s.Value {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if s.Kind == seenSender && !contacts.has(s.Value) {
 			c.ReportSeen(RuleSenderNotInContacts, s, "sender %q is not among contacts[].wa_id", s.Value)
 		}
 	}
+}
+
+// valueSet is a set of strings that allocates only past a handful of them.
+type valueSet struct {
+	n     int
+	small [8]string
+	big   map[string]bool
+}
+
+// add adds v and reports whether it was new.
+func (s *valueSet) add(v string) bool {
+	if s.has(v) {
+		return false
+	}
+	switch {
+	case s.n < len(s.small):
+		s.small[s.n] = v
+	case s.big == nil:
+		s.big = make(map[string]bool, 2*len(s.small))
+		for _, x := range s.small {
+			s.big[x] = true
+		}
+		fallthrough
+	default:
+		s.big[v] = true
+	}
+	s.n++
+	return true
+}
+
+func (s *valueSet) has(v string) bool {
+	if s.big != nil {
+		return s.big[v]
+	}
+	for _, x := range s.small[:s.n] {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,8 @@
+//go:build !race
+
+package costcheck
+
+const (
+	raceSlowdown = 1
+	raceShrink   = 1
+)
