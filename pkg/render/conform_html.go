@@ -115,7 +115,10 @@ func conformHTMLRow(res *conform.Result) htmlRow {
 	}
 	for i := range res.Exchanges {
 		ex := &res.Exchanges[i]
-		ev := htmlEvidence{Title: ex.Label, Problem: ex.Problem, Sent: ex.Excerpt, Answer: ex.Answer}
+		// Bytes from the receiver (and the excerpt) are shown, never acted
+		// on: control characters become visible even in a file someone cats.
+		ev := htmlEvidence{Title: ex.Label, Problem: ex.Problem, Sent: string(appendSanitized(nil, ex.Excerpt, true)),
+			Answer: string(appendSanitized(nil, ex.Answer, true))}
 		if ex.Excerpt != "" && ex.Bytes > len(ex.Excerpt) {
 			ev.Sent += "…"
 		}

@@ -23,14 +23,16 @@ import (
 
 // htmlReport is the content of one report page.
 type htmlReport struct {
-	Title     string // <title> and heading
-	Subtitle  string
-	Verdict   string // PASS, FAIL, …
-	Tone      string // ok | warn | bad
-	Summary   string // the verdict in a sentence
-	Meta      []htmlKV
-	Tiles     []htmlTile
-	Caption   string // above the table
+	Title    string // <title> and heading
+	Subtitle string
+	Verdict  string // PASS, FAIL, …
+	Tone     string // ok | warn | bad
+	Summary  string // the verdict in a sentence
+	Meta     []htmlKV
+	Tiles    []htmlTile
+	Caption  string // above the table
+	// Columns head the table: one per row cell, then the badge's and the
+	// detail's.
 	Columns   []string
 	Rows      []htmlRow
 	Deadline  time.Duration
@@ -254,7 +256,7 @@ func svgHistogram(buckets []replay.Bucket, deadline time.Duration) template.HTML
 		if bk.OverDeadline {
 			class = "bar-over"
 			if !marked && i > 0 {
-				histDeadline(&b, x0, deadline)
+				histDeadline(&b, x0, deadline, "")
 			}
 			marked = true
 		}
@@ -266,23 +268,23 @@ func svgHistogram(buckets []replay.Bucket, deadline time.Duration) template.HTML
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">≤ %s</text>`, x0+slot/2, base+16, html.EscapeString(replay.FormatDuration(bk.To)))
 	}
 	if !marked {
-		// Everything within the deadline: mark it at the right edge when
-		// the last bucket ends there, else say so.
-		if last := buckets[len(buckets)-1]; last.To == deadline {
-			histDeadline(&b, float64(chartW-chartRight), deadline)
-		} else {
-			fmt.Fprintf(&b, `<text class="deadline-label" x="%d" y="%d" text-anchor="end">every answer within the %s deadline</text>`,
-				chartW-chartRight-4, chartTop+4, html.EscapeString(replay.FormatDuration(deadline)))
+		// Everything within the deadline: it is at the right edge, or
+		// beyond it.
+		label := ""
+		if buckets[len(buckets)-1].To != deadline {
+			label = " → (beyond every answer)"
 		}
+		histDeadline(&b, float64(chartW-chartRight), deadline, label)
 	}
 	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle">latency (answers per bucket)</text>`, chartLeft+int(plotW/2), chartH-6)
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }
 
-func histDeadline(b *strings.Builder, x float64, deadline time.Duration) {
+func histDeadline(b *strings.Builder, x float64, deadline time.Duration, note string) {
 	fmt.Fprintf(b, `<line class="deadline" x1="%.1f" x2="%.1f" y1="%d" y2="%d"/>`, x, x, chartTop, chartH-chartBottom)
-	fmt.Fprintf(b, `<text class="deadline-label" x="%.1f" y="%d" text-anchor="end">deadline %s</text>`, x-4, chartTop+12, html.EscapeString(replay.FormatDuration(deadline)))
+	fmt.Fprintf(b, `<text class="deadline-label" x="%.1f" y="%d" text-anchor="end">deadline %s%s</text>`,
+		x-4, chartTop+12, html.EscapeString(replay.FormatDuration(deadline)), html.EscapeString(note))
 }
 
 // decadeFloor and decadeCeil round a duration down or up to a power of ten

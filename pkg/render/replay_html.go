@@ -53,7 +53,7 @@ func (h *replayHTML) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 		Tone:      htmlTone(tone),
 		Summary:   text,
 		Caption:   "Payloads",
-		Columns:   []string{"Payload", "Sends", "Attempts", "OK", "Not OK", "Mean", "Max"},
+		Columns:   []string{"Payload", "Sends", "Attempts", "OK", "Not OK", "Mean", "Max", "Verdict", "Detail"},
 		Deadline:  sum.Deadline,
 		Buckets:   sum.Histogram(),
 		Generator: "wamo " + h.opts.Version,
