@@ -44,6 +44,11 @@ const (
 // in \u form), a combining sequence.
 const nonASCIIText = "Olá, ação! ¿Qué tal? Ελληνικά · 你好，世界 · مرحبا · 👍🏽🇧🇷🙂 · e\u0301"
 
+// longTextBase fills the long texts of wire.max-size: mostly CJK, three
+// bytes a character in UTF-8 (six as a \u escape), so that the largest
+// body takes fewer messages than a batch may hold.
+const longTextBase = "这是一条很长的消息，用来检查接收方能否处理提供方最大的请求体。" + nonASCIIText
+
 // maxText is the longest text message WhatsApp carries (4096 characters).
 const maxText = 4096
 
@@ -448,7 +453,7 @@ func (lib *library) nearMax(now time.Time) ([]byte, int, error) {
 		return nil, 0, err
 	}
 	where := t.pathTo(textOf(t, &items[0]))
-	long := longText(nonASCIIText)
+	long := longText(longTextBase)
 	lengthen := func(t *node) *node {
 		if n := t.follow(where); n != nil && n.kind == 's' {
 			n.str = long
@@ -458,22 +463,23 @@ func (lib *library) nearMax(now time.Time) ([]byte, int, error) {
 	size := len(lib.wire(lengthen(t)))
 	target := p.MaxBody - p.MaxBody/20 // 95%
 	n := max(1, min(target/size, p.MaxBatch))
-	docs := []*node{t}
-	for len(docs) < n {
+	for {
 		// Fresh ids for each copy: refresh the short original, then
 		// lengthen its text, found where it was in the first copy.
-		d, err := freshTree(src.body, now)
-		if err != nil {
-			return nil, 0, err
+		docs := make([]*node, 0, n)
+		for len(docs) < n {
+			d, err := freshTree(src.body, now)
+			if err != nil {
+				return nil, 0, err
+			}
+			docs = append(docs, lengthen(d))
 		}
-		docs = append(docs, lengthen(d))
+		body := lib.wire(merge(docs...))
+		if len(body) <= p.MaxBody || n == 1 {
+			return body, n, nil
+		}
+		n = n * 19 / 20
 	}
-	body := lib.wire(merge(docs...))
-	for len(docs) > 1 && len(body) > p.MaxBody {
-		docs = docs[:len(docs)*19/20]
-		body = lib.wire(merge(docs...))
-	}
-	return body, len(docs), nil
 }
 
 // longText repeats s (and a space) up to maxText characters, whole

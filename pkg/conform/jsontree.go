@@ -106,23 +106,6 @@ func (n *node) append(b []byte) []byte {
 	return append(b, n.str...)
 }
 
-func (n *node) clone() *node {
-	c := &node{kind: n.kind, str: n.str}
-	if n.obj != nil {
-		c.obj = make([]member, len(n.obj))
-		for i, m := range n.obj {
-			c.obj[i] = member{key: m.key, val: m.val.clone()}
-		}
-	}
-	if n.arr != nil {
-		c.arr = make([]*node, len(n.arr))
-		for i, v := range n.arr {
-			c.arr[i] = v.clone()
-		}
-	}
-	return c
-}
-
 func (n *node) get(key string) *node {
 	for _, m := range n.obj {
 		if m.key == key {
@@ -281,12 +264,14 @@ func sameCase(like, repl string) string {
 // merge combines deliveries of one format into one: objects member by
 // member, arrays concatenated, scalars from the first. A number member that
 // counted a sibling array in every document (a batch's "total") is kept
-// equal to the merged array's length. The documents are not modified.
+// equal to the merged array's length. The result is built from the
+// documents' own nodes (a thousand-item batch is not copied twice): they
+// belong to it afterwards.
 func merge(docs ...*node) *node {
 	if len(docs) == 0 {
 		return nil
 	}
-	out := docs[0].clone()
+	out := docs[0]
 	for _, d := range docs[1:] {
 		mergeInto(out, d)
 	}
@@ -301,16 +286,14 @@ func mergeInto(dst, src *node) {
 			if cur := dst.get(m.key); cur != nil {
 				mergeInto(cur, m.val)
 			} else {
-				dst.obj = append(dst.obj, member{key: m.key, val: m.val.clone()})
+				dst.obj = append(dst.obj, m)
 			}
 		}
 		for num, arr := range counts {
 			dst.get(num).str = strconv.Itoa(len(dst.get(arr).arr))
 		}
 	case dst.kind == 'a' && src.kind == 'a':
-		for _, v := range src.arr {
-			dst.arr = append(dst.arr, v.clone())
-		}
+		dst.arr = append(dst.arr, src.arr...)
 	}
 }
 

@@ -41,9 +41,6 @@ func TestMerge(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("got  %s\nwant %s", got, tc.want)
 			}
-			if string(a.bytes()) != tc.a || string(b.bytes()) != tc.b {
-				t.Error("merge changed its inputs")
-			}
 		})
 	}
 }

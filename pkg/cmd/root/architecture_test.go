@@ -15,7 +15,7 @@ const module = "github.com/wamo-dev/wamo/"
 // values and errors. They never style, print or exit, and never reach for
 // the command layer.
 var domain = []string{"diag", "jsonlex", "payload", "input", "spec", "format/common", "format/sinch", "format/whatsapp",
-	"validate", "convert", "digest", "replay", "listen", "redact", "schema", "gen"}
+	"validate", "convert", "digest", "replay", "listen", "redact", "schema", "gen", "conform"}
 
 // TestArchitecture keeps the import rules of the layout: only render styles
 // output, domain packages stay libraries, commands do not import each
