@@ -356,7 +356,7 @@ func (b *builder) compat() {
 	b.add("compat.unknown-type", Required,
 		"a message of a type the receiver has never seen (as a new type first appears) is answered 2xx within the deadline",
 		b.mutated([]string{"text"}, "a message of type "+futureWord, func(t *node, it *digest.Item) error {
-			item := t.at(it.Path)
+			item := t.item(it.Offset)
 			if item == nil || item.renameType(it.Type, futureWord) == 0 {
 				return fmt.Errorf("the message type %q is not written in the payload", it.Type)
 			}
@@ -365,7 +365,7 @@ func (b *builder) compat() {
 	b.add("compat.unknown-status", Required,
 		"a status with a value the receiver has never seen (as a new status first appears) is answered 2xx within the deadline",
 		b.mutated([]string{"status-delivered", "status-read", "status-sent"}, "a status "+futureWord, func(t *node, it *digest.Item) error {
-			item := t.at(it.Path)
+			item := t.item(it.Offset)
 			if item == nil || item.renameValue(it.Status, futureWord) == 0 {
 				return fmt.Errorf("no single value of a %s status names it (a new status could not be told by one value)", lib.p.Name)
 			}

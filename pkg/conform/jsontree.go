@@ -8,10 +8,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/tidwall/gjson"
-
 	"github.com/wamo-dev/wamo/pkg/jsonlex"
-	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
 )
 
 // The cases mutate payloads without knowing their format: every edit here
@@ -23,6 +21,7 @@ import (
 // mutated payload still looks like the provider's.
 type node struct {
 	kind byte // 'o' object, 'a' array, 's' string, 'n' number, 'b' true/false, 'z' null
+	off  int  // byte offset in the document it was parsed from (0 for added nodes)
 	str  string
 	obj  []member
 	arr  []*node
@@ -33,42 +32,40 @@ type member struct {
 	val *node
 }
 
-// parseTree decodes one JSON document. Nesting is bounded (gjson walks a
-// nested value once per level above it, so depth multiplies the cost).
+// parseTree decodes one JSON document, in one pass (pkg/jsontree's tape;
+// nesting is bounded by jsontree.MaxDepth).
 func parseTree(data []byte) (*node, error) {
-	if !gjson.ValidBytes(data) {
-		return nil, errors.New("conform: not valid JSON")
+	root := jsontree.Parse(string(data))
+	if !root.Exists() {
+		return nil, errors.New("conform: not one JSON document")
 	}
-	if !payload.NestingOK(&payload.Payload{Data: data}) {
-		return nil, errors.New("conform: nested too deep")
-	}
-	return fromResult(gjson.ParseBytes(data)), nil
+	return fromValue(root), nil
 }
 
-func fromResult(r gjson.Result) *node {
-	switch r.Type {
-	case gjson.String:
-		return &node{kind: 's', str: r.String()}
-	case gjson.Number:
-		return &node{kind: 'n', str: r.Raw}
-	case gjson.True, gjson.False:
-		return &node{kind: 'b', str: r.Raw}
-	case gjson.Null:
-		return &node{kind: 'z'}
-	}
-	if r.IsArray() {
-		n := &node{kind: 'a', arr: []*node{}}
-		r.ForEach(func(_, v gjson.Result) bool {
-			n.arr = append(n.arr, fromResult(v))
+func fromValue(v jsontree.Value) *node {
+	n := &node{off: v.Offset()}
+	switch v.Kind() {
+	case jsontree.String:
+		n.kind, n.str = 's', v.Str()
+	case jsontree.Number:
+		n.kind, n.str = 'n', v.Raw()
+	case jsontree.True, jsontree.False:
+		n.kind, n.str = 'b', v.Raw()
+	case jsontree.Null:
+		n.kind = 'z'
+	case jsontree.Array:
+		n.kind, n.arr = 'a', []*node{}
+		v.ForEach(func(_, e jsontree.Value) bool {
+			n.arr = append(n.arr, fromValue(e))
 			return true
 		})
-		return n
+	default:
+		n.kind, n.obj = 'o', []member{}
+		v.ForEach(func(k, e jsontree.Value) bool {
+			n.obj = append(n.obj, member{key: k.Str(), val: fromValue(e)})
+			return true
+		})
 	}
-	n := &node{kind: 'o', obj: []member{}}
-	r.ForEach(func(k, v gjson.Result) bool {
-		n.obj = append(n.obj, member{key: k.String(), val: fromResult(v)})
-		return true
-	})
 	return n
 }
 
@@ -115,31 +112,16 @@ func (n *node) get(key string) *node {
 	return nil
 }
 
-// at follows a digest path such as "entry[0].changes[0].value.messages[2]"
-// or "data[1]" from n; nil when the path leads nowhere.
-func (n *node) at(path string) *node {
-	cur := n
-	for path != "" && cur != nil {
-		var seg string
-		seg, path, _ = strings.Cut(path, ".")
-		key, rest, _ := strings.Cut(seg, "[")
-		if key != "" {
-			if cur.kind != 'o' {
-				return nil
-			}
-			cur = cur.get(key)
+// item returns the object that starts at byte offset off of the document
+// the tree was parsed from (where the digest says an item is), or nil.
+func (n *node) item(off int) *node {
+	var found *node
+	n.walk(func(v *node) {
+		if found == nil && v.kind == 'o' && v.off == off {
+			found = v
 		}
-		for rest != "" && cur != nil {
-			idx, after, ok := strings.Cut(rest, "]")
-			i, err := strconv.Atoi(idx)
-			if !ok || err != nil || cur.kind != 'a' || i < 0 || i >= len(cur.arr) {
-				return nil
-			}
-			cur = cur.arr[i]
-			rest = strings.TrimPrefix(after, "[")
-		}
-	}
-	return cur
+	})
+	return found
 }
 
 // pathTo returns the child indexes that lead from n to target (nil when

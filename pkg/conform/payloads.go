@@ -235,7 +235,7 @@ func (lib *library) batch(kinds []string, n int, now time.Time) (*node, error) {
 // textOf returns the node holding the text of a payload's first message
 // (the string the digest gives as its summary), or nil.
 func textOf(t *node, it *digest.Item) *node {
-	item := t.at(it.Path)
+	item := t.item(it.Offset)
 	if item == nil || it.Summary == "" {
 		return nil
 	}
