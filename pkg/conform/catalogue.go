@@ -380,8 +380,7 @@ func (b *builder) compat() {
 		b.add("compat.other-webhook", Required,
 			"a delivery for another webhook field than messages ("+src.name+") is answered 2xx within the deadline",
 			func(now time.Time) ([]request, error) {
-				body, _ := refreshed(src.body, now)
-				t, err := parseTree(body)
+				t, err := freshTree(src.body, now)
 				if err != nil {
 					return nil, err
 				}

@@ -162,9 +162,6 @@ type Result struct {
 	Start, Elapsed time.Duration
 }
 
-// Failed reports whether the case did not meet its expectation (fail or warn).
-func (r *Result) Failed() bool { return r.Verdict == Fail || r.Verdict == Warn }
-
 // LoadStats sums up the load case.
 type LoadStats struct {
 	Rate     float64

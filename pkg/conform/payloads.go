@@ -3,7 +3,6 @@ package conform
 import (
 	"fmt"
 	"path"
-	"sort"
 	"strings"
 	"time"
 
@@ -246,14 +245,6 @@ func textOf(t *node, it *digest.Item) *node {
 		}
 	})
 	return found
-}
-
-// sortedKinds returns the kinds of the library sorted by name (for
-// deterministic selection in tests and reports).
-func (lib *library) sortedKinds() []string {
-	out := append([]string(nil), lib.order...)
-	sort.Strings(out)
-	return out
 }
 
 // fixtureBase is the case id part of a fixture name: "cloud/text" → "text".

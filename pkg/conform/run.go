@@ -400,6 +400,3 @@ func statusText(ex *Exchange) string {
 	}
 	return "no answer"
 }
-
-// refreshed is replay.Refresh: new ids and timestamps.
-func refreshed(body []byte, now time.Time) ([]byte, []string) { return replay.Refresh(body, now) }

@@ -70,17 +70,9 @@ func NewConformReporter(ios *iostreams.IOStreams, opts ConformOptions) (ConformR
 func ConformList(ios *iostreams.IOStreams, cat *conform.Catalogue, cases []*conform.Case, output string) error {
 	w := bufio.NewWriter(ios.Out)
 	if output == "json" {
-		type jsonCase struct {
-			Number    string `json:"number"`
-			ID        string `json:"id"`
-			Area      string `json:"area"`
-			AreaTitle string `json:"area_title"`
-			Level     string `json:"level"`
-			Expect    string `json:"expect"`
-		}
-		out := make([]jsonCase, 0, len(cases))
+		out := make([]conformJSONCaseInfo, 0, len(cases))
 		for _, c := range cases {
-			out = append(out, jsonCase{c.Number, c.ID, string(c.Area), c.Area.Title(), string(c.Level), c.Expect})
+			out = append(out, conformCaseInfo(c))
 		}
 		return writeIndentedJSON(w, out)
 	}

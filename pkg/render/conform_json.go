@@ -112,13 +112,23 @@ type conformJSONLoad struct {
 	Latency  conformJSONLatency `json:"latency_ms"`
 }
 
+// conformJSONCaseInfo is what the catalogue says of a case (also the
+// layout of `wamo conform --list --output json`).
+type conformJSONCaseInfo struct {
+	Number    string `json:"number"`
+	ID        string `json:"id"`
+	Area      string `json:"area"`
+	AreaTitle string `json:"area_title"`
+	Level     string `json:"level"`
+	Expect    string `json:"expect"`
+}
+
+func conformCaseInfo(c *conform.Case) conformJSONCaseInfo {
+	return conformJSONCaseInfo{c.Number, c.ID, string(c.Area), c.Area.Title(), string(c.Level), c.Expect}
+}
+
 type conformJSONCase struct {
-	Number    string                `json:"number"`
-	ID        string                `json:"id"`
-	Area      string                `json:"area"`
-	AreaTitle string                `json:"area_title"`
-	Level     string                `json:"level"`
-	Expect    string                `json:"expect"`
+	conformJSONCaseInfo
 	Verdict   string                `json:"verdict"`
 	Reason    string                `json:"reason"`
 	Latency   float64               `json:"latency_ms"`
@@ -221,10 +231,9 @@ func (j *conformJSON) Finish(rep *conform.Report, exitCode int) error {
 }
 
 func conformCaseJSON(r *conform.Result) conformJSONCase {
-	c := r.Case
 	out := conformJSONCase{
-		Number: c.Number, ID: c.ID, Area: string(c.Area), AreaTitle: c.Area.Title(), Level: string(c.Level), Expect: c.Expect,
-		Verdict: string(r.Verdict), Reason: r.Reason, Latency: msOf(r.Latency), Start: msOf(r.Start), Elapsed: msOf(r.Elapsed),
+		conformJSONCaseInfo: conformCaseInfo(r.Case),
+		Verdict:             string(r.Verdict), Reason: r.Reason, Latency: msOf(r.Latency), Start: msOf(r.Start), Elapsed: msOf(r.Elapsed),
 		Exchanges: []conformJSONExchange{},
 	}
 	for i := range r.Exchanges {

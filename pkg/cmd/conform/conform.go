@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -136,7 +137,7 @@ func (opts *Options) finish(cmd *cobra.Command, profile string) error {
 	if opts.Profile = conform.LookupProfile(profile); opts.Profile == nil {
 		return cmdutil.Usagef("--profile %q: want %s", profile, strings.Join(conform.ProfileNames(), ", "))
 	}
-	if !contains(render.ConformOutputs, opts.Output) {
+	if !slices.Contains(render.ConformOutputs, opts.Output) {
 		return cmdutil.Usagef("--output %q: want %s", opts.Output, strings.Join(render.ConformOutputs, ", "))
 	}
 	if opts.List {
@@ -162,15 +163,6 @@ func (opts *Options) finish(cmd *cobra.Command, profile string) error {
 		return cmdutil.Usagef("--duration %s: want a positive duration", opts.Duration)
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Run builds the catalogue, runs the selected cases, reports, and returns

@@ -153,6 +153,7 @@ func set(items ...string) map[string]bool {
 	return m
 }
 
+// ServeHTTP answers webhooks (POST) and the verification handshake (GET).
 func (rc *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	switch req.Method {
 	case http.MethodGet:
