@@ -29,7 +29,8 @@ import (
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
-// Fault is one deliberate defect.
+// Fault is one deliberate defect. The faults about content come with
+// processing before answering, which is how such receivers answer errors.
 type Fault string
 
 // The faults. Each is a bug seen in real receivers.
@@ -76,6 +77,18 @@ var Faults = []Fault{
 	SlowMedia, Duplicate409, OutOfOrder409, CrashOnEarlyStatus, FailedAfterSent409,
 	Charset415, BodyLimit413,
 	AcceptsUnsigned, AcceptsAnySignature, ChallengeAsJSON, IgnoresVerifyToken,
+}
+
+// processesFirst reports whether a receiver with fault f processes a
+// delivery before answering it: the faults that answer an error about the
+// content (and the slow one) do, as the receivers they stand for do; the
+// right receiver and the others acknowledge at once and process afterwards.
+func (f Fault) processesFirst() bool {
+	switch f {
+	case None, Charset415, BodyLimit413, AcceptsUnsigned, AcceptsAnySignature, ChallengeAsJSON, IgnoresVerifyToken:
+		return false
+	}
+	return true
 }
 
 // CloudOnly reports whether a fault needs the Cloud API (signatures, the
@@ -228,7 +241,10 @@ func (rc *Receiver) webhook(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "not JSON", http.StatusBadRequest)
 		return
 	}
-	if code, msg := rc.process(body); code != 0 {
+	if !rc.cfg.Fault.processesFirst() {
+		// The right way: acknowledge at once, process afterwards.
+		go rc.process(body)
+	} else if code, msg := rc.process(body); code != 0 {
 		http.Error(w, msg, code)
 		return
 	}
