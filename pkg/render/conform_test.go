@@ -19,13 +19,21 @@ import (
 // with its evidence, a warning, a skip and the load case.
 func fakeConform(t testing.TB) (*conform.Catalogue, []*conform.Case, *conform.Report) {
 	t.Helper()
-	cat, err := conform.Build(conform.LookupProfile("cloud"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases, err := cat.Select([]string{"ack.text", "dup.redelivery", "auth.unsigned", "auth.handshake", "load.burst"}, nil)
-	if err != nil {
-		t.Fatal(err)
+	// Cases written out, not built from the fixtures: the views, not the
+	// catalogue, are under test here.
+	p := conform.LookupProfile("cloud")
+	cat := &conform.Catalogue{Profile: p, Omitted: []conform.Omission{{ID: "auth.stale", Reason: "the cloud signature covers no time"}}}
+	cases := []*conform.Case{
+		{Number: "1.26", ID: "ack.text", Area: conform.AreaAck, Level: conform.Required,
+			Expect: "a text message (cloud/text) is answered 2xx within the deadline"},
+		{Number: "2.1", ID: "dup.redelivery", Area: conform.AreaRetry, Level: conform.Required,
+			Expect: "the same delivery sent again, byte for byte, is answered 2xx within the deadline both times"},
+		{Number: "6.2", ID: "auth.unsigned", Area: conform.AreaAuth, Level: conform.Recommended,
+			Expect: "a delivery without a signature is refused with a 4xx"},
+		{Number: "6.4", ID: "auth.handshake", Area: conform.AreaAuth, Level: conform.Required,
+			Expect: "the verification request with the right verify token is answered 200 with exactly the challenge"},
+		{Number: "7.1", ID: "load.burst", Area: conform.AreaLoad, Level: conform.Required,
+			Expect: "a provider-like burst is answered 2xx, with p99 within the deadline"},
 	}
 	ms := time.Millisecond
 	ex := func(label string, start, lat time.Duration, status int, answer, problem string) conform.Exchange {
@@ -147,16 +155,13 @@ func TestHTMLSelfContained(t *testing.T) {
 }
 
 func TestConformListGolden(t *testing.T) {
-	cat, err := conform.Build(conform.LookupProfile("sinch"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat, cases, _ := fakeConform(t)
 	for _, output := range []string{"text", "json"} {
 		ios, _, out, _ := iostreams.Test()
-		if err := ConformList(ios, cat, cat.Cases, output); err != nil {
+		if err := ConformList(ios, cat, cases, output); err != nil {
 			t.Fatal(err)
 		}
-		golden.Assert(t, filepath.Join("testdata", "conform", "list_sinch_"+output+".golden"), out.Bytes())
+		golden.Assert(t, filepath.Join("testdata", "conform", "list_"+output+".golden"), out.Bytes())
 	}
 }
 
