@@ -111,22 +111,59 @@ far is written).`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.URL, "url", "u", "", "the receiver's URL (http:// or https://; required unless --list)")
-	fl.StringVarP(&profile, "profile", "p", "", "the provider to behave like: "+strings.Join(conform.ProfileNames(), ", ")+" (required)")
+	fl.StringVarP(&profile, "profile", "p", "", "the provider to behave like (required): sinch, whatsapp or cloud")
 	fl.BoolVar(&opts.List, "list", false, "print the profile's catalogue and exit")
-	fl.StringSliceVar(&opts.Cases, "case", nil, "run only these cases: ids, globs (ack.*) or areas (comma-separated)")
-	fl.StringSliceVar(&opts.Skip, "skip", nil, "leave out these cases: ids, globs or areas (comma-separated)")
+	fl.StringSliceVar(&opts.Cases, "case", nil, "run only these cases (comma-separated case ids, globs such as ack.*, areas)")
+	fl.StringSliceVar(&opts.Skip, "skip", nil, "leave out these cases (comma-separated case ids, globs, areas)")
 	fl.DurationVar(&opts.Deadline, "deadline", conform.DefaultDeadline, "the acknowledgement deadline: Sinch and Meta allow 200ms")
 	fl.DurationVar(&opts.Timeout, "timeout", conform.DefaultTimeout, "give up a request without a complete answer after this long")
 	fl.Float64Var(&opts.Rate, "rate", conform.DefaultRate, "load case: deliveries per second")
 	fl.DurationVar(&opts.Duration, "duration", conform.DefaultDuration, "load case: how long to send")
 	fl.BoolVar(&opts.Strict, "strict", false, "failed recommended cases fail the run too")
-	fl.StringVarP(&opts.Output, "output", "o", "text", "output: "+strings.Join(render.ConformOutputs, ", "))
+	fl.StringVarP(&opts.Output, "output", "o", "text", "output: text, json, junit or html")
 
 	noFiles := cobra.ShellCompDirectiveNoFileComp
 	_ = cmd.RegisterFlagCompletionFunc("profile", cobra.FixedCompletions(conform.ProfileNames(), noFiles))
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.ConformOutputs, noFiles))
 	_ = cmd.RegisterFlagCompletionFunc("url", cobra.NoFileCompletions)
+	_ = cmd.RegisterFlagCompletionFunc("case", completeCases)
+	_ = cmd.RegisterFlagCompletionFunc("skip", completeCases)
 	return cmd
+}
+
+// completeCases completes the last entry of a comma-separated --case or
+// --skip list with the areas and case ids of the --profile given (of every
+// profile when none is).
+func completeCases(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	prefix := ""
+	if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
+		prefix = toComplete[:i+1]
+	}
+	profiles := conform.Profiles()
+	if name, _ := cmd.Flags().GetString("profile"); conform.LookupProfile(name) != nil {
+		profiles = []*conform.Profile{conform.LookupProfile(name)}
+	}
+	var out []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] && strings.HasPrefix(prefix+s, toComplete) {
+			seen[s] = true
+			out = append(out, prefix+s)
+		}
+	}
+	for _, a := range conform.Areas {
+		add(string(a))
+	}
+	for _, p := range profiles {
+		cat, err := conform.Build(p)
+		if err != nil {
+			continue
+		}
+		for _, c := range cat.Cases {
+			add(c.ID)
+		}
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 }
 
 // finish checks and completes the options from the flags.

@@ -162,7 +162,7 @@ The verdict passes when every request was answered 2xx within the deadline;
 	fl.DurationVar(&opts.RetryDelay, "retry-delay", replay.DefaultRetryDelay, "wait this long before each retry")
 	fl.BoolVarP(&opts.Insecure, "insecure", "k", false, "do not verify TLS certificates")
 	fl.BoolVar(&opts.FollowRedirects, "follow-redirects", false, "follow 3xx answers (by default a redirect is an http-error)")
-	fl.StringVarP(&opts.Output, "output", "o", "text", "output: "+strings.Join(render.ReplayOutputs, ", "))
+	fl.StringVarP(&opts.Output, "output", "o", "text", "output: text, json, junit or html")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "text output: one line per request as it completes")
 	fl.DurationVar(&opts.Thresholds.MaxP95, "max-p95", 0, "SLO: fail when the 95th percentile latency is over this")
 	fl.DurationVar(&opts.Thresholds.MaxP99, "max-p99", 0, "SLO: fail when the 99th percentile latency is over this")
