@@ -15,6 +15,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/wamo-dev/wamo/pkg/conform"
 	"github.com/wamo-dev/wamo/pkg/conform/testdata/receiver"
@@ -23,6 +24,7 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8089", "listen address (loopback)")
 	name := flag.String("profile", "cloud", "profile the receivers expect: sinch, whatsapp or cloud")
+	slow := flag.Duration("slow", 400*time.Millisecond, "how long the slow receiver takes over a delivery with media")
 	flag.Parse()
 	p := conform.LookupProfile(*name)
 	if p == nil {
@@ -30,7 +32,7 @@ func main() {
 	}
 	mux := http.NewServeMux()
 	for _, f := range append([]receiver.Fault{receiver.None}, receiver.Faults...) {
-		cfg := receiver.Config{Format: p.Format, MaxBody: p.MaxBody, Fault: f}
+		cfg := receiver.Config{Format: p.Format, MaxBody: p.MaxBody, Fault: f, Slow: *slow}
 		if s := os.Getenv("WAMO_APP_SECRET"); p.Signer != nil && s != "" {
 			cfg.Secret = []byte(s)
 		}
