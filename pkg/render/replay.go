@@ -13,7 +13,7 @@ import (
 
 // ReplayOutputs lists the values accepted by `wamo replay --output`, the
 // default first.
-var ReplayOutputs = []string{"text", "json", "junit"}
+var ReplayOutputs = []string{"text", "json", "junit", "html"}
 
 // ReplayReporter receives the attempts of `wamo replay` as they complete,
 // then the summary. Calls come from one goroutine: Request… then Finish
@@ -60,6 +60,8 @@ func NewReplayReporter(ios *iostreams.IOStreams, opts ReplayOptions) (ReplayRepo
 		return newReplayText(ios, w, opts), nil
 	case "json":
 		return newReplayJSON(w, opts), nil
+	case "html":
+		return &replayHTML{w: w, opts: opts}, nil
 	}
 	return newReplayJUnit(w, opts), nil
 }

@@ -112,7 +112,8 @@ http-error (any other status; redirects are reported, not followed unless
 TLS) or timeout (no complete answer within --timeout). The report gives the
 counts, latency percentiles, a histogram with the deadline marked and the
 slowest payloads; --output json gives every request too (schema
-wamo.replay/v1), --output junit one test case per payload. A live progress
+wamo.replay/v1), --output junit one test case per payload, --output html a
+self-contained page with latency over time and the histogram. A live progress
 line is shown on stderr when it is a terminal. Ctrl-C stops sending and
 reports what was measured.
 
@@ -161,7 +162,7 @@ The verdict passes when every request was answered 2xx within the deadline;
 	fl.DurationVar(&opts.RetryDelay, "retry-delay", replay.DefaultRetryDelay, "wait this long before each retry")
 	fl.BoolVarP(&opts.Insecure, "insecure", "k", false, "do not verify TLS certificates")
 	fl.BoolVar(&opts.FollowRedirects, "follow-redirects", false, "follow 3xx answers (by default a redirect is an http-error)")
-	fl.StringVarP(&opts.Output, "output", "o", "text", "output: text, json or junit")
+	fl.StringVarP(&opts.Output, "output", "o", "text", "output: text, json, junit or html")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "text output: one line per request as it completes")
 	fl.DurationVar(&opts.Thresholds.MaxP95, "max-p95", 0, "SLO: fail when the 95th percentile latency is over this")
 	fl.DurationVar(&opts.Thresholds.MaxP99, "max-p99", 0, "SLO: fail when the 99th percentile latency is over this")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	conformcmd "github.com/wamo-dev/wamo/pkg/cmd/conform"
 	convertcmd "github.com/wamo-dev/wamo/pkg/cmd/convert"
 	fixturescmd "github.com/wamo-dev/wamo/pkg/cmd/fixtures"
 	gencmd "github.com/wamo-dev/wamo/pkg/cmd/gen"
@@ -141,6 +142,7 @@ them, converts between the formats and replays them against a webhook.`,
 	cmd.AddCommand(schemacmd.NewCmdSchema(f, nil))
 	cmd.AddCommand(gencmd.NewCmdGen(f, nil))
 	cmd.AddCommand(versioncmd.NewCmdVersion(f))
+	cmd.AddCommand(conformcmd.NewCmdConform(f, nil))
 	cmd.AddCommand(newExitCodesTopic(), newEnvironmentTopic())
 	cmd.SetHelpCommand(newHelpCmd())
 	usageErrors(cmd)
