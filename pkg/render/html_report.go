@@ -153,7 +153,55 @@ footer { margin-top: 32px; color: var(--dim); font-size: 12px; }
 `))
 
 // writeHTMLReport writes the page.
-func writeHTMLReport(w io.Writer, r *htmlReport) error { return htmlTemplate.Execute(w, r) }
+func writeHTMLReport(w io.Writer, r *htmlReport) error {
+	r.neutralise()
+	return htmlTemplate.Execute(w, r)
+}
+
+// neutralise makes every text of the report safe to show: the template
+// escapes HTML, and this takes out what a terminal or a viewer would act
+// on (control characters, bidirectional overrides) whichever part of the
+// report a payload, a receiver or a URL reached. Evidence keeps its lines.
+func (r *htmlReport) neutralise() {
+	one := func(p *string) { *p = sanitized(*p) }
+	lines := func(p *string) { *p = string(appendSanitized(nil, *p, keepLines)) }
+	kvs := func(list []htmlKV) {
+		for i := range list {
+			one(&list[i].K)
+			one(&list[i].V)
+		}
+	}
+	for _, p := range []*string{&r.Title, &r.Subtitle, &r.Verdict, &r.Summary, &r.Caption, &r.Generator} {
+		one(p)
+	}
+	kvs(r.Meta)
+	for i := range r.Tiles {
+		one(&r.Tiles[i].Value)
+		one(&r.Tiles[i].Label)
+	}
+	for i := range r.Columns {
+		one(&r.Columns[i])
+	}
+	for i := range r.Rows {
+		row := &r.Rows[i]
+		for j := range row.Cells {
+			one(&row.Cells[j])
+		}
+		one(&row.Badge)
+		one(&row.Detail)
+		for j := range row.Evidence {
+			ev := &row.Evidence[j]
+			one(&ev.Title)
+			one(&ev.Problem)
+			kvs(ev.Facts)
+			lines(&ev.Sent)
+			lines(&ev.Answer)
+		}
+	}
+	for i := range r.Points {
+		one(&r.Points[i].Label)
+	}
+}
 
 // Chart geometry (SVG user units).
 const (
