@@ -277,91 +277,109 @@ func (d *digester) Error(e *message.Error) {
 // messages the provider could not deliver, the error title. depth counts
 // edit nesting: an edit's new content is described once, not recursively.
 func describe(m *message.Message, depth int) (typ, summary, errTitle string) {
-	typ = m.Kind.String()
-	switch k := m.Kind; {
-	case k == message.Text:
-		summary = scalar(m.Text)
-	case k == message.Sticker:
-		summary = stickerSummary(&m.Media)
-	case k.IsMedia():
-		summary = mediaSummary(scalar(m.Media.Caption), scalar(m.Media.Filename), scalar(m.Media.MIME))
-	case k == message.Location:
-		l := &m.Location
-		coords := ""
-		if l.Lat != "" || l.Long != "" {
-			coords = scalar(l.Lat) + "," + scalar(l.Long)
+	if sum := summaries[m.Kind]; sum != nil {
+		summary, errTitle = sum(m, depth)
+		return m.Kind.String(), summary, errTitle
+	}
+	// A type the model does not know: its text, if any.
+	typ = lower(m.Type)
+	if typ == "" {
+		typ = "unknown"
+	}
+	summary = scalar(m.Text)
+	for _, k := range [...]string{"body", "text", "caption", "title", "name"} {
+		if summary != "" {
+			break
 		}
-		summary = detail(join(" · ", scalar(l.Name), scalar(l.Address)), coords)
-	case k == message.Contacts:
-		summary = contactsSummary(m.Cards)
-	case k == message.Button:
-		summary = detail(scalar(m.Button.Text), scalar(m.Button.Payload))
-	case k == message.ListReply, k == message.ButtonReply:
+		summary = scalar(m.Body.Get(k).Raw())
+	}
+	if summary == "" {
+		summary = mediaSummary(scalar(m.Media.Caption), "", scalar(m.Media.MIME))
+	}
+	return typ, summary, ""
+}
+
+// summaries say what a message of each kind holds, in brief (and the
+// error title of an unsupported one).
+var summaries map[message.Kind]func(m *message.Message, depth int) (summary, errTitle string)
+
+func init() {
+	media := func(m *message.Message, _ int) (string, string) {
+		return mediaSummary(scalar(m.Media.Caption), scalar(m.Media.Filename), scalar(m.Media.MIME)), ""
+	}
+	reply := func(m *message.Message, _ int) (string, string) {
 		title := scalar(m.Reply.Title)
 		if title == "" {
 			title = scalar(m.Text) // Sinch repeats it in messageText
 		}
-		summary = detail(join(" · ", title, scalar(m.Reply.Description)), scalar(m.Reply.ID))
-	case k == message.FlowReply:
-		b := m.Body
-		summary = detail(join(" · ", b.Get("name").Str(), b.Get("body").Str()), b.Get("response_json").Str())
-	case k == message.CallPermissionReply:
-		summary = m.Body.Get("response").Str()
-		if m.Body.Get("is_permanent").Truthy() {
-			summary = join(" · ", summary, "permanent")
-		}
-	case k == message.Order:
-		summary = orderSummary(m.Body)
-	case k == message.System:
-		summary = detail(scalar(m.System.Body), scalar(m.System.Type))
-	case k == message.Reaction:
-		emoji := m.Body.Get("emoji").Str()
-		if emoji == "" {
-			emoji = "removed"
-		}
-		if target := m.Body.Get("message_id").Str(); target != "" {
-			emoji += " on " + target
-		}
-		summary = emoji
-	case k == message.Unsupported:
-		var s string
-		if len(m.Errors) > 0 {
-			s, errTitle = errorSummary(&m.Errors[0], false)
-		}
-		summary = join(" · ", m.Body.Get("type").Str(), s)
-	case k == message.RequestWelcome:
-		summary = "opened the chat"
-	case k == message.Edit:
-		if in := m.Edited; in != nil && depth == 0 {
-			it, is, _ := describe(in, depth+1)
-			if in.Kind != message.Text {
-				is = join(": ", it, is)
-			}
-			summary = is
-		}
-		if summary == "" {
-			summary = "edits " + scalar(m.Original)
-		}
-	case k == message.Revoke:
-		summary = "deleted " + scalar(m.Original)
-	default:
-		// A type the model does not know: its text, if any.
-		typ = lower(m.Type)
-		if typ == "" {
-			typ = "unknown"
-		}
-		summary = scalar(m.Text)
-		for _, k := range [...]string{"body", "text", "caption", "title", "name"} {
-			if summary != "" {
-				break
-			}
-			summary = scalar(m.Body.Get(k).Raw())
-		}
-		if summary == "" {
-			summary = mediaSummary(scalar(m.Media.Caption), "", scalar(m.Media.MIME))
-		}
+		return detail(join(" · ", title, scalar(m.Reply.Description)), scalar(m.Reply.ID)), ""
 	}
-	return typ, summary, errTitle
+	summaries = map[message.Kind]func(*message.Message, int) (string, string){
+		message.Text:    func(m *message.Message, _ int) (string, string) { return scalar(m.Text), "" },
+		message.Sticker: func(m *message.Message, _ int) (string, string) { return stickerSummary(&m.Media), "" },
+		message.Image:   media, message.Audio: media, message.Voice: media, message.Video: media, message.Document: media,
+		message.Location: func(m *message.Message, _ int) (string, string) { return placeSummary(&m.Location), "" },
+		message.Contacts: func(m *message.Message, _ int) (string, string) { return contactsSummary(m.Cards), "" },
+		message.Button: func(m *message.Message, _ int) (string, string) {
+			return detail(scalar(m.Button.Text), scalar(m.Button.Payload)), ""
+		},
+		message.ListReply: reply, message.ButtonReply: reply,
+		message.FlowReply: func(m *message.Message, _ int) (string, string) {
+			b := m.Body
+			return detail(join(" · ", b.Get("name").Str(), b.Get("body").Str()), b.Get("response_json").Str()), ""
+		},
+		message.CallPermissionReply: func(m *message.Message, _ int) (string, string) {
+			s := m.Body.Get("response").Str()
+			if m.Body.Get("is_permanent").Truthy() {
+				s = join(" · ", s, "permanent")
+			}
+			return s, ""
+		},
+		message.Order: func(m *message.Message, _ int) (string, string) { return orderSummary(m.Body), "" },
+		message.System: func(m *message.Message, _ int) (string, string) {
+			return detail(scalar(m.System.Body), scalar(m.System.Type)), ""
+		},
+		message.Reaction: func(m *message.Message, _ int) (string, string) {
+			emoji := m.Body.Get("emoji").Str()
+			if emoji == "" {
+				emoji = "removed"
+			}
+			if target := m.Body.Get("message_id").Str(); target != "" {
+				emoji += " on " + target
+			}
+			return emoji, ""
+		},
+		message.Unsupported: func(m *message.Message, _ int) (string, string) {
+			var s, title string
+			if len(m.Errors) > 0 {
+				s, title = errorSummary(&m.Errors[0], false)
+			}
+			return join(" · ", m.Body.Get("type").Str(), s), title
+		},
+		message.RequestWelcome: func(*message.Message, int) (string, string) { return "opened the chat", "" },
+		message.Edit: func(m *message.Message, depth int) (string, string) {
+			if in := m.Edited; in != nil && depth == 0 {
+				it, is, _ := describe(in, depth+1)
+				if in.Kind != message.Text {
+					is = join(": ", it, is)
+				}
+				if is != "" {
+					return is, ""
+				}
+			}
+			return "edits " + scalar(m.Original), ""
+		},
+		message.Revoke: func(m *message.Message, _ int) (string, string) { return "deleted " + scalar(m.Original), "" },
+	}
+}
+
+// placeSummary is "name · address (lat,long)", the coordinates as written.
+func placeSummary(l *message.Place) string {
+	coords := ""
+	if l.Lat != "" || l.Long != "" {
+		coords = scalar(l.Lat) + "," + scalar(l.Long)
+	}
+	return detail(join(" · ", scalar(l.Name), scalar(l.Address)), coords)
 }
 
 // when is a model time as a UTC time (the zero Time when unknown).

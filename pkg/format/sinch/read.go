@@ -182,96 +182,78 @@ func floorDiv(a, b int64) int64 {
 }
 
 func readMessage(v jsontree.Value, m *message.Message) {
-	var typ, text, payload, mediaURL, mime, caption, loc, cards, inter jsontree.Value
-	v.ForEach(func(k, x jsontree.Value) bool {
-		switch k.Str() {
-		case "type":
-			typ = x
-		case "messageText":
-			text = x
-		case "payload":
-			payload = x
-		case "mediaUrl":
-			mediaURL = x
-		case "mimeType":
-			mime = x
-		case "caption":
-			caption = x
-		case "waGroupId":
-			m.GroupID = x.Raw()
-		case "location":
-			loc = x
-		case "contacts":
-			cards = x
-		case "interactive":
-			inter = x
-		}
-		return true
-	})
-	k, ok := message.KindOther, false
-	if typ.Exists() {
-		k, ok = typeKinds[typ.Str()]
-		if typ.Str() == TypeInteractive {
-			k, ok = interactiveKind(inter), true
-		}
-	} else {
-		// The documented location and contacts examples carry no type.
-		n := 0
-		if loc.Exists() {
-			k, n = message.Location, n+1
-		}
-		if cards.Exists() {
-			k, n = message.Contacts, n+1
-		}
-		if inter.Exists() {
-			k, n = interactiveKind(inter), n+1
-		}
-		ok = n == 1
-	}
+	typ, text := v.Get("type"), v.Get("messageText")
+	m.GroupID = v.Get("waGroupId").Raw()
 	// Text and media are kept whatever the kind (writers take what the
 	// kind needs; show summarises messages of types it does not know).
 	m.Text = text.Raw()
-	m.Media = message.Media{MIME: mime.Raw(), URL: mediaURL.Raw(), Caption: caption.Raw()}
-	defer func() {
-		if m.Kind == message.KindOther {
-			m.Type = typ.Str()
-		}
-	}()
-	if !ok {
-		return
+	m.Media = message.Media{MIME: v.Get("mimeType").Raw(), URL: v.Get("mediaUrl").Raw(), Caption: v.Get("caption").Raw()}
+	m.Kind = messageKind(v, typ)
+	if read := contentReaders[m.Kind]; read != nil && !read(v, m) {
+		m.Kind = message.KindOther // content the native formats cannot carry
 	}
-	m.Kind = k
-	switch {
-	case k == message.Text:
-		if text.IsString() && strings.TrimSpace(text.Str()) == "" {
-			m.Kind = message.KindOther // native text bodies must not be empty
-			return
+	if m.Kind == message.KindOther {
+		m.Type = typ.Str()
+	}
+}
+
+// messageKind is the kind a Sinch message's type names, or — the
+// documented location and contacts examples carry no type — the kind its
+// one content member implies.
+func messageKind(v, typ jsontree.Value) message.Kind {
+	inter := v.Get("interactive")
+	if typ.Exists() {
+		if typ.Str() == TypeInteractive {
+			return interactiveKind(inter)
 		}
-	case k == message.Button:
-		m.Button = message.TemplateButton{Text: text.Raw(), Payload: payload.Raw()}
-	case k == message.Location:
+		return typeKinds[typ.Str()] // KindOther when unknown
+	}
+	k, n := message.KindOther, 0
+	for member, kind := range map[string]message.Kind{"location": message.Location, "contacts": message.Contacts} {
+		if v.Get(member).Exists() {
+			k, n = kind, n+1
+		}
+	}
+	if inter.Exists() {
+		k, n = interactiveKind(inter), n+1
+	}
+	if n != 1 {
+		return message.KindOther
+	}
+	return k
+}
+
+// contentReaders read what a kind needs beyond text and media; false when
+// the content cannot be carried to native formats.
+var contentReaders = map[message.Kind]func(v jsontree.Value, m *message.Message) bool{
+	message.Text: func(v jsontree.Value, _ *message.Message) bool {
+		t := v.Get("messageText")
+		return !(t.IsString() && strings.TrimSpace(t.Str()) == "") // native text bodies must not be empty
+	},
+	message.Button: func(v jsontree.Value, m *message.Message) bool {
+		m.Button = message.TemplateButton{Text: v.Get("messageText").Raw(), Payload: v.Get("payload").Raw()}
+		return true
+	},
+	message.Location: func(v jsontree.Value, m *message.Message) bool {
+		loc := v.Get("location")
 		lat, long, ok := splitGeoPoint(loc.Get("geoPoint").Str())
-		if !loc.IsObject() || !ok {
-			m.Kind = message.KindOther
-			return
-		}
 		m.Location = message.Place{Lat: lat, Long: long, Name: loc.Get("name").Raw(), Address: loc.Get("address").Raw()}
-	case k == message.Contacts:
-		if !cards.IsArray() {
-			m.Kind = message.KindOther
-			return
-		}
-		m.Cards = cards
-	case k == message.ListReply:
-		r := inter.Get("listReply")
+		return loc.IsObject() && ok
+	},
+	message.Contacts: func(v jsontree.Value, m *message.Message) bool {
+		m.Cards = v.Get("contacts")
+		return m.Cards.IsArray()
+	},
+	message.ListReply: func(v jsontree.Value, m *message.Message) bool {
+		r := v.Get("interactive").Get("listReply")
 		m.Reply = message.Reply{Present: r.IsObject(), ID: r.Get("rowIdentifier").Raw(), Title: r.Get("rowTitle").Raw()}
-	case k == message.ButtonReply:
-		r := inter.Get("buttonReply")
+		return m.Reply.Present
+	},
+	message.ButtonReply: func(v jsontree.Value, m *message.Message) bool {
+		r := v.Get("interactive").Get("buttonReply")
 		m.Reply = message.Reply{Present: r.IsObject(), ID: r.Get("payload").Raw(), Title: r.Get("title").Raw()}
-	}
-	if k.IsInteractive() && !m.Reply.Present {
-		m.Kind = message.KindOther
-	}
+		return m.Reply.Present
+	},
 }
 
 // interactiveKind is the kind of a Sinch interactive reply (KindOther when

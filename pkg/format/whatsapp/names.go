@@ -1,6 +1,9 @@
 package whatsapp
 
-import "github.com/wamo-dev/wamo/pkg/message"
+import (
+	"github.com/wamo-dev/wamo/pkg/jsontree"
+	"github.com/wamo-dev/wamo/pkg/message"
+)
 
 // Message types as the native formats spell them (reference §3.2, §4.2).
 const (
@@ -33,66 +36,71 @@ const (
 	InteractiveCallPermissionReply = "call_permission_reply"
 )
 
-var interactiveKinds = map[string]message.Kind{
-	InteractiveButtonReply:         message.ButtonReply,
-	InteractiveListReply:           message.ListReply,
-	InteractiveNfmReply:            message.FlowReply,
-	InteractiveCallPermissionReply: message.CallPermissionReply,
+// spelling is how the native variants write one kind of message.
+type spelling struct {
+	kind        message.Kind
+	typ         string // the message type
+	interactive string // the interactive type of interactive replies
+	onPrem      bool   // the variants that have it
+	cloud       bool
+}
+
+// spellings is the one table of native message types: reading and writing
+// both derive from it.
+var spellings = []spelling{
+	{message.Text, TypeText, "", true, true},
+	{message.Image, TypeImage, "", true, true},
+	{message.Audio, TypeAudio, "", true, true},
+	{message.Voice, TypeVoice, "", true, false}, // Cloud: audio with voice:true
+	{message.Video, TypeVideo, "", true, true},
+	{message.Document, TypeDocument, "", true, true},
+	{message.Sticker, TypeSticker, "", true, true},
+	{message.Location, TypeLocation, "", true, true},
+	{message.Contacts, TypeContacts, "", true, true},
+	{message.Button, TypeButton, "", true, true},
+	{message.ButtonReply, TypeInteractive, InteractiveButtonReply, true, true},
+	{message.ListReply, TypeInteractive, InteractiveListReply, true, true},
+	{message.FlowReply, TypeInteractive, InteractiveNfmReply, true, true},
+	{message.CallPermissionReply, TypeInteractive, InteractiveCallPermissionReply, false, true},
+	{message.Order, TypeOrder, "", true, true},
+	{message.System, TypeSystem, "", true, true},
+	{message.Reaction, TypeReaction, "", true, true},
+	{message.Unsupported, TypeUnknown, "", true, false},
+	{message.Unsupported, TypeUnsupported, "", false, true},
+	{message.RequestWelcome, TypeRequestWelcome, "", false, true},
+	{message.Edit, TypeEdit, "", false, true},
+	{message.Revoke, TypeRevoke, "", false, true},
+}
+
+// kindOf maps a native message type (and, for interactive messages, the
+// interactive type) to the model's kind. Either variant's spelling is
+// read: a Cloud unknown or an On-Premises unsupported is still understood.
+func kindOf(typ string, m jsontree.Value) message.Kind {
+	inter := ""
+	if typ == TypeInteractive {
+		inter = m.Get(TypeInteractive).Get("type").Str()
+	}
+	for _, sp := range spellings {
+		if sp.typ == typ && sp.interactive == inter {
+			if sp.kind == message.Audio && m.Get(TypeAudio).Get("voice").Truthy() {
+				return message.Voice // a Cloud API voice note
+			}
+			return sp.kind
+		}
+	}
+	return message.KindOther
 }
 
 // wireType is the type a message of kind k is written with in a variant,
 // and the interactive type for interactive replies; "" when the variant
 // has no such message.
 func wireType(k message.Kind, v Variant) (typ, interactive string) {
-	cloud := v == CloudAPI
-	switch k {
-	case message.Text:
-		return TypeText, ""
-	case message.Image:
-		return TypeImage, ""
-	case message.Audio:
-		return TypeAudio, ""
-	case message.Voice:
-		if cloud {
-			return TypeAudio, ""
-		}
-		return TypeVoice, ""
-	case message.Video:
-		return TypeVideo, ""
-	case message.Document:
-		return TypeDocument, ""
-	case message.Sticker:
-		return TypeSticker, ""
-	case message.Location:
-		return TypeLocation, ""
-	case message.Contacts:
-		return TypeContacts, ""
-	case message.Button:
-		return TypeButton, ""
-	case message.ButtonReply:
-		return TypeInteractive, InteractiveButtonReply
-	case message.ListReply:
-		return TypeInteractive, InteractiveListReply
-	case message.FlowReply:
-		return TypeInteractive, InteractiveNfmReply
-	case message.CallPermissionReply:
-		if cloud {
-			return TypeInteractive, InteractiveCallPermissionReply
-		}
-	case message.Order:
-		return TypeOrder, ""
-	case message.System:
-		return TypeSystem, ""
-	case message.Reaction:
-		return TypeReaction, ""
-	case message.Unsupported:
-		if cloud {
-			return TypeUnsupported, ""
-		}
-		return TypeUnknown, ""
-	case message.RequestWelcome, message.Edit, message.Revoke:
-		if cloud {
-			return k.String(), ""
+	if k == message.Voice && v == CloudAPI {
+		return TypeAudio, "" // with voice:true
+	}
+	for _, sp := range spellings {
+		if sp.kind == k && (v == CloudAPI && sp.cloud || v == OnPrem && sp.onPrem) {
+			return sp.typ, sp.interactive
 		}
 	}
 	return "", ""

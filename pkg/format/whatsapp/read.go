@@ -93,81 +93,20 @@ func (r *reader) notification(v jsontree.Value, b message.Batch, h message.Handl
 }
 
 func readContact(v jsontree.Value, ct *message.Contact) {
-	*ct = message.Contact{Offset: v.Offset()}
-	v.ForEach(func(k, x jsontree.Value) bool {
-		switch k.Str() {
-		case "wa_id":
-			ct.Phone = x.Raw()
-		case "profile":
-			if x.IsObject() {
-				ct.HasProfile = true
-				ct.Name = x.Get("name").Raw()
-				ct.Username = x.Get("username").Raw()
-			}
-		case "user_id":
-			ct.UserID = x.Raw()
-		case "parent_user_id":
-			ct.ParentUserID = x.Raw()
-		case "identity_key_hash":
-			ct.IdentityKeyHash = x.Raw()
-		}
-		return true
-	})
-}
-
-// kindOf maps a native message type (and, for interactive messages, the
-// interactive type) to the model's kind.
-func kindOf(typ string, m jsontree.Value) message.Kind {
-	switch typ {
-	case TypeText:
-		return message.Text
-	case TypeImage:
-		return message.Image
-	case TypeAudio:
-		if m.Get(TypeAudio).Get("voice").Truthy() {
-			return message.Voice // a Cloud API voice note
-		}
-		return message.Audio
-	case TypeVoice:
-		return message.Voice
-	case TypeVideo:
-		return message.Video
-	case TypeDocument:
-		return message.Document
-	case TypeSticker:
-		return message.Sticker
-	case TypeLocation:
-		return message.Location
-	case TypeContacts:
-		return message.Contacts
-	case TypeButton:
-		return message.Button
-	case TypeInteractive:
-		if k, ok := interactiveKinds[m.Get(TypeInteractive).Get("type").Str()]; ok {
-			return k
-		}
-	case TypeOrder:
-		return message.Order
-	case TypeSystem:
-		return message.System
-	case TypeReaction:
-		return message.Reaction
-	case TypeUnknown, TypeUnsupported:
-		return message.Unsupported
-	case TypeRequestWelcome:
-		return message.RequestWelcome
-	case TypeEdit:
-		return message.Edit
-	case TypeRevoke:
-		return message.Revoke
-	}
-	return message.KindOther
+	p := v.Get("profile")
+	*ct = message.Contact{Offset: v.Offset(), Phone: v.Get("wa_id").Raw(), HasProfile: p.IsObject(),
+		Name: p.Get("name").Raw(), Username: p.Get("username").Raw(), UserID: v.Get("user_id").Raw(),
+		ParentUserID: v.Get("parent_user_id").Raw(), IdentityKeyHash: v.Get("identity_key_hash").Raw()}
 }
 
 func readMessage(v jsontree.Value, m *message.Message) {
-	*m = message.Message{Offset: v.Offset(), Errors: m.Errors[:0]}
 	typ := v.Get("type").Str()
-	m.Kind = kindOf(typ, v)
+	errs := v.Get("errors")
+	*m = message.Message{Offset: v.Offset(), Kind: kindOf(typ, v), ID: v.Get("id").Raw(),
+		From:     message.Party{Phone: v.Get("from").Raw(), UserID: v.Get("from_user_id").Raw(), ParentUserID: v.Get("from_parent_user_id").Raw()},
+		Time:     message.Time{Raw: v.Get("timestamp").Raw()},
+		GroupID:  v.Get("group_id").Raw(),
+		Identity: v.Get("identity"), HasErrors: errs.IsArray(), Errors: readErrors(errs, m.Errors[:0])}
 	if m.Kind == message.KindOther {
 		m.Type = typ
 		m.Body = v.Get(typ)
@@ -175,250 +114,128 @@ func readMessage(v jsontree.Value, m *message.Message) {
 			m.Type = sub
 		}
 	}
-	v.ForEach(func(k, x jsontree.Value) bool {
-		switch k.Str() {
-		case "from":
-			m.From.Phone = x.Raw()
-		case "from_user_id":
-			m.From.UserID = x.Raw()
-		case "from_parent_user_id":
-			m.From.ParentUserID = x.Raw()
-		case "id":
-			m.ID = x.Raw()
-		case "timestamp":
-			m.Time.Raw = x.Raw()
-		case "group_id":
-			m.GroupID = x.Raw()
-		case "context":
-			if x.IsObject() {
-				m.Context = readContext(x)
-			}
-		case "referral":
-			if x.IsObject() {
-				m.Referral = readReferral(x)
-			}
-		case "identity":
-			m.Identity = x
-		case "errors":
-			m.Errors = readErrors(x, m.Errors)
-			m.HasErrors = x.IsArray()
-		}
-		return true
-	})
-	readBody(v, typ, m)
+	if cx := v.Get("context"); cx.IsObject() {
+		m.Context = readContext(cx)
+	}
+	if r := v.Get("referral"); r.IsObject() {
+		m.Referral = readReferral(r)
+	}
+	if read := bodyReaders[m.Kind]; read != nil {
+		read(v, v.Get(typ), m)
+	}
 }
 
 // readBody reads the member that carries the content of a message of type typ.
-func readBody(v jsontree.Value, typ string, m *message.Message) {
-	body := v.Get(typ)
-	switch k := m.Kind; {
-	case k == message.Text:
-		m.Text = body.Get("body").Raw()
-	case k.IsMedia():
+// bodyReaders read the member that carries a message's content, by kind.
+var bodyReaders map[message.Kind]func(msg, body jsontree.Value, m *message.Message)
+
+func init() {
+	media := func(_, body jsontree.Value, m *message.Message) {
 		if body.IsObject() {
 			m.Media = readMedia(body)
 		}
-	case k == message.Location:
-		body.ForEach(func(k, x jsontree.Value) bool {
-			switch k.Str() {
-			case "latitude":
-				m.Location.Lat = x.Raw()
-			case "longitude":
-				m.Location.Long = x.Raw()
-			case "name":
-				m.Location.Name = x.Raw()
-			case "address":
-				m.Location.Address = x.Raw()
-			case "url":
-				m.Location.URL = x.Raw()
-			}
-			return true
-		})
-	case k == message.Contacts:
-		if body.IsArray() {
-			m.Cards = body
-		}
-	case k == message.Button:
-		if body.IsObject() {
-			m.Button = message.TemplateButton{Text: body.Get("text").Raw(), Payload: body.Get("payload").Raw()}
-		}
-	case k == message.ButtonReply, k == message.ListReply:
+	}
+	reply := func(_, body jsontree.Value, m *message.Message) {
 		r := body.Get(m.Kind.String())
 		m.Reply = message.Reply{Present: r.IsObject(), ID: r.Get("id").Raw(), Title: r.Get("title").Raw(),
 			Description: r.Get("description").Raw()}
-	case k == message.FlowReply, k == message.CallPermissionReply:
-		if r := body.Get(m.Kind.String()); r.IsObject() {
-			m.Body = r
-		}
-	case k == message.Order, k == message.Reaction:
+	}
+	object := func(_, body jsontree.Value, m *message.Message) {
 		if body.IsObject() {
 			m.Body = body
 		}
-	case k == message.Unsupported:
-		if b := v.Get(TypeUnsupported); b.IsObject() {
-			m.Body = b
+	}
+	inner := func(_, body jsontree.Value, m *message.Message) { // the reply object inside interactive
+		if r := body.Get(m.Kind.String()); r.IsObject() {
+			m.Body = r
 		}
-	case k == message.System:
-		if body.IsObject() {
-			m.System = readSystem(body)
-		}
-	case k == message.Edit:
-		m.Original = body.Get("original_message_id").Raw()
-		if in := body.Get("message"); in.IsObject() {
-			m.Edited = &message.Message{}
-			readMessage(in, m.Edited)
-		}
-	case k == message.Revoke:
-		m.Original = body.Get("original_message_id").Raw()
+	}
+	bodyReaders = map[message.Kind]func(msg, body jsontree.Value, m *message.Message){
+		message.Text:  func(_, body jsontree.Value, m *message.Message) { m.Text = body.Get("body").Raw() },
+		message.Image: media, message.Audio: media, message.Voice: media, message.Video: media,
+		message.Document: media, message.Sticker: media,
+		message.Location: func(_, b jsontree.Value, m *message.Message) {
+			m.Location = message.Place{Lat: b.Get("latitude").Raw(), Long: b.Get("longitude").Raw(), Name: b.Get("name").Raw(),
+				Address: b.Get("address").Raw(), URL: b.Get("url").Raw()}
+		},
+		message.Contacts: func(_, body jsontree.Value, m *message.Message) {
+			if body.IsArray() {
+				m.Cards = body
+			}
+		},
+		message.Button: func(_, body jsontree.Value, m *message.Message) {
+			if body.IsObject() {
+				m.Button = message.TemplateButton{Text: body.Get("text").Raw(), Payload: body.Get("payload").Raw()}
+			}
+		},
+		message.ButtonReply: reply, message.ListReply: reply,
+		message.FlowReply: inner, message.CallPermissionReply: inner,
+		message.Order: object, message.Reaction: object,
+		message.Unsupported: func(msg, _ jsontree.Value, m *message.Message) { object(msg, msg.Get(TypeUnsupported), m) },
+		message.System: func(_, body jsontree.Value, m *message.Message) {
+			if body.IsObject() {
+				m.System = readSystem(body)
+			}
+		},
+		message.Edit: func(_, body jsontree.Value, m *message.Message) {
+			m.Original = body.Get("original_message_id").Raw()
+			if in := body.Get("message"); in.IsObject() {
+				m.Edited = &message.Message{}
+				readMessage(in, m.Edited)
+			}
+		},
+		message.Revoke: func(_, body jsontree.Value, m *message.Message) { m.Original = body.Get("original_message_id").Raw() },
 	}
 }
 
 func readMedia(v jsontree.Value) message.Media {
-	var md message.Media
-	v.ForEach(func(k, x jsontree.Value) bool {
-		switch k.Str() {
-		case "id":
-			md.ID = x.Raw()
-		case "mime_type":
-			md.MIME = x.Raw()
-		case "sha256":
-			md.SHA256 = x.Raw()
-		case "caption":
-			md.Caption = x.Raw()
-		case "filename":
-			md.Filename = x.Raw()
-		case "animated":
-			md.Animated = x.Raw()
-		case "url":
-			md.URL = x.Raw()
-		case "link":
-			md.Link = x.Raw()
-		case "voice":
-			md.Voice = x.Raw()
-		case "metadata":
-			md.Metadata = x
-		}
-		return true
-	})
-	return md
+	return message.Media{ID: v.Get("id").Raw(), MIME: v.Get("mime_type").Raw(), SHA256: v.Get("sha256").Raw(),
+		Caption: v.Get("caption").Raw(), Filename: v.Get("filename").Raw(), Animated: v.Get("animated").Raw(),
+		URL: v.Get("url").Raw(), Link: v.Get("link").Raw(), Voice: v.Get("voice").Raw(), Metadata: v.Get("metadata")}
 }
 
 func readContext(v jsontree.Value) message.Context {
-	cx := message.Context{Present: true}
-	v.ForEach(func(k, x jsontree.Value) bool {
-		switch k.Str() {
-		case "from":
-			cx.From = x.Raw()
-		case "id":
-			cx.ID = x.Raw()
-		case "group_id":
-			cx.GroupID = x.Raw()
-		case "forwarded":
-			cx.Forwarded = x.Raw()
-		case "frequently_forwarded":
-			cx.Frequent = x.Raw()
-		case "mentions":
-			cx.Mentions = x
-		case "referred_product":
-			cx.Product = x
-		}
-		return true
-	})
-	return cx
+	return message.Context{Present: true, From: v.Get("from").Raw(), ID: v.Get("id").Raw(), GroupID: v.Get("group_id").Raw(),
+		Forwarded: v.Get("forwarded").Raw(), Frequent: v.Get("frequently_forwarded").Raw(),
+		Mentions: v.Get("mentions"), Product: v.Get("referred_product")}
 }
 
 func readReferral(v jsontree.Value) message.Referral {
-	r := message.Referral{Present: true}
+	r := message.Referral{Present: true, Headline: v.Get("headline").Raw(), Body: v.Get("body").Raw(),
+		SourceType: v.Get("source_type").Raw(), SourceID: v.Get("source_id").Raw(), SourceURL: v.Get("source_url").Raw(),
+		MediaType: v.Get("media_type").Raw(), ImageURL: v.Get("image_url").Raw(), VideoURL: v.Get("video_url").Raw(),
+		ThumbnailURL: v.Get("thumbnail_url").Raw(), CtwaClid: v.Get("ctwa_clid").Raw(), Welcome: v.Get("welcome_message")}
+	if r.MediaType != "" {
+		return r
+	}
+	// On-Premises: the ad's media object, the first of image or video.
 	v.ForEach(func(k, x jsontree.Value) bool {
-		switch k.Str() {
-		case "headline":
-			r.Headline = x.Raw()
-		case "body":
-			r.Body = x.Raw()
-		case "source_type":
-			r.SourceType = x.Raw()
-		case "source_id":
-			r.SourceID = x.Raw()
-		case "source_url":
-			r.SourceURL = x.Raw()
-		case "media_type":
-			r.MediaType = x.Raw()
-		case "image_url":
-			r.ImageURL = x.Raw()
-		case "video_url":
-			r.VideoURL = x.Raw()
-		case "thumbnail_url":
-			r.ThumbnailURL = x.Raw()
-		case "ctwa_clid":
-			r.CtwaClid = x.Raw()
-		case "welcome_message":
-			r.Welcome = x
-		case "image", "video": // On-Premises: the ad's media object
-			if !x.IsObject() || r.MediaType != "" {
-				return true
-			}
-			r.MediaType = message.Quote(k.Str())
-			if l := x.Get("link"); l.Exists() {
-				if k.Str() == "image" {
-					r.ImageURL = l.Raw()
-				} else {
-					r.VideoURL = l.Raw()
-				}
-			}
+		name := k.Str()
+		if (name != "image" && name != "video") || !x.IsObject() {
+			return true
 		}
-		return true
+		r.MediaType = message.Quote(name)
+		if name == "image" {
+			r.ImageURL = firstOf(x.Get("link").Raw(), r.ImageURL)
+		} else {
+			r.VideoURL = firstOf(x.Get("link").Raw(), r.VideoURL)
+		}
+		return false
 	})
 	return r
 }
 
 func readSystem(v jsontree.Value) message.SystemChange {
-	s := message.SystemChange{Present: true}
-	v.ForEach(func(k, x jsontree.Value) bool {
-		switch k.Str() {
-		case "body":
-			s.Body = x.Raw()
-		case "type":
-			s.Type = x.Raw()
-		case "new_wa_id":
-			s.NewWaID = x.Raw()
-		case "wa_id":
-			s.WaID = x.Raw()
-		case "identity":
-			s.Identity = x.Raw()
-		case "user":
-			s.User = x.Raw()
-		case "customer":
-			s.Customer = x.Raw()
-		case "user_id":
-			s.UserID = x.Raw()
-		case "parent_user_id":
-			s.ParentUserID = x.Raw()
-		}
-		return true
-	})
-	return s
+	return message.SystemChange{Present: true, Body: v.Get("body").Raw(), Type: v.Get("type").Raw(),
+		NewWaID: v.Get("new_wa_id").Raw(), WaID: v.Get("wa_id").Raw(), Identity: v.Get("identity").Raw(),
+		User: v.Get("user").Raw(), Customer: v.Get("customer").Raw(), UserID: v.Get("user_id").Raw(),
+		ParentUserID: v.Get("parent_user_id").Raw()}
 }
 
 func readError(el jsontree.Value) message.Error {
-	e := message.Error{Offset: el.Offset()}
-	el.ForEach(func(k, x jsontree.Value) bool {
-		switch k.Str() {
-		case "code":
-			e.Code = x.Raw()
-		case "title":
-			e.Title = x.Raw()
-		case "details":
-			e.Details = x.Raw()
-		case "message":
-			e.Message = x.Raw()
-		case "href":
-			e.Href = x.Raw()
-		case "error_data":
-			e.DataDetails = x.Get("details").Raw()
-		}
-		return true
-	})
-	return e
+	return message.Error{Offset: el.Offset(), Code: el.Get("code").Raw(), Title: el.Get("title").Raw(),
+		Details: el.Get("details").Raw(), Message: el.Get("message").Raw(), Href: el.Get("href").Raw(),
+		DataDetails: el.Get("error_data").Get("details").Raw()}
 }
 
 func readErrors(v jsontree.Value, out []message.Error) []message.Error {
@@ -432,39 +249,13 @@ func readErrors(v jsontree.Value, out []message.Error) []message.Error {
 }
 
 func readStatus(v jsontree.Value, s *message.Status) {
-	*s = message.Status{Offset: v.Offset(), Errors: s.Errors[:0]}
-	v.ForEach(func(k, x jsontree.Value) bool {
-		switch k.Str() {
-		case "id":
-			s.ID = x.Raw()
-		case "status":
-			s.State, s.StateRaw = message.ParseState(x.Str()), x.Raw()
-		case "timestamp":
-			s.Time.Raw = x.Raw()
-		case "recipient_id":
-			s.Recipient.Phone = x.Raw()
-		case "recipient_user_id":
-			s.Recipient.UserID = x.Raw()
-		case "parent_recipient_user_id":
-			s.Recipient.ParentUserID = x.Raw()
-		case "type":
-			s.Type = x.Raw()
-		case "conversation":
-			s.Conversation = x
-		case "pricing":
-			s.Pricing = x
-		case "errors":
-			s.Errors = readErrors(x, s.Errors)
-			s.HasErrors = x.IsArray()
-		case "recipient_type":
-			s.RecipientType = x.Raw()
-		case "recipient_participant_id":
-			s.ParticipantID = x.Raw()
-		case "recipient_identity_key_hash":
-			s.IdentityKeyHash = x.Raw()
-		case "biz_opaque_callback_data":
-			s.BizOpaque = x.Raw()
-		}
-		return true
-	})
+	st, errs := v.Get("status"), v.Get("errors")
+	*s = message.Status{Offset: v.Offset(), ID: v.Get("id").Raw(), State: message.ParseState(st.Str()), StateRaw: st.Raw(),
+		Time: message.Time{Raw: v.Get("timestamp").Raw()},
+		Recipient: message.Party{Phone: v.Get("recipient_id").Raw(), UserID: v.Get("recipient_user_id").Raw(),
+			ParentUserID: v.Get("parent_recipient_user_id").Raw()},
+		Type: v.Get("type").Raw(), Conversation: v.Get("conversation"), Pricing: v.Get("pricing"),
+		RecipientType: v.Get("recipient_type").Raw(), ParticipantID: v.Get("recipient_participant_id").Raw(),
+		IdentityKeyHash: v.Get("recipient_identity_key_hash").Raw(), BizOpaque: v.Get("biz_opaque_callback_data").Raw(),
+		HasErrors: errs.IsArray(), Errors: readErrors(errs, s.Errors[:0])}
 }

@@ -303,92 +303,123 @@ func (w *writer) time(s *jsontree.Writer, t message.Time, off int, path string, 
 	}
 }
 
+// bodyCtx is what a body writer needs: the message, its wire type and
+// where it is written (at names a member of it, for fills).
+type bodyCtx struct {
+	s          *jsontree.Writer
+	m          *message.Message
+	typ, inter string
+	at         func(string) string
+}
+
 func (w *writer) body(s *jsontree.Writer, m *message.Message, typ, inter string, at func(string) string) {
-	cloud, t := w.cloud(), w.tables
-	switch k := m.Kind; {
-	case k == message.Text:
-		s.Key(TypeText)
-		s.Obj()
-		s.KV("body", m.Text)
-		s.EndObj()
-	case k.IsMedia():
-		w.media(s, m, typ, at)
-	case k == message.Location:
-		l := &m.Location
-		s.Key(TypeLocation)
-		s.Obj()
-		s.KV("latitude", l.Lat)
-		s.KV("longitude", l.Long)
-		s.KV("name", l.Name)
-		s.KV("address", l.Address)
-		s.KV("url", l.URL)
-		s.EndObj()
-	case k == message.Contacts:
-		s.Key(TypeContacts)
-		common.WriteCards(s, m.Cards, common.CardStyle{Card: t.card, NeedsName: cloud},
-			func(path, value string, off int) {
-				w.fill(message.Fill{Path: at(TypeContacts + path), Value: value,
-					Reason: "the Cloud API requires a contact card's formatted_name", Offset: off, Default: true})
-			})
-	case k == message.Button:
-		s.Key(TypeButton)
-		s.Obj()
-		s.KV("payload", m.Button.Payload)
-		s.KV("text", m.Button.Text)
-		s.EndObj()
-	case typ == TypeInteractive:
-		s.Key(TypeInteractive)
-		s.Obj()
-		s.KStr("type", inter)
-		s.Key(inter)
-		switch k {
-		case message.ButtonReply, message.ListReply:
+	if write := bodyWriters[m.Kind]; write != nil {
+		write(w, &bodyCtx{s, m, typ, inter, at})
+	}
+}
+
+// bodyWriters write the member that carries a message's content, by kind.
+var bodyWriters map[message.Kind]func(w *writer, b *bodyCtx)
+
+func init() {
+	media := func(w *writer, b *bodyCtx) { w.media(b.s, b.m, b.typ, b.at) }
+	known := func(member string, table func(*tableSet) *spec.Object) func(w *writer, b *bodyCtx) {
+		return func(w *writer, b *bodyCtx) {
+			b.s.Key(member)
+			spec.Known(b.s, b.m.Body, table(w.tables))
+		}
+	}
+	interactive := func(w *writer, b *bodyCtx) { w.interactive(b) }
+	original := func(member string) func(w *writer, b *bodyCtx) {
+		return func(w *writer, b *bodyCtx) {
+			s := b.s
+			s.Key(member)
 			s.Obj()
-			s.KV("id", m.Reply.ID)
-			s.KV("title", message.ReplyTitle(m, func(title string) {
-				w.fill(message.Fill{Path: at(TypeInteractive + "." + inter + ".title"), Value: title,
-					Reason: "the source gives the reply no title: its id stands in", Offset: m.Offset, Default: true})
-			}))
-			if k == message.ListReply {
-				s.KV("description", m.Reply.Description)
+			s.KV("original_message_id", b.m.Original)
+			if in := b.m.Edited; in != nil && member == TypeEdit {
+				if ityp, iinter := wireType(in.Kind, w.v); ityp != "" {
+					s.Key("message")
+					w.message(s, in, ityp, iinter, secMessages, TypeEdit+".message")
+				}
 			}
 			s.EndObj()
-		case message.FlowReply:
-			spec.Known(s, m.Body, t.nfm)
-		default:
-			spec.Known(s, m.Body, t.callPerm)
 		}
-		s.EndObj()
-	case k == message.Order:
-		s.Key(TypeOrder)
-		spec.Known(s, m.Body, t.order)
-	case k == message.System:
-		w.system(s, &m.System)
-	case k == message.Reaction:
-		s.Key(TypeReaction)
-		spec.Known(s, m.Body, t.reaction)
-	case k == message.Unsupported:
-		if cloud && m.Body.Exists() {
-			s.Key(TypeUnsupported)
-			spec.Known(s, m.Body, t.unsupported)
-		}
-	case k == message.Edit:
-		s.Key(TypeEdit)
-		s.Obj()
-		s.KV("original_message_id", m.Original)
-		if in := m.Edited; in != nil {
-			if ityp, iinter := wireType(in.Kind, w.v); ityp != "" {
-				s.Key("message")
-				w.message(s, in, ityp, iinter, secMessages, TypeEdit+".message")
-			}
-		}
-		s.EndObj()
-	case k == message.Revoke:
-		s.Key(TypeRevoke)
-		s.Obj()
-		s.KV("original_message_id", m.Original)
-		s.EndObj()
 	}
+	bodyWriters = map[message.Kind]func(w *writer, b *bodyCtx){
+		message.Text: func(_ *writer, b *bodyCtx) {
+			b.s.Key(TypeText)
+			b.s.Obj()
+			b.s.KV("body", b.m.Text)
+			b.s.EndObj()
+		},
+		message.Image: media, message.Audio: media, message.Voice: media, message.Video: media,
+		message.Document: media, message.Sticker: media,
+		message.Location: func(_ *writer, b *bodyCtx) {
+			s, l := b.s, &b.m.Location
+			s.Key(TypeLocation)
+			s.Obj()
+			s.KV("latitude", l.Lat)
+			s.KV("longitude", l.Long)
+			s.KV("name", l.Name)
+			s.KV("address", l.Address)
+			s.KV("url", l.URL)
+			s.EndObj()
+		},
+		message.Contacts: func(w *writer, b *bodyCtx) {
+			b.s.Key(TypeContacts)
+			common.WriteCards(b.s, b.m.Cards, common.CardStyle{Card: w.tables.card, NeedsName: w.cloud()},
+				func(path, value string, off int) {
+					w.fill(message.Fill{Path: b.at(TypeContacts + path), Value: value,
+						Reason: "the Cloud API requires a contact card's formatted_name", Offset: off, Default: true})
+				})
+		},
+		message.Button: func(_ *writer, b *bodyCtx) {
+			b.s.Key(TypeButton)
+			b.s.Obj()
+			b.s.KV("payload", b.m.Button.Payload)
+			b.s.KV("text", b.m.Button.Text)
+			b.s.EndObj()
+		},
+		message.ButtonReply: interactive, message.ListReply: interactive,
+		message.FlowReply: interactive, message.CallPermissionReply: interactive,
+		message.Order:    known(TypeOrder, func(t *tableSet) *spec.Object { return t.order }),
+		message.Reaction: known(TypeReaction, func(t *tableSet) *spec.Object { return t.reaction }),
+		message.System:   func(w *writer, b *bodyCtx) { w.system(b.s, &b.m.System) },
+		message.Unsupported: func(w *writer, b *bodyCtx) {
+			if w.cloud() && b.m.Body.Exists() {
+				known(TypeUnsupported, func(t *tableSet) *spec.Object { return t.unsupported })(w, b)
+			}
+		},
+		message.Edit:   original(TypeEdit),
+		message.Revoke: original(TypeRevoke),
+	}
+}
+
+// interactive writes an interactive reply.
+func (w *writer) interactive(b *bodyCtx) {
+	s, m, inter := b.s, b.m, b.inter
+	s.Key(TypeInteractive)
+	s.Obj()
+	s.KStr("type", inter)
+	s.Key(inter)
+	switch m.Kind {
+	case message.ButtonReply, message.ListReply:
+		s.Obj()
+		s.KV("id", m.Reply.ID)
+		s.KV("title", message.ReplyTitle(m, func(title string) {
+			w.fill(message.Fill{Path: b.at(TypeInteractive + "." + inter + ".title"), Value: title,
+				Reason: "the source gives the reply no title: its id stands in", Offset: m.Offset, Default: true})
+		}))
+		if m.Kind == message.ListReply {
+			s.KV("description", m.Reply.Description)
+		}
+		s.EndObj()
+	case message.FlowReply:
+		spec.Known(s, m.Body, w.tables.nfm)
+	default:
+		spec.Known(s, m.Body, w.tables.callPerm)
+	}
+	s.EndObj()
 }
 
 func (w *writer) media(s *jsontree.Writer, m *message.Message, typ string, at func(string) string) {
