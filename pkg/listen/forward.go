@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/wamo-dev/wamo/pkg/secret"
 )
 
 // ForwardResult is what the app answered a forwarded request.
@@ -53,7 +55,7 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, e
 			target.RawQuery = r.URL.RawQuery
 		}
 	}
-	res := &ForwardResult{URL: h.cfg.ForwardTo.Redacted(), Deadline: h.cfg.Deadline}
+	res := &ForwardResult{URL: secret.RedactURL(h.cfg.ForwardTo), Deadline: h.cfg.Deadline}
 	ctx, cancel := contextWithoutCancel(r.Context(), h.cfg.ForwardTimeout)
 	defer cancel()
 	var rd io.Reader

@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/secret"
 )
 
 // Defaults applied by Run to zero Config fields.
@@ -190,19 +191,21 @@ func (cfg Config) withDefaults() (Config, *url.URL, error) {
 }
 
 // ParseURL checks that raw is an absolute http or https URL with a host.
+// Its errors quote the URL with its credentials masked.
 func ParseURL(raw string) (*url.URL, error) {
 	if raw == "" {
 		return nil, errors.New("no URL")
 	}
+	shown := secret.RedactURLString(raw)
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("invalid URL %q: %v", raw, errors.Unwrap(err))
+		return nil, fmt.Errorf("invalid URL %q: %v", shown, secret.RedactText(errors.Unwrap(err).Error()))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("URL %q: want an absolute http:// or https:// URL", raw)
+		return nil, fmt.Errorf("URL %q: want an absolute http:// or https:// URL", shown)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("URL %q has no host", raw)
+		return nil, fmt.Errorf("URL %q has no host", shown)
 	}
 	return u, nil
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/wamo-dev/wamo/pkg/secret"
 )
 
 // prepared is a target ready to send: converted, with its headers built
@@ -383,7 +385,7 @@ func (w *worker) attempt(ctx context.Context, t *prepared, ti, seq, attempt int,
 		inBody = true
 		res.Status = resp.StatusCode
 		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-			res.Redirect = resp.Header.Get("Location")
+			res.Redirect = secret.RedactURLString(resp.Header.Get("Location"))
 		}
 		res.Bytes, err = w.drain(resp.Body)
 		resp.Body.Close()

@@ -18,6 +18,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/listen"
 	"github.com/wamo-dev/wamo/pkg/redact"
 	"github.com/wamo-dev/wamo/pkg/render"
+	"github.com/wamo-dev/wamo/pkg/secret"
 )
 
 // Environment variables read by `wamo listen`. Secrets are never taken
@@ -162,7 +163,7 @@ not be bound (in use, not permitted).`,
 			if forwardTo != "" {
 				u, err := url.Parse(forwardTo)
 				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-					return cmdutil.Usagef("--forward-to %q: want an http:// or https:// URL", forwardTo)
+					return cmdutil.Usagef("--forward-to %q: want an http:// or https:// URL", secret.RedactURLString(forwardTo))
 				}
 				opts.ForwardTo = u
 				for _, fl := range []string{"status", "delay"} {
@@ -265,7 +266,7 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	var fwd string
 	if opts.ForwardTo != nil {
-		fwd = opts.ForwardTo.Redacted()
+		fwd = secret.RedactURL(opts.ForwardTo)
 	}
 	pr.Banner(render.ListenBanner{
 		URL: "http://" + displayAddr(opts.Addr, addr) + path, EveryPath: path == "/", Exposed: !listen.IsLoopback(addr),

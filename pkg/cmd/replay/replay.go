@@ -462,7 +462,7 @@ func Run(ctx context.Context, opts *Options) error {
 		if c := sum.TopCauses(); len(c) > 0 {
 			cause = c[0]
 		}
-		return cmdutil.Networkf("could not reach %s: %s", opts.URL, cause)
+		return cmdutil.Networkf("could not reach %s: %s", sum.URL, cause)
 	case cmdutil.ExitFindings:
 		if opts.Output == "text" {
 			return cmdutil.Silent(code) // the verdict line said why
