@@ -28,10 +28,7 @@ package listen
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -44,6 +41,7 @@ import (
 
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/redact"
+	"github.com/wamo-dev/wamo/pkg/signature"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
@@ -57,8 +55,9 @@ const (
 )
 
 // SignatureHeader is the header Meta signs Cloud API webhooks with:
-// "sha256=" and the hex HMAC-SHA256 of the raw body keyed with the app secret.
-const SignatureHeader = "X-Hub-Signature-256"
+// "sha256=" and the hex HMAC-SHA256 of the body keyed with the app secret
+// (see package signature for the bytes that are signed).
+const SignatureHeader = signature.MetaHeader
 
 // Config configures a Handler. The zero value listens on every path,
 // answers 200 at once and keeps nothing.
@@ -68,7 +67,9 @@ type Config struct {
 	// VerifyToken answers the Cloud API verification handshake; empty
 	// refuses it (or forwards it, with ForwardTo).
 	VerifyToken string
-	// AppSecret, when set, makes every POST carry a valid X-Hub-Signature-256.
+	// AppSecret, when set, makes every POST carry a valid X-Hub-Signature-256:
+	// the HMAC of the body received or of its escaped-unicode form, which
+	// is what Meta signs (signature.VerifyMeta).
 	AppSecret []byte
 	// SaveDir, when set, receives every JSON body as a file (see Handler).
 	SaveDir string
@@ -404,12 +405,12 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request, ev *Event, start 
 		return
 	}
 	if len(h.cfg.AppSecret) > 0 {
-		if why, detail := h.checkSignature(r.Header.Get(SignatureHeader), body); why != "" {
-			status := http.StatusForbidden
-			if why == ReasonNoSignature {
-				status = http.StatusUnauthorized
+		if err := signature.VerifyMeta(h.cfg.AppSecret, body, r.Header.Get(SignatureHeader)); err != nil {
+			status, why := http.StatusForbidden, ReasonBadSignature
+			if errors.Is(err, signature.ErrMissing) {
+				status, why = http.StatusUnauthorized, ReasonNoSignature
 			}
-			h.refuse(w, ev, start, status, why, detail)
+			h.refuse(w, ev, start, status, why, err.Error())
 			return
 		}
 	}
@@ -509,31 +510,6 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	}
 	_, err := buf.ReadFrom(rd)
 	return buf.Bytes(), err
-}
-
-// checkSignature verifies X-Hub-Signature-256 in constant time.
-func (h *Handler) checkSignature(header string, body []byte) (Reason, string) {
-	if header == "" {
-		return ReasonNoSignature, "no " + SignatureHeader + " header"
-	}
-	hexSig, ok := strings.CutPrefix(header, "sha256=")
-	got, err := hex.DecodeString(hexSig)
-	if !ok || err != nil || len(got) != sha256.Size {
-		return ReasonBadSignature, SignatureHeader + " is not sha256=<64 hex digits>"
-	}
-	m := hmac.New(sha256.New, h.cfg.AppSecret)
-	m.Write(body)
-	if !hmac.Equal(m.Sum(nil), got) {
-		return ReasonBadSignature, "HMAC-SHA256 of the body does not match"
-	}
-	return "", ""
-}
-
-// Sign returns the X-Hub-Signature-256 value of body under secret.
-func Sign(secret, body []byte) string {
-	m := hmac.New(sha256.New, secret)
-	m.Write(body)
-	return "sha256=" + hex.EncodeToString(m.Sum(nil))
 }
 
 func humanBytes(n int64) string {

@@ -22,6 +22,7 @@ import (
 	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/redact"
+	"github.com/wamo-dev/wamo/pkg/signature"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
@@ -325,23 +326,36 @@ func TestSignature(t *testing.T) {
 	secret := []byte("app-secret")
 	s := start(t, Config{AppSecret: secret}, 16)
 	body := fixture(t, "cloud/text")
+	// Accents and an emoji: Meta sends and signs them escaped (\u00e1,
+	// \ud83d\ude00); a body re-encoded as UTF-8 on the way still carries
+	// Meta's signature of the escaped form.
+	accents := bytes.Replace(body, []byte(`"body": "`), []byte(`"body": "Olá 😀 `), 1)
+	if bytes.Equal(accents, body) {
+		t.Fatal("cloud/text has no text body to change")
+	}
+	escaped := signature.MetaEscape(accents)
 	cases := []struct {
 		name, header string
+		body         []byte
 		status       int
 		why          Reason
 	}{
-		{"good", Sign(secret, body), 200, ""},
-		{"bad", Sign([]byte("other"), body), 403, ReasonBadSignature},
-		{"missing", "", 401, ReasonNoSignature},
-		{"malformed", "sha1=abc", 403, ReasonBadSignature},
-		{"other body", Sign(secret, append([]byte(" "), body...)), 403, ReasonBadSignature},
+		{"good", signature.Meta(secret, body), body, 200, ""},
+		{"bad", signature.Meta([]byte("other"), body), body, 403, ReasonBadSignature},
+		{"missing", "", body, 401, ReasonNoSignature},
+		{"malformed", "sha1=abc", body, 403, ReasonBadSignature},
+		{"other body", signature.Meta(secret, append([]byte(" "), body...)), body, 403, ReasonBadSignature},
+		{"escaped, as Meta sends", signature.Meta(secret, escaped), escaped, 200, ""},
+		{"raw UTF-8 under the escaped form's signature", signature.Meta(secret, escaped), accents, 200, ""},
+		{"raw UTF-8 under its own signature", signature.Meta(secret, accents), accents, 200, ""},
+		{"escaped under the raw form's signature", signature.Meta(secret, accents), escaped, 403, ReasonBadSignature},
 	}
 	for _, c := range cases {
 		h := map[string]string{}
 		if c.header != "" {
 			h[SignatureHeader] = c.header
 		}
-		if r := do(t, "POST", s.url, body, h); r.status != c.status {
+		if r := do(t, "POST", s.url, c.body, h); r.status != c.status {
 			t.Errorf("%s: %d %q, want %d", c.name, r.status, r.body, c.status)
 		}
 	}
@@ -475,7 +489,7 @@ func TestForward(t *testing.T) {
 	fast := fixture(t, "cloud/text")
 	slow := []byte(`{"messages":[],"note":"slow"}`)
 	for _, b := range [][]byte{fast, slow} {
-		r := do(t, "POST", s.url, b, map[string]string{SignatureHeader: Sign(secret, b)})
+		r := do(t, "POST", s.url, b, map[string]string{SignatureHeader: signature.Meta(secret, b)})
 		if r.status != 202 || r.body != "app says hi" || r.header.Get("X-App") != "yes" {
 			t.Errorf("sender got %d %q %v", r.status, r.body, r.header)
 		}
@@ -491,7 +505,7 @@ func TestForward(t *testing.T) {
 	if f1 == nil || !f1.OverDeadline || f1.Latency < 300*time.Millisecond || f1.Status != 202 {
 		t.Errorf("slow app: %+v", f1)
 	}
-	if !bytes.Equal(got[0], fast) || sigs[0] != Sign(secret, fast) {
+	if !bytes.Equal(got[0], fast) || sigs[0] != signature.Meta(secret, fast) {
 		t.Error("the app did not get the same body and signature")
 	}
 	st := s.h.Stats()

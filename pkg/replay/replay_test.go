@@ -360,9 +360,6 @@ func TestSignature(t *testing.T) {
 			t.Errorf("fresh=%v: %d good signatures, %d bad", fresh, good.Load(), bad.Load())
 		}
 	}
-	if got := Sign([]byte("k"), []byte("body")); got != "sha256="+hmacHex("k", "body") {
-		t.Errorf("Sign = %s", got)
-	}
 }
 
 func hmacHex(k, b string) string {

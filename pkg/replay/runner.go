@@ -11,7 +11,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/secret"
+	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
 // prepared is a target ready to send: converted, with its headers built
@@ -70,13 +72,18 @@ func newRunner(cfg Config, targets []Target) (*runner, error) {
 
 	r.targets = make([]prepared, len(targets))
 	for i, t := range targets {
-		body := t.Body
+		body, format := t.Body, t.Format
 		if cfg.Transform != nil {
 			out, err := cfg.Transform(body)
 			if err != nil {
 				return nil, &TargetError{Target: t.Name, Err: err}
 			}
 			body = out
+			format = payload.Detect(body).Format
+		}
+		if format == payload.Cloud && !cfg.RawBytes {
+			// As Meta puts it on the wire, and signs it.
+			body = signature.MetaEscape(body)
 		}
 		p := prepared{name: t.Name, body: body, header: hdr}
 		if cfg.Fresh {
@@ -86,7 +93,7 @@ func newRunner(cfg Config, targets []Target) (*runner, error) {
 		}
 		if cfg.Secret != nil && p.fresh == nil {
 			p.header = hdr.Clone()
-			p.header.Set(SignatureHeader, Sign(cfg.Secret, body))
+			p.header.Set(SignatureHeader, signature.Meta(cfg.Secret, body))
 		}
 		p.getBody = bodyFunc(body)
 		r.targets[i] = p
@@ -303,7 +310,7 @@ func (w *worker) send(ctx context.Context, j job) {
 		getBody = bodyFunc(body)
 		if r.cfg.Secret != nil {
 			hdr = hdr.Clone()
-			hdr.Set(SignatureHeader, Sign(r.cfg.Secret, body))
+			hdr.Set(SignatureHeader, signature.Meta(r.cfg.Secret, body))
 		}
 	}
 	origin := j.origin

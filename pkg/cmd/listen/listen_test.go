@@ -19,6 +19,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/listen"
+	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while the command writes.
@@ -254,7 +255,7 @@ func TestListenSignatureFromEnv(t *testing.T) {
 	addr, stop, _, errOut := run(t, nil, env{SecretEnv: "s3cret"})
 	body := fixture(t, "cloud/text")
 	req, _ := http.NewRequest("POST", "http://"+addr+"/", bytes.NewReader(body))
-	req.Header.Set(listen.SignatureHeader, listen.Sign([]byte("s3cret"), body))
+	req.Header.Set(listen.SignatureHeader, signature.Meta([]byte("s3cret"), body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
