@@ -330,7 +330,7 @@ func TestSaveDirNotWritable(t *testing.T) {
 func TestForwardSlowApp(t *testing.T) {
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("slow") != "" || r.Header.Get("X-Slow") != "" {
-			time.Sleep(300 * time.Millisecond)
+			time.Sleep(400 * time.Millisecond) // 200 ms past the deadline
 		}
 		w.WriteHeader(http.StatusAccepted)
 	}))

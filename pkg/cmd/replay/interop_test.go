@@ -108,10 +108,12 @@ func startVerifier(t *testing.T, node, dir, secret string) string {
 }
 
 // replayJSON runs `wamo replay -o json ARGS` and returns the exit code and
-// the status of every request by target.
+// the status of every request by target. The deadline is generous: these
+// tests are about signatures, and Node may be slow to answer on a loaded
+// machine.
 func replayJSON(t *testing.T, vars map[string]string, args ...string) (int, map[string]int) {
 	t.Helper()
-	code, stdout, stderr := run(t, env{vars: vars}, append(args, "-o", "json")...)
+	code, stdout, stderr := run(t, env{vars: vars}, append(args, "-o", "json", "--deadline", "1m", "--timeout", "2m")...)
 	var rep struct {
 		Requests []struct {
 			Target string `json:"target"`
