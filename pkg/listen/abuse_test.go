@@ -130,13 +130,18 @@ func TestBufferedBudget(t *testing.T) {
 	}
 }
 
-// gate is a validation that blocks on bodies holding "slow" until opened.
+// gate is a validation that blocks on bodies holding "slow" until
+// released. Tests defer the release: deferred calls run before the
+// server's cleanup, which waits for the validations.
 type gate struct {
 	open    chan struct{}
 	entered chan struct{}
+	once    sync.Once
 }
 
 func newGate() *gate { return &gate{open: make(chan struct{}), entered: make(chan struct{}, 16)} }
+
+func (g *gate) release() { g.once.Do(func() { close(g.open) }) }
 
 func (g *gate) validate(v *validate.Validator, p *payload.Payload) validate.Result {
 	if bytes.Contains(p.Data, []byte("slow")) {
@@ -152,6 +157,7 @@ func (g *gate) validate(v *validate.Validator, p *payload.Payload) validate.Resu
 // without a verdict; once it ends, bodies are validated again.
 func TestValidateBudget(t *testing.T) {
 	g := newGate()
+	defer g.release()
 	s := start(t, Config{Validators: 1, ValidateBudget: 50 * time.Millisecond, validate: g.validate}, 16)
 	slow := []byte(`{"total":1,"data":[{"note":"slow"}]}`)
 	if r := post(t, s.url, slow); r.status != 200 {
@@ -171,7 +177,7 @@ func TestValidateBudget(t *testing.T) {
 			t.Errorf("while stuck: seq %d cut %q result %v", ev.Seq, ev.Cut, ev.Result)
 		}
 	}
-	close(g.open)
+	g.release()
 	waitFor(t, "the stuck validation to end", func() bool { return len(s.h.running) == 0 })
 	post(t, s.url, fixture(t, "sinch/text"))
 	evs := s.collect(t)
@@ -208,6 +214,7 @@ func TestFindingsBudget(t *testing.T) {
 // webhook is answered and saved but not validated, and said so.
 func TestBacklogBudget(t *testing.T) {
 	g := newGate()
+	defer g.release()
 	dir := t.TempDir()
 	body := func(note string) []byte {
 		return []byte(`{"total":1,"data":[{"note":"` + note + strings.Repeat(" ", 600) + `"}]}`)
@@ -221,7 +228,10 @@ func TestBacklogBudget(t *testing.T) {
 			t.Errorf("%s answered %d", n, r.status)
 		}
 	}
-	close(g.open)
+	// A body is queued just after its answer: wait for the last one before
+	// letting the stuck validation end (which frees its memory).
+	waitFor(t, "three bodies queued", func() bool { return len(s.h.jobs) == 3 })
+	g.release()
 	evs := s.collect(t)
 	if len(evs) != 4 {
 		t.Fatalf("%d events", len(evs))
