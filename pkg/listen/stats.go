@@ -26,9 +26,11 @@ type Stats struct {
 	Valid, Invalid, Unusable, NotJSON int64
 	Messages, Statuses                int64 // items carried by the webhooks
 	// Validation cut short: NotValidated webhooks have no verdict (over
-	// the time budget, or not validated because wamo was busy or
-	// stopping); FindingsCut webhooks have one, with their findings cut at
-	// Config.MaxFindings.
+	// the time budget, or not validated because wamo was busy, stopping,
+	// or their event was dropped); FindingsCut webhooks have one, with
+	// their findings cut at Config.MaxFindings. Valid, Invalid, Unusable,
+	// NotJSON and NotValidated add up to Webhooks once the Handler is shut
+	// down.
 	NotValidated, FindingsCut int64
 
 	Handshakes        int64 // verification handshakes answered

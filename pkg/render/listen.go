@@ -464,7 +464,7 @@ func listenSummaryText(st *Styles, s *listen.Stats, notPrinted int64) string {
 	if n := s.CutShort(); n > 0 {
 		var why []string
 		if s.NotValidated > 0 {
-			why = append(why, strconv.FormatInt(s.NotValidated, 10)+" not validated (over the time budget, or too much waiting)")
+			why = append(why, strconv.FormatInt(s.NotValidated, 10)+" not validated (over the time budget, too much waiting, or not printed)")
 		}
 		if s.FindingsCut > 0 {
 			why = append(why, strconv.FormatInt(s.FindingsCut, 10)+" with findings cut")
