@@ -278,6 +278,9 @@ func TestStalledReader(t *testing.T) {
 	if st.Requests != 300 || st.Saved != 300 || st.Dropped != 300 {
 		t.Errorf("stats: %d requests, %d saved, %d dropped", st.Requests, st.Saved, st.Dropped)
 	}
+	if n := st.Valid + st.Invalid + st.Unusable + st.NotJSON + st.NotValidated; n != st.Webhooks {
+		t.Errorf("%d verdicts (or none) for %d webhooks: %+v", n, st.Webhooks, st)
+	}
 	if used := s.h.backlog.used.Load(); used > 0 {
 		// Only a job stuck in a validation may still hold memory; here
 		// validations end.

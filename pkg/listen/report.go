@@ -113,6 +113,9 @@ func (h *Handler) check(j *job) {
 		h.verdict(j, &res)
 	case <-timer.C:
 		j.ev.Cut = CutTime
+	case <-h.stop:
+		timer.Stop()
+		j.ev.Cut = CutBusy // stopping: no verdict, and no event either
 	}
 	h.stats.validated(&j.ev)
 	h.deliver(&j.ev)
@@ -159,7 +162,7 @@ func (h *Handler) deliver(ev *Event) {
 // Shutdown stops the Handler once the server no longer calls it: the
 // requests already answered are validated and their events delivered, as
 // long as ctx allows; what is left then is counted (Stats.Dropped,
-// Stats.NotValidated) and never sent. After Shutdown returns the Handler
+// Stats.NotValidated) and never sent, and the counts are final. After Shutdown returns the Handler
 // sends no more events, so the caller may close the channel. It returns
 // ctx's error when it had to give up. Requests that arrive after it
 // started are still answered (and saved) but not reported.
@@ -188,6 +191,10 @@ func (h *Handler) Shutdown(ctx context.Context) error {
 	for j := range h.jobs {
 		h.abandon(j)
 	}
+	// The workers see stop wherever they wait (a validation goes on on its
+	// own goroutine, and counts nothing): once they are gone the counts are
+	// final.
+	<-drained
 	// Deliveries in progress saw stop; once they let go, no more events.
 	h.eventsMu.Lock()
 	h.closed = true
