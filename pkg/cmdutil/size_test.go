@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -88,4 +89,28 @@ func TestSizeFlag(t *testing.T) {
 	if err := fs.Parse([]string{"--max-size", "1KB"}); err != nil || n != 1024 {
 		t.Errorf("--max-size 1KB: %d, %v", n, err)
 	}
+}
+
+// FuzzParseSize: any text either fails or gives a positive size that
+// FormatSize writes back to the same size, in time linear in its length.
+func FuzzParseSize(f *testing.F) {
+	for _, s := range []string{"64MB", "10MiB", "512k", "1048576", "18014398509481985KB", "0", "-1", " 2 GB ", "9223372036854775807"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		start := time.Now()
+		n, err := ParseSize(s)
+		if d := time.Since(start); d > 100*time.Millisecond+time.Duration(len(s))*time.Microsecond {
+			t.Fatalf("%d bytes took %v", len(s), d)
+		}
+		if err != nil {
+			return
+		}
+		if n <= 0 {
+			t.Fatalf("ParseSize(%q) = %d", s, n)
+		}
+		if back, err := ParseSize(FormatSize(n)); err != nil || back != n {
+			t.Fatalf("ParseSize(%q) = %d, written %q, read back %d, %v", s, n, FormatSize(n), back, err)
+		}
+	})
 }
