@@ -322,14 +322,20 @@ func hostileBatch(n int) []byte {
 
 // TestAckLatencyUnderHostileBodies sends bodies built to be costly to
 // validate (4 senders, 10 a second each, without keep-alive), while a
-// normal sender posts 40 webhooks a second: wamo's own p99 stays under the
-// 200 ms deadline (it is some 30 ms on a loaded 2-core machine; it was
-// 2 s when every body was validated on its own goroutine). Validation
-// happens after the answer, on half the CPUs, within a time budget. The
-// senders' p99 is logged, not asserted: in-process senders share the CPU.
+// normal sender posts 40 webhooks a second: wamo's own p99 on the normal
+// webhooks stays under the 200 ms deadline (some 20 ms on a 2-core machine
+// shared with other work; the listener that validated each body on its own
+// goroutine measured 550 ms, max 2.6 s). Under the race detector, which
+// slows CPU-bound work several-fold, the bound is 1 s. Validation happens
+// after the answer, on half the CPUs, within a time budget. The senders'
+// p99 is logged, not asserted: in-process senders share the CPU.
 func TestAckLatencyUnderHostileBodies(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test")
+	}
+	bound := 200 * time.Millisecond
+	if raceEnabled {
+		bound = time.Second
 	}
 	s := start(t, Config{ValidateBudget: 100 * time.Millisecond}, 4096)
 	hostile := hostileBatch(20000)
@@ -375,15 +381,47 @@ func TestAckLatencyUnderHostileBodies(t *testing.T) {
 	wg.Wait()
 	close(stop)
 	hwg.Wait()
-	s.stopWithin(10 * time.Second)
+	var acks latencies // wamo's own, for the normal webhooks
+	for _, ev := range s.collect(t) {
+		if ev.Bytes == int64(len(normal)) {
+			acks.took = append(acks.took, ev.Ack)
+		}
+	}
 	st := s.h.Stats()
-	t.Logf("%d hostile bodies (%d KB each), %d normal: wamo ack p50 %v p99 %v max %v; normal sender p50 %v p99 %v; %d cut short",
-		hostileSent, len(hostile)>>10, took.n(), st.Ack.P50, st.Ack.P99, st.Ack.Max, took.pct(.5), took.pct(.99), st.CutShort())
+	t.Logf("%d hostile bodies (%d KB each), %d normal: wamo ack p50 %v p99 %v max %v (all requests: p99 %v); normal sender p50 %v p99 %v; %d cut short",
+		hostileSent, len(hostile)>>10, took.n(), acks.pct(.5), acks.pct(.99), acks.pct(1), st.Ack.P99, took.pct(.5), took.pct(.99), st.CutShort())
 	if hostileSent == 0 || hostileFailed > 0 {
 		t.Errorf("hostile bodies: %d answered 200, %d not", hostileSent, hostileFailed)
 	}
-	if st.Ack.P99 > 200*time.Millisecond {
-		t.Errorf("wamo's p99 %v is over the 200ms deadline", st.Ack.P99)
+	if acks.n() != took.n() {
+		t.Fatalf("%d events for %d normal webhooks", acks.n(), took.n())
+	}
+	if p99 := acks.pct(.99); p99 > bound {
+		t.Errorf("wamo's p99 %v is over %v", p99, bound)
+	}
+}
+
+// TestValidatorsCap: however many bodies are slow to validate, no more
+// than Config.Validators validations run at once; the others are answered
+// and reported without a verdict.
+func TestValidatorsCap(t *testing.T) {
+	g := newGate()
+	defer g.release()
+	s := start(t, Config{Validators: 2, ValidateBudget: 10 * time.Millisecond, validate: g.validate}, 16)
+	slow := []byte(`{"total":1,"data":[{"note":"slow"}]}`)
+	for range 6 {
+		if r := post(t, s.url, slow); r.status != 200 {
+			t.Fatalf("answered %d", r.status)
+		}
+		<-s.events
+	}
+	if n := len(g.entered); n != 2 {
+		t.Errorf("%d validations running at once, want 2", n)
+	}
+	g.release()
+	evs := s.collect(t)
+	if st := s.h.Stats(); st.NotValidated != 6 || len(evs) != 0 {
+		t.Errorf("stats %+v, %d more events", st, len(evs))
 	}
 }
 
