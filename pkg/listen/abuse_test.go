@@ -464,14 +464,24 @@ func TestForwardHopByHop(t *testing.T) {
 }
 
 // TestForwardAnswerTooLarge: an answer over MaxForwardAnswer is a 502 and
-// an error, never a truncated 200.
+// an error, never a truncated 200; one of exactly the limit passes.
 func TestForwardAnswerTooLarge(t *testing.T) {
+	const limit = 64 << 10
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write(bytes.Repeat([]byte("x"), MaxForwardAnswer+1))
+		n := limit + 1
+		if r.URL.Query().Get("fits") != "" {
+			n = limit
+		}
+		w.Write(bytes.Repeat([]byte("x"), n))
 	}))
 	defer app.Close()
+	fits, _ := url.Parse(app.URL + "?fits=1")
+	ok := start(t, Config{ForwardTo: fits, MaxForwardAnswer: limit}, 8)
+	if r := post(t, ok.url, fixture(t, "cloud/text")); r.status != 200 || len(r.body) != limit {
+		t.Errorf("an answer of exactly the limit: %d, %d bytes", r.status, len(r.body))
+	}
 	target, _ := url.Parse(app.URL)
-	s := start(t, Config{ForwardTo: target}, 8)
+	s := start(t, Config{ForwardTo: target, MaxForwardAnswer: limit}, 8)
 	r := post(t, s.url, fixture(t, "cloud/text"))
 	if r.status != 502 || len(r.body) > 1000 {
 		t.Errorf("sender got %d and %d bytes", r.status, len(r.body))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -28,13 +27,13 @@ type ForwardResult struct {
 	OverDeadline bool
 	Deadline     time.Duration
 	// Err is why the app could not be reached, did not answer, or
-	// answered more than MaxForwardAnswer bytes (ErrAnswerTooLarge).
+	// answered more than Config.MaxForwardAnswer bytes (ErrAnswerTooLarge).
 	Err error
 }
 
 // ErrAnswerTooLarge is ForwardResult.Err for an app whose answer is over
-// MaxForwardAnswer: the sender gets a 502, never a truncated answer.
-var ErrAnswerTooLarge = fmt.Errorf("the app's answer is over %s", humanBytes(MaxForwardAnswer))
+// Config.MaxForwardAnswer: the sender gets a 502, never a truncated answer.
+var ErrAnswerTooLarge = errors.New("the app's answer is over the limit")
 
 // hopHeaders are connection-level headers a proxy does not pass on
 // (RFC 9110 §7.6.1), plus those the client library computes itself.
@@ -104,7 +103,7 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, e
 	var answerBody []byte
 	if err == nil {
 		var taken int64
-		answerBody, taken, err = readLimited(resp.Body, MaxForwardAnswer, &h.inflight)
+		answerBody, taken, err = readLimited(resp.Body, h.cfg.MaxForwardAnswer, &h.inflight)
 		defer h.inflight.give(taken)
 		resp.Body.Close()
 		if errors.Is(err, errTooLarge) {

@@ -24,7 +24,7 @@
 // With Config.ForwardTo, webhooks (and handshakes when no verify token is
 // set) are sent on to the app and the sender gets the app's status, headers
 // and body; 502 when the app cannot be reached or its answer is over
-// MaxForwardAnswer, 504 when it does not answer within
+// Config.MaxForwardAnswer, 504 when it does not answer within
 // Config.ForwardTimeout. The sender is never told where the app is.
 //
 // Under abuse: a body is read into memory that grows with the bytes that
@@ -59,15 +59,13 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultDeadline       = 200 * time.Millisecond // what Sinch allows a webhook endpoint
-	DefaultMaxBody        = 10 << 20
-	DefaultMaxBuffered    = 64 << 20
-	DefaultForwardTimeout = 30 * time.Second
-	DefaultValidateBudget = 2 * time.Second
-	DefaultMaxFindings    = 100
-	// MaxForwardAnswer bounds the app's answer copied back to the sender;
-	// a longer one is a 502, never a truncated answer.
-	MaxForwardAnswer = 10 << 20
+	DefaultDeadline         = 200 * time.Millisecond // what Sinch allows a webhook endpoint
+	DefaultMaxBody          = 10 << 20
+	DefaultMaxBuffered      = 64 << 20
+	DefaultForwardTimeout   = 30 * time.Second
+	DefaultValidateBudget   = 2 * time.Second
+	DefaultMaxFindings      = 100
+	DefaultMaxForwardAnswer = 10 << 20
 )
 
 // queueLen bounds the requests waiting to be validated and reported.
@@ -100,6 +98,9 @@ type Config struct {
 	// ForwardTimeout bounds a forwarded request, from sending it to the end
 	// of the app's answer; 0 means DefaultForwardTimeout.
 	ForwardTimeout time.Duration
+	// MaxForwardAnswer bounds the app's answer passed on to the sender; a
+	// longer one is a 502 (ErrAnswerTooLarge). 0 means DefaultMaxForwardAnswer.
+	MaxForwardAnswer int64
 	// Deadline is the latency the app is measured against; 0 means
 	// DefaultDeadline.
 	Deadline time.Duration
@@ -323,6 +324,9 @@ func NewHandler(cfg Config, events chan<- Event) (*Handler, error) {
 	}
 	if cfg.ForwardTimeout <= 0 {
 		cfg.ForwardTimeout = DefaultForwardTimeout
+	}
+	if cfg.MaxForwardAnswer <= 0 {
+		cfg.MaxForwardAnswer = DefaultMaxForwardAnswer
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -234,8 +234,10 @@ func TestConcurrentSave(t *testing.T) {
 			t.Errorf("a body posted %d times was saved %d times", n, got[h])
 		}
 	}
-	if len(evs) != total {
-		t.Fatalf("%d events for %d requests", len(evs), total)
+	// Events wait in a bounded queue: on a machine too loaded for the
+	// reporting to keep up with the burst, some are dropped, and counted.
+	if st := s.h.Stats(); int64(len(evs))+st.Dropped != int64(total) || st.Saved != int64(total) {
+		t.Fatalf("%d events and %d dropped for %d requests, %d saved", len(evs), st.Dropped, total, st.Saved)
 	}
 	names := map[string]bool{}
 	for _, ev := range evs {

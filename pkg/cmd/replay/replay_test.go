@@ -288,7 +288,8 @@ func TestInterrupt(t *testing.T) {
 	if code != cmdutil.ExitInterrupted {
 		t.Errorf("exit %d, want 130\n%s", code, stderr)
 	}
-	if d := time.Since(start); d > 2*time.Second {
+	// Cancelled at 300 ms; the run would otherwise last a minute.
+	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %s after Ctrl-C", d)
 	}
 	if !strings.Contains(stdout, "interrupted after") || !strings.Contains(stdout, "latency") {
