@@ -491,7 +491,7 @@ func TestForward(t *testing.T) {
 		sigs = append(sigs, r.Header.Get(SignatureHeader))
 		mu.Unlock()
 		if r.URL.Query().Get("slow") == "1" || bytes.Contains(b, []byte("slow")) {
-			time.Sleep(400 * time.Millisecond) // 200 ms past the deadline
+			time.Sleep(2 * time.Second) // a second past the deadline
 		}
 		w.Header().Set("X-App", "yes")
 		w.WriteHeader(202)
@@ -500,7 +500,9 @@ func TestForward(t *testing.T) {
 	defer app.Close()
 	target, _ := url.Parse(app.URL + "/webhook")
 	secret := []byte("k")
-	s := start(t, Config{ForwardTo: target, AppSecret: secret, Deadline: 200 * time.Millisecond}, 8)
+	// A deadline of a second: an app that answers at once stays within it
+	// even on a machine loaded ten times over.
+	s := start(t, Config{ForwardTo: target, AppSecret: secret, Deadline: time.Second}, 8)
 
 	fast := fixture(t, "cloud/text")
 	slow := []byte(`{"messages":[],"note":"slow"}`)
@@ -518,14 +520,14 @@ func TestForward(t *testing.T) {
 	if f0 == nil || f0.OverDeadline || f0.Status != 202 || f0.Err != nil {
 		t.Errorf("fast app: %+v", f0)
 	}
-	if f1 == nil || !f1.OverDeadline || f1.Latency < 400*time.Millisecond || f1.Status != 202 {
+	if f1 == nil || !f1.OverDeadline || f1.Latency < 2*time.Second || f1.Status != 202 {
 		t.Errorf("slow app: %+v", f1)
 	}
 	if !bytes.Equal(got[0], fast) || sigs[0] != signature.Meta(secret, fast) {
 		t.Error("the app did not get the same body and signature")
 	}
 	st := s.h.Stats()
-	if st.Forwarded != 2 || st.OverDeadline != 1 || st.Forward.Max < 400*time.Millisecond || st.Forward.P50 == 0 {
+	if st.Forwarded != 2 || st.OverDeadline != 1 || st.Forward.Max < 2*time.Second || st.Forward.P50 == 0 {
 		t.Errorf("stats %+v", st)
 	}
 }
