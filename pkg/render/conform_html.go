@@ -117,8 +117,8 @@ func conformHTMLRow(res *conform.Result) htmlRow {
 		ex := &res.Exchanges[i]
 		// Bytes from the receiver (and the excerpt) are shown, never acted
 		// on: control characters become visible even in a file someone cats.
-		ev := htmlEvidence{Title: ex.Label, Problem: ex.Problem, Sent: string(appendSanitized(nil, ex.Excerpt, true)),
-			Answer: string(appendSanitized(nil, ex.Answer, true))}
+		ev := htmlEvidence{Title: ex.Label, Problem: ex.Problem, Sent: string(appendSanitized(nil, ex.Excerpt, keepLines)),
+			Answer: string(appendSanitized(nil, ex.Answer, keepLines))}
 		if ex.Excerpt != "" && ex.Bytes > len(ex.Excerpt) {
 			ev.Sent += "…"
 		}
