@@ -6,6 +6,7 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -17,6 +18,7 @@ const (
 	ExitUsage       = 2   // bad flags or arguments
 	ExitInput       = 3   // unusable input: unreadable file, not JSON, format not recognised
 	ExitNetwork     = 4   // could not reach or bind the network at all
+	ExitEnvironment = 5   // the machine refused: unwritable directory, full disk, out of memory
 	ExitInterrupted = 130 // interrupted (Ctrl-C) after reporting what was done
 )
 
@@ -30,6 +32,7 @@ var ExitCodes = []struct {
 	{ExitUsage, "usage: bad flags or arguments"},
 	{ExitInput, "unusable input: unreadable file, not JSON, format not recognised"},
 	{ExitNetwork, "network: nothing could be reached (refused, DNS) or the listen address could not be bound"},
+	{ExitEnvironment, "environment: the machine refused the work: a directory that cannot be written (--save), a full disk, out of memory"},
 	{ExitInterrupted, "interrupted (Ctrl-C), after printing what was done"},
 }
 
@@ -66,6 +69,27 @@ func Networkf(format string, a ...any) error {
 	return &ExitError{Code: ExitNetwork, Err: fmt.Errorf(format, a...)}
 }
 
+// Environmentf returns an environment error (exit 5): the input and the
+// flags were fine, the machine could not do the work.
+func Environmentf(format string, a ...any) error {
+	return &ExitError{Code: ExitEnvironment, Err: fmt.Errorf(format, a...)}
+}
+
+// environmentErrnos are the system errors that say the machine, not the
+// input or the flags, is at fault.
+var environmentErrnos = []error{syscall.ENOSPC, syscall.EDQUOT, syscall.ENOMEM, syscall.EROFS, syscall.EMFILE, syscall.ENFILE}
+
+// IsEnvironment reports whether err comes from the machine: a full disk or
+// quota, memory or file descriptors exhausted, a read-only file system.
+func IsEnvironment(err error) bool {
+	for _, e := range environmentErrnos {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
 // Silent returns an error that sets the exit code without printing anything:
 // the command has already reported why.
 func Silent(code int) error {
@@ -78,8 +102,10 @@ func Silent(code int) error {
 // ErrInterrupted is returned by commands stopped by Ctrl-C after they reported progress.
 var ErrInterrupted = &ExitError{Code: ExitInterrupted, Err: errors.New("interrupted"), Silent: true}
 
-// ExitCode maps any error to its exit code: ExitError's code, or 1 for the
-// unexpected (an internal failure that still deserves a non-zero status).
+// ExitCode maps any error to its exit code: ExitError's code; 5 for an
+// error of the machine (see IsEnvironment), such as writing the output to a
+// full disk; or 1 for the unexpected (an internal failure that still
+// deserves a non-zero status).
 func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
@@ -88,12 +114,15 @@ func ExitCode(err error) int {
 	if errors.As(err, &ee) {
 		return ee.Code
 	}
+	if IsEnvironment(err) {
+		return ExitEnvironment
+	}
 	return ExitFindings
 }
 
 // Worst returns the exit code that should win when several inputs end
 // differently: unusable input (3) outranks findings (1); interruption and
-// network failure outrank both.
+// network and environment failures outrank both.
 func Worst(a, b int) int {
 	rank := func(c int) int {
 		switch c {
@@ -107,8 +136,10 @@ func Worst(a, b int) int {
 			return 3
 		case ExitNetwork:
 			return 4
-		case ExitInterrupted:
+		case ExitEnvironment:
 			return 5
+		case ExitInterrupted:
+			return 6
 		}
 		return 1
 	}

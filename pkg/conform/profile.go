@@ -8,6 +8,7 @@ import (
 
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/replay"
+	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
 // Profile says how one provider delivers webhooks: the format of its
@@ -69,11 +70,11 @@ type Signer interface {
 }
 
 // metaSigner is Meta's X-Hub-Signature-256 (HMAC-SHA256 of the body with the
-// app secret), computed by pkg/replay as `wamo replay --sign` does.
+// app secret), computed by pkg/signature as `wamo replay --sign` does.
 type metaSigner struct{}
 
 func (metaSigner) Sign(h http.Header, body, secret []byte, _ time.Time) {
-	h.Set(replay.SignatureHeader, replay.Sign(secret, body))
+	h.Set(replay.SignatureHeader, signature.Meta(secret, body))
 }
 
 func (metaSigner) Headers() []string { return []string{replay.SignatureHeader} }

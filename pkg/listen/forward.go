@@ -7,13 +7,17 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/textproto"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/wamo-dev/wamo/pkg/secret"
 )
 
 // ForwardResult is what the app answered a forwarded request.
 type ForwardResult struct {
-	URL    string // where it was sent
+	URL    string // where it was sent, credentials masked
 	Status int    // the app's status; 0 when it did not answer
 	// Latency runs from sending the request to the end of the app's
 	// answer: what the webhook sender would have measured.
@@ -22,9 +26,14 @@ type ForwardResult struct {
 	// the app did not answer at all.
 	OverDeadline bool
 	Deadline     time.Duration
-	// Err is why the app could not be reached or did not answer.
+	// Err is why the app could not be reached, did not answer, or
+	// answered more than Config.MaxForwardAnswer bytes (ErrAnswerTooLarge).
 	Err error
 }
+
+// ErrAnswerTooLarge is ForwardResult.Err for an app whose answer is over
+// Config.MaxForwardAnswer: the sender gets a 502, never a truncated answer.
+var ErrAnswerTooLarge = errors.New("the app's answer is over the limit")
 
 // hopHeaders are connection-level headers a proxy does not pass on
 // (RFC 9110 §7.6.1), plus those the client library computes itself.
@@ -33,9 +42,19 @@ var hopHeaders = []string{
 	"Te", "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Accept-Encoding", "Host",
 }
 
+// copyHeaders copies the end-to-end headers of src into dst: not the
+// hop-by-hop ones, nor those src's Connection header names (RFC 9110
+// §7.6.1: they concern this connection only).
 func copyHeaders(dst, src http.Header) {
 	for k, vs := range src {
 		dst[k] = append([]string(nil), vs...)
+	}
+	for _, v := range src.Values("Connection") {
+		for name := range strings.SplitSeq(v, ",") {
+			if name = textproto.TrimString(name); name != "" {
+				dst.Del(name)
+			}
+		}
 	}
 	for _, k := range hopHeaders {
 		dst.Del(k)
@@ -44,6 +63,8 @@ func copyHeaders(dst, src http.Header) {
 
 // forward sends the request (with body for a POST, the query for a GET) to
 // the app and copies its answer to w; ev.Status takes the status answered.
+// What the sender reads never says where the app is: the app's URL and the
+// transport's errors stay in the event.
 func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, ev *Event) *ForwardResult {
 	target := *h.cfg.ForwardTo
 	if r.URL.RawQuery != "" {
@@ -53,7 +74,7 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, e
 			target.RawQuery = r.URL.RawQuery
 		}
 	}
-	res := &ForwardResult{URL: h.cfg.ForwardTo.Redacted(), Deadline: h.cfg.Deadline}
+	res := &ForwardResult{URL: secret.RedactURL(h.cfg.ForwardTo), Deadline: h.cfg.Deadline}
 	ctx, cancel := contextWithoutCancel(r.Context(), h.cfg.ForwardTimeout)
 	defer cancel()
 	var rd io.Reader
@@ -62,9 +83,9 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, e
 	}
 	req, err := http.NewRequestWithContext(ctx, r.Method, target.String(), rd)
 	if err != nil {
-		res.Err = err
+		res.Err = errors.New(secret.RedactText(err.Error()))
 		ev.Status = http.StatusBadGateway
-		textAnswer(w, ev.Status, "wamo listen: cannot forward: "+err.Error())
+		textAnswer(w, ev.Status, "wamo listen: cannot forward the request to the app")
 		return res
 	}
 	copyHeaders(req.Header, r.Header)
@@ -81,21 +102,34 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, e
 	resp, err := h.fwd.Do(req)
 	var answerBody []byte
 	if err == nil {
-		answerBody, err = io.ReadAll(io.LimitReader(resp.Body, MaxForwardAnswer))
-		drain(resp.Body)
+		var taken int64
+		answerBody, taken, err = readLimited(resp.Body, h.cfg.MaxForwardAnswer, &h.inflight)
+		defer h.inflight.give(taken)
+		resp.Body.Close()
+		if errors.Is(err, errTooLarge) {
+			err = ErrAnswerTooLarge
+		}
 	}
 	res.Latency = time.Since(start)
 	if err != nil {
-		res.Err = err
 		res.OverDeadline = true
 		if resp != nil {
 			res.Status = resp.StatusCode
 		}
 		ev.Status = http.StatusBadGateway
-		msg := "wamo listen: the app at " + res.URL + " did not answer: " + err.Error()
-		if errors.Is(err, context.DeadlineExceeded) {
+		msg := "wamo listen: the app did not answer"
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
 			ev.Status = http.StatusGatewayTimeout
-			msg = "wamo listen: the app at " + res.URL + " did not answer within " + h.cfg.ForwardTimeout.String()
+			msg = "wamo listen: the app did not answer within " + h.cfg.ForwardTimeout.String()
+		case errors.Is(err, ErrAnswerTooLarge):
+			msg = "wamo listen: the app's answer is too large to pass on"
+		case errors.Is(err, errBusy):
+			msg = "wamo listen: too busy to pass on the app's answer"
+		}
+		res.Err = errors.New(secret.RedactText(err.Error()))
+		if errors.Is(err, ErrAnswerTooLarge) {
+			res.Err = ErrAnswerTooLarge
 		}
 		textAnswer(w, ev.Status, msg)
 		return res

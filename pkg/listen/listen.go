@@ -9,6 +9,8 @@
 //	POST, JSON body                 Config.Status (200), after Config.Delay
 //	POST, body that is not JSON     400 and where the syntax error is
 //	POST, body over Config.MaxBody  413
+//	POST while Config.MaxBuffered   503 with Retry-After: too many bodies
+//	bytes of bodies are in memory   arriving at once; the sender retries
 //	POST, no X-Hub-Signature-256    401 (only when Config.AppSecret is set)
 //	POST, wrong signature           403 (idem)
 //	POST, could not be saved        500, so that the sender retries
@@ -21,21 +23,28 @@
 //
 // With Config.ForwardTo, webhooks (and handshakes when no verify token is
 // set) are sent on to the app and the sender gets the app's status, headers
-// and body; 502 when the app cannot be reached, 504 when it does not answer
-// within Config.ForwardTimeout.
+// and body; 502 when the app cannot be reached or its answer is over
+// Config.MaxForwardAnswer, 504 when it does not answer within
+// Config.ForwardTimeout. The sender is never told where the app is.
+//
+// Under abuse: a body is read into memory that grows with the bytes that
+// arrive, never with what Content-Length claims, within Config.MaxBody per
+// request and Config.MaxBuffered for all requests together. Validation
+// happens after the answer, on a few workers (Config.Validators) fed by a
+// bounded queue, with a budget per body (Config.ValidateBudget,
+// Config.MaxFindings): a body built to be slow to validate costs its
+// worker's time, never another request's answer. Serve adds a cap on
+// connections and timeouts.
 package listen
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"errors"
-	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,21 +53,28 @@ import (
 
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/redact"
+	"github.com/wamo-dev/wamo/pkg/signature"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
 // Defaults of Config.
 const (
-	DefaultDeadline       = 200 * time.Millisecond // what Sinch allows a webhook endpoint
-	DefaultMaxBody        = 10 << 20
-	DefaultForwardTimeout = 30 * time.Second
-	// MaxForwardAnswer bounds the app's answer copied back to the sender.
-	MaxForwardAnswer = 10 << 20
+	DefaultDeadline         = 200 * time.Millisecond // what Sinch allows a webhook endpoint
+	DefaultMaxBody          = 10 << 20
+	DefaultMaxBuffered      = 64 << 20
+	DefaultForwardTimeout   = 30 * time.Second
+	DefaultValidateBudget   = 2 * time.Second
+	DefaultMaxFindings      = 100
+	DefaultMaxForwardAnswer = 10 << 20
 )
 
+// queueLen bounds the requests waiting to be validated and reported.
+const queueLen = 256
+
 // SignatureHeader is the header Meta signs Cloud API webhooks with:
-// "sha256=" and the hex HMAC-SHA256 of the raw body keyed with the app secret.
-const SignatureHeader = "X-Hub-Signature-256"
+// "sha256=" and the hex HMAC-SHA256 of the body keyed with the app secret
+// (see package signature for the bytes that are signed).
+const SignatureHeader = signature.MetaHeader
 
 // Config configures a Handler. The zero value listens on every path,
 // answers 200 at once and keeps nothing.
@@ -68,7 +84,9 @@ type Config struct {
 	// VerifyToken answers the Cloud API verification handshake; empty
 	// refuses it (or forwards it, with ForwardTo).
 	VerifyToken string
-	// AppSecret, when set, makes every POST carry a valid X-Hub-Signature-256.
+	// AppSecret, when set, makes every POST carry a valid X-Hub-Signature-256:
+	// the HMAC of the body received or of its escaped-unicode form, which
+	// is what Meta signs (signature.VerifyMeta).
 	AppSecret []byte
 	// SaveDir, when set, receives every JSON body as a file (see Handler).
 	SaveDir string
@@ -77,8 +95,12 @@ type Config struct {
 	// ForwardClient sends to ForwardTo; nil means a default client.
 	// Redirects are never followed: the sender gets them as they are.
 	ForwardClient *http.Client
-	// ForwardTimeout bounds a forwarded request; 0 means DefaultForwardTimeout.
+	// ForwardTimeout bounds a forwarded request, from sending it to the end
+	// of the app's answer; 0 means DefaultForwardTimeout.
 	ForwardTimeout time.Duration
+	// MaxForwardAnswer bounds the app's answer passed on to the sender; a
+	// longer one is a 502 (ErrAnswerTooLarge). 0 means DefaultMaxForwardAnswer.
+	MaxForwardAnswer int64
 	// Deadline is the latency the app is measured against; 0 means
 	// DefaultDeadline.
 	Deadline time.Duration
@@ -88,6 +110,24 @@ type Config struct {
 	Status int
 	// MaxBody is the largest body accepted; 0 means DefaultMaxBody.
 	MaxBody int64
+	// MaxBuffered bounds the bytes held in memory by the requests being
+	// answered, all together: bodies as they arrive and the app's answers
+	// when forwarding. A request that would go over is answered 503 with
+	// Retry-After. 0 means DefaultMaxBuffered, or MaxBody when larger.
+	// The bodies waiting to be validated and reported have a budget of
+	// the same size of their own: over it, a webhook is still answered
+	// and saved, but neither validated nor reported (Stats.Dropped).
+	MaxBuffered int64
+	// Validators is how many bodies are validated at once, off the
+	// answering path; 0 means half the CPUs, at least one.
+	Validators int
+	// ValidateBudget is the time a body's validation may take; past it the
+	// webhook is reported without a verdict (Event.Cut). 0 means
+	// DefaultValidateBudget.
+	ValidateBudget time.Duration
+	// MaxFindings is the most findings reported per body; 0 means
+	// DefaultMaxFindings.
+	MaxFindings int
 	// Redact, when set, pseudonymises bodies before they are saved and
 	// before they are put in events. Forwarded bodies are never redacted.
 	Redact *redact.Redactor
@@ -95,6 +135,10 @@ type Config struct {
 	Validate validate.Options
 	// Now stamps events and names saved files; nil means time.Now.
 	Now func() time.Time
+
+	// validate replaces the validation in tests, which need one that
+	// takes as long as they say.
+	validate func(*validate.Validator, *payload.Payload) validate.Result
 }
 
 // Kind says what a request was.
@@ -132,6 +176,7 @@ const (
 	ReasonPath         Reason = "unknown path"
 	ReasonMethod       Reason = "method not allowed"
 	ReasonTooLarge     Reason = "body too large"
+	ReasonBusy         Reason = "busy"
 	ReasonReadError    Reason = "body not received"
 	ReasonNoSignature  Reason = "missing signature"
 	ReasonBadSignature Reason = "bad signature"
@@ -175,30 +220,80 @@ type Event struct {
 	Forward *ForwardResult
 	// ClientGone is set when the sender hung up before the answer.
 	ClientGone bool
+	// Cut says why the validation of a webhook was cut short, if it was.
+	Cut Cut
 }
+
+// Cut says why a webhook's validation was cut short.
+type Cut string
+
+// Reasons to cut a validation short.
+const (
+	// CutTime: the validation took longer than Config.ValidateBudget;
+	// Event.Result is nil.
+	CutTime Cut = "time budget"
+	// CutFindings: Event.Result holds the first Config.MaxFindings
+	// findings; its counts (Errors, Warnings) are complete.
+	CutFindings Cut = "findings budget"
+	// CutBusy: too much was waiting to be validated; Event.Result is nil
+	// (and Event.Body too).
+	CutBusy Cut = "busy"
+)
+
+// SaveDirError reports a --save directory that cannot be created or
+// written: a fault of the machine, not of the request.
+type SaveDirError struct {
+	Dir string
+	Err error
+}
+
+func (e *SaveDirError) Error() string {
+	err := e.Err
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the path is said already
+	}
+	return "cannot write in " + e.Dir + ": " + err.Error()
+}
+
+func (e *SaveDirError) Unwrap() error { return e.Err }
 
 // Handler is the webhook receiver. Create it with NewHandler; it is safe
 // for concurrent use. Saving is synchronous: a body is in its file before
 // the sender gets its answer, so that nothing acknowledged is lost, even
 // if wamo is killed right after; validation and the event come after the
-// answer.
+// answer, on the Handler's workers.
 type Handler struct {
 	cfg       Config
 	events    chan<- Event
-	mu        sync.RWMutex // guards closed against sends
-	closed    bool
 	seq       atomic.Uint64
 	saver     *saver
 	fwd       *http.Client
 	validator sync.Pool
 	stats     statsCollector
+
+	inflight budget // bytes held by requests being answered
+	backlog  budget // bytes held by requests waiting to be reported
+	jobs     chan *job
+	running  chan struct{} // one token per validation running
+	workers  sync.WaitGroup
+	stop     chan struct{} // closed when Shutdown gives up waiting
+	jobsMu   sync.RWMutex  // guards closing against sends on jobs
+	closing  bool          // no new jobs
+	eventsMu sync.RWMutex  // guards closed against sends on events
+	closed   bool          // no more events
+	// validate checks one body (tests replace it to be slow).
+	validate func(*validate.Validator, *payload.Payload) validate.Result
 }
 
 // NewHandler returns a Handler that sends an Event per request on events
-// (nil: no events). Sends never block: when events is full (its reader is
-// slow) the event is dropped and counted in Stats.Dropped — the request
-// itself is still answered, saved and forwarded. SaveDir is created when
-// missing and must be writable.
+// (nil: no events) and starts its workers; Shutdown (or Close) stops them.
+// Events are sent from the workers and wait for the reader: while it is
+// slow, requests wait in a bounded queue, and past it their events are
+// dropped and counted in Stats.Dropped — the requests themselves are still
+// answered, saved and forwarded. The channel's own buffer holds bodies
+// outside the Handler's budgets: keep it small. SaveDir is created when
+// missing and must be writable (else a *SaveDirError).
 func NewHandler(cfg Config, events chan<- Event) (*Handler, error) {
 	if cfg.Status == 0 {
 		cfg.Status = http.StatusOK
@@ -209,11 +304,29 @@ func NewHandler(cfg Config, events chan<- Event) (*Handler, error) {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
 	}
+	if cfg.MaxBuffered <= 0 {
+		cfg.MaxBuffered = max(DefaultMaxBuffered, cfg.MaxBody)
+	}
+	if cfg.MaxBuffered < cfg.MaxBody {
+		return nil, errors.New("the memory for bodies (max buffered) must hold at least one body of the largest size (max body)")
+	}
+	if cfg.Validators <= 0 {
+		cfg.Validators = max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	if cfg.ValidateBudget <= 0 {
+		cfg.ValidateBudget = DefaultValidateBudget
+	}
+	if cfg.MaxFindings <= 0 {
+		cfg.MaxFindings = DefaultMaxFindings
+	}
 	if cfg.Deadline <= 0 {
 		cfg.Deadline = DefaultDeadline
 	}
 	if cfg.ForwardTimeout <= 0 {
 		cfg.ForwardTimeout = DefaultForwardTimeout
+	}
+	if cfg.MaxForwardAnswer <= 0 {
+		cfg.MaxForwardAnswer = DefaultMaxForwardAnswer
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -227,8 +340,14 @@ func NewHandler(cfg Config, events chan<- Event) (*Handler, error) {
 	if cfg.Path != "" && !strings.HasPrefix(cfg.Path, "/") {
 		cfg.Path = "/" + cfg.Path
 	}
-	h := &Handler{cfg: cfg, events: events}
+	h := &Handler{cfg: cfg, events: events, jobs: make(chan *job, queueLen), stop: make(chan struct{}),
+		running: make(chan struct{}, cfg.Validators)}
+	h.inflight.limit, h.backlog.limit = cfg.MaxBuffered, cfg.MaxBuffered
 	h.validator.New = func() any { return validate.New(cfg.Validate) }
+	h.validate = (*validate.Validator).Validate
+	if cfg.validate != nil {
+		h.validate = cfg.validate
+	}
 	h.stats.init()
 	if cfg.SaveDir != "" {
 		s, err := newSaver(cfg.SaveDir)
@@ -248,29 +367,13 @@ func NewHandler(cfg Config, events chan<- Event) (*Handler, error) {
 		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 		h.fwd = &c
 	}
+	// One worker per validator: a worker waits for one validation at a
+	// time, within its budget.
+	for range cfg.Validators {
+		h.workers.Add(1)
+		go h.work()
+	}
 	return h, nil
-}
-
-// Close stops the events: after it returns the Handler never sends again
-// (requests still in flight are answered but not reported), so the caller
-// may close the channel.
-func (h *Handler) Close() {
-	h.mu.Lock()
-	h.closed = true
-	h.mu.Unlock()
-}
-
-func (h *Handler) emit(ev *Event) {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	if h.closed || h.events == nil {
-		return
-	}
-	select {
-	case h.events <- *ev:
-	default:
-		h.stats.drop()
-	}
 }
 
 // ServeHTTP answers one request and reports it.
@@ -330,8 +433,7 @@ func (h *Handler) refuse(w http.ResponseWriter, ev *Event, start time.Time, stat
 	}
 	textAnswer(w, status, msg)
 	ev.Kind, ev.Status, ev.Rejected, ev.Detail, ev.Ack = KindRejected, status, why, detail, time.Since(start)
-	h.stats.request(ev)
-	h.emit(ev)
+	h.report(ev, nil, false)
 }
 
 // get answers the Cloud API verification handshake (or says what this is).
@@ -347,15 +449,13 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, ev *Event, start t
 		ev.Kind = KindInfo
 		textAnswer(w, http.StatusOK, "wamo listen: POST webhooks here")
 		ev.Status, ev.Ack = http.StatusOK, time.Since(start)
-		h.stats.request(ev)
-		h.emit(ev)
+		h.report(ev, nil, false)
 		return
 	}
 	ev.Kind = KindHandshake
 	done := func(status int, why Reason, detail string) {
 		ev.Status, ev.Rejected, ev.Detail, ev.Ack = status, why, detail, time.Since(start)
-		h.stats.request(ev)
-		h.emit(ev)
+		h.report(ev, nil, false)
 	}
 	if h.cfg.VerifyToken == "" && h.fwd != nil {
 		res := h.forward(w, r, nil, ev)
@@ -389,27 +489,42 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, ev *Event, start t
 
 // post receives a webhook.
 func (h *Handler) post(w http.ResponseWriter, r *http.Request, ev *Event, start time.Time) {
-	body, err := readBody(w, r, h.cfg.MaxBody)
-	ev.Bytes = int64(len(body))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			if r.ContentLength > 0 {
-				ev.Bytes = r.ContentLength
-			}
-			h.refuse(w, ev, start, http.StatusRequestEntityTooLarge, ReasonTooLarge, "limit "+humanBytes(h.cfg.MaxBody))
-			return
+	tooLarge := func() {
+		if r.ContentLength > 0 {
+			ev.Bytes = r.ContentLength
 		}
+		// What is left of the body is not read: close the connection.
+		w.Header().Set("Connection", "close")
+		h.refuse(w, ev, start, http.StatusRequestEntityTooLarge, ReasonTooLarge, "limit "+humanBytes(h.cfg.MaxBody))
+	}
+	if r.ContentLength > h.cfg.MaxBody {
+		tooLarge()
+		return
+	}
+	body, taken, err := readLimited(r.Body, h.cfg.MaxBody, &h.inflight)
+	defer h.inflight.give(taken)
+	ev.Bytes = int64(len(body))
+	switch {
+	case errors.Is(err, errTooLarge):
+		tooLarge()
+		return
+	case errors.Is(err, errBusy):
+		w.Header().Set("Connection", "close")
+		w.Header().Set("Retry-After", "1")
+		h.refuse(w, ev, start, http.StatusServiceUnavailable, ReasonBusy,
+			"over "+humanBytes(h.cfg.MaxBuffered)+" of bodies in memory at once")
+		return
+	case err != nil:
 		h.refuse(w, ev, start, http.StatusBadRequest, ReasonReadError, err.Error())
 		return
 	}
 	if len(h.cfg.AppSecret) > 0 {
-		if why, detail := h.checkSignature(r.Header.Get(SignatureHeader), body); why != "" {
-			status := http.StatusForbidden
-			if why == ReasonNoSignature {
-				status = http.StatusUnauthorized
+		if err := signature.VerifyMeta(h.cfg.AppSecret, body, r.Header.Get(SignatureHeader)); err != nil {
+			status, why := http.StatusForbidden, ReasonBadSignature
+			if errors.Is(err, signature.ErrMissing) {
+				status, why = http.StatusUnauthorized, ReasonNoSignature
 			}
-			h.refuse(w, ev, start, status, why, detail)
+			h.refuse(w, ev, start, status, why, err.Error())
 			return
 		}
 	}
@@ -432,7 +547,7 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request, ev *Event, start 
 			// Tell the sender to try again rather than acknowledge what is lost.
 			textAnswer(w, http.StatusInternalServerError, "wamo listen: could not save the webhook")
 			ev.Status, ev.Ack, ev.Detail = http.StatusInternalServerError, time.Since(start), ev.SaveErr.Error()
-			h.finish(ev, stored, body)
+			h.reportWebhook(ev, stored, body)
 			return
 		}
 	}
@@ -464,76 +579,23 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request, ev *Event, start 
 		}
 	}
 	ev.Ack = time.Since(start)
-	h.finish(ev, stored, body)
+	h.reportWebhook(ev, stored, body)
 }
 
-// finish validates what was kept of a webhook and reports it; it runs
-// after the answer.
-func (h *Handler) finish(ev *Event, stored, raw []byte) {
-	v := h.validator.Get().(*validate.Validator)
-	data := stored
-	if data == nil && h.cfg.Redact == nil {
-		data = raw
+// reportWebhook hands an answered webhook to the workers: what was kept
+// of it (stored) is validated and shown; a body that is not JSON under
+// Redact is validated to say where, showing nothing of it.
+func (h *Handler) reportWebhook(ev *Event, stored, raw []byte) {
+	switch {
+	case stored != nil:
+		ev.Body = stored
+		h.report(ev, stored, false)
+	case h.cfg.Redact == nil:
+		ev.Body = raw
+		h.report(ev, raw, false)
+	default:
+		h.report(ev, raw, true)
 	}
-	var res validate.Result
-	if data != nil {
-		res = v.Validate(&payload.Payload{Data: data, Line: 1, Col: 1})
-	} else {
-		// Not JSON and redacting: say where the syntax error is, but show
-		// nothing of the body.
-		res = v.Validate(&payload.Payload{Data: raw, Line: 1, Col: 1})
-		for i := range res.Findings {
-			f := &res.Findings[i]
-			f.Excerpt, f.Caret = "", 0
-			if q := strings.IndexByte(f.Message, '"'); q >= 0 {
-				f.Message = f.Message[:q] + "(quoted text withheld by --redact)"
-			}
-		}
-	}
-	h.validator.Put(v)
-	ev.Body = data
-	ev.Result = &res
-	h.stats.request(ev)
-	h.emit(ev)
-}
-
-// readBody reads the whole body, refusing more than limit bytes.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	if r.ContentLength > limit {
-		return nil, &http.MaxBytesError{Limit: limit}
-	}
-	rd := http.MaxBytesReader(w, r.Body, limit)
-	var buf bytes.Buffer
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength))
-	}
-	_, err := buf.ReadFrom(rd)
-	return buf.Bytes(), err
-}
-
-// checkSignature verifies X-Hub-Signature-256 in constant time.
-func (h *Handler) checkSignature(header string, body []byte) (Reason, string) {
-	if header == "" {
-		return ReasonNoSignature, "no " + SignatureHeader + " header"
-	}
-	hexSig, ok := strings.CutPrefix(header, "sha256=")
-	got, err := hex.DecodeString(hexSig)
-	if !ok || err != nil || len(got) != sha256.Size {
-		return ReasonBadSignature, SignatureHeader + " is not sha256=<64 hex digits>"
-	}
-	m := hmac.New(sha256.New, h.cfg.AppSecret)
-	m.Write(body)
-	if !hmac.Equal(m.Sum(nil), got) {
-		return ReasonBadSignature, "HMAC-SHA256 of the body does not match"
-	}
-	return "", ""
-}
-
-// Sign returns the X-Hub-Signature-256 value of body under secret.
-func Sign(secret, body []byte) string {
-	m := hmac.New(sha256.New, secret)
-	m.Write(body)
-	return "sha256=" + hex.EncodeToString(m.Sum(nil))
 }
 
 func humanBytes(n int64) string {
@@ -544,13 +606,6 @@ func humanBytes(n int64) string {
 		return strconv.FormatInt(n>>10, 10) + " KiB"
 	}
 	return strconv.FormatInt(n, 10) + " bytes"
-}
-
-// drain discards what is left of a body so that the connection can be
-// reused.
-func drain(rc io.ReadCloser) {
-	io.Copy(io.Discard, io.LimitReader(rc, 1<<20))
-	rc.Close()
 }
 
 // contextWithoutCancel keeps the request's values but not its

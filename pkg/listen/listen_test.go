@@ -22,6 +22,7 @@ import (
 	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/redact"
+	"github.com/wamo-dev/wamo/pkg/signature"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
@@ -38,6 +39,12 @@ type server struct {
 
 func start(t testing.TB, cfg Config, buffer int) *server {
 	t.Helper()
+	return startServe(t, cfg, ServeConfig{Grace: 2 * time.Second}, buffer)
+}
+
+// startServe is start with the server's own limits.
+func startServe(t testing.TB, cfg Config, scfg ServeConfig, buffer int) *server {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -48,17 +55,23 @@ func start(t testing.TB, cfg Config, buffer int) *server {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	go func() { s.done <- Serve(ctx, ln, s.h, 2*time.Second) }()
+	go func() { s.done <- Serve(ctx, ln, s.h, scfg) }()
 	t.Cleanup(func() { s.stop() })
 	return s
 }
 
-// stop shuts the server down and returns Serve's error.
-func (s *server) stop() error {
+// stop shuts the server down and returns Serve's error, once every event
+// is delivered (the tests' channels have room for all of theirs).
+func (s *server) stop() error { return s.stopWithin(time.Minute) }
+
+// stopWithin is stop with a deadline for delivering the events.
+func (s *server) stopWithin(d time.Duration) error {
 	s.once.Do(func() {
 		s.cancel()
 		s.err = <-s.done
-		s.h.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		defer cancel()
+		s.h.Shutdown(ctx)
 		close(s.events)
 	})
 	return s.err
@@ -221,8 +234,10 @@ func TestConcurrentSave(t *testing.T) {
 			t.Errorf("a body posted %d times was saved %d times", n, got[h])
 		}
 	}
-	if len(evs) != total {
-		t.Fatalf("%d events for %d requests", len(evs), total)
+	// Events wait in a bounded queue: on a machine too loaded for the
+	// reporting to keep up with the burst, some are dropped, and counted.
+	if st := s.h.Stats(); int64(len(evs))+st.Dropped != int64(total) || st.Saved != int64(total) {
+		t.Fatalf("%d events and %d dropped for %d requests, %d saved", len(evs), st.Dropped, total, st.Saved)
 	}
 	names := map[string]bool{}
 	for _, ev := range evs {
@@ -231,15 +246,17 @@ func TestConcurrentSave(t *testing.T) {
 		}
 		names[ev.SavedAs] = true
 		b, _ := os.ReadFile(ev.SavedAs)
-		if !bytes.Equal(b, ev.Body) {
-			t.Errorf("%s differs from the event's body", ev.SavedAs)
+		// Reported without its body only when the validators were all
+		// busy (a machine so loaded that validations ran over budget).
+		if ev.Cut != CutBusy && !bytes.Equal(b, ev.Body) || ev.Cut == CutBusy && ev.Body != nil {
+			t.Errorf("%s differs from the event's body (cut %q)", ev.SavedAs, ev.Cut)
 		}
 		if want := FileName(ev.Time, ev.Seq); filepath.Base(ev.SavedAs) != want {
 			t.Errorf("saved as %s, want %s", ev.SavedAs, want)
 		}
 	}
 	st := s.h.Stats()
-	if st.Saved != int64(total) || st.Webhooks != int64(total) || st.Dropped != 0 {
+	if st.Saved != int64(total) || st.Webhooks != int64(total) {
 		t.Errorf("stats %+v", st)
 	}
 	// Every saved file is a fixture validate accepts (as JSON of a known format).
@@ -325,23 +342,36 @@ func TestSignature(t *testing.T) {
 	secret := []byte("app-secret")
 	s := start(t, Config{AppSecret: secret}, 16)
 	body := fixture(t, "cloud/text")
+	// Accents and an emoji: Meta sends and signs them escaped (\u00e1,
+	// \ud83d\ude00); a body re-encoded as UTF-8 on the way still carries
+	// Meta's signature of the escaped form.
+	accents := bytes.Replace(body, []byte(`"body": "`), []byte(`"body": "Olá 😀 `), 1)
+	if bytes.Equal(accents, body) {
+		t.Fatal("cloud/text has no text body to change")
+	}
+	escaped := signature.MetaEscape(accents)
 	cases := []struct {
 		name, header string
+		body         []byte
 		status       int
 		why          Reason
 	}{
-		{"good", Sign(secret, body), 200, ""},
-		{"bad", Sign([]byte("other"), body), 403, ReasonBadSignature},
-		{"missing", "", 401, ReasonNoSignature},
-		{"malformed", "sha1=abc", 403, ReasonBadSignature},
-		{"other body", Sign(secret, append([]byte(" "), body...)), 403, ReasonBadSignature},
+		{"good", signature.Meta(secret, body), body, 200, ""},
+		{"bad", signature.Meta([]byte("other"), body), body, 403, ReasonBadSignature},
+		{"missing", "", body, 401, ReasonNoSignature},
+		{"malformed", "sha1=abc", body, 403, ReasonBadSignature},
+		{"other body", signature.Meta(secret, append([]byte(" "), body...)), body, 403, ReasonBadSignature},
+		{"escaped, as Meta sends", signature.Meta(secret, escaped), escaped, 200, ""},
+		{"raw UTF-8 under the escaped form's signature", signature.Meta(secret, escaped), accents, 200, ""},
+		{"raw UTF-8 under its own signature", signature.Meta(secret, accents), accents, 200, ""},
+		{"escaped under the raw form's signature", signature.Meta(secret, accents), escaped, 403, ReasonBadSignature},
 	}
 	for _, c := range cases {
 		h := map[string]string{}
 		if c.header != "" {
 			h[SignatureHeader] = c.header
 		}
-		if r := do(t, "POST", s.url, body, h); r.status != c.status {
+		if r := do(t, "POST", s.url, c.body, h); r.status != c.status {
 			t.Errorf("%s: %d %q, want %d", c.name, r.status, r.body, c.status)
 		}
 	}
@@ -461,7 +491,7 @@ func TestForward(t *testing.T) {
 		sigs = append(sigs, r.Header.Get(SignatureHeader))
 		mu.Unlock()
 		if r.URL.Query().Get("slow") == "1" || bytes.Contains(b, []byte("slow")) {
-			time.Sleep(300 * time.Millisecond)
+			time.Sleep(2 * time.Second) // a second past the deadline
 		}
 		w.Header().Set("X-App", "yes")
 		w.WriteHeader(202)
@@ -470,12 +500,14 @@ func TestForward(t *testing.T) {
 	defer app.Close()
 	target, _ := url.Parse(app.URL + "/webhook")
 	secret := []byte("k")
-	s := start(t, Config{ForwardTo: target, AppSecret: secret, Deadline: 200 * time.Millisecond}, 8)
+	// A deadline of a second: an app that answers at once stays within it
+	// even on a machine loaded ten times over.
+	s := start(t, Config{ForwardTo: target, AppSecret: secret, Deadline: time.Second}, 8)
 
 	fast := fixture(t, "cloud/text")
 	slow := []byte(`{"messages":[],"note":"slow"}`)
 	for _, b := range [][]byte{fast, slow} {
-		r := do(t, "POST", s.url, b, map[string]string{SignatureHeader: Sign(secret, b)})
+		r := do(t, "POST", s.url, b, map[string]string{SignatureHeader: signature.Meta(secret, b)})
 		if r.status != 202 || r.body != "app says hi" || r.header.Get("X-App") != "yes" {
 			t.Errorf("sender got %d %q %v", r.status, r.body, r.header)
 		}
@@ -488,14 +520,14 @@ func TestForward(t *testing.T) {
 	if f0 == nil || f0.OverDeadline || f0.Status != 202 || f0.Err != nil {
 		t.Errorf("fast app: %+v", f0)
 	}
-	if f1 == nil || !f1.OverDeadline || f1.Latency < 300*time.Millisecond || f1.Status != 202 {
+	if f1 == nil || !f1.OverDeadline || f1.Latency < 2*time.Second || f1.Status != 202 {
 		t.Errorf("slow app: %+v", f1)
 	}
-	if !bytes.Equal(got[0], fast) || sigs[0] != Sign(secret, fast) {
+	if !bytes.Equal(got[0], fast) || sigs[0] != signature.Meta(secret, fast) {
 		t.Error("the app did not get the same body and signature")
 	}
 	st := s.h.Stats()
-	if st.Forwarded != 2 || st.OverDeadline != 1 || st.Forward.Max < 300*time.Millisecond || st.Forward.P50 == 0 {
+	if st.Forwarded != 2 || st.OverDeadline != 1 || st.Forward.Max < 2*time.Second || st.Forward.P50 == 0 {
 		t.Errorf("stats %+v", st)
 	}
 }
@@ -631,7 +663,7 @@ func TestDropped(t *testing.T) {
 			t.Fatal(r.status)
 		}
 	}
-	s.stop()
+	s.stopWithin(100 * time.Millisecond) // nobody will ever read
 	st := s.h.Stats()
 	if st.Dropped != 5 || st.Saved != 5 || st.Requests != 5 {
 		t.Errorf("stats %+v", st)
@@ -655,8 +687,11 @@ func TestSaveFailure(t *testing.T) {
 	}
 }
 
+// TestClientGone: a sender that hangs up during --delay ends the wait. The
+// delay (a minute) and the grace period (30 s) are far above what noticing
+// the hang-up takes even on an overloaded machine (checked under 10 s).
 func TestClientGone(t *testing.T) {
-	s := start(t, Config{Delay: 2 * time.Second}, 8)
+	s := startServe(t, Config{Delay: time.Minute}, ServeConfig{Grace: 30 * time.Second}, 8)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "POST", s.url, bytes.NewReader(fixture(t, "sinch/text")))
@@ -665,8 +700,8 @@ func TestClientGone(t *testing.T) {
 	}
 	begin := time.Now()
 	evs := s.collect(t)
-	if time.Since(begin) > time.Second {
-		t.Error("shutdown waited for the whole delay of a request whose client left")
+	if d := time.Since(begin); d > 10*time.Second {
+		t.Errorf("shutdown took %v: it waited for the delay of a request whose client left", d)
 	}
 	if len(evs) != 1 || !evs[0].ClientGone {
 		t.Errorf("events %+v", evs)
@@ -702,35 +737,21 @@ func TestAckLatencyUnderLoad(t *testing.T) {
 	s := start(t, Config{SaveDir: dir}, 4096)
 	body := fixture(t, "cloud/contacts")
 	const conc, rounds = 200, 10
-	var mu sync.Mutex
-	var took []time.Duration
+	var took latencies
 	begin := time.Now()
 	for range rounds {
 		var wg sync.WaitGroup
 		for range conc {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				r, err := tryDo("POST", s.url, body, nil)
-				if err != nil || r.status != 200 {
-					t.Errorf("status %d, %v", r.status, err)
-					return
-				}
-				mu.Lock()
-				took = append(took, r.took)
-				mu.Unlock()
-			}()
+			wg.Go(func() { took.post(t, s.url, body) })
 		}
 		wg.Wait()
 	}
 	elapsed := time.Since(begin)
 	s.stop()
 	st := s.h.Stats()
-	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-	pct := func(p float64) time.Duration { return took[int(p*float64(len(took)-1))] }
 	t.Logf("%d requests, %d concurrent, saving: wamo ack p50 %v p99 %v max %v; senders saw p50 %v p99 %v max %v; %.0f req/s",
-		st.Requests, conc, st.Ack.P50, st.Ack.P99, st.Ack.Max, pct(.5), pct(.99), took[len(took)-1],
-		float64(len(took))/elapsed.Seconds())
+		st.Requests, conc, st.Ack.P50, st.Ack.P99, st.Ack.Max, took.pct(.5), took.pct(.99), took.pct(1),
+		float64(took.n())/elapsed.Seconds())
 	if st.Saved != conc*rounds {
 		t.Errorf("saved %d", st.Saved)
 	}

@@ -33,12 +33,12 @@ type saver struct {
 
 func newSaver(dir string) (*saver, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create %s: %w", dir, err)
+		return nil, &SaveDirError{Dir: dir, Err: err}
 	}
 	// Fail now, not on the first webhook, when the directory is not writable.
 	f, err := os.CreateTemp(dir, ".wamo-*.tmp")
 	if err != nil {
-		return nil, fmt.Errorf("cannot write in %s: %w", dir, err)
+		return nil, &SaveDirError{Dir: dir, Err: err}
 	}
 	f.Close()
 	os.Remove(f.Name())

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"golang.org/x/net/netutil"
 )
 
 // DefaultAddr is where wamo listens unless told otherwise: the loopback
@@ -63,29 +65,90 @@ func IsLoopback(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// Defaults of ServeConfig.
+const (
+	DefaultMaxConns          = 256
+	DefaultReadHeaderTimeout = 5 * time.Second
+	DefaultReadTimeout       = 30 * time.Second // a 10 MB body at 350 KB/s
+	DefaultIdleTimeout       = 60 * time.Second
+	DefaultMaxHeaderBytes    = 64 << 10
+)
+
+// ServeConfig bounds what clients can hold of a server. Zero fields take
+// the defaults above.
+type ServeConfig struct {
+	// Grace is how long requests in flight may finish on shutdown
+	// (DefaultGrace).
+	Grace time.Duration
+	// MaxConns caps the connections open at once; past it new ones wait
+	// in the kernel's backlog until one closes.
+	MaxConns int
+	// ReadHeaderTimeout bounds the reading of a request's headers,
+	// ReadTimeout of the whole request (body included): a client that
+	// trickles bytes loses its connection.
+	ReadHeaderTimeout, ReadTimeout time.Duration
+	// WriteTimeout bounds the time from a request's headers to the end of
+	// its answer; 0 means ReadTimeout plus the longest a Handler may take
+	// to answer (Config.Delay or Config.ForwardTimeout) plus a minute.
+	WriteTimeout time.Duration
+	// IdleTimeout closes keep-alive connections left unused.
+	IdleTimeout time.Duration
+	// MaxHeaderBytes bounds the size of a request's headers.
+	MaxHeaderBytes int
+}
+
+func (c ServeConfig) withDefaults(h http.Handler) ServeConfig {
+	if c.Grace <= 0 {
+		c.Grace = DefaultGrace
+	}
+	if c.MaxConns <= 0 {
+		c.MaxConns = DefaultMaxConns
+	}
+	if c.ReadHeaderTimeout <= 0 {
+		c.ReadHeaderTimeout = DefaultReadHeaderTimeout
+	}
+	if c.ReadTimeout <= 0 {
+		c.ReadTimeout = DefaultReadTimeout
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = DefaultIdleTimeout
+	}
+	if c.MaxHeaderBytes <= 0 {
+		c.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = c.ReadTimeout + time.Minute
+		if wh, ok := h.(*Handler); ok {
+			c.WriteTimeout += max(wh.cfg.Delay, wh.cfg.ForwardTimeout)
+		}
+	}
+	return c
+}
+
 // Serve serves h on ln until ctx is done, then shuts down gracefully: it
 // stops accepting connections, lets the requests in flight finish for up
-// to grace (0: DefaultGrace) and then closes what remains. It returns nil
-// after a shutdown, or why serving failed.
-func Serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration) error {
-	if grace <= 0 {
-		grace = DefaultGrace
-	}
+// to cfg.Grace and then closes what remains. It returns nil after a
+// shutdown, or why serving failed. At most cfg.MaxConns connections are
+// served at once (netutil.LimitListener), each within the timeouts of cfg.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, cfg ServeConfig) error {
+	cfg = cfg.withDefaults(h)
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute, // a 10 MB body on a slow link
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ErrorLog:          log.New(io.Discard, "", 0), // a library does not print
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(netutil.LimitListener(ln, cfg.MaxConns)) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.Grace)
 	defer cancel()
 	err := srv.Shutdown(sctx)
 	if errors.Is(err, context.DeadlineExceeded) {

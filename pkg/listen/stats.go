@@ -15,7 +15,9 @@ type Latency struct {
 }
 
 // Stats counts what a Handler did. Every request is counted, whether or
-// not its event could be delivered.
+// not its event could be delivered. Requests are counted when answered,
+// verdicts when validated (after the answer): they are final once the
+// Handler is shut down.
 type Stats struct {
 	Requests int64 // every request
 	Webhooks int64 // POSTs accepted (answered, not refused)
@@ -23,6 +25,13 @@ type Stats struct {
 	// (JSON of no known format), not JSON.
 	Valid, Invalid, Unusable, NotJSON int64
 	Messages, Statuses                int64 // items carried by the webhooks
+	// Validation cut short: NotValidated webhooks have no verdict (over
+	// the time budget, or not validated because wamo was busy, stopping,
+	// or their event was dropped); FindingsCut webhooks have one, with
+	// their findings cut at Config.MaxFindings. Valid, Invalid, Unusable,
+	// NotJSON and NotValidated add up to Webhooks once the Handler is shut
+	// down.
+	NotValidated, FindingsCut int64
 
 	Handshakes        int64 // verification handshakes answered
 	HandshakesRefused int64 // of which refused (wrong token…)
@@ -43,9 +52,13 @@ type Stats struct {
 	// (before its body is read) to its answer being flushed.
 	Ack Latency
 
-	// Dropped counts events not delivered because the channel was full.
+	// Dropped counts events not delivered: the queue of events was full
+	// (the reader is slow) or the Handler stopped first.
 	Dropped int64
 }
+
+// CutShort is the number of webhooks whose validation was cut short.
+func (s *Stats) CutShort() int64 { return s.NotValidated + s.FindingsCut }
 
 // RejectedTotal is the number of refused requests.
 func (s *Stats) RejectedTotal() int64 {
@@ -85,7 +98,37 @@ func (c *statsCollector) drop() {
 	c.mu.Unlock()
 }
 
-func (c *statsCollector) request(ev *Event) {
+// validated counts the verdict on a webhook (or why it has none).
+func (c *statsCollector) validated(ev *Event) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := &c.s
+	switch ev.Cut {
+	case CutFindings:
+		s.FindingsCut++
+	case CutTime, CutBusy:
+		s.NotValidated++
+	}
+	r := ev.Result
+	if r == nil {
+		return
+	}
+	switch {
+	case r.Unusable && r.Reason == "not JSON":
+		s.NotJSON++
+	case r.Unusable:
+		s.Unusable++
+	case r.Errors > 0:
+		s.Invalid++
+	default:
+		s.Valid++
+	}
+	s.Messages += int64(r.Messages)
+	s.Statuses += int64(r.Statuses)
+}
+
+// answered counts a request once it was answered.
+func (c *statsCollector) answered(ev *Event) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s := &c.s
@@ -93,20 +136,6 @@ func (c *statsCollector) request(ev *Event) {
 	switch ev.Kind {
 	case KindWebhook:
 		s.Webhooks++
-		if r := ev.Result; r != nil {
-			switch {
-			case r.Unusable && r.Reason == "not JSON":
-				s.NotJSON++
-			case r.Unusable:
-				s.Unusable++
-			case r.Errors > 0:
-				s.Invalid++
-			default:
-				s.Valid++
-			}
-			s.Messages += int64(r.Messages)
-			s.Statuses += int64(r.Statuses)
-		}
 	case KindHandshake:
 		s.Handshakes++
 		if ev.Status != 200 {

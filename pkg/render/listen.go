@@ -172,6 +172,8 @@ func listenProblem(ev *listen.Event) bool {
 		return true
 	case ev.Kind == listen.KindWebhook && ev.Result != nil && !ev.Result.Valid():
 		return true
+	case ev.Cut == listen.CutTime || ev.Cut == listen.CutBusy:
+		return true
 	}
 	return false
 }
@@ -238,6 +240,10 @@ func (p *ListenPrinter) outcome(ev *listen.Event) []string {
 	var parts []string
 	r := ev.Result
 	switch {
+	case r == nil && ev.Cut == listen.CutTime:
+		parts = append(parts, st.Tone(ToneWarning, "not validated: over the time budget"))
+	case r == nil && ev.Cut == listen.CutBusy:
+		parts = append(parts, st.Tone(ToneWarning, "not validated: too much waiting to be validated"))
 	case r == nil:
 	case r.Unusable:
 		parts = append(parts, st.Unusable(listenUnusable(r)))
@@ -350,17 +356,37 @@ func (p *ListenPrinter) diagnostics(ev *listen.Event) {
 	for i := range r.Findings {
 		writeFinding(&b, p.st, file, r, &r.Findings[i])
 	}
+	if more := r.Errors + r.Warnings - len(r.Findings); ev.Cut == listen.CutFindings && more > 0 {
+		b.WriteString(p.st.Path(file+": … and "+plural(more, "more finding")+" (the first "+strconv.Itoa(len(r.Findings))+" are shown)") + "\n")
+	}
 	p.writeString(b.String())
 }
 
-// Summary prints what the listener did, when it stops.
-func (p *ListenPrinter) Summary(s listen.Stats) error {
+// Summary prints what the listener did, when it stops; notPrinted is the
+// number of requests whose events never reached the printer.
+func (p *ListenPrinter) Summary(s listen.Stats, notPrinted int64) error {
 	if p.opts.Output == "json" {
-		p.write(listenSummaryJSON(&s))
+		p.write(listenSummaryJSON(&s, notPrinted))
 		p.flush()
 		return p.err
 	}
-	st := p.st
+	p.writeString(listenSummaryText(p.st, &s, notPrinted))
+	p.flush()
+	return p.err
+}
+
+// ListenStalled reports on stderr, when the output stopped being read, how
+// many requests were not printed and the summary. It shares nothing with
+// the ListenPrinter, which may still be blocked in a write.
+func ListenStalled(ios *iostreams.IOStreams, s listen.Stats, notPrinted int64) error {
+	st := NewStyles(ios.ColorEnabledErr())
+	head := st.Tone(ToneWarning, "wamo listen: the output stopped being read: "+plural(int(notPrinted), "request")+" not printed (all were answered, saved and counted)")
+	_, err := io.WriteString(ios.ErrOut, head+"\n"+listenSummaryText(st, &s, 0))
+	return err
+}
+
+// listenSummaryText is the text summary.
+func listenSummaryText(st *Styles, s *listen.Stats, notPrinted int64) string {
 	tone := ToneOK
 	if s.Invalid+s.Unusable+s.NotJSON+s.RejectedTotal()+s.HandshakesRefused+s.SaveFailed+s.OverDeadline > 0 {
 		tone = ToneError
@@ -435,12 +461,20 @@ func (p *ListenPrinter) Summary(s listen.Stats) error {
 	if s.Ack.Count > 0 {
 		lines = append(lines, st.Path("wamo answered in p50 "+listenDuration(s.Ack.P50)+", p99 "+listenDuration(s.Ack.P99)+", max "+listenDuration(s.Ack.Max)))
 	}
-	if s.Dropped > 0 {
-		lines = append(lines, st.Tone(ToneWarning, plural(int(s.Dropped), "request")+" not printed: output could not keep up (all were answered, saved and counted)"))
+	if n := s.CutShort(); n > 0 {
+		var why []string
+		if s.NotValidated > 0 {
+			why = append(why, strconv.FormatInt(s.NotValidated, 10)+" not validated (over the time budget, too much waiting, or not printed)")
+		}
+		if s.FindingsCut > 0 {
+			why = append(why, strconv.FormatInt(s.FindingsCut, 10)+" with findings cut")
+		}
+		lines = append(lines, st.Tone(ToneWarning, "validation cut short for "+plural(int(n), "webhook")+": "+strings.Join(why, ", ")))
 	}
-	p.writeString(strings.Join(lines, "\n") + "\n")
-	p.flush()
-	return p.err
+	if notPrinted > 0 {
+		lines = append(lines, st.Tone(ToneWarning, plural(int(notPrinted), "request")+" not printed: output could not keep up (all were answered, saved and counted)"))
+	}
+	return strings.Join(lines, "\n") + "\n"
 }
 
 // listenSize is "812 B", "1.1 KiB", "10 MiB".

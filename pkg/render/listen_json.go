@@ -24,11 +24,24 @@ import (
 //	 "saved_as":"captures/….json","save_error":"…",
 //	 "forward":{"url":"…","status":202,"latency_ms":183.2,"deadline_ms":200,
 //	 "over_deadline":false,"error":"…"},"rejected":"bad signature",
-//	 "detail":"…","client_gone":true,"body":{…the payload, compact…}}
+//	 "detail":"…","client_gone":true,"validation_cut":"time budget",
+//	 "body":{…the payload, compact…}}
 //
 // kind is webhook, handshake, info or rejected; verdict valid, invalid,
-// unusable (JSON of no known format) or not-json. body is the payload as
-// saved (redacted with --redact), on one line; absent when it is not JSON.
+// unusable (JSON of no known format) or not-json, absent when the body was
+// not validated. validation_cut says why a validation was cut short: "time
+// budget" (no verdict), "findings budget" (the first findings only; errors
+// and warnings count them all) or "busy" (no verdict). body is the payload
+// as saved (redacted with --redact), on one line; absent when it is not
+// JSON or was not validated.
+//
+// The summary, {"type":"summary",…}: requests, webhooks, valid, invalid,
+// unusable, not_json, not_validated, findings_cut, messages, statuses,
+// handshakes, handshakes_refused, other_gets, rejected (by reason: "busy"
+// counts the 503s), saved, save_failed, forwarded, forward_failed,
+// over_deadline, deadline_ms, forward_latency_ms and ack_latency_ms
+// ({count,p50,p90,p99,max}), and not_printed: the requests whose line was
+// never printed (the output could not keep up).
 
 type listenJSONFinding struct {
 	Line     int    `json:"line"`
@@ -72,6 +85,7 @@ type listenJSONEvent struct {
 	Rejected   string              `json:"rejected,omitempty"`
 	Detail     string              `json:"detail,omitempty"`
 	ClientGone bool                `json:"client_gone,omitempty"`
+	Cut        string              `json:"validation_cut,omitempty"`
 	Body       json.RawMessage     `json:"body,omitempty"`
 }
 
@@ -84,7 +98,7 @@ func listenEventJSON(ev *listen.Event) []byte {
 		Type: "request", Seq: ev.Seq, Time: ev.Time.UTC().Format(time.RFC3339Nano), Kind: ev.Kind,
 		Method: ev.Method, Path: ev.Path, Remote: ev.RemoteAddr, Status: ev.Status, Bytes: ev.Bytes,
 		AckMS: listenMS(ev.Ack), SavedAs: ev.SavedAs, Rejected: string(ev.Rejected), Detail: ev.Detail,
-		ClientGone: ev.ClientGone,
+		ClientGone: ev.ClientGone, Cut: string(ev.Cut),
 	}
 	if ev.SaveErr != nil {
 		j.SaveError = ev.SaveErr.Error()
@@ -149,6 +163,8 @@ type listenJSONSummary struct {
 	Invalid           int64             `json:"invalid"`
 	Unusable          int64             `json:"unusable"`
 	NotJSON           int64             `json:"not_json"`
+	NotValidated      int64             `json:"not_validated"`
+	FindingsCut       int64             `json:"findings_cut"`
 	Messages          int64             `json:"messages"`
 	Statuses          int64             `json:"statuses"`
 	Handshakes        int64             `json:"handshakes"`
@@ -163,21 +179,22 @@ type listenJSONSummary struct {
 	DeadlineMS        float64           `json:"deadline_ms"`
 	ForwardLatency    listenJSONLatency `json:"forward_latency_ms"`
 	AckLatency        listenJSONLatency `json:"ack_latency_ms"`
-	Dropped           int64             `json:"not_printed"`
+	NotPrinted        int64             `json:"not_printed"`
 }
 
-func listenSummaryJSON(s *listen.Stats) []byte {
+func listenSummaryJSON(s *listen.Stats, notPrinted int64) []byte {
 	rej := map[string]int64{}
 	for r, n := range s.Rejected {
 		rej[string(r)] = n
 	}
 	b, _ := listenMarshal(listenJSONSummary{
 		Type: "summary", Requests: s.Requests, Webhooks: s.Webhooks, Valid: s.Valid, Invalid: s.Invalid,
-		Unusable: s.Unusable, NotJSON: s.NotJSON, Messages: s.Messages, Statuses: s.Statuses,
+		Unusable: s.Unusable, NotJSON: s.NotJSON, NotValidated: s.NotValidated, FindingsCut: s.FindingsCut,
+		Messages: s.Messages, Statuses: s.Statuses,
 		Handshakes: s.Handshakes, HandshakesRefused: s.HandshakesRefused, Info: s.Info, Rejected: rej,
 		Saved: s.Saved, SaveFailed: s.SaveFailed, Forwarded: s.Forwarded, ForwardFailed: s.ForwardFailed,
 		OverDeadline: s.OverDeadline, DeadlineMS: listenMS(s.Deadline),
-		ForwardLatency: newListenJSONLatency(s.Forward), AckLatency: newListenJSONLatency(s.Ack), Dropped: s.Dropped,
+		ForwardLatency: newListenJSONLatency(s.Forward), AckLatency: newListenJSONLatency(s.Ack), NotPrinted: notPrinted,
 	})
 	return b
 }

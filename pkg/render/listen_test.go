@@ -106,14 +106,31 @@ func listenEvents(t *testing.T) []listen.Event {
 	e = ev(listen.KindWebhook, "POST", "/hook\x1b[31m", 200, read("cloud/reaction"))
 	e.ClientGone = true
 	evs = append(evs, e)
+
+	// Abuse: too many bodies at once, validations cut short.
+	e = ev(listen.KindRejected, "POST", "/hook", 503, nil)
+	e.Bytes = 4 << 20
+	e.Rejected, e.Detail = listen.ReasonBusy, "over 64 MiB of bodies in memory at once"
+	evs = append(evs, e)
+	e = ev(listen.KindWebhook, "POST", "/hook", 200, []byte(`{"total":3,"data":[{},{},{}]}`))
+	e.Result, e.Cut = nil, listen.CutTime
+	evs = append(evs, e)
+	e = ev(listen.KindWebhook, "POST", "/hook", 200, []byte(`{"total":2,"data":[{},{}]}`))
+	e.Result.Findings, e.Cut = e.Result.Findings[:3], listen.CutFindings
+	evs = append(evs, e)
+	e = ev(listen.KindWebhook, "POST", "/hook", 200, nil)
+	e.Bytes = 2 << 20
+	e.Result, e.Cut = nil, listen.CutBusy
+	evs = append(evs, e)
 	return evs
 }
 
 func listenStats() listen.Stats {
 	return listen.Stats{
-		Requests: 14, Webhooks: 9, Valid: 5, Invalid: 1, Unusable: 1, NotJSON: 1, Messages: 7, Statuses: 3,
+		Requests: 18, Webhooks: 12, Valid: 5, Invalid: 2, Unusable: 1, NotJSON: 1, Messages: 9, Statuses: 3,
+		NotValidated: 2, FindingsCut: 1,
 		Handshakes: 2, HandshakesRefused: 1, Info: 1,
-		Rejected: map[listen.Reason]int64{listen.ReasonBadSignature: 1, listen.ReasonTooLarge: 1},
+		Rejected: map[listen.Reason]int64{listen.ReasonBadSignature: 1, listen.ReasonTooLarge: 1, listen.ReasonBusy: 1},
 		Saved:    2, SaveFailed: 1, Forwarded: 3, ForwardFailed: 1, OverDeadline: 2,
 		Forward:  listen.Latency{Count: 2, P50: 183 * time.Millisecond, P90: 312 * time.Millisecond, P99: 312 * time.Millisecond, Max: 312400 * time.Microsecond},
 		Deadline: 200 * time.Millisecond,
@@ -140,7 +157,7 @@ func renderListen(t *testing.T, opts ListenOptions, setup func(*iostreams.IOStre
 			t.Fatal(err)
 		}
 	}
-	if err := p.Summary(listenStats()); err != nil {
+	if err := p.Summary(listenStats(), 2); err != nil {
 		t.Fatal(err)
 	}
 	return o.Bytes(), e.Bytes()
@@ -199,6 +216,20 @@ func TestListenJSON(t *testing.T) {
 	}
 	if !strings.HasPrefix(lines[len(lines)-1], `{"type":"summary"`) {
 		t.Error("no summary last")
+	}
+}
+
+func TestListenStalled(t *testing.T) {
+	ios, _, out, errOut := iostreams.Test()
+	if err := ListenStalled(ios, listenStats(), 7); err != nil {
+		t.Fatal(err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("wrote on stdout, which has stalled: %q", out)
+	}
+	listenGolden(t, "stalled.golden", errOut.Bytes())
+	if !bytes.Contains(errOut.Bytes(), []byte("7 requests not printed")) {
+		t.Error("the requests not printed are not counted")
 	}
 }
 

@@ -205,7 +205,7 @@ func TestHostileEveryView(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if err := p.Summary(listen.Stats{}); err != nil {
+			if err := p.Summary(listen.Stats{}, 0); err != nil {
 				t.Fatal(err)
 			}
 			assertInert(t, "listen "+output+" "+setupName, o.Bytes())

@@ -1,10 +1,7 @@
 package replay
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/tls"
-	"encoding/hex"
 	"net/http"
 )
 
@@ -61,16 +58,4 @@ func prepareClient(cfg Config) (*http.Client, func()) {
 		closeIdle = tr.CloseIdleConnections
 	}
 	return &c, closeIdle
-}
-
-// Sign returns the value of the X-Hub-Signature-256 header Meta sends with
-// Cloud API webhooks: "sha256=" and the hex HMAC-SHA256 of body keyed with
-// the app secret.
-func Sign(secret, body []byte) string {
-	m := hmac.New(sha256.New, secret)
-	m.Write(body)
-	var sum [sha256.Size]byte
-	dst := make([]byte, 0, len("sha256=")+2*sha256.Size)
-	dst = append(dst, "sha256="...)
-	return string(hex.AppendEncode(dst, m.Sum(sum[:0])))
 }

@@ -30,6 +30,8 @@ import (
 	"time"
 
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/secret"
+	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
 // Defaults applied by Run to zero Config fields.
@@ -39,8 +41,8 @@ const (
 	DefaultMaxWorkers = 10000
 	DefaultMaxBody    = 1 << 20
 	DefaultRetryDelay = time.Second // the command's default; Config's zero means "at once"
-	// SignatureHeader carries the Cloud API signature: "sha256=" + hex(HMAC-SHA256(app secret, body)).
-	SignatureHeader = "X-Hub-Signature-256"
+	// SignatureHeader carries the Cloud API signature: "sha256=" + hex(HMAC-SHA256(app secret, body sent)).
+	SignatureHeader = signature.MetaHeader
 )
 
 // Target is one payload to send.
@@ -49,10 +51,12 @@ type Target struct {
 	// document of an NDJSON file, or a fixture name such as "sinch/text".
 	Name string
 	// Body is sent as is (after Config.Transform, and refreshed per send
-	// under Config.Fresh). Invalid JSON is sent too: replay tests receivers.
+	// under Config.Fresh), except that a Cloud API payload is sent the way
+	// Meta sends it (see Config.RawBytes). Invalid JSON is sent too: replay
+	// tests receivers.
 	Body []byte
-	// Format is the detected format; Unknown when not recognised. Run
-	// detects it again after a Transform.
+	// Format is the detected format; Unknown when not recognised (or not
+	// JSON). Run detects it again after a Transform.
 	Format payload.Format
 }
 
@@ -100,6 +104,12 @@ type Config struct {
 	// Secret, when set, signs every request like Meta does:
 	// X-Hub-Signature-256: sha256=hex(HMAC-SHA256(Secret, body sent)).
 	Secret []byte
+	// RawBytes sends every body byte for byte. By default the body of a
+	// Cloud API payload (Target.Format, or the format after Transform) is
+	// sent in Meta's wire form, ASCII-only JSON with every other character
+	// escaped as \uXXXX (signature.MetaEscape), and Secret signs those
+	// bytes: what Meta sends, and what SDKs that follow Meta's note verify.
+	RawBytes bool
 	// Transform, when set, converts each target's body once before
 	// anything is sent (the hook for `--as FORMAT`).
 	Transform func([]byte) ([]byte, error)
@@ -190,19 +200,21 @@ func (cfg Config) withDefaults() (Config, *url.URL, error) {
 }
 
 // ParseURL checks that raw is an absolute http or https URL with a host.
+// Its errors quote the URL with its credentials masked.
 func ParseURL(raw string) (*url.URL, error) {
 	if raw == "" {
 		return nil, errors.New("no URL")
 	}
+	shown := secret.RedactURLString(raw)
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("invalid URL %q: %v", raw, errors.Unwrap(err))
+		return nil, fmt.Errorf("invalid URL %q: %v", shown, secret.RedactText(errors.Unwrap(err).Error()))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("URL %q: want an absolute http:// or https:// URL", raw)
+		return nil, fmt.Errorf("URL %q: want an absolute http:// or https:// URL", shown)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("URL %q has no host", raw)
+		return nil, fmt.Errorf("URL %q has no host", shown)
 	}
 	return u, nil
 }

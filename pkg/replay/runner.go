@@ -10,6 +10,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/secret"
+	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
 // prepared is a target ready to send: converted, with its headers built
@@ -68,13 +72,18 @@ func newRunner(cfg Config, targets []Target) (*runner, error) {
 
 	r.targets = make([]prepared, len(targets))
 	for i, t := range targets {
-		body := t.Body
+		body, format := t.Body, t.Format
 		if cfg.Transform != nil {
 			out, err := cfg.Transform(body)
 			if err != nil {
 				return nil, &TargetError{Target: t.Name, Err: err}
 			}
 			body = out
+			format = payload.Detect(body).Format
+		}
+		if format == payload.Cloud && !cfg.RawBytes {
+			// As Meta puts it on the wire, and signs it.
+			body = signature.MetaEscape(body)
 		}
 		p := prepared{name: t.Name, body: body, header: hdr}
 		if cfg.Fresh {
@@ -84,7 +93,7 @@ func newRunner(cfg Config, targets []Target) (*runner, error) {
 		}
 		if cfg.Secret != nil && p.fresh == nil {
 			p.header = hdr.Clone()
-			p.header.Set(SignatureHeader, Sign(cfg.Secret, body))
+			p.header.Set(SignatureHeader, signature.Meta(cfg.Secret, body))
 		}
 		p.getBody = bodyFunc(body)
 		r.targets[i] = p
@@ -301,7 +310,7 @@ func (w *worker) send(ctx context.Context, j job) {
 		getBody = bodyFunc(body)
 		if r.cfg.Secret != nil {
 			hdr = hdr.Clone()
-			hdr.Set(SignatureHeader, Sign(r.cfg.Secret, body))
+			hdr.Set(SignatureHeader, signature.Meta(r.cfg.Secret, body))
 		}
 	}
 	origin := j.origin
@@ -383,7 +392,7 @@ func (w *worker) attempt(ctx context.Context, t *prepared, ti, seq, attempt int,
 		inBody = true
 		res.Status = resp.StatusCode
 		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-			res.Redirect = resp.Header.Get("Location")
+			res.Redirect = secret.RedactURLString(resp.Header.Get("Location"))
 		}
 		res.Bytes, err = w.drain(resp.Body)
 		resp.Body.Close()

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/wamo-dev/wamo/pkg/secret"
 )
 
 // Counts holds a number per Outcome, indexed by it.
@@ -150,7 +152,7 @@ func NewSummary(cfg Config, targets []Target, started time.Time) *Summary {
 		cfg.Timeout = DefaultTimeout
 	}
 	s := &Summary{
-		URL: cfg.URL, Method: cfg.Method, Deadline: cfg.Deadline, Timeout: cfg.Timeout,
+		URL: secret.RedactURLString(cfg.URL), Method: cfg.Method, Deadline: cfg.Deadline, Timeout: cfg.Timeout,
 		Retries: cfg.Retries, Rate: cfg.Rate, Concurrency: max(cfg.Concurrency, 1),
 		Started:  started,
 		Causes:   map[string]int{},

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/wamo-dev/wamo/pkg/secret"
 )
 
 // stamps are the phase times of one attempt, in nanoseconds from its
@@ -105,13 +107,15 @@ func (s *stamps) fill(res *Result) {
 	}
 }
 
-// errText is an error without the `Post "URL": ` prefix every attempt shares.
+// errText is an error without the `Post "URL": ` prefix every attempt
+// shares, with the credentials of any URL it still quotes (a redirect's)
+// masked.
 func errText(err error) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return err.Error()
+	return secret.RedactText(err.Error())
 }
 
 func isTimeout(err error) bool {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,6 +19,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/listen"
 	"github.com/wamo-dev/wamo/pkg/redact"
 	"github.com/wamo-dev/wamo/pkg/render"
+	"github.com/wamo-dev/wamo/pkg/secret"
 )
 
 // Environment variables read by `wamo listen`. Secrets are never taken
@@ -28,30 +30,36 @@ const (
 	RedactKeyEnv   = "WAMO_REDACT_KEY"   // key of the pseudonyms, unless --key-env names another
 )
 
-// eventBuffer is how many requests may wait to be printed before the
-// printing of more is dropped (they are still answered, saved and
-// counted). Each waiting event holds its body, so the buffer also bounds
-// memory when the terminal cannot keep up.
-const eventBuffer = 256
+// minDrain is the least time given to validating and printing what was
+// received once the server has stopped, even when stopping it took the
+// whole grace period.
+const minDrain = 250 * time.Millisecond
+
+// stalledWrite bounds the writing of the last report on stderr when the
+// output has stalled: stderr may be the same pipe nobody reads.
+const stalledWrite = time.Second
 
 // Options are the parsed flags of `wamo listen`.
 type Options struct {
 	IO *iostreams.IOStreams
 
-	Addr        string
-	Path        string
-	VerifyToken string
-	AppSecret   []byte
-	SaveDir     string
-	ForwardTo   *url.URL
-	Deadline    time.Duration
-	Redact      string // "", "ids" or "text"
-	RedactKey   []byte
-	Delay       time.Duration
-	Status      int
-	MaxBody     int
-	Quiet       bool
-	Output      string
+	Addr           string
+	Path           string
+	VerifyToken    string
+	AppSecret      []byte
+	SaveDir        string
+	ForwardTo      *url.URL
+	ForwardTimeout time.Duration
+	Deadline       time.Duration
+	Redact         string // "", "ids" or "text"
+	RedactKey      []byte
+	Delay          time.Duration
+	Status         int
+	MaxBody        int
+	MaxBuffered    int
+	MaxConns       int
+	Quiet          bool
+	Output         string
 
 	Now        func() time.Time
 	HTTPClient func() *http.Client
@@ -105,12 +113,29 @@ read. Names never come from the payload; files are written to a temporary
 file and linked into place, never overwrite one another and appear whole
 or not at all; a body is saved before the sender gets its answer.
 
---forward-to URL sends every webhook, unchanged and with its headers
-(X-Hub-Signature-256 included), to your app and gives the sender the app's
-answer; 502 when the app cannot be reached, 504 when it does not answer in
-30s. The app's latency is printed against --deadline (200ms, what Sinch
-allows): green within, red over. Handshakes are forwarded too unless a
-verify token is set.
+--forward-to URL sends every webhook, unchanged and with its end-to-end
+headers (X-Hub-Signature-256 included; not the hop-by-hop ones, nor those
+named in Connection), to your app and gives the sender the app's answer;
+502 when the app cannot be reached or answers more than 10 MiB, 504 when it
+does not answer within --forward-timeout (30s). The sender is never told
+the app's address. The app's latency is printed against --deadline (200ms,
+what Sinch allows): green within, red over. Handshakes are forwarded too
+unless a verify token is set.
+
+Signatures: with WAMO_APP_SECRET set, X-Hub-Signature-256 must be the
+HMAC-SHA256 of the body as received, or of its escaped-unicode form (every
+non-ASCII character as \uXXXX), which is what Meta signs.
+
+Under load and abuse: a body is held in memory as it arrives (never as
+large as a Content-Length claims), --max-body per request and
+--max-buffered for all requests together (503 with Retry-After above it);
+at most --max-conns connections are served at once, headers must arrive
+within 5s and a whole request within 30s. Bodies are validated after the
+answer, with a budget of 2s and 100 findings each: a body built to be slow
+to validate never delays another answer, and the summary counts the bodies
+whose validation was cut short. When the output cannot keep up (a pipe
+nobody reads), requests wait in a bounded queue and past it are answered,
+saved and counted but not printed.
 
 --redact pseudonymises what identifies people before printing and saving
 (phone numbers and wa_ids keep their digit count, names, e-mail addresses,
@@ -123,12 +148,16 @@ redacted.
 the end (schema in the docs of pkg/render/listen_json.go). -q prints only
 requests with a problem.
 
-Ctrl-C stops the listener: requests in flight are finished (up to 5s), a
-summary is printed (requests by verdict, saved, the app's latency p50/p99/
-max and how many missed the deadline) and wamo exits with 130.
+Ctrl-C stops the listener: requests in flight are finished and what was
+received is validated and printed, all within 5s; a summary is printed
+(requests by verdict, saved, the app's latency p50/p99/max and how many
+missed the deadline, requests not printed) and wamo exits with 130. When
+the output has stalled, the summary goes to stderr instead, with the
+number of requests that were not printed.
 
 Exit status: 130 when stopped by Ctrl-C, 2 usage error, 4 the address could
-not be bound (in use, not permitted).`,
+not be bound (in use, not permitted), 5 the --save directory cannot be
+written.`,
 		Example: `  wamo listen
   wamo listen --addr 127.0.0.1:9000 --path /webhook --save captures/
   wamo listen --forward-to http://localhost:3000/webhook --deadline 200ms
@@ -162,7 +191,7 @@ not be bound (in use, not permitted).`,
 			if forwardTo != "" {
 				u, err := url.Parse(forwardTo)
 				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-					return cmdutil.Usagef("--forward-to %q: want an http:// or https:// URL", forwardTo)
+					return cmdutil.Usagef("--forward-to %q: want an http:// or https:// URL", secret.RedactURLString(forwardTo))
 				}
 				opts.ForwardTo = u
 				for _, fl := range []string{"status", "delay"} {
@@ -173,6 +202,21 @@ not be bound (in use, not permitted).`,
 			}
 			if opts.Deadline <= 0 {
 				return cmdutil.Usagef("--deadline must be positive")
+			}
+			if opts.ForwardTimeout <= 0 {
+				return cmdutil.Usagef("--forward-timeout must be positive")
+			}
+			if cmd.Flags().Changed("forward-timeout") && opts.ForwardTo == nil {
+				return cmdutil.Usagef("--forward-timeout applies only with --forward-to")
+			}
+			if opts.MaxConns < 1 {
+				return cmdutil.Usagef("--max-conns %d: want at least 1", opts.MaxConns)
+			}
+			if !cmd.Flags().Changed("max-buffered") {
+				opts.MaxBuffered = max(opts.MaxBuffered, opts.MaxBody)
+			} else if opts.MaxBuffered < opts.MaxBody {
+				return cmdutil.Usagef("--max-buffered %s is less than --max-body %s: one body must fit",
+					cmdutil.FormatSize(opts.MaxBuffered), cmdutil.FormatSize(opts.MaxBody))
 			}
 			if opts.Delay < 0 {
 				return cmdutil.Usagef("--delay must not be negative")
@@ -216,6 +260,7 @@ not be bound (in use, not permitted).`,
 	fl.StringVar(&opts.VerifyToken, "verify-token", "", "verify token of the Cloud API handshake (default $"+VerifyTokenEnv+")")
 	fl.StringVar(&opts.SaveDir, "save", "", "save every JSON body as DIR/<time>-<n>.json")
 	fl.StringVar(&forwardTo, "forward-to", "", "send every webhook on to this URL and answer with the app's answer")
+	fl.DurationVar(&opts.ForwardTimeout, "forward-timeout", listen.DefaultForwardTimeout, "give up on the app after this long (504)")
 	fl.DurationVar(&opts.Deadline, "deadline", listen.DefaultDeadline, "latency the app's answers are measured against")
 	fl.StringVar(&opts.Redact, "redact", "", "pseudonymise what identifies people before printing and saving; =text: free text too")
 	fl.Lookup("redact").NoOptDefVal = "ids"
@@ -223,6 +268,8 @@ not be bound (in use, not permitted).`,
 	fl.DurationVar(&opts.Delay, "delay", 0, "wait this long before answering each webhook")
 	fl.IntVar(&opts.Status, "status", http.StatusOK, "HTTP status to answer webhooks with")
 	cmdutil.SizeVar(fl, &opts.MaxBody, "max-body", "10MB", "largest body accepted (413 above)")
+	cmdutil.SizeVar(fl, &opts.MaxBuffered, "max-buffered", cmdutil.FormatSize(listen.DefaultMaxBuffered), "bodies held in memory at once, all requests together (503 above; at least --max-body)")
+	fl.IntVar(&opts.MaxConns, "max-conns", listen.DefaultMaxConns, "connections served at once (more wait)")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only requests with a problem")
 	fl.StringVarP(&opts.Output, "output", "o", "text", "output: text or json (one object per line)")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.ListenOutputs, cobra.ShellCompDirectiveNoFileComp))
@@ -232,7 +279,10 @@ not be bound (in use, not permitted).`,
 }
 
 // Run listens until ctx is done (Ctrl-C), then prints the summary and
-// returns cmdutil.ErrInterrupted.
+// returns cmdutil.ErrInterrupted. From Ctrl-C on, everything — finishing
+// the requests in flight, validating and printing what was received — is
+// done within the grace period; output that has stalled is abandoned and
+// the summary, with what was not printed, goes to stderr.
 func Run(ctx context.Context, opts *Options) error {
 	pr, err := render.NewListenPrinter(opts.IO, render.ListenOptions{Output: opts.Output, Quiet: opts.Quiet, Location: opts.Location})
 	if err != nil {
@@ -240,8 +290,8 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	cfg := listen.Config{
 		Path: opts.Path, VerifyToken: opts.VerifyToken, AppSecret: opts.AppSecret, SaveDir: opts.SaveDir,
-		ForwardTo: opts.ForwardTo, Deadline: opts.Deadline, Delay: opts.Delay, Status: opts.Status,
-		MaxBody: int64(opts.MaxBody), Now: opts.Now,
+		ForwardTo: opts.ForwardTo, ForwardTimeout: opts.ForwardTimeout, Deadline: opts.Deadline, Delay: opts.Delay,
+		Status: opts.Status, MaxBody: int64(opts.MaxBody), MaxBuffered: int64(opts.MaxBuffered), Now: opts.Now,
 	}
 	if opts.HTTPClient != nil && opts.ForwardTo != nil {
 		cfg.ForwardClient = opts.HTTPClient()
@@ -249,13 +299,19 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.Redact != "" {
 		cfg.Redact = redact.New(redact.Options{Text: opts.Redact == "text", Key: opts.RedactKey})
 	}
-	events := make(chan listen.Event, eventBuffer)
+	// Unbuffered: the Handler's queue bounds what waits to be printed.
+	events := make(chan listen.Event)
 	h, err := listen.NewHandler(cfg, events)
 	if err != nil {
+		var sde *listen.SaveDirError
+		if errors.As(err, &sde) {
+			return cmdutil.Environmentf("--save: %v", err)
+		}
 		return cmdutil.Usagef("%v", err)
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
+		h.Close()
 		return cmdutil.Networkf("cannot listen on %s: %v", opts.Addr, bindCause(err))
 	}
 	addr := ln.Addr().String()
@@ -265,7 +321,7 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	var fwd string
 	if opts.ForwardTo != nil {
-		fwd = opts.ForwardTo.Redacted()
+		fwd = secret.RedactURL(opts.ForwardTo)
 	}
 	pr.Banner(render.ListenBanner{
 		URL: "http://" + displayAddr(opts.Addr, addr) + path, EveryPath: path == "/", Exposed: !listen.IsLoopback(addr),
@@ -276,6 +332,7 @@ func Run(ctx context.Context, opts *Options) error {
 		opts.Ready(addr)
 	}
 
+	var handled atomic.Int64 // events the printer took
 	printed := make(chan error, 1)
 	go func() {
 		var first error
@@ -283,17 +340,52 @@ func Run(ctx context.Context, opts *Options) error {
 			if err := pr.Event(&ev); err != nil && first == nil {
 				first = err
 			}
+			handled.Add(1)
 		}
 		printed <- first
 	}()
-	serveErr := listen.Serve(ctx, ln, h, opts.Grace)
-	h.Close()
-	close(events)
-	if err := <-printed; err != nil {
-		return err
+	grace := opts.Grace
+	if grace <= 0 {
+		grace = listen.DefaultGrace
 	}
-	if err := pr.Summary(h.Stats()); err != nil {
-		return err
+	stopped := make(chan time.Time, 1)
+	defer context.AfterFunc(ctx, func() { stopped <- time.Now() })()
+	serveErr := listen.Serve(ctx, ln, h, listen.ServeConfig{Grace: grace, MaxConns: opts.MaxConns})
+
+	deadline := time.Now().Add(minDrain)
+	select {
+	case at := <-stopped:
+		if end := at.Add(grace); end.After(deadline) {
+			deadline = end
+		}
+	default:
+	}
+	dctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	h.Shutdown(dctx)
+	close(events)
+	select {
+	case err := <-printed:
+		if err != nil {
+			return err
+		}
+		st := h.Stats()
+		if err := pr.Summary(st, st.Requests-handled.Load()); err != nil {
+			return err
+		}
+	case <-dctx.Done():
+		// The printer is stuck writing: report on stderr, for as long as
+		// stderr takes it.
+		st := h.Stats()
+		done := make(chan struct{})
+		go func() {
+			render.ListenStalled(opts.IO, st, st.Requests-handled.Load())
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(stalledWrite):
+		}
 	}
 	if serveErr != nil {
 		return cmdutil.Networkf("listening on %s: %v", addr, serveErr)

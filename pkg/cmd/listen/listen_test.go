@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/listen"
+	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while the command writes.
@@ -104,6 +106,11 @@ func TestFlags(t *testing.T) {
 		{"--addr", "127.0.0.1:80:80"},
 		{"--addr", "localhost:http-alt"},
 		{"--addr", "127.0.0.1:99999"},
+		{"--forward-timeout", "5s"},
+		{"--forward-to", "http://localhost:3000", "--forward-timeout", "0s"},
+		{"--max-conns", "0"},
+		{"--max-body", "10MB", "--max-buffered", "1MB"},
+		{"--max-buffered", "18014398509481985KB"},
 	} {
 		if _, err := parse(t, args, nil); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
 			t.Errorf("%q: exit %d (%v), want 2", args, cmdutil.ExitCode(err), err)
@@ -254,7 +261,7 @@ func TestListenSignatureFromEnv(t *testing.T) {
 	addr, stop, _, errOut := run(t, nil, env{SecretEnv: "s3cret"})
 	body := fixture(t, "cloud/text")
 	req, _ := http.NewRequest("POST", "http://"+addr+"/", bytes.NewReader(body))
-	req.Header.Set(listen.SignatureHeader, listen.Sign([]byte("s3cret"), body))
+	req.Header.Set(listen.SignatureHeader, signature.Meta([]byte("s3cret"), body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -298,6 +305,8 @@ func TestBindFailure(t *testing.T) {
 	}
 }
 
+// TestSaveDirNotWritable: a --save directory that cannot be made is a
+// failure of the machine (exit 5), not of the flags.
 func TestSaveDirNotWritable(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, nil, 0o600)
@@ -307,8 +316,12 @@ func TestSaveDirNotWritable(t *testing.T) {
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	if code := cmdutil.ExitCode(cmd.ExecuteContext(context.Background())); code != cmdutil.ExitUsage {
-		t.Errorf("exit %d, want 2", code)
+	err := cmd.ExecuteContext(context.Background())
+	if code := cmdutil.ExitCode(err); code != cmdutil.ExitEnvironment {
+		t.Errorf("exit %d, want %d", code, cmdutil.ExitEnvironment)
+	}
+	if err == nil || !strings.Contains(err.Error(), "--save: cannot write in "+filepath.Join(file, "sub")+": not a directory") {
+		t.Errorf("error %v", err)
 	}
 }
 
@@ -317,12 +330,14 @@ func TestSaveDirNotWritable(t *testing.T) {
 func TestForwardSlowApp(t *testing.T) {
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("slow") != "" || r.Header.Get("X-Slow") != "" {
-			time.Sleep(300 * time.Millisecond)
+			time.Sleep(2 * time.Second) // a second past the deadline
 		}
 		w.WriteHeader(http.StatusAccepted)
 	}))
 	defer app.Close()
-	addr, stop, out, _ := run(t, []string{"--forward-to", app.URL + "/webhook"}, nil)
+	// A deadline of a second: an app that answers at once stays within it
+	// even on a machine loaded ten times over.
+	addr, stop, out, _ := run(t, []string{"--forward-to", app.URL + "/webhook", "--deadline", "1s"}, nil)
 	if c := post(t, "http://"+addr+"/", fixture(t, "cloud/text")); c != 202 {
 		t.Errorf("fast: %d", c)
 	}
@@ -338,7 +353,7 @@ func TestForwardSlowApp(t *testing.T) {
 	}
 	stop()
 	o := out.String()
-	for _, want := range []string{"#1 POST / 202", "↳ valid · app 202 in ", "#2 POST / 202", "ms > 200ms", "forwarded 2: app answered in p50 ", "1 over the 200ms deadline"} {
+	for _, want := range []string{"#1 POST / 202", "↳ valid · app 202 in ", "#2 POST / 202", "s > 1s", "forwarded 2: app answered in p50 ", "1 over the 1s deadline"} {
 		if !strings.Contains(o, want) {
 			t.Errorf("output lacks %q:\n%s", want, o)
 		}
@@ -355,5 +370,65 @@ func TestDisplayAddr(t *testing.T) {
 		if got := displayAddr(c[0], c[1]); got != c[2] {
 			t.Errorf("displayAddr(%q, %q) = %q, want %q", c[0], c[1], got, c[2])
 		}
+	}
+}
+
+// blockedWriter is an output nobody reads: every write blocks until the
+// test ends, like a full pipe.
+type blockedWriter struct{ release chan struct{} }
+
+func (w blockedWriter) Write(p []byte) (int, error) {
+	<-w.release
+	return 0, io.ErrClosedPipe
+}
+
+// TestStalledOutput: with stdout stalled (a pipe nobody reads), webhooks
+// are still answered and saved, the first Ctrl-C stops wamo within the
+// grace period, and stderr says how many requests were not printed.
+func TestStalledOutput(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	ios, _, _, _ := iostreams.Test()
+	errOut := &syncBuffer{}
+	ios.Out, ios.ErrOut = blockedWriter{release}, errOut
+	dir := t.TempDir()
+	ready := make(chan string, 1)
+	const grace = 500 * time.Millisecond
+	cmd := NewCmdListen(factory(ios, env{}), func(ctx context.Context, o *Options) error {
+		o.Ready = func(a string) { ready <- a }
+		o.Grace = grace
+		return Run(ctx, o)
+	})
+	cmd.SetArgs([]string{"--addr", "127.0.0.1:0", "--save", dir})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	addr := <-ready
+	body := fixture(t, "cloud/text")
+	const n = 400 // more than the queue holds
+	for range n {
+		resp, err := http.Post("http://"+addr+"/", "application/json", bytes.NewReader(body))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%v %v", resp, err)
+		}
+		resp.Body.Close()
+	}
+	begin := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if code := cmdutil.ExitCode(err); code != cmdutil.ExitInterrupted {
+			t.Errorf("exit %d", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still running 10s after Ctrl-C with a grace period of 500ms")
+	}
+	t.Logf("stopped %v after Ctrl-C", time.Since(begin))
+	if !strings.Contains(errOut.String(), fmt.Sprintf("%d requests not printed", n)) {
+		t.Errorf("stderr does not count what was not printed:\n%s", errOut.String())
+	}
+	if files, _ := os.ReadDir(dir); len(files) != n {
+		t.Errorf("%d files saved, want %d", len(files), n)
 	}
 }

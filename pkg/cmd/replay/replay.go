@@ -50,6 +50,7 @@ type Options struct {
 	Transform func([]byte) ([]byte, error)
 	Fresh     bool
 	Sign      bool
+	RawBytes  bool
 
 	Repeat      int
 	Concurrency int
@@ -86,14 +87,18 @@ check that every one is acknowledged with a 2xx within the deadline.
 Providers count a callback as failed unless it is answered 200 OK within
 200 ms, and retry it later.
 
-Each payload is POSTed as one request with Content-Type: application/json,
-exactly the bytes of the file (or of the NDJSON line, or of the embedded
-fixture named by --fixtures; see wamo fixtures list). Payloads that are not
-valid JSON are sent too, with a warning. -H adds headers. --fresh gives each
-send new message ids and the current time, so that receivers that drop
-duplicates process every send. --sign adds the Cloud API signature
-X-Hub-Signature-256 computed with the app secret read from WAMO_APP_SECRET
-(never from the command line).
+Each payload is POSTed as one request with Content-Type: application/json:
+the bytes of the file (or of the NDJSON line, or of the embedded fixture
+named by --fixtures; see wamo fixtures list). Cloud API payloads (--as cloud,
+or files detected as Cloud) are sent the way Meta puts them on the wire:
+ASCII-only JSON with every other character escaped (é as \u00e9, emoji as
+a surrogate pair \ud83d\ude00); --raw-bytes sends the file's bytes
+untouched instead. Payloads that are not valid JSON are sent too, with a
+warning. -H adds headers. --fresh gives each send new message ids and the
+current time, so that receivers that drop duplicates process every send.
+--sign adds the Cloud API signature X-Hub-Signature-256 over exactly the
+bytes sent, computed with the app secret read from WAMO_APP_SECRET (never
+from the command line).
 
 Load:
   closed model   -c N workers, each sending the next payload once the previous
@@ -151,6 +156,7 @@ The verdict passes when every request was answered 2xx within the deadline;
 	fl.StringVar(&as, "as", "", "convert every payload to this format before sending: "+payload.FormatList())
 	fl.BoolVar(&opts.Fresh, "fresh", false, "give each send new message ids and current timestamps")
 	fl.BoolVar(&opts.Sign, "sign", false, "sign requests like Meta (X-Hub-Signature-256) with the app secret in "+SecretEnv)
+	fl.BoolVar(&opts.RawBytes, "raw-bytes", false, "send each payload's bytes untouched (Cloud API payloads are otherwise escaped to ASCII, as Meta sends them)")
 	fl.IntVarP(&opts.Repeat, "repeat", "n", 0, "send the payload list this many times (default once, or until --duration ends)")
 	fl.IntVarP(&opts.Concurrency, "concurrency", "c", 1, "workers (connections) of the closed model; with --rate, workers started up front")
 	fl.StringVar(&rate, "rate", "", "open model: requests per second on a fixed schedule (e.g. 100, 100/s, 6000/m); needs --duration or -n")
@@ -387,7 +393,7 @@ func Run(ctx context.Context, opts *Options) error {
 		Deadline: opts.Deadline, Timeout: opts.Timeout,
 		Concurrency: opts.Concurrency, Repeat: opts.Repeat, Rate: opts.Rate, Duration: opts.Duration,
 		MaxWorkers: opts.MaxWorkers, Retries: opts.Retries, RetryDelay: opts.RetryDelay,
-		Fresh: opts.Fresh, Transform: opts.Transform,
+		Fresh: opts.Fresh, Transform: opts.Transform, RawBytes: opts.RawBytes,
 		FollowRedirects: opts.FollowRedirects, Insecure: opts.Insecure,
 		Now: now,
 	}
@@ -462,7 +468,7 @@ func Run(ctx context.Context, opts *Options) error {
 		if c := sum.TopCauses(); len(c) > 0 {
 			cause = c[0]
 		}
-		return cmdutil.Networkf("could not reach %s: %s", opts.URL, cause)
+		return cmdutil.Networkf("could not reach %s: %s", sum.URL, cause)
 	case cmdutil.ExitFindings:
 		if opts.Output == "text" {
 			return cmdutil.Silent(code) // the verdict line said why
