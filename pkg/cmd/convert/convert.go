@@ -126,7 +126,7 @@ error, 3 unusable input (unreadable file, not JSON, format not recognised).`,
 	fl.BoolVar(&opts.KeepExtras, "keep-extras", false, `carry what the target cannot say in "x_wamo_extras", so that converting back restores it`)
 	fl.BoolVar(&opts.Strict, "strict", false, "treat any loss as an error: do not write the payload, exit 1")
 	fl.BoolVar(&opts.Force, "force", false, "convert without validating first (invalid payloads give invalid output)")
-	fl.BoolVarP(&opts.Compact, "compact", "c", false, "write one document per line (NDJSON)")
+	fl.BoolVar(&opts.Compact, "compact", false, "write one document per line (NDJSON)")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "do not report losses and defaults (errors still are)")
 	fl.StringVar(&opts.Origin, "origin", "", "business number written as Sinch origin when the source has none (default "+convert.DefaultBusinessNumber+")")
 	fl.StringVar(&opts.DisplayPhoneNumber, "display-phone-number", "", "Cloud metadata.display_phone_number when the source has none (default --origin, else "+convert.DefaultBusinessNumber+")")

@@ -120,7 +120,7 @@ func NewCmdGen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&format, "format", "f", "", "format: "+payload.FormatList())
-	fl.StringSliceVarP(&opts.Types, "type", "t", nil, "message types to draw from (comma-separated or repeated; default: all)")
+	fl.StringSliceVar(&opts.Types, "type", nil, "message types to draw from (comma-separated or repeated; default: all)")
 	fl.IntVarP(&opts.Count, "count", "n", 1, "number of payloads")
 	fl.Uint64Var(&opts.Seed, "seed", 0, "seed for reproducible output")
 	fl.StringVar(&since, "since", "", "time of the first payload: RFC 3339, Unix seconds or now")

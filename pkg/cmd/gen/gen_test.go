@@ -92,7 +92,7 @@ func TestGenStdout(t *testing.T) {
 }
 
 func TestGenOptions(t *testing.T) {
-	code, out, msg := run(t, false, "-f", "sinch", "-t", "text,IMAGE", "--type", "status", "-n", "30", "--seed", "1", "--batch", "3", "--pretty")
+	code, out, msg := run(t, false, "-f", "sinch", "--type", "text,IMAGE", "--type", "status", "-n", "30", "--seed", "1", "--batch", "3", "--pretty")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)
 	}
@@ -108,7 +108,7 @@ func TestGenOptions(t *testing.T) {
 		}
 	}
 	// --since fixes the first timestamp.
-	_, out, _ = run(t, false, "-f", "whatsapp", "-t", "text", "--seed", "3", "--since", "2024-02-29T10:00:00Z")
+	_, out, _ = run(t, false, "-f", "whatsapp", "--type", "text", "--seed", "3", "--since", "2024-02-29T10:00:00Z")
 	var n struct {
 		Messages []struct{ Timestamp string } `json:"messages"`
 	}
@@ -123,7 +123,7 @@ func TestGenOptions(t *testing.T) {
 	}
 	// Without --seed: a seed is drawn from the clock, shown on a terminal,
 	// and timestamps start now.
-	code, out, msg = run(t, true, "-f", "whatsapp", "-t", "text")
+	code, out, msg = run(t, true, "-f", "whatsapp", "--type", "text")
 	if code != 0 || !strings.Contains(msg, "--seed ") {
 		t.Fatalf("exit %d, stderr %q", code, msg)
 	}

@@ -128,10 +128,7 @@ var sameMeaning = map[string][]string{
 // knownConflicts are short flags with two meanings in commands owned
 // elsewhere, reported and left for their owners to settle; the test keeps
 // new ones from appearing.
-var knownConflicts = map[string][]string{
-	"c": {"compact", "concurrency"}, // convert, replay
-	"t": {"to", "type"},             // convert, gen
-}
+var knownConflicts = map[string][]string{}
 
 // TestShortFlagsOneMeaning checks that each short flag means one thing
 // across commands: -v is --verbose wherever it exists, never --version.
