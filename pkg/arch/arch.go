@@ -7,7 +7,9 @@
 //   - commands: pkg/cmd/<name> — cobra, flags, rendering; they never import
 //     each other (pkg/cmd/root assembles them; shared pieces go to cmdutil);
 //   - presentation: pkg/render (the only importer of lipgloss, fatih/color
-//     and termenv), pkg/iostreams, pkg/cmdutil;
+//     and termenv) and its subpackages (pkg/render/traffic, the reports
+//     of replay, listen and conform, styled through render), pkg/iostreams,
+//     pkg/cmdutil;
 //   - domain: every other package under pkg/ — libraries that take bytes
 //     and return values; they import neither cobra, nor styling, nor the
 //     presentation or command packages, and never print or exit;
@@ -102,7 +104,7 @@ func LayerOf(rel string) Layer {
 		return Main
 	case strings.HasPrefix(rel, "pkg/cmd/"):
 		return Command
-	case rel == "pkg/render" || rel == "pkg/iostreams" || rel == "pkg/cmdutil" || rel == "pkg/golden":
+	case rel == "pkg/render" || strings.HasPrefix(rel, "pkg/render/") || rel == "pkg/iostreams" || rel == "pkg/cmdutil" || rel == "pkg/golden":
 		return Presentation
 	}
 	return Domain

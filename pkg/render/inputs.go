@@ -59,7 +59,7 @@ func (n *InputNotes) Skipped(name, reason string) {
 	if n.Quiet {
 		return
 	}
-	n.line(n.st.Location(sanitized(name)+":") + " " + n.st.Severity(diag.Info) + ": skipped, " + sanitized(reason) + "\n")
+	n.line(n.st.Location(Sanitize(name)+":") + " " + n.st.Severity(diag.Info) + ": skipped, " + Sanitize(reason) + "\n")
 }
 
 // Error writes a diagnostic for a source as a whole.
@@ -91,5 +91,5 @@ func InterruptedText(payloads int) string {
 	if payloads == 0 {
 		return "interrupted before its first payload was read"
 	}
-	return "interrupted after " + plural(payloads, "payload") + ": not read to the end"
+	return "interrupted after " + Plural(payloads, "payload") + ": not read to the end"
 }

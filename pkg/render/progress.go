@@ -47,7 +47,7 @@ func (p *Progress) Update(label string, bytes int64, items int) {
 	if el := t.Sub(p.start).Seconds(); el > 0.2 {
 		rate = fmt.Sprintf(", %s/s", humanSize(float64(bytes)/el))
 	}
-	fmt.Fprintf(p.w, "\r\x1b[K%s: %s, %s payloads%s", sanitized(label), humanSize(float64(bytes)), groupDigits(items), rate)
+	fmt.Fprintf(p.w, "\r\x1b[K%s: %s, %s payloads%s", Sanitize(label), humanSize(float64(bytes)), groupDigits(items), rate)
 }
 
 // Done erases the line.

@@ -106,8 +106,8 @@ func (s *spool) close() {
 	}
 }
 
-// plural returns "1 payload", "2 payloads", "1 status", "3 statuses".
-func plural(n int, word string) string {
+// Plural returns "1 payload", "2 payloads", "1 status", "3 statuses".
+func Plural(n int, word string) string {
 	s := strconv.Itoa(n) + " " + word
 	if n == 1 {
 		return s

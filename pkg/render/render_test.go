@@ -43,7 +43,7 @@ func TestSpoolSpillsAndCleansUp(t *testing.T) {
 }
 
 func TestPlural(t *testing.T) {
-	got := strings.Join([]string{plural(0, "file"), plural(1, "payload"), plural(2, "message"), plural(1, "status"), plural(3, "status")}, ", ")
+	got := strings.Join([]string{Plural(0, "file"), Plural(1, "payload"), Plural(2, "message"), Plural(1, "status"), Plural(3, "status")}, ", ")
 	if want := "0 files, 1 payload, 2 messages, 1 status, 3 statuses"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}

@@ -115,18 +115,25 @@ func appendSanitized(dst []byte, s string, mode sanitizeMode) []byte {
 	return dst
 }
 
-// sanitized is appendSanitized for a one-line string value.
-func sanitized(s string) string {
+// Sanitize makes a one-line string from a payload or a peer safe to
+// print: controls and escape sequences become visible escapes.
+func Sanitize(s string) string {
 	if !needsSanitizing(s) {
 		return s
 	}
 	return string(appendSanitized(nil, s, oneLine))
 }
 
+// SanitizeLines is Sanitize for text shown over several lines: newlines
+// and tabs are kept.
+func SanitizeLines(s string) string {
+	return string(appendSanitized(nil, s, keepLines))
+}
+
 // SafeText returns s made safe to print on a terminal on one line, for
 // the few places outside render that still print text from payloads
 // themselves (convert's warnings): every view of render does this itself.
-func SafeText(s string) string { return sanitized(s) }
+func SafeText(s string) string { return Sanitize(s) }
 
 const lowerHex = "0123456789abcdef"
 
@@ -166,9 +173,9 @@ func appendJSONSafe(dst, b []byte) []byte {
 	return append(dst, b[start:]...)
 }
 
-// jsonSafe is appendJSONSafe on its own buffer, for callers that write
+// JSONSafe is appendJSONSafe on its own buffer, for callers that write
 // encoded documents: it returns b itself when nothing needs escaping.
-func jsonSafe(b []byte) []byte {
+func JSONSafe(b []byte) []byte {
 	for _, c := range b {
 		if c >= 0x7f {
 			return appendJSONSafe(make([]byte, 0, len(b)+16), b)

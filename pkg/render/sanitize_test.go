@@ -6,13 +6,11 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/wamo-dev/wamo/pkg/iostreams"
-	"github.com/wamo-dev/wamo/pkg/listen"
 	"github.com/wamo-dev/wamo/pkg/payload"
-	"github.com/wamo-dev/wamo/pkg/replay"
+	"github.com/wamo-dev/wamo/pkg/render/rendertest"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
@@ -64,7 +62,7 @@ func TestAppendJSONSafe(t *testing.T) {
 		t.Errorf("the escaped document reads differently: %s", got)
 	}
 	plain := []byte(`{"a":"plain"}`)
-	if out := jsonSafe(plain); &out[0] != &plain[0] {
+	if out := JSONSafe(plain); &out[0] != &plain[0] {
 		t.Error("an ASCII document is copied")
 	}
 }
@@ -75,56 +73,14 @@ func jsonEqual(a, b any) bool {
 	return bytes.Equal(x, y)
 }
 
-// hostile is text built to take over a terminal: colour and screen
-// clearing, a window title (OSC ended by BEL), a bell, an 8-bit CSI, bidi
-// overrides and isolates that reorder what is shown, DEL.
-const hostile = "\x1b[31mred\x1b[0m\x1b[2J \x1b]0;pwned\x07 bell\x07 \u009b31m \u202etxt.exe\u202c \u2066iso\u2069 del\x7f"
-
-// hostilePayloads carry hostile text in every kind of value the views
-// print: names, bodies, ids, keys, a value a finding quotes, and raw bidi
-// and C1 characters in a syntax error's excerpt.
-func hostilePayloads(t *testing.T) []showInput {
-	t.Helper()
-	q := func(s string) string {
-		b, err := json.Marshal(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
-	h := q(hostile)
-	cloud := `{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp",` +
-		`"metadata":{"display_phone_number":` + h + `,"phone_number_id":"1"},"contacts":[{"profile":{"name":` + h + `},"wa_id":"16505550147"}],` +
-		`"messages":[{"from":"16505550147","id":` + h + `,"timestamp":"1767607200","type":"text","text":{"body":` + h + `},` + h + `:1}]}}]}]}`
-	sinch := `{"total":1,"data":[{"id":"x","source":` + h + `,"origin":"5519900000000","userProfile":{"name":` + h + `},` +
-		`"message":{"type":"TEXT","messageText":` + h + `},"receivedAt":1513616971473,"receivedDate":"2017-12-18T17:09:31.473Z"}]}`
-	status := `{"statuses":[{"id":"x","status":"failed","timestamp":"1518694235","recipient_id":"16315551234","errors":[{"code":1,"title":` + h + `}]}]}`
-	broken := "{\"messages\":[{\"text\":{\"body\":\"\u202e\u009b[2J evil\"}},]}"
-	name := "in/\x1b[2Jevil\u202e.json"
-	return []showInput{{name, []byte(cloud)}, {name, []byte(sinch)}, {name, []byte(status)}, {name, []byte(broken)}}
-}
-
-// assertInert fails when out holds anything a terminal acts on. With
-// colour on, wamo's own SGR sequences are allowed and nothing else.
-func assertInert(t *testing.T, view string, out []byte) {
-	t.Helper()
-	out = stripSGR(out)
-	if !utf8.Valid(out) {
-		t.Errorf("%s: not UTF-8: %q", view, out)
-		return
-	}
-	for i, r := range string(out) {
-		if r != '\n' && r != '\t' && unsafeRune(r) {
-			t.Errorf("%s: %U at byte %d: %q", view, r, i, out[max(0, i-40):min(len(out), i+40)])
-			return
-		}
-	}
-}
-
-// TestHostileEveryView feeds hostile payloads through every view of show,
-// validate, listen and replay, on a terminal with colour and piped.
+// TestHostileEveryView feeds hostile payloads through every view of show
+// and validate, on a terminal with colour and piped (traffic's test does
+// listen and replay).
 func TestHostileEveryView(t *testing.T) {
-	inputs := hostilePayloads(t)
+	var inputs []showInput
+	for _, in := range rendertest.HostilePayloads(t) {
+		inputs = append(inputs, showInput{in.Name, in.Data})
+	}
 	setups := map[string]func(*iostreams.IOStreams){"piped": nil, "tty": showTTY}
 
 	// show, and the text --field prints raw.
@@ -133,8 +89,8 @@ func TestHostileEveryView(t *testing.T) {
 			{View: ShowField, Field: "entry.0.changes.0.value.messages.0.text.body"}, {View: ShowField, Field: "data.0.message.messageText"}} {
 			out, errOut := showRun(t, opts, setup, inputs)
 			view := "show " + setupName + " " + strings.TrimSpace(opts.Field+" "+string(rune('0'+opts.View)))
-			assertInert(t, view+" stdout", []byte(out))
-			assertInert(t, view+" stderr", []byte(errOut))
+			rendertest.AssertInert(t, view+" stdout", []byte(out))
+			rendertest.AssertInert(t, view+" stderr", []byte(errOut))
 			if opts.View == ShowField && !strings.Contains(out, "^[[31mred") {
 				t.Errorf("%s: the value is not shown: %q", view, out)
 			}
@@ -151,7 +107,7 @@ func TestHostileEveryView(t *testing.T) {
 			}
 		}
 	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Entry[0].Changes[0].Value.Messages[0].Text.Body != hostile {
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Entry[0].Changes[0].Value.Messages[0].Text.Body != rendertest.Hostile {
 		t.Errorf("show --json changed the value: %v %q", err, out)
 	}
 
@@ -163,80 +119,17 @@ func TestHostileEveryView(t *testing.T) {
 		runs = append(runs, run{name: in.name, results: []validate.Result{res}})
 	}
 	// A finding that quotes raw text, as a rule could.
-	runs[0].results[0].Findings = append(runs[0].results[0].Findings, finding(ruleMime, 1, 1, 0, "a."+hostile, hostile))
-	runs = append(runs, run{name: inputs[0].name, err: errors.New("open " + hostile + ": no such file")})
+	runs[0].results[0].Findings = append(runs[0].results[0].Findings, finding(ruleMime, 1, 1, 0, "a."+rendertest.Hostile, rendertest.Hostile))
+	runs = append(runs, run{name: inputs[0].name, err: errors.New("open " + rendertest.Hostile + ": no such file")})
 	for _, output := range ValidateOutputs {
 		for setupName, setup := range map[string]func(*iostreams.IOStreams){"piped": nil, "color": colorAlways, "tty": tty} {
 			out := render(t, ValidateOptions{Output: output, Verbose: true}, setup, runs)
-			assertInert(t, "validate "+output+" "+setupName, out)
+			rendertest.AssertInert(t, "validate "+output+" "+setupName, out)
 			if output == "json" || output == "sarif" {
 				if !json.Valid(out) {
 					t.Errorf("validate %s: not JSON", output)
 				}
 			}
-		}
-	}
-
-	// listen: request lines, the show lines of the bodies, diagnostics.
-	check := func(b []byte) *validate.Result {
-		r := v.Validate(&payload.Payload{Data: b, Line: 1, Col: 1})
-		return &r
-	}
-	var evs []listen.Event
-	for i, in := range inputs {
-		evs = append(evs, listen.Event{Seq: uint64(i + 1), Kind: listen.KindWebhook, Method: "POST\x1b[2J", Path: "/hook" + hostile,
-			Status: 200, Bytes: int64(len(in.data)), Body: in.data, Result: check(in.data), SavedAs: in.name,
-			Forward: &listen.ForwardResult{URL: "http://localhost:3000/", Err: errors.New("upstream said " + hostile)}})
-	}
-	evs = append(evs, listen.Event{Seq: 9, Kind: listen.KindRejected, Method: "POST", Path: hostile, Status: 403,
-		Rejected: listen.ReasonBadSignature, Detail: hostile})
-	for _, output := range []string{"text", "json"} {
-		for setupName, setup := range setups {
-			ios, _, o, e := iostreams.Test()
-			if setup != nil {
-				setup(ios)
-			}
-			p, err := NewListenPrinter(ios, ListenOptions{Output: output, Location: time.UTC})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i := range evs {
-				if err := p.Event(&evs[i]); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := p.Summary(listen.Stats{}, 0); err != nil {
-				t.Fatal(err)
-			}
-			assertInert(t, "listen "+output+" "+setupName, o.Bytes())
-			assertInert(t, "listen "+output+" "+setupName+" stderr", e.Bytes())
-		}
-	}
-
-	// replay: target names, redirects and errors from the server.
-	cfg, targets, results := fakeReplay()
-	cfg.URL = "http://localhost/" + hostile
-	for i := range targets {
-		targets[i].Name += hostile
-	}
-	for i := range results {
-		results[i].Target = targets[results[i].TargetIndex].Name
-		if results[i].Redirect != "" {
-			results[i].Redirect += hostile
-		}
-		if results[i].Cause != "" {
-			results[i].Cause += hostile
-			results[i].Err += hostile
-		}
-	}
-	for _, output := range ReplayOutputs {
-		for setupName, setup := range setups {
-			ios, _, o, _ := iostreams.Test()
-			if setup != nil {
-				setup(ios)
-			}
-			renderReplay(t, ios, ReplayOptions{Output: output, Verbose: true}, cfg, targets, results, replay.Thresholds{}, 1)
-			assertInert(t, "replay "+output+" "+setupName, o.Bytes())
 		}
 	}
 }
@@ -245,7 +138,7 @@ func TestHostileEveryView(t *testing.T) {
 // terminal acts on and keep valid UTF-8, oneCell keeps one character for
 // one, and JSON keeps its value.
 func FuzzSanitize(f *testing.F) {
-	for _, s := range []string{hostile, "plain", "a\r\nb", "\xff\xfe", "\u009b\u202e", ""} {
+	for _, s := range []string{rendertest.Hostile, "plain", "a\r\nb", "\xff\xfe", "\u009b\u202e", ""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -280,7 +173,7 @@ func FuzzSanitize(f *testing.F) {
 // TestSafeWriter: whatever the chunks, what reaches the writer is the text
 // made safe, characters split between writes included.
 func TestSafeWriter(t *testing.T) {
-	in := "a.json:3: warning convert.loss: data[0].x = " + hostile + " é😀\n"
+	in := "a.json:3: warning convert.loss: data[0].x = " + rendertest.Hostile + " é😀\n"
 	want := string(appendSanitized(nil, in, keepLines))
 	for size := 1; size <= len(in); size++ {
 		var out bytes.Buffer

@@ -203,8 +203,8 @@ func (p *ShowPrinter) diagnostic(file string, line, col int, rule, msg string) {
 // errorLine is the diagnostic line every command writes on stderr:
 // FILE[:LINE[:COL]]: error RULE: MESSAGE, control characters neutralised.
 func errorLine(st *Styles, file string, line, col int, rule, msg string) string {
-	return st.Location(showLocation(sanitized(file), line, col)+":") + " " + st.Severity(diag.Error) + " " +
-		st.RuleID(rule) + ": " + sanitized(msg) + "\n"
+	return st.Location(showLocation(Sanitize(file), line, col)+":") + " " + st.Severity(diag.Error) + " " +
+		st.RuleID(rule) + ": " + Sanitize(msg) + "\n"
 }
 
 // viewString views b as a string without copying, for reading it while b
@@ -322,12 +322,12 @@ func appendShowTime(dst []byte, t time.Time, loc *time.Location) []byte {
 	return t.In(loc).AppendFormat(dst, showTimeLayout)
 }
 
-// countsPhrase is "2 messages, 1 status", or "no messages or statuses".
-func countsPhrase(msgs, stats, errs int) string {
+// CountsPhrase is "2 messages, 1 status", or "no messages or statuses".
+func CountsPhrase(msgs, stats, errs int) string {
 	return string(appendCounts(nil, msgs, stats, errs))
 }
 
-// appendCounts appends countsPhrase(msgs, stats, errs).
+// appendCounts appends CountsPhrase(msgs, stats, errs).
 func appendCounts(dst []byte, msgs, stats, errs int) []byte {
 	start := len(dst)
 	for _, c := range [...]struct {

@@ -140,9 +140,9 @@ func (s *showStyles) tableCell(header bool, col int, kind, status string) lipglo
 	case col == showColType:
 		return st.Foreground(lipgloss.Color("6"))
 	case col == showColText && kind == "status":
-		return st.Foreground(toneColor(showStatusTone(status)))
+		return st.Foreground(ToneColor(showStatusTone(status)))
 	case col == showColText && kind == "error":
-		return st.Foreground(toneColor(ToneError))
+		return st.Foreground(ToneColor(ToneError))
 	}
 	return st
 }

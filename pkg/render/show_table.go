@@ -127,10 +127,10 @@ func (p *ShowPrinter) tableRow(it *digest.Item) {
 	}
 	var cells [showNumCols]string
 	cells[showColTime] = string(appendShowTime(nil, it.Time, p.loc))
-	cells[showColFrom] = sanitized(showParty(it))
-	cells[showColName] = sanitized(it.Name)
-	cells[showColType] = sanitized(it.Type)
-	cells[showColText] = sanitized(it.Summary)
+	cells[showColFrom] = Sanitize(showParty(it))
+	cells[showColName] = Sanitize(it.Name)
+	cells[showColType] = Sanitize(it.Type)
+	cells[showColText] = Sanitize(it.Summary)
 	for i := range cells {
 		cells[i] = fitCell(cells[i], t.widths[i])
 	}

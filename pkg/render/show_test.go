@@ -307,10 +307,10 @@ func checkJSONLayouts(t *testing.T, doc []byte) {
 	if err := json.Indent(&indented, bytes.TrimSpace(doc), "", "  "); err != nil {
 		t.Fatal(err)
 	}
-	want := bytes.NewBuffer(jsonSafe(indented.Bytes()))
+	want := bytes.NewBuffer(JSONSafe(indented.Bytes()))
 	var compacted bytes.Buffer
 	json.Compact(&compacted, doc)
-	compact := bytes.NewBuffer(jsonSafe(compacted.Bytes()))
+	compact := bytes.NewBuffer(JSONSafe(compacted.Bytes()))
 	for _, color := range []bool{false, true} {
 		p := jsonPrinter{layout: jsonIndent, color: color}
 		got := p.Append(nil, doc)
@@ -333,7 +333,7 @@ func checkJSONLayouts(t *testing.T, doc []byte) {
 		if color {
 			got = stripSGR(got)
 		}
-		if !bytes.Equal(got, jsonSafe(doc)) {
+		if !bytes.Equal(got, JSONSafe(doc)) {
 			t.Fatalf("keep (colour %v) changed %s into %s", color, doc, got)
 		}
 	}
@@ -365,7 +365,7 @@ func FuzzColorize(f *testing.F) {
 		if !json.Valid(data) {
 			return
 		}
-		if s := stripSGR(got); !bytes.Equal(s, jsonSafe(data)) {
+		if s := stripSGR(got); !bytes.Equal(s, JSONSafe(data)) {
 			t.Fatalf("colourized text differs from the input:\n got %q\nwant %q", s, data)
 		}
 		checkJSONLayouts(t, data)

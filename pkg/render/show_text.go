@@ -55,7 +55,7 @@ func (p *ShowPrinter) textPayload(pl *payload.Payload, f payload.Format) {
 		p.buf = b
 		p.write(b)
 	} else {
-		p.line(st.Location(payloadLocation(pl)) + "  " + st.Format(f.String()) + "  " + st.Dim(countsPhrase(msgs, stats, errs)))
+		p.line(st.Location(payloadLocation(pl)) + "  " + st.Format(f.String()) + "  " + st.Dim(CountsPhrase(msgs, stats, errs)))
 	}
 	p.parsed.Each(func(it *digest.Item) bool {
 		p.textItem(it)
@@ -115,7 +115,7 @@ func (p *ShowPrinter) textItem(it *digest.Item) {
 	case digest.KindError:
 		summary = st.Error(summary)
 	}
-	party, name, typ := sanitized(showParty(it)), sanitized(it.Name), sanitized(it.Type)
+	party, name, typ := Sanitize(showParty(it)), Sanitize(it.Name), Sanitize(it.Type)
 	s := "  " + st.Time(tm) + pad + "  " +
 		party + spaces(showTextFromWidth-cellWidth(party)) + "  " +
 		st.Name(name) + spaces(showTextNameWidth-cellWidth(name)) + "  " +

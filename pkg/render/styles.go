@@ -123,8 +123,8 @@ func (s *Styles) Tone(t Tone, text string) string {
 	return s.paint(s.toneError, text)
 }
 
-// toneColor is the lipgloss counterpart of Tone's colours (ANSI 2, 3, 1).
-func toneColor(t Tone) lipgloss.Color {
+// ToneColor is the lipgloss counterpart of Tone's colours (ANSI 2, 3, 1).
+func ToneColor(t Tone) lipgloss.Color {
 	switch t {
 	case ToneOK:
 		return lipgloss.Color("2")
@@ -132,6 +132,15 @@ func toneColor(t Tone) lipgloss.Color {
 		return lipgloss.Color("3")
 	}
 	return lipgloss.Color("1")
+}
+
+// Block paints a run of block characters (a histogram bar, a rule) in the
+// tone's colour, through lipgloss like the boxes.
+func (s *Styles) Block(t Tone, text string) string {
+	if !s.enabled || text == "" {
+		return text
+	}
+	return s.renderer().NewStyle().Foreground(ToneColor(t)).Render(text)
 }
 
 func (s *Styles) renderer() *lipgloss.Renderer {
@@ -154,7 +163,7 @@ func (s *Styles) renderer() *lipgloss.Renderer {
 func (s *Styles) Box(text string, t Tone, width int) string {
 	st := s.renderer().NewStyle().
 		Border(lipgloss.RoundedBorder()).
-		BorderForeground(toneColor(t)).
+		BorderForeground(ToneColor(t)).
 		Padding(0, 1)
 	// Width counts the padding but not the border.
 	inner := lipgloss.Width(text) + 2
@@ -167,6 +176,6 @@ func (s *Styles) Box(text string, t Tone, width int) string {
 	return st.Width(inner).Render(text)
 }
 
-// displayWidth is the number of terminal cells text occupies (wide runes
+// DisplayWidth is the number of terminal cells text occupies (wide runes
 // count two, escape sequences none): what a caret has to skip.
-func displayWidth(text string) int { return lipgloss.Width(text) }
+func DisplayWidth(text string) int { return lipgloss.Width(text) }

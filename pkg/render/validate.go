@@ -100,8 +100,8 @@ func findingPos(r *validate.Result, f *diag.Finding) (line, col int) {
 	return r.Line, r.Col
 }
 
-// ruleID returns the finding's rule id, or "wamo" for a finding without rule.
-func ruleID(f *diag.Finding) string {
+// FindingRule returns the finding's rule id, or "wamo" for a finding without rule.
+func FindingRule(f *diag.Finding) string {
 	if id := f.RuleID(); id != "" {
 		return id
 	}
@@ -178,12 +178,12 @@ func countsDetail(c *validate.Counts) string {
 	if names := formatNames(c.ByFormat); len(names) > 0 {
 		parts = append(parts, strings.Join(names, "+"))
 	}
-	parts = append(parts, plural(c.Payloads, "payload"))
+	parts = append(parts, Plural(c.Payloads, "payload"))
 	if c.Messages > 0 || c.Statuses == 0 {
-		parts = append(parts, plural(c.Messages, "message"))
+		parts = append(parts, Plural(c.Messages, "message"))
 	}
 	if c.Statuses > 0 {
-		parts = append(parts, plural(c.Statuses, "status"))
+		parts = append(parts, Plural(c.Statuses, "status"))
 	}
 	var probs []string
 	if c.Payloads > 1 {
@@ -195,10 +195,10 @@ func countsDetail(c *validate.Counts) string {
 		}
 	}
 	if c.Errors > 0 {
-		probs = append(probs, plural(c.Errors, "error"))
+		probs = append(probs, Plural(c.Errors, "error"))
 	}
 	if c.Warnings > 0 {
-		probs = append(probs, plural(c.Warnings, "warning"))
+		probs = append(probs, Plural(c.Warnings, "warning"))
 	}
 	out := strings.Join(parts, ", ")
 	if len(probs) > 0 {
@@ -251,7 +251,7 @@ func rootCause(err error) error {
 // 0 unusable; 7 messages (1 invalid); 2 errors, 1 warning".
 func SummaryLine(sum *validate.Summary) string {
 	var b strings.Builder
-	b.WriteString(plural(sum.Files, "file"))
+	b.WriteString(Plural(sum.Files, "file"))
 	var bad []string
 	if sum.FilesInvalid > 0 {
 		bad = append(bad, strconv.Itoa(sum.FilesInvalid)+" invalid")
@@ -266,14 +266,14 @@ func SummaryLine(sum *validate.Summary) string {
 		b.WriteString(" (" + strings.Join(bad, ", ") + ")")
 	}
 	fmt.Fprintf(&b, ", %s: %d valid, %d invalid, %d unusable; %s",
-		plural(sum.Payloads, "payload"), sum.Valid, sum.Invalid, sum.Unusable, plural(sum.Messages, "message"))
+		Plural(sum.Payloads, "payload"), sum.Valid, sum.Invalid, sum.Unusable, Plural(sum.Messages, "message"))
 	if sum.Statuses > 0 {
-		b.WriteString(", " + plural(sum.Statuses, "status"))
+		b.WriteString(", " + Plural(sum.Statuses, "status"))
 	}
 	if sum.InvalidMessages > 0 {
 		fmt.Fprintf(&b, " (%d invalid)", sum.InvalidMessages)
 	}
-	fmt.Fprintf(&b, "; %s, %s", plural(sum.Errors, "error"), plural(sum.Warnings, "warning"))
+	fmt.Fprintf(&b, "; %s, %s", Plural(sum.Errors, "error"), Plural(sum.Warnings, "warning"))
 	return b.String()
 }
 

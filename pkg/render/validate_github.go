@@ -50,7 +50,7 @@ func ghCommand(sev diag.Severity) string {
 // escapes them) before it is escaped.
 func (g *validateGitHub) annotate(sev diag.Severity, file string, line, col int, title, msg string) {
 	w := g.w
-	file, msg = sanitized(file), string(appendSanitized(nil, msg, keepLines))
+	file, msg = Sanitize(file), string(appendSanitized(nil, msg, keepLines))
 	w.WriteString("::" + ghCommand(sev))
 	var props []string
 	if p, ok := uriPath(file); ok {
@@ -80,7 +80,7 @@ func (g *validateGitHub) Payload(r *validate.Result) {
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		line, col := findingPos(r, f)
-		g.annotate(f.Severity, file, line, col, ruleID(f), withPath(f.Message, f.Path))
+		g.annotate(f.Severity, file, line, col, FindingRule(f), withPath(f.Message, f.Path))
 	}
 }
 

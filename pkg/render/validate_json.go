@@ -168,7 +168,7 @@ func (j *validateJSON) encode(v any) []byte {
 	if err := j.enc.Encode(v); err != nil && j.err == nil {
 		j.err = err
 	}
-	return jsonSafe(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	return JSONSafe(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
 }
 
 func (j *validateJSON) start() {
@@ -183,7 +183,7 @@ func (j *validateJSON) start() {
 	j.w.WriteString(`,"findings":[`)
 }
 
-func (j *validateJSON) writeFinding(f *jsonFinding) {
+func (j *validateJSON) WriteFinding(f *jsonFinding) {
 	j.start()
 	if j.nFindings > 0 {
 		j.w.WriteByte(',')
@@ -206,9 +206,9 @@ func (j *validateJSON) Payload(r *validate.Result) {
 		if f.Rule != nil {
 			j.rules[f.Rule.ID] = f.Rule
 		}
-		j.writeFinding(&jsonFinding{
+		j.WriteFinding(&jsonFinding{
 			File: file, Line: line, Col: col, Payload: r.Index + 1,
-			Format: r.Format.String(), Severity: f.Severity, Rule: ruleID(f),
+			Format: r.Format.String(), Severity: f.Severity, Rule: FindingRule(f),
 			Message: f.Message, Path: f.Path, Excerpt: f.Excerpt, Caret: caretIf(f),
 		})
 	}
@@ -232,7 +232,7 @@ func (j *validateJSON) EndSource(s *validate.Source) {
 		msg, line, col := sourceError(s)
 		src.Error = msg
 		src.Interrupted = s.Interrupted
-		j.writeFinding(&jsonFinding{
+		j.WriteFinding(&jsonFinding{
 			File: name, Line: line, Col: col, Payload: 0, Format: payload.Unknown.String(),
 			Severity: diag.Error, Rule: InputRuleID, Message: msg,
 		})

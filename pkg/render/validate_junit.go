@@ -89,7 +89,7 @@ func (j *validateJUnit) writeCase(tc *junitTestcase) {
 }
 
 func (j *validateJUnit) BeginSource(name string) {
-	j.cur, j.curAttr = name, xmlAttr(sanitized(name))
+	j.cur, j.curAttr = name, xmlAttr(Sanitize(name))
 	j.tests, j.failures, j.errors = 0, 0, 0
 }
 
@@ -104,7 +104,7 @@ func (j *validateJUnit) Payload(r *validate.Result) {
 		return
 	}
 	tc := junitTestcase{
-		Classname: sanitized(file),
+		Classname: Sanitize(file),
 		Name:      "payload " + strconv.Itoa(r.Index+1) + " (line " + strconv.Itoa(r.Line) + ")",
 	}
 	if len(r.Findings) > 0 {
@@ -112,7 +112,7 @@ func (j *validateJUnit) Payload(r *validate.Result) {
 		var first *diag.Finding
 		for i := range r.Findings {
 			f := &r.Findings[i]
-			writeFinding(&text, j.st, file, r, f)
+			WriteFinding(&text, j.st, file, r, f)
 			if f.Severity == diag.Error && first == nil {
 				first = f
 			}
@@ -121,12 +121,12 @@ func (j *validateJUnit) Payload(r *validate.Result) {
 		case first != nil || r.Unusable:
 			p := &junitProblem{Text: text.String()}
 			if first != nil {
-				p.Message, p.Type = sanitized(withPath(first.Message, first.Path)), ruleID(first)
+				p.Message, p.Type = Sanitize(withPath(first.Message, first.Path)), FindingRule(first)
 				if r.Errors > 1 { // every error, listed or not
 					p.Message += fmt.Sprintf(" (and %d more)", r.Errors-1)
 				}
 			} else {
-				p.Message, p.Type = "unusable: "+sanitized(r.Reason), "unusable"
+				p.Message, p.Type = "unusable: "+Sanitize(r.Reason), "unusable"
 			}
 			if r.Unusable {
 				tc.Error = p
@@ -137,7 +137,7 @@ func (j *validateJUnit) Payload(r *validate.Result) {
 			tc.SystemOut = &junitCDATA{text.String()}
 		}
 	} else if r.Unusable {
-		tc.Error = &junitProblem{Message: "unusable: " + sanitized(r.Reason), Type: "unusable"}
+		tc.Error = &junitProblem{Message: "unusable: " + Sanitize(r.Reason), Type: "unusable"}
 	}
 	j.writeCase(&tc)
 }
@@ -147,10 +147,10 @@ func (j *validateJUnit) EndSource(s *validate.Source) {
 	if name == "" {
 		name = j.cur
 	}
-	name = sanitized(name)
+	name = Sanitize(name)
 	if sourceProblem(s) {
 		msg, line, col := sourceError(s)
-		msg = sanitized(msg)
+		msg = Sanitize(msg)
 		tc := junitTestcase{Classname: name, Name: InputRuleID}
 		if line > 0 {
 			tc.Name += " (line " + strconv.Itoa(line) + ")"

@@ -144,7 +144,7 @@ func (s *validateSARIF) encode(v any) []byte {
 	if err := s.enc.Encode(v); err != nil && s.err == nil {
 		s.err = err
 	}
-	return jsonSafe(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n")))
+	return JSONSafe(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n")))
 }
 
 func (s *validateSARIF) start() {
@@ -217,7 +217,7 @@ func (s *validateSARIF) Payload(r *validate.Result) {
 		f := &r.Findings[i]
 		line, col := findingPos(r, f)
 		s.result(&sarifResult{
-			RuleID:     ruleID(f),
+			RuleID:     FindingRule(f),
 			Level:      sarifLevel(f.Severity),
 			Message:    sarifText{withPath(f.Message, f.Path)},
 			Properties: &sarifResultProps{Payload: r.Index + 1, Format: r.Format.String(), JSONPath: f.Path},

@@ -66,13 +66,13 @@ func (t *validateText) Payload(r *validate.Result) {
 // "FILE:LINE:COL: payload 2: invalid, sinch (top-level data), 1 message; 1 error".
 func (t *validateText) payloadLine(file string, r *validate.Result) {
 	w, st := t.w, t.st
-	w.WriteString(st.Location(location(sanitized(file), r.Line, r.Col) + ":"))
+	w.WriteString(st.Location(location(Sanitize(file), r.Line, r.Col) + ":"))
 	w.WriteString(" payload " + strconv.Itoa(r.Index+1) + ": ")
 	switch {
 	case r.Unusable:
 		w.WriteString(st.Unusable("unusable"))
 		if r.Reason != "" {
-			w.WriteString(" (" + sanitized(r.Reason) + ")")
+			w.WriteString(" (" + Sanitize(r.Reason) + ")")
 		}
 		w.WriteByte('\n')
 		return
@@ -83,20 +83,20 @@ func (t *validateText) payloadLine(file string, r *validate.Result) {
 	}
 	w.WriteString(", " + r.Format.String())
 	if r.Reason != "" {
-		w.WriteString(" (" + sanitized(r.Reason) + ")")
+		w.WriteString(" (" + Sanitize(r.Reason) + ")")
 	}
 	if r.Messages > 0 || r.Statuses == 0 {
-		w.WriteString(", " + plural(r.Messages, "message"))
+		w.WriteString(", " + Plural(r.Messages, "message"))
 	}
 	if r.Statuses > 0 {
-		w.WriteString(", " + plural(r.Statuses, "status"))
+		w.WriteString(", " + Plural(r.Statuses, "status"))
 	}
 	var probs []string
 	if r.Errors > 0 {
-		probs = append(probs, plural(r.Errors, "error"))
+		probs = append(probs, Plural(r.Errors, "error"))
 	}
 	if r.Warnings > 0 {
-		probs = append(probs, plural(r.Warnings, "warning"))
+		probs = append(probs, Plural(r.Warnings, "warning"))
 	}
 	if len(probs) > 0 {
 		w.WriteString("; " + strings.Join(probs, ", "))
@@ -105,29 +105,29 @@ func (t *validateText) payloadLine(file string, r *validate.Result) {
 }
 
 func (t *validateText) finding(file string, r *validate.Result, f *diag.Finding) {
-	writeFinding(t.w, t.st, file, r, f)
+	WriteFinding(t.w, t.st, file, r, f)
 }
 
-// stringWriter is what writeFinding writes to: a bufio.Writer or a
+// TextWriter is what WriteFinding writes to: a bufio.Writer or a
 // strings.Builder.
-type stringWriter interface {
+type TextWriter interface {
 	WriteString(s string) (int, error)
 	WriteByte(c byte) error
 }
 
-// writeFinding writes one diagnostic in the text layout, with the excerpt
+// WriteFinding writes one diagnostic in the text layout, with the excerpt
 // and caret lines of a syntax error.
-func writeFinding(w stringWriter, st *Styles, file string, r *validate.Result, f *diag.Finding) {
+func WriteFinding(w TextWriter, st *Styles, file string, r *validate.Result, f *diag.Finding) {
 	line, col := findingPos(r, f)
-	w.WriteString(st.Location(location(sanitized(file), line, col) + ":"))
+	w.WriteString(st.Location(location(Sanitize(file), line, col) + ":"))
 	w.WriteByte(' ')
 	w.WriteString(st.Severity(f.Severity))
 	w.WriteByte(' ')
-	w.WriteString(st.RuleID(ruleID(f)))
+	w.WriteString(st.RuleID(FindingRule(f)))
 	w.WriteString(": ")
-	w.WriteString(sanitized(f.Message))
+	w.WriteString(Sanitize(f.Message))
 	if f.Path != "" {
-		w.WriteString(st.Path(" (path " + sanitized(f.Path) + ")"))
+		w.WriteString(st.Path(" (path " + Sanitize(f.Path) + ")"))
 	}
 	w.WriteByte('\n')
 	if f.Excerpt != "" {
@@ -149,7 +149,7 @@ func caretPad(excerpt string, caret int) string {
 	if caret-1 > len(runes) {
 		caret = len(runes) + 1
 	}
-	return strings.Repeat(" ", displayWidth(string(runes[:caret-1])))
+	return strings.Repeat(" ", DisplayWidth(string(runes[:caret-1])))
 }
 
 func (t *validateText) EndSource(s *validate.Source) {
@@ -158,11 +158,11 @@ func (t *validateText) EndSource(s *validate.Source) {
 	if name == "" {
 		name = t.cur
 	}
-	name = sanitized(name)
+	name = Sanitize(name)
 	if sourceProblem(s) {
 		msg, line, col := sourceError(s)
 		w.WriteString(st.Location(location(name, line, col) + ":"))
-		w.WriteString(" " + st.Severity(diag.Error) + " " + st.RuleID(InputRuleID) + ": " + sanitized(msg) + "\n")
+		w.WriteString(" " + st.Severity(diag.Error) + " " + st.RuleID(InputRuleID) + ": " + Sanitize(msg) + "\n")
 	}
 	var word string
 	switch {
@@ -179,7 +179,7 @@ func (t *validateText) EndSource(s *validate.Source) {
 		word = st.OK("ok") + "  "
 	}
 	if word != "" {
-		w.WriteString(word + " " + st.Location(name) + "  (" + sanitized(sourceDetail(s, t.firstReason)) + ")\n")
+		w.WriteString(word + " " + st.Location(name) + "  (" + Sanitize(sourceDetail(s, t.firstReason)) + ")\n")
 	}
 	if t.tty {
 		w.Flush() // show progress file by file on a terminal

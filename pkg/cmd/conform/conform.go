@@ -15,7 +15,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/conform"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
-	"github.com/wamo-dev/wamo/pkg/render"
+	"github.com/wamo-dev/wamo/pkg/render/traffic"
 	"github.com/wamo-dev/wamo/pkg/replay"
 )
 
@@ -124,7 +124,7 @@ far is written).`,
 
 	noFiles := cobra.ShellCompDirectiveNoFileComp
 	_ = cmd.RegisterFlagCompletionFunc("profile", cobra.FixedCompletions(conform.ProfileNames(), noFiles))
-	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.ConformOutputs, noFiles))
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(traffic.ConformOutputs, noFiles))
 	_ = cmd.RegisterFlagCompletionFunc("url", cobra.NoFileCompletions)
 	_ = cmd.RegisterFlagCompletionFunc("case", completeCases)
 	_ = cmd.RegisterFlagCompletionFunc("skip", completeCases)
@@ -174,8 +174,8 @@ func (opts *Options) finish(cmd *cobra.Command, profile string) error {
 	if opts.Profile = conform.LookupProfile(profile); opts.Profile == nil {
 		return cmdutil.Usagef("--profile %q: want %s", profile, strings.Join(conform.ProfileNames(), ", "))
 	}
-	if !slices.Contains(render.ConformOutputs, opts.Output) {
-		return cmdutil.Usagef("--output %q: want %s", opts.Output, strings.Join(render.ConformOutputs, ", "))
+	if !slices.Contains(traffic.ConformOutputs, opts.Output) {
+		return cmdutil.Usagef("--output %q: want %s", opts.Output, strings.Join(traffic.ConformOutputs, ", "))
 	}
 	if opts.List {
 		if opts.Output != "text" && opts.Output != "json" {
@@ -221,7 +221,7 @@ func Run(ctx context.Context, opts *Options) error {
 		return cmdutil.Usagef("--case/--skip leave no case to run")
 	}
 	if opts.List {
-		return render.ConformList(ios, cat, cases, opts.Output)
+		return traffic.ConformList(ios, cat, cases, opts.Output)
 	}
 
 	getenv := opts.Getenv
@@ -246,16 +246,16 @@ func Run(ctx context.Context, opts *Options) error {
 		copts.Client = opts.HTTPClient()
 	}
 
-	rep, err := render.NewConformReporter(ios, render.ConformOptions{
+	rep, err := traffic.NewConformReporter(ios, traffic.ConformOptions{
 		Output: opts.Output, Version: opts.Version, Catalogue: cat, Cases: cases, URL: opts.URL, Deadline: opts.Deadline,
 		Signed: copts.Secret != nil && opts.Profile.Signer != nil, Handshake: copts.VerifyToken != "" && opts.Profile.Handshake != nil,
 	})
 	if err != nil {
 		return cmdutil.Usagef("%v", err)
 	}
-	var progress *render.ConformProgress
+	var progress *traffic.ConformProgress
 	if opts.Output != "text" {
-		progress = render.NewConformProgress(ios, len(cases))
+		progress = traffic.NewConformProgress(ios, len(cases))
 	}
 	report, err := conform.Run(ctx, cat, cases, copts, func(r *conform.Result) {
 		if progress != nil {

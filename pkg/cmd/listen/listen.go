@@ -18,7 +18,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/listen"
 	"github.com/wamo-dev/wamo/pkg/redact"
-	"github.com/wamo-dev/wamo/pkg/render"
+	"github.com/wamo-dev/wamo/pkg/render/traffic"
 	"github.com/wamo-dev/wamo/pkg/secret"
 )
 
@@ -145,7 +145,7 @@ free text. The pseudonyms are keyed with WAMO_REDACT_KEY (or the variable
 redacted.
 
 --output json prints one JSON object per request and a summary object at
-the end (schema in the docs of pkg/render/listen_json.go). -q prints only
+the end (schema in the docs of pkg/render/traffic/listen_json.go). -q prints only
 requests with a problem.
 
 Ctrl-C stops the listener: requests in flight are finished and what was
@@ -272,7 +272,7 @@ written.`,
 	fl.IntVar(&opts.MaxConns, "max-conns", listen.DefaultMaxConns, "connections served at once (more wait)")
 	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print only requests with a problem")
 	fl.StringVarP(&opts.Output, "output", "o", "text", "output: text or json (one object per line)")
-	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.ListenOutputs, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(traffic.ListenOutputs, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("redact", cobra.FixedCompletions([]string{"ids", "text"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.MarkFlagDirname("save")
 	return cmd
@@ -284,7 +284,7 @@ written.`,
 // done within the grace period; output that has stalled is abandoned and
 // the summary, with what was not printed, goes to stderr.
 func Run(ctx context.Context, opts *Options) error {
-	pr, err := render.NewListenPrinter(opts.IO, render.ListenOptions{Output: opts.Output, Quiet: opts.Quiet, Location: opts.Location})
+	pr, err := traffic.NewListenPrinter(opts.IO, traffic.ListenOptions{Output: opts.Output, Quiet: opts.Quiet, Location: opts.Location})
 	if err != nil {
 		return cmdutil.Usagef("%v", err)
 	}
@@ -323,7 +323,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.ForwardTo != nil {
 		fwd = secret.RedactURL(opts.ForwardTo)
 	}
-	pr.Banner(render.ListenBanner{
+	pr.Banner(traffic.ListenBanner{
 		URL: "http://" + displayAddr(opts.Addr, addr) + path, EveryPath: path == "/", Exposed: !listen.IsLoopback(addr),
 		SaveDir: opts.SaveDir, ForwardTo: fwd, Deadline: opts.Deadline, Signature: len(opts.AppSecret) > 0,
 		VerifyToken: opts.VerifyToken != "", Redact: opts.Redact, Status: opts.Status, Delay: opts.Delay,
@@ -379,7 +379,7 @@ func Run(ctx context.Context, opts *Options) error {
 		st := h.Stats()
 		done := make(chan struct{})
 		go func() {
-			render.ListenStalled(opts.IO, st, st.Requests-handled.Load())
+			traffic.ListenStalled(opts.IO, st, st.Requests-handled.Load())
 			close(done)
 		}()
 		select {

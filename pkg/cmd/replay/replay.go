@@ -20,6 +20,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/render"
+	"github.com/wamo-dev/wamo/pkg/render/traffic"
 	"github.com/wamo-dev/wamo/pkg/replay"
 )
 
@@ -178,7 +179,7 @@ The verdict passes when every request was answered 2xx within the deadline;
 
 	noFiles := cobra.ShellCompDirectiveNoFileComp
 	_ = cmd.RegisterFlagCompletionFunc("as", cobra.FixedCompletions(payload.Names(), noFiles))
-	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(render.ReplayOutputs, noFiles))
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(traffic.ReplayOutputs, noFiles))
 	_ = cmd.RegisterFlagCompletionFunc("method", cobra.FixedCompletions([]string{"POST", "PUT"}, noFiles))
 	_ = cmd.RegisterFlagCompletionFunc("fixtures", completeFixtures)
 	_ = cmd.RegisterFlagCompletionFunc("url", cobra.NoFileCompletions)
@@ -276,8 +277,8 @@ func (opts *Options) finish(cmd *cobra.Command, headers []string, as, rate, maxE
 		}
 		opts.Thresholds.MaxErrorRate, opts.Thresholds.CheckErrorRate = f, true
 	}
-	if !contains(render.ReplayOutputs, opts.Output) {
-		return cmdutil.Usagef("--output %q: want %s", opts.Output, strings.Join(render.ReplayOutputs, ", "))
+	if !contains(traffic.ReplayOutputs, opts.Output) {
+		return cmdutil.Usagef("--output %q: want %s", opts.Output, strings.Join(traffic.ReplayOutputs, ", "))
 	}
 	if opts.Verbose && opts.Output != "text" {
 		return cmdutil.Usagef("--verbose only applies to --output text (json already lists every request)")
@@ -375,7 +376,7 @@ func Run(ctx context.Context, opts *Options) error {
 		notes.End(&in.skipped[i])
 	}
 	for _, w := range in.warnings {
-		render.ReplayWarning(ios, w)
+		traffic.ReplayWarning(ios, w)
 	}
 	if problems := in.problems; len(problems) > 0 {
 		for _, p := range problems[:len(problems)-1] {
@@ -406,13 +407,13 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.Fresh && opts.Transform == nil {
 		for _, t := range targets {
 			if _, paths := replay.Refresh(t.Body, now()); len(paths) == 0 {
-				render.ReplayWarning(ios, fmt.Sprintf("--fresh: %s has no message ids or timestamps to renew (format %s); sent as is", t.Name, t.Format))
+				traffic.ReplayWarning(ios, fmt.Sprintf("--fresh: %s has no message ids or timestamps to renew (format %s); sent as is", t.Name, t.Format))
 			}
 		}
 	}
 
 	started := now()
-	rep, err := render.NewReplayReporter(ios, render.ReplayOptions{
+	rep, err := traffic.NewReplayReporter(ios, traffic.ReplayOptions{
 		Output: opts.Output, Verbose: opts.Verbose, Thresholds: opts.Thresholds, Version: opts.Version, Started: started,
 	})
 	if err != nil {
@@ -486,7 +487,7 @@ func startProgress(opts *Options, c *replay.Counter, started time.Time, now func
 	if !ios.IsStderrTTY() || (opts.Verbose && ios.IsStdoutTTY()) {
 		return func() {}
 	}
-	p := render.NewReplayProgress(ios)
+	p := traffic.NewReplayProgress(ios)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {

@@ -24,7 +24,7 @@ import (
 
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
-	"github.com/wamo-dev/wamo/pkg/render"
+	"github.com/wamo-dev/wamo/pkg/render/traffic"
 )
 
 type env struct {
@@ -209,7 +209,7 @@ func TestNDJSONTargetsAndJSONOutput(t *testing.T) {
 	for _, tg := range doc.Targets {
 		names = append(names, filepath.Base(tg.Name))
 	}
-	if doc.Schema != render.ReplayJSONSchema || strings.Join(names, " ") != "captures.ndjson:1 captures.ndjson:2 captures.ndjson:4" ||
+	if doc.Schema != traffic.ReplayJSONSchema || strings.Join(names, " ") != "captures.ndjson:1 captures.ndjson:2 captures.ndjson:4" ||
 		len(doc.Requests) != 3 || doc.Summary.Attempts != 3 || !doc.Summary.Verdict.Pass || doc.Summary.ExitCode != 0 {
 		t.Errorf("%+v", doc)
 	}

@@ -1,8 +1,9 @@
-package render
+package traffic
 
 import (
 	"bufio"
 	"fmt"
+	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"strings"
 	"time"
@@ -78,8 +79,8 @@ func replayOutputKnown(o string) bool {
 // ReplayWarning writes a warning line on stderr ("wamo: warning: …"), in
 // colour when stderr allows it.
 func ReplayWarning(ios *iostreams.IOStreams, msg string) {
-	st := NewStyles(ios.ColorEnabledErr())
-	fmt.Fprintf(ios.ErrOut, "wamo: %s: %s\n", st.Tone(ToneWarning, "warning"), sanitized(msg))
+	st := render.NewStyles(ios.ColorEnabledErr())
+	fmt.Fprintf(ios.ErrOut, "wamo: %s: %s\n", st.Tone(render.ToneWarning, "warning"), render.Sanitize(msg))
 }
 
 // replayDescribeMiss says what went wrong with an attempt that was not ok:

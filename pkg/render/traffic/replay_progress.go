@@ -1,6 +1,7 @@
-package render
+package traffic
 
 import (
+	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"time"
 
@@ -12,7 +13,7 @@ import (
 // rewriting it in place. Use it only when stderr is a terminal.
 type ReplayProgress struct {
 	ios   *iostreams.IOStreams
-	st    *Styles
+	st    *render.Styles
 	last  replay.Progress
 	lastT time.Duration
 	drawn bool
@@ -20,7 +21,7 @@ type ReplayProgress struct {
 
 // NewReplayProgress returns a progress line over ios.ErrOut.
 func NewReplayProgress(ios *iostreams.IOStreams) *ReplayProgress {
-	return &ReplayProgress{ios: ios, st: NewStyles(ios.ColorEnabledErr())}
+	return &ReplayProgress{ios: ios, st: render.NewStyles(ios.ColorEnabledErr())}
 }
 
 // Update redraws the line for p, elapsed into the run: "replay 3.2s  3204
@@ -36,15 +37,15 @@ func (p *ReplayProgress) Update(pr replay.Progress, elapsed time.Duration) {
 	st := p.st
 	line := "replay " + replayPadRight(strconv.FormatFloat(elapsed.Seconds(), 'f', 1, 64)+"s", 6) +
 		"  " + strconv.FormatInt(pr.Attempts, 10) + " sent  " +
-		st.Outcome(replay.OK, strconv.FormatInt(pr.OK, 10)+" ok") + "  "
+		outcome(st, replay.OK, strconv.FormatInt(pr.OK, 10)+" ok") + "  "
 	if pr.Slow > 0 {
-		line += st.Outcome(replay.Slow, strconv.FormatInt(pr.Slow, 10)+" slow")
+		line += outcome(st, replay.Slow, strconv.FormatInt(pr.Slow, 10)+" slow")
 	} else {
 		line += "0 slow"
 	}
 	line += "  "
 	if pr.Failed > 0 {
-		line += st.Tone(ToneError, strconv.FormatInt(pr.Failed, 10)+" failed")
+		line += st.Tone(render.ToneError, strconv.FormatInt(pr.Failed, 10)+" failed")
 	} else {
 		line += "0 failed"
 	}

@@ -1,8 +1,9 @@
-package render
+package traffic
 
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/wamo-dev/wamo/pkg/render"
 	"math"
 	"time"
 
@@ -121,7 +122,7 @@ func listenEventJSON(ev *listen.Event) []byte {
 		for i := range r.Findings {
 			f := &r.Findings[i]
 			j.Findings = append(j.Findings, listenJSONFinding{Line: f.Line, Col: f.Col, Severity: f.Severity.String(),
-				Rule: ruleID(f), Message: f.Message, Path: f.Path})
+				Rule: render.FindingRule(f), Message: f.Message, Path: f.Path})
 		}
 		if ev.Body != nil && j.Verdict != "not-json" {
 			j.Body = pretty.Ugly(ev.Body)
@@ -206,5 +207,5 @@ func listenMarshal(v any) ([]byte, error) {
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	err := enc.Encode(v)
-	return jsonSafe(b.Bytes()), err
+	return render.JSONSafe(b.Bytes()), err
 }

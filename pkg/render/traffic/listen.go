@@ -1,8 +1,9 @@
-package render
+package traffic
 
 import (
 	"bufio"
 	"fmt"
+	"github.com/wamo-dev/wamo/pkg/render"
 	"io"
 	"sort"
 	"strconv"
@@ -71,9 +72,9 @@ type ListenPrinter struct {
 	opts  ListenOptions
 	ios   *iostreams.IOStreams
 	w     *bufio.Writer
-	st    *Styles
-	est   *Styles
-	show  *ShowPrinter
+	st    *render.Styles
+	est   *render.Styles
+	show  *render.ShowPrinter
 	loc   *time.Location
 	err   error
 	shown int
@@ -90,15 +91,15 @@ func NewListenPrinter(ios *iostreams.IOStreams, opts ListenOptions) (*ListenPrin
 		opts: opts,
 		ios:  ios,
 		w:    bufio.NewWriterSize(ios.Out, 16<<10),
-		st:   NewStyles(ios.ColorEnabled()),
-		est:  NewStyles(ios.ColorEnabledErr()),
+		st:   render.NewStyles(ios.ColorEnabled()),
+		est:  render.NewStyles(ios.ColorEnabledErr()),
 		loc:  opts.Location,
 	}
 	if p.loc == nil {
 		p.loc = time.Local
 	}
 	if opts.Output != "json" {
-		p.show = NewShowPrinter(ios, ShowOptions{View: ShowDefault, Location: p.loc})
+		p.show = render.NewShowPrinter(ios, render.ShowOptions{View: render.ShowDefault, Location: p.loc})
 	}
 	return p, nil
 }
@@ -138,7 +139,7 @@ func (p *ListenPrinter) Banner(b ListenBanner) {
 	}
 	line += "  " + st.Path(strings.Join(does, " · ")) + "\n"
 	if b.Exposed {
-		line += st.Tone(ToneWarning, "wamo listen: warning: not a loopback address: other machines can post to this endpoint") + "\n"
+		line += st.Tone(render.ToneWarning, "wamo listen: warning: not a loopback address: other machines can post to this endpoint") + "\n"
 	}
 	io.WriteString(p.ios.ErrOut, line)
 }
@@ -207,7 +208,7 @@ func (p *ListenPrinter) requestLine(ev *listen.Event) string {
 	var b strings.Builder
 	b.WriteString(ev.Time.In(p.loc).Format("15:04:05.000"))
 	b.WriteString(" #" + strconv.FormatUint(ev.Seq, 10) + " ")
-	b.WriteString(sanitized(ev.Method) + " " + sanitized(ev.Path) + " " + strconv.Itoa(ev.Status))
+	b.WriteString(render.Sanitize(ev.Method) + " " + render.Sanitize(ev.Path) + " " + strconv.Itoa(ev.Status))
 	if ev.Bytes > 0 || ev.Kind == listen.KindWebhook {
 		b.WriteString(" " + listenSize(ev.Bytes))
 	}
@@ -241,16 +242,16 @@ func (p *ListenPrinter) outcome(ev *listen.Event) []string {
 	r := ev.Result
 	switch {
 	case r == nil && ev.Cut == listen.CutTime:
-		parts = append(parts, st.Tone(ToneWarning, "not validated: over the time budget"))
+		parts = append(parts, st.Tone(render.ToneWarning, "not validated: over the time budget"))
 	case r == nil && ev.Cut == listen.CutBusy:
-		parts = append(parts, st.Tone(ToneWarning, "not validated: too much waiting to be validated"))
+		parts = append(parts, st.Tone(render.ToneWarning, "not validated: too much waiting to be validated"))
 	case r == nil:
 	case r.Unusable:
 		parts = append(parts, st.Unusable(listenUnusable(r)))
 	case r.Errors > 0:
 		parts = append(parts, st.Fail("invalid")+": "+listenProblems(r))
 	case r.Warnings > 0:
-		parts = append(parts, st.Tone(ToneWarning, "valid")+": "+listenProblems(r))
+		parts = append(parts, st.Tone(render.ToneWarning, "valid")+": "+listenProblems(r))
 	default:
 		parts = append(parts, st.OK("valid"))
 	}
@@ -258,13 +259,13 @@ func (p *ListenPrinter) outcome(ev *listen.Event) []string {
 		parts = append(parts, p.forward(f))
 	}
 	if ev.SavedAs != "" {
-		parts = append(parts, st.Path("saved "+sanitized(ev.SavedAs)))
+		parts = append(parts, st.Path("saved "+render.Sanitize(ev.SavedAs)))
 	}
 	if ev.SaveErr != nil {
-		parts = append(parts, st.Tone(ToneError, "not saved: "+sanitized(ev.SaveErr.Error())))
+		parts = append(parts, st.Tone(render.ToneError, "not saved: "+render.Sanitize(ev.SaveErr.Error())))
 	}
 	if ev.ClientGone {
-		parts = append(parts, st.Tone(ToneWarning, "the sender hung up before the answer"))
+		parts = append(parts, st.Tone(render.ToneWarning, "the sender hung up before the answer"))
 	}
 	return parts
 }
@@ -273,15 +274,15 @@ func (p *ListenPrinter) outcome(ev *listen.Event) []string {
 // in 312ms > 200ms" in red, "app unreachable: …" in red.
 func (p *ListenPrinter) forward(f *listen.ForwardResult) string {
 	if f.Err != nil {
-		return p.st.Tone(ToneError, "app did not answer: "+sanitized(f.Err.Error()))
+		return p.st.Tone(render.ToneError, "app did not answer: "+render.Sanitize(f.Err.Error()))
 	}
 	s := "app " + strconv.Itoa(f.Status) + " in " + listenDuration(f.Latency)
-	tone := ToneOK
+	tone := render.ToneOK
 	if f.OverDeadline {
 		s += " > " + listenDuration(f.Deadline)
-		tone = ToneError
+		tone = render.ToneError
 	} else if f.Status >= 300 {
-		tone = ToneWarning
+		tone = render.ToneWarning
 	}
 	return p.st.Tone(tone, s)
 }
@@ -297,10 +298,10 @@ func listenUnusable(r *validate.Result) string {
 func listenProblems(r *validate.Result) string {
 	var parts []string
 	if r.Errors > 0 {
-		parts = append(parts, plural(r.Errors, "error"))
+		parts = append(parts, render.Plural(r.Errors, "error"))
 	}
 	if r.Warnings > 0 {
-		parts = append(parts, plural(r.Warnings, "warning"))
+		parts = append(parts, render.Plural(r.Warnings, "warning"))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -335,7 +336,7 @@ func (p *ListenPrinter) other(ev *listen.Event) {
 func listenReason(ev *listen.Event) string {
 	s := string(ev.Rejected)
 	if ev.Detail != "" {
-		s += " (" + sanitized(ev.Detail) + ")"
+		s += " (" + render.Sanitize(ev.Detail) + ")"
 	}
 	return s
 }
@@ -354,10 +355,10 @@ func (p *ListenPrinter) diagnostics(ev *listen.Event) {
 	}
 	var b strings.Builder
 	for i := range r.Findings {
-		writeFinding(&b, p.st, file, r, &r.Findings[i])
+		render.WriteFinding(&b, p.st, file, r, &r.Findings[i])
 	}
 	if more := r.Errors + r.Warnings - len(r.Findings); ev.Cut == listen.CutFindings && more > 0 {
-		b.WriteString(p.st.Path(file+": … and "+plural(more, "more finding")+" (the first "+strconv.Itoa(len(r.Findings))+" are shown)") + "\n")
+		b.WriteString(p.st.Path(file+": … and "+render.Plural(more, "more finding")+" (the first "+strconv.Itoa(len(r.Findings))+" are shown)") + "\n")
 	}
 	p.writeString(b.String())
 }
@@ -379,19 +380,19 @@ func (p *ListenPrinter) Summary(s listen.Stats, notPrinted int64) error {
 // many requests were not printed and the summary. It shares nothing with
 // the ListenPrinter, which may still be blocked in a write.
 func ListenStalled(ios *iostreams.IOStreams, s listen.Stats, notPrinted int64) error {
-	st := NewStyles(ios.ColorEnabledErr())
-	head := st.Tone(ToneWarning, "wamo listen: the output stopped being read: "+plural(int(notPrinted), "request")+" not printed (all were answered, saved and counted)")
+	st := render.NewStyles(ios.ColorEnabledErr())
+	head := st.Tone(render.ToneWarning, "wamo listen: the output stopped being read: "+render.Plural(int(notPrinted), "request")+" not printed (all were answered, saved and counted)")
 	_, err := io.WriteString(ios.ErrOut, head+"\n"+listenSummaryText(st, &s, 0))
 	return err
 }
 
 // listenSummaryText is the text summary.
-func listenSummaryText(st *Styles, s *listen.Stats, notPrinted int64) string {
-	tone := ToneOK
+func listenSummaryText(st *render.Styles, s *listen.Stats, notPrinted int64) string {
+	tone := render.ToneOK
 	if s.Invalid+s.Unusable+s.NotJSON+s.RejectedTotal()+s.HandshakesRefused+s.SaveFailed+s.OverDeadline > 0 {
-		tone = ToneError
+		tone = render.ToneError
 	}
-	head := plural(int(s.Requests), "request")
+	head := render.Plural(int(s.Requests), "request")
 	var kinds []string
 	if s.Webhooks > 0 {
 		var v []string
@@ -403,14 +404,14 @@ func listenSummaryText(st *Styles, s *listen.Stats, notPrinted int64) string {
 				v = append(v, strconv.FormatInt(c.n, 10)+" "+c.word)
 			}
 		}
-		k := plural(int(s.Webhooks), "webhook")
+		k := render.Plural(int(s.Webhooks), "webhook")
 		if len(v) > 0 {
 			k += " (" + strings.Join(v, ", ") + ")"
 		}
 		kinds = append(kinds, k)
 	}
 	if s.Handshakes > 0 {
-		k := plural(int(s.Handshakes), "handshake")
+		k := render.Plural(int(s.Handshakes), "handshake")
 		if s.HandshakesRefused > 0 {
 			k += " (" + strconv.FormatInt(s.HandshakesRefused, 10) + " refused)"
 		}
@@ -432,12 +433,12 @@ func listenSummaryText(st *Styles, s *listen.Stats, notPrinted int64) string {
 	}
 	lines := []string{st.Tone(tone, head)}
 	if s.Messages+s.Statuses > 0 {
-		lines = append(lines, "carrying "+countsPhrase(int(s.Messages), int(s.Statuses), 0))
+		lines = append(lines, "carrying "+render.CountsPhrase(int(s.Messages), int(s.Statuses), 0))
 	}
 	if s.Saved+s.SaveFailed > 0 {
 		l := "saved " + strconv.FormatInt(s.Saved, 10)
 		if s.SaveFailed > 0 {
-			l += ", " + st.Tone(ToneError, strconv.FormatInt(s.SaveFailed, 10)+" could not be saved (answered 500)")
+			l += ", " + st.Tone(render.ToneError, strconv.FormatInt(s.SaveFailed, 10)+" could not be saved (answered 500)")
 		}
 		lines = append(lines, l)
 	}
@@ -448,13 +449,13 @@ func listenSummaryText(st *Styles, s *listen.Stats, notPrinted int64) string {
 		}
 		over := strconv.FormatInt(s.OverDeadline, 10) + " over the " + listenDuration(s.Deadline) + " deadline"
 		if s.OverDeadline > 0 {
-			over = st.Tone(ToneError, over)
+			over = st.Tone(render.ToneError, over)
 		} else {
 			over = st.OK(over)
 		}
 		l += "; " + over
 		if s.ForwardFailed > 0 {
-			l += ", " + st.Tone(ToneError, strconv.FormatInt(s.ForwardFailed, 10)+" unanswered")
+			l += ", " + st.Tone(render.ToneError, strconv.FormatInt(s.ForwardFailed, 10)+" unanswered")
 		}
 		lines = append(lines, l)
 	}
@@ -469,10 +470,10 @@ func listenSummaryText(st *Styles, s *listen.Stats, notPrinted int64) string {
 		if s.FindingsCut > 0 {
 			why = append(why, strconv.FormatInt(s.FindingsCut, 10)+" with findings cut")
 		}
-		lines = append(lines, st.Tone(ToneWarning, "validation cut short for "+plural(int(n), "webhook")+": "+strings.Join(why, ", ")))
+		lines = append(lines, st.Tone(render.ToneWarning, "validation cut short for "+render.Plural(int(n), "webhook")+": "+strings.Join(why, ", ")))
 	}
 	if notPrinted > 0 {
-		lines = append(lines, st.Tone(ToneWarning, plural(int(notPrinted), "request")+" not printed: output could not keep up (all were answered, saved and counted)"))
+		lines = append(lines, st.Tone(render.ToneWarning, render.Plural(int(notPrinted), "request")+" not printed: output could not keep up (all were answered, saved and counted)"))
 	}
 	return strings.Join(lines, "\n") + "\n"
 }

@@ -1,7 +1,8 @@
-package render
+package traffic
 
 import (
 	"bufio"
+	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,7 @@ import (
 // terminal each line is flushed as its case completes.
 type conformText struct {
 	w     *bufio.Writer
-	st    *Styles
+	st    *render.Styles
 	opts  ConformOptions
 	tty   bool
 	width int
@@ -45,7 +46,7 @@ type conformText struct {
 }
 
 func newConformText(ios *iostreams.IOStreams, w *bufio.Writer, opts ConformOptions) *conformText {
-	t := &conformText{w: w, st: NewStyles(ios.ColorEnabled()), opts: opts, tty: ios.IsStdoutTTY(), width: ios.TerminalWidth()}
+	t := &conformText{w: w, st: render.NewStyles(ios.ColorEnabled()), opts: opts, tty: ios.IsStdoutTTY(), width: ios.TerminalWidth()}
 	for _, c := range opts.Cases {
 		t.idw = max(t.idw, len(c.ID))
 	}
@@ -62,7 +63,7 @@ func (t *conformText) header() {
 	t.lines++
 	p := t.opts.Catalogue.Profile
 	var notes []string
-	notes = append(notes, plural(len(t.opts.Cases), "case"), "deadline "+replay.FormatDuration(t.opts.Deadline))
+	notes = append(notes, render.Plural(len(t.opts.Cases), "case"), "deadline "+replay.FormatDuration(t.opts.Deadline))
 	if p.Signer != nil {
 		if t.opts.Signed {
 			notes = append(notes, "signed")
@@ -73,7 +74,7 @@ func (t *conformText) header() {
 	if p.Handshake != nil && t.opts.Handshake {
 		notes = append(notes, "handshake")
 	}
-	t.w.WriteString("wamo conform: " + t.st.Location(p.Name+" profile") + " → " + sanitized(t.opts.URL) +
+	t.w.WriteString("wamo conform: " + t.st.Location(p.Name+" profile") + " → " + render.Sanitize(t.opts.URL) +
 		" (" + strings.Join(notes, ", ") + ")\n\n")
 }
 
@@ -91,16 +92,16 @@ func (t *conformText) Case(r *conform.Result) {
 	indent := strings.Repeat(" ", 9)
 	switch r.Verdict {
 	case conform.Skip:
-		line += "  " + st.Path(sanitized(r.Reason))
+		line += "  " + st.Path(render.Sanitize(r.Reason))
 	case conform.Fail, conform.Warn:
 		if ex := firstProblem(r); ex != nil {
 			room := 40
 			if t.tty && t.width > 0 {
-				room = max(20, t.width-displayWidth(line)-8)
+				room = max(20, t.width-render.DisplayWidth(line)-8)
 			}
 			line += "  " + conformAnswer(ex, room)
 		}
-		line += "\n" + indent + st.Path(sanitized(r.Reason))
+		line += "\n" + indent + st.Path(render.Sanitize(r.Reason))
 		if c.Level == conform.Recommended {
 			line += st.Path(" (recommended)")
 		}
@@ -115,7 +116,7 @@ func (t *conformText) Finish(rep *conform.Report, exitCode int) error {
 	t.header()
 	w, st := t.w, t.st
 	if len(rep.NotRun) > 0 {
-		w.WriteString(st.Path("  … "+plural(len(rep.NotRun), "case")+" not run") + "\n")
+		w.WriteString(st.Path("  … "+render.Plural(len(rep.NotRun), "case")+" not run") + "\n")
 	}
 	if len(rep.Areas) > 0 {
 		w.WriteString("\n  " + replayPadRight("area", conformAreaWidth) + "   pass  fail  warn  skip\n")
@@ -132,20 +133,20 @@ func (t *conformText) Finish(rep *conform.Report, exitCode int) error {
 	if l := rep.Latency; l.Count > 0 {
 		w.WriteString("\n  latency  p50 " + replay.FormatDuration(l.P50) + "  p90 " + replay.FormatDuration(l.P90) +
 			"  p99 " + replay.FormatDuration(l.P99) + "  max " + replay.FormatDuration(l.Max) +
-			"  over " + plural(l.Count, "answer") + ", deadline " + replay.FormatDuration(rep.Deadline) + "\n")
+			"  over " + render.Plural(l.Count, "answer") + ", deadline " + replay.FormatDuration(rep.Deadline) + "\n")
 	}
 	word, tone, text := conformSummary(rep)
-	w.WriteString("\n" + st.Tone(tone, word) + "  " + sanitized(text) + "\n")
+	w.WriteString("\n" + st.Tone(tone, word) + "  " + render.Sanitize(text) + "\n")
 	return w.Flush()
 }
 
 func (t *conformText) areaLine(title string, a conform.AreaCount) string {
-	cell := func(n int, tone Tone) string {
+	cell := func(n int, tone render.Tone) string {
 		if n == 0 {
 			return replayPadLeft(".", 4)
 		}
 		return t.st.Tone(tone, replayPadLeft(strconv.Itoa(n), 4))
 	}
-	return "  " + replayPadRight(title, conformAreaWidth) + "  " + cell(a.Pass, ToneOK) + "  " + cell(a.Fail, ToneError) +
-		"  " + cell(a.Warn, ToneWarning) + "  " + cell(a.Skip, ToneWarning)
+	return "  " + replayPadRight(title, conformAreaWidth) + "  " + cell(a.Pass, render.ToneOK) + "  " + cell(a.Fail, render.ToneError) +
+		"  " + cell(a.Warn, render.ToneWarning) + "  " + cell(a.Skip, render.ToneWarning)
 }

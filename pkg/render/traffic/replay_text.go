@@ -1,7 +1,8 @@
-package render
+package traffic
 
 import (
 	"bufio"
+	"github.com/wamo-dev/wamo/pkg/render"
 	"math"
 	"sort"
 	"strconv"
@@ -38,28 +39,28 @@ import (
 // box.
 type replayText struct {
 	w     *bufio.Writer
-	st    *Styles
+	st    *render.Styles
 	opts  ReplayOptions
 	tty   bool
 	width int
 }
 
 func newReplayText(ios *iostreams.IOStreams, w *bufio.Writer, opts ReplayOptions) *replayText {
-	return &replayText{w: w, st: NewStyles(ios.ColorEnabled()), opts: opts, tty: ios.IsStdoutTTY(), width: ios.TerminalWidth()}
+	return &replayText{w: w, st: render.NewStyles(ios.ColorEnabled()), opts: opts, tty: ios.IsStdoutTTY(), width: ios.TerminalWidth()}
 }
 
 // replayOutcomeWidth fits the longest outcome name, "network-error".
 const replayOutcomeWidth = 13
 
 func replayPadRight(s string, n int) string {
-	if w := replayWidth(s); w < n {
+	if w := render.DisplayWidth(s); w < n {
 		return s + strings.Repeat(" ", n-w)
 	}
 	return s
 }
 
 func replayPadLeft(s string, n int) string {
-	if w := replayWidth(s); w < n {
+	if w := render.DisplayWidth(s); w < n {
 		return strings.Repeat(" ", n-w) + s
 	}
 	return s
@@ -75,18 +76,18 @@ func (t *replayText) Request(r *replay.Result) {
 		return
 	}
 	w := t.w
-	w.WriteString(t.st.Outcome(r.Outcome, replayPadRight(r.Outcome.String(), replayOutcomeWidth)))
+	w.WriteString(outcome(t.st, r.Outcome, replayPadRight(r.Outcome.String(), replayOutcomeWidth)))
 	status := "-"
 	if r.Status != 0 {
 		status = strconv.Itoa(r.Status)
 	}
 	w.WriteString(" " + replayPadLeft(status, 3) + "  " + replayPadRight(replay.FormatDuration(r.Total), 8) + " ")
-	w.WriteString(t.st.Location(sanitized(r.Target)) + " " + replayAttemptLabel(r.Seq, r.Attempt))
+	w.WriteString(t.st.Location(render.Sanitize(r.Target)) + " " + replayAttemptLabel(r.Seq, r.Attempt))
 	switch {
 	case r.Redirect != "":
-		w.WriteString(" → " + sanitized(r.Redirect))
+		w.WriteString(" → " + render.Sanitize(r.Redirect))
 	case r.Cause != "":
-		w.WriteString(": " + sanitized(r.Cause))
+		w.WriteString(": " + render.Sanitize(r.Cause))
 	}
 	w.WriteByte('\n')
 }
@@ -107,7 +108,7 @@ func (t *replayText) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 			line += "  " + replayPadLeft(strconv.FormatFloat(100*float64(n)/float64(total), 'f', 1, 64)+"%", 6)
 		}
 		if n > 0 {
-			line = st.Outcome(o, line)
+			line = outcome(st, o, line)
 			if d := replayOutcomeDetail(sum, o); d != "" {
 				line += "  " + st.Path(d)
 			}
@@ -124,7 +125,7 @@ func (t *replayText) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 		f := replay.FormatDuration
 		w.WriteString("\nlatency   " + strings.Join([]string{"p50 " + f(l.P50), "p90 " + f(l.P90), "p95 " + f(l.P95),
 			"p99 " + f(l.P99), "max " + f(l.Max)}, "   ") + "\n")
-		w.WriteString("          " + st.Path("min "+f(l.Min)+"   mean "+f(l.Mean)+"   "+plural(l.Count, "request")+
+		w.WriteString("          " + st.Path("min "+f(l.Min)+"   mean "+f(l.Mean)+"   "+render.Plural(l.Count, "request")+
 			" measured") + "\n")
 		t.histogram(sum)
 	}
@@ -135,13 +136,13 @@ func (t *replayText) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 			w.WriteString("\nslowest\n")
 			nameW := 0
 			for _, ts := range slow {
-				nameW = max(nameW, replayWidth(sanitized(ts.Name)))
+				nameW = max(nameW, render.DisplayWidth(render.Sanitize(ts.Name)))
 			}
 			for _, ts := range slow {
-				line := "  " + st.Location(replayPadRight(sanitized(ts.Name), nameW)) + "   max " + replayPadRight(replay.FormatDuration(ts.Max), 8) +
-					" mean " + replayPadRight(replay.FormatDuration(ts.Mean()), 8) + " " + plural(ts.Attempts, "request")
+				line := "  " + st.Location(replayPadRight(render.Sanitize(ts.Name), nameW)) + "   max " + replayPadRight(replay.FormatDuration(ts.Max), 8) +
+					" mean " + replayPadRight(replay.FormatDuration(ts.Mean()), 8) + " " + render.Plural(ts.Attempts, "request")
 				if d := replayTargetFailures(&ts.Counts); d != "" {
-					line += ": " + st.Tone(ToneError, d)
+					line += ": " + st.Tone(render.ToneError, d)
 				}
 				w.WriteString(line + "\n")
 			}
@@ -164,21 +165,21 @@ func (t *replayText) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 			listed++
 			text := replayDeliveries(ts.DeliveredOn, ts.Undelivered)
 			if ts.Undelivered > 0 {
-				text = st.Tone(ToneError, text)
+				text = st.Tone(render.ToneError, text)
 			}
-			w.WriteString("  " + st.Location(sanitized(ts.Name)) + ": " + text + "\n")
+			w.WriteString("  " + st.Location(render.Sanitize(ts.Name)) + ": " + text + "\n")
 		}
 		if more > 0 {
-			w.WriteString("  … and " + plural(more, "more payload") + " retried\n")
+			w.WriteString("  … and " + render.Plural(more, "more payload") + " retried\n")
 		}
 	}
 
 	if sum.Redirects > 0 {
-		w.WriteString("\n" + st.Tone(ToneWarning, "redirects") + "   " + plural(sum.Redirects, "answer") +
-			" redirected (Location: " + sanitized(sum.RedirectTo) + "); a webhook should answer itself, not redirect\n")
+		w.WriteString("\n" + st.Tone(render.ToneWarning, "redirects") + "   " + render.Plural(sum.Redirects, "answer") +
+			" redirected (Location: " + render.Sanitize(sum.RedirectTo) + "); a webhook should answer itself, not redirect\n")
 	}
 	if sum.Interrupted {
-		w.WriteString("\n" + st.Tone(ToneWarning, "interrupted") + " after " + replay.FormatDuration(sum.Elapsed) +
+		w.WriteString("\n" + st.Tone(render.ToneWarning, "interrupted") + " after " + replay.FormatDuration(sum.Elapsed) +
 			": the report covers what was measured until then\n")
 	}
 
@@ -186,12 +187,12 @@ func (t *replayText) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 	w.WriteByte('\n')
 	verdict := replayVerdictLine(st, sum, v, t.opts.Thresholds, exitCode)
 	if t.tty {
-		tone := ToneOK
+		tone := render.ToneOK
 		switch {
 		case sum.Interrupted:
-			tone = ToneWarning
+			tone = render.ToneWarning
 		case !v.Pass || exitCode != 0:
-			tone = ToneError
+			tone = render.ToneError
 		}
 		w.WriteString(st.Box(verdict, tone, t.width) + "\n")
 	} else {
@@ -201,13 +202,13 @@ func (t *replayText) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 }
 
 // replayHeadline is the first line of the report.
-func replayHeadline(st *Styles, sum *replay.Summary) string {
-	model := "closed model, " + plural(sum.Concurrency, "connection")
+func replayHeadline(st *render.Styles, sum *replay.Summary) string {
+	model := "closed model, " + render.Plural(sum.Concurrency, "connection")
 	if sum.Rate > 0 {
 		model = "open model at " + strconv.FormatFloat(sum.Rate, 'f', -1, 64) + "/s"
 	}
-	return st.Location(sum.Method+" "+sanitized(sum.URL)) + ": " + plural(sum.Attempts, "request") + ", " +
-		plural(len(sum.Targets), "payload") + " in " + replay.FormatDuration(sum.Elapsed) +
+	return st.Location(sum.Method+" "+render.Sanitize(sum.URL)) + ": " + render.Plural(sum.Attempts, "request") + ", " +
+		render.Plural(len(sum.Targets), "payload") + " in " + replay.FormatDuration(sum.Elapsed) +
 		" (" + strconv.FormatFloat(sum.Throughput(), 'f', 1, 64) + "/s), " + model +
 		", deadline " + replay.FormatDuration(sum.Deadline)
 }
@@ -237,7 +238,7 @@ func replayOutcomeDetail(sum *replay.Summary, o replay.Outcome) string {
 		var parts []string
 		for _, c := range sum.TopCauses() {
 			if replayCauseOutcome(c) == o {
-				parts = append(parts, sanitized(c)+" ×"+strconv.Itoa(sum.Causes[c]))
+				parts = append(parts, render.Sanitize(c)+" ×"+strconv.Itoa(sum.Causes[c]))
 			}
 		}
 		return strings.Join(parts, ", ")
@@ -321,14 +322,14 @@ func (t *replayText) histogram(sum *replay.Summary) {
 		if b.From == 0 {
 			labels[i] = "≤ " + replay.FormatDuration(b.To)
 		}
-		labelW = max(labelW, replayWidth(labels[i]))
+		labelW = max(labelW, render.DisplayWidth(labels[i]))
 		most = max(most, b.Count)
 	}
 	barW := min(max(t.width-labelW-22, 10), 50)
 	mark := func() {
 		text := "── deadline " + replay.FormatDuration(sum.Deadline) + " "
-		text += strings.Repeat("─", max(labelW+barW+4-replayWidth(text), 3))
-		w.WriteString("  " + st.DeadlineMark(text) + "\n")
+		text += strings.Repeat("─", max(labelW+barW+4-render.DisplayWidth(text), 3))
+		w.WriteString("  " + deadlineMark(st, text) + "\n")
 	}
 	w.WriteByte('\n')
 	marked := false
@@ -339,8 +340,8 @@ func (t *replayText) histogram(sum *replay.Summary) {
 		}
 		cells := float64(b.Count) * float64(barW) / float64(most)
 		pct := strconv.FormatFloat(100*float64(b.Count)/float64(sum.Latency.Count), 'f', 1, 64) + "%"
-		line := "  " + replayPadLeft(labels[i], labelW) + "  " + st.HistogramBar(cells, b.OverDeadline)
-		line += strings.Repeat(" ", barW+1-replayWidth(replayBarString(cells))) + replayPadLeft(strconv.Itoa(b.Count), 6) + "  " + replayPadLeft(pct, 6)
+		line := "  " + replayPadLeft(labels[i], labelW) + "  " + histogramBar(st, cells, b.OverDeadline)
+		line += strings.Repeat(" ", barW+1-render.DisplayWidth(replayBarString(cells))) + replayPadLeft(strconv.Itoa(b.Count), 6) + "  " + replayPadLeft(pct, 6)
 		w.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
 	if !marked {
@@ -350,22 +351,22 @@ func (t *replayText) histogram(sum *replay.Summary) {
 
 // replayVerdictLine is "PASS  …", "FAIL  …", or for a run stopped by
 // Ctrl-C "INTERRUPTED  so far …".
-func replayVerdictLine(st *Styles, sum *replay.Summary, v replay.Verdict, th replay.Thresholds, exitCode int) string {
+func replayVerdictLine(st *render.Styles, sum *replay.Summary, v replay.Verdict, th replay.Thresholds, exitCode int) string {
 	word, text := replayVerdict(st, sum, v, th, exitCode)
 	if sum.Interrupted {
-		return st.Tone(ToneWarning, "INTERRUPTED") + "  so far: " + text
+		return st.Tone(render.ToneWarning, "INTERRUPTED") + "  so far: " + text
 	}
 	return word + "  " + text
 }
 
-func replayVerdict(st *Styles, sum *replay.Summary, v replay.Verdict, th replay.Thresholds, exitCode int) (word, text string) {
+func replayVerdict(st *render.Styles, sum *replay.Summary, v replay.Verdict, th replay.Thresholds, exitCode int) (word, text string) {
 	if sum.Unreachable() && exitCode == 4 {
 		causes := sum.TopCauses()
 		detail := ""
 		if len(causes) > 0 {
-			detail = ": " + sanitized(causes[0])
+			detail = ": " + render.Sanitize(causes[0])
 		}
-		return st.Fail("FAIL"), "nothing could be reached at " + sanitized(sum.URL) + detail
+		return st.Fail("FAIL"), "nothing could be reached at " + render.Sanitize(sum.URL) + detail
 	}
 	if !v.Pass {
 		return st.Fail("FAIL"), strings.Join(v.Reasons, "; ")

@@ -1,7 +1,8 @@
-package render
+package traffic
 
 import (
 	"fmt"
+	"github.com/wamo-dev/wamo/pkg/render"
 	"html"
 	"html/template"
 	"io"
@@ -163,8 +164,8 @@ func writeHTMLReport(w io.Writer, r *htmlReport) error {
 // on (control characters, bidirectional overrides) whichever part of the
 // report a payload, a receiver or a URL reached. Evidence keeps its lines.
 func (r *htmlReport) neutralise() {
-	one := func(p *string) { *p = sanitized(*p) }
-	lines := func(p *string) { *p = string(appendSanitized(nil, *p, keepLines)) }
+	one := func(p *string) { *p = render.Sanitize(*p) }
+	lines := func(p *string) { *p = render.SanitizeLines(*p) }
 	kvs := func(list []htmlKV) {
 		for i := range list {
 			one(&list[i].K)
@@ -370,12 +371,12 @@ func formatAxisTime(t time.Duration) string {
 	return replay.FormatDuration(t)
 }
 
-// htmlTone maps a Tone onto the report's CSS classes.
-func htmlTone(t Tone) string {
+// htmlTone maps a render.Tone onto the report's CSS classes.
+func htmlTone(t render.Tone) string {
 	switch t {
-	case ToneOK:
+	case render.ToneOK:
 		return "ok"
-	case ToneWarning:
+	case render.ToneWarning:
 		return "warn"
 	}
 	return "bad"

@@ -1,7 +1,8 @@
-package render
+package traffic
 
 import (
 	"bufio"
+	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"strings"
 	"time"
@@ -31,24 +32,24 @@ func (h *replayHTML) Request(r *replay.Result) {
 }
 
 func (h *replayHTML) Finish(sum *replay.Summary, v replay.Verdict, exitCode int) error {
-	word, tone, text := "PASS", ToneOK, "every request answered 2xx within "+replay.FormatDuration(sum.Deadline)
+	word, tone, text := "PASS", render.ToneOK, "every request answered 2xx within "+replay.FormatDuration(sum.Deadline)
 	switch {
 	case exitCode == 4:
-		word, tone, text = "UNREACHABLE", ToneError, "nothing could be reached at "+sum.URL
+		word, tone, text = "UNREACHABLE", render.ToneError, "nothing could be reached at "+sum.URL
 	case sum.Interrupted:
-		word, tone, text = "INTERRUPTED", ToneWarning, "stopped after "+plural(sum.Attempts, "request")
+		word, tone, text = "INTERRUPTED", render.ToneWarning, "stopped after "+render.Plural(sum.Attempts, "request")
 	case !v.Pass:
-		word, tone, text = "FAIL", ToneError, strings.Join(v.Reasons, "; ")
+		word, tone, text = "FAIL", render.ToneError, strings.Join(v.Reasons, "; ")
 	case v.SLO:
 		text = "every threshold met"
 	}
-	model := "closed model, " + plural(sum.Concurrency, "connection")
+	model := "closed model, " + render.Plural(sum.Concurrency, "connection")
 	if sum.Rate > 0 {
 		model = "open model at " + strconv.FormatFloat(sum.Rate, 'f', -1, 64) + "/s"
 	}
 	r := &htmlReport{
 		Title:     "wamo replay: " + sum.Method + " " + sum.URL,
-		Subtitle:  plural(sum.Attempts, "request") + ", " + plural(len(sum.Targets), "payload") + " in " + replay.FormatDuration(sum.Elapsed) + ", " + model,
+		Subtitle:  render.Plural(sum.Attempts, "request") + ", " + render.Plural(len(sum.Targets), "payload") + " in " + replay.FormatDuration(sum.Elapsed) + ", " + model,
 		Verdict:   word,
 		Tone:      htmlTone(tone),
 		Summary:   text,
@@ -103,7 +104,7 @@ func replayHTMLRow(sum *replay.Summary, t *replay.TargetStats) htmlRow {
 		row.Badge, row.Tone, row.Detail = "NOT SENT", "", "not sent before the run stopped"
 	case failed > 0:
 		row.Badge, row.Tone = "FAIL", "bad"
-		row.Detail = strconv.Itoa(failed) + " of " + plural(t.Attempts, "request") + " not ok: " + replayTargetFailures(&t.Counts)
+		row.Detail = strconv.Itoa(failed) + " of " + render.Plural(t.Attempts, "request") + " not ok: " + replayTargetFailures(&t.Counts)
 	default:
 		row.Detail = "every request answered 2xx within " + replay.FormatDuration(sum.Deadline)
 	}

@@ -1,9 +1,10 @@
-package render
+package traffic
 
 import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"strings"
 	"time"
@@ -76,7 +77,7 @@ func ConformList(ios *iostreams.IOStreams, cat *conform.Catalogue, cases []*conf
 		}
 		return writeIndentedJSON(w, out)
 	}
-	st := NewStyles(ios.ColorEnabled())
+	st := render.NewStyles(ios.ColorEnabled())
 	p := cat.Profile
 	fmt.Fprintf(w, "%s: %d cases (%s)\n", st.Location(p.Name+" profile"), len(cases), p.Title)
 	fmt.Fprintf(w, "%s\n", st.Path("limits: "+p.Limits))
@@ -109,20 +110,20 @@ func ConformList(ios *iostreams.IOStreams, cat *conform.Catalogue, cases []*conf
 func conformVerdictWord(v conform.Verdict) string { return strings.ToUpper(string(v)) }
 
 // conformTone is the tone of a verdict.
-func conformTone(v conform.Verdict) Tone {
+func conformTone(v conform.Verdict) render.Tone {
 	switch v {
 	case conform.Pass:
-		return ToneOK
+		return render.ToneOK
 	case conform.Fail:
-		return ToneError
+		return render.ToneError
 	}
-	return ToneWarning
+	return render.ToneWarning
 }
 
 // conformSummary says in one line how the run ended:
 // "PASS  every required case passed (56 cases)",
 // "FAIL  2 required cases failed: dup.redelivery, dup.burst; 1 recommended case failed: auth.unsigned".
-func conformSummary(rep *conform.Report) (word string, tone Tone, text string) {
+func conformSummary(rep *conform.Report) (word string, tone render.Tone, text string) {
 	fails, warns := rep.FailedIDs(conform.Fail), rep.FailedIDs(conform.Warn)
 	var parts []string
 	if len(fails) > 0 {
@@ -130,33 +131,33 @@ func conformSummary(rep *conform.Report) (word string, tone Tone, text string) {
 		if rep.Strict {
 			what = "required or recommended (--strict)"
 		}
-		parts = append(parts, plural(len(fails), what+" case")+" failed: "+strings.Join(fails, ", "))
+		parts = append(parts, render.Plural(len(fails), what+" case")+" failed: "+strings.Join(fails, ", "))
 	}
 	if len(warns) > 0 {
-		parts = append(parts, plural(len(warns), "recommended case")+" failed (a warning): "+strings.Join(warns, ", "))
+		parts = append(parts, render.Plural(len(warns), "recommended case")+" failed (a warning): "+strings.Join(warns, ", "))
 	}
 	switch {
 	case rep.Unreachable:
-		return "UNREACHABLE", ToneError, "could not reach " + rep.URL + ": " + rep.UnreachableCause
+		return "UNREACHABLE", render.ToneError, "could not reach " + rep.URL + ": " + rep.UnreachableCause
 	case rep.Interrupted:
-		text = "interrupted after " + plural(len(rep.Results), "case") + ", " + strconv.Itoa(len(rep.NotRun)) + " not run"
+		text = "interrupted after " + render.Plural(len(rep.Results), "case") + ", " + strconv.Itoa(len(rep.NotRun)) + " not run"
 		if len(parts) > 0 {
 			text += "; " + strings.Join(parts, "; ")
 		}
-		return "INTERRUPTED", ToneWarning, text
+		return "INTERRUPTED", render.ToneWarning, text
 	case len(fails) > 0:
-		return "FAIL", ToneError, strings.Join(parts, "; ")
+		return "FAIL", render.ToneError, strings.Join(parts, "; ")
 	}
-	text = "every required case passed (" + plural(len(rep.Results)-rep.Count(conform.Skip), "case") + " run"
+	text = "every required case passed (" + render.Plural(len(rep.Results)-rep.Count(conform.Skip), "case") + " run"
 	if n := rep.Count(conform.Skip); n > 0 {
 		text += ", " + strconv.Itoa(n) + " skipped"
 	}
 	text += ")"
 	if len(warns) > 0 {
 		text += "; " + strings.Join(parts, "; ")
-		return "PASS", ToneWarning, text
+		return "PASS", render.ToneWarning, text
 	}
-	return "PASS", ToneOK, text
+	return "PASS", render.ToneOK, text
 }
 
 // conformAnswer describes an exchange's answer in a few words: `409
@@ -175,20 +176,20 @@ func conformAnswer(ex *conform.Exchange, width int) string {
 		}
 	}
 	if a := strings.TrimSpace(ex.Answer); a != "" && width > 0 {
-		s += " " + truncateCells(strconv.Quote(sanitized(a)), width)
+		s += " " + truncateCells(strconv.Quote(render.Sanitize(a)), width)
 	}
 	return s
 }
 
 // truncateCells cuts s to at most n cells, ending with "…" when cut.
 func truncateCells(s string, n int) string {
-	if displayWidth(s) <= n {
+	if render.DisplayWidth(s) <= n {
 		return s
 	}
 	var b strings.Builder
 	w := 0
 	for _, r := range s {
-		rw := displayWidth(string(r))
+		rw := render.DisplayWidth(string(r))
 		if w+rw > n-1 {
 			break
 		}
@@ -246,7 +247,7 @@ func (p *ConformProgress) Case(r *conform.Result) {
 	if !p.enabled {
 		return
 	}
-	st := NewStyles(p.ios.ColorEnabledErr())
+	st := render.NewStyles(p.ios.ColorEnabledErr())
 	fmt.Fprintf(p.ios.ErrOut, "\r\x1b[Kconform %d/%d %s %s", p.done, p.total,
 		st.Tone(conformTone(r.Verdict), conformVerdictWord(r.Verdict)), r.Case.ID)
 	p.drawn = true

@@ -1,9 +1,10 @@
-package render
+package traffic
 
 import (
 	"bufio"
 	"encoding/xml"
 	"fmt"
+	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"strings"
 	"time"
@@ -58,16 +59,16 @@ func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int
 	failures, skipped := 0, 0
 	for i := range sum.Targets {
 		t := &sum.Targets[i]
-		tc := replayJUnitCase{Classname: "wamo.replay", Name: sanitized(t.Name), Time: replaySeconds(t.Mean())}
+		tc := replayJUnitCase{Classname: "wamo.replay", Name: render.Sanitize(t.Name), Time: replaySeconds(t.Mean())}
 		if t.Attempts == 0 {
 			tc.Skipped = &struct{}{}
 			skipped++
 			cases = append(cases, tc)
 			continue
 		}
-		out := plural(t.Attempts, "request") + ", mean " + replay.FormatDuration(t.Mean()) + ", max " + replay.FormatDuration(t.Max)
+		out := render.Plural(t.Attempts, "request") + ", mean " + replay.FormatDuration(t.Mean()) + ", max " + replay.FormatDuration(t.Max)
 		if t.Measured == 0 {
-			out = plural(t.Attempts, "request") + ", none answered"
+			out = render.Plural(t.Attempts, "request") + ", none answered"
 		}
 		if sum.Retries > 0 {
 			out += "; " + replayDeliveries(t.DeliveredOn, t.Undelivered)
@@ -78,9 +79,9 @@ func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int
 			var lines []string
 			for k := range t.Misses {
 				m := &t.Misses[k]
-				line := replayAttemptLabel(m.Seq, m.Attempt) + ": " + sanitized(replayDescribeMiss(m, sum.Deadline))
+				line := replayAttemptLabel(m.Seq, m.Attempt) + ": " + render.Sanitize(replayDescribeMiss(m, sum.Deadline))
 				if m.Err != "" && m.Outcome == replay.NetworkError {
-					line += " (" + sanitized(m.Err) + ")"
+					line += " (" + render.Sanitize(m.Err) + ")"
 				}
 				lines = append(lines, line)
 			}
@@ -104,7 +105,7 @@ func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int
 			failures++
 			msg := strings.Join(v.Reasons, "; ")
 			if exitCode == 4 {
-				msg = "nothing could be reached at " + sanitized(sum.URL)
+				msg = "nothing could be reached at " + render.Sanitize(sum.URL)
 			}
 			tc.Failure = &replayJUnitProblem{Message: msg, Type: "verdict", Text: msg}
 		}
@@ -117,7 +118,7 @@ func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int
 	fmt.Fprintf(w, "<testsuites name=\"wamo replay\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%s\">\n",
 		len(cases), failures, replaySeconds(sum.Elapsed))
 	var attr strings.Builder
-	xml.EscapeText(&attr, []byte(sum.Method+" "+sanitized(sum.URL)))
+	xml.EscapeText(&attr, []byte(sum.Method+" "+render.Sanitize(sum.URL)))
 	fmt.Fprintf(w, "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"0\" skipped=\"%d\" time=\"%s\">\n",
 		attr.String(), len(cases), failures, skipped, replaySeconds(sum.Elapsed))
 	enc := xml.NewEncoder(w)

@@ -1,8 +1,9 @@
-package render
+package traffic
 
 import (
 	"bufio"
 	"encoding/json"
+	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"time"
 
@@ -168,7 +169,7 @@ func (j *replayJSON) Request(r *replay.Result) {
 	b = append(b, `,"redirect":`...)
 	b = jsonlex.AppendQuote(b, r.Redirect)
 	b = append(b, '}')
-	j.w.Write(jsonSafe(b)) // a server's answer may hold controls
+	j.w.Write(render.JSONSafe(b)) // a server's answer may hold controls
 	j.buf = b
 }
 
@@ -371,5 +372,5 @@ func replayMustJSON(v any) []byte {
 	if err != nil {
 		panic(err)
 	}
-	return jsonSafe(b)
+	return render.JSONSafe(b)
 }

@@ -1,7 +1,8 @@
-package render
+package traffic
 
 import (
 	"bufio"
+	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"strings"
 	"time"
@@ -117,8 +118,8 @@ func conformHTMLRow(res *conform.Result) htmlRow {
 		ex := &res.Exchanges[i]
 		// Bytes from the receiver (and the excerpt) are shown, never acted
 		// on: control characters become visible even in a file someone cats.
-		ev := htmlEvidence{Title: ex.Label, Problem: ex.Problem, Sent: string(appendSanitized(nil, ex.Excerpt, keepLines)),
-			Answer: string(appendSanitized(nil, ex.Answer, keepLines))}
+		ev := htmlEvidence{Title: ex.Label, Problem: ex.Problem, Sent: render.SanitizeLines(ex.Excerpt),
+			Answer: render.SanitizeLines(ex.Answer)}
 		if ex.Excerpt != "" && ex.Bytes > len(ex.Excerpt) {
 			ev.Sent += "…"
 		}
