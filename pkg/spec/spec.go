@@ -71,6 +71,12 @@ type Value struct {
 	// Raw checks work on a string's text as written: escapes are not
 	// decoded for them (decoding allocates; free text often has escapes).
 	Raw bool
+	// Role is the role of the values this check accepts (a phone number,
+	// a BSUID…), and Time the encoding of the times it accepts: Audit
+	// holds the fields that use the check to that role, and
+	// Field.TimeFormat reads the encoding from here.
+	Role Role
+	Time TimeFormat
 }
 
 // ItemKind marks arrays whose elements are the notifications a payload
@@ -151,6 +157,12 @@ type Field struct {
 	// "messages").
 	When func(f *Frame) bool
 	Doc  string
+	// Role is what the value means (a phone number, a name, free text, an
+	// id, a time…) and Party whose it is (the person's unless said
+	// otherwise): see Role and WalkRoles. Arrays give their elements'
+	// role; an object's members have their own.
+	Role  Role
+	Party Party
 }
 
 // EnumViolation returns the rule reported for a value outside fd.Enum.
@@ -337,17 +349,12 @@ func (d *Discriminator) caseIndex(value string) int {
 // Audit checks a table and every object it reaches for declarations the
 // walker cannot apply as meant: an enumeration without a Set, or whose
 // EnumRule contradicts its set (an error for an open set, a warning for a
-// closed one), and objects with more than MaxFields members. Tests of the
-// format packages run it over every table.
+// closed one), objects with more than MaxFields members, and what
+// AuditRoles reports. Tests of the format packages run it over every
+// table.
 func Audit(root *Object) []string {
 	var problems []string
-	seen := map[*Object]bool{}
-	var visit func(o *Object)
-	visit = func(o *Object) {
-		if o == nil || seen[o] {
-			return
-		}
-		seen[o] = true
+	eachObject(root, func(o *Object) {
 		if len(o.Fields) > MaxFields {
 			problems = append(problems, fmt.Sprintf("%s: %d fields (at most %d)", o.Name, len(o.Fields), MaxFields))
 		}
@@ -368,6 +375,37 @@ func Audit(root *Object) []string {
 			case fd.Set == Closed && fd.EnumRule.Severity != diag.Error:
 				problems = append(problems, where+": closed set reported as a "+fd.EnumRule.Severity.String()+" ("+fd.EnumRule.ID+")")
 			}
+		}
+	})
+	return append(problems, AuditRoles(root)...)
+}
+
+// AuditRoles checks the roles of a table and every object it reaches: a
+// role that contradicts the field's checks (a field checked as a phone
+// number that is not one, a time without the time role) or its party
+// (only phone numbers and ids are the business's).
+func AuditRoles(root *Object) []string {
+	var problems []string
+	eachObject(root, func(o *Object) {
+		for i := range o.Fields {
+			problems = append(problems, roleAudit(o.Name+"."+o.Fields[i].Name, &o.Fields[i])...)
+		}
+	})
+	return problems
+}
+
+// eachObject calls fn once for root and every object it reaches.
+func eachObject(root *Object, fn func(*Object)) {
+	seen := map[*Object]bool{}
+	var visit func(o *Object)
+	visit = func(o *Object) {
+		if o == nil || seen[o] {
+			return
+		}
+		seen[o] = true
+		fn(o)
+		for i := range o.Fields {
+			fd := &o.Fields[i]
 			visit(fd.Object)
 			visit(fd.Embedded)
 			for _, sh := range fd.Shapes {
@@ -376,7 +414,6 @@ func Audit(root *Object) []string {
 		}
 	}
 	visit(root)
-	return problems
 }
 
 // Where the generic rules come from: the field tables and examples of each

@@ -162,7 +162,7 @@ func allDigits(s string) bool {
 // Phone checks a phone-like id: digits only (error); the length check is
 // the separate PhoneLength value so that it can carry its own severity.
 var Phone = &spec.Value{
-	Name: "wa-id", Rule: RulePhoneDigits, Pattern: `^[0-9]+$`,
+	Name: "wa-id", Rule: RulePhoneDigits, Pattern: `^[0-9]+$`, Role: spec.RolePhone,
 	Doc: "phone number with country code, digits only, no +",
 	Check: func(v gjson.Result) string {
 		s := v.Str
@@ -179,7 +179,7 @@ var Phone = &spec.Value{
 // PhoneLength warns about implausible phone-number lengths (only for
 // values that are digits, so that one problem gives one finding).
 var PhoneLength = &spec.Value{
-	Name: "wa-id-length", Rule: RulePhoneLength,
+	Name: "wa-id-length", Rule: RulePhoneLength, Role: spec.RolePhone,
 	Check: func(v gjson.Result) string {
 		s := v.Str
 		if !allDigits(s) || len(s) >= 8 && len(s) <= 15 {
@@ -211,7 +211,7 @@ var Digits = &spec.Value{
 
 // Timestamp is Unix epoch seconds as a digit string ("1518694235").
 var Timestamp = &spec.Value{
-	Name: "unix-seconds-string", Rule: RuleTimestamp, Pattern: `^[0-9]{9,11}$`,
+	Name: "unix-seconds-string", Rule: RuleTimestamp, Pattern: `^[0-9]{9,11}$`, Role: spec.RoleTime, Time: spec.UnixSeconds,
 	Doc: "Unix epoch seconds written as a string of digits",
 	Check: func(v gjson.Result) string {
 		s := v.Str
@@ -236,7 +236,7 @@ var RuleTimestampNumber = &diag.Rule{ID: "format.timestamp-number", Severity: di
 // LooseTimestamp accepts epoch seconds as a digit string, or as a number
 // with a warning.
 var LooseTimestamp = &spec.Value{
-	Name: "unix-seconds", Rule: RuleTimestamp,
+	Name: "unix-seconds", Rule: RuleTimestamp, Role: spec.RoleTime, Time: spec.UnixSeconds,
 	Doc: "Unix epoch seconds, documented as a string of digits",
 	Check: func(v gjson.Result) string {
 		switch v.Type {
@@ -251,7 +251,7 @@ var LooseTimestamp = &spec.Value{
 
 // EpochMillis is a Sinch time: an integer of Unix epoch milliseconds.
 var EpochMillis = &spec.Value{
-	Name: "unix-milliseconds", Rule: RuleEpochMillis,
+	Name: "unix-milliseconds", Rule: RuleEpochMillis, Role: spec.RoleTime, Time: spec.UnixMillis,
 	Doc: "Unix epoch milliseconds (integer)",
 	Check: func(v gjson.Result) string {
 		if v.Type != gjson.Number {
@@ -289,7 +289,7 @@ func ParseISO(s string) (time.Time, bool) {
 
 // ISODate is an ISO-8601 date-time ("2017-12-18T17:09:31.473Z").
 var ISODate = &spec.Value{
-	Name: "date-time", Rule: RuleISODate,
+	Name: "date-time", Rule: RuleISODate, Role: spec.RoleTime, Time: spec.ISO8601,
 	Doc: "ISO-8601 date-time, UTC, with or without milliseconds",
 	Check: func(v gjson.Result) string {
 		if _, ok := ParseISO(v.Str); ok {
@@ -324,7 +324,7 @@ func isDecimal(s string) bool {
 
 // GeoPoint is the Sinch "latitude,longitude" string.
 var GeoPoint = &spec.Value{
-	Name: "geo-point", Rule: RuleGeoPoint, Pattern: `^\s*-?[0-9]+(\.[0-9]+)?\s*,\s*-?[0-9]+(\.[0-9]+)?\s*$`,
+	Name: "geo-point", Rule: RuleGeoPoint, Role: spec.RoleGeoPoint, Pattern: `^\s*-?[0-9]+(\.[0-9]+)?\s*,\s*-?[0-9]+(\.[0-9]+)?\s*$`,
 	Doc: `"latitude,longitude" in decimal degrees`,
 	Check: func(v gjson.Result) string {
 		lat, long, ok := ParseGeoPoint(v.Str)
@@ -340,9 +340,9 @@ var GeoPoint = &spec.Value{
 
 // Latitude and Longitude are numbers in degrees.
 var (
-	Latitude = &spec.Value{Name: "latitude", Rule: RuleCoordinates, Doc: "degrees, -90 to 90",
+	Latitude = &spec.Value{Name: "latitude", Rule: RuleCoordinates, Role: spec.RoleCoordinate, Doc: "degrees, -90 to 90",
 		Check: rangeCheck(90)}
-	Longitude = &spec.Value{Name: "longitude", Rule: RuleCoordinates, Doc: "degrees, -180 to 180",
+	Longitude = &spec.Value{Name: "longitude", Rule: RuleCoordinates, Role: spec.RoleCoordinate, Doc: "degrees, -180 to 180",
 		Check: rangeCheck(180)}
 )
 
@@ -520,7 +520,7 @@ func isBSUID(s string) bool {
 
 // BSUID is a Cloud API business-scoped user id (2026), e.g. US.13491208655302741918.
 var BSUID = &spec.Value{
-	Name: "bsuid", Rule: RuleBSUID, Pattern: `^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$`,
+	Name: "bsuid", Rule: RuleBSUID, Role: spec.RoleUserID, Pattern: `^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$`,
 	Doc: "business-scoped user id: ISO country code, '.', optional 'ENT.', up to 128 alphanumerics",
 	Check: func(v gjson.Result) string {
 		if isBSUID(v.Str) {
@@ -583,10 +583,10 @@ func ContactCard(variant string, requireFormattedName bool) *spec.Object {
 		fn = spec.Required
 	}
 	name := &spec.Object{Name: "contact name", Fields: []spec.Field{
-		{Name: "formatted_name", Kind: spec.KindString, Req: fn, Doc: "full name as normally displayed"},
-		{Name: "first_name", Kind: spec.KindString},
-		{Name: "last_name", Kind: spec.KindString},
-		{Name: "middle_name", Kind: spec.KindString},
+		{Name: "formatted_name", Kind: spec.KindString, Req: fn, Role: spec.RoleName, Doc: "full name as normally displayed"},
+		{Name: "first_name", Kind: spec.KindString, Role: spec.RoleName},
+		{Name: "last_name", Kind: spec.KindString, Role: spec.RoleName},
+		{Name: "middle_name", Kind: spec.KindString, Role: spec.RoleName},
 	}}
 	switch variant {
 	case "sinch":
@@ -610,34 +610,34 @@ func ContactCard(variant string, requireFormattedName bool) *spec.Object {
 	}
 	card := &spec.Object{Name: "contact", Doc: "a shared contact card", Fields: []spec.Field{
 		{Name: "addresses", Kind: spec.KindArray, Object: typed("contact address",
-			spec.Field{Name: "street", Kind: spec.KindString},
+			spec.Field{Name: "street", Kind: spec.KindString, Role: spec.RoleAddress},
 			spec.Field{Name: "city", Kind: spec.KindString},
 			spec.Field{Name: "state", Kind: spec.KindString},
-			spec.Field{Name: "zip", Kind: spec.KindString},
+			spec.Field{Name: "zip", Kind: spec.KindString, Role: spec.RoleAddress},
 			spec.Field{Name: "country", Kind: spec.KindString},
 			spec.Field{Name: "country_code", Kind: spec.KindString})},
-		{Name: "birthday", Kind: spec.KindString, Checks: []*spec.Value{Date}},
+		{Name: "birthday", Kind: spec.KindString, Checks: []*spec.Value{Date}, Role: spec.RoleBirthday},
 		{Name: "emails", Kind: spec.KindArray, Object: typed("contact email",
-			spec.Field{Name: "email", Kind: spec.KindString})},
+			spec.Field{Name: "email", Kind: spec.KindString, Role: spec.RoleEmail})},
 		{Name: "name", Kind: spec.KindObject, Req: fn, Object: name},
 		{Name: "org", Kind: spec.KindObject, Object: &spec.Object{Name: "contact org", Fields: []spec.Field{
-			{Name: "company", Kind: spec.KindString},
-			{Name: "department", Kind: spec.KindString},
-			{Name: "title", Kind: spec.KindString},
+			{Name: "company", Kind: spec.KindString, Role: spec.RoleText},
+			{Name: "department", Kind: spec.KindString, Role: spec.RoleText},
+			{Name: "title", Kind: spec.KindString, Role: spec.RoleText},
 		}}},
 		{Name: "phones", Kind: spec.KindArray, Object: typed("contact phone",
-			spec.Field{Name: "phone", Kind: spec.KindString, Doc: "formatted phone number (free text)"},
-			spec.Field{Name: "wa_id", Kind: spec.KindString, Checks: PhoneChecks})},
+			spec.Field{Name: "phone", Kind: spec.KindString, Role: spec.RolePhone, Doc: "formatted phone number (free text)"},
+			spec.Field{Name: "wa_id", Kind: spec.KindString, Checks: PhoneChecks, Role: spec.RolePhone})},
 		{Name: "urls", Kind: spec.KindArray, Object: typed("contact url",
-			spec.Field{Name: "url", Kind: spec.KindString})},
+			spec.Field{Name: "url", Kind: spec.KindString, Role: spec.RoleLink})},
 	}}
 	if variant == "whatsapp" {
 		card.Fields = append(card.Fields,
 			spec.Field{Name: "ims", Kind: spec.KindArray, Object: &spec.Object{Name: "contact im", Fields: []spec.Field{
 				{Name: "service", Kind: spec.KindString},
-				{Name: "user_id", Kind: spec.KindString},
+				{Name: "user_id", Kind: spec.KindString, Role: spec.RoleUsername},
 			}}},
-			spec.Field{Name: "contact_image", Kind: spec.KindString, Doc: "base64 JPEG; empty for iPhone senders"})
+			spec.Field{Name: "contact_image", Kind: spec.KindString, Role: spec.RolePicture, Doc: "base64 JPEG; empty for iPhone senders"})
 	}
 	return card
 }

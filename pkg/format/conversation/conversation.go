@@ -116,6 +116,15 @@ func obj(name string, req spec.Req, o *spec.Object) spec.Field {
 	return spec.Field{Name: name, Kind: spec.KindObject, Req: req, Object: o}
 }
 
+// as gives f the role r (and, for the business's own values, the party).
+func as(r spec.Role, f spec.Field, party ...spec.Party) spec.Field {
+	f.Role = r
+	if len(party) > 0 {
+		f.Party = party[0]
+	}
+	return f
+}
+
 // open is a string field of an open set: other values are warnings.
 func open(name string, values []string, doc string) spec.Field {
 	return spec.Field{Name: name, Kind: spec.KindString, Enum: values, EnumRule: RuleOpenValue, Doc: doc}
@@ -123,14 +132,14 @@ func open(name string, values []string, doc string) spec.Field {
 
 var reason = &spec.Object{Name: "reason", Fields: []spec.Field{
 	open("code", reasonCodes, "why the message failed (RECIPIENT_NOT_REACHABLE, OUTSIDE_ALLOWED_SENDING_WINDOW…)"),
-	str("description", spec.Optional, "the reason in words"),
+	as(spec.RoleDetail, str("description", spec.Optional, "the reason in words")),
 	open("sub_code", reasonSubCodes, "a finer reason"),
 }}
 
 var channelIdentity = &spec.Object{Name: "channel_identity", Fields: []spec.Field{
 	str("channel", spec.Required, "the channel, WHATSAPP for wamo"),
-	str("identity", spec.Required, "the contact's identity on the channel: for WhatsApp the phone number, digits only"),
-	str("app_id", spec.Optional, "the app of app-scoped identities (not WhatsApp)"),
+	as(spec.RolePhone, str("identity", spec.Required, "the contact's identity on the channel: for WhatsApp the phone number, digits only")),
+	as(spec.RoleID, str("app_id", spec.Optional, "the app of app-scoped identities (not WhatsApp)"), spec.PartyBusiness),
 }, Check: checkIdentity}
 
 func checkIdentity(c *spec.Ctx, f *spec.Frame) {
@@ -156,59 +165,61 @@ func checkIdentity(c *spec.Ctx, f *spec.Frame) {
 }
 
 var coordinates = &spec.Object{Name: "coordinates", Fields: []spec.Field{
-	{Name: "latitude", Kind: spec.KindNumber, Req: spec.Required, Checks: []*spec.Value{common.Latitude}},
-	{Name: "longitude", Kind: spec.KindNumber, Req: spec.Required, Checks: []*spec.Value{common.Longitude}},
+	{Name: "latitude", Kind: spec.KindNumber, Req: spec.Required, Checks: []*spec.Value{common.Latitude}, Role: spec.RoleCoordinate},
+	{Name: "longitude", Kind: spec.KindNumber, Req: spec.Required, Checks: []*spec.Value{common.Longitude}, Role: spec.RoleCoordinate},
 }}
 
 var contactInfo = &spec.Object{Name: "contact_info_message", Doc: "a shared contact card", Fields: []spec.Field{
 	obj("name", spec.Required, &spec.Object{Name: "name", Fields: []spec.Field{
-		str("full_name", spec.Required, "the name displayed"),
-		str("first_name", spec.Optional, ""), str("last_name", spec.Optional, ""), str("middle_name", spec.Optional, ""),
+		as(spec.RoleName, str("full_name", spec.Required, "the name displayed")),
+		as(spec.RoleName, str("first_name", spec.Optional, "")), as(spec.RoleName, str("last_name", spec.Optional, "")),
+		as(spec.RoleName, str("middle_name", spec.Optional, "")),
 		str("prefix", spec.Optional, ""), str("suffix", spec.Optional, ""),
 	}}),
 	{Name: "phone_numbers", Kind: spec.KindArray, Req: spec.Required, Object: &spec.Object{Name: "phone number", Fields: []spec.Field{
-		str("phone_number", spec.Required, "with country code"), str("type", spec.Optional, "WORK, HOME…"),
+		as(spec.RolePhone, str("phone_number", spec.Required, "with country code")), str("type", spec.Optional, "WORK, HOME…"),
 	}}},
 	{Name: "addresses", Kind: spec.KindArray, Object: &spec.Object{Name: "address", Fields: []spec.Field{
 		str("city", spec.Optional, ""), str("country", spec.Optional, ""), str("state", spec.Optional, ""),
-		str("zip", spec.Optional, ""), str("type", spec.Optional, ""), str("country_code", spec.Optional, ""),
+		as(spec.RoleAddress, str("zip", spec.Optional, "")), str("type", spec.Optional, ""), str("country_code", spec.Optional, ""),
 	}}},
 	{Name: "email_addresses", Kind: spec.KindArray, Object: &spec.Object{Name: "email address", Fields: []spec.Field{
-		str("email_address", spec.Required, ""), str("type", spec.Optional, ""),
+		as(spec.RoleEmail, str("email_address", spec.Required, "")), str("type", spec.Optional, ""),
 	}}},
 	obj("organization", spec.Optional, &spec.Object{Name: "organization", Fields: []spec.Field{
-		str("company", spec.Optional, ""), str("department", spec.Optional, ""), str("title", spec.Optional, ""),
+		as(spec.RoleText, str("company", spec.Optional, "")), as(spec.RoleText, str("department", spec.Optional, "")),
+		as(spec.RoleText, str("title", spec.Optional, "")),
 	}}),
 	{Name: "urls", Kind: spec.KindArray, Object: &spec.Object{Name: "url", Fields: []spec.Field{
-		str("url", spec.Required, ""), str("type", spec.Optional, ""),
+		as(spec.RoleLink, str("url", spec.Required, "")), str("type", spec.Optional, ""),
 	}}},
-	str("birthday", spec.Optional, "YYYY-MM-DD", common.Date),
+	as(spec.RoleBirthday, str("birthday", spec.Optional, "YYYY-MM-DD", common.Date)),
 }}
 
 // ContactMessage is the content of an inbound message: exactly one kind.
 var ContactMessage = &spec.Object{Name: "contact_message", Doc: "what the contact sent: exactly one kind of message", Fields: []spec.Field{
-	obj(KindText, spec.Optional, &spec.Object{Name: KindText, Fields: []spec.Field{str("text", spec.Required, "the text")}}),
+	obj(KindText, spec.Optional, &spec.Object{Name: KindText, Fields: []spec.Field{as(spec.RoleText, str("text", spec.Required, "the text"))}}),
 	obj(KindMedia, spec.Optional, &spec.Object{Name: KindMedia, Fields: []spec.Field{
-		str("url", spec.Required, "where the media file is", common.URL),
-		str("thumbnail_url", spec.Optional, "a preview", common.URL),
-		str("filename_override", spec.Optional, "the file name"),
+		as(spec.RoleMediaURL, str("url", spec.Required, "where the media file is", common.URL)),
+		as(spec.RoleMediaURL, str("thumbnail_url", spec.Optional, "a preview", common.URL)),
+		as(spec.RoleFileName, str("filename_override", spec.Optional, "the file name")),
 	}}),
 	obj(KindLocation, spec.Optional, &spec.Object{Name: KindLocation, Fields: []spec.Field{
 		obj("coordinates", spec.Required, coordinates),
-		str("title", spec.Required, "shown near the link to the map"),
-		str("label", spec.Optional, "a label or name for the place"),
+		as(spec.RoleText, str("title", spec.Required, "shown near the link to the map")),
+		as(spec.RoleText, str("label", spec.Optional, "a label or name for the place")),
 	}}),
 	obj(KindContactInfo, spec.Optional, contactInfo),
 	obj(KindChoiceResponse, spec.Optional, &spec.Object{Name: KindChoiceResponse, Fields: []spec.Field{
-		str("message_id", spec.Required, "the message that offered the choice"),
+		as(spec.RoleID, str("message_id", spec.Required, "the message that offered the choice")),
 		str("postback_data", spec.Required, "the postback data of the chosen item"),
 	}}),
 	obj(KindMediaCard, spec.Optional, &spec.Object{Name: KindMediaCard, Fields: []spec.Field{
-		str("url", spec.Required, "where the media file is", common.URL),
-		str("caption", spec.Optional, "the caption"),
+		as(spec.RoleMediaURL, str("url", spec.Required, "where the media file is", common.URL)),
+		as(spec.RoleText, str("caption", spec.Optional, "the caption")),
 	}}),
 	obj(KindFallback, spec.Optional, &spec.Object{Name: KindFallback, Fields: []spec.Field{
-		str("raw_message", spec.Optional, "the message as the channel gave it"),
+		as(spec.RoleText, str("raw_message", spec.Optional, "the message as the channel gave it")),
 		obj("reason", spec.Optional, reason),
 	}}),
 	obj(KindProductResponse, spec.Optional, &spec.Object{Name: KindProductResponse, Fields: []spec.Field{
@@ -219,7 +230,7 @@ var ContactMessage = &spec.Object{Name: "contact_message", Doc: "what the contac
 			{Name: "item_price", Kind: spec.KindNumber},
 			str("currency", spec.Optional, "ISO 4217", common.Currency),
 		}}},
-		str("text", spec.Optional, "text sent with the products"),
+		as(spec.RoleText, str("text", spec.Optional, "text sent with the products")),
 		str("catalog_id", spec.Optional, "the catalog of the products"),
 	}}),
 	obj(KindChannelSpecific, spec.Optional, &spec.Object{Name: KindChannelSpecific, Fields: []spec.Field{
@@ -228,7 +239,7 @@ var ContactMessage = &spec.Object{Name: "contact_message", Doc: "what the contac
 			Doc: "the message in the channel's own shape"}},
 	}}),
 	obj("reply_to", spec.Optional, &spec.Object{Name: "reply_to", Fields: []spec.Field{
-		str("message_id", spec.Required, "the message this one answers"),
+		as(spec.RoleID, str("message_id", spec.Required, "the message this one answers")),
 	}}),
 }, Check: checkContactMessage}
 
@@ -250,27 +261,27 @@ func checkContactMessage(c *spec.Ctx, f *spec.Frame) {
 
 // Inbound is the message of a MESSAGE_INBOUND callback.
 var Inbound = &spec.Object{Name: "message", Doc: "an inbound message (MESSAGE_INBOUND)", Fields: []spec.Field{
-	str("id", spec.Required, "the message id"),
+	as(spec.RoleMessageID, str("id", spec.Required, "the message id")),
 	{Name: "direction", Kind: spec.KindString, Enum: []string{"TO_APP"}, Doc: "always TO_APP for contact messages"},
 	obj("contact_message", spec.Required, ContactMessage),
 	obj("channel_identity", spec.Required, channelIdentity),
-	str("conversation_id", spec.Optional, "empty in DISPATCH processing mode"),
-	str("contact_id", spec.Optional, "empty in DISPATCH processing mode"),
-	str("metadata", spec.Optional, "channel metadata"),
-	str("accept_time", spec.Optional, "when Sinch received the message", common.ISODate),
-	str("sender_id", spec.Optional, "the number the contact wrote to (the business number)"),
+	as(spec.RoleID, str("conversation_id", spec.Optional, "empty in DISPATCH processing mode")),
+	as(spec.RoleID, str("contact_id", spec.Optional, "empty in DISPATCH processing mode")),
+	as(spec.RoleText, str("metadata", spec.Optional, "channel metadata")),
+	as(spec.RoleTime, str("accept_time", spec.Optional, "when Sinch received the message", common.ISODate)),
+	as(spec.RolePhone, str("sender_id", spec.Optional, "the number the contact wrote to (the business number)"), spec.PartyBusiness),
 	open("processing_mode", processingModes, "CONVERSATION or DISPATCH"),
 	{Name: "injected", Kind: spec.KindBool, Doc: "the message was injected"},
 }}
 
 // DeliveryReport is the report of a MESSAGE_DELIVERY callback.
 var DeliveryReport = &spec.Object{Name: "message_delivery_report", Doc: "a delivery receipt (MESSAGE_DELIVERY)", Fields: []spec.Field{
-	str("message_id", spec.Required, "the app message the report is about"),
-	str("conversation_id", spec.Optional, "empty in DISPATCH processing mode"),
+	as(spec.RoleMessageID, str("message_id", spec.Required, "the app message the report is about")),
+	as(spec.RoleID, str("conversation_id", spec.Optional, "empty in DISPATCH processing mode")),
 	{Name: "status", Kind: spec.KindString, Req: spec.Required,
 		Enum: []string{StatusQueued, StatusDelivered, StatusRead, StatusFailed, StatusSwitching}},
 	obj("channel_identity", spec.Required, channelIdentity),
-	str("contact_id", spec.Optional, "empty in DISPATCH processing mode"),
+	as(spec.RoleID, str("contact_id", spec.Optional, "empty in DISPATCH processing mode")),
 	obj("reason", spec.Optional, reason),
 	str("metadata", spec.Optional, "metadata of the send request"),
 	open("processing_mode", processingModes, "CONVERSATION or DISPATCH"),
@@ -291,10 +302,10 @@ var Callback = buildCallback()
 
 func buildCallback() *spec.Object {
 	o := &spec.Object{Name: "conversation callback", Doc: "a Sinch Conversation API callback", Fields: []spec.Field{
-		str("app_id", spec.Required, "the subscribed app"),
-		str("project_id", spec.Required, "the project of the app"),
-		str("accepted_time", spec.Optional, "when Sinch accepted the channel's callback", common.ISODate),
-		str("event_time", spec.Optional, "when the event happened, as the channel says", common.ISODate),
+		as(spec.RoleID, str("app_id", spec.Required, "the subscribed app"), spec.PartyBusiness),
+		as(spec.RoleID, str("project_id", spec.Required, "the project of the app"), spec.PartyBusiness),
+		as(spec.RoleTime, str("accepted_time", spec.Optional, "when Sinch accepted the channel's callback", common.ISODate)),
+		as(spec.RoleTime, str("event_time", spec.Optional, "when the event happened, as the channel says", common.ISODate)),
 		str("message_metadata", spec.Optional, "metadata of the send request"),
 		str("correlation_id", spec.Optional, "the correlation_id of the send request"),
 		{Name: TriggerMessage, Kind: spec.KindObject, Object: Inbound, Item: spec.MessageItem},

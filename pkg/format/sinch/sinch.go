@@ -67,12 +67,12 @@ var Message = &spec.Object{
 	Doc:  "the content the end user sent",
 	Fields: []spec.Field{
 		{Name: "type", Kind: spec.KindString, Doc: "TEXT, IMAGE, AUDIO, DOCUMENT, STICKER, BUTTON, ORDER (documented); absent for location and contacts"},
-		{Name: "messageText", Kind: spec.KindString, Doc: "text of a TEXT message, label of a BUTTON, title of an interactive reply"},
+		{Name: "messageText", Kind: spec.KindString, Role: spec.RoleText, Doc: "text of a TEXT message, label of a BUTTON, title of an interactive reply"},
 		{Name: "payload", Kind: spec.KindString, Doc: "quick-reply button payload (BUTTON)"},
-		{Name: "mediaUrl", Kind: spec.KindString, Checks: []*spec.Value{common.URL}, Doc: "Sinch-hosted download URL of the media"},
+		{Name: "mediaUrl", Kind: spec.KindString, Checks: []*spec.Value{common.URL}, Role: spec.RoleMediaURL, Doc: "Sinch-hosted download URL of the media"},
 		{Name: "mimeType", Kind: spec.KindString, Checks: []*spec.Value{common.MimeType}},
-		{Name: "caption", Kind: spec.KindString},
-		{Name: "waGroupId", Kind: spec.KindString, Doc: "group the message was sent to (Sinch \"WhatsApp API\")"},
+		{Name: "caption", Kind: spec.KindString, Role: spec.RoleText},
+		{Name: "waGroupId", Kind: spec.KindString, Role: spec.RoleID, Doc: "group the message was sent to (Sinch \"WhatsApp API\")"},
 		{Name: "location", Kind: spec.KindObject, Object: location},
 		{Name: "contacts", Kind: spec.KindArray, MinItems: 1, Object: common.ContactCard("sinch", false)},
 		{Name: "interactive", Kind: spec.KindObject, Object: interactive},
@@ -99,9 +99,9 @@ var Message = &spec.Object{
 }
 
 var location = &spec.Object{Name: "location", Fields: []spec.Field{
-	{Name: "geoPoint", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.GeoPoint}},
-	{Name: "name", Kind: spec.KindString},
-	{Name: "address", Kind: spec.KindString},
+	{Name: "geoPoint", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.GeoPoint}, Role: spec.RoleGeoPoint},
+	{Name: "name", Kind: spec.KindString, Role: spec.RoleText},
+	{Name: "address", Kind: spec.KindString, Role: spec.RoleText},
 }}
 
 var interactive = &spec.Object{
@@ -111,11 +111,11 @@ var interactive = &spec.Object{
 		{Name: "type", Kind: spec.KindString, Req: spec.Required},
 		{Name: "listReply", Kind: spec.KindObject, Object: &spec.Object{Name: "listReply", Fields: []spec.Field{
 			{Name: "rowIdentifier", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
-			{Name: "rowTitle", Kind: spec.KindString, Req: spec.Required},
+			{Name: "rowTitle", Kind: spec.KindString, Req: spec.Required, Role: spec.RoleText},
 		}}},
 		{Name: "buttonReply", Kind: spec.KindObject, Object: &spec.Object{Name: "buttonReply", Fields: []spec.Field{
 			{Name: "payload", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
-			{Name: "title", Kind: spec.KindString, Req: spec.Required},
+			{Name: "title", Kind: spec.KindString, Req: spec.Required, Role: spec.RoleText},
 		}}},
 	},
 	Disc: &spec.Discriminator{Field: "type", Cases: []spec.Case{
@@ -128,8 +128,8 @@ var referral = &spec.Object{
 	Name: "referral",
 	Doc:  "present when the user started the conversation from an ad or post; every field is optional and nullable",
 	Fields: []spec.Field{
-		{Name: "headLine", Kind: spec.KindString, Nullable: true},
-		{Name: "body", Kind: spec.KindString, Nullable: true},
+		{Name: "headLine", Kind: spec.KindString, Nullable: true, Role: spec.RoleText},
+		{Name: "body", Kind: spec.KindString, Nullable: true, Role: spec.RoleText},
 		{Name: "sourceType", Kind: spec.KindString, Nullable: true, Enum: []string{"ad", "post", "unknown"}, Set: spec.Open, EnumRule: RuleReferralValue},
 		{Name: "sourceId", Kind: spec.KindString, Nullable: true},
 		{Name: "sourceUrl", Kind: spec.KindString, Nullable: true, Checks: []*spec.Value{common.URL}},
@@ -170,13 +170,13 @@ var numberOrString = &spec.Value{Name: "number-or-string", Rule: spec.RuleType,
 
 func sharedItemFields() []spec.Field {
 	return []spec.Field{
-		{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}, Doc: "Sinch message id (UUID)"},
-		{Name: "origin", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Doc: "business WhatsApp number, country code included"},
+		{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}, Role: spec.RoleMessageID, Doc: "Sinch message id (UUID)"},
+		{Name: "origin", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Role: spec.RolePhone, Party: spec.PartyBusiness, Doc: "business WhatsApp number, country code included"},
 		{Name: "correlationId", Kind: spec.KindString, Checks: []*spec.Value{common.Placeholder}, Doc: "id set by the customer on the MT, echoed"},
 		{Name: "campaignId", Kind: spec.KindAny, Checks: []*spec.Value{numberOrString}},
 		{Name: "campaignAlias", Kind: spec.KindString, Checks: []*spec.Value{common.Placeholder}},
 		{Name: "flowId", Kind: spec.KindString, Checks: []*spec.Value{common.Placeholder}},
-		{Name: "extraInfo", Kind: spec.KindString, JSONString: true, Embedded: extraInfo, Doc: "JSON text, e.g. segmentation lists"},
+		{Name: "extraInfo", Kind: spec.KindString, JSONString: true, Embedded: extraInfo, Role: spec.RoleText, Doc: "JSON text, e.g. segmentation lists"},
 	}
 }
 
@@ -185,26 +185,26 @@ var MO = &spec.Object{
 	Name: "sinch MO",
 	Item: spec.MessageItem,
 	Fields: append(sharedItemFields(),
-		spec.Field{Name: "source", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Doc: "end user's phone number"},
+		spec.Field{Name: "source", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Role: spec.RolePhone, Doc: "end user's phone number"},
 		spec.Field{Name: "userProfile", Kind: spec.KindObject, Object: &spec.Object{Name: "userProfile", Fields: []spec.Field{
-			{Name: "name", Kind: spec.KindString},
-			{Name: "whatsAppId", Kind: spec.KindString, Checks: common.PhoneChecks},
+			{Name: "name", Kind: spec.KindString, Role: spec.RoleName},
+			{Name: "whatsAppId", Kind: spec.KindString, Checks: common.PhoneChecks, Role: spec.RolePhone},
 		}}},
-		spec.Field{Name: "messageId", Kind: spec.KindString, Doc: "undocumented (BUTTON example): id of the MT the button belongs to"},
+		spec.Field{Name: "messageId", Kind: spec.KindString, Role: spec.RoleID, Doc: "undocumented (BUTTON example): id of the MT the button belongs to"},
 		spec.Field{Name: "message", Kind: spec.KindObject, Req: spec.Required, Object: Message},
-		spec.Field{Name: "receivedAt", Kind: spec.KindInteger, Req: spec.Required, Checks: []*spec.Value{common.EpochMillis}, Doc: "epoch milliseconds"},
-		spec.Field{Name: "receivedDate", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.ISODate}},
+		spec.Field{Name: "receivedAt", Kind: spec.KindInteger, Req: spec.Required, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime, Doc: "epoch milliseconds"},
+		spec.Field{Name: "receivedDate", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
 		spec.Field{Name: "referral", Kind: spec.KindObject, Nullable: true, Object: referral},
-		spec.Field{Name: "mtSentAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Doc: "when the last MT was sent to this user"},
+		spec.Field{Name: "mtSentAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime, Doc: "when the last MT was sent to this user"},
 		spec.Field{Name: "session", Kind: spec.KindObject, Object: session},
 	),
 	Check: checkMO,
 }
 
 var session = &spec.Object{Name: "session", Fields: []spec.Field{
-	{Name: "id", Kind: spec.KindString},
-	{Name: "sessionId", Kind: spec.KindString, Doc: "the tables' name for id"},
-	{Name: "createdAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}},
+	{Name: "id", Kind: spec.KindString, Role: spec.RoleID},
+	{Name: "sessionId", Kind: spec.KindString, Role: spec.RoleID, Doc: "the tables' name for id"},
+	{Name: "createdAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
 }, Check: func(c *spec.Ctx, f *spec.Frame) {
 	if f.Has("sessionId") && !f.Has("id") {
 		c.ReportOn(RuleSessionIDName, f, "sessionId", "session carries sessionId (table name); the examples name it id")
@@ -216,25 +216,25 @@ var Status = &spec.Object{
 	Name: "sinch status",
 	Item: spec.StatusItem,
 	Fields: append(sharedItemFields(),
-		spec.Field{Name: "destination", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Doc: "end user's phone number"},
+		spec.Field{Name: "destination", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Role: spec.RolePhone, Doc: "end user's phone number"},
 		spec.Field{Name: "type", Kind: spec.KindString},
 		spec.Field{Name: "sent", Kind: spec.KindBool},
 		spec.Field{Name: "sentStatusCode", Kind: spec.KindInteger, Enum: statusCodes, Set: spec.Open, EnumRule: RuleStatusCode,
 			Doc: "2 sent; failures 102, 103, 202–212, 311"},
 		spec.Field{Name: "sentStatus", Kind: spec.KindString},
-		spec.Field{Name: "sentDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}},
-		spec.Field{Name: "sentAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}},
+		spec.Field{Name: "sentDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
+		spec.Field{Name: "sentAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
 		spec.Field{Name: "delivered", Kind: spec.KindBool},
 		spec.Field{Name: "deliveredStatusCode", Kind: spec.KindInteger, Enum: statusCodes, Set: spec.Open, EnumRule: RuleStatusCode,
 			Doc: "4 delivered, 5 read; 101 expired, 104 not delivered"},
 		spec.Field{Name: "deliveredStatus", Kind: spec.KindString},
-		spec.Field{Name: "deliveredDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}},
-		spec.Field{Name: "deliveredAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}},
+		spec.Field{Name: "deliveredDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
+		spec.Field{Name: "deliveredAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
 		spec.Field{Name: "read", Kind: spec.KindBool},
-		spec.Field{Name: "readDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}},
-		spec.Field{Name: "readAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}},
-		spec.Field{Name: "updatedDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}},
-		spec.Field{Name: "updatedAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}},
+		spec.Field{Name: "readDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
+		spec.Field{Name: "readAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
+		spec.Field{Name: "updatedDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
+		spec.Field{Name: "updatedAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
 	),
 	Check: checkStatus,
 }
@@ -251,7 +251,7 @@ var Batch = &spec.Object{
 			{Name: "subAccountId", Kind: spec.KindInteger},
 			{Name: "userId", Kind: spec.KindInteger},
 		}}},
-		{Name: "conversationID", Kind: spec.KindString, Doc: "status callbacks (PT/ES webhook tables)"},
+		{Name: "conversationID", Kind: spec.KindString, Role: spec.RoleID, Doc: "status callbacks (PT/ES webhook tables)"},
 	},
 	Check: checkBatch,
 }

@@ -144,8 +144,8 @@ func build(v Variant) Schemas {
 		s.Notification.Fields = append([]spec.Field{
 			{Name: "messaging_product", Kind: spec.KindString, Req: spec.Required, Enum: []string{"whatsapp"}, Set: spec.Closed},
 			{Name: "metadata", Kind: spec.KindObject, Req: spec.Required, Object: &spec.Object{Name: "metadata", Fields: []spec.Field{
-				{Name: "display_phone_number", Kind: spec.KindString, Req: spec.Required},
-				{Name: "phone_number_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Digits}},
+				{Name: "display_phone_number", Kind: spec.KindString, Req: spec.Required, Role: spec.RolePhone, Party: spec.PartyBusiness},
+				{Name: "phone_number_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Digits}, Role: spec.RoleID, Party: spec.PartyBusiness},
 			}, Check: checkMetadata}},
 		}, s.Notification.Fields...)
 	}
@@ -166,8 +166,8 @@ func envelope(value *spec.Object) *spec.Object {
 		Fields: []spec.Field{
 			{Name: "object", Kind: spec.KindString, Req: spec.Required, Enum: []string{"whatsapp_business_account"}, Set: spec.Closed},
 			{Name: "entry", Kind: spec.KindArray, Req: spec.Required, MinItems: 1, Object: &spec.Object{Name: "entry", Fields: []spec.Field{
-				{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Digits}, Doc: "WhatsApp Business Account id"},
-				{Name: "time", Kind: spec.KindInteger, Doc: "sent by some Meta webhooks; not documented for messages"},
+				{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Digits}, Role: spec.RoleID, Party: spec.PartyBusiness, Doc: "WhatsApp Business Account id"},
+				{Name: "time", Kind: spec.KindInteger, Role: spec.RoleTime, Doc: "sent by some Meta webhooks; not documented for messages"},
 				{Name: "changes", Kind: spec.KindArray, Req: spec.Required, MinItems: 1, Object: change},
 			}}},
 		},
@@ -177,15 +177,15 @@ func envelope(value *spec.Object) *spec.Object {
 func errorObject(v Variant) *spec.Object {
 	o := &spec.Object{Name: "error", Fields: []spec.Field{
 		{Name: "code", Kind: spec.KindInteger, Req: spec.Required},
-		{Name: "title", Kind: spec.KindString, Req: spec.Required},
-		{Name: "details", Kind: spec.KindString, Doc: "On-Premises"},
+		{Name: "title", Kind: spec.KindString, Req: spec.Required, Role: spec.RoleDetail},
+		{Name: "details", Kind: spec.KindString, Role: spec.RoleDetail, Doc: "On-Premises"},
 		{Name: "href", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
 	}}
 	if v == CloudAPI {
 		o.Fields = append(o.Fields,
-			spec.Field{Name: "message", Kind: spec.KindString},
+			spec.Field{Name: "message", Kind: spec.KindString, Role: spec.RoleDetail},
 			spec.Field{Name: "error_data", Kind: spec.KindObject, Object: &spec.Object{Name: "error_data", Fields: []spec.Field{
-				{Name: "details", Kind: spec.KindString},
+				{Name: "details", Kind: spec.KindString, Role: spec.RoleDetail},
 			}}})
 		o.Check = func(c *spec.Ctx, f *spec.Frame) {
 			if f.Has("details") && !f.Has("error_data") {
@@ -197,22 +197,22 @@ func errorObject(v Variant) *spec.Object {
 }
 
 func contactObject(v Variant) *spec.Object {
-	profile := &spec.Object{Name: "profile", Fields: []spec.Field{{Name: "name", Kind: spec.KindString}}}
+	profile := &spec.Object{Name: "profile", Fields: []spec.Field{{Name: "name", Kind: spec.KindString, Role: spec.RoleName}}}
 	o := &spec.Object{Name: "contact", Fields: []spec.Field{
 		{Name: "profile", Kind: spec.KindObject, Object: profile},
-		{Name: "wa_id", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks},
+		{Name: "wa_id", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Role: spec.RolePhone},
 	}, Check: func(c *spec.Ctx, f *spec.Frame) {
 		if w, ok := f.Get("wa_id"); ok && w.Type == gjson.String {
 			c.Remember(seenContact, "wa_id", w)
 		}
 	}}
 	if v == CloudAPI {
-		profile.Fields = append(profile.Fields, spec.Field{Name: "username", Kind: spec.KindString, Doc: "2026 usernames"})
+		profile.Fields = append(profile.Fields, spec.Field{Name: "username", Kind: spec.KindString, Role: spec.RoleUsername, Doc: "2026 usernames"})
 		o.Fields[1].Req = spec.Optional // omitted for username-only users; checked below
 		o.Fields = append(o.Fields,
-			spec.Field{Name: "user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
-			spec.Field{Name: "parent_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
-			spec.Field{Name: "identity_key_hash", Kind: spec.KindString})
+			spec.Field{Name: "user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}, Role: spec.RoleUserID},
+			spec.Field{Name: "parent_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}, Role: spec.RoleUserID},
+			spec.Field{Name: "identity_key_hash", Kind: spec.KindString, Role: spec.RoleID})
 		remember := o.Check
 		o.Check = func(c *spec.Ctx, f *spec.Frame) {
 			remember(c, f)
@@ -226,23 +226,23 @@ func contactObject(v Variant) *spec.Object {
 
 func mediaObject(v Variant, typ string) *spec.Object {
 	o := &spec.Object{Name: typ, Fields: []spec.Field{
-		{Name: "id", Kind: spec.KindString, Checks: []*spec.Value{common.NonEmpty}, Doc: "media id, to download it"},
+		{Name: "id", Kind: spec.KindString, Checks: []*spec.Value{common.NonEmpty}, Role: spec.RoleID, Doc: "media id, to download it"},
 		{Name: "mime_type", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.MimeType}},
 		{Name: "sha256", Kind: spec.KindString, Checks: []*spec.Value{common.SHA256}},
 	}}
 	if typ == "image" || typ == "video" || typ == "document" {
-		o.Fields = append(o.Fields, spec.Field{Name: "caption", Kind: spec.KindString})
+		o.Fields = append(o.Fields, spec.Field{Name: "caption", Kind: spec.KindString, Role: spec.RoleText})
 	}
 	if typ == "document" {
-		o.Fields = append(o.Fields, spec.Field{Name: "filename", Kind: spec.KindString})
+		o.Fields = append(o.Fields, spec.Field{Name: "filename", Kind: spec.KindString, Role: spec.RoleFileName})
 	}
 	if typ == "sticker" {
 		o.Fields = append(o.Fields, spec.Field{Name: "animated", Kind: spec.KindBool})
 	}
 	if v == OnPrem {
 		o.Fields = append(o.Fields,
-			spec.Field{Name: "file", Kind: spec.KindString, Doc: "path on the Coreapp media volume"},
-			spec.Field{Name: "link", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
+			spec.Field{Name: "file", Kind: spec.KindString, Role: spec.RoleFilePath, Doc: "path on the Coreapp media volume"},
+			spec.Field{Name: "link", Kind: spec.KindString, Checks: []*spec.Value{common.URL}, Role: spec.RoleMediaURL},
 			spec.Field{Name: "status", Kind: spec.KindString, Doc: "download status since v2.49.1: downloaded, or one of two undocumented retry states"})
 		if typ == "sticker" {
 			o.Fields = append(o.Fields, spec.Field{Name: "metadata", Kind: spec.KindObject, Object: stickerMetadata})
@@ -256,8 +256,9 @@ func mediaObject(v Variant, typ string) *spec.Object {
 	}
 	o.Fields[0].Req = spec.Required
 	o.Fields = append(o.Fields,
-		spec.Field{Name: "url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}, Doc: "download URL (from November 2025)"},
-		spec.Field{Name: "file", Kind: spec.KindAny}, spec.Field{Name: "status", Kind: spec.KindAny}, spec.Field{Name: "link", Kind: spec.KindAny})
+		spec.Field{Name: "url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}, Role: spec.RoleMediaURL, Doc: "download URL (from November 2025)"},
+		spec.Field{Name: "file", Kind: spec.KindAny, Role: spec.RoleFilePath}, spec.Field{Name: "status", Kind: spec.KindAny},
+		spec.Field{Name: "link", Kind: spec.KindAny, Role: spec.RoleMediaURL})
 	if typ == "audio" {
 		o.Fields = append(o.Fields, spec.Field{Name: "voice", Kind: spec.KindBool, Doc: "true for voice notes"})
 	}
@@ -283,18 +284,18 @@ var stickerMetadata = &spec.Object{Name: "sticker metadata", Fields: []spec.Fiel
 
 func contextObject(v Variant) *spec.Object {
 	o := &spec.Object{Name: "context", Fields: []spec.Field{
-		{Name: "from", Kind: spec.KindString, Checks: common.PhoneChecks, Doc: "sender of the message replied to (the business for replies to it)"},
-		{Name: "id", Kind: spec.KindString, Checks: []*spec.Value{common.NonEmpty, common.Placeholder}, Doc: "id of the message replied to"},
+		{Name: "from", Kind: spec.KindString, Checks: common.PhoneChecks, Role: spec.RolePhone, Party: spec.PartyEither, Doc: "sender of the message replied to (the business for replies to it)"},
+		{Name: "id", Kind: spec.KindString, Checks: []*spec.Value{common.NonEmpty, common.Placeholder}, Role: spec.RoleID, Doc: "id of the message replied to"},
 		{Name: "forwarded", Kind: spec.KindBool},
 		{Name: "frequently_forwarded", Kind: spec.KindBool},
 		{Name: "referred_product", Kind: spec.KindObject, Object: &spec.Object{Name: "referred_product", Fields: []spec.Field{
 			{Name: "catalog_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Placeholder}},
 			{Name: "product_retailer_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Placeholder}},
 		}}},
-		{Name: "group_id", Kind: spec.KindString, Checks: []*spec.Value{common.Placeholder}},
+		{Name: "group_id", Kind: spec.KindString, Checks: []*spec.Value{common.Placeholder}, Role: spec.RoleID},
 	}, Check: checkContext}
 	if v == OnPrem {
-		o.Fields = append(o.Fields, spec.Field{Name: "mentions", Kind: spec.KindArray, Items: spec.KindString, Checks: common.PhoneChecks,
+		o.Fields = append(o.Fields, spec.Field{Name: "mentions", Kind: spec.KindArray, Items: spec.KindString, Checks: common.PhoneChecks, Role: spec.RolePhone,
 			Doc: "wa_ids mentioned in the message replied to"})
 	}
 	return o
@@ -325,8 +326,8 @@ func other(s string) string {
 
 func referralObject(v Variant) *spec.Object {
 	o := &spec.Object{Name: "referral", Doc: "click-to-WhatsApp ad or post the conversation started from", Fields: []spec.Field{
-		{Name: "headline", Kind: spec.KindString},
-		{Name: "body", Kind: spec.KindString},
+		{Name: "headline", Kind: spec.KindString, Role: spec.RoleText},
+		{Name: "body", Kind: spec.KindString, Role: spec.RoleText},
 		// Ad placements grow (Sinch already documents "unknown"): open.
 		{Name: "source_type", Kind: spec.KindString, Enum: []string{"ad", "post"}, Set: spec.Open},
 		{Name: "source_id", Kind: spec.KindString},
@@ -354,9 +355,9 @@ func referralObject(v Variant) *spec.Object {
 		spec.Field{Name: "image_url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
 		spec.Field{Name: "video_url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
 		spec.Field{Name: "thumbnail_url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
-		spec.Field{Name: "ctwa_clid", Kind: spec.KindString},
+		spec.Field{Name: "ctwa_clid", Kind: spec.KindString, Role: spec.RoleID},
 		spec.Field{Name: "welcome_message", Kind: spec.KindObject, Object: &spec.Object{Name: "welcome_message", Fields: []spec.Field{
-			{Name: "text", Kind: spec.KindString},
+			{Name: "text", Kind: spec.KindString, Role: spec.RoleText},
 		}}})
 	return o
 }
@@ -365,10 +366,10 @@ func interactiveObject(v Variant) *spec.Object {
 	reply := func(name string, desc bool) *spec.Object {
 		o := &spec.Object{Name: name, Fields: []spec.Field{
 			{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
-			{Name: "title", Kind: spec.KindString, Req: spec.Required},
+			{Name: "title", Kind: spec.KindString, Req: spec.Required, Role: spec.RoleText},
 		}}
 		if desc {
-			o.Fields = append(o.Fields, spec.Field{Name: "description", Kind: spec.KindString})
+			o.Fields = append(o.Fields, spec.Field{Name: "description", Kind: spec.KindString, Role: spec.RoleText})
 		}
 		return o
 	}
@@ -379,7 +380,7 @@ func interactiveObject(v Variant) *spec.Object {
 		{Name: "nfm_reply", Kind: spec.KindObject, Object: &spec.Object{Name: "nfm_reply", Doc: "WhatsApp Flows response", Fields: []spec.Field{
 			{Name: "name", Kind: spec.KindString, Doc: "flow, address_message, …"},
 			{Name: "body", Kind: spec.KindString},
-			{Name: "response_json", Kind: spec.KindString, Req: spec.Required, JSONString: true, EmbedRule: RuleNfmResponse,
+			{Name: "response_json", Kind: spec.KindString, Req: spec.Required, JSONString: true, EmbedRule: RuleNfmResponse, Role: spec.RoleText,
 				Embedded: &spec.Object{Name: "response_json", Open: true}, Doc: "JSON object as a string"},
 		}}},
 	}, Disc: &spec.Discriminator{Field: "type", Cases: []spec.Case{
@@ -392,7 +393,7 @@ func interactiveObject(v Variant) *spec.Object {
 			Name: "call_permission_reply", Fields: []spec.Field{
 				{Name: "response", Kind: spec.KindString, Req: spec.Required, Enum: []string{"accept", "reject"}, Set: spec.Closed},
 				{Name: "is_permanent", Kind: spec.KindBool},
-				{Name: "expiration_timestamp", Kind: spec.KindAny},
+				{Name: "expiration_timestamp", Kind: spec.KindAny, Role: spec.RoleTime},
 				{Name: "response_source", Kind: spec.KindString},
 			}}})
 		o.Disc.Cases = append(o.Disc.Cases, spec.Case{Value: "call_permission_reply", Body: "call_permission_reply"})
@@ -402,7 +403,7 @@ func interactiveObject(v Variant) *spec.Object {
 
 var order = &spec.Object{Name: "order", Fields: []spec.Field{
 	{Name: "catalog_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Placeholder}},
-	{Name: "text", Kind: spec.KindString},
+	{Name: "text", Kind: spec.KindString, Role: spec.RoleText},
 	{Name: "product_items", Kind: spec.KindArray, Req: spec.Required, MinItems: 1, Object: &spec.Object{Name: "product item", Fields: []spec.Field{
 		{Name: "product_retailer_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Placeholder}},
 		{Name: "quantity", Kind: spec.KindInteger, Req: spec.Required},
@@ -413,25 +414,25 @@ var order = &spec.Object{Name: "order", Fields: []spec.Field{
 
 func systemObject(v Variant) *spec.Object {
 	return &spec.Object{Name: "system", Fields: []spec.Field{
-		{Name: "body", Kind: spec.KindString},
+		{Name: "body", Kind: spec.KindString, Role: spec.RoleText},
 		// It says which member carries the change (new_wa_id, identity,
 		// user_id): closed, like a discriminator.
 		{Name: "type", Kind: spec.KindString, Set: spec.Closed, Enum: []string{"user_changed_number", "user_identity_changed",
 			"customer_changed_number", "customer_identity_changed", "user_changed_user_id"}},
-		{Name: "new_wa_id", Kind: spec.KindString, Checks: common.PhoneChecks, Doc: "On-Premises and older Cloud: the new number"},
-		{Name: "wa_id", Kind: spec.KindString, Checks: common.PhoneChecks, Doc: "Cloud API: the new number"},
-		{Name: "identity", Kind: spec.KindString, Doc: "identity hash (user_identity_changed)"},
-		{Name: "user", Kind: spec.KindString, Checks: common.PhoneChecks},
-		{Name: "customer", Kind: spec.KindString, Checks: common.PhoneChecks},
-		{Name: "user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
-		{Name: "parent_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
+		{Name: "new_wa_id", Kind: spec.KindString, Checks: common.PhoneChecks, Role: spec.RolePhone, Doc: "On-Premises and older Cloud: the new number"},
+		{Name: "wa_id", Kind: spec.KindString, Checks: common.PhoneChecks, Role: spec.RolePhone, Doc: "Cloud API: the new number"},
+		{Name: "identity", Kind: spec.KindString, Role: spec.RoleID, Doc: "identity hash (user_identity_changed)"},
+		{Name: "user", Kind: spec.KindString, Checks: common.PhoneChecks, Role: spec.RolePhone},
+		{Name: "customer", Kind: spec.KindString, Checks: common.PhoneChecks, Role: spec.RolePhone},
+		{Name: "user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}, Role: spec.RoleUserID},
+		{Name: "parent_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}, Role: spec.RoleUserID},
 	}}
 }
 
 var identity = &spec.Object{Name: "identity", Fields: []spec.Field{
 	{Name: "acknowledged", Kind: spec.KindBool},
-	{Name: "created_timestamp", Kind: spec.KindAny, Doc: "integer milliseconds (On-Premises) or seconds string (Cloud fixtures)"},
-	{Name: "hash", Kind: spec.KindString},
+	{Name: "created_timestamp", Kind: spec.KindAny, Role: spec.RoleTime, Doc: "integer milliseconds (On-Premises) or seconds string (Cloud fixtures)"},
+	{Name: "hash", Kind: spec.KindString, Role: spec.RoleID},
 }}
 
 // mediaTypes maps a media message type to the MIME family it needs.
@@ -442,36 +443,36 @@ func messageObject(v Variant, errObj *spec.Object) *spec.Object {
 		return spec.Field{Name: t, Kind: spec.KindObject, Object: mediaObject(v, t)}
 	}
 	fields := []spec.Field{
-		{Name: "from", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Doc: "sender's wa_id"},
-		{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty, common.Placeholder}},
-		{Name: "timestamp", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Timestamp}},
+		{Name: "from", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Role: spec.RolePhone, Doc: "sender's wa_id"},
+		{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty, common.Placeholder}, Role: spec.RoleMessageID},
+		{Name: "timestamp", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Timestamp}, Role: spec.RoleTime},
 		{Name: "type", Kind: spec.KindString, Req: spec.Required},
 		{Name: "context", Kind: spec.KindObject, Object: contextObject(v)},
 		{Name: "referral", Kind: spec.KindObject, Object: referralObject(v)},
 		{Name: "identity", Kind: spec.KindObject, Object: identity},
-		{Name: "group_id", Kind: spec.KindString},
+		{Name: "group_id", Kind: spec.KindString, Role: spec.RoleID},
 		{Name: "errors", Kind: spec.KindArray, Object: errObj},
 		{Name: "text", Kind: spec.KindObject, Object: &spec.Object{Name: "text", Fields: []spec.Field{
-			{Name: "body", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+			{Name: "body", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}, Role: spec.RoleText},
 		}}},
 		media("image"), media("audio"), media("video"), media("document"), media("sticker"),
 		{Name: "location", Kind: spec.KindObject, Object: &spec.Object{Name: "location", Fields: []spec.Field{
-			{Name: "latitude", Kind: spec.KindNumber, Req: spec.Required, Checks: []*spec.Value{common.Latitude}},
-			{Name: "longitude", Kind: spec.KindNumber, Req: spec.Required, Checks: []*spec.Value{common.Longitude}},
-			{Name: "name", Kind: spec.KindString},
-			{Name: "address", Kind: spec.KindString},
-			{Name: "url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}},
+			{Name: "latitude", Kind: spec.KindNumber, Req: spec.Required, Checks: []*spec.Value{common.Latitude}, Role: spec.RoleCoordinate},
+			{Name: "longitude", Kind: spec.KindNumber, Req: spec.Required, Checks: []*spec.Value{common.Longitude}, Role: spec.RoleCoordinate},
+			{Name: "name", Kind: spec.KindString, Role: spec.RoleText},
+			{Name: "address", Kind: spec.KindString, Role: spec.RoleText},
+			{Name: "url", Kind: spec.KindString, Checks: []*spec.Value{common.URL}, Role: spec.RoleLink},
 		}}},
 		{Name: "contacts", Kind: spec.KindArray, MinItems: 1, Object: common.ContactCard(variantName(v), v == CloudAPI)},
 		{Name: "button", Kind: spec.KindObject, Object: &spec.Object{Name: "button", Fields: []spec.Field{
-			{Name: "text", Kind: spec.KindString, Req: spec.Required},
+			{Name: "text", Kind: spec.KindString, Req: spec.Required, Role: spec.RoleText},
 			{Name: "payload", Kind: spec.KindString, Req: spec.Required},
 		}}},
 		{Name: "interactive", Kind: spec.KindObject, Object: interactiveObject(v)},
 		{Name: "order", Kind: spec.KindObject, Object: order},
 		{Name: "system", Kind: spec.KindObject, Object: systemObject(v)},
 		{Name: "reaction", Kind: spec.KindObject, Object: &spec.Object{Name: "reaction", Fields: []spec.Field{
-			{Name: "message_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+			{Name: "message_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}, Role: spec.RoleID},
 			{Name: "emoji", Kind: spec.KindString, Doc: "absent (or empty) when the reaction is removed"},
 		}}},
 	}
@@ -500,17 +501,17 @@ func messageObject(v Variant, errObj *spec.Object) *spec.Object {
 	} else {
 		fields[0].Req = spec.Optional // username-only users have only from_user_id
 		fields = append(fields,
-			spec.Field{Name: "from_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
-			spec.Field{Name: "from_parent_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
+			spec.Field{Name: "from_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}, Role: spec.RoleUserID},
+			spec.Field{Name: "from_parent_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}, Role: spec.RoleUserID},
 			spec.Field{Name: "unsupported", Kind: spec.KindObject, Object: &spec.Object{Name: "unsupported", Fields: []spec.Field{
 				{Name: "type", Kind: spec.KindString, Doc: "what was not supported: edit, poll, button…"},
 			}}},
 			spec.Field{Name: "edit", Kind: spec.KindObject, Object: &spec.Object{Name: "edit", Fields: []spec.Field{
-				{Name: "original_message_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+				{Name: "original_message_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}, Role: spec.RoleID},
 				{Name: "message", Kind: spec.KindObject, Req: spec.Required, Doc: "the message as edited: its type and that type's object"},
 			}}},
 			spec.Field{Name: "revoke", Kind: spec.KindObject, Object: &spec.Object{Name: "revoke", Fields: []spec.Field{
-				{Name: "original_message_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+				{Name: "original_message_id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}, Role: spec.RoleID},
 			}}})
 		cases = append(cases,
 			spec.Case{Value: "unsupported", Body: "unsupported", BodyOptional: true, Requires: []string{"errors"}, Doc: "error 131051"},
@@ -677,14 +678,14 @@ func statusObject(v Variant, errObj *spec.Object) *spec.Object {
 			Enum: []string{"regular", "free_customer_service", "free_entry_point"}, Set: spec.Open})
 	}
 	o := &spec.Object{Name: "status", Fields: []spec.Field{
-		{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+		{Name: "id", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}, Role: spec.RoleMessageID},
 		{Name: "status", Kind: spec.KindString, Req: spec.Required, Enum: enum, Set: spec.Closed},
-		{Name: "timestamp", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Timestamp}},
-		{Name: "recipient_id", Kind: spec.KindString},
+		{Name: "timestamp", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.Timestamp}, Role: spec.RoleTime},
+		{Name: "recipient_id", Kind: spec.KindString, Role: spec.RolePhone},
 		{Name: "type", Kind: spec.KindString, Doc: `"message" in fixtures`},
 		{Name: "conversation", Kind: spec.KindObject, Object: &spec.Object{Name: "conversation", Fields: []spec.Field{
-			{Name: "id", Kind: spec.KindString},
-			{Name: "expiration_timestamp", Kind: spec.KindAny, Checks: []*spec.Value{common.LooseTimestamp}, Doc: "only on sent statuses"},
+			{Name: "id", Kind: spec.KindString, Role: spec.RoleID},
+			{Name: "expiration_timestamp", Kind: spec.KindAny, Checks: []*spec.Value{common.LooseTimestamp}, Role: spec.RoleTime, Doc: "only on sent statuses"},
 			{Name: "origin", Kind: spec.KindObject, Object: &spec.Object{Name: "conversation origin", Fields: []spec.Field{
 				category("type"),
 			}}},
@@ -695,10 +696,10 @@ func statusObject(v Variant, errObj *spec.Object) *spec.Object {
 	if v == CloudAPI {
 		o.Fields = append(o.Fields,
 			spec.Field{Name: "recipient_type", Kind: spec.KindString, Doc: `"group" for group messages`},
-			spec.Field{Name: "recipient_participant_id", Kind: spec.KindString},
-			spec.Field{Name: "recipient_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
-			spec.Field{Name: "parent_recipient_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}},
-			spec.Field{Name: "recipient_identity_key_hash", Kind: spec.KindString},
+			spec.Field{Name: "recipient_participant_id", Kind: spec.KindString, Role: spec.RolePhone},
+			spec.Field{Name: "recipient_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}, Role: spec.RoleUserID},
+			spec.Field{Name: "parent_recipient_user_id", Kind: spec.KindString, Checks: []*spec.Value{common.BSUID}, Role: spec.RoleUserID},
+			spec.Field{Name: "recipient_identity_key_hash", Kind: spec.KindString, Role: spec.RoleID},
 			spec.Field{Name: "biz_opaque_callback_data", Kind: spec.KindString})
 	}
 	return o
