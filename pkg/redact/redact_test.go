@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -13,7 +14,10 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/fixtures"
+	"github.com/wamo-dev/wamo/pkg/format"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/spec"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
@@ -38,34 +42,34 @@ func check(b []byte) validate.Result {
 	return validate.New(validate.Options{}).Validate(&payload.Payload{Source: "x", Data: b, Line: 1, Col: 1})
 }
 
-// leaf is one scalar of a document, with its gjson path and key chain.
+// leaf is one scalar of a document, with its gjson path.
 type leaf struct {
-	path, key, parent string
-	v                 gjson.Result
+	path string
+	v    gjson.Result
 }
 
 func leaves(doc string) []leaf {
 	var out []leaf
-	var walk func(v gjson.Result, path, key, parent string)
-	walk = func(v gjson.Result, path, key, parent string) {
+	var walk func(v gjson.Result, path string)
+	walk = func(v gjson.Result, path string) {
 		switch {
 		case v.IsObject():
 			v.ForEach(func(k, c gjson.Result) bool {
-				walk(c, join(path, escape(k.Str)), k.Str, key)
+				walk(c, join(path, gjson.Escape(k.Str)))
 				return true
 			})
 		case v.IsArray():
 			i := 0
 			v.ForEach(func(_, c gjson.Result) bool {
-				walk(c, join(path, strconv.Itoa(i)), key, parent)
+				walk(c, join(path, strconv.Itoa(i)))
 				i++
 				return true
 			})
 		default:
-			out = append(out, leaf{path, key, parent, v})
+			out = append(out, leaf{path, v})
 		}
 	}
-	walk(gjson.Parse(doc), "", "", "")
+	walk(gjson.Parse(doc), "")
 	return out
 }
 
@@ -76,30 +80,40 @@ func join(a, b string) string {
 	return a + "." + b
 }
 
-func escape(k string) string {
-	r := strings.NewReplacer(".", `\.`, "*", `\*`, "?", `\?`, "#", `\#`, "|", `\|`, "@", `\@`)
-	return r.Replace(k)
+// secret is a value the tables say identifies a person.
+type secret struct {
+	path  string
+	role  spec.Role
+	value string
 }
 
-var phoneKeys = map[string]bool{"from": true, "wa_id": true, "new_wa_id": true, "recipient_id": true,
-	"mentions": true, "phone": true, "source": true, "destination": true, "whatsAppId": true}
-
-// identifying reports whether a leaf holds a value that identifies a
-// person and must not survive redaction.
-func identifying(l leaf) bool {
-	switch l.key {
-	case "from", "wa_id", "new_wa_id", "recipient_id", "mentions", "phone", "source", "destination",
-		"whatsAppId", "first_name", "last_name", "formatted_name", "username", "email",
-		"message_id", "original_message_id", "messageId", "group_id", "ctwa_clid", "street":
-		return true
-	case "name":
-		return l.parent == "profile" || l.parent == "userProfile"
-	case "user":
-		return l.parent == "system"
-	case "id":
-		return l.parent != "entry" && l.parent != "button_reply" && l.parent != "list_reply"
+// secrets lists the values of doc (of format f) whose role identifies a
+// person, and the business's own values.
+func secrets(t testing.TB, doc []byte, f payload.Format) (out []secret, business map[string]bool) {
+	t.Helper()
+	var tape jsontree.Tape
+	if !tape.Parse(string(doc)) {
+		t.Fatal("not JSON")
 	}
-	return strings.HasSuffix(l.key, "user_id") && l.parent != "ims"
+	business = map[string]bool{}
+	spec.WalkRoles(tape.Root(), format.Of(f).Schema(), func(l *spec.Leaf) {
+		v := l.Value.Str()
+		if !l.Value.IsString() {
+			v = l.Value.Raw()
+		}
+		if l.Party() == spec.PartyBusiness && !l.Shadowed {
+			business[v] = true
+			return
+		}
+		switch l.Role() {
+		case spec.RolePhone, spec.RoleUserID, spec.RoleName, spec.RoleUsername, spec.RoleEmail,
+			spec.RoleMessageID, spec.RoleID, spec.RoleAddress, spec.RolePicture:
+			if l.Doc == nil && !l.Shadowed {
+				out = append(out, secret{l.Path(), l.Role(), v})
+			}
+		}
+	})
+	return out, business
 }
 
 func digitCount(s string) int {
@@ -114,9 +128,18 @@ func digitCount(s string) int {
 
 // TestFixtures redacts every fixture, with and without --redact text, and
 // checks that the output is valid JSON that validates no worse, keeps the
-// layout, keeps phone digit counts, no longer holds any original
-// identifier, and is the same every time.
+// layout, keeps phone digit counts, no longer holds any value the tables
+// give an identifying role, and is the same every time; and that what is
+// not a payload of a known format is refused.
 func TestFixtures(t *testing.T) {
+	seen := map[payload.Format]int{} // values checked, by format
+	defer func() {
+		for _, f := range payload.Formats {
+			if seen[f] < 20 {
+				t.Errorf("%s: only %d identifying values checked", f, seen[f])
+			}
+		}
+	}()
 	for name, in := range allFixtures(t) {
 		for _, text := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/text=%v", name, text), func(t *testing.T) {
@@ -125,10 +148,16 @@ func TestFixtures(t *testing.T) {
 				syntaxOK := payload.CheckSyntax(&payload.Payload{Data: in, Line: 1, Col: 1}) == nil
 				if !syntaxOK {
 					var se *payload.SyntaxError
-					if err == nil {
-						t.Fatal("redacted a document that is not JSON")
-					} else if !asSyntax(err, &se) {
+					if !errors.As(err, &se) || out != nil {
 						t.Fatalf("error %T %v, want *payload.SyntaxError", err, err)
+					}
+					return
+				}
+				f := payload.Detect(in).Format
+				if format.Of(f) == nil {
+					var ue *UnrecognisedError
+					if !errors.As(err, &ue) || out != nil {
+						t.Fatalf("unrecognised payload: error %v, output %q", err, out)
 					}
 					return
 				}
@@ -157,47 +186,35 @@ func TestFixtures(t *testing.T) {
 					t.Logf("%s", out)
 				}
 
-				ls := leaves(string(in))
-				business := map[string]bool{}
-				for _, l := range ls {
-					if l.key == "origin" || l.key == "display_phone_number" {
-						business[l.v.String()] = true
-					}
-				}
 				doc := string(out)
-				for _, l := range ls {
+				for _, l := range leaves(string(in)) {
 					got := gjson.Get(doc, l.path)
 					if !got.Exists() {
 						t.Errorf("%s vanished", l.path)
-						continue
-					}
-					orig := l.v.String()
-					if phoneKeys[l.key] && digitCount(orig) != digitCount(got.String()) {
-						t.Errorf("%s: %q → %q changes the digit count", l.path, orig, got.String())
-					}
-					if l.v.Type != got.Type {
+					} else if l.v.Type != got.Type {
 						t.Errorf("%s: type %v → %v", l.path, l.v.Type, got.Type)
 					}
-					if !identifying(l) || business[orig] || utf8.RuneCountInString(orig) < 3 ||
-						l.key == "from" && l.parent == "context" && business[orig] {
+				}
+				ss, business := secrets(t, in, f)
+				seen[f] += len(ss)
+				for _, sc := range ss {
+					got := gjson.Get(doc, sc.path).String()
+					if sc.role == spec.RolePhone && digitCount(sc.value) != digitCount(got) {
+						t.Errorf("%s: %q → %q changes the digit count", sc.path, sc.value, got)
+					}
+					if business[sc.value] || utf8.RuneCountInString(sc.value) < 3 {
 						continue
 					}
-					if got.String() == orig {
-						t.Errorf("%s: %q kept", l.path, orig)
+					if got == sc.value {
+						t.Errorf("%s (%s): %q kept", sc.path, sc.role, sc.value)
 					}
-					if strings.Contains(doc, orig) || strings.Contains(doc, strings.Trim(strconv.Quote(orig), `"`)) {
-						t.Errorf("%s: %q still appears in the output", l.path, orig)
+					if strings.Contains(doc, sc.value) || strings.Contains(doc, strings.Trim(strconv.Quote(sc.value), `"`)) {
+						t.Errorf("%s (%s): %q still appears in the output", sc.path, sc.role, sc.value)
 					}
 				}
 			})
 		}
 	}
-}
-
-func asSyntax(err error, se **payload.SyntaxError) bool {
-	s, ok := err.(*payload.SyntaxError)
-	*se = s
-	return ok
 }
 
 // TestPhoneCollisions checks that different numbers get different
@@ -330,23 +347,26 @@ func TestTextPlaceholders(t *testing.T) {
 }
 
 func TestNumbersAndCoordinates(t *testing.T) {
-	in := `{"messages":[{"from":16505551234,"id":"A1","timestamp":"1700000000","type":"location","location":{"latitude":-22.894180,"longitude":-47.0479,"name":"Casa"}}],"data":[{"message":{"location":{"geoPoint":"-22.894180, -47.047960"}}}]}`
-	out, err := New(Options{}).Redact([]byte(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !json.Valid(out) {
-		t.Fatalf("%s", out)
-	}
-	for p, want := range map[string]string{
-		"messages.0.location.latitude":     "-22.890000",
-		"messages.0.location.longitude":    "-47.0400",
-		"data.0.message.location.geoPoint": `"-22.890000, -47.040000"`,
+	native := `{"messages":[{"from":16505551234,"id":"A1","timestamp":"1700000000","type":"location","location":{"latitude":-22.894180,"longitude":-47.0479,"name":"Casa"}}]}`
+	sinch := `{"total":1,"data":[{"id":"x","source":"5511987650001","origin":"5511900000000","message":{"location":{"geoPoint":"-22.894180, -47.047960"}}}]}`
+	for in, want := range map[string]map[string]string{
+		native: {"messages.0.location.latitude": "-22.890000", "messages.0.location.longitude": "-47.0400"},
+		sinch:  {"data.0.message.location.geoPoint": `"-22.890000, -47.040000"`},
 	} {
-		if got := gjson.GetBytes(out, p).Raw; got != want {
-			t.Errorf("%s = %s, want %s", p, got, want)
+		out, err := New(Options{}).Redact([]byte(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !json.Valid(out) {
+			t.Fatalf("%s", out)
+		}
+		for p, want := range want {
+			if got := gjson.GetBytes(out, p).Raw; got != want {
+				t.Errorf("%s = %s, want %s", p, got, want)
+			}
 		}
 	}
+	out, _ := New(Options{}).Redact([]byte(native))
 	from := gjson.GetBytes(out, "messages.0.from")
 	if from.Type != gjson.Number || len(from.Raw) != 11 || from.Raw == "16505551234" {
 		t.Errorf("numeric from → %s", from.Raw)
@@ -373,7 +393,7 @@ func TestScrub(t *testing.T) {
 		{"Ana and Souza, not Anabel", " and "},
 		{"abc5511987650001 stays", "abc5511987650001 stays"},
 	} {
-		got := r.scrub(c.in, &k, false)
+		got := r.scrub(c.in, &k, nil, false)
 		if !strings.Contains(got, c.keep) {
 			t.Errorf("scrub(%q) = %q, want it to contain %q", c.in, got, c.keep)
 		}
@@ -383,10 +403,10 @@ func TestScrub(t *testing.T) {
 			}
 		}
 	}
-	if got := r.scrub("Anabel", &k, false); got != "Anabel" {
+	if got := r.scrub("Anabel", &k, nil, false); got != "Anabel" {
 		t.Errorf("a known name inside a longer word was replaced: %q", got)
 	}
-	if got := r.scrub("call 16505551234", &k, true); strings.Contains(got, "16505551234") {
+	if got := r.scrub("call 16505551234", &k, nil, true); strings.Contains(got, "16505551234") {
 		t.Errorf("allPhones kept an unknown number: %q", got)
 	}
 }
@@ -401,6 +421,27 @@ func BenchmarkRedact(b *testing.B) {
 	for b.Loop() {
 		if _, err := r.Redact(data); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRedactFixtures redacts every valid fixture of the four formats
+// (go test ./pkg/redact -run '^$' -bench RedactFixtures).
+func BenchmarkRedactFixtures(b *testing.B) {
+	var docs [][]byte
+	total := 0
+	for name, d := range allFixtures(b) {
+		if !strings.HasPrefix(name, "invalid/") {
+			docs, total = append(docs, d), total+len(d)
+		}
+	}
+	r := New(Options{})
+	b.SetBytes(int64(total))
+	for b.Loop() {
+		for _, d := range docs {
+			if _, err := r.Redact(d); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }

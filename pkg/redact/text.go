@@ -51,48 +51,35 @@ func (k *known) addPhrase(orig, repl string) {
 // is bounded.
 const maxKnown = 256
 
-// addName records a name and those of its words that can be told apart
-// from ordinary words in text (capitalised, three letters or more).
-func (k *known) addName(r *Redactor, orig string) {
-	k.addPhrase(orig, r.name(orig))
-	forWords(orig, func(w string) {
-		first, _ := utf8.DecodeRuneInString(w)
-		if unicode.IsUpper(first) {
-			k.addPhrase(w, r.nameWord(w))
+// addName pseudonymises a name and records it, and those of its words
+// that can be told apart from ordinary words in text (capitalised, three
+// letters or more), with their pseudonyms: each word's keystream is
+// computed once.
+func (k *known) addName(r *Redactor, orig string) string {
+	repl := r.mapWords(orig, func(w string) string {
+		p := r.nameWord(w)
+		if first, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(first) {
+			k.addPhrase(w, p)
 		}
-	})
-}
-
-// forWords calls f for every run of letters in s.
-func forWords(s string, f func(string)) {
-	start := -1
-	for i, c := range s {
-		letter := unicode.IsLetter(c) || unicode.Is(unicode.Mn, c)
-		switch {
-		case letter && start < 0:
-			start = i
-		case !letter && start >= 0:
-			f(s[start:i])
-			start = -1
-		}
-	}
-	if start >= 0 {
-		f(s[start:])
-	}
+		return p
+	}, false)
+	k.addPhrase(orig, repl)
+	return repl
 }
 
 // scrub pseudonymises, inside free text that is otherwise kept, what
 // identifies people: every e-mail address, the phone numbers known from the
 // payload's identifying fields in any formatting (every phone-like number
-// of 7 to 15 digits when allPhones is set, as in system messages, which
-// are generated text about number changes), and known names, usernames and
-// BSUIDs as whole words.
-func (r *Redactor) scrub(s string, k *known, allPhones bool) string {
+// of 7 to 15 digits when allPhones is set, as in what a person wrote: a
+// number they type is someone's, theirs or not — but the business's own
+// numbers, biz, stay), and known names, usernames and BSUIDs as whole
+// words.
+func (r *Redactor) scrub(s string, k *known, biz map[string]bool, allPhones bool) string {
 	if strings.IndexByte(s, '@') >= 0 {
 		s = r.scrubEmails(s)
 	}
 	if allPhones || len(k.phones) > 0 {
-		s = r.scrubPhones(s, k, allPhones)
+		s = r.scrubPhones(s, k, biz, allPhones)
 	}
 	if len(k.phrases) > 0 {
 		s = k.scrubPhrases(s)
@@ -186,19 +173,41 @@ func matchPhone(s string, i int) (end int, digits []byte, ok bool) {
 		}
 		j += n
 	}
-	if end < len(s) && isAlnum(s[end]) || len(digits) < 7 || len(digits) > 15 {
+	if end < len(s) && isAlnum(s[end]) || len(digits) < 7 || len(digits) > 15 || isDate(s[i:end]) {
 		return end, digits, false
 	}
 	return end, digits, true
 }
 
+// isDate reports whether s is a calendar date written with dashes or dots,
+// year first or last (2026-01-20, 20.01.2026): eight digits that every
+// free text would otherwise lose as a phone number.
+func isDate(s string) bool {
+	if len(s) != 10 {
+		return false
+	}
+	sep := s[4]
+	yearFirst := sep == '-' || sep == '.'
+	if yearFirst {
+		return s[7] == sep && allDigits(s[:4]) && month(s[5:7]) && day(s[8:]) && plausibleYear(s[:4])
+	}
+	sep = s[2]
+	return (sep == '-' || sep == '.') && s[5] == sep && day(s[:2]) && month(s[3:5]) && allDigits(s[6:]) && plausibleYear(s[6:])
+}
+
+func month(s string) bool { return allDigits(s) && s >= "01" && s <= "12" }
+
+func day(s string) bool { return allDigits(s) && s >= "01" && s <= "31" }
+
+func plausibleYear(s string) bool { return s >= "1900" && s <= "2099" }
+
 // scrubPhones replaces the phone-like numbers (see matchPhone) that are
-// known, or all of them.
-func (r *Redactor) scrubPhones(s string, k *known, all bool) string {
+// known, or all of them but the business's.
+func (r *Redactor) scrubPhones(s string, k *known, biz map[string]bool, all bool) string {
 	var out []byte
 	for i := 0; i < len(s); {
 		end, digits, ok := matchPhone(s, i)
-		if !ok || !all && !k.phones[string(digits)] {
+		if !ok || !all && !k.phones[string(digits)] || all && biz[string(digits)] && !k.phones[string(digits)] {
 			i = end
 			continue
 		}

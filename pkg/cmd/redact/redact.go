@@ -51,34 +51,42 @@ read when no input is named and stdin is not a terminal. Each payload is
 written to stdout followed by a newline, in its own layout (one line stays
 one line, an indented document stays indented). Payloads that are not JSON
 are reported on stderr as FILE:LINE:COL: error json.syntax: MESSAGE and left
-out.
+out; so are JSON documents that are not a payload of a format wamo knows
+(sinch, whatsapp, cloud, conversation): what redact cannot read it cannot
+redact, so it refuses them rather than pass them through.
 
-Pseudonymised (the same in the three formats):
+What is redacted follows the meaning the format tables give each field, the
+same in the four formats:
   phone numbers, wa_ids    from, wa_id, recipient_id, mentions, contact phones,
-                           Sinch source/destination/whatsAppId: other digits,
-                           same count, first two kept, formatting kept
+                           Sinch source/destination, Conversation identities:
+                           other digits, same count, first two kept,
+                           formatting kept
   BSUIDs                   user_id, from_user_id…: CC. / CC.ENT. prefix kept
   names, usernames         profile and contact names, word by word, into
                            invented words; usernames likewise
   e-mail addresses         user-<hash>@example.com, in any field or text
-  ids                      message, status, media, group, conversation and
-                           session ids, ctwa_clid, identity hashes, the ids in
-                           media URLs and file paths: same prefix (wamid.),
-                           length and character classes
+  ids                      message, status, media, group, conversation,
+                           contact and session ids, ctwa_clid, identity
+                           hashes, the ids in media URLs and file paths:
+                           same prefix (wamid.), length and character classes
   contact cards            street and zip (city, country kept), birthday
                            (year kept), contact_image (emptied)
   locations                latitude and longitude kept to 2 decimals (~1 km)
-  in free text             the numbers, names and e-mails above wherever
-                           they appear; in system messages every phone number
+  free text                every phone number and e-mail address, whoever's,
+                           and the names above wherever they appear
+  undocumented members     by their name (phone, mail, name…), else as free
+                           text; JSON held in strings is redacted inside
+A key written twice in one object is redacted every time it appears.
 With --text, free text is replaced too, by placeholder words of the same
 lengths: message bodies, captions, button and list titles, order text,
 location names and addresses, referral texts, file names, contact
-organisations, and the answers of Flow responses (response_json).
+organisations and URLs, and the answers of Flow responses (response_json).
 
-Kept: the business's numbers and ids (Sinch origin, display_phone_number,
-phone_number_id, WABA id), button payloads and reply ids, correlationId,
-campaign, catalog and product ids, ad ids and URLs, timestamps, types, MIME
-types, hashes of media, statuses, pricing, error texts.
+Kept: the business's own numbers and ids (Sinch origin, display_phone_number,
+phone_number_id, WABA id, Conversation sender_id, app and project ids), button
+payloads and reply ids, correlation ids, campaign, catalog and product ids,
+ad ids and URLs, timestamps, types, MIME types, hashes of media, statuses,
+pricing; error texts are kept but for the numbers and addresses in them.
 
 Pseudonyms are stable: the same value always gets the same pseudonym, so
 that a conversation stays linked across payloads and runs (a reply still
@@ -88,7 +96,8 @@ recipient). They are derived with HMAC-SHA256 keyed with $WAMO_REDACT_KEY
 used: anyone could then test a guessed phone number against a pseudonym, so
 set a secret key before redacted data leaves your team.
 
-` + cmdutil.InputsHelp + `Exit status: 0 ok, 2 usage error, 3 unusable input (unreadable, not JSON).`,
+` + cmdutil.InputsHelp + `Exit status: 0 ok, 2 usage error, 3 unusable input (unreadable, not JSON,
+not a payload of a known format).`,
 		Example: `  wamo redact capture.json > capture.redacted.json
   wamo redact --text captures/ > shareable.ndjson
   WAMO_REDACT_KEY=$(cat ~/.wamo-key) wamo redact webhooks.ndjson | wamo validate -
