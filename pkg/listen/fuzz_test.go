@@ -48,8 +48,10 @@ func FuzzHandler(f *testing.F) {
 			t.Fatalf("JSON %v answered %d", json, w.Code)
 		case ev.Status != w.Code || ev.Result == nil:
 			t.Fatalf("event %+v", ev)
-		case json && ev.SavedAs == "":
+		case json && ev.SavedAs == "" && !(redacting && ev.SaveErr != nil):
 			t.Fatalf("not saved: %v", ev.SaveErr)
+		case redacting && json && ev.SaveErr != nil && (ev.Body != nil || payload.Detect(body).Format != payload.Unknown):
+			t.Fatalf("refused by --redact but kept or recognised: %v", ev.SaveErr)
 		case redacting && !json && ev.Body != nil:
 			t.Fatal("unredacted body in the event")
 		}

@@ -536,9 +536,13 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request, ev *Event, start 
 	if h.cfg.Redact != nil {
 		stored = nil
 		if syntax == nil {
-			// Cannot fail on valid JSON; if it ever did, nothing unredacted
-			// is kept.
-			stored, _ = h.cfg.Redact.Redact(body)
+			// A body redact cannot read (not a payload of a format wamo
+			// knows) is refused, not passed through: neither saved nor
+			// shown, only validated to say why (see reportWebhook).
+			var err error
+			if stored, err = h.cfg.Redact.Redact(body); err != nil && h.saver != nil {
+				ev.SaveErr = err
+			}
 		}
 	}
 	if syntax == nil && h.saver != nil && stored != nil {

@@ -141,7 +141,9 @@ saved and counted but not printed.
 (phone numbers and wa_ids keep their digit count, names, e-mail addresses,
 message and media ids…; see wamo redact --help); --redact=text also replaces
 free text. The pseudonyms are keyed with WAMO_REDACT_KEY (or the variable
---key-env names), else a public default key. Forwarded bodies are never
+--key-env names), else a public default key. A JSON body that is not a
+payload of a format wamo knows cannot be redacted: it is neither saved nor
+printed ("not saved"), only its verdict is. Forwarded bodies are never
 redacted.
 
 --output json prints one JSON object per request and a summary object at
