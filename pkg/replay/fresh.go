@@ -2,137 +2,199 @@ package replay
 
 import (
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tidwall/gjson"
 
+	"github.com/wamo-dev/wamo/pkg/format"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/spec"
 )
 
 // editKind says what a refreshed member receives.
 type editKind uint8
 
 const (
-	editUUID    editKind = iota // a random UUID v4 (Sinch ids)
-	editWAID                    // a random id keeping the original prefix ("wamid.") and length
-	editUnixSec                 // the current Unix time in seconds
-	editUnixMS                  // the current Unix time in milliseconds
-	editISODate                 // the current time as 2006-01-02T15:04:05.000Z
-	numEditKinds
+	editUUID editKind = iota // a random UUID v4 (for an id that is a UUID)
+	editID                   // random letters and digits after the original's prefix ("wamid.")
+	editRef                  // the new id of another member: a reference to it, or the same id again
+	editTime                 // now, in the member's time format
 )
 
 // freshEdit replaces body[start:end] (a JSON string or number).
 type freshEdit struct {
 	start, end int
 	kind       editKind
-	quoted     bool   // the value is a JSON string
-	prefix     string // editWAID: kept prefix
-	n          int    // editWAID: length of the random part
+	quoted     bool            // the value is a JSON string
+	prefix     string          // editID: kept prefix
+	n          int             // editID: length of the random part
+	upper      bool            // editID: upper-case letters and digits only, like the original
+	ref        int             // editRef: index of the edit whose id this repeats
+	time       spec.TimeFormat // editTime
 	path       string
 }
 
-// freshPlan lists where a body holds message ids and timestamps, in order.
+// freshPlan lists where a body holds message ids and times, in order.
 type freshPlan struct{ edits []freshEdit }
 
-// Sinch members that hold the time of an event, in milliseconds (…At) or
-// ISO 8601 (…Date).
-var sinchTimes = []string{"received", "sent", "delivered", "read", "updated"}
-
-// planFresh finds the ids and timestamps of body by format:
-//
-//   - sinch: data[].id (UUID), data[].receivedAt/sentAt/deliveredAt/readAt/
-//     updatedAt (ms) and the matching …Date members (ISO 8601);
-//   - whatsapp: messages[] and statuses[] id and timestamp (Unix seconds);
-//   - cloud: the same inside entry[].changes[].value.
-//
-// A body that is not valid JSON, or not recognised, gets no edits.
+// planFresh finds, by the roles of its format's tables, the members of
+// body to renew on each send: the ids its items are known by
+// (spec.RoleMessageID: a message's id, the id of the message a status
+// reports on), which receivers de-duplicate on, and every time
+// (spec.RoleTime), in its own encoding (epoch seconds, epoch
+// milliseconds, ISO 8601; as a string or a number, as written). Ids that
+// refer to one of those (a reaction's or a reply's message id, a second
+// status of the same message) get the same new id, so that the payload
+// stays consistent. A body that is not valid JSON, or not a payload of a
+// known format, gets no edits.
 func planFresh(body []byte) freshPlan {
 	var p freshPlan
 	if !gjson.ValidBytes(body) {
 		return p
 	}
-	s := string(body)
-	switch payload.Detect(body).Format {
-	case payload.Sinch:
-		n := int(gjson.Get(s, "data.#").Int())
-		for i := range n {
-			base := "data." + strconv.Itoa(i) + "."
-			p.add(s, base+"id", editUUID)
-			for _, ev := range sinchTimes {
-				p.add(s, base+ev+"At", editUnixMS)
-				p.add(s, base+ev+"Date", editISODate)
-			}
+	ft := format.Of(payload.Detect(body).Format)
+	if ft == nil {
+		return p
+	}
+	var tape jsontree.Tape
+	if !tape.Parse(string(body)) {
+		return p
+	}
+	ids := map[string]int{} // a renewed id's original → its edit
+	type ref struct {
+		e  freshEdit
+		id string
+	}
+	var refs []ref // ids that may refer to a renewed one
+	spec.WalkRoles(tape.Root(), ft.Schema(), func(l *spec.Leaf) {
+		if l.Doc != nil {
+			return
 		}
-	case payload.WhatsApp:
-		p.addNative(s, "")
-	case payload.Cloud:
-		ne := int(gjson.Get(s, "entry.#").Int())
-		for i := range ne {
-			base := "entry." + strconv.Itoa(i) + ".changes"
-			nc := int(gjson.Get(s, base+".#").Int())
-			for j := range nc {
-				p.addNative(s, base+"."+strconv.Itoa(j)+".value.")
+		v := l.Value
+		e := freshEdit{start: v.Offset(), end: v.Offset() + len(v.Raw()), quoted: v.IsString()}
+		switch l.Role() {
+		case spec.RoleMessageID:
+			s := v.Str()
+			if !v.IsString() || s == "" {
+				return
 			}
+			e.path = l.Path()
+			if first, ok := ids[s]; ok {
+				e.kind, e.ref = editRef, first
+			} else {
+				ids[s] = len(p.edits)
+				newID(&e, s)
+			}
+			p.edits = append(p.edits, e)
+		case spec.RoleID:
+			if v.IsString() && l.Party() != spec.PartyBusiness {
+				e.kind, e.path = editRef, l.Path()
+				refs = append(refs, ref{e, v.Str()})
+			}
+		case spec.RoleTime:
+			if !v.IsString() && !v.IsNumber() {
+				return
+			}
+			if e.time = l.Field.TimeFormat(v.Raw()); e.time == spec.TimeUnknown {
+				return
+			}
+			e.kind, e.path = editTime, l.Path()
+			p.edits = append(p.edits, e)
+		}
+	})
+	for _, r := range refs {
+		if target, ok := ids[r.id]; ok {
+			r.e.ref = target
+			p.edits = append(p.edits, r.e)
 		}
 	}
-	sort.Slice(p.edits, func(i, j int) bool { return p.edits[i].start < p.edits[j].start })
+	p.sort()
 	return p
 }
 
-func (p *freshPlan) addNative(s, base string) {
-	for _, list := range []string{"messages", "statuses"} {
-		n := int(gjson.Get(s, base+list+".#").Int())
-		for i := range n {
-			item := base + list + "." + strconv.Itoa(i) + "."
-			p.add(s, item+"id", editWAID)
-			p.add(s, item+"timestamp", editUnixSec)
-		}
+// newID makes e renew the id s: a UUID stays a UUID; any other id keeps
+// its prefix up to a dot in its first 16 characters ("wamid.") and gets
+// as many random letters and digits as it had, at least 16.
+func newID(e *freshEdit, s string) {
+	if isUUID(s) {
+		e.kind = editUUID
+		return
 	}
+	e.kind = editID
+	if i := strings.LastIndexByte(s, '.'); i >= 0 && i < 16 {
+		e.prefix, s = s[:i+1], s[i+1:]
+	}
+	e.n = min(max(len(s), 16), 128)
+	e.upper = strings.IndexFunc(s, func(c rune) bool { return !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') }) < 0
 }
 
-// add plans an edit of the member at path when it is a string, or a number
-// for timestamps.
-func (p *freshPlan) add(s, path string, kind editKind) {
-	r := gjson.Get(s, path)
-	if r.Index <= 0 || r.Raw == "" {
-		return
+// sort puts the edits in body order, keeping the references right.
+func (p *freshPlan) sort() {
+	order := make([]int, len(p.edits))
+	for i := range order {
+		order[i] = i
 	}
-	e := freshEdit{start: r.Index, end: r.Index + len(r.Raw), kind: kind, path: path}
-	switch r.Type {
-	case gjson.String:
-		e.quoted = true
-	case gjson.Number:
-		if kind == editUUID || kind == editWAID || kind == editISODate {
-			return
-		}
-	default:
-		return
+	slices.SortFunc(order, func(a, b int) int { return p.edits[a].start - p.edits[b].start })
+	at := make([]int, len(order)) // old index → new
+	sorted := make([]freshEdit, len(order))
+	for n, old := range order {
+		at[old] = n
+		sorted[n] = p.edits[old]
 	}
-	switch kind {
-	case editWAID:
-		id := r.Str
-		if i := strings.LastIndexByte(id, '.'); i >= 0 && i < 16 {
-			e.prefix = id[:i+1]
-			id = id[i+1:]
-		}
-		e.n = min(max(len(id), 16), 128)
-	case editUUID:
-		if len(r.Str) != 36 {
-			// Not a UUID: keep its shape loosely with an id of its own kind.
-			e.kind, e.n = editWAID, min(max(len(r.Str), 16), 128)
+	for i := range sorted {
+		if sorted[i].kind == editRef {
+			sorted[i].ref = at[sorted[i].ref]
 		}
 	}
-	p.edits = append(p.edits, e)
+	p.edits = sorted
+}
+
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // apply returns a copy of body with every planned member renewed: ids new
-// and unique, times now.
+// and unique (references following them), times now.
 func (p *freshPlan) apply(body []byte, now time.Time) []byte {
+	// The new ids first, so that a reference written before the id it
+	// repeats has it.
+	var gen []byte
+	spans := make([][2]int, len(p.edits))
+	for i := range p.edits {
+		e := &p.edits[i]
+		lo := len(gen)
+		switch e.kind {
+		case editUUID:
+			gen = appendUUID(gen)
+		case editID:
+			gen = append(gen, e.prefix...)
+			gen = appendRandomID(gen, e.n, e.upper)
+		default:
+			continue
+		}
+		spans[i] = [2]int{lo, len(gen)}
+	}
 	out := make([]byte, 0, len(body)+16*len(p.edits))
-	var cache [numEditKinds][]byte // the time renders once per send
+	var times [spec.ISO8601 + 1][]byte // each format renders once per send
 	at := 0
 	for i := range p.edits {
 		e := &p.edits[i]
@@ -141,16 +203,16 @@ func (p *freshPlan) apply(body []byte, now time.Time) []byte {
 			out = append(out, '"')
 		}
 		switch e.kind {
-		case editUUID:
-			out = appendUUID(out)
-		case editWAID:
-			out = append(out, e.prefix...)
-			out = appendRandomID(out, e.n)
-		default:
-			if cache[e.kind] == nil {
-				cache[e.kind] = appendTime(nil, e.kind, now)
+		case editTime:
+			if times[e.time] == nil {
+				times[e.time] = appendTime(nil, e.time, now)
 			}
-			out = append(out, cache[e.kind]...)
+			out = append(out, times[e.time]...)
+		case editRef:
+			sp := spans[e.ref]
+			out = append(out, gen[sp[0]:sp[1]]...)
+		default:
+			out = append(out, gen[spans[i][0]:spans[i][1]]...)
 		}
 		if e.quoted {
 			out = append(out, '"')
@@ -160,11 +222,11 @@ func (p *freshPlan) apply(body []byte, now time.Time) []byte {
 	return append(out, body[at:]...)
 }
 
-func appendTime(b []byte, kind editKind, now time.Time) []byte {
-	switch kind {
-	case editUnixSec:
+func appendTime(b []byte, f spec.TimeFormat, now time.Time) []byte {
+	switch f {
+	case spec.UnixSeconds:
 		return strconv.AppendInt(b, now.Unix(), 10)
-	case editUnixMS:
+	case spec.UnixMillis:
 		return strconv.AppendInt(b, now.UnixMilli(), 10)
 	}
 	return now.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z")
@@ -191,16 +253,21 @@ func appendUUID(b []byte) []byte {
 	return b
 }
 
-const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz"
 
 // appendRandomID appends n random letters and digits (16 of them carry 95
-// bits: unique enough for any run).
-func appendRandomID(b []byte, n int) []byte {
+// bits: unique enough for any run), upper-case letters and digits only
+// when upper is set (16 of those carry 82 bits).
+func appendRandomID(b []byte, n int, upper bool) []byte {
+	alphabet := idAlphabet
+	if upper {
+		alphabet = idAlphabet[:36]
+	}
 	for n > 0 {
 		x := rand.Uint64()
 		for k := 0; k < 10 && n > 0; k++ { // 10 × 6 bits out of 64
-			if v := x & 63; v < uint64(len(idAlphabet)) { // 62 and 63 rejected: no bias
-				b = append(b, idAlphabet[v])
+			if v := x & 63; v < uint64(len(alphabet)) { // the rest rejected: no bias
+				b = append(b, alphabet[v])
 				n--
 			}
 			x >>= 6

@@ -95,8 +95,9 @@ or files detected as Cloud) are sent the way Meta puts them on the wire:
 ASCII-only JSON with every other character escaped (é as \u00e9, emoji as
 a surrogate pair \ud83d\ude00); --raw-bytes sends the file's bytes
 untouched instead. Payloads that are not valid JSON are sent too, with a
-warning. -H adds headers. --fresh gives each send new message ids and the
-current time, so that receivers that drop duplicates process every send.
+warning. -H adds headers. --fresh gives each send new message ids (and ids in the
+payload that refer to them the same) and sets every time to now in its own
+encoding, so that receivers that drop duplicates process every send.
 --sign adds the Cloud API signature X-Hub-Signature-256 over exactly the
 bytes sent, computed with the app secret read from WAMO_APP_SECRET (never
 from the command line).
