@@ -180,7 +180,7 @@ func newExpressibility(f payload.Format) *expressibility {
 	// Object Check functions that reuse value rules: the Cloud and
 	// On-Premises status checks recipient_id as a phone number in Go.
 	goOnly(common.RulePhoneDigits.ID, "recipient_id")
-	walkObjects(rootOf(f), func(o *spec.Object) {
+	spec.EachObject(rootOf(f), func(o *spec.Object) {
 		for i := range o.Fields {
 			fd := &o.Fields[i]
 			if fd.JSONString {
@@ -247,27 +247,6 @@ func rootOf(f payload.Format) *spec.Object {
 		return whatsapp.OnPremSchemas().Notification
 	}
 	return whatsapp.Envelope()
-}
-
-func walkObjects(o *spec.Object, fn func(*spec.Object)) {
-	seen := map[*spec.Object]bool{}
-	var walk func(*spec.Object)
-	walk = func(o *spec.Object) {
-		if o == nil || seen[o] {
-			return
-		}
-		seen[o] = true
-		fn(o)
-		for i := range o.Fields {
-			fd := &o.Fields[i]
-			walk(fd.Object)
-			walk(fd.Embedded)
-			for _, sh := range fd.Shapes {
-				walk(sh.Object)
-			}
-		}
-	}
-	walk(o)
 }
 
 func errorRules(res *validate.Result) string {

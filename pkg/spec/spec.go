@@ -354,7 +354,7 @@ func (d *Discriminator) caseIndex(value string) int {
 // table.
 func Audit(root *Object) []string {
 	var problems []string
-	eachObject(root, func(o *Object) {
+	EachObject(root, func(o *Object) {
 		if len(o.Fields) > MaxFields {
 			problems = append(problems, fmt.Sprintf("%s: %d fields (at most %d)", o.Name, len(o.Fields), MaxFields))
 		}
@@ -386,7 +386,7 @@ func Audit(root *Object) []string {
 // (only phone numbers and ids are the business's).
 func AuditRoles(root *Object) []string {
 	var problems []string
-	eachObject(root, func(o *Object) {
+	EachObject(root, func(o *Object) {
 		for i := range o.Fields {
 			problems = append(problems, roleAudit(o.Name+"."+o.Fields[i].Name, &o.Fields[i])...)
 		}
@@ -395,7 +395,7 @@ func AuditRoles(root *Object) []string {
 }
 
 // eachObject calls fn once for root and every object it reaches.
-func eachObject(root *Object, fn func(*Object)) {
+func EachObject(root *Object, fn func(*Object)) {
 	seen := map[*Object]bool{}
 	var visit func(o *Object)
 	visit = func(o *Object) {
