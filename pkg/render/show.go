@@ -14,6 +14,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/digest"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
 	"github.com/wamo-dev/wamo/pkg/payload"
 )
 
@@ -161,14 +162,21 @@ func (p *ShowPrinter) Finish() error {
 	return p.Flush()
 }
 
-// field prints the value at the --field path: a string raw (as jq -r
+// field prints the value at the --field path (of a key written twice, the
+// last, which receivers read): a string raw (as jq -r
 // does; control characters other than newline, tab and carriage return in
 // caret notation, so that no payload can send escape sequences), a number
 // or boolean as written, null as null, an object or array as compact JSON
 // (coloured on a terminal), and an empty line when the path is missing, so
 // that there is one line per payload.
 func (p *ShowPrinter) field(pl *payload.Payload) {
-	r := gjson.Get(viewString(pl.Data), p.opts.Field)
+	// Receivers keep the last of two equal keys; gjson finds the first.
+	// LastWins hands back the payload itself when no key repeats.
+	data := pl.Data
+	if resolved, _, err := jsonlex.LastWins(data); err == nil {
+		data = resolved
+	}
+	r := gjson.Get(viewString(data), p.opts.Field)
 	b := p.buf[:0]
 	if r.Exists() {
 		p.stats.FieldHits++

@@ -70,7 +70,8 @@ Views (one at a time):
                 payload, one line per payload: strings raw (like jq -r),
                 numbers and booleans as written, null as null, objects and
                 arrays as compact JSON, an empty line when the payload has
-                no such value.
+                no such value. Of a key written twice in one object, the
+                last value is printed: the one receivers read.
 
 Payloads that are not valid JSON are never printed: each gets a line
   FILE:LINE:COL: error json.syntax: MESSAGE
