@@ -179,3 +179,28 @@ func TestPrettyStaysPretty(t *testing.T) {
 		t.Errorf("layout changed: %d lines → %d", bytes.Count(b, []byte("\n")), strings.Count(r.out, "\n"))
 	}
 }
+
+// TestRefusesUnrecognised: a JSON document that is not a payload of a
+// known format is refused — exit 3, nothing of it written — while the
+// payloads around it are redacted.
+func TestRefusesUnrecognised(t *testing.T) {
+	in := `{"customer":{"phone":"5511987650001","email":"ana@example.org"}}
+{"messages":[{"from":"16505551234","id":"ABC","timestamp":"1700000000","type":"text","text":{"body":"hi"}}]}
+[{"from":"5511987650002"}]
+`
+	r := run(t, []string{"-"}, in, nil)
+	if r.code != cmdutil.ExitInput {
+		t.Errorf("exit %d, want 3", r.code)
+	}
+	if strings.Count(r.out, "\n") != 1 || !strings.Contains(r.out, `"messages"`) {
+		t.Errorf("stdout %q", r.out)
+	}
+	for _, leak := range []string{"5511987650001", "ana@example.org", "5511987650002", "16505551234"} {
+		if strings.Contains(r.out+r.errOut, leak) {
+			t.Errorf("%s written: %q %q", leak, r.out, r.errOut)
+		}
+	}
+	if strings.Count(r.errOut, "cannot be redacted: refused") != 2 || !strings.Contains(r.errOut, "-:1:1: error input:") {
+		t.Errorf("stderr %q", r.errOut)
+	}
+}
