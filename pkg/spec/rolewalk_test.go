@@ -378,3 +378,50 @@ func TestWalkRolesLinear(t *testing.T) {
 		}
 	}
 }
+
+// countScalars counts the scalars of v, repeated keys included.
+func countScalars(v jsontree.Value) int {
+	switch v.Kind() {
+	case jsontree.Object:
+		n := 0
+		v.ForEachAll(func(_, x jsontree.Value) bool { n += countScalars(x); return true })
+		return n
+	case jsontree.Array:
+		n := 0
+		v.ForEach(func(_, x jsontree.Value) bool { n += countScalars(x); return true })
+		return n
+	}
+	return 1
+}
+
+// FuzzWalkRoles: whatever the document and the table, the walk visits
+// each scalar of the payload once, gives embedded values their document,
+// and never panics.
+func FuzzWalkRoles(f *testing.F) {
+	for _, b := range fixtures.All() {
+		f.Add(b)
+	}
+	f.Add([]byte(`{"messages":[{"from":{"a":["1"]},"from":"2","interactive":{"nfm_reply":{"response_json":"[{\"a\":\"{}\"}]"}}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var tape jsontree.Tape
+		if !tape.Parse(string(data)) {
+			return
+		}
+		want := countScalars(tape.Root())
+		w := spec.RoleWalker{Undescribed: true}
+		for _, ft := range format.All() {
+			n := 0
+			w.Walk(tape.Root(), ft.Schema(), func(l *spec.Leaf) {
+				if l.Doc == nil {
+					n++
+				} else if l.Doc.Index < 1 || l.Doc.Tape.Root().Kind() == jsontree.Absent {
+					t.Fatalf("embedded document %+v", l.Doc)
+				}
+				_ = l.Path()
+			})
+			if n != want {
+				t.Fatalf("%s: %d values visited, %d in the document", ft.ID, n, want)
+			}
+		}
+	})
+}
