@@ -129,12 +129,13 @@ type Default struct {
 	Value string `json:"value"`
 	// Reason says what was missing.
 	Reason string `json:"reason"`
-	// Flag is the option that sets the value instead ("" = none).
-	Flag string `json:"flag,omitempty"`
+	// Option is the converter option that sets the value instead
+	// (message.NoOption = none); the CLI names its flag.
+	Option message.Option `json:"-"`
 	// Offset locates, in the input, the object that lacked the value.
 	Offset int `json:"offset"`
-	// FromFlag is set when the value came from an option, not a default.
-	FromFlag bool `json:"from_flag,omitempty"`
+	// FromOption is set when the value came from an option, not a default.
+	FromOption bool `json:"from_option,omitempty"`
 }
 
 // InputError is returned for input that cannot be converted at all: not
@@ -229,29 +230,6 @@ func (c *Converter) runAll(roots []jsontree.Value, from, to payload.Format, pret
 	return w.End()
 }
 
-// flagOf names the option that sets a filled value, as convert's caller
-// spells it.
-func flagOf(o message.Option, to payload.Format) string {
-	switch o {
-	case message.OptBusinessNumber:
-		if to == payload.Cloud {
-			return "--display-phone-number"
-		}
-		return "--origin"
-	case message.OptPhoneNumberID:
-		return "--phone-number-id"
-	case message.OptAccountID:
-		return "--waba-id"
-	case message.OptMediaBaseURL:
-		return "--media-base-url"
-	case message.OptAppID:
-		return "--app-id"
-	case message.OptProjectID:
-		return "--project-id"
-	}
-	return ""
-}
-
 // Convert converts one payload (one JSON document). The Result's Output is
 // valid until the next call.
 func (c *Converter) Convert(data []byte) (Result, error) {
@@ -311,7 +289,7 @@ func (c *Converter) Convert(data []byte) (Result, error) {
 		}
 		kept = append(kept, f)
 		c.defs = append(c.defs, Default{Path: f.Path, Value: f.Value, Reason: f.Reason,
-			Flag: flagOf(f.Option, c.opts.To), Offset: f.Offset, FromFlag: !f.Default})
+			Option: f.Option, Offset: f.Offset, FromOption: !f.Default})
 	}
 	c.fills = kept
 	if len(c.defs) > 0 {

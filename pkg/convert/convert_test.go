@@ -16,6 +16,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/convert"
 	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/golden"
+	"github.com/wamo-dev/wamo/pkg/message"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
@@ -66,8 +67,8 @@ func report(res convert.Result) string {
 	}
 	for _, d := range res.Defaults {
 		flag := ""
-		if d.Flag != "" {
-			flag = " [" + d.Flag + "]"
+		if d.Option != message.NoOption {
+			flag = " [option: " + d.Option.String() + "]"
 		}
 		fmt.Fprintf(&b, "  default %s = %q: %s%s\n", d.Path, d.Value, d.Reason, flag)
 	}

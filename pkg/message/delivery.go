@@ -111,6 +111,24 @@ const (
 	OptProjectID
 )
 
+var optionNames = [...]string{
+	OptBusinessNumber: "business number",
+	OptPhoneNumberID:  "phone number id",
+	OptAccountID:      "account id",
+	OptMediaBaseURL:   "media base URL",
+	OptAppID:          "app id",
+	OptProjectID:      "project id",
+}
+
+// String names the option for people ("" for NoOption); a CLI maps
+// options to its own flags.
+func (o Option) String() string {
+	if int(o) < len(optionNames) {
+		return optionNames[o]
+	}
+	return ""
+}
+
 // Fill is a value a writer wrote that the model did not hold: an option's
 // value or a documented default.
 type Fill struct {

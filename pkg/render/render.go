@@ -117,3 +117,15 @@ func Plural(n int, word string) string {
 	}
 	return s + "s"
 }
+
+// Location is FILE, FILE:LINE or FILE:LINE:COL (line and column 1-based;
+// 0 leaves them out): where a diagnostic points, as editors and CI parse it.
+func Location(file string, line, col int) string {
+	switch {
+	case line <= 0:
+		return file
+	case col <= 0:
+		return file + ":" + strconv.Itoa(line)
+	}
+	return file + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col)
+}

@@ -211,24 +211,13 @@ func (p *ShowPrinter) diagnostic(file string, line, col int, rule, msg string) {
 // errorLine is the diagnostic line every command writes on stderr:
 // FILE[:LINE[:COL]]: error RULE: MESSAGE, control characters neutralised.
 func errorLine(st *Styles, file string, line, col int, rule, msg string) string {
-	return st.Location(showLocation(Sanitize(file), line, col)+":") + " " + st.Severity(diag.Error) + " " +
+	return st.Location(Location(Sanitize(file), line, col)+":") + " " + st.Severity(diag.Error) + " " +
 		st.RuleID(rule) + ": " + Sanitize(msg) + "\n"
 }
 
 // viewString views b as a string without copying, for reading it while b
 // is not modified.
 func viewString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
-
-// showLocation formats FILE:LINE:COL, dropping what is unknown (0).
-func showLocation(file string, line, col int) string {
-	switch {
-	case line <= 0:
-		return file
-	case col <= 0:
-		return file + ":" + strconv.Itoa(line)
-	}
-	return file + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col)
-}
 
 // payloadLocation is FILE:LINE for a payload, FILE:LINE:COL when it does
 // not start a line (documents concatenated on one line).

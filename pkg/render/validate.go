@@ -80,17 +80,6 @@ func NewValidateReporter(ios *iostreams.IOStreams, opts ValidateOptions) (Valida
 	return nil, fmt.Errorf("unknown output %q: want %s", opts.Output, strings.Join(ValidateOutputs, ", "))
 }
 
-// location formats FILE:LINE:COL, dropping what is unknown (0).
-func location(file string, line, col int) string {
-	switch {
-	case line <= 0:
-		return file
-	case col <= 0:
-		return file + ":" + strconv.Itoa(line)
-	}
-	return file + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col)
-}
-
 // findingPos returns where a finding is, falling back on where its payload
 // starts when the validator could not locate it.
 func findingPos(r *validate.Result, f *diag.Finding) (line, col int) {

@@ -62,7 +62,7 @@ func (g *validateGitHub) annotate(sev diag.Severity, file string, line, col int,
 			}
 		}
 	} else {
-		msg = location(file, line, col) + ": " + msg
+		msg = Location(file, line, col) + ": " + msg
 	}
 	if title != "" {
 		props = append(props, "title="+ghEscapeProperty.Replace(title))

@@ -156,7 +156,7 @@ func (j *validateJUnit) EndSource(s *validate.Source) {
 			tc.Name += " (line " + strconv.Itoa(line) + ")"
 		}
 		tc.Error = &junitProblem{Message: msg, Type: InputRuleID,
-			Text: location(name, line, col) + ": error " + InputRuleID + ": " + msg + "\n"}
+			Text: Location(name, line, col) + ": error " + InputRuleID + ": " + msg + "\n"}
 		j.writeCase(&tc)
 	}
 	fmt.Fprintf(&j.suites, "  <testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"0\">\n",

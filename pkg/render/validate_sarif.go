@@ -196,7 +196,7 @@ func (s *validateSARIF) result(res *sarifResult, file string, line, col int) {
 		}
 		res.Locations = []sarifLocation{loc}
 	} else {
-		res.Message.Text = location(file, line, col) + ": " + res.Message.Text
+		res.Message.Text = Location(file, line, col) + ": " + res.Message.Text
 	}
 	if s.nResults > 0 {
 		s.w.WriteByte(',')

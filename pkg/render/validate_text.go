@@ -66,7 +66,7 @@ func (t *validateText) Payload(r *validate.Result) {
 // "FILE:LINE:COL: payload 2: invalid, sinch (top-level data), 1 message; 1 error".
 func (t *validateText) payloadLine(file string, r *validate.Result) {
 	w, st := t.w, t.st
-	w.WriteString(st.Location(location(Sanitize(file), r.Line, r.Col) + ":"))
+	w.WriteString(st.Location(Location(Sanitize(file), r.Line, r.Col) + ":"))
 	w.WriteString(" payload " + strconv.Itoa(r.Index+1) + ": ")
 	switch {
 	case r.Unusable:
@@ -119,7 +119,7 @@ type TextWriter interface {
 // and caret lines of a syntax error.
 func WriteFinding(w TextWriter, st *Styles, file string, r *validate.Result, f *diag.Finding) {
 	line, col := findingPos(r, f)
-	w.WriteString(st.Location(location(Sanitize(file), line, col) + ":"))
+	w.WriteString(st.Location(Location(Sanitize(file), line, col) + ":"))
 	w.WriteByte(' ')
 	w.WriteString(st.Severity(f.Severity))
 	w.WriteByte(' ')
@@ -161,7 +161,7 @@ func (t *validateText) EndSource(s *validate.Source) {
 	name = Sanitize(name)
 	if sourceProblem(s) {
 		msg, line, col := sourceError(s)
-		w.WriteString(st.Location(location(name, line, col) + ":"))
+		w.WriteString(st.Location(Location(name, line, col) + ":"))
 		w.WriteString(" " + st.Severity(diag.Error) + " " + st.RuleID(InputRuleID) + ": " + Sanitize(msg) + "\n")
 	}
 	var word string

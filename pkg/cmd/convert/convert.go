@@ -7,17 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/convert"
-	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/format/conversation"
 	"github.com/wamo-dev/wamo/pkg/input"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/message"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/render"
 	"github.com/wamo-dev/wamo/pkg/validate"
@@ -160,13 +159,15 @@ func Run(ctx context.Context, opts *Options) error {
 	r := &runner{
 		opts: opts,
 		out:  bufio.NewWriterSize(opts.IO.Out, 256<<10),
-		errw: bufio.NewWriterSize(render.SafeWriter(opts.IO.ErrOut), 32<<10), // its warnings quote payloads
+		errw: bufio.NewWriterSize(opts.IO.ErrOut, 32<<10),
 		conv: convert.New(convert.Options{
 			To: opts.To, From: opts.From, KeepExtras: opts.KeepExtras, Compact: opts.Compact,
 			Origin: opts.Origin, DisplayPhoneNumber: opts.DisplayPhoneNumber, PhoneNumberID: opts.PhoneNumberID,
 			WABAID: opts.WABAID, AppID: opts.AppID, ProjectID: opts.ProjectID, MediaBaseURL: opts.MediaBaseURL, Now: opts.Now,
 		}),
 	}
+	r.diags = render.NewConvertDiagnostics(r.errw, render.ConvertDiagnosticsOptions{
+		Target: opts.To, Strict: opts.Strict, Quiet: opts.Quiet, Flag: flagOf(opts.To)})
 	if !opts.Force {
 		r.val = validate.New(validate.Options{Format: opts.From})
 	}
@@ -202,12 +203,13 @@ func Run(ctx context.Context, opts *Options) error {
 }
 
 type runner struct {
-	opts *Options
-	out  *bufio.Writer
-	errw *bufio.Writer
-	conv *convert.Converter
-	val  *validate.Validator
-	code int
+	opts  *Options
+	out   *bufio.Writer
+	errw  *bufio.Writer
+	conv  *convert.Converter
+	val   *validate.Validator
+	diags *render.ConvertDiagnostics
+	code  int
 }
 
 func (r *runner) worst(code int) { r.code = cmdutil.Worst(r.code, code) }
@@ -224,30 +226,14 @@ func (r *runner) payload(p *payload.Payload) {
 		res := r.val.Validate(p)
 		if res.Unusable {
 			for _, f := range res.Findings {
-				fmt.Fprintf(r.errw, "%s: %s\n", location(p.Source, f.Line, f.Col), f.Message)
+				r.diags.Unusable(p.Source, f.Line, f.Col, f.Message)
 				break
 			}
 			r.worst(cmdutil.ExitInput)
 			return
 		}
 		if res.Errors > 0 {
-			for i := range res.Findings {
-				f := &res.Findings[i]
-				if r.opts.Quiet && f.Severity != diag.Error {
-					continue
-				}
-				line, col := f.Line, f.Col
-				if line == 0 {
-					line, col = p.Line, p.Col
-				}
-				fmt.Fprintf(r.errw, "%s: %s %s: %s", location(p.Source, line, col), f.Severity, f.RuleID(), f.Message)
-				if f.Path != "" {
-					fmt.Fprintf(r.errw, " (path %s)", f.Path)
-				}
-				r.errw.WriteByte('\n')
-			}
-			fmt.Fprintf(r.errw, "%s: payload not converted: it is not a valid %s payload (--force converts it anyway)\n",
-				location(p.Source, p.Line, p.Col), res.Format)
+			r.diags.Invalid(p, res.Format, res.Findings)
 			r.worst(cmdutil.ExitFindings)
 			return
 		}
@@ -257,80 +243,43 @@ func (r *runner) payload(p *payload.Payload) {
 		var ie *convert.InputError
 		if errors.As(err, &ie) {
 			line, col := p.Position(ie.Offset)
-			fmt.Fprintf(r.errw, "%s: %s\n", location(p.Source, line, col), ie.Msg)
+			r.diags.Unusable(p.Source, line, col, ie.Msg)
 			r.worst(cmdutil.ExitInput)
 			return
 		}
-		fmt.Fprintf(r.errw, "%s: %v\n", location(p.Source, p.Line, p.Col), err)
+		r.diags.Unusable(p.Source, p.Line, p.Col, err.Error())
 		r.worst(cmdutil.ExitFindings)
 		return
 	}
-	severity := "warning"
-	if r.opts.Strict {
-		severity = "error"
-	}
-	target := r.opts.To.String()
-	// One forward pass places losses and defaults, which come in document
-	// order: a position from the start for each made many quadratic.
-	cur := p.Cursor()
-	if !r.opts.Quiet || r.opts.Strict {
-		for _, l := range res.Losses {
-			line, _ := cur.Position(l.Offset)
-			fmt.Fprintf(r.errw, "%s:%d: %s convert.loss: %s has no counterpart in %s (%s)\n",
-				p.Source, line, severity, displayPath(l.Path), target, l.Reason)
+	if !r.diags.Result(p, &res) {
+		if r.opts.Strict && res.Lossy() {
+			r.worst(cmdutil.ExitFindings)
 		}
-	}
-	if !r.opts.Quiet {
-		for _, d := range res.Defaults {
-			if d.FromFlag {
-				continue
-			}
-			line, _ := cur.Position(d.Offset)
-			set := ""
-			if d.Flag != "" {
-				set = "; set " + d.Flag
-			}
-			fmt.Fprintf(r.errw, "%s:%d: warning convert.default: %s = %s (%s%s)\n",
-				p.Source, line, d.Path, strconv.Quote(d.Value), d.Reason, set)
-		}
-	}
-	if r.opts.Strict && res.Lossy() {
-		line, col := p.Position(0)
-		fmt.Fprintf(r.errw, "%s: error convert.strict: payload not written: the conversion to %s loses %d field%s\n",
-			location(p.Source, line, col), target, len(res.Losses), plural(len(res.Losses)))
-		r.worst(cmdutil.ExitFindings)
-		return
-	}
-	if res.Output == nil {
-		line, col := p.Position(0)
-		fmt.Fprintf(r.errw, "%s: warning convert.empty: nothing written: no item of this %s payload has a counterpart in %s\n",
-			location(p.Source, line, col), res.From, target)
 		return
 	}
 	r.out.Write(res.Output)
 }
 
-// displayPath names the whole payload when a loss has no path.
-func displayPath(p string) string {
-	if p == "" {
-		return "the payload"
-	}
-	return p
-}
-
-func location(file string, line, col int) string {
-	switch {
-	case line <= 0:
-		return file
-	case col <= 0:
-		return file + ":" + strconv.Itoa(line)
-	}
-	return file + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col)
-}
-
-func plural(n int) string {
-	if n == 1 {
+// flagOf names the flag that sets the value a converter option stands for.
+func flagOf(to payload.Format) func(message.Option) string {
+	return func(o message.Option) string {
+		switch o {
+		case message.OptBusinessNumber:
+			if to == payload.Cloud {
+				return "--display-phone-number"
+			}
+			return "--origin"
+		case message.OptPhoneNumberID:
+			return "--phone-number-id"
+		case message.OptAccountID:
+			return "--waba-id"
+		case message.OptMediaBaseURL:
+			return "--media-base-url"
+		case message.OptAppID:
+			return "--app-id"
+		case message.OptProjectID:
+			return "--project-id"
+		}
 		return ""
 	}
-	return "s"
 }
