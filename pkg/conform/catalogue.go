@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/wamo-dev/wamo/pkg/digest"
 )
 
@@ -427,13 +429,13 @@ func (b *builder) wire() {
 		return
 	}
 	b.addPlan("wire.max-size", b.limitLevel(),
-		"a body near the provider's largest ("+formatBytes(p.MaxBody)+") is answered 2xx within the deadline",
+		"a body near the provider's largest ("+humanize.IBytes(uint64(p.MaxBody))+") is answered 2xx within the deadline",
 		func(now time.Time) ([]request, error) {
 			body, n, err := lib.nearMax(now)
 			if err != nil {
 				return nil, err
 			}
-			return []request{{label: "a delivery of " + strconv.Itoa(n) + " text messages of 4096 characters, " + formatBytes(len(body)), body: body}}, nil
+			return []request{{label: "a delivery of " + strconv.Itoa(n) + " text messages of 4096 characters, " + humanize.IBytes(uint64(len(body))), body: body}}, nil
 		}, nil)
 }
 
@@ -496,16 +498,6 @@ func longText(s string) string {
 		}
 	}
 	return b.String()
-}
-
-func formatBytes(n int) string {
-	switch {
-	case n >= 1_000_000:
-		return strconv.FormatFloat(float64(n)/1_000_000, 'f', 2, 64) + " MB"
-	case n >= 1000:
-		return strconv.FormatFloat(float64(n)/1000, 'f', 1, 64) + " kB"
-	}
-	return strconv.Itoa(n) + " B"
 }
 
 func (b *builder) auth() {

@@ -364,8 +364,9 @@ func (c *caseRun) ack(ex *Exchange) {
 	switch ex.Outcome {
 	case replay.OK:
 	case replay.Slow:
-		ex.Problem = "answered " + strconv.Itoa(ex.Status) + " in " + replay.FormatDuration(ex.Latency) +
-			", over the " + replay.FormatDuration(c.r.opts.Deadline) + " deadline"
+		// The latency and the deadline are the exchange's and the
+		// report's: reports place them beside the problem.
+		ex.Problem = "answered " + strconv.Itoa(ex.Status) + " after the deadline"
 	default:
 		ex.Problem = notAnswered(ex, "2xx")
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dustin/go-humanize/english"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 )
 
@@ -104,19 +105,12 @@ func expand(arg string, named Kind, exclude []gitignore.Pattern, read readFunc, 
 	if w.counted == 0 && !stopped() {
 		why := "directory holds no .json, .ndjson or .jsonl file"
 		if w.candidates > 0 {
-			why = fmt.Sprintf("directory holds no webhook payload (%d file%s skipped)", w.candidates, plural(w.candidates))
+			why = "directory holds no webhook payload (" + english.Plural(w.candidates, "file", "") + " skipped)"
 		}
 		_, err := read(Source{Name: arg, Path: arg, Err: errors.New(why)})
 		return err
 	}
 	return nil
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // walker walks one directory named on the command line, reading the

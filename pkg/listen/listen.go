@@ -51,6 +51,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/redact"
 	"github.com/wamo-dev/wamo/pkg/signature"
@@ -495,7 +497,7 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request, ev *Event, start 
 		}
 		// What is left of the body is not read: close the connection.
 		w.Header().Set("Connection", "close")
-		h.refuse(w, ev, start, http.StatusRequestEntityTooLarge, ReasonTooLarge, "limit "+humanBytes(h.cfg.MaxBody))
+		h.refuse(w, ev, start, http.StatusRequestEntityTooLarge, ReasonTooLarge, "limit "+humanize.IBytes(uint64(h.cfg.MaxBody)))
 	}
 	if r.ContentLength > h.cfg.MaxBody {
 		tooLarge()
@@ -512,7 +514,7 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request, ev *Event, start 
 		w.Header().Set("Connection", "close")
 		w.Header().Set("Retry-After", "1")
 		h.refuse(w, ev, start, http.StatusServiceUnavailable, ReasonBusy,
-			"over "+humanBytes(h.cfg.MaxBuffered)+" of bodies in memory at once")
+			"over "+humanize.IBytes(uint64(h.cfg.MaxBuffered))+" of bodies in memory at once")
 		return
 	case err != nil:
 		h.refuse(w, ev, start, http.StatusBadRequest, ReasonReadError, err.Error())
@@ -600,16 +602,6 @@ func (h *Handler) reportWebhook(ev *Event, stored, raw []byte) {
 	default:
 		h.report(ev, raw, true)
 	}
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return strconv.FormatInt(n>>20, 10) + " MiB"
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return strconv.FormatInt(n>>10, 10) + " KiB"
-	}
-	return strconv.FormatInt(n, 10) + " bytes"
 }
 
 // contextWithoutCancel keeps the request's values but not its

@@ -390,7 +390,7 @@ func TestOversizedAndNotJSON(t *testing.T) {
 	dir := t.TempDir()
 	s := start(t, Config{MaxBody: 1 << 10, SaveDir: dir}, 16)
 	big := bytes.Repeat([]byte(" "), 2<<10)
-	if r := post(t, s.url, big); r.status != 413 || !strings.Contains(r.body, "1 KiB") {
+	if r := post(t, s.url, big); r.status != 413 || !strings.Contains(r.body, "1.0 KiB") {
 		t.Errorf("oversized: %d %q", r.status, r.body)
 	}
 	// Without Content-Length (chunked): the limit is found while reading.

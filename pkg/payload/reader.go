@@ -10,6 +10,8 @@ import (
 	"math/bits"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dustin/go-humanize"
 )
 
 // Payload is one JSON document read from a source.
@@ -421,7 +423,7 @@ const reserveAbove = 4 << 20
 // document (a line holding several documents, or a line of NDJSON).
 func (r *Reader) lineTooLong() error {
 	return &SourceError{Source: r.source, Line: r.line + 1, Col: 1,
-		Err: fmt.Errorf("%w: a line exceeds %s (see --max-size)", ErrTooLarge, humanBytes(r.maxSize))}
+		Err: fmt.Errorf("%w: a line exceeds %s", ErrTooLarge, humanize.IBytes(uint64(r.maxSize)))}
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }
@@ -546,7 +548,7 @@ func (r *Reader) next() (Payload, error) {
 
 func (r *Reader) tooLarge(p Payload) error {
 	return &SourceError{Source: r.source, Line: p.Line, Col: p.Col,
-		Err: fmt.Errorf("%w: the document starting here exceeds %s (see --max-size)", ErrTooLarge, humanBytes(r.maxSize))}
+		Err: fmt.Errorf("%w: the document starting here exceeds %s", ErrTooLarge, humanize.IBytes(uint64(r.maxSize)))}
 }
 
 // colAfter computes the column following a document that ended inside the
@@ -647,16 +649,4 @@ func describeStart(b []byte) string {
 		return "a non-breaking space (U+00A0)"
 	}
 	return fmt.Sprintf("%q", string(r))
-}
-
-func humanBytes(n int) string {
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%d GiB", n>>30)
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

@@ -173,7 +173,7 @@ func TestReaderMaxSize(t *testing.T) {
 		if se.Source != "in.json" || se.Line != 2 || se.Col != 3 {
 			t.Errorf("error at %s:%d:%d, want in.json:2:3 (where the document starts)", se.Source, se.Line, se.Col)
 		}
-		if !strings.Contains(se.Error(), "in.json:2:3: ") || !strings.Contains(se.Error(), "100 bytes") {
+		if !strings.Contains(se.Error(), "in.json:2:3: ") || !strings.Contains(se.Error(), "100 B") {
 			t.Errorf("message %q", se.Error())
 		}
 		if len(got) != 1 || got[0].Data != `{"ok":1}` {
@@ -187,7 +187,7 @@ func TestReaderMaxSize(t *testing.T) {
 		if !errors.As(err, &se) || !errors.Is(err, payload.ErrTooLarge) || se.Line != 2 || se.Col != 1 {
 			t.Fatalf("got %v", err)
 		}
-		if !strings.Contains(se.Error(), "2 MiB") {
+		if !strings.Contains(se.Error(), "2.0 MiB") {
 			t.Errorf("message %q", se.Error())
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dustin/go-humanize/english"
 	"github.com/tidwall/gjson"
 )
 
@@ -125,7 +126,7 @@ func explain(data []byte) *SyntaxError {
 		if s.inStr {
 			msg += " inside a string"
 		} else if s.depth > 0 {
-			msg += fmt.Sprintf(" (%d unclosed bracket%s)", s.depth, plural(s.depth))
+			msg += fmt.Sprintf(" (%s)", english.Plural(s.depth, "unclosed bracket", ""))
 		}
 		return &SyntaxError{Offset: len(data), Msg: msg}
 	}
@@ -176,13 +177,6 @@ func explain(data []byte) *SyntaxError {
 		msg = fmt.Sprintf("unexpected character %q (%U)", r, r)
 	}
 	return &SyntaxError{Offset: off, Msg: msg}
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 func lastNonSpace(b []byte) (byte, int) {

@@ -77,12 +77,19 @@ func (n *InputNotes) line(s string) {
 // SourceErrorParts takes the error of a source apart: a *payload.SourceError
 // names the source and the position in its text, which every output places
 // itself.
+// A document over the size limit says which flag raises it: the library
+// knows the limit, not the flag.
 func SourceErrorParts(err error) (msg string, line, col int) {
 	var se *payload.SourceError
 	if errors.As(err, &se) && se.Err != nil {
-		return se.Err.Error(), se.Line, se.Col
+		msg, line, col = se.Err.Error(), se.Line, se.Col
+	} else {
+		msg = err.Error()
 	}
-	return err.Error(), 0, 0
+	if errors.Is(err, payload.ErrTooLarge) {
+		msg += " (see --max-size)"
+	}
+	return msg, line, col
 }
 
 // InterruptedText says that a source was stopped by Ctrl-C, and after how

@@ -5,6 +5,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 )
 
@@ -45,9 +47,9 @@ func (p *Progress) Update(label string, bytes int64, items int) {
 	p.last, p.drawn = t, true
 	rate := ""
 	if el := t.Sub(p.start).Seconds(); el > 0.2 {
-		rate = fmt.Sprintf(", %s/s", humanSize(float64(bytes)/el))
+		rate = fmt.Sprintf(", %s/s", humanize.IBytes(uint64(float64(bytes)/el)))
 	}
-	fmt.Fprintf(p.w, "\r\x1b[K%s: %s, %s payloads%s", Sanitize(label), humanSize(float64(bytes)), groupDigits(items), rate)
+	fmt.Fprintf(p.w, "\r\x1b[K%s: %s, %s payloads%s", Sanitize(label), humanize.IBytes(uint64(bytes)), groupDigits(items), rate)
 }
 
 // Done erases the line.
@@ -56,18 +58,6 @@ func (p *Progress) Done() {
 		fmt.Fprint(p.w, "\r\x1b[K")
 		p.drawn = false
 	}
-}
-
-func humanSize(b float64) string {
-	switch {
-	case b >= 1e9:
-		return fmt.Sprintf("%.2f GB", b/1e9)
-	case b >= 1e6:
-		return fmt.Sprintf("%.1f MB", b/1e6)
-	case b >= 1e3:
-		return fmt.Sprintf("%.1f kB", b/1e3)
-	}
-	return fmt.Sprintf("%.0f B", b)
 }
 
 func groupDigits(n int) string {

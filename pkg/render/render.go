@@ -15,8 +15,13 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"math"
 	"os"
 	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dustin/go-humanize/english"
 )
 
 // spoolLimit is how many bytes a spool keeps in memory before it moves to
@@ -108,14 +113,7 @@ func (s *spool) close() {
 
 // Plural returns "1 payload", "2 payloads", "1 status", "3 statuses".
 func Plural(n int, word string) string {
-	s := strconv.Itoa(n) + " " + word
-	if n == 1 {
-		return s
-	}
-	if word == "status" {
-		return s + "es"
-	}
-	return s + "s"
+	return english.Plural(n, word, "")
 }
 
 // Location is FILE, FILE:LINE or FILE:LINE:COL (line and column 1-based;
@@ -128,4 +126,45 @@ func Location(file string, line, col int) string {
 		return file + ":" + strconv.Itoa(line)
 	}
 	return file + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col)
+}
+
+// Duration renders a latency with three significant digits in the unit
+// that suits it: 0.362ms, 12.4ms, 183ms, 1.25s; a minute or more as Go
+// writes it (1m30s).
+func Duration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "-" + Duration(-d)
+	case d == 0:
+		return "0ms"
+	case d < time.Second:
+		return sig3(float64(d)/float64(time.Millisecond)) + "ms"
+	case d < time.Minute:
+		return sig3(d.Seconds()) + "s"
+	}
+	return d.Round(time.Second).String()
+}
+
+// sig3 writes v with three significant digits and no trailing zeros.
+func sig3(v float64) string {
+	prec := 3
+	switch {
+	case v >= 100:
+		prec = 0
+	case v >= 10:
+		prec = 1
+	case v >= 1:
+		prec = 2
+	}
+	s := strconv.FormatFloat(v, 'f', prec, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+// Percent writes a fraction (0..1) as a percentage with at most two
+// decimals: 0.0196 is 1.96%.
+func Percent(f float64) string {
+	return strconv.FormatFloat(math.Round(f*10000)/100, 'f', -1, 64) + "%"
 }

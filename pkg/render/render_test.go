@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
@@ -86,5 +87,25 @@ func BenchmarkValidateReporter(b *testing.B) {
 				b.Fatal(err)
 			}
 		})
+	}
+}
+
+func TestDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "0ms", 362 * time.Microsecond: "0.362ms", 1500 * time.Microsecond: "1.5ms", 12400 * time.Microsecond: "12.4ms",
+		183 * time.Millisecond: "183ms", 200 * time.Millisecond: "200ms", 1250 * time.Millisecond: "1.25s", 90 * time.Second: "1m30s",
+		-5 * time.Millisecond: "-5ms",
+	} {
+		if got := Duration(d); got != want {
+			t.Errorf("Duration(%s) = %s, want %s", d, got, want)
+		}
+	}
+}
+
+func TestPercent(t *testing.T) {
+	for f, want := range map[float64]string{0: "0%", 0.01: "1%", 0.0196: "1.96%", 1.0 / 3: "33.33%", 1: "100%"} {
+		if got := Percent(f); got != want {
+			t.Errorf("Percent(%v) = %s, want %s", f, got, want)
+		}
 	}
 }

@@ -112,7 +112,7 @@ func fixture() []run {
 			result("in/big.ndjson", 0, 1, payload.WhatsApp, 1, 0),
 			result("in/big.ndjson", 1, 2, payload.WhatsApp, 1, 0),
 		}, err: &payload.SourceError{Source: "in/big.ndjson", Line: 3, Col: 1,
-			Err: fmt.Errorf("%w: the document starting here exceeds 64 MiB (see --max-size)", payload.ErrTooLarge)}},
+			Err: fmt.Errorf("%w: the document starting here exceeds 64 MiB", payload.ErrTooLarge)}},
 		{name: "-", results: []validate.Result{
 			result("-", 0, 1, payload.Sinch, 1, 0,
 				finding(ruleTypeAbsent, 9, 7, 0, "data[0].message.type", "message.type is absent; 100% of documented examples carry it"))}},

@@ -119,7 +119,7 @@ func TestDelaysClassified(t *testing.T) {
 	if s := sum.Slowest(1); len(s) != 1 || s[0].Name != "400ms" {
 		t.Errorf("slowest = %v", s)
 	}
-	if v := sum.Verdict(Thresholds{}); v.Pass || !strings.Contains(v.Reasons[0], "2 slow") {
+	if v := sum.Verdict(Thresholds{}); v.Pass || len(v.Breaches) != 1 || v.Breaches[0].Kind != NotOK {
 		t.Errorf("verdict %+v", v)
 	}
 }
@@ -678,16 +678,15 @@ func TestSummary(t *testing.T) {
 	if total != 101 || !sawDeadline || h[0].From != 500*time.Microsecond || h[len(h)-1].To != 500*time.Millisecond {
 		t.Errorf("histogram %+v", h)
 	}
-	if v := s.Verdict(Thresholds{}); v.Pass || v.SLO || len(v.Reasons) != 1 ||
-		v.Reasons[0] != "2 of 102 requests not ok: 1 slow (over 200ms), 1 network-error" {
+	if v := s.Verdict(Thresholds{}); v.Pass || v.SLO || len(v.Breaches) != 1 || v.Breaches[0] != (Breach{Kind: NotOK}) {
 		t.Errorf("strict verdict %+v", v)
 	}
 	if v := s.Verdict(Thresholds{MaxP99: 150 * time.Millisecond, MaxErrorRate: 0.05, CheckErrorRate: true}); !v.Pass || !v.SLO {
 		t.Errorf("SLO verdict %+v", v)
 	}
 	v := s.Verdict(Thresholds{MaxP95: 50 * time.Millisecond, MaxErrorRate: 0.01, CheckErrorRate: true})
-	if v.Pass || len(v.Reasons) != 2 || !strings.HasPrefix(v.Reasons[0], "p95 96.1ms over the 50ms maximum") ||
-		!strings.HasPrefix(v.Reasons[1], "error rate 1.96% over the 1% maximum") {
+	if v.Pass || len(v.Breaches) != 2 || v.Breaches[0].Kind != OverP95 || v.Breaches[0].Max != 50*time.Millisecond ||
+		v.Breaches[0].Got != s.Latency.P95 || v.Breaches[1].Kind != OverErrorRate || v.Breaches[1].MaxRate != 0.01 {
 		t.Errorf("failed SLO verdict %+v", v)
 	}
 	if sl := s.Slowest(5); len(sl) != 2 || sl[0].Name != "b" || sl[1].Max != 100*time.Millisecond {
@@ -697,17 +696,6 @@ func TestSummary(t *testing.T) {
 	empty.Finish(time.Unix(0, 0), false)
 	if v := empty.Verdict(Thresholds{}); v.Pass || empty.Unreachable() || empty.Histogram() != nil {
 		t.Errorf("empty run: %+v", v)
-	}
-}
-
-func TestFormatDuration(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		0: "0ms", 362 * time.Microsecond: "0.362ms", 1500 * time.Microsecond: "1.5ms", 12400 * time.Microsecond: "12.4ms",
-		183 * time.Millisecond: "183ms", 200 * time.Millisecond: "200ms", 1250 * time.Millisecond: "1.25s", 90 * time.Second: "1m30s",
-	} {
-		if got := FormatDuration(d); got != want {
-			t.Errorf("FormatDuration(%s) = %s, want %s", d, got, want)
-		}
 	}
 }
 

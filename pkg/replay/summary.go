@@ -1,11 +1,7 @@
 package replay
 
 import (
-	"fmt"
-	"math"
 	"sort"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -395,8 +391,35 @@ type Verdict struct {
 	Pass bool
 	// SLO is set when thresholds decided, rather than "every attempt ok".
 	SLO bool
-	// Reasons say why the run failed (empty when it passed).
-	Reasons []string
+	// Breaches say why the run failed (empty when it passed), in the
+	// order of the checks.
+	Breaches []Breach
+}
+
+// BreachKind names a reason for failing a run.
+type BreachKind uint8
+
+// Reasons for failing a run.
+const (
+	// NothingSent: no request was sent.
+	NothingSent BreachKind = iota + 1
+	// NotOK: some attempts were not ok (strict verdict, no thresholds).
+	NotOK
+	// OverP95, OverP99: the percentile (Got) is over its maximum (Max).
+	OverP95
+	OverP99
+	// OverErrorRate: the error rate (Rate) is over its maximum (MaxRate).
+	OverErrorRate
+	// NoLatency: a latency threshold was set but no request was answered.
+	NoLatency
+)
+
+// Breach is one reason a run failed, with the figures that show it; the
+// counts of failed outcomes are the Summary's.
+type Breach struct {
+	Kind          BreachKind
+	Got, Max      time.Duration
+	Rate, MaxRate float64
 }
 
 // Verdict judges the run. Without thresholds it passes when there was at
@@ -405,89 +428,29 @@ type Verdict struct {
 func (s *Summary) Verdict(th Thresholds) Verdict {
 	v := Verdict{SLO: th.Any()}
 	if s.Attempts == 0 {
-		v.Reasons = append(v.Reasons, "no request was sent")
+		v.Breaches = append(v.Breaches, Breach{Kind: NothingSent})
 		return v
 	}
 	if !v.SLO {
-		if failed := s.Counts.Failed(); failed > 0 {
-			v.Reasons = append(v.Reasons, fmt.Sprintf("%d of %d requests not ok: %s", failed, s.Attempts, s.describeFailures()))
+		if s.Counts.Failed() > 0 {
+			v.Breaches = append(v.Breaches, Breach{Kind: NotOK})
 		}
 	} else {
 		if th.MaxP95 > 0 && s.Latency.P95 > th.MaxP95 {
-			v.Reasons = append(v.Reasons, fmt.Sprintf("p95 %s over the %s maximum", FormatDuration(s.Latency.P95), FormatDuration(th.MaxP95)))
+			v.Breaches = append(v.Breaches, Breach{Kind: OverP95, Got: s.Latency.P95, Max: th.MaxP95})
 		}
 		if th.MaxP99 > 0 && s.Latency.P99 > th.MaxP99 {
-			v.Reasons = append(v.Reasons, fmt.Sprintf("p99 %s over the %s maximum", FormatDuration(s.Latency.P99), FormatDuration(th.MaxP99)))
+			v.Breaches = append(v.Breaches, Breach{Kind: OverP99, Got: s.Latency.P99, Max: th.MaxP99})
 		}
 		if th.CheckErrorRate && s.ErrorRate() > th.MaxErrorRate {
-			v.Reasons = append(v.Reasons, fmt.Sprintf("error rate %s over the %s maximum (%s)",
-				percent(s.ErrorRate()), percent(th.MaxErrorRate), s.describeFailures()))
+			v.Breaches = append(v.Breaches, Breach{Kind: OverErrorRate, Rate: s.ErrorRate(), MaxRate: th.MaxErrorRate})
 		}
 		if (th.MaxP95 > 0 || th.MaxP99 > 0) && s.Latency.Count == 0 {
-			v.Reasons = append(v.Reasons, "no latency measured: no request was answered")
+			v.Breaches = append(v.Breaches, Breach{Kind: NoLatency})
 		}
 	}
-	v.Pass = len(v.Reasons) == 0
+	v.Pass = len(v.Breaches) == 0
 	return v
-}
-
-// describeFailures lists the failed outcomes: "2 slow (over 200ms), 1 http-error".
-func (s *Summary) describeFailures() string {
-	var parts []string
-	for _, o := range Outcomes[1:] {
-		n := s.Counts[o]
-		if n == 0 {
-			continue
-		}
-		p := strconv.Itoa(n) + " " + o.String()
-		if o == Slow {
-			p += " (over " + FormatDuration(s.Deadline) + ")"
-		}
-		parts = append(parts, p)
-	}
-	if len(parts) == 0 {
-		return "none"
-	}
-	return strings.Join(parts, ", ")
-}
-
-func percent(f float64) string {
-	return strconv.FormatFloat(math.Round(f*10000)/100, 'f', -1, 64) + "%"
-}
-
-// FormatDuration renders a latency with three significant digits in the
-// unit that suits it: 0.362ms, 12.4ms, 183ms, 1.25s.
-func FormatDuration(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "-" + FormatDuration(-d)
-	case d == 0:
-		return "0ms"
-	case d < time.Second:
-		return sig3(float64(d)/float64(time.Millisecond)) + "ms"
-	case d < time.Minute:
-		return sig3(d.Seconds()) + "s"
-	}
-	return d.Round(time.Second).String()
-}
-
-func sig3(v float64) string {
-	var prec int
-	switch {
-	case v >= 100:
-		prec = 0
-	case v >= 10:
-		prec = 1
-	case v >= 1:
-		prec = 2
-	default:
-		prec = 3
-	}
-	s := strconv.FormatFloat(v, 'f', prec, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s
 }
 
 // Progress is a snapshot of a run under way.

@@ -402,7 +402,7 @@ func toDir(ctx context.Context, opts *Options, g *gen.Generator, prog *render.Pr
 	}
 	prog.Done()
 	if opts.IO.IsStderrTTY() {
-		fmt.Fprintf(opts.IO.ErrOut, "wrote %d payload%s to %s\n", opts.Count, plural(opts.Count), dir)
+		fmt.Fprintf(opts.IO.ErrOut, "wrote %s to %s\n", render.Plural(opts.Count, "payload"), render.Sanitize(dir))
 	}
 	return nil
 }
@@ -430,13 +430,6 @@ func create(path string, data []byte, force bool) error {
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	return nil
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // noArgs rejects positional arguments as a usage error (exit 2).

@@ -475,7 +475,7 @@ func Run(ctx context.Context, opts *Options) error {
 		if opts.Output == "text" {
 			return cmdutil.Silent(code) // the verdict line said why
 		}
-		return &cmdutil.ExitError{Code: code, Err: errors.New("replay failed: " + strings.Join(verdict.Reasons, "; "))}
+		return &cmdutil.ExitError{Code: code, Err: errors.New("replay failed: " + strings.Join(traffic.VerdictReasons(sum, verdict), "; "))}
 	}
 	return nil
 }

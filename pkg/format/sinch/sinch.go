@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/dustin/go-humanize/english"
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
@@ -285,7 +286,7 @@ func checkBatch(c *spec.Ctx, f *spec.Frame) {
 	}
 	count := int64(f.Len("data"))
 	if n != count {
-		c.ReportField(RuleTotalMismatch, "total", total.Index, "total is %d but data holds %d element%s", n, count, plural(count))
+		c.ReportField(RuleTotalMismatch, "total", total.Index, "total is %d but data holds %s", n, english.Plural(int(count), "element", ""))
 	}
 }
 
@@ -367,11 +368,4 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-func plural(n int64) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

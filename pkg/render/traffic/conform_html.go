@@ -2,13 +2,13 @@ package traffic
 
 import (
 	"bufio"
-	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/wamo-dev/wamo/pkg/render"
+
 	"github.com/wamo-dev/wamo/pkg/conform"
-	"github.com/wamo-dev/wamo/pkg/replay"
 )
 
 // conformHTML writes the HTML report of a conformance run (see
@@ -48,7 +48,7 @@ func (h *conformHTML) Finish(rep *conform.Report, exitCode int) error {
 		if l.P99 > rep.Deadline {
 			lt = "bad"
 		}
-		r.Tiles = append(r.Tiles, htmlTile{replay.FormatDuration(l.P99), "p99 latency (deadline " + replay.FormatDuration(rep.Deadline) + ")", lt})
+		r.Tiles = append(r.Tiles, htmlTile{render.Duration(l.P99), "p99 latency (deadline " + render.Duration(rep.Deadline) + ")", lt})
 	}
 	signed := "no (no secret given)"
 	switch {
@@ -61,8 +61,8 @@ func (h *conformHTML) Finish(rep *conform.Report, exitCode int) error {
 		{"profile", p.Name + ": " + p.Title},
 		{"receiver", rep.URL},
 		{"started", rep.Started.UTC().Format(time.RFC3339)},
-		{"elapsed", replay.FormatDuration(rep.Elapsed)},
-		{"deadline", replay.FormatDuration(rep.Deadline)},
+		{"elapsed", render.Duration(rep.Elapsed)},
+		{"deadline", render.Duration(rep.Deadline)},
 		{"signed", signed},
 		{"limits", p.Limits},
 	}
@@ -96,7 +96,7 @@ func conformHTMLRow(res *conform.Result) htmlRow {
 	c := res.Case
 	lat := ""
 	if (len(res.Exchanges) > 0 || res.Load != nil) && res.Verdict != conform.Skip {
-		lat = replay.FormatDuration(res.Latency)
+		lat = render.Duration(res.Latency)
 	}
 	row := htmlRow{
 		Cells:  []string{c.Number, c.ID, c.Area.Title(), string(c.Level), lat},
@@ -112,7 +112,7 @@ func conformHTMLRow(res *conform.Result) htmlRow {
 	}
 	if l := res.Load; l != nil {
 		row.Detail += " (" + strconv.Itoa(l.Sends) + " deliveries at " + strconv.FormatFloat(l.Rate, 'f', -1, 64) + "/s for " +
-			replay.FormatDuration(l.Duration) + ": p50 " + replay.FormatDuration(l.Latency.P50) + ", p99 " + replay.FormatDuration(l.Latency.P99) + ")"
+			render.Duration(l.Duration) + ": p50 " + render.Duration(l.Latency.P50) + ", p99 " + render.Duration(l.Latency.P99) + ")"
 	}
 	for i := range res.Exchanges {
 		ex := &res.Exchanges[i]
@@ -136,8 +136,8 @@ func conformHTMLRow(res *conform.Result) htmlRow {
 			sig += " (" + ex.SignatureNote + ")"
 		}
 		ev.Facts = append(ev.Facts, htmlKV{"signed", sig},
-			htmlKV{"answer", conformAnswer(ex, 0) + " in " + replay.FormatDuration(ex.Latency) + " (" + ex.Outcome.String() + ")"},
-			htmlKV{"sent at", replay.FormatDuration(ex.Start) + " into the run"})
+			htmlKV{"answer", conformAnswer(ex, 0) + " in " + render.Duration(ex.Latency) + " (" + ex.Outcome.String() + ")"},
+			htmlKV{"sent at", render.Duration(ex.Start) + " into the run"})
 		row.Evidence = append(row.Evidence, ev)
 	}
 	return row

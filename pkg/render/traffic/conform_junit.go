@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/wamo-dev/wamo/pkg/conform"
-	"github.com/wamo-dev/wamo/pkg/replay"
+	"github.com/wamo-dev/wamo/pkg/render"
 )
 
 // conformJUnit writes JUnit XML, one test suite per area and one test case
@@ -127,7 +127,7 @@ func conformJUnitTestCase(r *conform.Result) conformJUnitCase {
 // conformExchangeLine is one request and its answer on one line:
 // "POST a text message (cloud/text) → 409 in 0.52ms \"duplicate…\": answered 409, not 2xx".
 func conformExchangeLine(ex *conform.Exchange) string {
-	s := ex.Method + " " + ex.Label + " → " + conformAnswer(ex, 0) + " in " + replay.FormatDuration(ex.Latency)
+	s := ex.Method + " " + ex.Label + " → " + conformAnswer(ex, 0) + " in " + render.Duration(ex.Latency)
 	if a := strings.TrimSpace(ex.Answer); a != "" {
 		s += " " + strconv.Quote(truncateCells(a, 80))
 	}

@@ -2,13 +2,13 @@ package traffic
 
 import (
 	"bufio"
-	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"strings"
 
+	"github.com/wamo-dev/wamo/pkg/render"
+
 	"github.com/wamo-dev/wamo/pkg/conform"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
-	"github.com/wamo-dev/wamo/pkg/replay"
 )
 
 // conformText is the human report of `wamo conform`, a line per case as it
@@ -63,7 +63,7 @@ func (t *conformText) header() {
 	t.lines++
 	p := t.opts.Catalogue.Profile
 	var notes []string
-	notes = append(notes, render.Plural(len(t.opts.Cases), "case"), "deadline "+replay.FormatDuration(t.opts.Deadline))
+	notes = append(notes, render.Plural(len(t.opts.Cases), "case"), "deadline "+render.Duration(t.opts.Deadline))
 	if p.Signer != nil {
 		if t.opts.Signed {
 			notes = append(notes, "signed")
@@ -85,7 +85,7 @@ func (t *conformText) Case(r *conform.Result) {
 	word := replayPadRight(conformVerdictWord(r.Verdict), 4)
 	lat := ""
 	if (len(r.Exchanges) > 0 || r.Load != nil) && r.Verdict != conform.Skip {
-		lat = replay.FormatDuration(r.Latency)
+		lat = render.Duration(r.Latency)
 	}
 	line := "  " + replayPadRight(c.Number, 6) + " " + replayPadRight(c.ID, t.idw) + "  " + replayPadRight(c.Area.Title(), conformAreaWidth) +
 		"  " + st.Tone(conformTone(r.Verdict), word) + "  " + replayPadRight(lat, 8)
@@ -131,9 +131,9 @@ func (t *conformText) Finish(rep *conform.Report, exitCode int) error {
 		w.WriteString(t.areaLine("total", total) + "\n")
 	}
 	if l := rep.Latency; l.Count > 0 {
-		w.WriteString("\n  latency  p50 " + replay.FormatDuration(l.P50) + "  p90 " + replay.FormatDuration(l.P90) +
-			"  p99 " + replay.FormatDuration(l.P99) + "  max " + replay.FormatDuration(l.Max) +
-			"  over " + render.Plural(l.Count, "answer") + ", deadline " + replay.FormatDuration(rep.Deadline) + "\n")
+		w.WriteString("\n  latency  p50 " + render.Duration(l.P50) + "  p90 " + render.Duration(l.P90) +
+			"  p99 " + render.Duration(l.P99) + "  max " + render.Duration(l.Max) +
+			"  over " + render.Plural(l.Count, "answer") + ", deadline " + render.Duration(rep.Deadline) + "\n")
 	}
 	word, tone, text := conformSummary(rep)
 	w.WriteString("\n" + st.Tone(tone, word) + "  " + render.Sanitize(text) + "\n")

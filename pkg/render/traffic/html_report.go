@@ -2,13 +2,14 @@ package traffic
 
 import (
 	"fmt"
-	"github.com/wamo-dev/wamo/pkg/render"
 	"html"
 	"html/template"
 	"io"
 	"math"
 	"strings"
 	"time"
+
+	"github.com/wamo-dev/wamo/pkg/render"
 
 	"github.com/wamo-dev/wamo/pkg/replay"
 )
@@ -249,7 +250,7 @@ func svgTimeline(points []htmlPoint, deadline time.Duration) template.HTML {
 	// Decades as grid lines.
 	for d := lo; d <= hi; d *= 10 {
 		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, chartLeft, chartW-chartRight, y(d), y(d))
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end">%s</text>`, chartLeft-6, y(d)+4, html.EscapeString(replay.FormatDuration(d)))
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end">%s</text>`, chartLeft-6, y(d)+4, html.EscapeString(render.Duration(d)))
 	}
 	step := niceStep(tmax, 8)
 	for t := time.Duration(0); t <= tmax; t += step {
@@ -265,11 +266,11 @@ func svgTimeline(points []htmlPoint, deadline time.Duration) template.HTML {
 			class = "pt-bad"
 		}
 		fmt.Fprintf(&b, `<circle class="%s" cx="%.1f" cy="%.1f" r="3"><title>%s: %s at %s</title></circle>`,
-			class, x(p.At), y(p.Latency), html.EscapeString(p.Label), html.EscapeString(replay.FormatDuration(p.Latency)), html.EscapeString(formatAxisTime(p.At)))
+			class, x(p.At), y(p.Latency), html.EscapeString(p.Label), html.EscapeString(render.Duration(p.Latency)), html.EscapeString(formatAxisTime(p.At)))
 	}
 	b.WriteString(`</g>`)
 	fmt.Fprintf(&b, `<line class="deadline" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, chartLeft, chartW-chartRight, y(deadline), y(deadline))
-	fmt.Fprintf(&b, `<text class="deadline-label" x="%d" y="%.1f" text-anchor="end">deadline %s</text>`, chartW-chartRight-4, y(deadline)-6, html.EscapeString(replay.FormatDuration(deadline)))
+	fmt.Fprintf(&b, `<text class="deadline-label" x="%d" y="%.1f" text-anchor="end">deadline %s</text>`, chartW-chartRight-4, y(deadline)-6, html.EscapeString(render.Duration(deadline)))
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
 }
@@ -310,11 +311,11 @@ func svgHistogram(buckets []replay.Bucket, deadline time.Duration) template.HTML
 			marked = true
 		}
 		fmt.Fprintf(&b, `<rect class="%s" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s – %s: %d</title></rect>`,
-			class, x0+slot*0.12, base-h, slot*0.76, h, html.EscapeString(replay.FormatDuration(bk.From)), html.EscapeString(replay.FormatDuration(bk.To)), bk.Count)
+			class, x0+slot*0.12, base-h, slot*0.76, h, html.EscapeString(render.Duration(bk.From)), html.EscapeString(render.Duration(bk.To)), bk.Count)
 		if bk.Count > 0 {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%d</text>`, x0+slot/2, base-h-4, bk.Count)
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">≤ %s</text>`, x0+slot/2, base+16, html.EscapeString(replay.FormatDuration(bk.To)))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">≤ %s</text>`, x0+slot/2, base+16, html.EscapeString(render.Duration(bk.To)))
 	}
 	if !marked {
 		// Everything within the deadline: it is at the right edge, or
@@ -333,7 +334,7 @@ func svgHistogram(buckets []replay.Bucket, deadline time.Duration) template.HTML
 func histDeadline(b *strings.Builder, x float64, deadline time.Duration, note string) {
 	fmt.Fprintf(b, `<line class="deadline" x1="%.1f" x2="%.1f" y1="%d" y2="%d"/>`, x, x, chartTop, chartH-chartBottom)
 	fmt.Fprintf(b, `<text class="deadline-label" x="%.1f" y="%d" text-anchor="end">deadline %s%s</text>`,
-		x-4, chartTop+12, html.EscapeString(replay.FormatDuration(deadline)), html.EscapeString(note))
+		x-4, chartTop+12, html.EscapeString(render.Duration(deadline)), html.EscapeString(note))
 }
 
 // decadeFloor and decadeCeil round a duration down or up to a power of ten
@@ -368,7 +369,7 @@ func formatAxisTime(t time.Duration) string {
 	if t == 0 {
 		return "0s"
 	}
-	return replay.FormatDuration(t)
+	return render.Duration(t)
 }
 
 // htmlTone maps a render.Tone onto the report's CSS classes.

@@ -3,17 +3,17 @@ package traffic
 import (
 	"bufio"
 	"fmt"
-	"github.com/wamo-dev/wamo/pkg/render"
 	"io"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/wamo-dev/wamo/pkg/render"
+
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/listen"
 	"github.com/wamo-dev/wamo/pkg/payload"
-	"github.com/wamo-dev/wamo/pkg/replay"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
@@ -491,4 +491,4 @@ func listenSize(n int64) string {
 
 // listenDuration renders a latency as replay does: three significant
 // digits in the unit that suits it (0.362ms, 12.4ms, 183ms, 1.25s).
-func listenDuration(d time.Duration) string { return replay.FormatDuration(max(d, 0)) }
+func listenDuration(d time.Duration) string { return render.Duration(max(d, 0)) }

@@ -3,9 +3,10 @@ package traffic
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/wamo-dev/wamo/pkg/render"
 	"math"
 	"time"
+
+	"github.com/wamo-dev/wamo/pkg/render"
 
 	"github.com/tidwall/pretty"
 

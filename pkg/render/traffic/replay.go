@@ -3,10 +3,11 @@ package traffic
 import (
 	"bufio"
 	"fmt"
-	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wamo-dev/wamo/pkg/render"
 
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/replay"
@@ -90,7 +91,7 @@ func replayDescribeMiss(m *replay.Miss, deadline time.Duration) string {
 	s := m.Outcome.String() + ": "
 	switch m.Outcome {
 	case replay.Slow:
-		s += replay.FormatDuration(m.Total) + " > " + replay.FormatDuration(deadline)
+		s += render.Duration(m.Total) + " > " + render.Duration(deadline)
 	case replay.HTTPError:
 		if m.Status != 0 {
 			s += strconv.Itoa(m.Status)
@@ -101,7 +102,7 @@ func replayDescribeMiss(m *replay.Miss, deadline time.Duration) string {
 			s += m.Cause
 		}
 	case replay.Timeout:
-		s += m.Cause + " (" + replay.FormatDuration(m.Total) + ")"
+		s += m.Cause + " (" + render.Duration(m.Total) + ")"
 	default:
 		s += m.Cause
 	}
@@ -115,4 +116,50 @@ func replayAttemptLabel(seq, attempt int) string {
 		s += " attempt " + strconv.Itoa(attempt)
 	}
 	return s
+}
+
+// VerdictReasons says why a run failed, one sentence per breach: "2 of
+// 102 requests not ok: 1 slow (over 200ms), 1 network-error", "p95 96.1ms
+// over the 50ms maximum".
+func VerdictReasons(sum *replay.Summary, v replay.Verdict) []string {
+	reasons := make([]string, 0, len(v.Breaches))
+	for _, b := range v.Breaches {
+		var r string
+		switch b.Kind {
+		case replay.NothingSent:
+			r = "no request was sent"
+		case replay.NotOK:
+			r = strconv.Itoa(sum.Counts.Failed()) + " of " + strconv.Itoa(sum.Attempts) + " requests not ok: " + failures(sum)
+		case replay.OverP95:
+			r = "p95 " + render.Duration(b.Got) + " over the " + render.Duration(b.Max) + " maximum"
+		case replay.OverP99:
+			r = "p99 " + render.Duration(b.Got) + " over the " + render.Duration(b.Max) + " maximum"
+		case replay.OverErrorRate:
+			r = "error rate " + render.Percent(b.Rate) + " over the " + render.Percent(b.MaxRate) + " maximum (" + failures(sum) + ")"
+		case replay.NoLatency:
+			r = "no latency measured: no request was answered"
+		}
+		reasons = append(reasons, r)
+	}
+	return reasons
+}
+
+// failures lists the failed outcomes: "2 slow (over 200ms), 1 http-error".
+func failures(sum *replay.Summary) string {
+	var parts []string
+	for _, o := range replay.Outcomes[1:] {
+		n := sum.Counts[o]
+		if n == 0 {
+			continue
+		}
+		p := strconv.Itoa(n) + " " + o.String()
+		if o == replay.Slow {
+			p += " (over " + render.Duration(sum.Deadline) + ")"
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
 }

@@ -2,10 +2,11 @@ package traffic
 
 import (
 	"bufio"
-	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wamo-dev/wamo/pkg/render"
 
 	"github.com/wamo-dev/wamo/pkg/conform"
 	"github.com/wamo-dev/wamo/pkg/replay"
@@ -32,14 +33,14 @@ func (h *replayHTML) Request(r *replay.Result) {
 }
 
 func (h *replayHTML) Finish(sum *replay.Summary, v replay.Verdict, exitCode int) error {
-	word, tone, text := "PASS", render.ToneOK, "every request answered 2xx within "+replay.FormatDuration(sum.Deadline)
+	word, tone, text := "PASS", render.ToneOK, "every request answered 2xx within "+render.Duration(sum.Deadline)
 	switch {
 	case exitCode == 4:
 		word, tone, text = "UNREACHABLE", render.ToneError, "nothing could be reached at "+sum.URL
 	case sum.Interrupted:
 		word, tone, text = "INTERRUPTED", render.ToneWarning, "stopped after "+render.Plural(sum.Attempts, "request")
 	case !v.Pass:
-		word, tone, text = "FAIL", render.ToneError, strings.Join(v.Reasons, "; ")
+		word, tone, text = "FAIL", render.ToneError, strings.Join(VerdictReasons(sum, v), "; ")
 	case v.SLO:
 		text = "every threshold met"
 	}
@@ -49,7 +50,7 @@ func (h *replayHTML) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 	}
 	r := &htmlReport{
 		Title:     "wamo replay: " + sum.Method + " " + sum.URL,
-		Subtitle:  render.Plural(sum.Attempts, "request") + ", " + render.Plural(len(sum.Targets), "payload") + " in " + replay.FormatDuration(sum.Elapsed) + ", " + model,
+		Subtitle:  render.Plural(sum.Attempts, "request") + ", " + render.Plural(len(sum.Targets), "payload") + " in " + render.Duration(sum.Elapsed) + ", " + model,
 		Verdict:   word,
 		Tone:      htmlTone(tone),
 		Summary:   text,
@@ -61,7 +62,7 @@ func (h *replayHTML) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 	}
 	r.Tiles = []htmlTile{
 		{strconv.Itoa(sum.Counts[replay.OK]), "ok", "ok"},
-		{strconv.Itoa(sum.Counts[replay.Slow]), "slow (over " + replay.FormatDuration(sum.Deadline) + ")", "warn"},
+		{strconv.Itoa(sum.Counts[replay.Slow]), "slow (over " + render.Duration(sum.Deadline) + ")", "warn"},
 		{strconv.Itoa(sum.Counts[replay.HTTPError] + sum.Counts[replay.NetworkError] + sum.Counts[replay.Timeout]), "errors and timeouts", "bad"},
 	}
 	if l := sum.Latency; l.Count > 0 {
@@ -69,15 +70,15 @@ func (h *replayHTML) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 		if l.P99 > sum.Deadline {
 			lt = "bad"
 		}
-		r.Tiles = append(r.Tiles, htmlTile{replay.FormatDuration(l.P50), "p50 latency", ""},
-			htmlTile{replay.FormatDuration(l.P99), "p99 latency", lt})
+		r.Tiles = append(r.Tiles, htmlTile{render.Duration(l.P50), "p50 latency", ""},
+			htmlTile{render.Duration(l.P99), "p99 latency", lt})
 	}
 	r.Meta = []htmlKV{
 		{"url", sum.Method + " " + sum.URL},
 		{"started", sum.Started.UTC().Format(time.RFC3339)},
-		{"elapsed", replay.FormatDuration(sum.Elapsed)},
-		{"deadline", replay.FormatDuration(sum.Deadline)},
-		{"timeout", replay.FormatDuration(sum.Timeout)},
+		{"elapsed", render.Duration(sum.Elapsed)},
+		{"deadline", render.Duration(sum.Deadline)},
+		{"timeout", render.Duration(sum.Timeout)},
 		{"retries", strconv.Itoa(sum.Retries)},
 	}
 	for _, p := range h.timeline.Points() {
@@ -96,7 +97,7 @@ func replayHTMLRow(sum *replay.Summary, t *replay.TargetStats) htmlRow {
 	failed := t.Counts.Failed()
 	row := htmlRow{
 		Cells: []string{t.Name, strconv.Itoa(t.Sends), strconv.Itoa(t.Attempts), strconv.Itoa(t.Counts[replay.OK]), strconv.Itoa(failed),
-			replay.FormatDuration(t.Mean()), replay.FormatDuration(t.Max)},
+			render.Duration(t.Mean()), render.Duration(t.Max)},
 		Badge: "OK", Tone: "ok",
 	}
 	switch {
@@ -106,7 +107,7 @@ func replayHTMLRow(sum *replay.Summary, t *replay.TargetStats) htmlRow {
 		row.Badge, row.Tone = "FAIL", "bad"
 		row.Detail = strconv.Itoa(failed) + " of " + render.Plural(t.Attempts, "request") + " not ok: " + replayTargetFailures(&t.Counts)
 	default:
-		row.Detail = "every request answered 2xx within " + replay.FormatDuration(sum.Deadline)
+		row.Detail = "every request answered 2xx within " + render.Duration(sum.Deadline)
 	}
 	if sum.Retries > 0 && t.Attempts > 0 {
 		row.Detail += "; " + replayDeliveries(t.DeliveredOn, t.Undelivered)
@@ -114,7 +115,7 @@ func replayHTMLRow(sum *replay.Summary, t *replay.TargetStats) htmlRow {
 	for k := range t.Misses {
 		m := &t.Misses[k]
 		ev := htmlEvidence{Title: replayAttemptLabel(m.Seq, m.Attempt), Problem: replayDescribeMiss(m, sum.Deadline)}
-		ev.Facts = append(ev.Facts, htmlKV{"outcome", m.Outcome.String()}, htmlKV{"latency", replay.FormatDuration(m.Total)})
+		ev.Facts = append(ev.Facts, htmlKV{"outcome", m.Outcome.String()}, htmlKV{"latency", render.Duration(m.Total)})
 		if m.Status != 0 {
 			ev.Facts = append(ev.Facts, htmlKV{"status", strconv.Itoa(m.Status)})
 		}

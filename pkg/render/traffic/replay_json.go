@@ -3,9 +3,10 @@ package traffic
 import (
 	"bufio"
 	"encoding/json"
-	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"time"
+
+	"github.com/wamo-dev/wamo/pkg/render"
 
 	"github.com/wamo-dev/wamo/pkg/jsonlex"
 	"github.com/wamo-dev/wamo/pkg/replay"
@@ -356,10 +357,7 @@ func (j *replayJSON) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 		f := th.MaxErrorRate
 		s.Thresholds.MaxErrorRate = &f
 	}
-	s.Verdict.Pass, s.Verdict.SLO, s.Verdict.Reasons = v.Pass, v.SLO, v.Reasons
-	if s.Verdict.Reasons == nil {
-		s.Verdict.Reasons = []string{}
-	}
+	s.Verdict.Pass, s.Verdict.SLO, s.Verdict.Reasons = v.Pass, v.SLO, VerdictReasons(sum, v)
 	w.WriteString("\n],\"summary\":")
 	w.Write(replayMustJSON(s))
 	w.WriteString("}\n")

@@ -4,10 +4,11 @@ import (
 	"bufio"
 	"encoding/xml"
 	"fmt"
-	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wamo-dev/wamo/pkg/render"
 
 	"github.com/wamo-dev/wamo/pkg/replay"
 )
@@ -66,7 +67,7 @@ func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int
 			cases = append(cases, tc)
 			continue
 		}
-		out := render.Plural(t.Attempts, "request") + ", mean " + replay.FormatDuration(t.Mean()) + ", max " + replay.FormatDuration(t.Max)
+		out := render.Plural(t.Attempts, "request") + ", mean " + render.Duration(t.Mean()) + ", max " + render.Duration(t.Max)
 		if t.Measured == 0 {
 			out = render.Plural(t.Attempts, "request") + ", none answered"
 		}
@@ -103,7 +104,7 @@ func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int
 		}
 		if !v.Pass || exitCode == 4 {
 			failures++
-			msg := strings.Join(v.Reasons, "; ")
+			msg := strings.Join(VerdictReasons(sum, v), "; ")
 			if exitCode == 4 {
 				msg = "nothing could be reached at " + render.Sanitize(sum.URL)
 			}

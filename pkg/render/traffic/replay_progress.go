@@ -1,9 +1,10 @@
 package traffic
 
 import (
-	"github.com/wamo-dev/wamo/pkg/render"
 	"strconv"
 	"time"
+
+	"github.com/wamo-dev/wamo/pkg/render"
 
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/replay"

@@ -1,8 +1,9 @@
 package traffic
 
 import (
-	"github.com/wamo-dev/wamo/pkg/render"
 	"strings"
+
+	"github.com/wamo-dev/wamo/pkg/render"
 
 	"github.com/wamo-dev/wamo/pkg/replay"
 )

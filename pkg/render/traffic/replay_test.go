@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wamo-dev/wamo/pkg/golden"
+	"github.com/wamo-dev/wamo/pkg/render"
 
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/replay"
@@ -239,5 +240,35 @@ func TestReplayBar(t *testing.T) {
 	}
 	if _, err := NewReplayReporter(nil, ReplayOptions{Output: "xml"}); err == nil || !strings.Contains(err.Error(), "text, json, junit") {
 		t.Errorf("unknown output: %v", err)
+	}
+}
+
+// TestVerdictReasons pins the sentence of every kind of breach.
+func TestVerdictReasons(t *testing.T) {
+	cfg, targets, results := fakeReplay()
+	sum := fakeSummary(cfg, targets, results, false)
+	empty := fakeSummary(cfg, targets, nil, false)
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	tests := []struct {
+		name string
+		sum  *replay.Summary
+		th   replay.Thresholds
+		want []string
+	}{
+		{"strict", sum, replay.Thresholds{}, []string{"6 of 12 requests not ok: 1 slow (over 200ms), 3 http-error, 1 network-error, 1 timeout"}},
+		{"nothing sent", empty, replay.Thresholds{}, []string{"no request was sent"}},
+		{"slo", sum, replay.Thresholds{MaxP95: ms(1), MaxP99: ms(2), MaxErrorRate: 0.01, CheckErrorRate: true}, []string{
+			"p95 " + render.Duration(sum.Latency.P95) + " over the 1ms maximum",
+			"p99 " + render.Duration(sum.Latency.P99) + " over the 2ms maximum",
+			"error rate " + render.Percent(sum.ErrorRate()) + " over the 1% maximum (1 slow (over 200ms), 3 http-error, 1 network-error, 1 timeout)"}},
+		{"pass", sum, replay.Thresholds{MaxP99: time.Hour}, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := VerdictReasons(tt.sum, tt.sum.Verdict(tt.th))
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got  %q\nwant %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -2,11 +2,11 @@ package traffic
 
 import (
 	"bufio"
-	"github.com/wamo-dev/wamo/pkg/render"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/wamo-dev/wamo/pkg/render"
 
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/replay"
@@ -81,7 +81,7 @@ func (t *replayText) Request(r *replay.Result) {
 	if r.Status != 0 {
 		status = strconv.Itoa(r.Status)
 	}
-	w.WriteString(" " + replayPadLeft(status, 3) + "  " + replayPadRight(replay.FormatDuration(r.Total), 8) + " ")
+	w.WriteString(" " + replayPadLeft(status, 3) + "  " + replayPadRight(render.Duration(r.Total), 8) + " ")
 	w.WriteString(t.st.Location(render.Sanitize(r.Target)) + " " + replayAttemptLabel(r.Seq, r.Attempt))
 	switch {
 	case r.Redirect != "":
@@ -122,7 +122,7 @@ func (t *replayText) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 
 	// Latency.
 	if l := sum.Latency; l.Count > 0 {
-		f := replay.FormatDuration
+		f := render.Duration
 		w.WriteString("\nlatency   " + strings.Join([]string{"p50 " + f(l.P50), "p90 " + f(l.P90), "p95 " + f(l.P95),
 			"p99 " + f(l.P99), "max " + f(l.Max)}, "   ") + "\n")
 		w.WriteString("          " + st.Path("min "+f(l.Min)+"   mean "+f(l.Mean)+"   "+render.Plural(l.Count, "request")+
@@ -139,8 +139,8 @@ func (t *replayText) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 				nameW = max(nameW, render.DisplayWidth(render.Sanitize(ts.Name)))
 			}
 			for _, ts := range slow {
-				line := "  " + st.Location(replayPadRight(render.Sanitize(ts.Name), nameW)) + "   max " + replayPadRight(replay.FormatDuration(ts.Max), 8) +
-					" mean " + replayPadRight(replay.FormatDuration(ts.Mean()), 8) + " " + render.Plural(ts.Attempts, "request")
+				line := "  " + st.Location(replayPadRight(render.Sanitize(ts.Name), nameW)) + "   max " + replayPadRight(render.Duration(ts.Max), 8) +
+					" mean " + replayPadRight(render.Duration(ts.Mean()), 8) + " " + render.Plural(ts.Attempts, "request")
 				if d := replayTargetFailures(&ts.Counts); d != "" {
 					line += ": " + st.Tone(render.ToneError, d)
 				}
@@ -179,7 +179,7 @@ func (t *replayText) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 			" redirected (Location: " + render.Sanitize(sum.RedirectTo) + "); a webhook should answer itself, not redirect\n")
 	}
 	if sum.Interrupted {
-		w.WriteString("\n" + st.Tone(render.ToneWarning, "interrupted") + " after " + replay.FormatDuration(sum.Elapsed) +
+		w.WriteString("\n" + st.Tone(render.ToneWarning, "interrupted") + " after " + render.Duration(sum.Elapsed) +
 			": the report covers what was measured until then\n")
 	}
 
@@ -208,16 +208,16 @@ func replayHeadline(st *render.Styles, sum *replay.Summary) string {
 		model = "open model at " + strconv.FormatFloat(sum.Rate, 'f', -1, 64) + "/s"
 	}
 	return st.Location(sum.Method+" "+render.Sanitize(sum.URL)) + ": " + render.Plural(sum.Attempts, "request") + ", " +
-		render.Plural(len(sum.Targets), "payload") + " in " + replay.FormatDuration(sum.Elapsed) +
+		render.Plural(len(sum.Targets), "payload") + " in " + render.Duration(sum.Elapsed) +
 		" (" + strconv.FormatFloat(sum.Throughput(), 'f', 1, 64) + "/s), " + model +
-		", deadline " + replay.FormatDuration(sum.Deadline)
+		", deadline " + render.Duration(sum.Deadline)
 }
 
 // replayOutcomeDetail is the note after an outcome's count.
 func replayOutcomeDetail(sum *replay.Summary, o replay.Outcome) string {
 	switch o {
 	case replay.Slow:
-		return "over " + replay.FormatDuration(sum.Deadline)
+		return "over " + render.Duration(sum.Deadline)
 	case replay.HTTPError:
 		var codes []int
 		for c := range sum.Statuses {
@@ -318,16 +318,16 @@ func (t *replayText) histogram(sum *replay.Summary) {
 	labels := make([]string, len(buckets))
 	labelW, most := 0, 0
 	for i, b := range buckets {
-		labels[i] = replay.FormatDuration(b.From) + " – " + replay.FormatDuration(b.To)
+		labels[i] = render.Duration(b.From) + " – " + render.Duration(b.To)
 		if b.From == 0 {
-			labels[i] = "≤ " + replay.FormatDuration(b.To)
+			labels[i] = "≤ " + render.Duration(b.To)
 		}
 		labelW = max(labelW, render.DisplayWidth(labels[i]))
 		most = max(most, b.Count)
 	}
 	barW := min(max(t.width-labelW-22, 10), 50)
 	mark := func() {
-		text := "── deadline " + replay.FormatDuration(sum.Deadline) + " "
+		text := "── deadline " + render.Duration(sum.Deadline) + " "
 		text += strings.Repeat("─", max(labelW+barW+4-render.DisplayWidth(text), 3))
 		w.WriteString("  " + deadlineMark(st, text) + "\n")
 	}
@@ -369,24 +369,20 @@ func replayVerdict(st *render.Styles, sum *replay.Summary, v replay.Verdict, th 
 		return st.Fail("FAIL"), "nothing could be reached at " + render.Sanitize(sum.URL) + detail
 	}
 	if !v.Pass {
-		return st.Fail("FAIL"), strings.Join(v.Reasons, "; ")
+		return st.Fail("FAIL"), strings.Join(VerdictReasons(sum, v), "; ")
 	}
 	if !v.SLO {
-		return st.OK("PASS"), "every request answered 2xx within " + replay.FormatDuration(sum.Deadline)
+		return st.OK("PASS"), "every request answered 2xx within " + render.Duration(sum.Deadline)
 	}
 	var met []string
 	if th.MaxP95 > 0 {
-		met = append(met, "p95 "+replay.FormatDuration(sum.Latency.P95)+" ≤ "+replay.FormatDuration(th.MaxP95))
+		met = append(met, "p95 "+render.Duration(sum.Latency.P95)+" ≤ "+render.Duration(th.MaxP95))
 	}
 	if th.MaxP99 > 0 {
-		met = append(met, "p99 "+replay.FormatDuration(sum.Latency.P99)+" ≤ "+replay.FormatDuration(th.MaxP99))
+		met = append(met, "p99 "+render.Duration(sum.Latency.P99)+" ≤ "+render.Duration(th.MaxP99))
 	}
 	if th.CheckErrorRate {
-		met = append(met, "error rate "+replayRate(sum.ErrorRate())+" ≤ "+replayRate(th.MaxErrorRate))
+		met = append(met, "error rate "+render.Percent(sum.ErrorRate())+" ≤ "+render.Percent(th.MaxErrorRate))
 	}
 	return st.OK("PASS"), strings.Join(met, ", ")
-}
-
-func replayRate(f float64) string {
-	return strconv.FormatFloat(math.Round(f*10000)/100, 'f', -1, 64) + "%"
 }
