@@ -109,3 +109,15 @@ func TestPercent(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorNeutralisesControls(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	Error(ios, "cannot read \x1b]0;pwned\x07evil.json:\nsecond line")
+	got := errOut.String()
+	if strings.ContainsRune(got, 0x1b) || strings.ContainsRune(got, 0x07) {
+		t.Errorf("control bytes reached stderr: %q", got)
+	}
+	if !strings.HasPrefix(got, "wamo: cannot read ") || !strings.Contains(got, "\nsecond line\n") {
+		t.Errorf("got %q", got)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
@@ -34,12 +33,11 @@ func Rules(ios *iostreams.IOStreams, rules []*diag.Rule, output string) error {
 	if output == "markdown" {
 		return RulesMarkdown(ios.Out, rules)
 	}
-	tw := tabwriter.NewWriter(ios.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "RULE\tSEVERITY\tFORMATS\tSUMMARY")
+	rows := make([][]string, 0, len(rules))
 	for _, r := range rules {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Formats, r.Summary)
+		rows = append(rows, []string{r.ID, r.Severity.String(), r.Formats, r.Summary})
 	}
-	return tw.Flush()
+	return Table(ios.Out, []string{"RULE", "SEVERITY", "FORMATS", "SUMMARY"}, rows)
 }
 
 // RulesMarkdown writes the rule catalogue as the Markdown table the README

@@ -311,8 +311,8 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return cmdutil.Usagef("%s", strings.TrimPrefix(err.Error(), "gen: "))
 	}
-	if !opts.SeedSet && opts.IO.IsStderrTTY() {
-		fmt.Fprintf(opts.IO.ErrOut, "seed %d (give --seed %d to generate the same payloads again)\n", opts.Seed, opts.Seed)
+	if !opts.SeedSet {
+		render.Note(opts.IO, "seed %d (give --seed %d to generate the same payloads again)", opts.Seed, opts.Seed)
 	}
 	now := opts.Now
 	if now == nil {
@@ -401,9 +401,7 @@ func toDir(ctx context.Context, opts *Options, g *gen.Generator, prog *render.Pr
 		written += int64(len(p))
 	}
 	prog.Done()
-	if opts.IO.IsStderrTTY() {
-		fmt.Fprintf(opts.IO.ErrOut, "wrote %s to %s\n", render.Plural(opts.Count, "payload"), render.Sanitize(dir))
-	}
+	render.Note(opts.IO, "wrote %s to %s", render.Plural(opts.Count, "payload"), dir)
 	return nil
 }
 

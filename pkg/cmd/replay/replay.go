@@ -381,7 +381,7 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	if problems := in.problems; len(problems) > 0 {
 		for _, p := range problems[:len(problems)-1] {
-			fmt.Fprintf(ios.ErrOut, "wamo: %s\n", p)
+			render.Error(ios, p.String())
 		}
 		return cmdutil.Inputf("%s", problems[len(problems)-1])
 	}

@@ -27,6 +27,7 @@ import (
 	versioncmd "github.com/wamo-dev/wamo/pkg/cmd/version"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/render"
 )
 
 // Main runs wamo with args and returns the process exit code.
@@ -73,14 +74,14 @@ func printError(ios *iostreams.IOStreams, root *cobra.Command, args []string, er
 		return
 	}
 	msg := err.Error()
-	fmt.Fprintf(ios.ErrOut, "wamo: %s\n", msg)
+	render.Error(ios, msg)
 	if cmdutil.ExitCode(err) == cmdutil.ExitUsage {
 		name := "wamo"
 		if c, _, ferr := root.Find(args); ferr == nil && c != nil {
 			name = c.CommandPath()
 		}
 		if !strings.Contains(msg, "--help") {
-			fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", name)
+			render.UsageHint(ios, name)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/render"
 	jsonschema "github.com/wamo-dev/wamo/pkg/schema"
 )
 
@@ -91,9 +92,7 @@ func Run(_ context.Context, opts *Options) error {
 			if err := write(path, f); err != nil {
 				return err
 			}
-			if opts.IO.IsStderrTTY() {
-				fmt.Fprintf(opts.IO.ErrOut, "wrote %s\n", path)
-			}
+			render.Note(opts.IO, "wrote %s", path)
 		}
 		return nil
 	}
