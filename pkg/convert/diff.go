@@ -120,102 +120,142 @@ func (d *differ) object(a, b jsontree.Value, patch bool) {
 		d.mem = append(d.mem, member{key: k.Str(), val: v})
 		return true
 	})
-	end := len(d.mem)
+	m := memberSet{start: start, end: len(d.mem), hint: start}
+	m.body = d.renamedBody(a, b, &m)
+	if m.end-m.start > 32 { // many members: find them by name, not by scanning
+		m.byName = make(map[string]int, m.end-m.start)
+		for i := m.start; i < m.end; i++ {
+			m.byName[d.mem[i].key] = i
+		}
+	}
 	top := len(d.path) == 0
-	// A message whose type changes (voice → audio) keeps its content under
-	// the new type's member: compare the two bodies with each other.
-	bodyA, bodyB := "", -1
-	if d.inMessage() {
-		ta, tb := a.Get("type"), b.Get("type")
-		if ta.IsString() && tb.IsString() && ta.Str() != tb.Str() && !b.Get(ta.Str()).Exists() {
-			for i := start; i < end; i++ {
-				if d.mem[i].key == tb.Str() && a.Get(ta.Str()).Exists() && !a.Get(tb.Str()).Exists() {
-					bodyA, bodyB = ta.Str(), i
-					d.mem[i].used = true
-					break
-				}
-			}
-		}
-	}
-	hint := start // members usually come in the same order: look there first
-	var byName map[string]int
-	if end-start > 32 { // many members: find them by name, not by scanning
-		byName = make(map[string]int, end-start)
-		for i := start; i < end; i++ {
-			byName[d.mem[i].key] = i
-		}
-	}
-	a.ForEachAll(func(k, av jsontree.Value) bool { // a repeated member is reported as lost
+	a.ForEachAll(func(k, av jsontree.Value) bool {
 		key := k.Str()
-		if k.Shadowed() {
+		switch {
+		case k.Shadowed(): // a repeated member is reported as lost
+			d.shadowed(key, av)
+		case top && key == ExtrasKey && d.skipExtras:
+		default:
 			d.push(key)
-			d.buf = appendPath(d.buf[:0], d.path)
-			d.losses = append(d.losses, Loss{Path: string(d.buf), Offset: av.Offset(), Kind: Dropped,
-				Reason: "a later member has the same name: the last one counts, as receivers read it"})
+			d.member(av, d.find(&m, key), &m, patch)
 			d.pop()
-			return true
 		}
-		if top && key == ExtrasKey && d.skipExtras {
-			return true
-		}
-		d.push(key)
-		found := -1
-		if byName != nil {
-			if i, ok := byName[key]; ok && !d.mem[i].used {
-				found = i
-			}
-		} else {
-			for n, i := 0, hint; n < end-start; n++ {
-				if !d.mem[i].used && d.mem[i].key == key {
-					found = i
-					hint = i + 1
-					if hint == end {
-						hint = start
-					}
-					break
-				}
-				if i++; i == end {
-					i = start
-				}
-			}
-		}
-		if bodyB >= 0 && key == bodyA && found < 0 {
-			d.loss(Changed, av.Offset(), av, jsontree.Value{})
-			d.buf = appendPath(d.buf[:0], d.path[:len(d.path)-1])
-			d.losses[len(d.losses)-1].Renamed = string(append(append(d.buf, '.'), d.mem[bodyB].key...))
-			d.value(av, d.mem[bodyB].val, false)
-			if patch {
-				d.op(av.Raw())
-				d.path[len(d.path)-1].key = d.mem[bodyB].key
-				d.op("")
-			}
-			d.pop()
-			return true
-		}
-		if found < 0 {
-			d.loss(Dropped, av.Offset(), av, jsontree.Value{})
-			if patch {
-				d.op(av.Raw())
-			}
-		} else {
-			d.mem[found].used = true
-			d.value(av, d.mem[found].val, patch)
-		}
-		d.pop()
 		return true
 	})
-	for i := start; i < end; i++ {
-		if d.mem[i].used {
+	d.added(a, m.start, m.end, patch, func(x int) { d.push(d.mem[x].key) })
+	d.mem = d.mem[:start]
+}
+
+// memberSet is the members of the object being compared with: d.mem[start:end].
+type memberSet struct {
+	start, end int
+	hint       int            // members usually come in the same order: look there first
+	byName     map[string]int // for objects of many members
+	body       renamedBody
+}
+
+// renamedBody pairs the body of a message whose type a conversion renamed
+// (voice → audio): key is the input's member, at the output's index (-1 =
+// none).
+type renamedBody struct {
+	key string
+	at  int
+}
+
+// renamedBody finds, in a message whose type changes, the new type's
+// member that carries the old one's content, so that the two bodies are
+// compared with each other.
+func (d *differ) renamedBody(a, b jsontree.Value, m *memberSet) renamedBody {
+	none := renamedBody{at: -1}
+	if !d.inMessage() {
+		return none
+	}
+	ta, tb := a.Get("type"), b.Get("type")
+	if !ta.IsString() || !tb.IsString() || ta.Str() == tb.Str() || b.Get(ta.Str()).Exists() ||
+		!a.Get(ta.Str()).Exists() || a.Get(tb.Str()).Exists() {
+		return none
+	}
+	for i := m.start; i < m.end; i++ {
+		if d.mem[i].key == tb.Str() {
+			d.mem[i].used = true
+			return renamedBody{key: ta.Str(), at: i}
+		}
+	}
+	return none
+}
+
+// find returns the index of the unused member named key, or -1.
+func (d *differ) find(m *memberSet, key string) int {
+	if m.byName != nil {
+		if i, ok := m.byName[key]; ok && !d.mem[i].used {
+			return i
+		}
+		return -1
+	}
+	for n, i := 0, m.hint; n < m.end-m.start; n++ {
+		if !d.mem[i].used && d.mem[i].key == key {
+			if m.hint = i + 1; m.hint == m.end {
+				m.hint = m.start
+			}
+			return i
+		}
+		if i++; i == m.end {
+			i = m.start
+		}
+	}
+	return -1
+}
+
+// shadowed reports a member hidden by a later one of the same name.
+func (d *differ) shadowed(key string, av jsontree.Value) {
+	d.push(key)
+	d.buf = appendPath(d.buf[:0], d.path)
+	d.losses = append(d.losses, Loss{Path: string(d.buf), Offset: av.Offset(), Kind: Dropped,
+		Reason: "a later member has the same name: the last one counts, as receivers read it"})
+	d.pop()
+}
+
+// member compares the input's member at the current path with the
+// output's at index found (-1 = the output has none).
+func (d *differ) member(av jsontree.Value, found int, m *memberSet, patch bool) {
+	key := d.path[len(d.path)-1].key
+	switch {
+	case m.body.at >= 0 && key == m.body.key && found < 0:
+		renamed := d.mem[m.body.at]
+		d.loss(Changed, av.Offset(), av, jsontree.Value{})
+		d.buf = appendPath(d.buf[:0], d.path[:len(d.path)-1])
+		d.losses[len(d.losses)-1].Renamed = string(append(append(d.buf, '.'), renamed.key...))
+		d.value(av, renamed.val, false)
+		if patch {
+			d.op(av.Raw())
+			d.path[len(d.path)-1].key = renamed.key
+			d.op("")
+		}
+	case found < 0:
+		d.loss(Dropped, av.Offset(), av, jsontree.Value{})
+		if patch {
+			d.op(av.Raw())
+		}
+	default:
+		d.mem[found].used = true
+		d.value(av, d.mem[found].val, patch)
+	}
+}
+
+// added reports the output's members or elements that no input value
+// paired with; push names the one at index x.
+func (d *differ) added(a jsontree.Value, start, end int, patch bool, push func(x int)) {
+	for x := start; x < end; x++ {
+		if d.mem[x].used {
 			continue
 		}
-		d.push(d.mem[i].key)
-		d.loss(Added, a.Offset(), jsontree.Value{}, d.mem[i].val)
+		push(x)
+		d.loss(Added, a.Offset(), jsontree.Value{}, d.mem[x].val)
 		if patch {
 			d.op("")
 		}
 		d.pop()
 	}
-	d.mem = d.mem[:start]
 }
 
 // inMessage reports whether the object being compared is a message of
@@ -253,81 +293,21 @@ func (d *differ) array(a, b jsontree.Value, patch bool) {
 		return true
 	})
 	end := len(d.mem)
-	nb := end - start
-	key := d.alignKey()
-	// Pair the elements: by identifying member for item arrays, by position otherwise.
-	na := 0
-	a.ForEach(func(_, _ jsontree.Value) bool { na++; return true })
 	pstart := len(d.ints)
 	defer func() { d.ints = d.ints[:pstart] }()
-	exact := na == nb
-	// Index b's elements by their identifying member: pairing costs one
-	// lookup per element, however long the arrays.
-	var byKey map[string][]int
+	// Pair the elements: by identifying member for item arrays, by position otherwise.
+	key, keyed := d.alignKey(), true
 	if key != "" {
-		byKey = make(map[string][]int, nb)
-		for x := start; x < end; x++ {
-			if bk := d.mem[x].val.Get(key); bk.Exists() {
-				id := bk.Identity()
-				byKey[id] = append(byKey[id], x)
-			}
-		}
+		keyed = d.pairByKey(a, key, start, end)
+	} else {
+		d.pairByPosition(a, start, end)
 	}
-	i := 0
-	a.ForEach(func(_, av jsontree.Value) bool {
-		j := -1
-		if key != "" {
-			if k := av.Get(key); k.Exists() {
-				id := k.Identity()
-				if xs := byKey[id]; len(xs) > 0 {
-					j, byKey[id] = xs[0], xs[1:]
-				}
-			}
-		} else if i < nb {
-			j = start + i
-		}
-		if j >= 0 {
-			d.mem[j].used = true
-			if j-start != i {
-				exact = false
-			}
-		} else {
-			exact = false
-		}
-		d.ints = append(d.ints, j)
-		i++
-		return true
-	})
 	pairs := d.ints[pstart:]
-	if key != "" {
-		// Elements without the identifying member (a username-only
-		// contact has no wa_id) pair with the leftovers in order.
-		x := start
-		i = 0
-		a.ForEach(func(_, av jsontree.Value) bool {
-			if pairs[i] < 0 && !av.Get(key).Exists() {
-				for x < end && d.mem[x].used {
-					x++
-				}
-				if x < end {
-					d.mem[x].used = true
-					pairs[i] = x
-				}
-			}
-			i++
-			return true
-		})
-	}
-	for x := start; x < end; x++ {
-		if !d.mem[x].used {
-			exact = false
-		}
-	}
-	if patch && !exact {
+	if patch && !(keyed && d.exactPairs(pairs, start, end)) {
 		d.op(a.Raw())
 		patch = false
 	}
-	i = 0
+	i := 0
 	a.ForEach(func(_, av jsontree.Value) bool {
 		d.pushI(i)
 		if j := pairs[i]; j >= 0 {
@@ -339,15 +319,82 @@ func (d *differ) array(a, b jsontree.Value, patch bool) {
 		i++
 		return true
 	})
-	for x := start; x < end; x++ {
-		if d.mem[x].used {
-			continue
-		}
-		d.pushI(x - start)
-		d.loss(Added, a.Offset(), jsontree.Value{}, d.mem[x].val)
-		d.pop()
-	}
+	// Added elements are never patched: a changed array is replaced whole.
+	d.added(a, start, end, false, func(x int) { d.pushI(x - start) })
 	d.mem = d.mem[:start]
+}
+
+// pairByPosition pairs the i-th element of a with the i-th of d.mem[start:end].
+func (d *differ) pairByPosition(a jsontree.Value, start, end int) {
+	i := 0
+	a.ForEach(func(_, _ jsontree.Value) bool {
+		j := -1
+		if start+i < end {
+			j = start + i
+			d.mem[j].used = true
+		}
+		d.ints = append(d.ints, j)
+		i++
+		return true
+	})
+}
+
+// pairByKey pairs the elements of an item array by their identifying
+// member, one lookup per element however long the arrays; elements
+// without it (a username-only contact has no wa_id) pair with the
+// leftovers in order. It reports whether every element paired by key.
+func (d *differ) pairByKey(a jsontree.Value, key string, start, end int) (keyed bool) {
+	byKey := make(map[string][]int, end-start)
+	for x := start; x < end; x++ {
+		if bk := d.mem[x].val.Get(key); bk.Exists() {
+			id := bk.Identity()
+			byKey[id] = append(byKey[id], x)
+		}
+	}
+	pstart, keyed := len(d.ints), true
+	a.ForEach(func(_, av jsontree.Value) bool {
+		j := -1
+		if k := av.Get(key); k.Exists() {
+			id := k.Identity()
+			if xs := byKey[id]; len(xs) > 0 {
+				j, byKey[id] = xs[0], xs[1:]
+				d.mem[j].used = true
+			}
+		}
+		keyed = keyed && j >= 0
+		d.ints = append(d.ints, j)
+		return true
+	})
+	pairs, x, i := d.ints[pstart:], start, 0
+	a.ForEach(func(_, av jsontree.Value) bool {
+		if pairs[i] < 0 && !av.Get(key).Exists() {
+			for x < end && d.mem[x].used {
+				x++
+			}
+			if x < end {
+				d.mem[x].used = true
+				pairs[i] = x
+			}
+		}
+		i++
+		return true
+	})
+	return keyed
+}
+
+// exactPairs reports whether every element paired with the one at its
+// own position and none is left over: then the array can be patched
+// element by element.
+func (d *differ) exactPairs(pairs []int, start, end int) bool {
+	if len(pairs) != end-start {
+		return false
+	}
+	for i, j := range pairs {
+		if j != start+i {
+			return false
+		}
+	}
+	return true
 }
 
 func (d *differ) op(raw string) {

@@ -40,14 +40,8 @@ func (c *Converter) appendExtras(out []byte, from payload.Format) []byte {
 	w.Reset(pretty, 1)
 	w.Obj()
 	w.KStr("format", from.String())
-	sets, unsets := 0, 0
-	for _, o := range c.diffs.ops {
-		if o.raw != "" {
-			sets++
-		} else {
-			unsets++
-		}
-	}
+	sets := c.diffs.sets()
+	unsets := len(c.diffs.ops) - sets
 	if sets > 0 {
 		w.Key("set")
 		w.Obj()
@@ -198,54 +192,66 @@ func (n *node) apply(ptr string, raw string) (string, error) {
 		switch {
 		case cur.obj:
 			path = append(path, seg{key: p, index: -1})
-			j := cur.member(p)
-			if last {
-				switch {
-				case raw == "" && j >= 0:
-					cur.keys = append(cur.keys[:j], cur.keys[j+1:]...)
-					cur.kids = append(cur.kids[:j], cur.kids[j+1:]...)
-				case raw == "":
-				case j >= 0:
-					cur.kids[j] = toNode(jsontree.Parse(raw))
-				default:
-					cur.keys = append(cur.keys, p)
-					cur.kids = append(cur.kids, toNode(jsontree.Parse(raw)))
-				}
-				return renderPath(path), nil
-			}
-			if j < 0 {
-				if raw == "" {
-					return renderPath(path), nil
-				}
-				cur.keys = append(cur.keys, p)
-				cur.kids = append(cur.kids, &node{obj: true})
-				j = len(cur.kids) - 1
-			}
-			cur = cur.kids[j]
+			cur = cur.stepMember(p, raw, last)
 		case cur.arr:
 			idx, err := strconv.Atoi(p)
 			if err != nil || idx < 0 || idx > len(cur.kids) || idx == len(cur.kids) && !last {
 				return "", errPointer
 			}
 			path = append(path, seg{index: idx})
-			if last {
-				switch {
-				case raw == "" && idx < len(cur.kids):
-					cur.kids = append(cur.kids[:idx], cur.kids[idx+1:]...)
-				case raw == "":
-				case idx < len(cur.kids):
-					cur.kids[idx] = toNode(jsontree.Parse(raw))
-				default:
-					cur.kids = append(cur.kids, toNode(jsontree.Parse(raw)))
-				}
-				return renderPath(path), nil
-			}
-			cur = cur.kids[idx]
+			cur = cur.stepElement(idx, raw, last)
 		default:
 			return "", errPointer
 		}
+		if cur == nil {
+			return renderPath(path), nil
+		}
 	}
 	return "", errPointer
+}
+
+// stepMember applies the operation to member key when it is the last
+// step (and returns nil), or returns the member to go on into, created if
+// a value is to be set under it (nil when there is nothing to remove).
+func (n *node) stepMember(key, raw string, last bool) *node {
+	j := n.member(key)
+	switch {
+	case !last && j >= 0:
+		return n.kids[j]
+	case !last && raw == "":
+		return nil
+	case !last:
+		n.keys = append(n.keys, key)
+		n.kids = append(n.kids, &node{obj: true})
+		return n.kids[len(n.kids)-1]
+	case raw == "" && j >= 0:
+		n.keys = append(n.keys[:j], n.keys[j+1:]...)
+		n.kids = append(n.kids[:j], n.kids[j+1:]...)
+	case raw == "":
+	case j >= 0:
+		n.kids[j] = toNode(jsontree.Parse(raw))
+	default:
+		n.keys = append(n.keys, key)
+		n.kids = append(n.kids, toNode(jsontree.Parse(raw)))
+	}
+	return nil
+}
+
+// stepElement is stepMember for the element at idx (≤ len(kids), equal
+// only on the last step: an append).
+func (n *node) stepElement(idx int, raw string, last bool) *node {
+	switch {
+	case !last:
+		return n.kids[idx]
+	case raw == "" && idx < len(n.kids):
+		n.kids = append(n.kids[:idx], n.kids[idx+1:]...)
+	case raw == "":
+	case idx < len(n.kids):
+		n.kids[idx] = toNode(jsontree.Parse(raw))
+	default:
+		n.kids = append(n.kids, toNode(jsontree.Parse(raw)))
+	}
+	return nil
 }
 
 // applyExtras applies extras read from the input to out, the document
@@ -285,4 +291,15 @@ func (c *Converter) patched(path string) bool {
 		}
 	}
 	return false
+}
+
+// sets counts the operations that set a value (the others remove one).
+func (d *differ) sets() int {
+	n := 0
+	for _, o := range d.ops {
+		if o.raw != "" {
+			n++
+		}
+	}
+	return n
 }
