@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/wamo-dev/wamo/pkg/replay"
+	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
 // maxLoadEvidence is how many failed deliveries of the load case are kept
@@ -33,10 +34,11 @@ func (r *runner) load(c *caseRun) {
 		Rate: r.opts.Rate, Duration: r.opts.Duration, Fresh: true,
 		Client: &http.Client{Transport: r.transport}, Now: r.now,
 	}
-	// replay signs each fresh body with Meta's scheme; a provider with
-	// another scheme would need its own signing per send.
-	if _, meta := lib.p.Signer.(metaSigner); meta && r.opts.Secret != nil {
-		cfg.Secret = r.opts.Secret
+	// replay signs each send with the provider's scheme: a fresh body
+	// under an untimed scheme, a new nonce and time under a timed one.
+	signed := lib.p.Signer != nil && r.opts.Secret != nil
+	if signed {
+		cfg.Sign = replay.SignWith(&signature.Signer{Scheme: lib.p.Signer, Secret: r.opts.Secret})
 	}
 	sum := replay.NewSummary(cfg, targets, r.now())
 	results := make(chan replay.Result, 256)
@@ -52,7 +54,7 @@ func (r *runner) load(c *caseRun) {
 			}
 			ex := Exchange{
 				Label:  "delivery #" + strconv.Itoa(res.Seq+1) + ": " + res.Target,
-				Method: http.MethodPost, ContentType: "application/json", Signed: cfg.Secret != nil,
+				Method: http.MethodPost, ContentType: "application/json", Signed: signed,
 				Bytes: int(res.BytesSent), Start: res.Start.Sub(r.started), Latency: res.Total,
 				Status: res.Status, Outcome: res.Outcome, Cause: res.Cause, Connected: res.Connected || res.Status != 0,
 			}

@@ -4,10 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/wamo-dev/wamo/pkg/payload"
-	"github.com/wamo-dev/wamo/pkg/replay"
 	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
@@ -16,9 +14,9 @@ import (
 // it encodes text on the wire, whether it signs requests and whether it
 // verifies the endpoint with a handshake. Everything the catalogue does
 // with a provider comes from here; the payloads themselves come from the
-// embedded fixtures and the generator, so that adding a provider (the Sinch
-// Conversation API, say) is a Profile value, a fixtures folder and, if it
-// signs differently, a Signer.
+// embedded fixtures and the generator, so that adding a provider is a
+// Profile value, a fixtures folder and, if it signs differently, a
+// signature.Scheme.
 type Profile struct {
 	// Name is what --profile takes: "sinch", "whatsapp", "cloud".
 	Name string
@@ -50,36 +48,14 @@ type Profile struct {
 	// \uXXXX (Meta does, and signs that form).
 	ASCII bool
 
-	// Signer signs requests; nil when the provider does not sign.
-	Signer Signer
+	// Signer is the provider's signature scheme (shared with replay and
+	// listen); nil when the provider does not sign. A timed scheme adds
+	// the auth.stale case.
+	Signer signature.Scheme
 	// Handshake is the GET request that verifies the endpoint; nil when
 	// the provider has none.
 	Handshake *Handshake
 }
-
-// Signer adds a provider's signature headers to a request.
-type Signer interface {
-	// Sign sets the signature headers of body on h, keyed with secret, as
-	// the provider would at time at.
-	Sign(h http.Header, body, secret []byte, at time.Time)
-	// Headers names the headers Sign sets (the unsigned case leaves them out).
-	Headers() []string
-	// Timed reports whether the signature covers a time, so that a stale
-	// request can be told from a fresh one (Meta's does not).
-	Timed() bool
-}
-
-// metaSigner is Meta's X-Hub-Signature-256 (HMAC-SHA256 of the body with the
-// app secret), computed by pkg/signature as `wamo replay --sign` does.
-type metaSigner struct{}
-
-func (metaSigner) Sign(h http.Header, body, secret []byte, _ time.Time) {
-	h.Set(replay.SignatureHeader, signature.Meta(secret, body))
-}
-
-func (metaSigner) Headers() []string { return []string{replay.SignatureHeader} }
-
-func (metaSigner) Timed() bool { return false }
 
 // Handshake describes a verification request: a GET whose query carries a
 // mode, a challenge and the verify token, answered with the challenge
@@ -124,7 +100,7 @@ func Profiles() []*Profile {
 			Other:    []string{"invalid/cloud-field-account-update"},
 			MaxBatch: 1000, MaxBody: 3_000_000, Documented: true, Mixed: true, ASCII: true,
 			Limits: "Meta: notifications are batched up to 1000 updates; payloads can be up to 3 MB",
-			Signer: metaSigner{}, Handshake: metaHandshake,
+			Signer: signature.MetaScheme, Handshake: metaHandshake,
 		},
 	}
 }

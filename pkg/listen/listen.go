@@ -1,6 +1,6 @@
 // Package listen is a local webhook receiver for WhatsApp MO webhooks: an
 // http.Handler that acknowledges each POST at once, checks the Cloud API
-// signature, saves the body as a fixture, optionally forwards it to the
+// or Sinch Conversation API signature, saves the body as a fixture, optionally forwards it to the
 // user's app, validates it, and reports every request as an Event on a
 // channel. It never prints: `wamo listen` renders the events.
 //
@@ -13,6 +13,10 @@
 //	bytes of bodies are in memory   arriving at once; the sender retries
 //	POST, no X-Hub-Signature-256    401 (only when Config.AppSecret is set)
 //	POST, wrong signature           403 (idem)
+//	POST, no x-sinch-webhook-       401 (only when Config.SinchSecret is set;
+//	signature                       with both secrets, either scheme will do)
+//	POST, wrong Sinch signature, or 403 (idem)
+//	signed outside SignatureWindow
 //	POST, could not be saved        500, so that the sender retries
 //	GET with hub.mode=subscribe     200 and hub.challenge when hub.verify_token
 //	                                matches Config.VerifyToken, else 403
@@ -78,6 +82,10 @@ const queueLen = 256
 // (see package signature for the bytes that are signed).
 const SignatureHeader = signature.MetaHeader
 
+// SinchSignatureHeader is the header Sinch signs Conversation API
+// callbacks with, beside its timestamp, nonce and algorithm headers.
+const SinchSignatureHeader = signature.SinchSignatureHeader
+
 // Config configures a Handler. The zero value listens on every path,
 // answers 200 at once and keeps nothing.
 type Config struct {
@@ -90,6 +98,16 @@ type Config struct {
 	// the HMAC of the body received or of its escaped-unicode form, which
 	// is what Meta signs (signature.VerifyMeta).
 	AppSecret []byte
+	// SinchSecret, when set, makes every POST carry a valid Sinch
+	// Conversation API signature (x-sinch-webhook-signature with its
+	// nonce and timestamp, signature.VerifySinch) signed within
+	// SignatureWindow of Now. With AppSecret as well, a request may carry
+	// either provider's signature; it must carry one.
+	SinchSecret []byte
+	// SignatureWindow is how far a Sinch signature's timestamp may be from
+	// Now, either way; 0 means signature.DefaultWindow (5 minutes), a
+	// negative value accepts any time.
+	SignatureWindow time.Duration
 	// SaveDir, when set, receives every JSON body as a file (see Handler).
 	SaveDir string
 	// ForwardTo, when set, is the app every webhook is sent on to.
@@ -182,6 +200,7 @@ const (
 	ReasonReadError    Reason = "body not received"
 	ReasonNoSignature  Reason = "missing signature"
 	ReasonBadSignature Reason = "bad signature"
+	ReasonStale        Reason = "stale signature"
 	ReasonNoToken      Reason = "no verify token configured"
 	ReasonBadToken     Reason = "wrong verify token"
 	ReasonBadHandshake Reason = "malformed handshake"
@@ -332,6 +351,9 @@ func NewHandler(cfg Config, events chan<- Event) (*Handler, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.SignatureWindow == 0 {
+		cfg.SignatureWindow = signature.DefaultWindow
 	}
 	if cfg.Delay < 0 {
 		return nil, errors.New("delay must not be negative")
@@ -489,6 +511,33 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request, ev *Event, start t
 	}
 }
 
+// verify checks the signature of a webhook with the schemes that have a
+// secret: the one whose header the request carries (Meta's first), or
+// ErrMissing naming every header that would do. Nil when no secret is set.
+func (h *Handler) verify(hdr http.Header, body []byte) error {
+	var schemes []signature.Scheme
+	var secrets [][]byte
+	if len(h.cfg.AppSecret) > 0 {
+		schemes, secrets = append(schemes, signature.MetaScheme), append(secrets, h.cfg.AppSecret)
+	}
+	if len(h.cfg.SinchSecret) > 0 {
+		schemes, secrets = append(schemes, signature.SinchScheme), append(secrets, h.cfg.SinchSecret)
+	}
+	if len(schemes) == 0 {
+		return nil
+	}
+	for i, s := range schemes {
+		if hdr.Get(s.Headers()[0]) != "" {
+			return s.Verify(hdr, body, secrets[i], h.cfg.Now(), h.cfg.SignatureWindow)
+		}
+	}
+	if len(schemes) == 1 {
+		// The scheme's own words: "no X-Hub-Signature-256 header".
+		return schemes[0].Verify(hdr, body, secrets[0], h.cfg.Now(), h.cfg.SignatureWindow)
+	}
+	return signature.Missing(schemes...)
+}
+
 // post receives a webhook.
 func (h *Handler) post(w http.ResponseWriter, r *http.Request, ev *Event, start time.Time) {
 	tooLarge := func() {
@@ -520,15 +569,16 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request, ev *Event, start 
 		h.refuse(w, ev, start, http.StatusBadRequest, ReasonReadError, err.Error())
 		return
 	}
-	if len(h.cfg.AppSecret) > 0 {
-		if err := signature.VerifyMeta(h.cfg.AppSecret, body, r.Header.Get(SignatureHeader)); err != nil {
-			status, why := http.StatusForbidden, ReasonBadSignature
-			if errors.Is(err, signature.ErrMissing) {
-				status, why = http.StatusUnauthorized, ReasonNoSignature
-			}
-			h.refuse(w, ev, start, status, why, err.Error())
-			return
+	if err := h.verify(r.Header, body); err != nil {
+		status, why := http.StatusForbidden, ReasonBadSignature
+		switch {
+		case errors.Is(err, signature.ErrMissing):
+			status, why = http.StatusUnauthorized, ReasonNoSignature
+		case errors.Is(err, signature.ErrStale):
+			why = ReasonStale
 		}
+		h.refuse(w, ev, start, status, why, err.Error())
+		return
 	}
 	ev.Kind = KindWebhook
 

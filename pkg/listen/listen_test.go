@@ -3,7 +3,9 @@ package listen
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -384,6 +387,84 @@ func TestSignature(t *testing.T) {
 	if evs[0].Result == nil || !evs[0].Result.Valid() {
 		t.Error("the signed webhook was not validated")
 	}
+}
+
+// TestSinchSignature: with the Sinch secret set, a Conversation API
+// callback must carry a right x-sinch-webhook-signature over its body,
+// nonce and timestamp, signed within the window of listen's clock (an
+// injected one, so that "stale" is 6 minutes away from "fresh", not a
+// race). The signatures are computed here, not with package signature.
+func TestSinchSignature(t *testing.T) {
+	secret := []byte("sinch-secret")
+	now := time.Unix(1767225600, 0)
+	clock := func() time.Time { return now }
+	body := fixture(t, "conversation/text")
+	sign := func(key, b []byte, nonce string, at time.Time) map[string]string {
+		ts := strconv.FormatInt(at.Unix(), 10)
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(string(b) + "." + nonce + "." + ts))
+		return map[string]string{
+			"x-sinch-webhook-signature":           base64.StdEncoding.EncodeToString(m.Sum(nil)),
+			"x-sinch-webhook-signature-nonce":     nonce,
+			"x-sinch-webhook-signature-timestamp": ts,
+			"x-sinch-webhook-signature-algorithm": "HmacSHA256",
+		}
+	}
+	tampered := bytes.Replace(body, []byte("Campinas"), []byte("Santos"), 1)
+	cases := []struct {
+		name   string
+		window time.Duration
+		header map[string]string
+		body   []byte
+		status int
+		why    Reason
+	}{
+		{"good", 0, sign(secret, body, "n1", now), body, 200, ""},
+		{"4 minutes old", 0, sign(secret, body, "n2", now.Add(-4*time.Minute)), body, 200, ""},
+		{"6 minutes old", 0, sign(secret, body, "n3", now.Add(-6*time.Minute)), body, 403, ReasonStale},
+		{"6 minutes ahead", 0, sign(secret, body, "n4", now.Add(6*time.Minute)), body, 403, ReasonStale},
+		{"an hour old, 2h window", 2 * time.Hour, sign(secret, body, "n5", now.Add(-time.Hour)), body, 200, ""},
+		{"a day old, no window", -1, sign(secret, body, "n6", now.Add(-24*time.Hour)), body, 200, ""},
+		{"tampered body", 0, sign(secret, body, "n7", now), tampered, 403, ReasonBadSignature},
+		{"another secret", 0, sign([]byte("other"), body, "n8", now), body, 403, ReasonBadSignature},
+		{"unsigned", 0, nil, body, 401, ReasonNoSignature},
+		{"Meta's header instead", 0, map[string]string{SignatureHeader: signature.Meta(secret, body)}, body, 401, ReasonNoSignature},
+	}
+	for _, c := range cases {
+		s := start(t, Config{SinchSecret: secret, SignatureWindow: c.window, Now: clock}, 4)
+		if r := do(t, "POST", s.url, c.body, c.header); r.status != c.status {
+			t.Errorf("%s: %d %q, want %d", c.name, r.status, r.body, c.status)
+		}
+		evs := s.collect(t)
+		if len(evs) != 1 || evs[0].Rejected != c.why {
+			t.Errorf("%s: events %+v, want rejected %q", c.name, evs, c.why)
+		}
+	}
+
+	// Both secrets: either provider's signature will do, one must be there.
+	app := []byte("app-secret")
+	s := start(t, Config{AppSecret: app, SinchSecret: secret, Now: clock}, 8)
+	cloud := fixture(t, "cloud/text")
+	for _, c := range []struct {
+		name   string
+		header map[string]string
+		body   []byte
+		status int
+	}{
+		{"Meta", map[string]string{SignatureHeader: signature.Meta(app, cloud)}, cloud, 200},
+		{"Sinch", sign(secret, body, "m1", now), body, 200},
+		{"Meta's header with the Sinch secret", map[string]string{SignatureHeader: signature.Meta(secret, cloud)}, cloud, 403},
+		{"neither", nil, body, 401},
+	} {
+		r := do(t, "POST", s.url, c.body, c.header)
+		if r.status != c.status {
+			t.Errorf("both secrets, %s: %d %q, want %d", c.name, r.status, r.body, c.status)
+		}
+		if c.header == nil && !strings.Contains(r.body, "X-Hub-Signature-256 or X-Sinch-Webhook-Signature") {
+			t.Errorf("both secrets, unsigned: the answer does not say which headers: %q", r.body)
+		}
+	}
+	s.collect(t)
 }
 
 func TestOversizedAndNotJSON(t *testing.T) {

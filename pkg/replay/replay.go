@@ -45,6 +45,26 @@ const (
 	SignatureHeader = signature.MetaHeader
 )
 
+// SignWith returns a Config.Sign that signs every request with s, whatever
+// its format.
+func SignWith(s *signature.Signer) func(payload.Format) *signature.Signer {
+	return func(payload.Format) *signature.Signer { return s }
+}
+
+// SignByFormat returns a Config.Sign that signs each body with its
+// provider's scheme (signature.For: Sinch's for Conversation API
+// callbacks, Meta's for the others) and the secret secrets gives for that
+// scheme's name; a scheme without a secret leaves the body unsigned.
+func SignByFormat(secrets func(scheme string) []byte) func(payload.Format) *signature.Signer {
+	return func(f payload.Format) *signature.Signer {
+		s := signature.For(f)
+		if k := secrets(s.Name()); k != nil {
+			return &signature.Signer{Scheme: s, Secret: k}
+		}
+		return nil
+	}
+}
+
 // Target is one payload to send.
 type Target struct {
 	// Name identifies the payload in reports: a file, "file:LINE" for a
@@ -101,13 +121,18 @@ type Config struct {
 	// Fresh gives each send new message ids and current timestamps (see
 	// Refresh), so that receivers that de-duplicate process every send.
 	Fresh bool
-	// Secret, when set, signs every request like Meta does:
-	// X-Hub-Signature-256: sha256=hex(HMAC-SHA256(Secret, body sent)).
-	Secret []byte
+	// Sign, when set, says how to sign each request: it is asked once per
+	// target with the target's format (after Transform) and returns the
+	// scheme and secret to sign its bodies with, or nil to leave them
+	// unsigned (see SignWith and SignByFormat). The signature covers
+	// exactly the bytes sent. A timed scheme (Sinch's) is signed anew for
+	// every send, with a fresh nonce and the current time, as the provider
+	// does; an untimed one (Meta's) once per body.
+	Sign func(payload.Format) *signature.Signer
 	// RawBytes sends every body byte for byte. By default the body of a
 	// Cloud API payload (Target.Format, or the format after Transform) is
 	// sent in Meta's wire form, ASCII-only JSON with every other character
-	// escaped as \uXXXX (signature.MetaEscape), and Secret signs those
+	// escaped as \uXXXX (signature.MetaEscape), and Sign signs those
 	// bytes: what Meta sends, and what SDKs that follow Meta's note verify.
 	RawBytes bool
 	// Transform, when set, converts each target's body once before

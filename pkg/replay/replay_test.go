@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +26,8 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/fixtures"
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
 // run sends targets with cfg and returns every result (in completion
@@ -327,13 +331,87 @@ func TestSignature(t *testing.T) {
 	for _, fresh := range []bool{false, true} {
 		good.Store(0)
 		bad.Store(0)
-		_, sum, err := run(t, nil, Config{URL: srv.URL, Secret: secret, Fresh: fresh, Repeat: 3}, []Target{{Name: "cloud/text", Body: data}})
+		cfg := Config{URL: srv.URL, Sign: SignWith(&signature.Signer{Scheme: signature.MetaScheme, Secret: secret}), Fresh: fresh, Repeat: 3}
+		_, sum, err := run(t, nil, cfg, []Target{{Name: "cloud/text", Body: data}})
 		if err != nil || sum.Counts[OK] != 3 {
 			t.Fatalf("fresh=%v: %v %v", fresh, err, sum.Counts)
 		}
 		if good.Load() != 3 || bad.Load() != 0 {
 			t.Errorf("fresh=%v: %d good signatures, %d bad", fresh, good.Load(), bad.Load())
 		}
+	}
+}
+
+// TestSinchSignature: Conversation API callbacks are signed like Sinch,
+// with a new nonce and the current time on every send (retries and fresh
+// bodies included), and, under SignByFormat, Cloud API payloads of the
+// same run like Meta. The server computes the HMACs itself.
+func TestSinchSignature(t *testing.T) {
+	metaKey, sinchKey := []byte("app-secret"), []byte("sinch-secret")
+	var mu sync.Mutex
+	nonces := map[string]bool{}
+	var good, bad, meta int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		if sig := r.Header.Get("X-Hub-Signature-256"); sig != "" {
+			if sig == "sha256="+hmacHex(string(metaKey), string(b)) && r.Header.Get("X-Sinch-Webhook-Signature") == "" {
+				meta++
+			} else {
+				bad++
+			}
+			ok(w, r)
+			return
+		}
+		nonce, ts := r.Header.Get("x-sinch-webhook-signature-nonce"), r.Header.Get("x-sinch-webhook-signature-timestamp")
+		m := hmac.New(sha256.New, sinchKey)
+		m.Write([]byte(string(b) + "." + nonce + "." + ts))
+		want := base64.StdEncoding.EncodeToString(m.Sum(nil))
+		secs, _ := strconv.ParseInt(ts, 10, 64)
+		if r.Header.Get("x-sinch-webhook-signature") == want && !nonces[nonce] && nonce != "" &&
+			r.Header.Get("x-sinch-webhook-signature-algorithm") == "HmacSHA256" && time.Since(time.Unix(secs, 0)).Abs() < time.Minute {
+			good++
+		} else {
+			bad++
+		}
+		nonces[nonce] = true
+		ok(w, r)
+	}))
+	defer srv.Close()
+	conv, _ := fixtures.Read(mustFixture(t, "conversation/text"))
+	cloud, _ := fixtures.Read(mustFixture(t, "cloud/text"))
+	sign := SignByFormat(func(scheme string) []byte {
+		return map[string][]byte{"meta": metaKey, "sinch": sinchKey}[scheme]
+	})
+	for _, fresh := range []bool{false, true} {
+		good, bad, meta = 0, 0, 0
+		targets := []Target{
+			{Name: "conversation/text", Body: conv, Format: payload.Conversation},
+			{Name: "cloud/text", Body: cloud, Format: payload.Cloud},
+		}
+		_, sum, err := run(t, nil, Config{URL: srv.URL, Sign: sign, Fresh: fresh, Repeat: 3}, targets)
+		if err != nil || sum.Counts[OK] != 6 {
+			t.Fatalf("fresh=%v: %v %v", fresh, err, sum.Counts)
+		}
+		if good != 3 || meta != 3 || bad != 0 {
+			t.Errorf("fresh=%v: %d good Sinch signatures, %d Meta, %d bad", fresh, good, meta, bad)
+		}
+	}
+	// A secret for one scheme only: the other format goes unsigned.
+	good, bad, meta = 0, 0, 0
+	only := SignByFormat(func(scheme string) []byte {
+		if scheme == "sinch" {
+			return sinchKey
+		}
+		return nil
+	})
+	got, _, _ := run(t, nil, Config{URL: srv.URL, Sign: only}, []Target{
+		{Name: "conversation/text", Body: conv, Format: payload.Conversation},
+		{Name: "cloud/text", Body: cloud, Format: payload.Cloud},
+	})
+	if len(got) != 2 || good != 1 || meta != 0 {
+		t.Errorf("sinch secret only: %d requests, %d Sinch signatures, %d Meta", len(got), good, meta)
 	}
 }
 

@@ -24,6 +24,9 @@ type prepared struct {
 	header  http.Header
 	getBody func() (io.ReadCloser, error)
 	fresh   *freshPlan // nil: sent as is
+	// signer signs every send (fresh bodies, timed schemes); nil when
+	// the request is unsigned or header already holds its signature.
+	signer *signature.Signer
 }
 
 type runner struct {
@@ -91,9 +94,15 @@ func newRunner(cfg Config, targets []Target) (*runner, error) {
 				p.fresh = &plan
 			}
 		}
-		if cfg.Secret != nil && p.fresh == nil {
-			p.header = hdr.Clone()
-			p.header.Set(SignatureHeader, signature.Meta(cfg.Secret, body))
+		if cfg.Sign != nil {
+			if s := cfg.Sign(format); s != nil {
+				if p.fresh == nil && !s.Scheme.Timed() {
+					p.header = hdr.Clone()
+					s.Sign(p.header, body, cfg.Now())
+				} else {
+					p.signer = s
+				}
+			}
 		}
 		p.getBody = bodyFunc(body)
 		r.targets[i] = p
@@ -308,10 +317,10 @@ func (w *worker) send(ctx context.Context, j job) {
 	if t.fresh != nil {
 		body = t.fresh.apply(body, r.now())
 		getBody = bodyFunc(body)
-		if r.cfg.Secret != nil {
-			hdr = hdr.Clone()
-			hdr.Set(SignatureHeader, signature.Meta(r.cfg.Secret, body))
-		}
+	}
+	if t.signer != nil {
+		hdr = hdr.Clone()
+		t.signer.Sign(hdr, body, r.now())
 	}
 	origin := j.origin
 	for attempt := 1; ; attempt++ {

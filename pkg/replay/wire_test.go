@@ -61,7 +61,7 @@ func TestWireForm(t *testing.T) {
 		for _, fresh := range []bool{false, true} {
 			received = nil
 			tt.target.Name = tt.name
-			cfg := Config{URL: srv.URL, Secret: secret, RawBytes: tt.raw, Transform: tt.xform, Fresh: fresh}
+			cfg := Config{URL: srv.URL, Sign: SignWith(&signature.Signer{Scheme: signature.MetaScheme, Secret: secret}), RawBytes: tt.raw, Transform: tt.xform, Fresh: fresh}
 			if _, sum, err := run(t, nil, cfg, []Target{tt.target}); err != nil || sum.Counts[OK] != 1 {
 				t.Fatalf("%s: %v %v", tt.name, err, sum.Counts)
 			}

@@ -11,6 +11,15 @@
 // on the wire. Receivers that follow Meta's note (the whatsapp-api-js SDK
 // among them) re-escape the raw body before computing the HMAC, so a body
 // sent as raw UTF-8 under the HMAC of those raw bytes fails their check.
+//
+// Sinch signs Conversation API callbacks with four headers (see Sinch and
+// VerifySinch): a timestamp, a nonce, the algorithm and the Base64
+// HMAC-SHA256 of body + "." + nonce + "." + timestamp, over the raw body.
+// Because the timestamp is signed, a receiver can refuse a request that was
+// captured and sent again later.
+//
+// Scheme puts both behind one interface, so that a sender (replay, conform)
+// and a receiver (listen) handle any provider's signature the same way.
 package signature
 
 import (

@@ -20,12 +20,14 @@ import (
 	"github.com/wamo-dev/wamo/pkg/redact"
 	"github.com/wamo-dev/wamo/pkg/render/traffic"
 	"github.com/wamo-dev/wamo/pkg/secret"
+	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
 // Environment variables read by `wamo listen`. Secrets are never taken
 // from the command line, where other users of the machine can see them.
 const (
 	SecretEnv      = "WAMO_APP_SECRET"   // Cloud API app secret: checks X-Hub-Signature-256
+	SinchSecretEnv = "WAMO_SINCH_SECRET" // Conversation API webhook secret: checks x-sinch-webhook-signature
 	VerifyTokenEnv = "WAMO_VERIFY_TOKEN" // verify token of the handshake, unless --verify-token
 	RedactKeyEnv   = "WAMO_REDACT_KEY"   // key of the pseudonyms, unless --key-env names another
 )
@@ -43,23 +45,26 @@ const stalledWrite = time.Second
 type Options struct {
 	IO *iostreams.IOStreams
 
-	Addr           string
-	Path           string
-	VerifyToken    string
-	AppSecret      []byte
-	SaveDir        string
-	ForwardTo      *url.URL
-	ForwardTimeout time.Duration
-	Deadline       time.Duration
-	Redact         string // "", "ids" or "text"
-	RedactKey      []byte
-	Delay          time.Duration
-	Status         int
-	MaxBody        int
-	MaxBuffered    int
-	MaxConns       int
-	Quiet          bool
-	Output         string
+	Addr        string
+	Path        string
+	VerifyToken string
+	AppSecret   []byte
+	SinchSecret []byte
+	// SignatureWindow bounds the age of a Sinch signature (negative: any).
+	SignatureWindow time.Duration
+	SaveDir         string
+	ForwardTo       *url.URL
+	ForwardTimeout  time.Duration
+	Deadline        time.Duration
+	Redact          string // "", "ids" or "text"
+	RedactKey       []byte
+	Delay           time.Duration
+	Status          int
+	MaxBody         int
+	MaxBuffered     int
+	MaxConns        int
+	Quiet           bool
+	Output          string
 
 	Now        func() time.Time
 	HTTPClient func() *http.Client
@@ -97,6 +102,9 @@ Answers:
   POST over --max-body              413
   POST without X-Hub-Signature-256  401, wrong signature 403: checked only
                                     when WAMO_APP_SECRET is set
+  POST without x-sinch-webhook-signature
+                                    401, wrong or stale signature 403:
+                                    checked only when WAMO_SINCH_SECRET is set
   POST that cannot be saved         500, so that the sender retries
   GET hub.mode=subscribe&hub.verify_token=…&hub.challenge=…
                                     the challenge when the token matches
@@ -124,7 +132,14 @@ unless a verify token is set.
 
 Signatures: with WAMO_APP_SECRET set, X-Hub-Signature-256 must be the
 HMAC-SHA256 of the body as received, or of its escaped-unicode form (every
-non-ASCII character as \uXXXX), which is what Meta signs.
+non-ASCII character as \uXXXX), which is what Meta signs. With
+WAMO_SINCH_SECRET set, Sinch Conversation API callbacks must carry
+x-sinch-webhook-signature: the Base64 HMAC-SHA256 of the body, ".", the
+x-sinch-webhook-signature-nonce and ".", the
+x-sinch-webhook-signature-timestamp (Unix seconds), which must be within
+--signature-window (5m) of this machine's clock either way: a captured
+request sent again later is refused as stale (0 accepts any time). With
+both secrets set, a request may carry either signature and must carry one.
 
 Under load and abuse: a body is held in memory as it arrives (never as
 large as a Content-Length claims), --max-body per request and
@@ -164,6 +179,7 @@ written.`,
   wamo listen --addr 127.0.0.1:9000 --path /webhook --save captures/
   wamo listen --forward-to http://localhost:3000/webhook --deadline 200ms
   WAMO_APP_SECRET=… wamo listen --verify-token my-token --redact --save captures/
+  WAMO_SINCH_SECRET=… wamo listen --signature-window 2m --save captures/
   wamo listen --status 503 --delay 2s        # a failing endpoint, to test retries
   wamo listen --output json | jq 'select(.verdict == "invalid")'`,
 		Args: func(_ *cobra.Command, args []string) error {
@@ -189,6 +205,17 @@ written.`,
 			}
 			if s := getenv(SecretEnv); s != "" {
 				opts.AppSecret = []byte(s)
+			}
+			if s := getenv(SinchSecretEnv); s != "" {
+				opts.SinchSecret = []byte(s)
+			}
+			switch {
+			case opts.SignatureWindow < 0:
+				return cmdutil.Usagef("--signature-window %s: want 0 (any time) or a positive duration", opts.SignatureWindow)
+			case cmd.Flags().Changed("signature-window") && opts.SinchSecret == nil:
+				return cmdutil.Usagef("--signature-window applies only to Sinch signatures, checked when %s is set", SinchSecretEnv)
+			case opts.SignatureWindow == 0:
+				opts.SignatureWindow = -1 // listen.Config: any time
 			}
 			if forwardTo != "" {
 				u, err := url.Parse(forwardTo)
@@ -259,6 +286,7 @@ written.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Addr, "addr", listen.DefaultAddr, "address to listen on (a non-loopback address exposes the endpoint to other machines)")
 	fl.StringVar(&opts.Path, "path", "/", "path to serve (/ serves every path)")
+	fl.DurationVar(&opts.SignatureWindow, "signature-window", signature.DefaultWindow, "refuse a Sinch signature timestamped further than this from now, either way (0: any time)")
 	fl.StringVar(&opts.VerifyToken, "verify-token", "", "verify token of the Cloud API handshake (default $"+VerifyTokenEnv+")")
 	fl.StringVar(&opts.SaveDir, "save", "", "save every JSON body as DIR/<time>-<n>.json")
 	fl.StringVar(&forwardTo, "forward-to", "", "send every webhook on to this URL and answer with the app's answer")
@@ -292,6 +320,7 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	cfg := listen.Config{
 		Path: opts.Path, VerifyToken: opts.VerifyToken, AppSecret: opts.AppSecret, SaveDir: opts.SaveDir,
+		SinchSecret: opts.SinchSecret, SignatureWindow: opts.SignatureWindow,
 		ForwardTo: opts.ForwardTo, ForwardTimeout: opts.ForwardTimeout, Deadline: opts.Deadline, Delay: opts.Delay,
 		Status: opts.Status, MaxBody: int64(opts.MaxBody), MaxBuffered: int64(opts.MaxBuffered), Now: opts.Now,
 	}
@@ -328,6 +357,7 @@ func Run(ctx context.Context, opts *Options) error {
 	pr.Banner(traffic.ListenBanner{
 		URL: "http://" + displayAddr(opts.Addr, addr) + path, EveryPath: path == "/", Exposed: !listen.IsLoopback(addr),
 		SaveDir: opts.SaveDir, ForwardTo: fwd, Deadline: opts.Deadline, Signature: len(opts.AppSecret) > 0,
+		SinchSignature: len(opts.SinchSecret) > 0, SignatureWindow: opts.SignatureWindow,
 		VerifyToken: opts.VerifyToken != "", Redact: opts.Redact, Status: opts.Status, Delay: opts.Delay,
 	})
 	if opts.Ready != nil {

@@ -22,12 +22,28 @@ import (
 	"github.com/wamo-dev/wamo/pkg/render"
 	"github.com/wamo-dev/wamo/pkg/render/traffic"
 	"github.com/wamo-dev/wamo/pkg/replay"
+	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
-// SecretEnv names the environment variable holding the Cloud API app
-// secret for --sign. The secret is never accepted on the command line,
-// where it would land in shell history and process listings.
-const SecretEnv = "WAMO_APP_SECRET"
+// The environment variables holding the secrets --sign signs with. They
+// are never accepted on the command line, where they would land in shell
+// history and process listings.
+const (
+	// SecretEnv holds the Cloud API app secret (Meta's X-Hub-Signature-256).
+	SecretEnv = "WAMO_APP_SECRET"
+	// SinchSecretEnv holds the secret of a Sinch Conversation API webhook
+	// (X-Sinch-Webhook-Signature): another provider's secret, so another
+	// variable, and a run that replays both formats signs each right.
+	SinchSecretEnv = "WAMO_SINCH_SECRET"
+)
+
+// secretEnv names the variable holding the secret of a signature scheme.
+func secretEnv(scheme signature.Scheme) string {
+	if scheme == signature.SinchScheme {
+		return SinchSecretEnv
+	}
+	return SecretEnv
+}
 
 // progressEvery is how often the live progress line is redrawn.
 const progressEvery = 200 * time.Millisecond
@@ -98,9 +114,14 @@ untouched instead. Payloads that are not valid JSON are sent too, with a
 warning. -H adds headers. --fresh gives each send new message ids (and ids in the
 payload that refer to them the same) and sets every time to now in its own
 encoding, so that receivers that drop duplicates process every send.
---sign adds the Cloud API signature X-Hub-Signature-256 over exactly the
-bytes sent, computed with the app secret read from WAMO_APP_SECRET (never
-from the command line).
+--sign signs every request over exactly the bytes sent, as its provider
+does: Conversation API callbacks (--as conversation, or files detected as
+such) like Sinch, with x-sinch-webhook-signature and its timestamp, nonce
+and algorithm headers, a new nonce and the current time on every request,
+keyed with the webhook secret in WAMO_SINCH_SECRET; every other payload
+like Meta, with X-Hub-Signature-256 keyed with the app secret in
+WAMO_APP_SECRET. Secrets are read from the environment only, never from
+the command line.
 
 Load:
   closed model   -c N workers, each sending the next payload once the previous
@@ -135,6 +156,7 @@ The verdict passes when every request was answered 2xx within the deadline;
   wamo replay --url http://localhost:8080/hook --fixtures sinch/text -c 8 -n 100
   wamo replay --url https://staging.example.com/hook --rate 50 --duration 30s --fresh captures.ndjson
   WAMO_APP_SECRET=… wamo replay --url http://localhost:8080/hook --sign --fixtures cloud
+  WAMO_SINCH_SECRET=… wamo replay --url http://localhost:8080/hook --sign --fixtures conversation
   wamo replay --url http://localhost:8080/hook --fixtures sinch --retries 3 --retry-delay 1s
   wamo replay --url http://localhost:8080/hook --fixtures all --max-p99 150ms --max-error-rate 0
   wamo replay --url http://localhost:8080/hook --fixtures all --output junit > replay.xml`,
@@ -157,7 +179,7 @@ The verdict passes when every request was answered 2xx within the deadline;
 	fl.StringArrayVarP(&headers, "header", "H", nil, `add a header "Name: value" to every request (repeatable)`)
 	fl.StringVar(&as, "as", "", "convert every payload to this format before sending: "+payload.FormatList())
 	fl.BoolVar(&opts.Fresh, "fresh", false, "give each send new message ids and current timestamps")
-	fl.BoolVar(&opts.Sign, "sign", false, "sign requests like Meta (X-Hub-Signature-256) with the app secret in "+SecretEnv)
+	fl.BoolVar(&opts.Sign, "sign", false, "sign requests as their provider does: Conversation API callbacks like Sinch with the secret in "+SinchSecretEnv+", others like Meta (X-Hub-Signature-256) with the app secret in "+SecretEnv)
 	fl.BoolVar(&opts.RawBytes, "raw-bytes", false, "send each payload's bytes untouched (Cloud API payloads are otherwise escaped to ASCII, as Meta sends them)")
 	fl.IntVarP(&opts.Repeat, "repeat", "n", 0, "send the payload list this many times (default once, or until --duration ends)")
 	fl.IntVarP(&opts.Concurrency, "concurrency", "c", 1, "workers (connections) of the closed model; with --rate, workers started up front")
@@ -294,8 +316,8 @@ func (opts *Options) finish(cmd *cobra.Command, headers []string, as, rate, maxE
 			return err
 		}
 	}
-	if opts.Sign && opts.Getenv(SecretEnv) == "" {
-		return cmdutil.Usagef("--sign needs the app secret in the %s environment variable (it is never read from the command line)", SecretEnv)
+	if opts.Sign && opts.Getenv(SecretEnv) == "" && opts.Getenv(SinchSecretEnv) == "" {
+		return cmdutil.Usagef("--sign needs a secret in the environment: the Cloud API app secret in %s, the Conversation API webhook secret in %s (never read from the command line)", SecretEnv, SinchSecretEnv)
 	}
 	if len(opts.Paths) == 0 && len(opts.Fixtures) == 0 {
 		if opts.IO.IsStdinTTY() {
@@ -403,7 +425,19 @@ func Run(ctx context.Context, opts *Options) error {
 		cfg.Client = opts.HTTPClient()
 	}
 	if opts.Sign {
-		cfg.Secret = []byte(opts.Getenv(SecretEnv))
+		if err := checkSecrets(opts, targets); err != nil {
+			return err
+		}
+		cfg.Sign = replay.SignByFormat(func(scheme string) []byte {
+			for _, s := range []signature.Scheme{signature.MetaScheme, signature.SinchScheme} {
+				if s.Name() == scheme {
+					if v := opts.Getenv(secretEnv(s)); v != "" {
+						return []byte(v)
+					}
+				}
+			}
+			return nil
+		})
 	}
 	if opts.Fresh && opts.Transform == nil {
 		for _, t := range targets {
@@ -476,6 +510,27 @@ func Run(ctx context.Context, opts *Options) error {
 			return cmdutil.Silent(code) // the verdict line said why
 		}
 		return &cmdutil.ExitError{Code: code, Err: errors.New("replay failed: " + strings.Join(traffic.VerdictReasons(sum, verdict), "; "))}
+	}
+	return nil
+}
+
+// checkSecrets makes sure --sign has the secret of every scheme the
+// payloads are signed with (by their format, or the --as format), so that
+// no payload goes out unsigned when signing was asked for.
+func checkSecrets(opts *Options, targets []replay.Target) error {
+	for _, t := range targets {
+		f := t.Format
+		if opts.As != payload.Unknown {
+			f = opts.As
+		}
+		s := signature.For(f)
+		if opts.Getenv(secretEnv(s)) == "" {
+			what := "the Cloud API app secret"
+			if s == signature.SinchScheme {
+				what = "the Conversation API webhook secret"
+			}
+			return cmdutil.Usagef("--sign: %s is signed like %s, with %s in %s, which is not set", t.Name, map[string]string{"meta": "Meta", "sinch": "Sinch"}[s.Name()], what, secretEnv(s))
+		}
 	}
 	return nil
 }

@@ -177,7 +177,7 @@ func TestRoot(t *testing.T) {
 		{name: "-v is not --version", args: []string{"-v"}, code: 2, stderr: []string{"unknown shorthand flag: 'v' in -v"}},
 		{name: "help lists --version long-only", args: []string{"--help"}, code: 0, stdout: []string{"      --version", "wamo environment"}, notStdout: []string{"-v, --version"}},
 		{name: "environment topic", args: []string{"help", "environment"}, code: 0,
-			stdout: []string{"  NO_COLOR\n", "  WAMO_APP_SECRET  (replay, listen)\n"}},
+			stdout: []string{"  NO_COLOR\n", "  WAMO_APP_SECRET  (replay, listen, conform)\n", "  WAMO_SINCH_SECRET  (replay, listen, conform)\n"}},
 		{name: "help", args: []string{"--help"}, code: 0, stdout: []string{"validate", "fixtures", "exit-codes"}},
 		{name: "no command", args: []string{}, code: 0, stdout: []string{"Usage:"}},
 		{name: "validate help", args: []string{"validate", "--help"}, code: 0, stdout: []string{"--strict", "--list-rules", "Exit status"}},

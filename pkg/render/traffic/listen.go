@@ -34,17 +34,21 @@ type ListenOptions struct {
 
 // ListenBanner describes a listener for the line printed when it starts.
 type ListenBanner struct {
-	URL         string // http://127.0.0.1:8080/hook
-	EveryPath   bool   // every path is served, not only URL's
-	Exposed     bool   // the address is not loopback
-	SaveDir     string
-	ForwardTo   string
-	Deadline    time.Duration
-	Signature   bool   // X-Hub-Signature-256 is checked
-	VerifyToken bool   // handshakes are answered
-	Redact      string // "", "ids" or "text"
-	Status      int    // answered to webhooks
-	Delay       time.Duration
+	URL       string // http://127.0.0.1:8080/hook
+	EveryPath bool   // every path is served, not only URL's
+	Exposed   bool   // the address is not loopback
+	SaveDir   string
+	ForwardTo string
+	Deadline  time.Duration
+	Signature bool // X-Hub-Signature-256 is checked
+	// SinchSignature is set when Sinch's signature is checked, within
+	// SignatureWindow.
+	SinchSignature  bool
+	SignatureWindow time.Duration
+	VerifyToken     bool   // handshakes are answered
+	Redact          string // "", "ids" or "text"
+	Status          int    // answered to webhooks
+	Delay           time.Duration
 }
 
 // ListenPrinter writes what `wamo listen` reports: the banner on stderr,
@@ -127,6 +131,13 @@ func (p *ListenPrinter) Banner(b ListenBanner) {
 	}
 	if b.Signature {
 		does = append(does, "checking "+listen.SignatureHeader)
+	}
+	if b.SinchSignature {
+		w := "any time"
+		if b.SignatureWindow > 0 {
+			w = "±" + listenDuration(b.SignatureWindow)
+		}
+		does = append(does, "checking "+listen.SinchSignatureHeader+" ("+w+")")
 	}
 	if b.VerifyToken {
 		does = append(does, "answering the verification handshake")

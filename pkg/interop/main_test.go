@@ -1,0 +1,241 @@
+package interop
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// wamoBin is the wamo binary built from this tree for the whole test
+// binary (TestMain), run as users run it.
+var wamoBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "wamo-interop-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	wamoBin = filepath.Join(dir, "wamo")
+	build := exec.Command("go", "build", "-o", wamoBin, "./cmd/wamo")
+	build.Dir = filepath.Join("..", "..")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building wamo: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// result is one run of the wamo binary.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// wamo runs the binary with args, the variables of vars added to the
+// environment (and every WAMO_*SECRET variable of the test's own
+// environment removed), stdin as its input.
+func wamo(t *testing.T, vars map[string]string, stdin io.Reader, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, wamoBin, args...)
+	cmd.Env = environ(vars)
+	cmd.Stdin = stdin
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("wamo %v: %v", args, err)
+	}
+	return result{code, out.String(), errb.String()}
+}
+
+func environ(vars map[string]string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "WAMO_") && strings.HasSuffix(k, "SECRET") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	env = append(env, "NO_COLOR=1")
+	for k, v := range vars {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+var listenURL = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)/`)
+
+// startListen runs `wamo listen --addr 127.0.0.1:0 ARGS` until the test
+// ends and returns its URL.
+func startListen(t *testing.T, vars map[string]string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, wamoBin, append([]string{"listen", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = environ(vars)
+	cmd.Stdout = io.Discard
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+	})
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		sent := false
+		for sc.Scan() {
+			if m := listenURL.FindStringSubmatch(sc.Text()); m != nil && !sent {
+				found <- m[1]
+				sent = true
+			}
+		}
+		close(found)
+	}()
+	select {
+	case u, ok := <-found:
+		if !ok {
+			t.Fatal("wamo listen ended without listening")
+		}
+		return u
+	case <-time.After(30 * time.Second):
+		t.Fatal("wamo listen did not say where it listens within 30s")
+	}
+	return ""
+}
+
+// npm packages are installed once per directory per test binary.
+var npmMu sync.Mutex
+
+// npmDir returns a directory whose node_modules holds the packages of
+// testdata/NAME/package.json, with the other files of testdata/NAME
+// beside them: the directory named by envVar (.ci/run installs there), or
+// one in the user's cache directory, installed now when needed. It skips
+// the test where node is not installed.
+func npmDir(t *testing.T, name, envVar, probe string, extraEnv ...string) (node, dir string) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skipf("node is not installed: this test runs %s (npm) under Node.js", probe)
+	}
+	src := filepath.Join("testdata", name)
+	pkg, err := os.ReadFile(filepath.Join(src, "package.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	npmMu.Lock()
+	defer npmMu.Unlock()
+	dir = os.Getenv(envVar)
+	if dir == "" {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			cache = os.TempDir()
+		}
+		sum := sha256.Sum256(pkg)
+		dir = filepath.Join(cache, "wamo-interop", name+"-"+hex.EncodeToString(sum[:8]))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", probe, "package.json")); err != nil {
+		npm, lerr := exec.LookPath("npm")
+		if lerr != nil {
+			t.Fatalf("node is installed but npm is not: cannot install %s (or set %s)", probe, envVar)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "package.json"), pkg, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("installing %s into %s (set %s to reuse an install)", probe, dir, envVar)
+		cmd := exec.Command(npm, "install", "--no-package-lock", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), extraEnv...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("npm install in %s: %v\n%s", dir, err, out)
+		}
+	}
+	// The scripts sit beside node_modules so that their imports resolve there.
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() == "package.json" || e.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return node, dir
+}
+
+// startNode runs `node SCRIPT` in dir until the test ends, with vars in its
+// environment, and returns the port it prints on its first line.
+func startNode(t *testing.T, node, dir, script string, vars map[string]string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, node, script)
+	cmd.Dir = dir
+	cmd.Env = environ(vars)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+	})
+	port := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		if sc.Scan() {
+			port <- strings.TrimSpace(sc.Text())
+		}
+		close(port)
+		io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case p, ok := <-port:
+		if !ok || p == "" {
+			cmd.Wait()
+			t.Fatalf("%s did not start: %s", script, stderr.String())
+		}
+		return p
+	case <-time.After(60 * time.Second):
+		t.Fatalf("%s did not print its port within 60s: %s", script, stderr.String())
+	}
+	return ""
+}
