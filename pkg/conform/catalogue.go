@@ -359,7 +359,7 @@ func (b *builder) compat() {
 		"a message of a type the receiver has never seen (as a new type first appears) is answered 2xx within the deadline",
 		b.mutated([]string{"text"}, "a message of type "+futureWord, func(t *node, it *digest.Item) error {
 			item := t.item(it.Offset)
-			if item == nil || item.renameType(it.Type, futureWord) == 0 {
+			if item == nil || item.renameType(it.Type+lib.p.TypeSuffix, futureWord+lib.p.TypeSuffix) == 0 {
 				return fmt.Errorf("the message type %q is not written in the payload", it.Type)
 			}
 			return nil
@@ -380,13 +380,13 @@ func (b *builder) compat() {
 	for _, s := range lib.other {
 		src := s
 		b.add("compat.other-webhook", Required,
-			"a delivery for another webhook field than messages ("+src.name+") is answered 2xx within the deadline",
+			"a delivery for "+lib.p.OtherKind+" ("+src.name+") is answered 2xx within the deadline",
 			func(now time.Time) ([]request, error) {
 				t, err := freshTree(src.body, now)
 				if err != nil {
 					return nil, err
 				}
-				return []request{{label: "another webhook field (" + src.name + ")", body: lib.wire(t)}}, nil
+				return []request{{label: lib.p.OtherKind + " (" + src.name + ")", body: lib.wire(t)}}, nil
 			})
 		break
 	}

@@ -18,7 +18,8 @@ import (
 // Profile value, a fixtures folder and, if it signs differently, a
 // signature.Scheme.
 type Profile struct {
-	// Name is what --profile takes: "sinch", "whatsapp", "cloud".
+	// Name is what --profile takes: "sinch", "whatsapp", "cloud",
+	// "conversation".
 	Name string
 	// Title names the provider in reports.
 	Title string
@@ -31,6 +32,12 @@ type Profile struct {
 	// that are not messages or statuses (another webhook field): a
 	// receiver must acknowledge them too.
 	Other []string
+	// OtherKind says in words what the Other deliveries are.
+	OtherKind string
+
+	// TypeSuffix follows a message type where the payload names it by a
+	// member: "_message" for the Conversation API's text_message.
+	TypeSuffix string
 
 	// MaxBatch is the most messages and statuses one delivery carries; 1
 	// when the provider sends one per request.
@@ -97,10 +104,24 @@ func Profiles() []*Profile {
 		},
 		{
 			Name: "cloud", Title: "WhatsApp Cloud API webhooks (Meta)", Format: payload.Cloud, Fixtures: "cloud",
-			Other:    []string{"invalid/cloud-field-account-update"},
+			Other: []string{"invalid/cloud-field-account-update"}, OtherKind: "another webhook field than messages",
 			MaxBatch: 1000, MaxBody: 3_000_000, Documented: true, Mixed: true, ASCII: true,
 			Limits: "Meta: notifications are batched up to 1000 updates; payloads can be up to 3 MB",
 			Signer: signature.MetaScheme, Handshake: metaHandshake,
+		},
+		{
+			Name: "conversation", Title: "Sinch Conversation API callbacks (WhatsApp channel)", Format: payload.Conversation, Fixtures: "conversation",
+			// The same URL receives every trigger the app subscribed to.
+			Other: []string{"invalid/conversation-event-inbound"}, OtherKind: "another trigger than message and message_delivery_report",
+			TypeSuffix: "_message",
+			// One event per callback, by the envelope's design (one trigger
+			// object); no body size is documented, and one message cannot
+			// make a large one: a WhatsApp text is at most 4096 characters.
+			MaxBatch: 1, MaxBody: 12 << 10,
+			Limits: "a Conversation API callback carries one event and Sinch documents no body size: " +
+				"12 KiB assumed, a 4096-character text (WhatsApp's longest) in several scripts",
+			// Signed with a timestamp: auth.stale applies.
+			Signer: signature.SinchScheme,
 		},
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/render/traffic"
 	"github.com/wamo-dev/wamo/pkg/replay"
+	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
 // Environment variables read by `wamo conform`. Secrets are never taken
@@ -24,6 +25,7 @@ import (
 // process listings.
 const (
 	SecretEnv      = "WAMO_APP_SECRET"   // signs requests like the provider (Cloud API: X-Hub-Signature-256)
+	SinchSecretEnv = "WAMO_SINCH_SECRET" // signs requests like Sinch (Conversation API: x-sinch-webhook-signature)
 	VerifyTokenEnv = "WAMO_VERIFY_TOKEN" // the verify token of the handshake cases
 )
 
@@ -70,18 +72,27 @@ Areas:
   order   statuses out of order: read before delivered, a status before
           the message's sent report, failed after sent
   compat  unknown members at every level, an unknown message type and
-          status value, another webhook field: answered 2xx, not 4xx
+          status value, another webhook field or Conversation API
+          trigger: answered 2xx, not 4xx
   wire    Content-Type with a charset, non-ASCII text in the provider's own
           encoding (the Cloud API's \uXXXX form), a body near its maximum
-  auth    Cloud API: signed requests accepted, unsigned and wrongly signed
-          ones refused with 4xx (recommended), and the GET verification
-          handshake (required when WAMO_VERIFY_TOKEN is set)
+  auth    Cloud and Conversation API: signed requests accepted, unsigned
+          and wrongly signed ones refused with 4xx (recommended; stale ones
+          too for the Conversation API, whose signature covers a time), and
+          the Cloud API's GET verification handshake (required when
+          WAMO_VERIFY_TOKEN is set)
   load    --rate deliveries per second for --duration, p99 within the deadline
 
 Payloads come from wamo's fixtures and generator, with fresh ids and
 timestamps; nothing is sent anywhere but --url. Requests are signed as the
-provider signs them when the secret is in WAMO_APP_SECRET; the verify token
-is read from WAMO_VERIFY_TOKEN. Neither is ever read from the command line.
+provider signs them when the secret is in the environment: the Cloud API
+app secret in WAMO_APP_SECRET, the Conversation API webhook secret in
+WAMO_SINCH_SECRET (Sinch's scheme, a new nonce and timestamp per request);
+the verify token is read from WAMO_VERIFY_TOKEN. None is ever read from the
+command line.
+
+The conversation profile assumes what Sinch does not document: one event
+per callback (the envelope holds one trigger) and bodies up to 1 MiB.
 
 Output: a line per case as it completes, then a summary by area (text);
 --output json (schema wamo.conform/v1), junit (a test case per case) or
@@ -95,6 +106,7 @@ far is written).`,
 		Example: `  wamo conform --profile sinch --url http://localhost:8080/hook
   wamo conform --profile cloud --list
   WAMO_APP_SECRET=… WAMO_VERIFY_TOKEN=… wamo conform -p cloud -u https://staging.example.com/webhook
+  WAMO_SINCH_SECRET=… wamo conform -p conversation -u http://localhost:8080/hook
   wamo conform -p whatsapp -u http://localhost:8080/hook --case 'ack.*,dup' --skip ack.largest-batch
   wamo conform -p cloud -u http://localhost:8080/hook --output html > conform.html
   wamo conform -p sinch -u http://localhost:8080/hook --strict --output junit > conform.xml`,
@@ -111,7 +123,7 @@ far is written).`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.URL, "url", "u", "", "the receiver's URL (http:// or https://; required unless --list)")
-	fl.StringVarP(&profile, "profile", "p", "", "the provider to behave like (required): sinch, whatsapp or cloud")
+	fl.StringVarP(&profile, "profile", "p", "", "the provider to behave like (required): "+strings.Join(conform.ProfileNames(), ", "))
 	fl.BoolVar(&opts.List, "list", false, "print the profile's catalogue and exit")
 	fl.StringSliceVar(&opts.Cases, "case", nil, "run only these cases (comma-separated case ids, globs such as ack.*, areas)")
 	fl.StringSliceVar(&opts.Skip, "skip", nil, "leave out these cases (comma-separated case ids, globs, areas)")
@@ -232,13 +244,17 @@ func Run(ctx context.Context, opts *Options) error {
 	if v == "" {
 		v = "dev"
 	}
+	secretEnv := SecretEnv
+	if opts.Profile.Signer == signature.SinchScheme {
+		secretEnv = SinchSecretEnv
+	}
 	copts := conform.Options{
 		URL: opts.URL, Deadline: opts.Deadline, Timeout: opts.Timeout, Rate: opts.Rate, Duration: opts.Duration,
-		Strict: opts.Strict, SecretEnv: SecretEnv, VerifyTokenEnv: VerifyTokenEnv,
+		Strict: opts.Strict, SecretEnv: secretEnv, VerifyTokenEnv: VerifyTokenEnv,
 		Header: http.Header{"User-Agent": {"wamo-conform/" + strings.TrimPrefix(v, "v")}},
 		Now:    opts.Now,
 	}
-	if s := getenv(SecretEnv); s != "" {
+	if s := getenv(secretEnv); s != "" {
 		copts.Secret = []byte(s)
 	}
 	copts.VerifyToken = getenv(VerifyTokenEnv)

@@ -6,6 +6,9 @@
 //	  go run ./pkg/conform/testdata/refserver -profile cloud -addr 127.0.0.1:8089
 //	WAMO_APP_SECRET=s3cret WAMO_VERIFY_TOKEN=t0ken \
 //	  wamo conform -p cloud -u http://127.0.0.1:8089/409-on-duplicate
+//
+// The conversation profile's receivers check Sinch's signature with the
+// secret in WAMO_SINCH_SECRET.
 package main
 
 import (
@@ -15,15 +18,17 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/wamo-dev/wamo/pkg/conform"
 	"github.com/wamo-dev/wamo/pkg/conform/testdata/receiver"
+	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8089", "listen address (loopback)")
-	name := flag.String("profile", "cloud", "profile the receivers expect: sinch, whatsapp or cloud")
+	name := flag.String("profile", "cloud", "profile the receivers expect: "+strings.Join(conform.ProfileNames(), ", "))
 	slow := flag.Duration("slow", 400*time.Millisecond, "how long the slow receiver takes over a delivery with media")
 	flag.Parse()
 	p := conform.LookupProfile(*name)
@@ -33,7 +38,11 @@ func main() {
 	mux := http.NewServeMux()
 	for _, f := range append([]receiver.Fault{receiver.None}, receiver.Faults...) {
 		cfg := receiver.Config{Format: p.Format, MaxBody: p.MaxBody, Fault: f, Slow: *slow}
-		if s := os.Getenv("WAMO_APP_SECRET"); p.Signer != nil && s != "" {
+		env := "WAMO_APP_SECRET"
+		if p.Signer == signature.SinchScheme {
+			env = "WAMO_SINCH_SECRET"
+		}
+		if s := os.Getenv(env); p.Signer != nil && s != "" {
 			cfg.Secret = []byte(s)
 		}
 		if p.Handshake != nil {
