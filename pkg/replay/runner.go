@@ -23,7 +23,8 @@ type prepared struct {
 	body    []byte
 	header  http.Header
 	getBody func() (io.ReadCloser, error)
-	fresh   *freshPlan // nil: sent as is
+	fresh   *freshPlan     // nil: sent as is
+	format  payload.Format // after Transform
 	// signer signs every send (fresh bodies, timed schemes); nil when
 	// the request is unsigned or header already holds its signature.
 	signer *signature.Signer
@@ -73,39 +74,8 @@ func newRunner(cfg Config, targets []Target) (*runner, error) {
 	}
 	r.tmpl.Header = hdr
 
-	r.targets = make([]prepared, len(targets))
-	for i, t := range targets {
-		body, format := t.Body, t.Format
-		if cfg.Transform != nil {
-			out, err := cfg.Transform(body)
-			if err != nil {
-				return nil, &TargetError{Target: t.Name, Err: err}
-			}
-			body = out
-			format = payload.Detect(body).Format
-		}
-		if format == payload.Cloud && !cfg.RawBytes {
-			// As Meta puts it on the wire, and signs it.
-			body = signature.MetaEscape(body)
-		}
-		p := prepared{name: t.Name, body: body, header: hdr}
-		if cfg.Fresh {
-			if plan := planFresh(body); len(plan.edits) > 0 {
-				p.fresh = &plan
-			}
-		}
-		if cfg.Sign != nil {
-			if s := cfg.Sign(format); s != nil {
-				if p.fresh == nil && !s.Scheme.Timed() {
-					p.header = hdr.Clone()
-					s.Sign(p.header, body, cfg.Now())
-				} else {
-					p.signer = s
-				}
-			}
-		}
-		p.getBody = bodyFunc(body)
-		r.targets[i] = p
+	if r.targets, err = prepareTargets(cfg, hdr, targets); err != nil {
+		return nil, err
 	}
 
 	switch {
@@ -126,6 +96,48 @@ func newRunner(cfg Config, targets []Target) (*runner, error) {
 	}
 	r.bufPool.New = func() any { b := make([]byte, 32<<10); return &b }
 	return r, nil
+}
+
+// prepareTargets converts, encodes and (for an untimed scheme on bodies
+// that do not change per send) signs every target once, as it will be
+// sent: the runner and the exporters share it, so that an exported body
+// is byte for byte what replay sends.
+func prepareTargets(cfg Config, hdr http.Header, targets []Target) ([]prepared, error) {
+	out := make([]prepared, len(targets))
+	for i, t := range targets {
+		body, format := t.Body, t.Format
+		if cfg.Transform != nil {
+			b, err := cfg.Transform(body)
+			if err != nil {
+				return nil, &TargetError{Target: t.Name, Err: err}
+			}
+			body = b
+			format = payload.Detect(body).Format
+		}
+		if format == payload.Cloud && !cfg.RawBytes {
+			// As Meta puts it on the wire, and signs it.
+			body = signature.MetaEscape(body)
+		}
+		p := prepared{name: t.Name, body: body, header: hdr, format: format}
+		if cfg.Fresh {
+			if plan := planFresh(body); len(plan.edits) > 0 {
+				p.fresh = &plan
+			}
+		}
+		if cfg.Sign != nil {
+			if s := cfg.Sign(format); s != nil {
+				if p.fresh == nil && !s.Scheme.Timed() {
+					p.header = hdr.Clone()
+					s.Sign(p.header, body, cfg.Now())
+				} else {
+					p.signer = s
+				}
+			}
+		}
+		p.getBody = bodyFunc(body)
+		out[i] = p
+	}
+	return out, nil
 }
 
 func (r *runner) close() { r.closeIdle() }

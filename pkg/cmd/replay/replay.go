@@ -4,10 +4,13 @@
 package replay
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -82,6 +85,11 @@ type Options struct {
 	Insecure        bool
 	FollowRedirects bool
 
+	// Export, when set, writes the replay for another engine (vegeta,
+	// artillery) to ExportTo instead of sending it.
+	Export   string
+	ExportTo string
+
 	Output     string
 	Verbose    bool
 	Thresholds replay.Thresholds
@@ -148,6 +156,20 @@ reports what was measured.
 The verdict passes when every request was answered 2xx within the deadline;
 --max-p95, --max-p99 and --max-error-rate replace that rule with an SLO.
 
+Load beyond one machine: --export vegeta writes the payloads as vegeta's
+JSON targets (one line each: method, URL, headers and the base64 body,
+signature included) to --export-to FILE (default stdout), for
+vegeta attack -format=json -rate=R from as many hosts as needed; the
+signatures are computed at export time, so a Sinch signature goes stale
+after the receiver's window (5 minutes by default) and every send of a
+target reuses its nonce: export right before the attack. --export
+artillery writes an Artillery script to --export-to DIR (wamo-replay.yml,
+the payloads, --rate as an arrival phase, --timeout, and the deadline and
+--max-p95/--max-p99/--max-error-rate as ensure checks) and its processor
+(wamo-replay.js), which signs every request when it is sent with the
+secrets of the machine that runs it: artillery run on one machine,
+artillery run-fargate or run-lambda on many. Nothing is sent by wamo.
+
 ` + cmdutil.InputsHelp + `Exit status: 0 pass, 1 a request was not ok or a threshold was missed,
 2 usage error, 3 unusable input, 4 nothing could be reached at all
 (connection refused, unknown host), 130 interrupted.`,
@@ -159,7 +181,9 @@ The verdict passes when every request was answered 2xx within the deadline;
   WAMO_SINCH_SECRET=… wamo replay --url http://localhost:8080/hook --sign --fixtures conversation
   wamo replay --url http://localhost:8080/hook --fixtures sinch --retries 3 --retry-delay 1s
   wamo replay --url http://localhost:8080/hook --fixtures all --max-p99 150ms --max-error-rate 0
-  wamo replay --url http://localhost:8080/hook --fixtures all --output junit > replay.xml`,
+  wamo replay --url http://localhost:8080/hook --fixtures all --output junit > replay.xml
+  WAMO_APP_SECRET=… wamo replay --url https://staging.example.com/hook --sign --export vegeta captures/ > targets.jsonl
+  wamo replay --url https://staging.example.com/hook --sign --rate 500 --duration 5m --max-p99 200ms --export artillery --export-to load/ captures/`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -193,6 +217,8 @@ The verdict passes when every request was answered 2xx within the deadline;
 	fl.BoolVarP(&opts.Insecure, "insecure", "k", false, "do not verify TLS certificates")
 	fl.BoolVar(&opts.FollowRedirects, "follow-redirects", false, "follow 3xx answers (by default a redirect is an http-error)")
 	fl.StringVarP(&opts.Output, "output", "o", "text", "output: text, json, junit or html")
+	fl.StringVar(&opts.Export, "export", "", "send nothing; write the replay for another engine: "+strings.Join(replay.ExportFormats, " or "))
+	fl.StringVar(&opts.ExportTo, "export-to", "", "where --export writes: a file for vegeta (default stdout), a directory for artillery")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "text output: one line per request as it completes")
 	fl.DurationVar(&opts.Thresholds.MaxP95, "max-p95", 0, "SLO: fail when the 95th percentile latency is over this")
 	fl.DurationVar(&opts.Thresholds.MaxP99, "max-p99", 0, "SLO: fail when the 99th percentile latency is over this")
@@ -204,6 +230,7 @@ The verdict passes when every request was answered 2xx within the deadline;
 	_ = cmd.RegisterFlagCompletionFunc("as", cobra.FixedCompletions(payload.Names(), noFiles))
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(traffic.ReplayOutputs, noFiles))
 	_ = cmd.RegisterFlagCompletionFunc("method", cobra.FixedCompletions([]string{"POST", "PUT"}, noFiles))
+	_ = cmd.RegisterFlagCompletionFunc("export", cobra.FixedCompletions(replay.ExportFormats, noFiles))
 	_ = cmd.RegisterFlagCompletionFunc("fixtures", completeFixtures)
 	_ = cmd.RegisterFlagCompletionFunc("url", cobra.NoFileCompletions)
 	return cmd
@@ -316,7 +343,19 @@ func (opts *Options) finish(cmd *cobra.Command, headers []string, as, rate, maxE
 			return err
 		}
 	}
-	if opts.Sign && opts.Getenv(SecretEnv) == "" && opts.Getenv(SinchSecretEnv) == "" {
+	switch {
+	case opts.Export == "" && opts.ExportTo != "":
+		return cmdutil.Usagef("--export-to applies only with --export")
+	case opts.Export != "" && !contains(replay.ExportFormats, opts.Export):
+		return cmdutil.Usagef("--export %q: want %s", opts.Export, strings.Join(replay.ExportFormats, " or "))
+	case opts.Export == "artillery" && opts.ExportTo == "":
+		return cmdutil.Usagef("--export artillery needs --export-to DIR: it writes a script and its processor")
+	case opts.Export == "artillery" && opts.Rate == 0:
+		return cmdutil.Usagef("--export artillery needs --rate: Artillery's arrival phases are an open model")
+	case opts.Export != "" && (opts.Fresh || opts.Retries > 0):
+		return cmdutil.Usagef("--export cannot carry --fresh or --retries: the engines send fixed bodies and do not retry like a provider")
+	}
+	if opts.Sign && opts.Export != "artillery" && opts.Getenv(SecretEnv) == "" && opts.Getenv(SinchSecretEnv) == "" {
 		return cmdutil.Usagef("--sign needs a secret in the environment: the Cloud API app secret in %s, the Conversation API webhook secret in %s (never read from the command line)", SecretEnv, SinchSecretEnv)
 	}
 	if len(opts.Paths) == 0 && len(opts.Fixtures) == 0 {
@@ -424,7 +463,11 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.HTTPClient != nil {
 		cfg.Client = opts.HTTPClient()
 	}
-	if opts.Sign {
+	if opts.Export == "artillery" && opts.Sign {
+		// The processor reads the secrets when the test runs; here only
+		// the scheme of each payload matters.
+		cfg.Sign = replay.SignByFormat(func(string) []byte { return []byte{} })
+	} else if opts.Sign {
 		if err := checkSecrets(opts, targets); err != nil {
 			return err
 		}
@@ -438,6 +481,9 @@ func Run(ctx context.Context, opts *Options) error {
 			}
 			return nil
 		})
+	}
+	if opts.Export != "" {
+		return export(opts, cfg, targets)
 	}
 	if opts.Fresh && opts.Transform == nil {
 		for _, t := range targets {
@@ -513,6 +559,63 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	return nil
 }
+
+// export writes the replay for another engine instead of sending it.
+func export(opts *Options, cfg replay.Config, targets []replay.Target) error {
+	fail := func(err error) error {
+		var ce *replay.ConfigError
+		var te *replay.TargetError
+		switch {
+		case errors.As(err, &ce):
+			return cmdutil.Usagef("--export %s: %v", opts.Export, ce)
+		case errors.As(err, &te):
+			return cmdutil.Inputf("%v", te)
+		}
+		return cmdutil.Environmentf("--export %s: %v", opts.Export, err)
+	}
+	if opts.Export == "vegeta" {
+		w := opts.IO.Out
+		if opts.ExportTo != "" && opts.ExportTo != "-" {
+			f, err := os.Create(opts.ExportTo)
+			if err != nil {
+				return cmdutil.Environmentf("--export-to: %v", err)
+			}
+			defer f.Close()
+			w = f
+		}
+		if err := replay.ExportVegeta(w, cfg, targets); err != nil {
+			return fail(err)
+		}
+		return nil
+	}
+	if err := os.MkdirAll(opts.ExportTo, 0o755); err != nil {
+		return cmdutil.Environmentf("--export-to: %v", err)
+	}
+	var script, proc bytes.Buffer
+	err := replay.ExportArtillery(&script, &proc, cfg, targets, replay.ArtilleryOptions{
+		Processor:  artilleryProcessor,
+		SecretEnv:  map[string]string{"meta": SecretEnv, "sinch": SinchSecretEnv},
+		Thresholds: opts.Thresholds,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	for name, b := range map[string][]byte{artilleryScript: script.Bytes(), artilleryProcessor: proc.Bytes()} {
+		if err := os.WriteFile(filepath.Join(opts.ExportTo, name), b, 0o644); err != nil {
+			return cmdutil.Environmentf("--export-to: %v", err)
+		}
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "wamo: wrote %s and %s (%d payloads); run: artillery run %s\n",
+		filepath.Join(opts.ExportTo, artilleryScript), filepath.Join(opts.ExportTo, artilleryProcessor), len(targets),
+		filepath.Join(opts.ExportTo, artilleryScript))
+	return nil
+}
+
+// The files of an Artillery export.
+const (
+	artilleryScript    = "wamo-replay.yml"
+	artilleryProcessor = "wamo-replay.js"
+)
 
 // checkSecrets makes sure --sign has the secret of every scheme the
 // payloads are signed with (by their format, or the --as format), so that

@@ -152,6 +152,16 @@ func TestExitCodes(t *testing.T) {
 			args: []string{"--url", okURL, "--sign", "--as", "conversation", "--fixtures", "cloud/text"}, code: 2, stderr: []string{"WAMO_SINCH_SECRET"}},
 		{name: "sign cloud with the sinch secret only", e: env{vars: map[string]string{SinchSecretEnv: "s"}},
 			args: []string{"--url", okURL, "--sign", "--fixtures", "conversation/text,cloud/text"}, code: 2, stderr: []string{"cloud/text is signed like Meta", "WAMO_APP_SECRET"}},
+		{name: "export-to without export", args: []string{"--url", okURL, "--export-to", "x", "--fixtures", "sinch/text"}, code: 2, stderr: []string{"--export-to applies only with --export"}},
+		{name: "export bogus", args: []string{"--url", okURL, "--export", "k6", "--fixtures", "sinch/text"}, code: 2, stderr: []string{"vegeta or artillery"}},
+		{name: "export artillery without dir", args: []string{"--url", okURL, "--export", "artillery", "--rate", "5", "-n", "1", "--fixtures", "sinch/text"}, code: 2, stderr: []string{"--export-to DIR"}},
+		{name: "export artillery without rate", args: []string{"--url", okURL, "--export", "artillery", "--export-to", "x", "--fixtures", "sinch/text"}, code: 2, stderr: []string{"needs --rate"}},
+		{name: "export fresh", args: []string{"--url", okURL, "--export", "vegeta", "--fresh", "--fixtures", "sinch/text"}, code: 2, stderr: []string{"cannot carry --fresh"}},
+		{name: "export vegeta", args: []string{"--url", okURL, "--export", "vegeta", "--fixtures", "sinch/text,sinch/image"}, code: 0,
+			stdout: []string{`{"method":"POST","url":"` + okURL + `","body":"`}},
+		{name: "export vegeta signed", e: env{vars: map[string]string{SinchSecretEnv: "s"}},
+			args: []string{"--url", okURL, "--sign", "--export", "vegeta", "--fixtures", "conversation/text"}, code: 0,
+			stdout: []string{`"X-Sinch-Webhook-Signature":["`, `"X-Sinch-Webhook-Signature-Nonce":["`}},
 		{name: "sign conversation", e: env{vars: map[string]string{SinchSecretEnv: "s"}},
 			args: []string{"--url", okURL, "--sign", "--fixtures", "conversation"}, code: 0},
 		{name: "as bogus", args: []string{"--url", okURL, "--as", "xml", "--fixtures", "sinch/text"}, code: 2},
@@ -409,5 +419,38 @@ func TestReplayAs(t *testing.T) {
 		if res.Format != payload.Cloud || !res.Valid() {
 			t.Errorf("received %s payload, valid=%v: %s", res.Format, res.Valid(), b)
 		}
+	}
+}
+
+// TestExportArtilleryFiles: --export artillery writes the script and its
+// processor into the directory, says so on stderr, sends nothing, and
+// writes no secret even when one is set.
+func TestExportArtilleryFiles(t *testing.T) {
+	var hits atomic.Int64
+	url := server(t, func(w http.ResponseWriter, r *http.Request) { hits.Add(1) })
+	dir := filepath.Join(t.TempDir(), "load")
+	code, stdout, stderr := run(t, env{vars: map[string]string{SinchSecretEnv: "sinch-s3cret"}}, "--url", url, "--sign",
+		"--rate", "20", "--duration", "3s", "--max-p99", "150ms", "--export", "artillery", "--export-to", dir, "--fixtures", "conversation")
+	if code != 0 || stdout != "" || !strings.Contains(stderr, "artillery run") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	script, err := os.ReadFile(filepath.Join(dir, "wamo-replay.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proc, err := os.ReadFile(filepath.Join(dir, "wamo-replay.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"arrivalRate: 20", "duration: 3", "http.response_time.p99: 150", "scheme: sinch", "sinch: WAMO_SINCH_SECRET", "processor: ./wamo-replay.js"} {
+		if !strings.Contains(string(script), want) {
+			t.Errorf("the script lacks %q:\n%s", want, script)
+		}
+	}
+	if strings.Contains(string(script)+string(proc), "sinch-s3cret") {
+		t.Error("the secret was written")
+	}
+	if hits.Load() != 0 {
+		t.Errorf("%d requests sent by an export", hits.Load())
 	}
 }
