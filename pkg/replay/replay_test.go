@@ -103,8 +103,10 @@ func TestDelaysClassified(t *testing.T) {
 	}
 	// Measured from before the request is written to the last byte read:
 	// never less than the server's delay; more only by the machine's
-	// latency (well under the 200 ms between the delays and the deadline).
-	const tolerance = 150 * time.Millisecond
+	// latency. The bound is loose (a loaded 2-core CI measured 579 ms for
+	// the 400 ms delay) yet under the 400 ms a measurement taken from the
+	// start of the run, or across both rounds, would add.
+	const tolerance = 350 * time.Millisecond
 	for _, r := range got {
 		c := cases[r.TargetIndex]
 		if r.Outcome != c.want || r.Status != 200 {
