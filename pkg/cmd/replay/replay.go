@@ -5,6 +5,7 @@ package replay
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -256,9 +257,48 @@ func completeFixtures(_ *cobra.Command, _ []string, toComplete string) ([]string
 	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 }
 
-// finish checks and completes the options from the flags.
+// finish checks and completes the options from the flags, one step
+// after the other: the first that fails is the usage error.
 func (opts *Options) finish(cmd *cobra.Command, headers []string, as, rate, maxErrorRate string) error {
-	fl := cmd.Flags()
+	repeatSet := cmd.Flags().Changed("repeat")
+	steps := []func() error{
+		opts.checkRequest,
+		func() error { return opts.parseHeaders(headers) },
+		func() error { return opts.checkLimits(repeatSet) },
+		func() error { return opts.parseRate(rate) },
+		func() error { return opts.parseMaxErrorRate(maxErrorRate) },
+		opts.checkOutput,
+		func() error { return opts.parseAs(as) },
+		opts.checkExport,
+		opts.checkSign,
+		opts.defaultInputs,
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// usageCheck is one rule of a flag check: when bad, msg is the usage error.
+type usageCheck struct {
+	bad bool
+	msg string
+}
+
+// firstUsage returns the usage error of the first check that is bad.
+func firstUsage(checks ...usageCheck) error {
+	for _, c := range checks {
+		if c.bad {
+			return cmdutil.Usagef("%s", c.msg)
+		}
+	}
+	return nil
+}
+
+// checkRequest checks --url and normalises --method.
+func (opts *Options) checkRequest() error {
 	if opts.URL == "" {
 		return cmdutil.Usagef("--url is required: the webhook to send to, e.g. --url http://localhost:8080/hook")
 	}
@@ -266,104 +306,129 @@ func (opts *Options) finish(cmd *cobra.Command, headers []string, as, rate, maxE
 		return cmdutil.Usagef("--url: %v", err)
 	}
 	opts.Method = strings.ToUpper(strings.TrimSpace(opts.Method))
-	if opts.Method == "" || strings.ContainsAny(opts.Method, " \t\r\n") {
-		return cmdutil.Usagef("--method %q: want an HTTP method such as POST", opts.Method)
-	}
+	return firstUsage(usageCheck{opts.Method == "" || strings.ContainsAny(opts.Method, " \t\r\n"),
+		fmt.Sprintf("--method %q: want an HTTP method such as POST", opts.Method)})
+}
+
+// parseHeaders turns the -H flags into opts.Header, with wamo's
+// User-Agent unless one was given.
+func (opts *Options) parseHeaders(headers []string) error {
 	opts.Header = http.Header{}
 	for _, h := range headers {
 		name, value, ok := strings.Cut(h, ":")
 		name = strings.TrimSpace(name)
-		if !ok || name == "" || strings.ContainsAny(name, " \t\r\n\"(),/;<=>?@[\\]{}") {
-			return cmdutil.Usagef("--header %q: want \"Name: value\"", h)
-		}
-		if strings.ContainsAny(value, "\r\n") {
-			return cmdutil.Usagef("--header %q: a value cannot hold a line break", h)
+		if err := firstUsage(
+			usageCheck{!ok || name == "" || strings.ContainsAny(name, " \t\r\n\"(),/;<=>?@[\\]{}"), fmt.Sprintf("--header %q: want \"Name: value\"", h)},
+			usageCheck{strings.ContainsAny(value, "\r\n"), fmt.Sprintf("--header %q: a value cannot hold a line break", h)},
+		); err != nil {
+			return err
 		}
 		opts.Header.Add(name, strings.TrimSpace(value))
 	}
 	if opts.Header.Get("User-Agent") == "" {
-		v := opts.Version
-		if v == "" {
-			v = "dev"
-		}
+		v := cmp.Or(opts.Version, "dev")
 		opts.Header.Set("User-Agent", "wamo-replay/"+strings.TrimPrefix(v, "v"))
 	}
-	switch {
-	case opts.Concurrency < 1:
-		return cmdutil.Usagef("--concurrency %d: want at least 1", opts.Concurrency)
-	case opts.Repeat < 0:
-		return cmdutil.Usagef("--repeat %d: want at least 1", opts.Repeat)
-	case fl.Changed("repeat") && opts.Repeat == 0:
-		return cmdutil.Usagef("--repeat 0: want at least 1")
-	case opts.Duration < 0:
-		return cmdutil.Usagef("--duration %s: want a positive duration", opts.Duration)
-	case opts.Deadline <= 0:
-		return cmdutil.Usagef("--deadline %s: want a positive duration", opts.Deadline)
-	case opts.Timeout <= 0:
-		return cmdutil.Usagef("--timeout %s: want a positive duration", opts.Timeout)
-	case opts.Retries < 0:
-		return cmdutil.Usagef("--retries %d: want 0 or more", opts.Retries)
-	case opts.RetryDelay < 0:
-		return cmdutil.Usagef("--retry-delay %s: want 0 or more", opts.RetryDelay)
-	case opts.MaxWorkers < 1:
-		return cmdutil.Usagef("--max-workers %d: want at least 1", opts.MaxWorkers)
-	case opts.Thresholds.MaxP95 < 0 || opts.Thresholds.MaxP99 < 0:
-		return cmdutil.Usagef("--max-p95/--max-p99: want a positive duration")
+	return nil
+}
+
+// checkLimits checks the numbers of the load flags; repeatSet says
+// whether -n was given (-n 0 is refused, not the default).
+func (opts *Options) checkLimits(repeatSet bool) error {
+	return firstUsage(
+		usageCheck{opts.Concurrency < 1, fmt.Sprintf("--concurrency %d: want at least 1", opts.Concurrency)},
+		usageCheck{opts.Repeat < 0, fmt.Sprintf("--repeat %d: want at least 1", opts.Repeat)},
+		usageCheck{repeatSet && opts.Repeat == 0, "--repeat 0: want at least 1"},
+		usageCheck{opts.Duration < 0, fmt.Sprintf("--duration %s: want a positive duration", opts.Duration)},
+		usageCheck{opts.Deadline <= 0, fmt.Sprintf("--deadline %s: want a positive duration", opts.Deadline)},
+		usageCheck{opts.Timeout <= 0, fmt.Sprintf("--timeout %s: want a positive duration", opts.Timeout)},
+		usageCheck{opts.Retries < 0, fmt.Sprintf("--retries %d: want 0 or more", opts.Retries)},
+		usageCheck{opts.RetryDelay < 0, fmt.Sprintf("--retry-delay %s: want 0 or more", opts.RetryDelay)},
+		usageCheck{opts.MaxWorkers < 1, fmt.Sprintf("--max-workers %d: want at least 1", opts.MaxWorkers)},
+		usageCheck{opts.Thresholds.MaxP95 < 0 || opts.Thresholds.MaxP99 < 0, "--max-p95/--max-p99: want a positive duration"},
+	)
+}
+
+// parseRate reads --rate, which needs a length for its schedule.
+func (opts *Options) parseRate(rate string) error {
+	if rate == "" {
+		return nil
 	}
-	if rate != "" {
-		r, err := parseRate(rate)
-		if err != nil {
-			return cmdutil.Usagef("--rate: %v", err)
-		}
-		opts.Rate = r
-		if opts.Duration == 0 && opts.Repeat == 0 {
-			return cmdutil.Usagef("--rate needs --duration or -n/--repeat: how long should the schedule run?")
-		}
+	r, err := parseRate(rate)
+	if err != nil {
+		return cmdutil.Usagef("--rate: %v", err)
 	}
-	if maxErrorRate != "" {
-		f, err := parseFraction(maxErrorRate)
-		if err != nil {
-			return cmdutil.Usagef("--max-error-rate: %v", err)
-		}
-		opts.Thresholds.MaxErrorRate, opts.Thresholds.CheckErrorRate = f, true
+	opts.Rate = r
+	return firstUsage(usageCheck{opts.Duration == 0 && opts.Repeat == 0,
+		"--rate needs --duration or -n/--repeat: how long should the schedule run?"})
+}
+
+// parseMaxErrorRate reads --max-error-rate into the thresholds.
+func (opts *Options) parseMaxErrorRate(maxErrorRate string) error {
+	if maxErrorRate == "" {
+		return nil
 	}
-	if !contains(traffic.ReplayOutputs, opts.Output) {
-		return cmdutil.Usagef("--output %q: want %s", opts.Output, strings.Join(traffic.ReplayOutputs, ", "))
+	f, err := parseFraction(maxErrorRate)
+	if err != nil {
+		return cmdutil.Usagef("--max-error-rate: %v", err)
 	}
-	if opts.Verbose && opts.Output != "text" {
-		return cmdutil.Usagef("--verbose only applies to --output text (json already lists every request)")
+	opts.Thresholds.MaxErrorRate, opts.Thresholds.CheckErrorRate = f, true
+	return nil
+}
+
+// checkOutput checks --output and what --verbose applies to.
+func (opts *Options) checkOutput() error {
+	return firstUsage(
+		usageCheck{!contains(traffic.ReplayOutputs, opts.Output), fmt.Sprintf("--output %q: want %s", opts.Output, strings.Join(traffic.ReplayOutputs, ", "))},
+		usageCheck{opts.Verbose && opts.Output != "text", "--verbose only applies to --output text (json already lists every request)"},
+	)
+}
+
+// parseAs reads --as into the format every payload is converted to.
+func (opts *Options) parseAs(as string) error {
+	if as == "" {
+		return nil
 	}
-	if as != "" {
-		f, err := payload.ParseFormat(as)
-		if err != nil || f == payload.Unknown {
-			return cmdutil.Usagef("--as %q: want %s", as, payload.FormatList())
-		}
-		opts.As = f
-		if opts.Transform, err = convertFor(f); err != nil {
-			return err
-		}
+	f, err := payload.ParseFormat(as)
+	if err != nil || f == payload.Unknown {
+		return cmdutil.Usagef("--as %q: want %s", as, payload.FormatList())
 	}
-	switch {
-	case opts.Export == "" && opts.ExportTo != "":
-		return cmdutil.Usagef("--export-to applies only with --export")
-	case opts.Export != "" && !contains(replay.ExportFormats, opts.Export):
-		return cmdutil.Usagef("--export %q: want %s", opts.Export, strings.Join(replay.ExportFormats, " or "))
-	case opts.Export == "artillery" && opts.ExportTo == "":
-		return cmdutil.Usagef("--export artillery needs --export-to DIR: it writes a script and its processor")
-	case opts.Export == "artillery" && opts.Rate == 0:
-		return cmdutil.Usagef("--export artillery needs --rate: Artillery's arrival phases are an open model")
-	case opts.Export != "" && (opts.Fresh || opts.Retries > 0):
-		return cmdutil.Usagef("--export cannot carry --fresh or --retries: the engines send fixed bodies and do not retry like a provider")
+	opts.As = f
+	opts.Transform, err = convertFor(f)
+	return err
+}
+
+// checkExport checks --export and --export-to against what the engines
+// can carry.
+func (opts *Options) checkExport() error {
+	export, to := opts.Export, opts.ExportTo
+	return firstUsage(
+		usageCheck{export == "" && to != "", "--export-to applies only with --export"},
+		usageCheck{export != "" && !contains(replay.ExportFormats, export), fmt.Sprintf("--export %q: want %s", export, strings.Join(replay.ExportFormats, " or "))},
+		usageCheck{export == "artillery" && to == "", "--export artillery needs --export-to DIR: it writes a script and its processor"},
+		usageCheck{export == "artillery" && opts.Rate == 0, "--export artillery needs --rate: Artillery's arrival phases are an open model"},
+		usageCheck{export != "" && (opts.Fresh || opts.Retries > 0), "--export cannot carry --fresh or --retries: the engines send fixed bodies and do not retry like a provider"},
+	)
+}
+
+// checkSign makes sure --sign has a secret to sign with, unless the
+// signing happens elsewhere (an Artillery export's processor).
+func (opts *Options) checkSign() error {
+	noSecret := opts.Getenv(SecretEnv) == "" && opts.Getenv(SinchSecretEnv) == ""
+	return firstUsage(usageCheck{opts.Sign && opts.Export != "artillery" && noSecret,
+		fmt.Sprintf("--sign needs a secret in the environment: the Cloud API app secret in %s, the Conversation API webhook secret in %s (never read from the command line)", SecretEnv, SinchSecretEnv)})
+}
+
+// defaultInputs reads stdin when no input was named, unless stdin is a
+// terminal (nobody is going to type payloads).
+func (opts *Options) defaultInputs() error {
+	if len(opts.Paths) > 0 || len(opts.Fixtures) > 0 {
+		return nil
 	}
-	if opts.Sign && opts.Export != "artillery" && opts.Getenv(SecretEnv) == "" && opts.Getenv(SinchSecretEnv) == "" {
-		return cmdutil.Usagef("--sign needs a secret in the environment: the Cloud API app secret in %s, the Conversation API webhook secret in %s (never read from the command line)", SecretEnv, SinchSecretEnv)
+	if opts.IO.IsStdinTTY() {
+		return cmdutil.Usagef("nothing to send: give files, directories, - for stdin, or --fixtures NAME")
 	}
-	if len(opts.Paths) == 0 && len(opts.Fixtures) == 0 {
-		if opts.IO.IsStdinTTY() {
-			return cmdutil.Usagef("nothing to send: give files, directories, - for stdin, or --fixtures NAME")
-		}
-		opts.Paths = []string{"-"}
-	}
+	opts.Paths = []string{"-"}
 	return nil
 }
 
@@ -424,14 +489,32 @@ func Run(ctx context.Context, opts *Options) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ios := opts.IO
 	now := opts.Now
 	if now == nil {
 		now = time.Now
 	}
+	targets, err := loadInputs(ctx, opts)
+	if err != nil {
+		return err
+	}
+	cfg, err := opts.config(targets, now)
+	if err != nil {
+		return err
+	}
+	if opts.Export != "" {
+		return export(opts, cfg, targets)
+	}
+	warnFresh(opts, targets, now())
+	return send(ctx, opts, cfg, targets, now)
+}
+
+// loadInputs loads the payloads, writing the notes and warnings of the
+// inputs; an unusable input is the error.
+func loadInputs(ctx context.Context, opts *Options) ([]replay.Target, error) {
+	ios := opts.IO
 	in := loadTargets(ctx, opts)
 	if in.interrupted {
-		return cmdutil.ErrInterrupted
+		return nil, cmdutil.ErrInterrupted
 	}
 	notes := render.NewInputNotes(ios, nil)
 	for i := range in.skipped {
@@ -444,13 +527,16 @@ func Run(ctx context.Context, opts *Options) error {
 		for _, p := range problems[:len(problems)-1] {
 			render.Error(ios, p.String())
 		}
-		return cmdutil.Inputf("%s", problems[len(problems)-1])
+		return nil, cmdutil.Inputf("%s", problems[len(problems)-1])
 	}
-	targets := in.targets
-	if len(targets) == 0 {
-		return cmdutil.Inputf("nothing to send: no payload found")
+	if len(in.targets) == 0 {
+		return nil, cmdutil.Inputf("nothing to send: no payload found")
 	}
+	return in.targets, nil
+}
 
+// config is the library's configuration of the run the options ask for.
+func (opts *Options) config(targets []replay.Target, now func() time.Time) (replay.Config, error) {
 	cfg := replay.Config{
 		URL: opts.URL, Method: opts.Method, Header: opts.Header,
 		Deadline: opts.Deadline, Timeout: opts.Timeout,
@@ -463,38 +549,57 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.HTTPClient != nil {
 		cfg.Client = opts.HTTPClient()
 	}
-	if opts.Export == "artillery" && opts.Sign {
-		// The processor reads the secrets when the test runs; here only
-		// the scheme of each payload matters.
-		cfg.Sign = replay.SignByFormat(func(string) []byte { return []byte{} })
-	} else if opts.Sign {
-		if err := checkSecrets(opts, targets); err != nil {
-			return err
-		}
-		cfg.Sign = replay.SignByFormat(func(scheme string) []byte {
-			for _, s := range []signature.Scheme{signature.MetaScheme, signature.SinchScheme} {
-				if s.Name() == scheme {
-					if v := opts.Getenv(secretEnv(s)); v != "" {
-						return []byte(v)
-					}
-				}
-			}
-			return nil
-		})
-	}
-	if opts.Export != "" {
-		return export(opts, cfg, targets)
-	}
-	if opts.Fresh && opts.Transform == nil {
-		for _, t := range targets {
-			if _, paths := replay.Refresh(t.Body, now()); len(paths) == 0 {
-				traffic.ReplayWarning(ios, fmt.Sprintf("--fresh: %s has no message ids or timestamps to renew (format %s); sent as is", t.Name, t.Format))
-			}
-		}
-	}
+	var err error
+	cfg.Sign, err = opts.signer(targets)
+	return cfg, err
+}
 
+// signer is the Config.Sign of --sign: each payload signed as its
+// provider signs it, with the secret from the environment. An Artillery
+// export's processor reads the secrets when the test runs, so there only
+// the scheme of each payload matters.
+func (opts *Options) signer(targets []replay.Target) (func(payload.Format) *signature.Signer, error) {
+	switch {
+	case !opts.Sign:
+		return nil, nil
+	case opts.Export == "artillery":
+		return replay.SignByFormat(func(string) []byte { return []byte{} }), nil
+	}
+	if err := checkSecrets(opts, targets); err != nil {
+		return nil, err
+	}
+	schemes := map[string]signature.Scheme{}
+	for _, s := range []signature.Scheme{signature.MetaScheme, signature.SinchScheme} {
+		schemes[s.Name()] = s
+	}
+	return replay.SignByFormat(func(scheme string) []byte {
+		if s, ok := schemes[scheme]; ok {
+			if v := opts.Getenv(secretEnv(s)); v != "" {
+				return []byte(v)
+			}
+		}
+		return nil
+	}), nil
+}
+
+// warnFresh says which payloads --fresh has nothing to renew in (unless
+// --as converts them: the converted bodies are renewed).
+func warnFresh(opts *Options, targets []replay.Target, at time.Time) {
+	if !opts.Fresh || opts.Transform != nil {
+		return
+	}
+	for _, t := range targets {
+		if _, paths := replay.Refresh(t.Body, at); len(paths) == 0 {
+			traffic.ReplayWarning(opts.IO, fmt.Sprintf("--fresh: %s has no message ids or timestamps to renew (format %s); sent as is", t.Name, t.Format))
+		}
+	}
+}
+
+// send runs the replay, reporting each request as it completes, and
+// returns the verdict as an error carrying the exit code.
+func send(ctx context.Context, opts *Options, cfg replay.Config, targets []replay.Target, now func() time.Time) error {
 	started := now()
-	rep, err := traffic.NewReplayReporter(ios, traffic.ReplayOptions{
+	rep, err := traffic.NewReplayReporter(opts.IO, traffic.ReplayOptions{
 		Output: opts.Output, Verbose: opts.Verbose, Thresholds: opts.Thresholds, Version: opts.Version, Started: started,
 	})
 	if err != nil {
@@ -518,30 +623,49 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	stopProgress()
 
-	var ce *replay.ConfigError
-	var te *replay.TargetError
-	switch {
-	case errors.As(runErr, &ce):
-		return cmdutil.Usagef("%v", ce)
-	case errors.As(runErr, &te):
-		return cmdutil.Inputf("%v", te)
+	if err := libError(runErr, ""); err != nil {
+		return err
 	}
 	interrupted := ctx.Err() != nil
 	sum.Finish(now(), interrupted)
 	verdict := sum.Verdict(opts.Thresholds)
-
-	code := cmdutil.ExitOK
-	switch {
-	case interrupted:
-		code = cmdutil.ExitInterrupted
-	case sum.Unreachable():
-		code = cmdutil.ExitNetwork
-	case !verdict.Pass:
-		code = cmdutil.ExitFindings
-	}
+	code := exitCode(sum, verdict, interrupted)
 	if err := rep.Finish(sum, verdict, code); err != nil {
 		return err
 	}
+	return exitError(opts, code, sum, verdict)
+}
+
+// libError is the command's error for the library's errors a run or an
+// export can end with (a configuration it refuses, a payload it cannot
+// send), prefix before a configuration error; nil for any other error.
+func libError(err error, prefix string) error {
+	var ce *replay.ConfigError
+	var te *replay.TargetError
+	switch {
+	case errors.As(err, &ce):
+		return cmdutil.Usagef("%s%v", prefix, ce)
+	case errors.As(err, &te):
+		return cmdutil.Inputf("%v", te)
+	}
+	return nil
+}
+
+// exitCode is the exit status of a finished run.
+func exitCode(sum *replay.Summary, verdict replay.Verdict, interrupted bool) int {
+	switch {
+	case interrupted:
+		return cmdutil.ExitInterrupted
+	case sum.Unreachable():
+		return cmdutil.ExitNetwork
+	case !verdict.Pass:
+		return cmdutil.ExitFindings
+	}
+	return cmdutil.ExitOK
+}
+
+// exitError is the error that ends a run with code, nil for success.
+func exitError(opts *Options, code int, sum *replay.Summary, verdict replay.Verdict) error {
 	switch code {
 	case cmdutil.ExitInterrupted:
 		return cmdutil.ErrInterrupted
@@ -562,35 +686,39 @@ func Run(ctx context.Context, opts *Options) error {
 
 // export writes the replay for another engine instead of sending it.
 func export(opts *Options, cfg replay.Config, targets []replay.Target) error {
-	fail := func(err error) error {
-		var ce *replay.ConfigError
-		var te *replay.TargetError
-		switch {
-		case errors.As(err, &ce):
-			return cmdutil.Usagef("--export %s: %v", opts.Export, ce)
-		case errors.As(err, &te):
-			return cmdutil.Inputf("%v", te)
-		}
-		return cmdutil.Environmentf("--export %s: %v", opts.Export, err)
-	}
+	var err error
 	if opts.Export == "vegeta" {
-		w := opts.IO.Out
-		if opts.ExportTo != "" && opts.ExportTo != "-" {
-			f, err := os.Create(opts.ExportTo)
-			if err != nil {
-				return cmdutil.Environmentf("--export-to: %v", err)
-			}
-			defer f.Close()
-			w = f
-		}
-		if err := replay.ExportVegeta(w, cfg, targets); err != nil {
-			return fail(err)
-		}
-		return nil
+		err = exportVegeta(opts, cfg, targets)
+	} else {
+		err = exportArtillery(opts, cfg, targets)
 	}
-	if err := os.MkdirAll(opts.ExportTo, 0o755); err != nil {
-		return cmdutil.Environmentf("--export-to: %v", err)
+	var exitErr *cmdutil.ExitError
+	if err == nil || errors.As(err, &exitErr) {
+		return err
 	}
+	if e := libError(err, "--export "+opts.Export+": "); e != nil {
+		return e
+	}
+	return cmdutil.Environmentf("--export %s: %v", opts.Export, err)
+}
+
+// exportVegeta writes vegeta's targets to --export-to, or stdout.
+func exportVegeta(opts *Options, cfg replay.Config, targets []replay.Target) error {
+	w := opts.IO.Out
+	if opts.ExportTo != "" && opts.ExportTo != "-" {
+		f, err := os.Create(opts.ExportTo)
+		if err != nil {
+			return cmdutil.Environmentf("--export-to: %v", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	return replay.ExportVegeta(w, cfg, targets)
+}
+
+// exportArtillery writes the Artillery script and its processor into the
+// --export-to directory.
+func exportArtillery(opts *Options, cfg replay.Config, targets []replay.Target) error {
 	var script, proc bytes.Buffer
 	err := replay.ExportArtillery(&script, &proc, cfg, targets, replay.ArtilleryOptions{
 		Processor:  artilleryProcessor,
@@ -598,16 +726,19 @@ func export(opts *Options, cfg replay.Config, targets []replay.Target) error {
 		Thresholds: opts.Thresholds,
 	})
 	if err != nil {
-		return fail(err)
+		return err
+	}
+	if err := os.MkdirAll(opts.ExportTo, 0o755); err != nil {
+		return cmdutil.Environmentf("--export-to: %v", err)
 	}
 	for name, b := range map[string][]byte{artilleryScript: script.Bytes(), artilleryProcessor: proc.Bytes()} {
 		if err := os.WriteFile(filepath.Join(opts.ExportTo, name), b, 0o644); err != nil {
 			return cmdutil.Environmentf("--export-to: %v", err)
 		}
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "wamo: wrote %s and %s (%d payloads); run: artillery run %s\n",
-		filepath.Join(opts.ExportTo, artilleryScript), filepath.Join(opts.ExportTo, artilleryProcessor), len(targets),
-		filepath.Join(opts.ExportTo, artilleryScript))
+	yml := filepath.Join(opts.ExportTo, artilleryScript)
+	render.Note(opts.IO, "wrote %s and %s (%d payloads); run: artillery run %s",
+		yml, filepath.Join(opts.ExportTo, artilleryProcessor), len(targets), yml)
 	return nil
 }
 
