@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"cmp"
 	_ "embed"
 	"encoding/base64"
 	"encoding/json"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/wamo-dev/wamo/pkg/payload"
 )
 
 // ExportFormats lists the engines a replay can be exported to (see
@@ -168,67 +171,22 @@ func ExportArtillery(script, processor io.Writer, cfg Config, targets []Target, 
 	if err != nil {
 		return err
 	}
-	if cfg.Rate <= 0 {
-		return &ConfigError{Msg: "an Artillery export needs a rate: Artillery's arrival phases are an open model"}
-	}
 	if cfg.Method != http.MethodPost {
 		return &ConfigError{Msg: "an Artillery export sends POST requests only"}
 	}
-	u, err := url.Parse(cfg.URL)
-	if err != nil {
-		return &ConfigError{Msg: err.Error()}
-	}
-	path := u.EscapedPath()
-	if path == "" {
-		path = "/"
-	}
-	if u.RawQuery != "" {
-		path += "?" + u.RawQuery
-	}
-	base := u.Scheme + "://" + u.Host
-
-	hdr := exportHeader(cfg)
-	prep, err := prepareTargets(cfg, http.Header{}, targets)
+	phase, err := artilleryPhaseOf(cfg, len(targets))
 	if err != nil {
 		return err
 	}
-	vars := wamoVars{DeadlineMs: cfg.Deadline.Milliseconds(), SecretEnv: opts.SecretEnv, Headers: map[string]string{}}
-	for k := range hdr {
-		vars.Headers[k] = hdr.Get(k)
+	base, path, err := splitTarget(cfg.URL)
+	if err != nil {
+		return err
 	}
-	for i := range prep {
-		p := &prep[i]
-		wp := wamoPayload{Name: p.name, Body: b64(p.body)}
-		if cfg.Sign != nil {
-			if s := cfg.Sign(p.format); s != nil {
-				wp.Scheme = s.Scheme.Name()
-				if opts.SecretEnv[wp.Scheme] == "" {
-					return &ConfigError{Msg: "no environment variable named for the " + wp.Scheme + " secret"}
-				}
-			}
-		}
-		vars.Payloads = append(vars.Payloads, wp)
+	vars, err := artilleryVars(cfg, targets, opts.SecretEnv)
+	if err != nil {
+		return err
 	}
-
-	phase := artilleryPhase{Name: "wamo replay"}
-	switch {
-	case cfg.Repeat > 0:
-		n := cfg.Repeat * len(targets)
-		phase.ArrivalCount = n
-		phase.Duration = math.Ceil(float64(n) / cfg.Rate)
-	case cfg.Duration > 0 && cfg.Rate == math.Trunc(cfg.Rate) && cfg.Duration%time.Second == 0:
-		phase.ArrivalRate, phase.Duration = cfg.Rate, cfg.Duration.Seconds()
-	case cfg.Duration > 0:
-		phase.ArrivalCount = int(math.Round(cfg.Rate * cfg.Duration.Seconds()))
-		phase.Duration = math.Max(1, math.Ceil(cfg.Duration.Seconds()))
-	default:
-		return &ConfigError{Msg: "an Artillery export needs a duration or a number of rounds"}
-	}
-
-	proc := opts.Processor
-	if proc == "" {
-		proc = "wamo-replay.js"
-	}
+	proc := cmp.Or(opts.Processor, "wamo-replay.js")
 	doc := artilleryScript{
 		Config: artilleryConfig{
 			Target: base, Phases: []artilleryPhase{phase}, Processor: "./" + proc,
@@ -241,7 +199,7 @@ func ExportArtillery(script, processor io.Writer, cfg Config, targets []Target, 
 			"post": map[string]any{"url": path, "beforeRequest": "wamoRequest", "afterResponse": "wamoResponse"},
 		}}}},
 	}
-	fmt.Fprintf(script, "# Written by wamo replay --export artillery: %d payloads to %s.\n", len(prep), cfg.URL)
+	fmt.Fprintf(script, "# Written by wamo replay --export artillery: %d payloads to %s.\n", len(targets), cfg.URL)
 	fmt.Fprintf(script, "# Run beside %s (it signs each request, secrets from %s):\n", proc, strings.Join(secretNames(opts.SecretEnv), ", "))
 	fmt.Fprintf(script, "#   artillery run --output report.json THIS_FILE\n#   artillery run-fargate --count N THIS_FILE   (or run-lambda)\n")
 	enc := yaml.NewEncoder(script)
@@ -254,6 +212,79 @@ func ExportArtillery(script, processor io.Writer, cfg Config, targets []Target, 
 	}
 	_, err = processor.Write(artilleryProcessor)
 	return err
+}
+
+// artilleryPhaseOf is the arrival phase of the replay's schedule: Repeat
+// rounds of the n targets at Rate, or Rate for Duration (as a count of
+// arrivals where the rate or the duration is fractional, which Artillery's
+// arrivalRate and duration cannot say).
+func artilleryPhaseOf(cfg Config, n int) (artilleryPhase, error) {
+	phase := artilleryPhase{Name: "wamo replay"}
+	switch {
+	case cfg.Rate <= 0:
+		return phase, &ConfigError{Msg: "an Artillery export needs a rate: Artillery's arrival phases are an open model"}
+	case cfg.Repeat > 0:
+		phase.ArrivalCount = cfg.Repeat * n
+		phase.Duration = math.Ceil(float64(phase.ArrivalCount) / cfg.Rate)
+	case cfg.Duration <= 0:
+		return phase, &ConfigError{Msg: "an Artillery export needs a duration or a number of rounds"}
+	case cfg.Rate == math.Trunc(cfg.Rate) && cfg.Duration%time.Second == 0:
+		phase.ArrivalRate, phase.Duration = cfg.Rate, cfg.Duration.Seconds()
+	default:
+		phase.ArrivalCount = int(math.Round(cfg.Rate * cfg.Duration.Seconds()))
+		phase.Duration = math.Max(1, math.Ceil(cfg.Duration.Seconds()))
+	}
+	return phase, nil
+}
+
+// splitTarget splits a URL into Artillery's target (scheme and host) and
+// the path (with the query) its requests name.
+func splitTarget(raw string) (base, path string, err error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", "", &ConfigError{Msg: err.Error()}
+	}
+	path = cmp.Or(u.EscapedPath(), "/")
+	if u.RawQuery != "" {
+		path += "?" + u.RawQuery
+	}
+	return u.Scheme + "://" + u.Host, path, nil
+}
+
+// artilleryVars are the script's variables: the payloads as replay sends
+// them (base64) with the scheme that signs each, their headers, the
+// deadline, and the names of the secrets' variables.
+func artilleryVars(cfg Config, targets []Target, secretEnv map[string]string) (wamoVars, error) {
+	prep, err := prepareTargets(cfg, http.Header{}, targets)
+	if err != nil {
+		return wamoVars{}, err
+	}
+	hdr := exportHeader(cfg)
+	vars := wamoVars{DeadlineMs: cfg.Deadline.Milliseconds(), SecretEnv: secretEnv, Headers: map[string]string{}}
+	for k := range hdr {
+		vars.Headers[k] = hdr.Get(k)
+	}
+	for i := range prep {
+		p := &prep[i]
+		wp := wamoPayload{Name: p.name, Body: b64(p.body), Scheme: signedBy(cfg, p.format)}
+		if wp.Scheme != "" && secretEnv[wp.Scheme] == "" {
+			return wamoVars{}, &ConfigError{Msg: "no environment variable named for the " + wp.Scheme + " secret"}
+		}
+		vars.Payloads = append(vars.Payloads, wp)
+	}
+	return vars, nil
+}
+
+// signedBy names the scheme a payload of format f is signed with, "" for
+// none.
+func signedBy(cfg Config, f payload.Format) string {
+	if cfg.Sign == nil {
+		return ""
+	}
+	if s := cfg.Sign(f); s != nil {
+		return s.Scheme.Name()
+	}
+	return ""
 }
 
 // artilleryChecks turns replay's verdict into ensure checks: the

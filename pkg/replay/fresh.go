@@ -52,68 +52,90 @@ type freshPlan struct{ edits []freshEdit }
 // stays consistent. A body that is not valid JSON, or not a payload of a
 // known format, gets no edits.
 func planFresh(body []byte) freshPlan {
-	var p freshPlan
 	if !gjson.ValidBytes(body) {
-		return p
+		return freshPlan{}
 	}
 	ft := format.Of(payload.Detect(body).Format)
 	if ft == nil {
-		return p
+		return freshPlan{}
 	}
 	var tape jsontree.Tape
 	if !tape.Parse(string(body)) {
-		return p
+		return freshPlan{}
 	}
-	ids := map[string]int{} // a renewed id's original → its edit
-	type ref struct {
-		e  freshEdit
-		id string
-	}
-	var refs []ref // ids that may refer to a renewed one
-	spec.WalkRoles(tape.Root(), ft.Schema(), func(l *spec.Leaf) {
-		if l.Doc != nil {
-			return
-		}
-		v := l.Value
-		e := freshEdit{start: v.Offset(), end: v.Offset() + len(v.Raw()), quoted: v.IsString()}
-		switch l.Role() {
-		case spec.RoleMessageID:
-			s := v.Str()
-			if !v.IsString() || s == "" {
-				return
-			}
-			e.path = l.Path()
-			if first, ok := ids[s]; ok {
-				e.kind, e.ref = editRef, first
-			} else {
-				ids[s] = len(p.edits)
-				newID(&e, s)
-			}
-			p.edits = append(p.edits, e)
-		case spec.RoleID:
-			if v.IsString() && l.Party() != spec.PartyBusiness {
-				e.kind, e.path = editRef, l.Path()
-				refs = append(refs, ref{e, v.Str()})
-			}
-		case spec.RoleTime:
-			if !v.IsString() && !v.IsNumber() {
-				return
-			}
-			if e.time = l.Field.TimeFormat(v.Raw()); e.time == spec.TimeUnknown {
-				return
-			}
-			e.kind, e.path = editTime, l.Path()
-			p.edits = append(p.edits, e)
-		}
-	})
-	for _, r := range refs {
-		if target, ok := ids[r.id]; ok {
+	pl := freshPlanner{ids: map[string]int{}}
+	spec.WalkRoles(tape.Root(), ft.Schema(), pl.leaf)
+	for _, r := range pl.refs {
+		if target, ok := pl.ids[r.id]; ok {
 			r.e.ref = target
-			p.edits = append(p.edits, r.e)
+			pl.p.edits = append(pl.p.edits, r.e)
 		}
 	}
-	p.sort()
-	return p
+	pl.p.sort()
+	return pl.p
+}
+
+// freshPlanner collects the edits of a plan as the walk visits the
+// members by role.
+type freshPlanner struct {
+	p    freshPlan
+	ids  map[string]int // a renewed id's original → its edit
+	refs []freshRef     // ids that may refer to a renewed one
+}
+
+// freshRef is an id that gets a renewed id's new value if it is one.
+type freshRef struct {
+	e  freshEdit
+	id string
+}
+
+func (pl *freshPlanner) leaf(l *spec.Leaf) {
+	if l.Doc != nil {
+		return
+	}
+	v := l.Value
+	e := freshEdit{start: v.Offset(), end: v.Offset() + len(v.Raw()), quoted: v.IsString()}
+	switch l.Role() {
+	case spec.RoleMessageID:
+		pl.messageID(e, l)
+	case spec.RoleID:
+		if v.IsString() && l.Party() != spec.PartyBusiness {
+			e.kind, e.path = editRef, l.Path()
+			pl.refs = append(pl.refs, freshRef{e, v.Str()})
+		}
+	case spec.RoleTime:
+		pl.time(e, l)
+	}
+}
+
+// messageID renews an id its item is known by; a repeat of one already
+// seen gets the same new id.
+func (pl *freshPlanner) messageID(e freshEdit, l *spec.Leaf) {
+	s := l.Value.Str()
+	if !e.quoted || s == "" {
+		return
+	}
+	e.path = l.Path()
+	if first, ok := pl.ids[s]; ok {
+		e.kind, e.ref = editRef, first
+	} else {
+		pl.ids[s] = len(pl.p.edits)
+		newID(&e, s)
+	}
+	pl.p.edits = append(pl.p.edits, e)
+}
+
+// time renews a time written in an encoding it knows.
+func (pl *freshPlanner) time(e freshEdit, l *spec.Leaf) {
+	v := l.Value
+	if !v.IsString() && !v.IsNumber() {
+		return
+	}
+	if e.time = l.Field.TimeFormat(v.Raw()); e.time == spec.TimeUnknown {
+		return
+	}
+	e.kind, e.path = editTime, l.Path()
+	pl.p.edits = append(pl.p.edits, e)
 }
 
 // newID makes e renew the id s: a UUID stays a UUID; any other id keeps

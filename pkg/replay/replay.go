@@ -22,6 +22,7 @@
 package replay
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -175,24 +176,12 @@ func (e *TargetError) Unwrap() error { return e.Err }
 
 // withDefaults returns cfg with its zero fields set, or an error.
 func (cfg Config) withDefaults() (Config, *url.URL, error) {
-	if cfg.Method == "" {
-		cfg.Method = http.MethodPost
-	}
-	if cfg.Deadline == 0 {
-		cfg.Deadline = DefaultDeadline
-	}
-	if cfg.Timeout == 0 {
-		cfg.Timeout = DefaultTimeout
-	}
-	if cfg.Concurrency == 0 {
-		cfg.Concurrency = 1
-	}
-	if cfg.MaxWorkers == 0 {
-		cfg.MaxWorkers = DefaultMaxWorkers
-	}
-	if cfg.MaxBody == 0 {
-		cfg.MaxBody = DefaultMaxBody
-	}
+	cfg.Method = cmp.Or(cfg.Method, http.MethodPost)
+	cfg.Deadline = cmp.Or(cfg.Deadline, DefaultDeadline)
+	cfg.Timeout = cmp.Or(cfg.Timeout, DefaultTimeout)
+	cfg.Concurrency = cmp.Or(cfg.Concurrency, 1)
+	cfg.MaxWorkers = cmp.Or(cfg.MaxWorkers, DefaultMaxWorkers)
+	cfg.MaxBody = cmp.Or(cfg.MaxBody, DefaultMaxBody)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -200,23 +189,22 @@ func (cfg Config) withDefaults() (Config, *url.URL, error) {
 	if err != nil {
 		return cfg, nil, &ConfigError{Msg: err.Error()}
 	}
-	switch {
-	case cfg.Deadline < 0, cfg.Timeout < 0:
-		return cfg, nil, &ConfigError{Msg: "deadline and timeout must be positive"}
-	case cfg.Concurrency < 0:
-		return cfg, nil, &ConfigError{Msg: "concurrency must be at least 1"}
-	case cfg.Repeat < 0:
-		return cfg, nil, &ConfigError{Msg: "repeat must not be negative"}
-	case cfg.Rate < 0:
-		return cfg, nil, &ConfigError{Msg: "rate must not be negative"}
-	case cfg.Duration < 0:
-		return cfg, nil, &ConfigError{Msg: "duration must not be negative"}
-	case cfg.Retries < 0, cfg.RetryDelay < 0:
-		return cfg, nil, &ConfigError{Msg: "retries and retry delay must not be negative"}
-	case cfg.MaxWorkers < 0:
-		return cfg, nil, &ConfigError{Msg: "max workers must be at least 1"}
-	case cfg.MaxBody < 0:
-		return cfg, nil, &ConfigError{Msg: "max body must not be negative"}
+	for _, c := range []struct {
+		bad bool
+		msg string
+	}{
+		{cfg.Deadline < 0 || cfg.Timeout < 0, "deadline and timeout must be positive"},
+		{cfg.Concurrency < 0, "concurrency must be at least 1"},
+		{cfg.Repeat < 0, "repeat must not be negative"},
+		{cfg.Rate < 0, "rate must not be negative"},
+		{cfg.Duration < 0, "duration must not be negative"},
+		{cfg.Retries < 0 || cfg.RetryDelay < 0, "retries and retry delay must not be negative"},
+		{cfg.MaxWorkers < 0, "max workers must be at least 1"},
+		{cfg.MaxBody < 0, "max body must not be negative"},
+	} {
+		if c.bad {
+			return cfg, nil, &ConfigError{Msg: c.msg}
+		}
 	}
 	if cfg.Rate > 0 && cfg.MaxWorkers < cfg.Concurrency {
 		cfg.MaxWorkers = cfg.Concurrency

@@ -222,77 +222,102 @@ type job struct {
 // up, sends count from their scheduled slot (coordinated-omission-free,
 // like wrk2).
 func (r *runner) runOpen(ctx context.Context, start, end time.Time, stop <-chan struct{}) {
-	ticks := make(chan job)
-	var wg sync.WaitGroup
-	workers := 0
-	spawn := func(first *job) {
-		workers++
-		wg.Go(func() {
-			w := r.newWorker(ctx)
-			defer w.release()
-			if first != nil {
-				w.send(w.ctx, *first)
-			}
-			for j := range ticks {
-				w.send(w.ctx, j)
-			}
-		})
-	}
+	p := &pacer{r: r, ctx: ctx, stop: stop, ticks: make(chan job), timer: time.NewTimer(time.Hour)}
+	defer p.timer.Stop()
 	for range r.cfg.Concurrency {
-		spawn(nil)
+		p.spawn(nil)
 	}
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
 	perTick := float64(time.Second) / r.cfg.Rate
-	behind := false
-loop:
 	for i := 0; r.total == 0 || i < r.total; i++ {
 		ideal := start.Add(time.Duration(float64(i) * perTick))
 		if !end.IsZero() && !ideal.Before(end) {
 			break
 		}
-		select {
-		case <-stop: // the clock does not advance: the safety net
-			break loop
-		default:
-		}
-		if d := ideal.Sub(r.now()); d > 0 {
-			timer.Reset(d)
-			select {
-			case <-timer.C:
-			case <-ctx.Done():
-				break loop
-			case <-stop:
-				break loop
-			}
-			behind = false
-		} else if ctx.Err() != nil {
+		if !p.waitFor(ideal) || !p.dispatch(job{seq: i}, ideal) {
 			break
 		}
-		j := job{seq: i}
-		if behind {
-			j.origin = ideal
-		}
-		select {
-		case ticks <- j:
-			continue
-		default:
-		}
-		if workers < r.cfg.MaxWorkers {
-			spawn(&j)
-			continue
-		}
-		j.origin, behind = ideal, true
-		select {
-		case ticks <- j:
-		case <-ctx.Done():
-			break loop
-		case <-stop:
-			break loop
-		}
 	}
-	close(ticks)
-	wg.Wait()
+	close(p.ticks)
+	p.wg.Wait()
+}
+
+// pacer hands the sends of the open model to workers at their slots.
+type pacer struct {
+	r       *runner
+	ctx     context.Context
+	stop    <-chan struct{}
+	ticks   chan job // to idle workers
+	wg      sync.WaitGroup
+	workers int
+	timer   *time.Timer
+	behind  bool // a send had to wait for a busy worker since the last on-time slot
+}
+
+// spawn starts a worker, which sends first (when not nil) and then what
+// the pacer hands it.
+func (p *pacer) spawn(first *job) {
+	p.workers++
+	p.wg.Go(func() {
+		w := p.r.newWorker(p.ctx)
+		defer w.release()
+		if first != nil {
+			w.send(w.ctx, *first)
+		}
+		for j := range p.ticks {
+			w.send(w.ctx, j)
+		}
+	})
+}
+
+// waitFor sleeps until the slot ideal, if it is still to come; false when
+// the run is to stop.
+func (p *pacer) waitFor(ideal time.Time) bool {
+	select {
+	case <-p.stop: // the clock does not advance: the safety net
+		return false
+	default:
+	}
+	d := ideal.Sub(p.r.now())
+	if d <= 0 {
+		return p.ctx.Err() == nil
+	}
+	p.timer.Reset(d)
+	select {
+	case <-p.timer.C:
+	case <-p.ctx.Done():
+		return false
+	case <-p.stop:
+		return false
+	}
+	p.behind = false
+	return true
+}
+
+// dispatch hands j to an idle worker, else to a new one while MaxWorkers
+// allows, else waits for a worker — and from then on the sends count from
+// their slot until one is on time again. False when the run is to stop.
+func (p *pacer) dispatch(j job, ideal time.Time) bool {
+	if p.behind {
+		j.origin = ideal
+	}
+	select {
+	case p.ticks <- j:
+		return true
+	default:
+	}
+	if p.workers < p.r.cfg.MaxWorkers {
+		p.spawn(&j)
+		return true
+	}
+	j.origin, p.behind = ideal, true
+	select {
+	case p.ticks <- j:
+		return true
+	case <-p.ctx.Done():
+		return false
+	case <-p.stop:
+		return false
+	}
 }
 
 // worker sends one attempt at a time; its read buffer is reused. Its
@@ -384,14 +409,7 @@ func (w *worker) attempt(ctx context.Context, t *prepared, ti, seq, attempt int,
 	res := Result{Target: t.name, TargetIndex: ti, Seq: seq, Attempt: attempt, BytesSent: int64(len(body))}
 	actx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
-	req := r.tmpl.WithContext(actx)
-	if r.cloneHeader {
-		hdr = hdr.Clone()
-	}
-	req.Header = hdr
-	req.Body = newReqBody(body)
-	req.GetBody = getBody
-	req.ContentLength = int64(len(body))
+	req := r.request(actx, body, hdr, getBody)
 
 	start := r.now()
 	st := w.tr.begin(start)
@@ -400,50 +418,77 @@ func (w *worker) attempt(ctx context.Context, t *prepared, ti, seq, attempt int,
 		origin = start
 	}
 	res.Scheduled, res.Start = origin, start
+	inBody, err := w.exchange(req, &res)
+	res.Total = r.now().Sub(origin)
+	st.fill(&res)
+	if err == nil {
+		res.Outcome = answered(res.Status, res.Total, r.cfg.Deadline)
+		return res
+	}
+	res.Err = errText(err)
+	res.Outcome, res.Cause = failed(ctx, actx, err, &res, inBody)
+	return res
+}
 
+// request is the request of one attempt, from the runner's template.
+func (r *runner) request(ctx context.Context, body []byte, hdr http.Header, getBody func() (io.ReadCloser, error)) *http.Request {
+	req := r.tmpl.WithContext(ctx)
+	if r.cloneHeader {
+		hdr = hdr.Clone()
+	}
+	req.Header = hdr
+	req.Body = newReqBody(body)
+	req.GetBody = getBody
+	req.ContentLength = int64(len(body))
+	return req
+}
+
+// exchange sends req and reads the answer into res; inBody reports that
+// the answer had begun (an error then happened reading its body).
+func (w *worker) exchange(req *http.Request, res *Result) (inBody bool, err error) {
+	r := w.r
 	var resp *http.Response
-	var err error
 	if r.direct != nil {
 		resp, err = r.direct.RoundTrip(req)
 	} else {
 		resp, err = r.client.Do(req)
 	}
-	inBody := false
-	if err == nil {
-		inBody = true
-		res.Status = resp.StatusCode
-		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-			res.Redirect = secret.RedactURLString(resp.Header.Get("Location"))
-		}
-		res.Bytes, err = w.drain(resp.Body)
-		resp.Body.Close()
+	if err != nil {
+		return false, err
 	}
-	end := r.now()
-	res.Total = end.Sub(origin)
-	st.fill(&res)
-	if err == nil {
-		switch {
-		case res.Status >= 200 && res.Status < 300 && res.Total <= r.cfg.Deadline:
-			res.Outcome = OK
-		case res.Status >= 200 && res.Status < 300:
-			res.Outcome = Slow
-		default:
-			res.Outcome = HTTPError
-		}
-		return res
+	res.Status = resp.StatusCode
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		res.Redirect = secret.RedactURLString(resp.Header.Get("Location"))
 	}
-	res.Err = errText(err)
+	res.Bytes, err = w.drain(resp.Body)
+	resp.Body.Close()
+	return true, err
+}
+
+// answered classifies a complete answer.
+func answered(status int, total, deadline time.Duration) Outcome {
+	switch {
+	case status < 200 || status >= 300:
+		return HTTPError
+	case total <= deadline:
+		return OK
+	}
+	return Slow
+}
+
+// failed classifies an attempt that ended with err: interrupted (ctx, the
+// run's), stopped redirecting, timed out (actx, the attempt's) or a
+// network failure, with its cause.
+func failed(ctx, actx context.Context, err error, res *Result, inBody bool) (Outcome, string) {
 	switch {
 	case ctx.Err() != nil:
-		res.Outcome, res.Cause = Canceled, "interrupted"
+		return Canceled, "interrupted"
 	case errors.Is(err, errTooManyRedirects):
-		res.Outcome, res.Cause = HTTPError, "too many redirects"
+		return HTTPError, "too many redirects"
 	case actx.Err() != nil || isTimeout(err):
-		res.Outcome, res.Cause = Timeout, timeoutCause(&res, inBody)
-	default:
-		res.Outcome, res.Cause = NetworkError, networkCause(err, inBody)
+		return Timeout, timeoutCause(res, inBody)
 	}
-	return res
+	return NetworkError, networkCause(err, inBody)
 }
 
 // drain reads a response body to its end (so that the connection can be

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"cmp"
 	"sort"
 	"sync/atomic"
 	"time"
@@ -185,13 +186,7 @@ func (s *Summary) Add(r *Result) {
 		s.Canceled++
 		return
 	}
-	var t *TargetStats
-	if r.TargetIndex >= 0 && r.TargetIndex < len(s.Targets) {
-		t = &s.Targets[r.TargetIndex]
-	} else {
-		s.Targets = append(s.Targets, TargetStats{Name: r.Target})
-		t = &s.Targets[len(s.Targets)-1]
-	}
+	t := s.target(r)
 	s.Attempts++
 	t.Attempts++
 	s.Counts[r.Outcome]++
@@ -200,6 +195,33 @@ func (s *Summary) Add(r *Result) {
 		s.Sends++
 		t.Sends++
 	}
+	s.addAnswer(r)
+	if r.Status != 0 || r.Outcome == Timeout {
+		s.record(r.Total)
+		t.Measured++
+		t.Sum += r.Total
+		t.Max = max(t.Max, r.Total)
+	}
+	if r.Outcome != OK {
+		t.addMiss(r)
+	}
+	if r.Final {
+		s.addDelivery(t, r)
+	}
+}
+
+// target is the stats of the result's payload (a new entry for a
+// result of a payload the summary was not made with).
+func (s *Summary) target(r *Result) *TargetStats {
+	if r.TargetIndex >= 0 && r.TargetIndex < len(s.Targets) {
+		return &s.Targets[r.TargetIndex]
+	}
+	s.Targets = append(s.Targets, TargetStats{Name: r.Target})
+	return &s.Targets[len(s.Targets)-1]
+}
+
+// addAnswer counts what the receiver answered, or why it did not.
+func (s *Summary) addAnswer(r *Result) {
 	if r.Status != 0 {
 		s.Responses++
 		s.Statuses[r.Status]++
@@ -209,38 +231,39 @@ func (s *Summary) Add(r *Result) {
 	}
 	if r.Status >= 300 && r.Status < 400 {
 		s.Redirects++
-		if s.RedirectTo == "" {
-			s.RedirectTo = r.Redirect
-		}
+		s.RedirectTo = cmp.Or(s.RedirectTo, r.Redirect)
 	}
-	if r.Cause != "" && (r.Outcome == NetworkError || r.Outcome == Timeout || r.Outcome == HTTPError) {
+	if r.Cause != "" && countsCause(r.Outcome) {
 		s.Causes[r.Cause]++
 	}
-	if r.Status != 0 || r.Outcome == Timeout {
-		s.record(r.Total)
-		t.Measured++
-		t.Sum += r.Total
-		t.Max = max(t.Max, r.Total)
+}
+
+// countsCause reports whether the summary counts the causes of an outcome
+// (a slow answer's or a cancelled request's cause is not a failure's).
+func countsCause(o Outcome) bool { return o == NetworkError || o == Timeout || o == HTTPError }
+
+// addMiss records a result that was not ok, the first maxMisses in full.
+func (t *TargetStats) addMiss(r *Result) {
+	t.MissCount++
+	if len(t.Misses) < maxMisses {
+		t.Misses = append(t.Misses, Miss{Seq: r.Seq, Attempt: r.Attempt, Outcome: r.Outcome, Status: r.Status,
+			Total: r.Total, Cause: r.Cause, Err: r.Err, Redirect: r.Redirect})
 	}
+}
+
+// addDelivery counts the final attempt of a send: delivered on which
+// attempt, or not delivered.
+func (s *Summary) addDelivery(t *TargetStats, r *Result) {
 	if r.Outcome != OK {
-		t.MissCount++
-		if len(t.Misses) < maxMisses {
-			t.Misses = append(t.Misses, Miss{Seq: r.Seq, Attempt: r.Attempt, Outcome: r.Outcome, Status: r.Status,
-				Total: r.Total, Cause: r.Cause, Err: r.Err, Redirect: r.Redirect})
-		}
+		s.Undelivered++
+		t.Undelivered++
+		return
 	}
-	if r.Final {
-		if r.Outcome == OK {
-			k := max(r.Attempt, 1) - 1
-			s.DeliveredOn = grow(s.DeliveredOn, k)
-			t.DeliveredOn = grow(t.DeliveredOn, k)
-			s.DeliveredOn[k]++
-			t.DeliveredOn[k]++
-		} else {
-			s.Undelivered++
-			t.Undelivered++
-		}
-	}
+	k := max(r.Attempt, 1) - 1
+	s.DeliveredOn = grow(s.DeliveredOn, k)
+	t.DeliveredOn = grow(t.DeliveredOn, k)
+	s.DeliveredOn[k]++
+	t.DeliveredOn[k]++
 }
 
 func grow(a []int, k int) []int {

@@ -137,44 +137,92 @@ func timeoutCause(res *Result, inBody bool) string {
 }
 
 // networkCause names a transport failure in a few words, from the error's
-// type (never its text).
+// type (never its text): by DNS, system error, TLS, early end of the
+// connection, in that order, else by the failed operation.
 func networkCause(err error, inBody bool) string {
+	if c := dnsCause(err); c != "" {
+		return c
+	}
+	if c := matchCause(err, inBody, errnoCauses); c != "" {
+		return c
+	}
+	if c := tlsCause(err); c != "" {
+		return c
+	}
+	if c := matchCause(err, inBody, eofCauses); c != "" {
+		return c
+	}
+	return opCause(err)
+}
+
+// causeRule names the failures that are any of errs.
+type causeRule struct {
+	errs    []error
+	cause   string
+	midBody string // the cause while the body was being read; "": cause
+}
+
+// errnoCauses name the system errors of a transport failure.
+var errnoCauses = []causeRule{
+	{errs: []error{syscall.ECONNREFUSED}, cause: "connection refused"},
+	{errs: []error{syscall.ECONNRESET}, cause: "connection reset", midBody: "connection reset mid-body"},
+	{errs: []error{syscall.EHOSTUNREACH, syscall.ENETUNREACH}, cause: "host unreachable"},
+	{errs: []error{syscall.EMFILE, syscall.ENFILE}, cause: "too many open files (raise ulimit -n or lower the workers)"},
+	{errs: []error{syscall.EADDRNOTAVAIL}, cause: "no local port left"},
+	{errs: []error{syscall.EPIPE}, cause: "connection closed while sending"},
+}
+
+// eofCauses name a connection that ended early.
+var eofCauses = []causeRule{
+	{errs: []error{io.EOF, io.ErrUnexpectedEOF}, cause: "connection closed without an answer", midBody: "closed mid-body"},
+}
+
+// matchCause is the cause of the first rule err is one of the errors of,
+// or "".
+func matchCause(err error, inBody bool, rules []causeRule) string {
+	for _, r := range rules {
+		for _, e := range r.errs {
+			if !errors.Is(err, e) {
+				continue
+			}
+			if inBody && r.midBody != "" {
+				return r.midBody
+			}
+			return r.cause
+		}
+	}
+	return ""
+}
+
+func dnsCause(err error) string {
 	var dnsErr *net.DNSError
+	switch {
+	case !errors.As(err, &dnsErr):
+		return ""
+	case dnsErr.IsNotFound:
+		return "no such host"
+	}
+	return "DNS lookup failed"
+}
+
+func tlsCause(err error) string {
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalidErr x509.CertificateInvalidError
 	var recErr tls.RecordHeaderError
 	switch {
-	case errors.As(err, &dnsErr):
-		if dnsErr.IsNotFound {
-			return "no such host"
-		}
-		return "DNS lookup failed"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused"
-	case errors.Is(err, syscall.ECONNRESET):
-		if inBody {
-			return "connection reset mid-body"
-		}
-		return "connection reset"
-	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
-		return "host unreachable"
-	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
-		return "too many open files (raise ulimit -n or lower the workers)"
-	case errors.Is(err, syscall.EADDRNOTAVAIL):
-		return "no local port left"
-	case errors.Is(err, syscall.EPIPE):
-		return "connection closed while sending"
 	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &invalidErr):
 		return "TLS certificate not trusted"
 	case errors.As(err, &recErr):
 		return "not a TLS server"
-	case inBody && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)):
-		return "closed mid-body"
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "connection closed without an answer"
 	}
+	return ""
+}
+
+// opCause names a failure no rule knows by its operation ("dial failed"),
+// else by the last part of its message.
+func opCause(err error) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
