@@ -407,11 +407,13 @@ var errTooManyRedirects = errors.New("stopped after 10 redirects")
 func (w *worker) attempt(ctx context.Context, t *prepared, ti, seq, attempt int, body []byte, hdr http.Header, getBody func() (io.ReadCloser, error), origin time.Time) Result {
 	r := w.r
 	res := Result{Target: t.name, TargetIndex: ti, Seq: seq, Attempt: attempt, BytesSent: int64(len(body))}
+	// The clock starts before the timeout's: an attempt cut short by it
+	// is never measured shorter than the timeout.
+	start := r.now()
 	actx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
 	req := r.request(actx, body, hdr, getBody)
 
-	start := r.now()
 	st := w.tr.begin(start)
 	defer w.tr.end()
 	if origin.IsZero() || origin.After(start) {
