@@ -1,6 +1,10 @@
 package cmdutil
 
 import (
+	"fmt"
+	"runtime"
+	"strconv"
+
 	"github.com/spf13/pflag"
 )
 
@@ -37,3 +41,45 @@ that document. An input with no document (an empty file, empty stdin) is
 unusable input (exit 3), and so is a directory without a payload.
 
 `
+
+// jobsValue is a pflag.Value for -j/--jobs: a number of workers ≥ 1, or
+// auto (stored as 0).
+type jobsValue struct{ p *int }
+
+func (v jobsValue) Set(s string) error {
+	if s == "auto" {
+		*v.p = 0
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return fmt.Errorf("invalid number of jobs %q: want a number ≥ 1, or auto", s)
+	}
+	*v.p = n
+	return nil
+}
+
+func (v jobsValue) Type() string { return "N" }
+
+func (v jobsValue) String() string {
+	if v.p == nil || *v.p == 0 {
+		return "auto"
+	}
+	return strconv.Itoa(*v.p)
+}
+
+// JobsVar defines the -j/--jobs flag of the commands that read payloads:
+// how many workers share the payloads' work; 0 (auto, the default) is
+// resolved by Jobs.
+func JobsVar(fs *pflag.FlagSet, p *int) {
+	fs.VarP(jobsValue{p}, "jobs", "j", "workers sharing the payloads' work, `N` or auto (as many as CPUs Go may use, GOMAXPROCS); output stays in input order; 1 reads one payload at a time")
+}
+
+// Jobs resolves the value of -j: auto (0) is GOMAXPROCS, the CPUs this
+// process may use.
+func Jobs(n int) int {
+	if n <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return n
+}

@@ -8,6 +8,13 @@
 // It never prints. What became of each source (read, skipped and why,
 // unusable and why, interrupted) comes back as an Outcome for the command
 // to render.
+//
+// Run does everything on the calling goroutine. RunStages takes the work
+// split in two — the costly part for the payloads (Stages.New), and the
+// part that writes and counts (Stages.Emit) — and with Options.Jobs > 1
+// spreads the costly part over workers while everything else still happens
+// on the calling goroutine in input order, so that -j changes nothing but
+// the time (jobs.go).
 package input
 
 import (
@@ -96,6 +103,13 @@ type Options struct {
 	// with a note rather than failed. A pre-commit hook, which names every
 	// staged .json file, package.json included, wants that.
 	NamedAsFound bool
+	// Jobs is how many workers RunStages spreads the payloads' work over
+	// (-j); ≤ 1 does it all on the calling goroutine. Run ignores it.
+	Jobs int
+
+	// chunk replaces chunkSize in tests, so that small inputs are cut into
+	// many chunks and read by workers or not.
+	chunk int
 }
 
 // Work is what a command does with the payloads. Only Payload is required.
@@ -136,22 +150,14 @@ type Totals struct {
 // reading the clock per payload would cost more than a small payload.
 const progressEvery = 256
 
-// pipeline reads sources one after another, reusing one payload.Reader.
-//
-// Where -j would plug in: sources() yields the sources in input order and
-// read() handles one of them with its own reader; with jobs, workers would
-// each own a reader and run read() on sources taken from a channel, the
-// work's Payload would run in the workers (commands then give each worker
-// its own validator, converter…, which keep no shared mutable state), and
-// what each source produced (its rendered output, its Outcome) would be
-// handed back to this goroutine in input order through a bounded reorder
-// window — so that at most that many sources (or chunks of a large NDJSON
-// file, split at line ends) are in flight.
+// pipeline reads sources one after another, reusing one payload.Reader:
+// the sequential run (-j1), and the reference the parallel one (jobs.go)
+// must match byte for byte.
 type pipeline struct {
 	ctx  context.Context
 	opts Options
 	work Work
-	rd   *payload.Reader
+	rs   reading
 	tot  Totals
 }
 
@@ -161,22 +167,13 @@ type pipeline struct {
 // of w.Payload. When ctx is cancelled it stops at the next payload, reports
 // the source in progress as interrupted, and returns with
 // Totals.Interrupted set.
+//
+// Run does everything on the calling goroutine, whatever opts.Jobs says:
+// RunStages is the entry point that spreads the work over workers.
 func Run(ctx context.Context, args []string, opts Options, w Work) (Totals, error) {
-	p := &pipeline{ctx: ctx, opts: opts, work: w}
-	ex := compileExclude(opts.Exclude)
-	named := Named
-	if opts.NamedAsFound {
-		named = Discovered
-	}
-	for _, a := range args {
-		if p.stopped() {
-			break
-		}
-		if err := expand(a, named, ex, p.read, p.stopped); err != nil {
-			return p.tot, err
-		}
-	}
-	return p.tot, nil
+	p := &pipeline{ctx: ctx, opts: opts, work: w, rs: reading{ctx: ctx, opts: &opts}}
+	err := expandAll(args, &opts, p)
+	return p.tot, err
 }
 
 // stopped reports (and records) whether the context was cancelled.
@@ -186,6 +183,25 @@ func (p *pipeline) stopped() bool {
 		return true
 	}
 	return false
+}
+
+// source reads one source found by expand; d is the directory walk that
+// found it (nil for a source named).
+func (p *pipeline) source(src Source, d *dirWalk) error {
+	counted, err := p.read(src)
+	if counted && d != nil {
+		d.counted++
+	}
+	return err
+}
+
+// dirDone reports a directory none of whose files counted.
+func (p *pipeline) dirDone(d *dirWalk) error {
+	if d.counted > 0 || p.stopped() {
+		return nil
+	}
+	_, err := p.read(d.source())
+	return err
 }
 
 // read reads one source to its end and reports its outcome. It returns
@@ -205,39 +221,119 @@ func (p *pipeline) read(src Source) (counted bool, err error) {
 
 // payloads hands the payloads of a source to the work and fills o.
 func (p *pipeline) payloads(o *Outcome) (begun bool, err error) {
-	r, size, err := open(&o.Source, p.opts.Stdin)
+	w := &p.work
+	err = p.rs.source(o, sink{
+		opened: func() {
+			if w.Progress != nil {
+				w.Progress(o.Name, 0, 0)
+			}
+		},
+		before: w.BeforeRead,
+		payload: func(pl *payload.Payload) error {
+			if !begun {
+				begun = true
+				if w.Begin != nil {
+					w.Begin(&o.Source)
+				}
+			}
+			p.tot.Payloads++
+			if err := w.Payload(pl); err != nil {
+				return err
+			}
+			if w.Progress != nil && o.Payloads%progressEvery == 0 {
+				w.Progress(o.Name, o.Bytes, o.Payloads)
+			}
+			return nil
+		},
+	})
+	if o.Interrupted {
+		p.tot.Interrupted = true
+	}
+	return begun, err
+}
+
+// end reports an outcome.
+func (p *pipeline) end(o *Outcome, begun bool) {
+	p.tot.count(o)
+	if !begun && o.Skipped == "" && p.work.Begin != nil {
+		p.work.Begin(&o.Source)
+	}
+	if p.work.End != nil {
+		p.work.End(o)
+	}
+}
+
+// count counts an outcome.
+func (t *Totals) count(o *Outcome) {
+	t.Sources++
+	switch {
+	case o.Skipped != "":
+		t.Skipped++
+	case o.Err != nil:
+		t.Failed++
+	}
+}
+
+// counted reports whether a source delivered a payload or failed, as
+// opposed to being skipped: a directory none of whose files counted is
+// reported as holding no payload.
+func (o *Outcome) counted() bool { return o.Payloads > 0 || o.Err != nil }
+
+// reading reads sources into payloads: the sequential pipeline has one,
+// and so has each worker of a parallel run.
+type reading struct {
+	ctx  context.Context
+	opts *Options
+	rd   *payload.Reader
+}
+
+// sink receives what reading one source gives.
+type sink struct {
+	// opened is called once the source is open, before its first read.
+	opened func()
+	// before, when set, is called before each read of the source.
+	before func()
+	// payload receives each payload that passed the checks, after it was
+	// counted in the Outcome (Payloads and Bytes are up to date).
+	payload func(pl *payload.Payload) error
+}
+
+// source reads the payloads of o's source, hands them to s and fills o.
+// It returns the first error of s.payload.
+func (rs *reading) source(o *Outcome, s sink) error {
+	r, size, err := open(&o.Source, rs.opts.Stdin)
 	if err != nil {
 		o.Err = err
-		return false, nil
+		return nil
 	}
 	defer r.Close()
-	src := &counter{ctx: p.ctx, r: r, before: p.work.BeforeRead}
-	if p.rd == nil {
-		p.rd = payload.NewReader(src, o.Name, p.opts.MaxSize)
+	src := &counter{ctx: rs.ctx, r: r, before: s.before}
+	if rs.rd == nil {
+		rs.rd = payload.NewReader(src, o.Name, rs.opts.MaxSize)
 	} else {
-		p.rd.Reset(src, o.Name)
+		rs.rd.Reset(src, o.Name)
 	}
-	p.rd.SetLineMode(payload.IsLineFormat(o.Name))
-	p.rd.SetSizeHint(size)
-	if p.work.Progress != nil {
-		p.work.Progress(o.Name, 0, 0)
+	rd := rs.rd
+	rd.SetLineMode(payload.IsLineFormat(o.Name))
+	rd.SetSizeHint(size)
+	if s.opened != nil {
+		s.opened()
 	}
 	for {
-		pl, rerr := p.rd.Next()
+		pl, rerr := rd.Next()
 		o.Bytes = src.n
-		if p.ctx.Err() != nil {
+		if rs.ctx.Err() != nil {
 			// Checked after reading too: a document cut short by the
 			// interruption (the writer of a pipe killed by the same
 			// Ctrl-C) is not a syntax error.
 			o.Interrupted = true
-			p.tot.Interrupted = true
-			return begun, nil
+			return nil
 		}
 		if errors.Is(rerr, io.EOF) {
 			if o.Payloads == 0 {
 				o.Err = emptyError(&o.Source, src.n)
 			}
-			return begun, nil
+			return nil
 		}
 		if rerr != nil {
 			if o.Kind == Discovered && o.Payloads == 0 && errors.Is(rerr, payload.ErrNotJSON) {
@@ -245,48 +341,21 @@ func (p *pipeline) payloads(o *Outcome) (begun bool, err error) {
 				if se := (*payload.SourceError)(nil); errors.As(rerr, &se) {
 					o.Skipped = se.Err.Error() // "not JSON: the input starts with…", without name and position
 				}
-				return false, nil
+				return nil
 			}
 			o.Err = rerr
-			return begun, nil
+			return nil
 		}
 		if o.Payloads == 0 && o.Kind == Discovered {
 			if why := notAPayload(&pl); why != "" {
 				o.Skipped = why
-				return false, nil
-			}
-		}
-		if !begun {
-			begun = true
-			if p.work.Begin != nil {
-				p.work.Begin(&o.Source)
+				return nil
 			}
 		}
 		o.Payloads++
-		p.tot.Payloads++
-		if err := p.work.Payload(&pl); err != nil {
-			return begun, err
+		if err := s.payload(&pl); err != nil {
+			return err
 		}
-		if p.work.Progress != nil && o.Payloads%progressEvery == 0 {
-			p.work.Progress(o.Name, src.n, o.Payloads)
-		}
-	}
-}
-
-// end reports an outcome.
-func (p *pipeline) end(o *Outcome, begun bool) {
-	p.tot.Sources++
-	switch {
-	case o.Skipped != "":
-		p.tot.Skipped++
-	case o.Err != nil:
-		p.tot.Failed++
-	}
-	if !begun && o.Skipped == "" && p.work.Begin != nil {
-		p.work.Begin(&o.Source)
-	}
-	if p.work.End != nil {
-		p.work.End(o)
 	}
 }
 

@@ -55,17 +55,61 @@ func split(p string) []string {
 	return strings.Split(strings.TrimPrefix(p, "/"), "/")
 }
 
-// readFunc reads one source; it reports whether the source counted (it
-// delivered a payload or failed, as opposed to being skipped).
-type readFunc func(Source) (counted bool, err error)
+// sources receives the sources expand finds, in input order: the
+// sequential pipeline reads each at once, a parallel run queues it.
+type sources interface {
+	// source takes one source; d is the directory walk that found it,
+	// nil for a source named on the command line.
+	source(src Source, d *dirWalk) error
+	// dirDone is called after a directory's walk: a directory none of
+	// whose files counted (delivered a payload or failed) is itself
+	// reported, with d.source(), unless the run was stopped.
+	dirDone(d *dirWalk) error
+	// stopped reports whether the run must stop.
+	stopped() bool
+}
 
-// expand turns one argument into sources and reads them as they are found
-// (a large tree is not listed before its first file is read). Files named
-// are of kind named.
-func expand(arg string, named Kind, exclude []gitignore.Pattern, read readFunc, stopped func() bool) error {
+// dirWalk counts what the walk of one directory named on the command line
+// found.
+type dirWalk struct {
+	root       string
+	candidates int // files with a payload extension seen
+	counted    int // sources that delivered a payload or failed
+}
+
+// source is the source reporting a directory that holds no payload.
+func (d *dirWalk) source() Source {
+	why := "directory holds no .json, .ndjson or .jsonl file"
+	if d.candidates > 0 {
+		why = "directory holds no webhook payload (" + english.Plural(d.candidates, "file", "") + " skipped)"
+	}
+	return Source{Name: d.root, Path: d.root, Err: errors.New(why)}
+}
+
+// expandAll expands every argument in turn.
+func expandAll(args []string, opts *Options, to sources) error {
+	ex := compileExclude(opts.Exclude)
+	named := Named
+	if opts.NamedAsFound {
+		named = Discovered
+	}
+	for _, a := range args {
+		if to.stopped() {
+			break
+		}
+		if err := expand(a, named, ex, to); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expand turns one argument into sources and hands them over as they are
+// found (a large tree is not listed before its first file is read). Files
+// named are of kind named.
+func expand(arg string, named Kind, exclude []gitignore.Pattern, to sources) error {
 	if arg == "-" {
-		_, err := read(Source{Name: "-", Kind: Stdin})
-		return err
+		return to.source(Source{Name: "-", Kind: Stdin}, nil)
 	}
 	st, err := os.Stat(arg)
 	if err != nil {
@@ -75,42 +119,31 @@ func expand(arg string, named Kind, exclude []gitignore.Pattern, read readFunc, 
 			if gerr == nil && len(matches) > 0 {
 				sort.Strings(matches)
 				for _, m := range matches {
-					if stopped() {
+					if to.stopped() {
 						return nil
 					}
-					if err := expand(m, named, exclude, read, stopped); err != nil {
+					if err := expand(m, named, exclude, to); err != nil {
 						return err
 					}
 				}
 				return nil
 			}
-			_, err := read(Source{Name: arg, Path: arg, Err: fmt.Errorf("no file matches %q", arg)})
-			return err
+			return to.source(Source{Name: arg, Path: arg, Err: fmt.Errorf("no file matches %q", arg)}, nil)
 		}
-		_, err = read(Source{Name: arg, Path: arg, Err: describeOpenError(err)})
-		return err
+		return to.source(Source{Name: arg, Path: arg, Err: describeOpenError(err)}, nil)
 	}
 	if !st.IsDir() {
 		if matches(exclude, split(arg), false) {
 			return nil
 		}
 		// Named: read whatever it is, a pipe too (wamo validate <(curl …)).
-		_, err := read(Source{Name: arg, Path: arg, Kind: named})
-		return err
+		return to.source(Source{Name: arg, Path: arg, Kind: named}, nil)
 	}
-	w := walker{root: arg, exclude: exclude, read: read, stopped: stopped}
+	w := walker{d: &dirWalk{root: arg}, exclude: exclude, to: to}
 	if err := w.walk(); err != nil {
 		return err
 	}
-	if w.counted == 0 && !stopped() {
-		why := "directory holds no .json, .ndjson or .jsonl file"
-		if w.candidates > 0 {
-			why = "directory holds no webhook payload (" + english.Plural(w.candidates, "file", "") + " skipped)"
-		}
-		_, err := read(Source{Name: arg, Path: arg, Err: errors.New(why)})
-		return err
-	}
-	return nil
+	return to.dirDone(w.d)
 }
 
 // walker walks one directory named on the command line, reading the
@@ -119,19 +152,16 @@ func expand(arg string, named Kind, exclude []gitignore.Pattern, read readFunc, 
 // ignore — those of the directories it walks and those above it up to the
 // top of the work tree —, nor what --exclude matches.
 type walker struct {
-	root    string
+	d       *dirWalk
 	exclude []gitignore.Pattern
-	read    readFunc
-	stopped func() bool
+	to      sources
 
-	top        []string // the root's path from the top of its work tree
-	candidates int      // files with a payload extension seen
-	counted    int      // sources that delivered a payload or failed
+	top []string // the root's path from the top of its work tree
 }
 
 func (w *walker) walk() error {
 	ignore := w.ancestorPatterns()
-	return w.dir(w.root, nil, ignore)
+	return w.dir(w.d.root, nil, ignore)
 }
 
 // dir walks the directory at path (rel: its elements below the root);
@@ -139,13 +169,12 @@ func (w *walker) walk() error {
 func (w *walker) dir(path string, rel []string, ignore []gitignore.Pattern) error {
 	entries, err := os.ReadDir(path)
 	if err != nil && len(entries) == 0 {
-		_, rerr := w.report(Source{Name: path, Path: path, Err: describeOpenError(err)})
-		return rerr
+		return w.to.source(Source{Name: path, Path: path, Err: describeOpenError(err)}, w.d)
 	}
 	full := append(append([]string(nil), w.top...), rel...)
 	ignore = append(ignore[:len(ignore):len(ignore)], readGitignore(filepath.Join(path, ".gitignore"), full)...)
 	for _, e := range entries {
-		if w.stopped() {
+		if w.to.stopped() {
 			return nil
 		}
 		name := e.Name()
@@ -165,25 +194,16 @@ func (w *walker) dir(path string, rel []string, ignore []gitignore.Pattern) erro
 		if !hasPayloadExt(name) || matches(ignore, efull, false) || matches(w.exclude, erel, false) {
 			continue
 		}
-		w.candidates++
+		w.d.candidates++
 		src := Source{Name: p, Path: p, Kind: Discovered}
 		if why := irregular(p, e.Type()); why != "" {
 			src.skip = why
 		}
-		if _, err := w.report(src); err != nil {
+		if err := w.to.source(src, w.d); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// report reads a source found by the walk and counts it.
-func (w *walker) report(src Source) (bool, error) {
-	counted, err := w.read(src)
-	if counted {
-		w.counted++
-	}
-	return counted, err
 }
 
 // irregular says why a file found in a directory is not read: only regular
@@ -222,7 +242,7 @@ func irregular(path string, t fs.FileMode) string {
 // .git/info/exclude. A root that these patterns ignore was named on purpose:
 // then they are dropped, and only the .gitignore files inside it count.
 func (w *walker) ancestorPatterns() []gitignore.Pattern {
-	abs, err := filepath.Abs(w.root)
+	abs, err := filepath.Abs(w.d.root)
 	if err != nil {
 		return nil
 	}

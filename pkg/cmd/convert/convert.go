@@ -36,6 +36,7 @@ type Options struct {
 	Quiet      bool
 	MaxSize    int
 	Exclude    []string
+	Jobs       int // -j: workers sharing the conversions (0: GOMAXPROCS)
 
 	Origin             string
 	DisplayPhoneNumber string
@@ -136,6 +137,7 @@ error, 3 unusable input (unreadable file, not JSON, format not recognised).`,
 	fl.StringVar(&opts.MediaBaseURL, "media-base-url", "", "prefix of the Sinch mediaUrl made for media that have only an id (default "+convert.DefaultMediaBaseURL+")")
 	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
 	cmdutil.ExcludeVar(fl, &opts.Exclude)
+	cmdutil.JobsVar(fl, &opts.Jobs)
 	var names []string
 	for _, f := range payload.Formats {
 		names = append(names, f.String())
@@ -157,27 +159,14 @@ func digits(s string) bool {
 // Run converts every input, writing documents to stdout and diagnostics to stderr.
 func Run(ctx context.Context, opts *Options) error {
 	r := &runner{
-		opts: opts,
 		out:  bufio.NewWriterSize(opts.IO.Out, 256<<10),
 		errw: bufio.NewWriterSize(opts.IO.ErrOut, 32<<10),
-		conv: convert.New(convert.Options{
-			To: opts.To, From: opts.From, KeepExtras: opts.KeepExtras, Compact: opts.Compact,
-			Origin: opts.Origin, DisplayPhoneNumber: opts.DisplayPhoneNumber, PhoneNumberID: opts.PhoneNumberID,
-			WABAID: opts.WABAID, AppID: opts.AppID, ProjectID: opts.ProjectID, MediaBaseURL: opts.MediaBaseURL, Now: opts.Now,
-		}),
-	}
-	r.diags = render.NewConvertDiagnostics(r.errw, render.ConvertDiagnosticsOptions{
-		Target: opts.To, Strict: opts.Strict, Quiet: opts.Quiet, Flag: flagOf(opts.To)})
-	if !opts.Force {
-		r.val = validate.New(validate.Options{Format: opts.From})
 	}
 	notes := render.NewInputNotes(opts.IO, func() { r.flush() })
 	var werr error
-	tot, err := input.Run(ctx, opts.Paths, input.Options{Stdin: opts.IO.In, MaxSize: opts.MaxSize, Exclude: opts.Exclude}, input.Work{
-		Payload: func(p *payload.Payload) error {
-			r.payload(p)
-			return werr // an output that cannot be written stops the run
-		},
+	tot, err := input.RunStages(ctx, opts.Paths, input.Options{
+		Stdin: opts.IO.In, MaxSize: opts.MaxSize, Exclude: opts.Exclude, Jobs: cmdutil.Jobs(opts.Jobs),
+	}, input.Work{
 		End: func(o *input.Outcome) {
 			if notes.End(o) && !o.Interrupted {
 				r.worst(cmdutil.ExitInput)
@@ -185,6 +174,14 @@ func Run(ctx context.Context, opts *Options) error {
 			if err := r.flush(); err != nil && werr == nil {
 				werr = err
 			}
+		},
+	}, input.Stages[converted]{
+		New: func() func(*payload.Payload, *converted) { return newWorker(opts).payload },
+		Emit: func(_ *payload.Payload, c *converted) error {
+			r.out.Write(c.out)
+			r.errw.Write(c.diag)
+			r.worst(c.code)
+			return werr // an output that cannot be written stops the run
 		},
 	})
 	if err != nil {
@@ -202,14 +199,11 @@ func Run(ctx context.Context, opts *Options) error {
 	return cmdutil.Silent(r.code)
 }
 
+// runner writes what the workers made of the payloads, in input order.
 type runner struct {
-	opts  *Options
-	out   *bufio.Writer
-	errw  *bufio.Writer
-	conv  *convert.Converter
-	val   *validate.Validator
-	diags *render.ConvertDiagnostics
-	code  int
+	out  *bufio.Writer
+	errw *bufio.Writer
+	code int
 }
 
 func (r *runner) worst(code int) { r.code = cmdutil.Worst(r.code, code) }
@@ -221,43 +215,92 @@ func (r *runner) flush() error {
 	return r.errw.Flush()
 }
 
-func (r *runner) payload(p *payload.Payload) {
-	if r.val != nil {
-		res := r.val.Validate(p)
+// converted is what converting one payload gave: the document for stdout,
+// the diagnostics for stderr and the exit code they call for.
+type converted struct {
+	out, diag []byte
+	code      int
+}
+
+func (c *converted) worst(code int) { c.code = cmdutil.Worst(c.code, code) }
+
+// worker converts payloads with its own converter and validator (-j runs
+// several).
+type worker struct {
+	opts  *Options
+	conv  *convert.Converter
+	val   *validate.Validator
+	diags *render.ConvertDiagnostics // writes to diag
+	diag  appender
+}
+
+// appender is an io.Writer appending to the payload's diagnostics, so that
+// they reach stderr in input order.
+type appender struct{ p *[]byte }
+
+func (a appender) Write(b []byte) (int, error) {
+	*a.p = append(*a.p, b...)
+	return len(b), nil
+}
+
+func newWorker(opts *Options) *worker {
+	w := &worker{
+		opts: opts,
+		conv: convert.New(convert.Options{
+			To: opts.To, From: opts.From, KeepExtras: opts.KeepExtras, Compact: opts.Compact,
+			Origin: opts.Origin, DisplayPhoneNumber: opts.DisplayPhoneNumber, PhoneNumberID: opts.PhoneNumberID,
+			WABAID: opts.WABAID, AppID: opts.AppID, ProjectID: opts.ProjectID, MediaBaseURL: opts.MediaBaseURL, Now: opts.Now,
+		}),
+	}
+	w.diag.p = new([]byte)
+	w.diags = render.NewConvertDiagnostics(w.diag, render.ConvertDiagnosticsOptions{
+		Target: opts.To, Strict: opts.Strict, Quiet: opts.Quiet, Flag: flagOf(opts.To)})
+	if !opts.Force {
+		w.val = validate.New(validate.Options{Format: opts.From})
+	}
+	return w
+}
+
+func (w *worker) payload(p *payload.Payload, c *converted) {
+	c.out, c.diag, c.code = c.out[:0], c.diag[:0], cmdutil.ExitOK
+	*w.diag.p = c.diag
+	defer func() { c.diag = *w.diag.p }()
+	if w.val != nil {
+		res := w.val.Validate(p)
 		if res.Unusable {
 			for _, f := range res.Findings {
-				r.diags.Unusable(p.Source, f.Line, f.Col, f.Message)
+				w.diags.Unusable(p.Source, f.Line, f.Col, f.Message)
 				break
 			}
-			r.worst(cmdutil.ExitInput)
+			c.worst(cmdutil.ExitInput)
 			return
 		}
 		if res.Errors > 0 {
-			r.diags.Invalid(p, res.Format, res.Findings)
-			r.worst(cmdutil.ExitFindings)
+			w.diags.Invalid(p, res.Format, res.Findings)
+			c.worst(cmdutil.ExitFindings)
 			return
 		}
 	}
-	res, err := r.conv.Convert(p.Data)
+	res, err := w.conv.Convert(p.Data)
 	if err != nil {
 		var ie *convert.InputError
 		if errors.As(err, &ie) {
 			line, col := p.Position(ie.Offset)
-			r.diags.Unusable(p.Source, line, col, ie.Msg)
-			r.worst(cmdutil.ExitInput)
+			w.diags.Unusable(p.Source, line, col, ie.Msg)
+			c.worst(cmdutil.ExitInput)
 			return
 		}
-		r.diags.Unusable(p.Source, p.Line, p.Col, err.Error())
-		r.worst(cmdutil.ExitFindings)
+		w.diags.Unusable(p.Source, p.Line, p.Col, err.Error())
+		c.worst(cmdutil.ExitFindings)
 		return
 	}
-	if !r.diags.Result(p, &res) {
-		if r.opts.Strict && res.Lossy() {
-			r.worst(cmdutil.ExitFindings)
+	if !w.diags.Result(p, &res) {
+		if w.opts.Strict && res.Lossy() {
+			c.worst(cmdutil.ExitFindings)
 		}
 		return
 	}
-	r.out.Write(res.Output)
+	c.out = append(c.out, res.Output...)
 }
 
 // flagOf names the flag that sets the value a converter option stands for.

@@ -28,6 +28,7 @@ type Options struct {
 	Key     []byte
 	MaxSize int
 	Exclude []string
+	Jobs    int // -j: workers sharing the redaction (0: GOMAXPROCS)
 }
 
 // NewCmdRedact builds the command; runF replaces the run function in tests.
@@ -128,12 +129,12 @@ not a payload of a known format).`,
 	fl.StringVar(&keyEnv, "key-env", "", "environment variable holding the key of the pseudonyms (default $"+KeyEnv+")")
 	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
 	cmdutil.ExcludeVar(fl, &opts.Exclude)
+	cmdutil.JobsVar(fl, &opts.Jobs)
 	return cmd
 }
 
 // Run redacts every input to stdout.
 func Run(ctx context.Context, opts *Options) error {
-	r := redact.New(redact.Options{Text: opts.Text, Key: opts.Key})
 	out := bufio.NewWriterSize(opts.IO.Out, 64<<10)
 	// The show printer writes the json.syntax diagnostics in the layout and
 	// colours every command uses.
@@ -141,27 +142,33 @@ func Run(ctx context.Context, opts *Options) error {
 	flush := func() { out.Flush() } // keep stdout and stderr in order on a terminal
 	notes := render.NewInputNotes(opts.IO, flush)
 	code := cmdutil.ExitOK
-	tot, err := input.Run(ctx, opts.Paths, input.Options{Stdin: opts.IO.In, MaxSize: opts.MaxSize, Exclude: opts.Exclude}, input.Work{
-		Payload: func(p *payload.Payload) error {
-			red, err := r.Redact(p.Data)
-			if err != nil {
-				flush()
-				code = cmdutil.Worst(code, cmdutil.ExitInput)
-				var se *payload.SyntaxError
-				if errors.As(err, &se) {
-					diag.SyntaxError(p, se)
-				} else {
-					notes.Error(p.Source, p.Line, p.Col, err.Error())
-				}
-				return nil
-			}
-			out.Write(red)
-			return out.WriteByte('\n')
-		},
+	tot, err := input.RunStages(ctx, opts.Paths, input.Options{
+		Stdin: opts.IO.In, MaxSize: opts.MaxSize, Exclude: opts.Exclude, Jobs: cmdutil.Jobs(opts.Jobs),
+	}, input.Work{
 		End: func(o *input.Outcome) {
 			if notes.End(o) && !o.Interrupted {
 				code = cmdutil.Worst(code, cmdutil.ExitInput)
 			}
+		},
+	}, input.Stages[redacted]{
+		New: func() func(*payload.Payload, *redacted) {
+			r := redact.New(redact.Options{Text: opts.Text, Key: opts.Key}) // one per worker
+			return func(p *payload.Payload, res *redacted) { res.out, res.err = r.Redact(p.Data) }
+		},
+		Emit: func(p *payload.Payload, res *redacted) error {
+			if res.err != nil {
+				flush()
+				code = cmdutil.Worst(code, cmdutil.ExitInput)
+				var se *payload.SyntaxError
+				if errors.As(res.err, &se) {
+					diag.SyntaxError(p, se)
+				} else {
+					notes.Error(p.Source, p.Line, p.Col, res.err.Error())
+				}
+				return nil
+			}
+			out.Write(res.out)
+			return out.WriteByte('\n')
 		},
 	})
 	if err != nil {
@@ -174,4 +181,10 @@ func Run(ctx context.Context, opts *Options) error {
 		return cmdutil.ErrInterrupted
 	}
 	return cmdutil.Silent(code)
+}
+
+// redacted is what redacting one payload gave.
+type redacted struct {
+	out []byte
+	err error
 }

@@ -2,6 +2,8 @@
 package show
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"time"
 
@@ -28,6 +30,7 @@ type Options struct {
 	Location *time.Location
 	MaxSize  int
 	Exclude  []string
+	Jobs     int // -j: workers sharing the rendering (0: GOMAXPROCS)
 }
 
 // NewCmdShow builds the command; runF replaces the run function in tests.
@@ -148,6 +151,7 @@ table views, a payload whose format is not recognised); 130 interrupted.`,
 	fl.StringVarP(&format, "format", "f", "auto", "payload format: auto, "+payload.FormatList())
 	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
 	cmdutil.ExcludeVar(fl, &opts.Exclude)
+	cmdutil.JobsVar(fl, &opts.Jobs)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(append([]string{"auto"}, payload.Names()...), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("field", cobra.FixedCompletions([]string{
 		"messages.0.text.body", "messages.0.from", "messages.0.type", "statuses.0.status",
@@ -160,24 +164,21 @@ table views, a payload whose format is not recognised); 130 interrupted.`,
 
 // Run prints every input as it is read.
 func Run(ctx context.Context, opts *Options) error {
-	p := render.NewShowPrinter(opts.IO, render.ShowOptions{
-		View: opts.View, Compact: opts.Compact, Field: opts.Field, Location: opts.Location,
-	})
+	sopts := render.ShowOptions{View: opts.View, Compact: opts.Compact, Field: opts.Field, Location: opts.Location}
+	in := input.Options{Stdin: opts.IO.In, MaxSize: opts.MaxSize, Exclude: opts.Exclude, Jobs: cmdutil.Jobs(opts.Jobs)}
+	// The table's rows share one layout (its header, its borders): it is
+	// drawn by one printer, one payload at a time.
+	if in.Jobs > 1 && opts.View != render.ShowTable {
+		return runJobs(ctx, opts, sopts, in)
+	}
+	p := render.NewShowPrinter(opts.IO, sopts)
 	notes := render.NewInputNotes(opts.IO, func() { p.Flush() })
 	code := cmdutil.ExitOK
-	detect := opts.Format == payload.Unknown && opts.View != render.ShowJSON && opts.View != render.ShowField
-	tot, werr := input.Run(ctx, opts.Paths, input.Options{Stdin: opts.IO.In, MaxSize: opts.MaxSize, Exclude: opts.Exclude}, input.Work{
+	tot, werr := input.Run(ctx, opts.Paths, in, input.Work{
 		Payload: func(pl *payload.Payload) error {
-			if se := payload.CheckSyntax(pl); se != nil {
-				p.SyntaxError(pl, se)
-				code = cmdutil.Worst(code, cmdutil.ExitInput)
-				return nil
-			}
-			f := opts.Format
-			if detect {
-				f = payload.Detect(pl.Data).Format
-			}
-			return p.Payload(pl, f)
+			c, err := show(p, pl, opts)
+			code = cmdutil.Worst(code, c)
+			return err
 		},
 		End: func(o *input.Outcome) {
 			if notes.End(o) && !o.Interrupted {
@@ -192,13 +193,31 @@ func Run(ctx context.Context, opts *Options) error {
 	if err := p.Finish(); err != nil && werr == nil {
 		werr = err
 	}
+	return exit(opts, tot, werr, p.Stats(), code)
+}
+
+// show prints one payload (or its syntax error) with p; it returns the
+// exit code the payload calls for and the first error writing the output.
+func show(p *render.ShowPrinter, pl *payload.Payload, opts *Options) (int, error) {
+	if se := payload.CheckSyntax(pl); se != nil {
+		p.SyntaxError(pl, se)
+		return cmdutil.ExitInput, nil
+	}
+	f := opts.Format
+	if f == payload.Unknown && opts.View != render.ShowJSON && opts.View != render.ShowField {
+		f = payload.Detect(pl.Data).Format
+	}
+	return cmdutil.ExitOK, p.Payload(pl, f)
+}
+
+// exit is the outcome of a run.
+func exit(opts *Options, tot input.Totals, werr error, st render.ShowStats, code int) error {
 	if werr != nil {
 		return werr
 	}
 	if tot.Interrupted {
 		return cmdutil.ErrInterrupted
 	}
-	st := p.Stats()
 	if st.Unrecognised > 0 && (opts.View == render.ShowDefault || opts.View == render.ShowTable) {
 		code = cmdutil.Worst(code, cmdutil.ExitInput)
 	}
@@ -206,4 +225,71 @@ func Run(ctx context.Context, opts *Options) error {
 		code = cmdutil.Worst(code, cmdutil.ExitFindings)
 	}
 	return cmdutil.Silent(code)
+}
+
+// shown is what a worker's printer made of one payload.
+type shown struct {
+	out, diag []byte // for stdout, for stderr
+	stats     render.ShowStats
+	code      int
+}
+
+// runJobs is Run with the payloads rendered by several workers (-j), each
+// with a printer of its own writing to memory; their output is copied out
+// in input order.
+func runJobs(ctx context.Context, opts *Options, sopts render.ShowOptions, in input.Options) error {
+	out := bufio.NewWriterSize(opts.IO.Out, 64<<10)
+	flush := func() { out.Flush() }
+	notes := render.NewInputNotes(opts.IO, flush)
+	code := cmdutil.ExitOK
+	var st render.ShowStats
+	tot, werr := input.RunStages(ctx, opts.Paths, in, input.Work{
+		End: func(o *input.Outcome) {
+			if notes.End(o) && !o.Interrupted {
+				code = cmdutil.Worst(code, cmdutil.ExitInput)
+			}
+		},
+		BeforeRead: flush,
+	}, input.Stages[shown]{
+		New: func() func(*payload.Payload, *shown) {
+			var wout, wdiag bytes.Buffer
+			ios := *opts.IO // the same terminal, colours and width; output to memory
+			ios.Out, ios.ErrOut = &wout, &wdiag
+			p := render.NewShowPrinter(&ios, sopts)
+			return func(pl *payload.Payload, r *shown) {
+				before := p.Stats()
+				r.code, _ = show(p, pl, opts) // writes to memory do not fail
+				p.Flush()
+				r.out = append(r.out[:0], wout.Bytes()...)
+				r.diag = append(r.diag[:0], wdiag.Bytes()...)
+				wout.Reset()
+				wdiag.Reset()
+				after := p.Stats()
+				r.stats = render.ShowStats{Payloads: after.Payloads - before.Payloads, Items: after.Items - before.Items,
+					Unrecognised: after.Unrecognised - before.Unrecognised, FieldHits: after.FieldHits - before.FieldHits}
+			}
+		},
+		Emit: func(_ *payload.Payload, r *shown) error {
+			if _, err := out.Write(r.out); err != nil {
+				return err
+			}
+			if len(r.diag) > 0 {
+				// After what stdout holds, as the printer's diagnostics are.
+				if err := out.Flush(); err != nil {
+					return err
+				}
+				opts.IO.ErrOut.Write(r.diag)
+			}
+			code = cmdutil.Worst(code, r.code)
+			st.Payloads += r.stats.Payloads
+			st.Items += r.stats.Items
+			st.Unrecognised += r.stats.Unrecognised
+			st.FieldHits += r.stats.FieldHits
+			return nil
+		},
+	})
+	if err := out.Flush(); err != nil && werr == nil {
+		werr = err
+	}
+	return exit(opts, tot, werr, st, code)
 }

@@ -30,6 +30,8 @@ type Options struct {
 	MaxSize   int
 	Verbose   bool
 	Exclude   []string
+	// Jobs is -j: workers sharing the validation (0: GOMAXPROCS).
+	Jobs int
 	// SkipOthers: named files that are not payloads are skipped, not failed.
 	SkipOthers bool
 
@@ -116,6 +118,7 @@ payload invalid unless --strict is given. --list-rules prints every rule.
 	fl.StringSliceVar(&opts.Ignore, "ignore", nil, "drop findings of these rule ids (repeatable or comma-separated)")
 	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
 	cmdutil.ExcludeVar(fl, &opts.Exclude)
+	cmdutil.JobsVar(fl, &opts.Jobs)
 	fl.BoolVar(&opts.SkipOthers, "skip-non-payloads", false, "skip named files that are not webhook payloads (package.json…) with a note, as in directories; for pre-commit hooks")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(append([]string{"auto"}, payload.Names()...), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json", "github", "junit", "sarif"}, cobra.ShellCompDirectiveNoFileComp))
@@ -137,7 +140,7 @@ func Run(ctx context.Context, opts *Options) error {
 	for _, id := range opts.Ignore {
 		ignore[id] = true
 	}
-	v := validate.New(validate.Options{Format: opts.Format, Strict: opts.Strict, Ignore: ignore})
+	vopts := validate.Options{Format: opts.Format, Strict: opts.Strict, Ignore: ignore}
 
 	now := opts.Now
 	if now == nil {
@@ -149,21 +152,13 @@ func Run(ctx context.Context, opts *Options) error {
 	notes.Quiet = opts.Quiet
 	var sum validate.Summary
 	var src validate.Source
-	// One Result reused for every payload: reporters do not keep it, and a
-	// fresh one per payload would be the only allocation of a valid payload.
-	var res validate.Result
-	tot, err := input.Run(ctx, opts.Paths, input.Options{
+	tot, err := input.RunStages(ctx, opts.Paths, input.Options{
 		Stdin: opts.IO.In, MaxSize: opts.MaxSize, Exclude: opts.Exclude, NamedAsFound: opts.SkipOthers,
+		Jobs: cmdutil.Jobs(opts.Jobs),
 	}, input.Work{
 		Begin: func(s *input.Source) {
 			src = validate.Source{Name: s.Name}
 			rep.BeginSource(s.Name)
-		},
-		Payload: func(p *payload.Payload) error {
-			res = v.Validate(p)
-			src.Add(&res)
-			rep.Payload(&res)
-			return nil
 		},
 		End: func(o *input.Outcome) {
 			if o.Skipped != "" {
@@ -175,6 +170,18 @@ func Run(ctx context.Context, opts *Options) error {
 			sum.AddSource(&src)
 		},
 		Progress: prog.Update,
+	}, input.Stages[validate.Result]{
+		// Each worker its own validator; a Result per payload in flight,
+		// reused: reporters do not keep it.
+		New: func() func(*payload.Payload, *validate.Result) {
+			v := validate.New(vopts)
+			return func(p *payload.Payload, res *validate.Result) { *res = v.Validate(p) }
+		},
+		Emit: func(_ *payload.Payload, res *validate.Result) error {
+			src.Add(res)
+			rep.Payload(res)
+			return nil
+		},
 	})
 	if err != nil {
 		return err
