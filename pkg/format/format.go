@@ -6,6 +6,8 @@
 package format
 
 import (
+	"sync"
+
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
@@ -53,30 +55,34 @@ type Regrouper interface {
 	Regroup(original, back jsontree.Value) (out []byte, moved bool)
 }
 
-var formats = [...]Format{
-	payload.Sinch: {ID: payload.Sinch, NewReader: sinch.NewReader, NewWriter: sinch.NewWriter,
-		Title:  "Sinch (ex-Wavy) WhatsApp MO and status callback",
-		About:  "A Sinch Messaging WhatsApp API callback as wamo validates it: an MO batch {total, data[], clientInfo} or a status (DLR) callback in the same envelope.",
-		Schema: func() *spec.Object { return sinch.Batch }, Check: sinch.Check, Rules: sinch.Rules, Layout: sinch.Layout,
-		Notes: sinch.Notes, Explain: sinch.Explain, Spellings: sinch.Spellings},
-	payload.WhatsApp: {ID: payload.WhatsApp, NewReader: whatsapp.NewOnPremReader, NewWriter: whatsapp.NewOnPremWriter,
-		Title:  "WhatsApp On-Premises inbound notification",
-		About:  "A WhatsApp Business On-Premises API inbound notification {contacts, messages, statuses, errors} as wamo validates it.",
-		Schema: func() *spec.Object { return whatsapp.OnPremSchemas().Notification }, Check: whatsapp.CheckOnPrem,
-		Rules: whatsapp.Rules, Layout: whatsapp.Layout(whatsapp.OnPrem),
-		Notes: whatsapp.Notes(whatsapp.OnPrem), Explain: whatsapp.Explain, Spellings: whatsapp.Spellings(whatsapp.OnPrem)},
-	payload.Cloud: {ID: payload.Cloud, NewReader: whatsapp.NewCloudReader, NewWriter: whatsapp.NewCloudWriter,
-		Title:  "WhatsApp Cloud API messages webhook",
-		About:  "A WhatsApp Cloud API webhook envelope {object, entry[].changes[].value} as wamo validates it.",
-		Schema: whatsapp.Envelope, Check: whatsapp.CheckCloud, Rules: whatsapp.Rules, Layout: whatsapp.Layout(whatsapp.CloudAPI),
-		Notes: whatsapp.Notes(whatsapp.CloudAPI), Explain: whatsapp.Explain, Spellings: whatsapp.Spellings(whatsapp.CloudAPI),
-		Regroup: func() Regrouper { return &whatsapp.Regrouper{} }},
-	payload.Conversation: {ID: payload.Conversation, NewReader: conversation.NewReader, NewWriter: conversation.NewWriter,
-		Title:  "Sinch Conversation API callback (WhatsApp)",
-		About:  "A Sinch Conversation API callback as wamo validates it: the envelope {app_id, project_id, accepted_time, event_time} around one trigger, message (MESSAGE_INBOUND) or message_delivery_report (MESSAGE_DELIVERY); other triggers are recognised, not checked.",
-		Schema: func() *spec.Object { return conversation.Callback }, Check: conversation.Check, Rules: conversation.Rules,
-		Layout: conversation.Layout, Notes: conversation.Notes, Explain: conversation.Explain, Spellings: conversation.Spellings},
-}
+// formats is built on first use: its tables (layouts, notes, spellings)
+// are made by functions, which at init would cost every start-up.
+var formats = sync.OnceValue(func() []Format {
+	return []Format{
+		payload.Sinch: {ID: payload.Sinch, NewReader: sinch.NewReader, NewWriter: sinch.NewWriter,
+			Title:  "Sinch (ex-Wavy) WhatsApp MO and status callback",
+			About:  "A Sinch Messaging WhatsApp API callback as wamo validates it: an MO batch {total, data[], clientInfo} or a status (DLR) callback in the same envelope.",
+			Schema: func() *spec.Object { return sinch.Batch }, Check: sinch.Check, Rules: sinch.Rules, Layout: sinch.Layout,
+			Notes: sinch.Notes, Explain: sinch.Explain, Spellings: sinch.Spellings},
+		payload.WhatsApp: {ID: payload.WhatsApp, NewReader: whatsapp.NewOnPremReader, NewWriter: whatsapp.NewOnPremWriter,
+			Title:  "WhatsApp On-Premises inbound notification",
+			About:  "A WhatsApp Business On-Premises API inbound notification {contacts, messages, statuses, errors} as wamo validates it.",
+			Schema: func() *spec.Object { return whatsapp.OnPremSchemas().Notification }, Check: whatsapp.CheckOnPrem,
+			Rules: whatsapp.Rules, Layout: whatsapp.Layout(whatsapp.OnPrem),
+			Notes: whatsapp.Notes(whatsapp.OnPrem), Explain: whatsapp.Explain, Spellings: whatsapp.Spellings(whatsapp.OnPrem)},
+		payload.Cloud: {ID: payload.Cloud, NewReader: whatsapp.NewCloudReader, NewWriter: whatsapp.NewCloudWriter,
+			Title:  "WhatsApp Cloud API messages webhook",
+			About:  "A WhatsApp Cloud API webhook envelope {object, entry[].changes[].value} as wamo validates it.",
+			Schema: whatsapp.Envelope, Check: whatsapp.CheckCloud, Rules: whatsapp.Rules, Layout: whatsapp.Layout(whatsapp.CloudAPI),
+			Notes: whatsapp.Notes(whatsapp.CloudAPI), Explain: whatsapp.Explain, Spellings: whatsapp.Spellings(whatsapp.CloudAPI),
+			Regroup: func() Regrouper { return &whatsapp.Regrouper{} }},
+		payload.Conversation: {ID: payload.Conversation, NewReader: conversation.NewReader, NewWriter: conversation.NewWriter,
+			Title:  "Sinch Conversation API callback (WhatsApp)",
+			About:  "A Sinch Conversation API callback as wamo validates it: the envelope {app_id, project_id, accepted_time, event_time} around one trigger, message (MESSAGE_INBOUND) or message_delivery_report (MESSAGE_DELIVERY); other triggers are recognised, not checked.",
+			Schema: func() *spec.Object { return conversation.Callback }, Check: conversation.Check, Rules: conversation.Rules,
+			Layout: conversation.Layout, Notes: conversation.Notes, Explain: conversation.Explain, Spellings: conversation.Spellings},
+	}
+})
 
 // All returns every format, in the order of payload.Formats.
 func All() []*Format {
@@ -89,10 +95,11 @@ func All() []*Format {
 
 // Of returns the format with id f, or nil for payload.Unknown.
 func Of(f payload.Format) *Format {
-	if int(f) >= len(formats) || formats[f].NewReader == nil {
+	all := formats()
+	if int(f) >= len(all) || all[f].NewReader == nil {
 		return nil
 	}
-	return &formats[f]
+	return &all[f]
 }
 
 // Read reads a parsed payload of format f into h (a new reader each time:

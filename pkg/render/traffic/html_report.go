@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wamo-dev/wamo/pkg/render"
@@ -74,13 +75,19 @@ type htmlPoint struct {
 	Label       string
 }
 
+// htmlFuncs and htmlTemplate are made on first use: parsing the template
+// at init cost every wamo start-up (--version, validate) its time.
 var htmlFuncs = template.FuncMap{
 	"timeline":  func(r *htmlReport) template.HTML { return svgTimeline(r.Points, r.Deadline) },
 	"histogram": func(r *htmlReport) template.HTML { return svgHistogram(r.Buckets, r.Deadline) },
 	"last":      func(i int, cells []string) bool { return i == len(cells)-1 },
 }
 
-var htmlTemplate = template.Must(template.New("report").Funcs(htmlFuncs).Parse(`<!DOCTYPE html>
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(htmlFuncs).Parse(htmlPage))
+})
+
+const htmlPage = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -152,12 +159,12 @@ footer { margin-top: 32px; color: var(--dim); font-size: 12px; }
 <footer>Written by {{.Generator}}. This file is self-contained: it loads nothing and runs no script.</footer>
 </body>
 </html>
-`))
+`
 
 // writeHTMLReport writes the page.
 func writeHTMLReport(w io.Writer, r *htmlReport) error {
 	r.neutralise()
-	return htmlTemplate.Execute(w, r)
+	return htmlTemplate().Execute(w, r)
 }
 
 // neutralise makes every text of the report safe to show: the template
