@@ -368,7 +368,7 @@ func open(src *Source, stdin io.Reader) (io.ReadCloser, int64, error) {
 		}
 		return io.NopCloser(stdin), stdinSize(stdin), nil
 	}
-	f, err := os.Open(src.Path)
+	f, err := openFile(src.Path)
 	if err != nil {
 		return nil, -1, describeOpenError(err)
 	}
