@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/convert"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
 // ndjson builds about size bytes of NDJSON by cycling through the valid
@@ -41,8 +43,18 @@ func ndjson(tb testing.TB, folder string, size int) []byte {
 }
 
 func benchConvert(b *testing.B, folder string, to payload.Format, compact bool) {
-	data := ndjson(b, folder, 16<<20)
+	benchConvertData(b, ndjson(b, folder, 16<<20), to, compact, false)
+}
+
+// benchConvertData converts every payload of data (NDJSON); validated
+// validates each first and converts only the valid ones, as a default
+// (validating) `wamo convert` does, against --force's conversion alone.
+func benchConvertData(b *testing.B, data []byte, to payload.Format, compact, validated bool) {
 	c := convert.New(convert.Options{To: to, Compact: compact})
+	var v *validate.Validator
+	if validated {
+		v = validate.New(validate.Options{})
+	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -51,6 +63,7 @@ func benchConvert(b *testing.B, folder string, to payload.Format, compact bool) 
 	for b.Loop() {
 		n++
 		rd := payload.NewReader(bytes.NewReader(data), "bench.ndjson", 0)
+		rd.SetLineMode(true) // as wamo reads .ndjson files
 		for {
 			p, err := rd.Next()
 			if errors.Is(err, io.EOF) {
@@ -58,6 +71,11 @@ func benchConvert(b *testing.B, folder string, to payload.Format, compact bool) 
 			}
 			if err != nil {
 				b.Fatal(err)
+			}
+			if v != nil {
+				if res := v.Validate(&p); !res.Valid() {
+					continue
+				}
 			}
 			if _, err := c.Convert(p.Data); err != nil {
 				b.Fatal(err)
@@ -91,3 +109,28 @@ func BenchmarkConvertSinchToCloud(b *testing.B) { benchConvert(b, "sinch", paylo
 
 // BenchmarkConvertCloudToWhatsApp converts Cloud API envelopes to On-Premises bodies.
 func BenchmarkConvertCloudToWhatsApp(b *testing.B) { benchConvert(b, "cloud", payload.WhatsApp, true) }
+
+// BenchmarkConvertNDJSONValidated is BenchmarkConvertNDJSON as a default
+// `wamo convert` runs it: each payload validated, then converted. Its
+// ratio to BenchmarkConvertNDJSON is what validation adds to --force.
+func BenchmarkConvertNDJSONValidated(b *testing.B) {
+	benchConvertData(b, ndjson(b, "whatsapp", 16<<20), payload.Sinch, true, true)
+}
+
+// BenchmarkConvertFile converts the NDJSON file named by WAMO_BENCH_FILE
+// (for example the bench kit's native NDJSON) to Sinch, with validation
+// (validated) and without (force):
+//
+//	WAMO_BENCH_FILE=/tmp/wamo-bench-data/native-40MB.ndjson go test -run XXX -bench ConvertFile ./pkg/convert
+func BenchmarkConvertFile(b *testing.B) {
+	name := os.Getenv("WAMO_BENCH_FILE")
+	if name == "" {
+		b.Skip("set WAMO_BENCH_FILE to an NDJSON payload file")
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("force", func(b *testing.B) { benchConvertData(b, data, payload.Sinch, true, false) })
+	b.Run("validated", func(b *testing.B) { benchConvertData(b, data, payload.Sinch, true, true) })
+}
