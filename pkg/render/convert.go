@@ -18,6 +18,7 @@ type ConvertDiagnostics struct {
 	w      io.Writer
 	target string
 	opts   ConvertDiagnosticsOptions
+	buf    []byte // the line being written: one write, no string built per line
 }
 
 // ConvertDiagnosticsOptions configure ConvertDiagnostics.
@@ -37,7 +38,24 @@ func NewConvertDiagnostics(w io.Writer, opts ConvertDiagnosticsOptions) *Convert
 }
 
 func (d *ConvertDiagnostics) line(s string) {
-	_, _ = io.WriteString(d.w, s+"\n")
+	d.buf = append(d.buf[:0], s...)
+	d.end()
+}
+
+// start begins a line with its location; end writes it.
+func (d *ConvertDiagnostics) start(source string, line, col int) {
+	d.buf = appendLocation(d.buf[:0], source, line, col)
+}
+
+func (d *ConvertDiagnostics) add(s ...string) {
+	for _, x := range s {
+		d.buf = append(d.buf, x...)
+	}
+}
+
+func (d *ConvertDiagnostics) end() {
+	d.buf = append(d.buf, '\n')
+	_, _ = d.w.Write(d.buf)
 }
 
 // Unusable reports a payload convert cannot read at all.
@@ -82,8 +100,9 @@ func (d *ConvertDiagnostics) Result(p *payload.Payload, res *convert.Result) boo
 	if !d.opts.Quiet || d.opts.Strict {
 		for _, l := range res.Losses {
 			line, _ := cur.Position(l.Offset)
-			d.line(Location(p.Source, line, 0) + ": " + severity + " convert.loss: " + lossPath(l.Path) +
-				" has no counterpart in " + target + " (" + l.Reason + ")")
+			d.start(p.Source, line, 0)
+			d.add(": ", severity, " convert.loss: ", lossPath(l.Path), " has no counterpart in ", target, " (", l.Reason, ")")
+			d.end()
 		}
 	}
 	if !d.opts.Quiet {
@@ -92,12 +111,15 @@ func (d *ConvertDiagnostics) Result(p *payload.Payload, res *convert.Result) boo
 				continue
 			}
 			line, _ := cur.Position(df.Offset)
-			set := ""
+			d.start(p.Source, line, 0)
+			d.add(": warning convert.default: ", df.Path, " = ")
+			d.buf = strconv.AppendQuote(d.buf, df.Value)
+			d.add(" (", df.Reason)
 			if f := d.flag(df.Option); f != "" {
-				set = "; set " + f
+				d.add("; set ", f)
 			}
-			d.line(Location(p.Source, line, 0) + ": warning convert.default: " + df.Path + " = " + strconv.Quote(df.Value) +
-				" (" + df.Reason + set + ")")
+			d.add(")")
+			d.end()
 		}
 	}
 	line, col := p.Position(0)

@@ -168,3 +168,15 @@ func sig3(v float64) string {
 func Percent(f float64) string {
 	return strconv.FormatFloat(math.Round(f*10000)/100, 'f', -1, 64) + "%"
 }
+
+// appendLocation appends Location(file, line, col) to b.
+func appendLocation(b []byte, file string, line, col int) []byte {
+	b = append(b, file...)
+	if line > 0 {
+		b = strconv.AppendInt(append(b, ':'), int64(line), 10)
+		if col > 0 {
+			b = strconv.AppendInt(append(b, ':'), int64(col), 10)
+		}
+	}
+	return b
+}

@@ -204,7 +204,7 @@ func (s *safeWriter) Write(p []byte) (int, error) {
 		data = append(s.pending, p...)
 	}
 	cut := len(data) - partialRune(data)
-	s.buf = appendSanitized(s.buf[:0], string(data[:cut]), keepLines)
+	s.buf = appendSanitized(s.buf[:0], viewString(data[:cut]), keepLines) // read, not kept
 	s.pending = append(s.pending[:0:0], data[cut:]...)
 	if _, err := s.w.Write(s.buf); err != nil {
 		return 0, err
