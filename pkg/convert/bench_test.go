@@ -2,44 +2,27 @@ package convert_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"os"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/convert"
+	"github.com/wamo-dev/wamo/pkg/costcheck"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
-// ndjson builds about size bytes of NDJSON by cycling through the valid
-// fixtures of one folder, compacted to one line each.
+// ndjson builds about size bytes of NDJSON from the valid fixtures of one
+// folder.
 func ndjson(tb testing.TB, folder string, size int) []byte {
 	tb.Helper()
-	var lines [][]byte
-	for _, fx := range fixtures.List() {
-		if fx.Folder != folder {
-			continue
-		}
-		b, err := fixtures.Read(fx)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, b); err != nil {
-			tb.Fatal(err)
-		}
-		lines = append(lines, append(buf.Bytes(), '\n'))
+	data, err := fixtures.NDJSON(size, func(fx fixtures.Fixture) bool { return fx.Folder == folder })
+	if err != nil {
+		tb.Fatal(err)
 	}
-	out := make([]byte, 0, size+4096)
-	for i := 0; len(out) < size; i++ {
-		out = append(out, lines[i%len(lines)]...)
-	}
-	return out
+	return data
 }
 
 func benchConvert(b *testing.B, folder string, to payload.Format, compact bool) {
@@ -58,7 +41,7 @@ func benchConvertData(b *testing.B, data []byte, to payload.Format, compact, val
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := costcheck.CPUTime()
 	n := 0
 	for b.Loop() {
 		n++
@@ -83,18 +66,9 @@ func benchConvertData(b *testing.B, data []byte, to payload.Format, compact, val
 		}
 	}
 	// MB per second of CPU time: steadier than MB/s on a shared machine.
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := costcheck.CPUTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(n*len(data))/1e6/cpu.Seconds(), "MB/cpu-s")
 	}
-}
-
-// cpuTime is the CPU time (user + system) the process used so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkConvertNDJSON measures native (On-Premises) → Sinch over 16 MB

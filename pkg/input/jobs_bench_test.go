@@ -3,40 +3,17 @@ package input_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/wamo-dev/wamo/fixtures"
+	"github.com/wamo-dev/wamo/pkg/costcheck"
 	"github.com/wamo-dev/wamo/pkg/input"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
-
-// benchLines is every valid embedded fixture compacted to one line.
-func benchLines(tb testing.TB) [][]byte {
-	tb.Helper()
-	var lines [][]byte
-	for _, fx := range fixtures.List() {
-		if fx.Invalid {
-			continue
-		}
-		b, err := fixtures.Read(fx)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, b); err != nil {
-			tb.Fatal(err)
-		}
-		lines = append(lines, append(buf.Bytes(), '\n'))
-	}
-	return lines
-}
 
 // benchValidateStages validates args through RunStages with jobs workers,
 // as `wamo validate -jN` does, and reports MB/s of wall time and of CPU
@@ -45,7 +22,7 @@ func benchLines(tb testing.TB) [][]byte {
 func benchValidateStages(b *testing.B, args []string, size int64, jobs int) {
 	b.SetBytes(size)
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := costcheck.CPUTime()
 	n := 0
 	for b.Loop() {
 		n++
@@ -67,7 +44,7 @@ func benchValidateStages(b *testing.B, args []string, size int64, jobs int) {
 			b.Fatal(err, valid)
 		}
 	}
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := costcheck.CPUTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(int64(n)*size)/1e6/cpu.Seconds(), "MB/cpu-s")
 	}
 }
@@ -75,10 +52,9 @@ func benchValidateStages(b *testing.B, args []string, size int64, jobs int) {
 // BenchmarkValidateStagesNDJSON validates 16 MB of NDJSON (every valid
 // fixture, cycled) with 1 and 2 workers.
 func BenchmarkValidateStagesNDJSON(b *testing.B) {
-	lines := benchLines(b)
-	var data []byte
-	for i := 0; len(data) < 16<<20; i++ {
-		data = append(data, lines[i%len(lines)]...)
+	data, err := fixtures.NDJSON(16<<20, func(fx fixtures.Fixture) bool { return !fx.Invalid })
+	if err != nil {
+		b.Fatal(err)
 	}
 	name := filepath.Join(b.TempDir(), "bench.ndjson")
 	if err := os.WriteFile(name, data, 0o644); err != nil {
@@ -94,11 +70,17 @@ func BenchmarkValidateStagesNDJSON(b *testing.B) {
 // BenchmarkValidateStagesDir validates a directory of 2,000 files of one
 // payload each with 1 and 2 workers.
 func BenchmarkValidateStagesDir(b *testing.B) {
-	lines := benchLines(b)
+	data, err := fixtures.NDJSON(8<<20, func(fx fixtures.Fixture) bool { return !fx.Invalid })
+	if err != nil {
+		b.Fatal(err)
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	if len(lines) < 2000 {
+		b.Fatalf("%d lines", len(lines))
+	}
 	dir := b.TempDir()
 	size := int64(0)
-	for i := range 2000 {
-		l := lines[i%len(lines)]
+	for i, l := range lines[:2000] {
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%05d.json", i)), l, 0o644); err != nil {
 			b.Fatal(err)
 		}
@@ -109,13 +91,4 @@ func BenchmarkValidateStagesDir(b *testing.B) {
 			benchValidateStages(b, []string{dir}, size, jobs)
 		})
 	}
-}
-
-// cpuTime is the CPU time (user + system) the process used so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

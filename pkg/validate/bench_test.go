@@ -2,7 +2,6 @@ package validate_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"os"
 	"testing"
@@ -12,31 +11,15 @@ import (
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
-// mixedNDJSON builds about size bytes of NDJSON by cycling through every
-// valid embedded fixture (all message types of the three formats), compacted
-// to one line each.
+// mixedNDJSON builds about size bytes of NDJSON from every valid embedded
+// fixture (all message types of the formats).
 func mixedNDJSON(tb testing.TB, size int) []byte {
 	tb.Helper()
-	var lines [][]byte
-	for _, fx := range fixtures.List() {
-		if fx.Invalid {
-			continue
-		}
-		b, err := fixtures.Read(fx)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, b); err != nil {
-			tb.Fatal(err)
-		}
-		lines = append(lines, append(buf.Bytes(), '\n'))
+	data, err := fixtures.NDJSON(size, func(fx fixtures.Fixture) bool { return !fx.Invalid })
+	if err != nil {
+		tb.Fatal(err)
 	}
-	out := make([]byte, 0, size+4096)
-	for i := 0; len(out) < size; i++ {
-		out = append(out, lines[i%len(lines)]...)
-	}
-	return out
+	return data
 }
 
 func benchValidate(b *testing.B, data []byte) {
