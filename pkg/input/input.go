@@ -57,6 +57,11 @@ type Source struct {
 	// skip, for a discovered file, says why it is not read at all (a named
 	// pipe, a socket…).
 	skip string
+	// sized says that size is the size of a regular file a parallel run's
+	// producer has just seen (os.Stat): its worker opens it without
+	// asking again, a system call less per file of a large directory.
+	sized bool
+	size  int64
 }
 
 // Outcome is what became of one source.
@@ -371,6 +376,9 @@ func open(src *Source, stdin io.Reader) (io.ReadCloser, int64, error) {
 	f, err := openFile(src.Path)
 	if err != nil {
 		return nil, -1, describeOpenError(err)
+	}
+	if src.sized {
+		return f, src.size, nil
 	}
 	st, err := f.Stat()
 	if err != nil {

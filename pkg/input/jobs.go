@@ -63,27 +63,39 @@ const (
 	// handing a chunk over costs nothing next to its work, small enough
 	// that a few per worker keep memory flat.
 	chunkSize = 256 << 10
-	// tasksPerJob is how many chunks or files per worker may be in flight:
-	// enough that workers never wait for the emitting goroutine to catch
-	// up with one slow payload.
+	// tasksPerJob is how many chunks or batches of files per worker may
+	// be in flight: enough that workers never wait for the emitting
+	// goroutine to catch up with one slow payload.
 	tasksPerJob = 4
+	// batchFiles is the most small files one task carries: handing a task
+	// over costs a few channel operations and goroutine wake-ups, as much
+	// as validating a small payload, so a directory of one-payload files
+	// goes over in batches (up to chunkSize bytes, or this many files).
+	batchFiles = 64
 )
 
 // task is a unit of work handed to a worker: a chunk of payloads read by
-// the producer, or a small file the worker reads itself.
+// the producer, or a batch of small files the worker reads itself.
 type task[R any] struct {
-	whole  bool    // the worker reads the source itself
-	o      Outcome // whole: what became of the source
-	opened bool    // whole: the source was opened (the progress starts)
+	files []wholeFile // the files the worker reads (none: a chunk)
+	size  int64       // the files' size, as the producer saw it
 
 	data []byte // the payloads' bytes
 	pls  []payload.Payload
-	ends []int   // whole: where each payload ends in data
+	ends []int   // files: where each payload ends in data
 	at   []int64 // bytes read from the source when each payload was
 	res  []R
 
 	tokens int // tokens held (see jobs.tokens)
 	done   chan struct{}
+}
+
+// wholeFile is a small file a worker reads whole.
+type wholeFile struct {
+	o      Outcome
+	opened bool     // the source was opened (the progress starts)
+	d      *dirWalk // the walk that found it
+	n      int      // its payloads: the task's next n
 }
 
 // evKind says what an event tells the emitting goroutine.
@@ -94,7 +106,7 @@ const (
 	evOpen                 // the source the producer reads is open: src
 	evChunk                // payloads of the source the producer reads: t
 	evEnd                  // the end of the source the producer read: o
-	evWhole                // a source a worker read: t
+	evWhole                // sources a worker read: t
 	evDir                  // the walk of a directory ended: d
 )
 
@@ -131,6 +143,7 @@ type jobs[R any] struct {
 	// The producer's.
 	rs          reading
 	cur         *task[R] // the chunk being filled
+	batch       *task[R] // the batch of small files being filled
 	interrupted bool     // the context was cancelled (read after the producer ends)
 
 	// The emitter's.
@@ -169,6 +182,7 @@ func (j *jobs[R]) run(args []string) (Totals, error) {
 		defer close(j.events)
 		defer close(j.tasks)
 		_ = expandAll(args, &j.opts, j) // the producer's sources never fail: errors are the emitter's
+		j.flushBatch()
 	}()
 	j.emit()
 	<-produced
@@ -202,7 +216,23 @@ func (j *jobs[R]) stopped() bool {
 	return j.halted()
 }
 
-func (j *jobs[R]) send(ev event[R]) { j.events <- ev }
+// send queues an event, after the batch being filled: events keep the
+// input order.
+func (j *jobs[R]) send(ev event[R]) {
+	j.flushBatch()
+	j.events <- ev
+}
+
+// flushBatch hands the batch of small files being filled to the workers.
+func (j *jobs[R]) flushBatch() {
+	t := j.batch
+	if t == nil {
+		return
+	}
+	j.batch = nil
+	j.tasks <- t
+	j.events <- event[R]{kind: evWhole, t: t}
+}
 
 // source queues one source: read whole by a worker when it is a small
 // regular file, else read here into chunks.
@@ -217,13 +247,17 @@ func (j *jobs[R]) source(src Source, d *dirWalk) error {
 	} else if st, err := os.Stat(src.Path); err == nil && st.Mode().IsRegular() {
 		regular = true
 		if st.Size() <= int64(j.chunk) {
-			t := j.task(1, 0)
-			if t == nil {
-				return nil
+			if j.batch == nil {
+				if j.batch = j.task(1, 0); j.batch == nil {
+					return nil
+				}
 			}
-			t.whole, t.o = true, Outcome{Source: src}
-			j.tasks <- t
-			j.send(event[R]{kind: evWhole, t: t, d: d})
+			t := j.batch
+			src.sized, src.size = true, st.Size()
+			t.files = append(t.files, wholeFile{o: Outcome{Source: src}, d: d})
+			if t.size += st.Size(); t.size >= int64(j.chunk) || len(t.files) >= batchFiles {
+				j.flushBatch()
+			}
 			return nil
 		}
 	}
@@ -328,7 +362,7 @@ func (j *jobs[R]) worker(do func(*payload.Payload, *R)) {
 	rs := reading{ctx: j.ctx, opts: &j.opts}
 	for t := range j.tasks {
 		if !j.halted() {
-			if t.whole {
+			if len(t.files) > 0 {
 				j.readWhole(&rs, t)
 			}
 			if cap(t.res) < len(t.pls) {
@@ -343,20 +377,30 @@ func (j *jobs[R]) worker(do func(*payload.Payload, *R)) {
 	}
 }
 
-// readWhole reads the small file of a task into its arena.
+// readWhole reads the small files of a task into its arena. After an
+// interrupted file it reads no more: the emitter stops there.
 func (j *jobs[R]) readWhole(rs *reading, t *task[R]) {
-	rs.source(&t.o, sink{
-		opened: func() { t.opened = true },
-		payload: func(pl *payload.Payload) error {
-			t.data = append(t.data, pl.Data...)
-			q := *pl
-			q.Data = nil // set below: the arena may still move
-			t.pls = append(t.pls, q)
-			t.ends = append(t.ends, len(t.data))
-			t.at = append(t.at, t.o.Bytes)
-			return nil
-		},
-	})
+	for i := range t.files {
+		f := &t.files[i]
+		before := len(t.pls)
+		rs.source(&f.o, sink{
+			opened: func() { f.opened = true },
+			payload: func(pl *payload.Payload) error {
+				t.data = append(t.data, pl.Data...)
+				q := *pl
+				q.Data = nil // set below: the arena may still move
+				t.pls = append(t.pls, q)
+				t.ends = append(t.ends, len(t.data))
+				t.at = append(t.at, f.o.Bytes)
+				return nil
+			},
+		})
+		f.n = len(t.pls) - before
+		if f.o.Interrupted || j.halted() {
+			t.files = t.files[:i+1]
+			break
+		}
+	}
 	lo := 0
 	for i, hi := range t.ends {
 		t.pls[i].Data = t.data[lo:hi:hi]
@@ -389,19 +433,27 @@ func (j *jobs[R]) emit() {
 			}
 		case evChunk:
 			j.wait(ev.t)
-			j.payloads(ev.t, &j.src)
+			j.payloads(ev.t, 0, len(ev.t.pls), &j.src)
 			j.release(ev.t)
 		case evEnd:
 			j.end(ev.o, j.begun, ev.d)
 		case evWhole:
 			t := ev.t
 			j.wait(t)
-			if t.opened && j.work.Progress != nil {
-				j.work.Progress(t.o.Name, 0, 0)
-			}
-			j.payloads(t, &t.o.Source)
-			if !j.stop {
-				j.end(&t.o, j.begun, ev.d)
+			first := 0
+			for i := range t.files {
+				f := &t.files[i]
+				if j.stop {
+					break
+				}
+				if f.opened && j.work.Progress != nil {
+					j.work.Progress(f.o.Name, 0, 0)
+				}
+				j.payloads(t, first, first+f.n, &f.o.Source)
+				first += f.n
+				if !j.stop {
+					j.end(&f.o, j.begun, f.d)
+				}
 			}
 			j.release(t)
 		case evDir:
@@ -443,10 +495,10 @@ func (j *jobs[R]) idle() {
 	}
 }
 
-// payloads emits the payloads of a task, of source src.
-func (j *jobs[R]) payloads(t *task[R], src *Source) {
+// payloads emits the payloads lo to hi of a task, of source src.
+func (j *jobs[R]) payloads(t *task[R], lo, hi int, src *Source) {
 	w := &j.work
-	for i := range t.pls {
+	for i := lo; i < hi; i++ {
 		if !j.begun {
 			j.begun = true
 			if w.Begin != nil {
@@ -499,7 +551,7 @@ func (j *jobs[R]) release(t *task[R]) {
 	for range t.tokens {
 		<-j.tokens
 	}
-	*t = task[R]{done: t.done, data: t.data[:0], pls: t.pls[:0], ends: t.ends[:0], at: t.at[:0], res: t.res}
+	*t = task[R]{done: t.done, files: t.files[:0], data: t.data[:0], pls: t.pls[:0], ends: t.ends[:0], at: t.at[:0], res: t.res}
 	if cap(t.data) > j.chunk {
 		// The arena of one large document is not kept, nor the payloads
 		// pointing into it.
