@@ -159,23 +159,10 @@ func npmDir(t *testing.T, name, envVar, probe string, extraEnv ...string) (node,
 		dir = filepath.Join(cache, "wamo-interop", name+"-"+hex.EncodeToString(sum[:8]))
 	}
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", probe, "package.json")); err != nil {
-		npm, lerr := exec.LookPath("npm")
-		if lerr != nil {
-			t.Fatalf("node is installed but npm is not: cannot install %s (or set %s)", probe, envVar)
+		if os.Getenv(envVar) != "" {
+			t.Fatalf("%s=%s holds no %s: install it there (as .ci/run does) or unset it", envVar, dir, probe)
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "package.json"), pkg, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("installing %s into %s (set %s to reuse an install)", probe, dir, envVar)
-		cmd := exec.Command(npm, "install", "--no-package-lock", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error")
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), extraEnv...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("npm install in %s: %v\n%s", dir, err, out)
-		}
+		install(t, dir, pkg, probe, envVar, extraEnv)
 	}
 	// The scripts sit beside node_modules so that their imports resolve there.
 	entries, err := os.ReadDir(src)
@@ -238,4 +225,45 @@ func startNode(t *testing.T, node, dir, script string, vars map[string]string) s
 		t.Fatalf("%s did not print its port within 60s: %s", script, stderr.String())
 	}
 	return ""
+}
+
+// install runs npm install for package.json pkg in a scratch directory
+// beside dir and moves it to dir only once npm succeeded: an install cut
+// short (a test timeout, a killed run) or one racing another process never
+// leaves a half-filled dir that the probe would take for a good one.
+func install(t *testing.T, dir string, pkg []byte, probe, envVar string, extraEnv []string) {
+	t.Helper()
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		t.Fatalf("node is installed but npm is not: cannot install %s (or set %s)", probe, envVar)
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	scratch, err := os.MkdirTemp(filepath.Dir(dir), filepath.Base(dir)+".tmp-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(scratch) // gone once renamed
+	if err := os.WriteFile(filepath.Join(scratch, "package.json"), pkg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("installing %s into %s (set %s to reuse an install)", probe, dir, envVar)
+	cmd := exec.Command(npm, "install", "--no-package-lock", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error")
+	cmd.Dir = scratch
+	cmd.Env = append(os.Environ(), extraEnv...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("npm install of %s: %v\n%s", probe, err, out)
+	}
+	// A broken earlier install (from before installs were atomic) is
+	// replaced; if another process renamed its own install first, the
+	// rename fails and theirs serves.
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", probe, "package.json")); err != nil {
+		os.RemoveAll(dir)
+	}
+	if err := os.Rename(scratch, dir); err != nil {
+		if _, serr := os.Stat(filepath.Join(dir, "node_modules", probe, "package.json")); serr != nil {
+			t.Fatalf("installing %s: %v", probe, err)
+		}
+	}
 }
