@@ -53,59 +53,6 @@ const (
 	numKinds
 )
 
-var kindNames = [numKinds]string{
-	KindOther: "", Text: "text", Image: "image", Audio: "audio", Voice: "voice", Video: "video",
-	Document: "document", Sticker: "sticker", Location: "location", Contacts: "contacts",
-	Button: "button", ButtonReply: "button_reply", ListReply: "list_reply", FlowReply: "nfm_reply",
-	CallPermissionReply: "call_permission_reply", Order: "order", System: "system", Reaction: "reaction",
-	Unsupported: "unsupported", RequestWelcome: "request_welcome", Edit: "edit", Revoke: "revoke",
-}
-
-// String is the kind's canonical name ("" for KindOther).
-func (k Kind) String() string {
-	if k < numKinds {
-		return kindNames[k]
-	}
-	return ""
-}
-
-// Kinds lists every kind but KindOther, in a stable order.
-func Kinds() []Kind {
-	out := make([]Kind, 0, numKinds-1)
-	for k := Text; k < numKinds; k++ {
-		out = append(out, k)
-	}
-	return out
-}
-
-// ParseKind returns the kind of a canonical name.
-func ParseKind(name string) (Kind, bool) {
-	for k := Text; k < numKinds; k++ {
-		if kindNames[k] == name {
-			return k, true
-		}
-	}
-	return KindOther, false
-}
-
-// IsMedia reports whether messages of the kind carry a media file.
-func (k Kind) IsMedia() bool {
-	switch k {
-	case Image, Audio, Voice, Video, Document, Sticker:
-		return true
-	}
-	return false
-}
-
-// IsInteractive reports whether the kind is an interactive reply.
-func (k Kind) IsInteractive() bool {
-	switch k {
-	case ButtonReply, ListReply, FlowReply, CallPermissionReply:
-		return true
-	}
-	return false
-}
-
 // Batch opens a run of contacts, messages, statuses and errors that share a
 // business account: a Cloud API change, a run of Sinch items from one
 // origin, an On-Premises body. Readers announce each batch before its
