@@ -37,6 +37,7 @@ func init() {
 		ListReply:           {name: "list_reply", interactive: true, summary: replySummary},
 		FlowReply:           {name: "nfm_reply", interactive: true, summary: flowSummary},
 		CallPermissionReply: {name: "call_permission_reply", interactive: true, summary: callPermissionSummary},
+		AddressReply:        {name: "address_reply", interactive: true, summary: func(m *Message, _ int) (string, string) { return m.Address.Text(), "" }},
 		Order:               {name: "order", summary: orderSummary},
 		System:              {name: "system", summary: systemSummary},
 		Reaction:            {name: "reaction", summary: reactionSummary},

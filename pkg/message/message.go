@@ -18,6 +18,7 @@ package message
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/wamo-dev/wamo/pkg/jsontree"
 )
@@ -43,6 +44,7 @@ const (
 	ListReply   // an interactive list row
 	FlowReply   // a WhatsApp Flow response (nfm_reply)
 	CallPermissionReply
+	AddressReply // the address a person gave in answer to an address message
 	Order
 	System
 	Reaction
@@ -155,6 +157,8 @@ type Message struct {
 	Reply    Reply          // ButtonReply, ListReply
 	Body     jsontree.Value // FlowReply, CallPermissionReply: the reply object; Reaction, Order, Unsupported, KindOther: the object
 	System   SystemChange
+	// Address is the content of an AddressReply.
+	Address Address
 	// Original is the id of the message an Edit or a Revoke changes.
 	Original string
 	// Edited is the new content of an Edit.
@@ -184,6 +188,39 @@ type TemplateButton struct {
 type Reply struct {
 	ID, Title, Description string
 	Present                bool
+}
+
+// Address is a postal address a person gave in answer to an address
+// message (a shipping address form).
+type Address struct {
+	// Parts are the address's fields in the order the source gave them.
+	Parts []Part
+	// SavedID is the id of the saved address the person picked (JSON
+	// text; "" = none).
+	SavedID string
+	// Body is the text shown with the reply (JSON text).
+	Body string
+	// JSON is the reply as the source wrote it: the JSON text of a string
+	// holding a JSON object, for exact copies ("" when the parts are all
+	// there is, as in generated messages).
+	JSON string
+}
+
+// Part is one field of an address: Key names it as the formats do
+// (name, phone_number, in_pin_code, house_number, city…), Value is JSON
+// text.
+type Part struct {
+	Key, Value string
+}
+
+// Text is the address on one line: its parts' values, in order, joined
+// with ", ".
+func (a *Address) Text() string {
+	vals := make([]string, 0, len(a.Parts))
+	for _, p := range a.Parts {
+		vals = append(vals, strings.TrimSpace(Scalar(p.Value)))
+	}
+	return Join(", ", vals...)
 }
 
 // Context says what a message answers or forwards.

@@ -134,7 +134,11 @@ func readContent(cm jsontree.Value, m *message.Message, business string) {
 	case KindProductResponse:
 		m.Kind, m.Body = message.Order, orderOf(body)
 	case KindChannelSpecific:
-		if nfm := body.Get("message").Get("nfm_reply"); body.Get("message_type").Str() == "nfm_reply" && nfm.IsObject() {
+		if nfm := body.Get("message").Get(ChannelNfmReply); body.Get("message_type").Str() == ChannelNfmReply && nfm.IsObject() {
+			if common.IsAddressReply(nfm) {
+				m.Kind, m.Address = message.AddressReply, common.ReadAddress(nfm)
+				return
+			}
 			m.Kind, m.Body = message.FlowReply, nfm
 			return
 		}

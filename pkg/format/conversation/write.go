@@ -135,6 +135,8 @@ func carries(m *message.Message) bool {
 		return true
 	case k == message.FlowReply:
 		return m.Body.IsObject()
+	case k == message.AddressReply:
+		return true
 	}
 	return false
 }
@@ -241,17 +243,28 @@ func (w *writer) content(s *jsontree.Writer, m *message.Message) {
 		s.KV("raw_message", e.Message)
 		writeReason(s, &e)
 		s.EndObj()
-	case k == message.FlowReply:
-		s.Key(KindChannelSpecific)
-		s.Obj()
-		s.KStr("message_type", "nfm_reply")
-		s.Key("message")
-		s.Obj()
-		s.KStr("type", "nfm_reply")
-		s.KValue("nfm_reply", m.Body)
-		s.EndObj()
-		s.EndObj()
+	case k == message.FlowReply, k == message.AddressReply:
+		writeNfmReply(s, m)
 	}
+}
+
+// writeNfmReply writes a Flow's response or an address as a WhatsApp
+// channel-specific nfm_reply message.
+func writeNfmReply(s *jsontree.Writer, m *message.Message) {
+	s.Key(KindChannelSpecific)
+	s.Obj()
+	s.KStr("message_type", ChannelNfmReply)
+	s.Key("message")
+	s.Obj()
+	s.KStr("type", ChannelNfmReply)
+	s.Key(ChannelNfmReply)
+	if m.Kind == message.AddressReply {
+		common.WriteAddress(s, &m.Address)
+	} else {
+		s.Value(m.Body)
+	}
+	s.EndObj()
+	s.EndObj()
 }
 
 // writeReason writes an error as a reason: its title when it is a reason

@@ -103,6 +103,8 @@ func messageType(m *message.Message) (string, bool) {
 		return TypeInteractive, m.Reply.Present
 	case message.Order:
 		return TypeOrder, true
+	case message.AddressReply: // Sinch has no address reply: its fields as a text
+		return TypeText, m.Address.Text() != ""
 	}
 	return "", false
 }
@@ -175,6 +177,8 @@ func (w *writer) Message(m *message.Message) {
 	switch k := m.Kind; {
 	case k == message.Text:
 		s.KV("messageText", m.Text)
+	case k == message.AddressReply:
+		s.KStr("messageText", m.Address.Text())
 	case k == message.Button:
 		s.KV("messageText", m.Button.Text)
 		s.KV("payload", m.Button.Payload)

@@ -35,6 +35,7 @@ var (
 		{Concept: "button", Path: "type button, button.text, button.payload"},
 		{Concept: "list_reply", Path: "interactive.type list_reply, list_reply.id, title"},
 		{Concept: "button_reply", Path: "interactive.type button_reply, button_reply.id, title"},
+		{Concept: "address_reply", Path: "interactive.type nfm_reply, nfm_reply.name address_message, response_json.values"},
 		{Concept: "order", Path: "type order"},
 		{Concept: "referral", Path: "referral.headline, body, source_type, source_id, source_url"},
 		{Concept: "referral.media", Path: "referral.image.link / referral.video.link"},
@@ -75,6 +76,7 @@ var (
 		{Concept: "button", Path: "type button, button.text, button.payload"},
 		{Concept: "list_reply", Path: "interactive.type list_reply, list_reply.id, title"},
 		{Concept: "button_reply", Path: "interactive.type button_reply, button_reply.id, title"},
+		{Concept: "address_reply", Path: "interactive.type nfm_reply, nfm_reply.name address_message, response_json.values"},
 		{Concept: "order", Path: "type order"},
 		{Concept: "referral", Path: "referral.headline, body, source_type, source_id, source_url"},
 		{Concept: "referral.media", Path: "referral.media_type + image_url / video_url"},
@@ -97,6 +99,9 @@ type note struct {
 	message.Note
 	cloudOnly bool
 }
+
+// addressAsText says what becomes of an address reply in Sinch.
+const addressAsText = "Sinch has no address reply: the address is written as a TEXT of its fields, read back as a text"
 
 // notes explain what of a native notification other formats cannot carry.
 var notes = []note{
@@ -149,6 +154,14 @@ var notes = []note{
 	{message.Note{To: "", Path: "messages[].contacts[].name.prefix", Kind: message.Added, Text: "written back as prefix"}, false},
 	{message.Note{To: "", Path: "messages[].contacts[].name.suffix", Kind: message.Added, Text: "written back as suffix"}, false},
 	{message.Note{To: "sinch", Path: "messages[].interactive.list_reply.description", Kind: message.Dropped, Text: "Sinch list replies carry no description"}, false},
+	// Sinch has no address reply: the address is written as a TEXT of its
+	// fields, which the comparison sees as the interactive object turned
+	// into a text body.
+	{message.Note{To: "sinch", Path: "messages[].type", Kind: message.Changed, Text: addressAsText}, false},
+	{message.Note{To: "sinch", Path: "messages[].interactive", Kind: message.Changed, Text: "Sinch has no address reply: the address is written as a TEXT of its fields"}, false},
+	{message.Note{To: "sinch", Path: "messages[].interactive.body", Kind: message.Added, Text: "Sinch has no address reply: the address comes back as a text body"}, false},
+	{message.Note{To: "sinch", Path: "messages[].interactive.type", Kind: message.Dropped, Text: "Sinch has no address reply: the address comes back as a text body"}, false},
+	{message.Note{To: "sinch", Path: "messages[].interactive.nfm_reply", Kind: message.Dropped, Text: "Sinch has no address reply: its fields are joined into the text, their names, the saved address and the body are lost"}, false},
 	{message.Note{To: "", Path: "messages[].referral.ctwa_clid", Kind: message.Dropped, Text: "the click id is Cloud API only"}, false},
 	{message.Note{To: "", Path: "messages[].referral.welcome_message", Kind: message.Dropped, Text: "the welcome message is Cloud API only"}, false},
 	{message.Note{To: "", Path: "messages[].referral.thumbnail_url", Kind: message.Dropped, Text: "the thumbnail is Cloud API only"}, false},
@@ -258,6 +271,8 @@ func Explain(kind message.Change, pattern string, a, b jsontree.Value, to string
 			return "Sinch documents no voice-note type: voice notes are AUDIO"
 		case as == TypeUnknown && bs == TypeUnsupported, as == TypeUnsupported && bs == TypeUnknown:
 			return "the Cloud API calls it unsupported, On-Premises unknown"
+		case as == TypeInteractive && bs == TypeText:
+			return addressAsText
 		}
 		return ""
 	}

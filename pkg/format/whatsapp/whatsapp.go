@@ -377,12 +377,7 @@ func interactiveObject(v Variant) *spec.Object {
 		{Name: "type", Kind: spec.KindString, Req: spec.Required},
 		{Name: "button_reply", Kind: spec.KindObject, Object: reply("button_reply", false)},
 		{Name: "list_reply", Kind: spec.KindObject, Object: reply("list_reply", true)},
-		{Name: "nfm_reply", Kind: spec.KindObject, Object: &spec.Object{Name: "nfm_reply", Doc: "WhatsApp Flows response", Fields: []spec.Field{
-			{Name: "name", Kind: spec.KindString, Doc: "flow, address_message, …"},
-			{Name: "body", Kind: spec.KindString},
-			{Name: "response_json", Kind: spec.KindString, Req: spec.Required, JSONString: true, EmbedRule: RuleNfmResponse, Role: spec.RoleText,
-				Embedded: &spec.Object{Name: "response_json", Open: true}, Doc: "JSON object as a string"},
-		}}},
+		{Name: "nfm_reply", Kind: spec.KindObject, Object: common.NfmReply(RuleNfmResponse)},
 	}, Disc: &spec.Discriminator{Field: "type", Cases: []spec.Case{
 		{Value: "button_reply", Body: "button_reply"},
 		{Value: "list_reply", Body: "list_reply"},

@@ -381,7 +381,7 @@ func init() {
 			b.s.EndObj()
 		},
 		message.ButtonReply: interactive, message.ListReply: interactive,
-		message.FlowReply: interactive, message.CallPermissionReply: interactive,
+		message.FlowReply: interactive, message.CallPermissionReply: interactive, message.AddressReply: interactive,
 		message.Order:    known(TypeOrder, func(t *tableSet) *spec.Object { return t.order }),
 		message.Reaction: known(TypeReaction, func(t *tableSet) *spec.Object { return t.reaction }),
 		message.System:   func(w *writer, b *bodyCtx) { w.system(b.s, &b.m.System) },
@@ -416,6 +416,8 @@ func (w *writer) interactive(b *bodyCtx) {
 		s.EndObj()
 	case message.FlowReply:
 		spec.Known(s, m.Body, w.tables.nfm)
+	case message.AddressReply:
+		common.WriteAddress(s, &m.Address)
 	default:
 		spec.Known(s, m.Body, w.tables.callPerm)
 	}
