@@ -206,6 +206,24 @@ type Address struct {
 	JSON string
 }
 
+// Names of an address's parts, as Meta's address messages name them (the
+// formats that carry address replies all use them).
+const (
+	PartName       = "name"
+	PartPhone      = "phone_number"
+	PartINPinCode  = "in_pin_code"  // India
+	PartSGPostCode = "sg_post_code" // Singapore
+	PartHouse      = "house_number"
+	PartFloor      = "floor_number"
+	PartTower      = "tower_number"
+	PartBuilding   = "building_name"
+	PartStreet     = "address"
+	PartLandmark   = "landmark_area"
+	PartUnit       = "unit_number" // Singapore
+	PartCity       = "city"
+	PartState      = "state"
+)
+
 // Part is one field of an address: Key names it as the formats do
 // (name, phone_number, in_pin_code, house_number, city…), Value is JSON
 // text.

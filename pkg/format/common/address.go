@@ -29,19 +29,19 @@ const (
 // addressFields are the documented fields of an address (India: name to
 // state; Singapore: sg_post_code, unit_number), with what each means.
 var addressFields = []spec.Field{
-	{Name: "name", Kind: spec.KindString, Role: spec.RoleName},
-	{Name: "phone_number", Kind: spec.KindString, Role: spec.RolePhone},
-	{Name: "in_pin_code", Kind: spec.KindString, Role: spec.RoleAddress, Doc: "India, 6 digits"},
-	{Name: "sg_post_code", Kind: spec.KindAny, Role: spec.RoleAddress, Doc: "Singapore, 6 digits"},
-	{Name: "house_number", Kind: spec.KindString, Role: spec.RoleAddress},
-	{Name: "floor_number", Kind: spec.KindString, Role: spec.RoleAddress},
-	{Name: "tower_number", Kind: spec.KindString, Role: spec.RoleAddress},
-	{Name: "building_name", Kind: spec.KindString, Role: spec.RoleAddress},
-	{Name: "address", Kind: spec.KindString, Role: spec.RoleAddress},
-	{Name: "landmark_area", Kind: spec.KindString, Role: spec.RoleAddress},
-	{Name: "unit_number", Kind: spec.KindString, Role: spec.RoleAddress, Doc: "Singapore"},
-	{Name: "city", Kind: spec.KindString, Role: spec.RoleAddress},
-	{Name: "state", Kind: spec.KindString, Role: spec.RoleAddress},
+	{Name: message.PartName, Kind: spec.KindString, Role: spec.RoleName},
+	{Name: message.PartPhone, Kind: spec.KindString, Role: spec.RolePhone},
+	{Name: message.PartINPinCode, Kind: spec.KindString, Role: spec.RoleAddress, Doc: "India, 6 digits"},
+	{Name: message.PartSGPostCode, Kind: spec.KindAny, Role: spec.RoleAddress, Doc: "Singapore, 6 digits"},
+	{Name: message.PartHouse, Kind: spec.KindString, Role: spec.RoleAddress},
+	{Name: message.PartFloor, Kind: spec.KindString, Role: spec.RoleAddress},
+	{Name: message.PartTower, Kind: spec.KindString, Role: spec.RoleAddress},
+	{Name: message.PartBuilding, Kind: spec.KindString, Role: spec.RoleAddress},
+	{Name: message.PartStreet, Kind: spec.KindString, Role: spec.RoleAddress},
+	{Name: message.PartLandmark, Kind: spec.KindString, Role: spec.RoleAddress},
+	{Name: message.PartUnit, Kind: spec.KindString, Role: spec.RoleAddress, Doc: "Singapore"},
+	{Name: message.PartCity, Kind: spec.KindString, Role: spec.RoleAddress},
+	{Name: message.PartState, Kind: spec.KindString, Role: spec.RoleAddress},
 }
 
 // addressValues is the table of an address's fields.
