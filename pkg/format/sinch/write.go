@@ -136,28 +136,13 @@ func (w *writer) Message(m *message.Message) {
 	if !ok {
 		return
 	}
-	ct := w.sender(m)
 	s := &w.data
 	s.Elem()
 	s.Obj()
 	s.KV("id", m.ID)
-	if m.From.Phone != "" {
-		s.KV("source", m.From.Phone)
-	} else {
-		s.KStr("source", message.DefaultPhone)
-		w.o.Filled(message.Fill{Path: w.path("source"), Value: message.DefaultPhone,
-			Reason: "the sender has no phone number (a username-only user)", Offset: m.Offset, Default: true})
-	}
+	w.source(m)
 	s.KStr("origin", w.origin())
-	if ct != nil {
-		s.Key("userProfile")
-		s.Obj()
-		s.KV("name", ct.Name)
-		if ct.Phone != "" && message.Str(ct.Phone) != message.Str(m.From.Phone) {
-			s.KV("whatsAppId", ct.Phone)
-		}
-		s.EndObj()
-	}
+	w.userProfile(w.sender(m), m)
 	if m.Context.Present {
 		s.KV("messageId", m.Context.ID)
 	}
@@ -174,32 +159,22 @@ func (w *writer) Message(m *message.Message) {
 	if typ != "" {
 		s.KStr("type", typ)
 	}
-	switch k := m.Kind; {
-	case k == message.Text:
-		s.KV("messageText", m.Text)
-	case k == message.AddressReply:
-		s.KStr("messageText", m.Address.Text())
-	case k == message.Button:
-		s.KV("messageText", m.Button.Text)
-		s.KV("payload", m.Button.Payload)
-	case k == message.ButtonReply, k == message.ListReply:
-		s.KV("messageText", message.ReplyTitle(m, nil))
-	case k.IsMedia():
-		u := firstOf(m.Media.URL, m.Media.Link)
-		if u == "" {
-			base := firstOf(w.o.MediaBaseURL, message.DefaultMediaBaseURL)
-			id := firstOf(message.Str(m.Media.ID), message.Str(m.ID))
-			us := base + url.PathEscape(id)
-			u = message.Quote(us)
-			w.o.Filled(message.Fill{Path: w.path("message.mediaUrl"), Value: us,
-				Reason: "the source has no media URL (media are downloaded by id)", Option: message.OptMediaBaseURL,
-				Offset: m.Offset, Default: w.o.MediaBaseURL == ""})
-		}
-		s.KV("mediaUrl", u)
-		s.KV("mimeType", m.Media.MIME)
-		s.KV("caption", m.Media.Caption)
-	}
+	w.content(m)
 	s.KV("waGroupId", m.GroupID)
+	w.objects(m)
+	s.EndObj()
+	sec := w.seconds(m.Time, m.Offset, "receivedAt")
+	s.KInt("receivedAt", sec*1000+int64(m.Time.Milli))
+	s.Key("receivedDate")
+	w.date(sec, m.Time.Milli)
+	s.EndObj()
+	w.n++
+}
+
+// objects writes the objects of message that carry a location, contact
+// cards or an interactive reply.
+func (w *writer) objects(m *message.Message) {
+	s := &w.data
 	switch m.Kind {
 	case message.Location:
 		s.Key("location")
@@ -212,33 +187,88 @@ func (w *writer) Message(m *message.Message) {
 		s.Key("contacts")
 		common.WriteCards(s, m.Cards, cardStyle(), nil)
 	case message.ListReply:
-		s.Key("interactive")
-		s.Obj()
-		s.KStr("type", InteractiveListReply)
-		s.Key("listReply")
-		s.Obj()
-		s.KV("rowIdentifier", m.Reply.ID)
-		s.KV("rowTitle", w.title(m, "message.interactive.listReply.rowTitle"))
-		s.EndObj()
-		s.EndObj()
+		w.interactive(m, InteractiveListReply, "listReply", "rowIdentifier", "rowTitle")
 	case message.ButtonReply:
-		s.Key("interactive")
-		s.Obj()
-		s.KStr("type", InteractiveButtonReply)
-		s.Key("buttonReply")
-		s.Obj()
-		s.KV("payload", m.Reply.ID)
-		s.KV("title", w.title(m, "message.interactive.buttonReply.title"))
-		s.EndObj()
-		s.EndObj()
+		w.interactive(m, InteractiveButtonReply, "buttonReply", "payload", "title")
+	}
+}
+
+// interactive writes an interactive reply: its type, and the object
+// member with the reply's id and title under their Sinch names.
+func (w *writer) interactive(m *message.Message, typ, member, id, title string) {
+	s := &w.data
+	s.Key("interactive")
+	s.Obj()
+	s.KStr("type", typ)
+	s.Key(member)
+	s.Obj()
+	s.KV(id, m.Reply.ID)
+	s.KV(title, w.title(m, "message.interactive."+member+"."+title))
+	s.EndObj()
+	s.EndObj()
+}
+
+// source writes the sender's number, or a default for a sender without one.
+func (w *writer) source(m *message.Message) {
+	if m.From.Phone != "" {
+		w.data.KV("source", m.From.Phone)
+		return
+	}
+	w.data.KStr("source", message.DefaultPhone)
+	w.o.Filled(message.Fill{Path: w.path("source"), Value: message.DefaultPhone,
+		Reason: "the sender has no phone number (a username-only user)", Offset: m.Offset, Default: true})
+}
+
+// userProfile names the sender, when the batch has their contact.
+func (w *writer) userProfile(ct *message.Contact, m *message.Message) {
+	if ct == nil {
+		return
+	}
+	s := &w.data
+	s.Key("userProfile")
+	s.Obj()
+	s.KV("name", ct.Name)
+	if ct.Phone != "" && message.Str(ct.Phone) != message.Str(m.From.Phone) {
+		s.KV("whatsAppId", ct.Phone)
 	}
 	s.EndObj()
-	sec := w.seconds(m.Time, m.Offset, "receivedAt")
-	s.KInt("receivedAt", sec*1000+int64(m.Time.Milli))
-	s.Key("receivedDate")
-	w.date(sec, m.Time.Milli)
-	s.EndObj()
-	w.n++
+}
+
+// content writes the members of message that carry m's text or media.
+func (w *writer) content(m *message.Message) {
+	s := &w.data
+	switch k := m.Kind; {
+	case k == message.Text:
+		s.KV("messageText", m.Text)
+	case k == message.AddressReply:
+		s.KStr("messageText", m.Address.Text())
+	case k == message.Button:
+		s.KV("messageText", m.Button.Text)
+		s.KV("payload", m.Button.Payload)
+	case k == message.ButtonReply, k == message.ListReply:
+		s.KV("messageText", message.ReplyTitle(m, nil))
+	case k.IsMedia():
+		w.media(m)
+	}
+}
+
+// media writes a medium's URL (made from its id when the source has
+// none), type and caption.
+func (w *writer) media(m *message.Message) {
+	s := &w.data
+	u := firstOf(m.Media.URL, m.Media.Link)
+	if u == "" {
+		base := firstOf(w.o.MediaBaseURL, message.DefaultMediaBaseURL)
+		id := firstOf(message.Str(m.Media.ID), message.Str(m.ID))
+		us := base + url.PathEscape(id)
+		u = message.Quote(us)
+		w.o.Filled(message.Fill{Path: w.path("message.mediaUrl"), Value: us,
+			Reason: "the source has no media URL (media are downloaded by id)", Option: message.OptMediaBaseURL,
+			Offset: m.Offset, Default: w.o.MediaBaseURL == ""})
+	}
+	s.KV("mediaUrl", u)
+	s.KV("mimeType", m.Media.MIME)
+	s.KV("caption", m.Media.Caption)
 }
 
 // title is a reply's title, its id standing in when the source gives none.

@@ -265,41 +265,65 @@ func Layout(v Variant) message.Layout {
 // Explain says why a native item does not survive a conversion, when the
 // reason depends on the item.
 func Explain(kind message.Change, pattern string, a, b jsontree.Value, to string) string {
-	if kind == message.Changed && pattern == "messages[].type" {
-		switch as, bs := a.Str(), b.Str(); {
-		case as == TypeVoice || bs == TypeVoice && to == "sinch":
-			return "Sinch documents no voice-note type: voice notes are AUDIO"
-		case as == TypeUnknown && bs == TypeUnsupported, as == TypeUnsupported && bs == TypeUnknown:
-			return "the Cloud API calls it unsupported, On-Premises unknown"
-		case as == TypeInteractive && bs == TypeText:
-			return addressAsText
-		}
+	switch {
+	case kind == message.Changed && pattern == "messages[].type":
+		return explainType(a.Str(), b.Str(), to)
+	case kind != message.Dropped:
 		return ""
 	}
-	if kind != message.Dropped {
-		return ""
+	if explain := droppedExplainers[pattern]; explain != nil {
+		return explain(a, to)
 	}
-	switch pattern {
-	case "messages[]":
-		t := a.Get("type").Str()
-		switch {
-		case t == TypeOrder && to == "sinch":
-			return "a Sinch ORDER carries no documented fields: converting back cannot rebuild the order"
-		case t == TypeText:
-			return "an empty text: native text bodies must not be empty, so converting back cannot carry it"
-		case t == TypeInteractive:
-			return "interactive " + a.Get(TypeInteractive).Get("type").Str() + " replies have no " + to + " counterpart"
-		case t != "":
-			return t + " messages have no " + to + " counterpart"
-		}
-	case "statuses[]":
+	return ""
+}
+
+// explainType says why a message's type is written back as another.
+func explainType(as, bs, to string) string {
+	switch {
+	case as == TypeVoice || bs == TypeVoice && to == "sinch":
+		return "Sinch documents no voice-note type: voice notes are AUDIO"
+	case as == TypeUnknown && bs == TypeUnsupported, as == TypeUnsupported && bs == TypeUnknown:
+		return "the Cloud API calls it unsupported, On-Premises unknown"
+	case as == TypeInteractive && bs == TypeText:
+		return addressAsText
+	}
+	return ""
+}
+
+// droppedExplainers say why an item dropped in a conversion was, by the
+// item's note path.
+var droppedExplainers = map[string]func(a jsontree.Value, to string) string{
+	"messages[]": droppedMessage,
+	"statuses[]": func(a jsontree.Value, to string) string {
 		if s := a.Get("status").Str(); s != "" {
 			return s + " statuses have no " + to + " counterpart"
 		}
-	case "entry[]", "entry[].changes[]":
-		return "its items are regrouped (see entry)"
-	case "entry[].changes[].field", "entry[].changes[].value":
-		return "only messages changes carry messages and statuses"
+		return ""
+	},
+	"entry[]":                 regrouped,
+	"entry[].changes[]":       regrouped,
+	"entry[].changes[].field": notMessages,
+	"entry[].changes[].value": notMessages,
+}
+
+func regrouped(jsontree.Value, string) string { return "its items are regrouped (see entry)" }
+
+func notMessages(jsontree.Value, string) string {
+	return "only messages changes carry messages and statuses"
+}
+
+// droppedMessage says why a message has no counterpart in format to.
+func droppedMessage(a jsontree.Value, to string) string {
+	t := a.Get("type").Str()
+	switch {
+	case t == TypeOrder && to == "sinch":
+		return "a Sinch ORDER carries no documented fields: converting back cannot rebuild the order"
+	case t == TypeText:
+		return "an empty text: native text bodies must not be empty, so converting back cannot carry it"
+	case t == TypeInteractive:
+		return "interactive " + a.Get(TypeInteractive).Get("type").Str() + " replies have no " + to + " counterpart"
+	case t != "":
+		return t + " messages have no " + to + " counterpart"
 	}
 	return ""
 }
