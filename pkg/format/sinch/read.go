@@ -114,27 +114,35 @@ func (r *reader) mo(item jsontree.Value, seen *map[string]bool) {
 	})
 	m.Time.Sec, m.Time.Milli, m.Time.HasSec = seconds(at, date)
 	if prof.IsObject() {
-		m.From.Name = prof.Get("name").Str()
-		ct := message.Contact{Offset: item.Offset(), Phone: m.From.Phone}
-		if w := prof.Get("whatsAppId"); w.Exists() {
-			ct.Phone = w.Raw()
-		}
-		ct.Name = prof.Get("name").Raw()
-		ct.HasProfile = ct.Name != ""
-		id := message.Str(ct.Phone)
-		if !(*seen)[id] {
-			if *seen == nil {
-				*seen = map[string]bool{}
-			}
-			(*seen)[id] = true
-			r.h.Contact(&ct)
-		}
+		r.profile(item, prof, seen)
 	}
 	if msg.IsObject() {
 		readMessage(msg, m)
 	}
 	r.mediaFromURL(m)
 	r.h.Message(m)
+}
+
+// profile reads an MO's userProfile: the sender's name, and a contact
+// when the batch has not named that sender yet.
+func (r *reader) profile(item, prof jsontree.Value, seen *map[string]bool) {
+	m := &r.m
+	m.From.Name = prof.Get("name").Str()
+	ct := message.Contact{Offset: item.Offset(), Phone: m.From.Phone}
+	if w := prof.Get("whatsAppId"); w.Exists() {
+		ct.Phone = w.Raw()
+	}
+	ct.Name = prof.Get("name").Raw()
+	ct.HasProfile = ct.Name != ""
+	id := message.Str(ct.Phone)
+	if (*seen)[id] {
+		return
+	}
+	if *seen == nil {
+		*seen = map[string]bool{}
+	}
+	(*seen)[id] = true
+	r.h.Contact(&ct)
 }
 
 // mediaFromURL undoes what the writer does for media without URL: a
