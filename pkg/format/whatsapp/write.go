@@ -222,7 +222,6 @@ func (w *writer) Message(m *message.Message) {
 // message writes m; prefix is the path of m inside the current message
 // ("edit.message" for an edit's content).
 func (w *writer) message(s *jsontree.Writer, m *message.Message, typ, inter string, sec int, prefix string) {
-	cloud, t := w.cloud(), w.tables
 	at := func(rest string) string {
 		if prefix != "" {
 			rest = prefix + "." + rest
@@ -233,11 +232,41 @@ func (w *writer) message(s *jsontree.Writer, m *message.Message, typ, inter stri
 		s.Elem()
 	}
 	s.Obj()
+	w.sender(s, m, prefix == "", at)
+	s.KV("id", m.ID)
+	w.time(s, m.Time, m.Offset, at("timestamp"), prefix == "")
+	s.KStr("type", typ)
+	s.KV("group_id", m.GroupID)
+	if m.Context.Present {
+		w.context(s, &m.Context)
+	}
+	w.body(s, m, typ, inter, at)
+	if m.Referral.Present && !m.Referral.Null {
+		w.referral(s, &m.Referral)
+	}
+	if m.Identity.Exists() {
+		s.Key("identity")
+		spec.Known(s, m.Identity, w.tables.identity)
+	}
+	if len(m.Errors) > 0 || m.HasErrors {
+		s.Key("errors")
+		s.Arr()
+		for i := range m.Errors {
+			w.error(s, &m.Errors[i], errorAt{at("errors[" + strconv.Itoa(i) + "].code"), m.Kind == message.Unsupported})
+		}
+		s.EndArr()
+	}
+	s.EndObj()
+}
+
+// sender writes who sent m: the wa_id, and in the Cloud API the user ids;
+// a top-level message (top) without either gets a default wa_id.
+func (w *writer) sender(s *jsontree.Writer, m *message.Message, top bool, at func(string) string) {
+	cloud := w.cloud()
 	switch {
 	case m.From.Phone != "":
 		s.KV("from", m.From.Phone)
-	case cloud && m.From.UserID != "":
-	case prefix != "":
+	case cloud && m.From.UserID != "", !top:
 	default:
 		s.KStr("from", message.DefaultPhone)
 		w.fill(message.Fill{Path: at("from"), Value: message.DefaultPhone,
@@ -247,42 +276,23 @@ func (w *writer) message(s *jsontree.Writer, m *message.Message, typ, inter stri
 		s.KV("from_user_id", m.From.UserID)
 		s.KV("from_parent_user_id", m.From.ParentUserID)
 	}
-	s.KV("id", m.ID)
-	w.time(s, m.Time, m.Offset, at("timestamp"), prefix == "")
-	s.KStr("type", typ)
-	s.KV("group_id", m.GroupID)
-	if cx := &m.Context; cx.Present {
-		s.Key("context")
-		s.Obj()
-		s.KV("from", cx.From)
-		s.KV("id", cx.ID)
-		s.KV("group_id", cx.GroupID)
-		if !cloud {
-			s.KValue("mentions", cx.Mentions)
-		}
-		s.KV("forwarded", cx.Forwarded)
-		s.KV("frequently_forwarded", cx.Frequent)
-		if cx.Product.Exists() {
-			s.Key("referred_product")
-			spec.Known(s, cx.Product, t.product)
-		}
-		s.EndObj()
+}
+
+// context writes what a message answers or forwards.
+func (w *writer) context(s *jsontree.Writer, cx *message.Context) {
+	s.Key("context")
+	s.Obj()
+	s.KV("from", cx.From)
+	s.KV("id", cx.ID)
+	s.KV("group_id", cx.GroupID)
+	if !w.cloud() {
+		s.KValue("mentions", cx.Mentions)
 	}
-	w.body(s, m, typ, inter, at)
-	if m.Referral.Present && !m.Referral.Null {
-		w.referral(s, &m.Referral)
-	}
-	if m.Identity.Exists() {
-		s.Key("identity")
-		spec.Known(s, m.Identity, t.identity)
-	}
-	if len(m.Errors) > 0 || m.HasErrors {
-		s.Key("errors")
-		s.Arr()
-		for i := range m.Errors {
-			w.error(s, &m.Errors[i], errorAt{at("errors[" + strconv.Itoa(i) + "].code"), m.Kind == message.Unsupported})
-		}
-		s.EndArr()
+	s.KV("forwarded", cx.Forwarded)
+	s.KV("frequently_forwarded", cx.Frequent)
+	if cx.Product.Exists() {
+		s.Key("referred_product")
+		spec.Known(s, cx.Product, w.tables.product)
 	}
 	s.EndObj()
 }
@@ -425,10 +435,18 @@ func (w *writer) interactive(b *bodyCtx) {
 }
 
 func (w *writer) media(s *jsontree.Writer, m *message.Message, typ string, at func(string) string) {
-	cloud := w.cloud()
-	md := &m.Media
 	s.Key(typ)
 	s.Obj()
+	w.mediaFile(s, m, typ, at)
+	w.mediaOfType(s, m, typ)
+	s.EndObj()
+}
+
+// mediaFile writes what every medium has: id (the message id standing in
+// for a source without one), type, digest in the variant's encoding, and
+// where to download it.
+func (w *writer) mediaFile(s *jsontree.Writer, m *message.Message, typ string, at func(string) string) {
+	md := &m.Media
 	if md.ID != "" {
 		s.KV("id", md.ID)
 	} else {
@@ -438,42 +456,53 @@ func (w *writer) media(s *jsontree.Writer, m *message.Message, typ string, at fu
 			Reason: "the source has no media id; the message id stands in", Offset: m.Offset, Default: true})
 	}
 	s.KV("mime_type", md.MIME)
-	if md.SHA256 != "" {
-		if cloud {
+	if w.cloud() {
+		if md.SHA256 != "" {
 			s.KV("sha256", hexToBase64(md.SHA256))
-		} else {
-			s.KV("sha256", base64ToHex(md.SHA256))
 		}
-	}
-	if cloud {
 		s.KV("url", firstOf(md.URL, md.Link))
-	} else {
-		s.KV("link", firstOf(md.Link, md.URL))
+		return
 	}
-	if typ == TypeImage || typ == TypeVideo || typ == TypeDocument {
+	if md.SHA256 != "" {
+		s.KV("sha256", base64ToHex(md.SHA256))
+	}
+	s.KV("link", firstOf(md.Link, md.URL))
+}
+
+// mediaOfType writes the members only some media types have: captions,
+// file names, sticker flags and metadata, the Cloud API voice flag.
+func (w *writer) mediaOfType(s *jsontree.Writer, m *message.Message, typ string) {
+	md := &m.Media
+	switch typ {
+	case TypeImage, TypeVideo:
 		s.KV("caption", md.Caption)
-	}
-	if typ == TypeDocument {
+	case TypeDocument:
+		s.KV("caption", md.Caption)
 		s.KV("filename", md.Filename)
-	}
-	if typ == TypeSticker {
+	case TypeSticker:
 		s.KV("animated", md.Animated)
-		if !cloud && md.Metadata.Exists() {
+		if !w.cloud() && md.Metadata.Exists() {
 			s.Key("metadata")
 			spec.Known(s, md.Metadata, w.tables.stickerMeta)
 		}
-	}
-	if cloud && typ == TypeAudio {
-		switch {
-		case m.Kind == message.Voice:
-			s.KBool("voice", true)
-		case md.Voice != "":
-			s.KV("voice", md.Voice)
-		default:
-			s.KBool("voice", false)
+	case TypeAudio:
+		if w.cloud() {
+			w.voiceFlag(s, m)
 		}
 	}
-	s.EndObj()
+}
+
+// voiceFlag writes the Cloud API audio.voice: true for voice notes, as
+// written, else false.
+func (w *writer) voiceFlag(s *jsontree.Writer, m *message.Message) {
+	switch {
+	case m.Kind == message.Voice:
+		s.KBool("voice", true)
+	case m.Media.Voice != "":
+		s.KV("voice", m.Media.Voice)
+	default:
+		s.KBool("voice", false)
+	}
 }
 
 func (w *writer) system(s *jsontree.Writer, sy *message.SystemChange) {
