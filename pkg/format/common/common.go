@@ -77,6 +77,16 @@ func Rules() []*diag.Rule {
 		RuleNonEmpty, RuleBSUID, RuleCurrency, RuleDate, RulePlaceholder, RuleNumericID, RuleTimestampNumber}
 }
 
+// FirstOf returns the first of s that is not empty ("" when all are).
+func FirstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // LooksLikePlaceholder reports whether s reads like a value left from a
 // documentation template: <SOMETHING>, ..., or letters-only words one of
 // which names what should be there (PHONE_NUMBER, TIMESTAMP, sender_wa_id,

@@ -120,7 +120,7 @@ func (w *writer) origin() string {
 		// A business number without digits ("ad") is no origin.
 		reason = "the source's business phone number has no digits"
 	}
-	if o := firstOf(w.o.Origin, w.o.DisplayPhoneNumber); o != "" {
+	if o := common.FirstOf(w.o.Origin, w.o.DisplayPhoneNumber); o != "" {
 		w.o.Filled(message.Fill{Path: w.path("origin"), Value: o, Reason: reason,
 			Option: message.OptBusinessNumber, Offset: w.batch.Offset})
 		return o
@@ -256,10 +256,10 @@ func (w *writer) content(m *message.Message) {
 // none), type and caption.
 func (w *writer) media(m *message.Message) {
 	s := &w.data
-	u := firstOf(m.Media.URL, m.Media.Link)
+	u := common.FirstOf(m.Media.URL, m.Media.Link)
 	if u == "" {
-		base := firstOf(w.o.MediaBaseURL, message.DefaultMediaBaseURL)
-		id := firstOf(message.Str(m.Media.ID), message.Str(m.ID))
+		base := common.FirstOf(w.o.MediaBaseURL, message.DefaultMediaBaseURL)
+		id := common.FirstOf(message.Str(m.Media.ID), message.Str(m.ID))
 		us := base + url.PathEscape(id)
 		u = message.Quote(us)
 		w.o.Filled(message.Fill{Path: w.path("message.mediaUrl"), Value: us,
@@ -445,15 +445,6 @@ func (w *writer) End() ([]byte, bool) {
 	d.EndArr()
 	d.EndObj()
 	return d.Bytes(), true
-}
-
-func firstOf(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func digitsOnly(s string) string {

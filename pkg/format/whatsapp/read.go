@@ -220,9 +220,9 @@ func readReferral(v jsontree.Value) message.Referral {
 		}
 		r.MediaType = message.Quote(name)
 		if name == "image" {
-			r.ImageURL = firstOf(x.Get("link").Raw(), r.ImageURL)
+			r.ImageURL = common.FirstOf(x.Get("link").Raw(), r.ImageURL)
 		} else {
-			r.VideoURL = firstOf(x.Get("link").Raw(), r.VideoURL)
+			r.VideoURL = common.FirstOf(x.Get("link").Raw(), r.VideoURL)
 		}
 		return false
 	})

@@ -191,15 +191,7 @@ func (w *writer) Contact(ct *message.Contact) {
 		}
 		s.EndObj()
 	}
-	switch {
-	case ct.Phone != "":
-		s.KV("wa_id", ct.Phone)
-	case cloud && ct.UserID != "":
-	default:
-		s.KStr("wa_id", message.DefaultPhone)
-		w.fill(message.Fill{Path: w.path(secContacts, "wa_id"), Value: message.DefaultPhone,
-			Reason: "the sender has no phone number (a username-only user)", Offset: ct.Offset, Default: true})
-	}
+	w.phone(s, "wa_id", ct.Phone, cloud && ct.UserID != "", secContacts, noSenderPhone, ct.Offset)
 	if cloud {
 		s.KV("user_id", ct.UserID)
 		s.KV("parent_user_id", ct.ParentUserID)
@@ -232,7 +224,7 @@ func (w *writer) message(s *jsontree.Writer, m *message.Message, typ, inter stri
 		s.Elem()
 	}
 	s.Obj()
-	w.sender(s, m, prefix == "", at)
+	w.sender(s, m, prefix == "")
 	s.KV("id", m.ID)
 	w.time(s, m.Time, m.Offset, at("timestamp"), prefix == "")
 	s.KStr("type", typ)
@@ -261,20 +253,28 @@ func (w *writer) message(s *jsontree.Writer, m *message.Message, typ, inter stri
 
 // sender writes who sent m: the wa_id, and in the Cloud API the user ids;
 // a top-level message (top) without either gets a default wa_id.
-func (w *writer) sender(s *jsontree.Writer, m *message.Message, top bool, at func(string) string) {
+func (w *writer) sender(s *jsontree.Writer, m *message.Message, top bool) {
 	cloud := w.cloud()
-	switch {
-	case m.From.Phone != "":
-		s.KV("from", m.From.Phone)
-	case cloud && m.From.UserID != "", !top:
-	default:
-		s.KStr("from", message.DefaultPhone)
-		w.fill(message.Fill{Path: at("from"), Value: message.DefaultPhone,
-			Reason: "the sender has no phone number (a username-only user)", Offset: m.Offset, Default: true})
-	}
+	w.phone(s, "from", m.From.Phone, cloud && m.From.UserID != "" || !top, secMessages, noSenderPhone, m.Offset)
 	if cloud {
 		s.KV("from_user_id", m.From.UserID)
 		s.KV("from_parent_user_id", m.From.ParentUserID)
+	}
+}
+
+const noSenderPhone = "the sender has no phone number (a username-only user)"
+
+// phone writes member key of the current element of section sec with a
+// person's wa_id; without one, nothing when omit (a Cloud API user known
+// by user id, an edit's content), else the default number (a fill).
+func (w *writer) phone(s *jsontree.Writer, key, wa string, omit bool, sec int, reason string, off int) {
+	switch {
+	case wa != "":
+		s.KV(key, wa)
+	case omit:
+	default:
+		s.KStr(key, message.DefaultPhone)
+		w.fill(message.Fill{Path: w.path(sec, key), Value: message.DefaultPhone, Reason: reason, Offset: off, Default: true})
 	}
 }
 
@@ -460,13 +460,13 @@ func (w *writer) mediaFile(s *jsontree.Writer, m *message.Message, typ string, a
 		if md.SHA256 != "" {
 			s.KV("sha256", hexToBase64(md.SHA256))
 		}
-		s.KV("url", firstOf(md.URL, md.Link))
+		s.KV("url", common.FirstOf(md.URL, md.Link))
 		return
 	}
 	if md.SHA256 != "" {
 		s.KV("sha256", base64ToHex(md.SHA256))
 	}
-	s.KV("link", firstOf(md.Link, md.URL))
+	s.KV("link", common.FirstOf(md.Link, md.URL))
 }
 
 // mediaOfType writes the members only some media types have: captions,
@@ -594,15 +594,7 @@ func (w *writer) Status(st *message.Status) {
 		s.KStr("status", st.State.String())
 	}
 	w.time(s, st.Time, st.Offset, w.path(secStatuses, "timestamp"), true)
-	switch {
-	case st.Recipient.Phone != "":
-		s.KV("recipient_id", st.Recipient.Phone)
-	case cloud && st.Recipient.UserID != "":
-	default:
-		s.KStr("recipient_id", message.DefaultPhone)
-		w.fill(message.Fill{Path: w.path(secStatuses, "recipient_id"), Value: message.DefaultPhone,
-			Reason: "the recipient has no phone number (a username-only user)", Offset: st.Offset, Default: true})
-	}
+	w.phone(s, "recipient_id", st.Recipient.Phone, cloud && st.Recipient.UserID != "", secStatuses, "the recipient has no phone number (a username-only user)", st.Offset)
 	if cloud {
 		s.KV("recipient_type", st.RecipientType)
 		s.KV("recipient_participant_id", st.ParticipantID)
@@ -681,15 +673,15 @@ func (w *writer) error(s *jsontree.Writer, e *message.Error, at errorAt) {
 	}
 	s.KV("title", e.Title)
 	if w.cloud() {
-		s.KV("message", firstOf(e.Message, e.Title))
-		if d := firstOf(e.DataDetails, e.Details); d != "" {
+		s.KV("message", common.FirstOf(e.Message, e.Title))
+		if d := common.FirstOf(e.DataDetails, e.Details); d != "" {
 			s.Key("error_data")
 			s.Obj()
 			s.KV("details", d)
 			s.EndObj()
 		}
 	} else {
-		s.KV("details", firstOf(e.Details, e.DataDetails))
+		s.KV("details", common.FirstOf(e.Details, e.DataDetails))
 	}
 	s.KV("href", e.Href)
 	s.EndObj()
@@ -771,7 +763,7 @@ func (w *writer) flushChange() {
 	b := &w.batch
 	business := b.Business
 	if business == "" {
-		business = firstOf(w.o.DisplayPhoneNumber, w.o.Origin)
+		business = common.FirstOf(w.o.DisplayPhoneNumber, w.o.Origin)
 		def := business == ""
 		if def {
 			business = message.DefaultBusinessNumber
@@ -831,15 +823,6 @@ func (w *writer) End() ([]byte, bool) {
 	w.splice(d, "errors", secErrors, w.noErrors)
 	d.EndObj()
 	return d.Bytes(), true
-}
-
-func firstOf(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // hexToBase64 re-encodes an On-Premises sha256 (64 hex digits) as the
