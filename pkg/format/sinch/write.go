@@ -187,15 +187,16 @@ func (w *writer) objects(m *message.Message) {
 		s.Key("contacts")
 		common.WriteCards(s, m.Cards, cardStyle(), nil)
 	case message.ListReply:
-		w.interactive(m, InteractiveListReply, "listReply", "rowIdentifier", "rowTitle")
+		w.interactive(m, InteractiveListReply, "listReply", "rowIdentifier", "rowTitle", "message.interactive.listReply.rowTitle")
 	case message.ButtonReply:
-		w.interactive(m, InteractiveButtonReply, "buttonReply", "payload", "title")
+		w.interactive(m, InteractiveButtonReply, "buttonReply", "payload", "title", "message.interactive.buttonReply.title")
 	}
 }
 
 // interactive writes an interactive reply: its type, and the object
-// member with the reply's id and title under their Sinch names.
-func (w *writer) interactive(m *message.Message, typ, member, id, title string) {
+// member with the reply's id and title under their Sinch names (titlePath
+// names the title for fills).
+func (w *writer) interactive(m *message.Message, typ, member, id, title, titlePath string) {
 	s := &w.data
 	s.Key("interactive")
 	s.Obj()
@@ -203,7 +204,7 @@ func (w *writer) interactive(m *message.Message, typ, member, id, title string) 
 	s.Key(member)
 	s.Obj()
 	s.KV(id, m.Reply.ID)
-	s.KV(title, w.title(m, "message.interactive."+member+"."+title))
+	s.KV(title, w.title(m, titlePath))
 	s.EndObj()
 	s.EndObj()
 }
