@@ -224,13 +224,14 @@ func (d *digester) Message(m *message.Message) {
 	}
 	d.reset(KindMessage, m.Offset)
 	it := &d.it
-	it.ID = scalar(m.ID)
-	it.From = scalar(m.From.Phone)
-	it.UserID = scalar(m.From.UserID)
+	it.ID = message.Scalar(m.ID)
+	it.From = message.Scalar(m.From.Phone)
+	it.UserID = message.Scalar(m.From.UserID)
 	it.To = d.business
 	it.Time = when(m.Time)
 	it.Name = d.name(m.From)
-	it.Type, it.Summary, it.ErrorTitle = describe(m, 0)
+	it.Type = m.TypeName()
+	it.Summary, it.ErrorTitle = m.Summary()
 	d.emit()
 }
 
@@ -241,24 +242,24 @@ func (d *digester) Status(s *message.Status) {
 	d.reset(KindStatus, s.Offset)
 	it := &d.it
 	it.Type = "status"
-	it.ID = scalar(s.ID)
+	it.ID = message.Scalar(s.ID)
 	it.From = d.business
-	it.To = scalar(s.Recipient.Phone)
-	it.UserID = scalar(s.Recipient.UserID)
+	it.To = message.Scalar(s.Recipient.Phone)
+	it.UserID = message.Scalar(s.Recipient.UserID)
 	it.Name = d.name(s.Recipient)
 	it.Time = when(s.Time)
 	it.Status = s.State.String()
 	if it.Status == "" {
-		it.Status = lower(scalar(s.StateRaw))
+		it.Status = strings.ToLower(message.Scalar(s.StateRaw))
 	}
 	if it.Status == "" {
 		it.Status = "unknown"
 	}
 	var e string
 	if len(s.Errors) > 0 {
-		e, it.ErrorTitle = errorSummary(&s.Errors[0], false)
+		e, it.ErrorTitle = s.Errors[0].Summary(false)
 	}
-	it.Summary = join(" · ", it.Status, s.Pricing.Get("category").Str(), e)
+	it.Summary = message.Join(" · ", it.Status, s.Pricing.Get("category").Str(), e)
 	d.emit()
 }
 
@@ -269,117 +270,8 @@ func (d *digester) Error(e *message.Error) {
 	d.reset(KindError, e.Offset)
 	d.it.Type = "error"
 	d.it.To = d.business
-	d.it.Summary, d.it.ErrorTitle = errorSummary(e, true)
+	d.it.Summary, d.it.ErrorTitle = e.Summary(true)
 	d.emit()
-}
-
-// describe returns a message's type, its content in brief and, for
-// messages the provider could not deliver, the error title. depth counts
-// edit nesting: an edit's new content is described once, not recursively.
-func describe(m *message.Message, depth int) (typ, summary, errTitle string) {
-	if sum := summaries[m.Kind]; sum != nil {
-		summary, errTitle = sum(m, depth)
-		return m.Kind.String(), summary, errTitle
-	}
-	// A type the model does not know: its text, if any.
-	typ = lower(m.Type)
-	if typ == "" {
-		typ = "unknown"
-	}
-	summary = scalar(m.Text)
-	for _, k := range [...]string{"body", "text", "caption", "title", "name"} {
-		if summary != "" {
-			break
-		}
-		summary = scalar(m.Body.Get(k).Raw())
-	}
-	if summary == "" {
-		summary = mediaSummary(scalar(m.Media.Caption), "", scalar(m.Media.MIME))
-	}
-	return typ, summary, ""
-}
-
-// summaries say what a message of each kind holds, in brief (and the
-// error title of an unsupported one).
-var summaries map[message.Kind]func(m *message.Message, depth int) (summary, errTitle string)
-
-func init() {
-	media := func(m *message.Message, _ int) (string, string) {
-		return mediaSummary(scalar(m.Media.Caption), scalar(m.Media.Filename), scalar(m.Media.MIME)), ""
-	}
-	reply := func(m *message.Message, _ int) (string, string) {
-		title := scalar(m.Reply.Title)
-		if title == "" {
-			title = scalar(m.Text) // Sinch repeats it in messageText
-		}
-		return detail(join(" · ", title, scalar(m.Reply.Description)), scalar(m.Reply.ID)), ""
-	}
-	summaries = map[message.Kind]func(*message.Message, int) (string, string){
-		message.Text:    func(m *message.Message, _ int) (string, string) { return scalar(m.Text), "" },
-		message.Sticker: func(m *message.Message, _ int) (string, string) { return stickerSummary(&m.Media), "" },
-		message.Image:   media, message.Audio: media, message.Voice: media, message.Video: media, message.Document: media,
-		message.Location: func(m *message.Message, _ int) (string, string) { return placeSummary(&m.Location), "" },
-		message.Contacts: func(m *message.Message, _ int) (string, string) { return contactsSummary(m.Cards), "" },
-		message.Button: func(m *message.Message, _ int) (string, string) {
-			return detail(scalar(m.Button.Text), scalar(m.Button.Payload)), ""
-		},
-		message.ListReply: reply, message.ButtonReply: reply,
-		message.FlowReply: func(m *message.Message, _ int) (string, string) {
-			b := m.Body
-			return detail(join(" · ", b.Get("name").Str(), b.Get("body").Str()), b.Get("response_json").Str()), ""
-		},
-		message.CallPermissionReply: func(m *message.Message, _ int) (string, string) {
-			s := m.Body.Get("response").Str()
-			if m.Body.Get("is_permanent").Truthy() {
-				s = join(" · ", s, "permanent")
-			}
-			return s, ""
-		},
-		message.Order: func(m *message.Message, _ int) (string, string) { return orderSummary(m.Body), "" },
-		message.System: func(m *message.Message, _ int) (string, string) {
-			return detail(scalar(m.System.Body), scalar(m.System.Type)), ""
-		},
-		message.Reaction: func(m *message.Message, _ int) (string, string) {
-			emoji := m.Body.Get("emoji").Str()
-			if emoji == "" {
-				emoji = "removed"
-			}
-			if target := m.Body.Get("message_id").Str(); target != "" {
-				emoji += " on " + target
-			}
-			return emoji, ""
-		},
-		message.Unsupported: func(m *message.Message, _ int) (string, string) {
-			var s, title string
-			if len(m.Errors) > 0 {
-				s, title = errorSummary(&m.Errors[0], false)
-			}
-			return join(" · ", m.Body.Get("type").Str(), s), title
-		},
-		message.RequestWelcome: func(*message.Message, int) (string, string) { return "opened the chat", "" },
-		message.Edit: func(m *message.Message, depth int) (string, string) {
-			if in := m.Edited; in != nil && depth == 0 {
-				it, is, _ := describe(in, depth+1)
-				if in.Kind != message.Text {
-					is = join(": ", it, is)
-				}
-				if is != "" {
-					return is, ""
-				}
-			}
-			return "edits " + scalar(m.Original), ""
-		},
-		message.Revoke: func(m *message.Message, _ int) (string, string) { return "deleted " + scalar(m.Original), "" },
-	}
-}
-
-// placeSummary is "name · address (lat,long)", the coordinates as written.
-func placeSummary(l *message.Place) string {
-	coords := ""
-	if l.Lat != "" || l.Long != "" {
-		coords = scalar(l.Lat) + "," + scalar(l.Long)
-	}
-	return detail(join(" · ", scalar(l.Name), scalar(l.Address)), coords)
 }
 
 // when is a model time as a UTC time (the zero Time when unknown).
@@ -388,7 +280,7 @@ func when(t message.Time) time.Time {
 		return time.UnixMilli(t.Sec*1000 + int64(t.Milli)).UTC()
 	}
 	// A native timestamp: seconds as a digit string (documented) or a number.
-	sec, err := strconv.ParseInt(strings.TrimSpace(scalar(t.Raw)), 10, 64)
+	sec, err := strconv.ParseInt(strings.TrimSpace(message.Scalar(t.Raw)), 10, 64)
 	if err != nil || sec <= 0 || sec > 1e11 { // beyond year 5138: not seconds
 		return time.Time{}
 	}
@@ -398,180 +290,4 @@ func when(t message.Time) time.Time {
 func bytesToString(b []byte) string {
 	p := payload.Payload{Data: b}
 	return p.String()
-}
-
-// scalar returns a scalar's text from its JSON text: a string's value, a
-// number's or boolean's text; "" for null, absent, objects and arrays.
-func scalar(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	switch raw[0] {
-	case '"':
-		return message.Str(raw)
-	case '{', '[', 'n':
-		return ""
-	}
-	return raw
-}
-
-// lower lowercases s without allocating when it already is.
-func lower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			return strings.ToLower(s)
-		}
-	}
-	return s
-}
-
-// join joins the non-empty parts with sep.
-func join(sep string, parts ...string) string {
-	n, k := 0, 0
-	for _, p := range parts {
-		if p != "" {
-			n += len(p)
-			k++
-		}
-	}
-	if k == 0 {
-		return ""
-	}
-	var b strings.Builder
-	b.Grow(n + (k-1)*len(sep))
-	for _, p := range parts {
-		if p == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString(sep)
-		}
-		b.WriteString(p)
-	}
-	return b.String()
-}
-
-// detail appends " (d)" to s when d is not empty ("d" alone when s is).
-func detail(s, d string) string {
-	switch {
-	case d == "":
-		return s
-	case s == "":
-		return d
-	}
-	return s + " (" + d + ")"
-}
-
-// mediaSummary is "caption · filename (mime)", the file name only when it
-// is not the caption.
-func mediaSummary(caption, filename, mime string) string {
-	if filename == caption {
-		filename = ""
-	}
-	return detail(join(" · ", caption, filename), mime)
-}
-
-// contactsSummary lists the cards' names (or, failing that, the first
-// phone number).
-func contactsSummary(cards jsontree.Value) string {
-	var names []string
-	cards.ForEach(func(_, c jsontree.Value) bool {
-		name := c.Get("name")
-		n := name.Get("formatted_name").Str()
-		if n == "" {
-			n = join(" ", name.Get("first_name").Str(), name.Get("last_name").Str())
-		}
-		if n == "" {
-			n = c.Get("phones").Index(0).Get("phone").Str()
-		}
-		if n == "" {
-			n = "(no name)"
-		}
-		names = append(names, n)
-		return len(names) < 50
-	})
-	return strings.Join(names, ", ")
-}
-
-// stickerSummary is "pack name emojis (mime, animated)".
-func stickerSummary(md *message.Media) string {
-	meta := md.Metadata
-	var emojis []string
-	meta.Get("emojis").ForEach(func(_, e jsontree.Value) bool {
-		emojis = append(emojis, e.Str())
-		return len(emojis) < 20
-	})
-	d := scalar(md.MIME)
-	if md.Animated == "true" {
-		d = join(", ", d, "animated")
-	}
-	return detail(join(" ", meta.Get("sticker-pack-name").Str(), strings.Join(emojis, "")), d)
-}
-
-// orderSummary is "N items, total T CUR · text": N counts units (Σ
-// quantity), T is Σ quantity × item_price.
-func orderSummary(obj jsontree.Value) string {
-	var units int64
-	var total float64
-	currency := ""
-	mixed := false
-	lines := 0
-	obj.Get("product_items").ForEach(func(_, p jsontree.Value) bool {
-		lines++
-		n := int64(1)
-		if q := p.Get("quantity"); q.Exists() {
-			n = int64(q.Num())
-		}
-		units += n
-		total += float64(n) * p.Get("item_price").Num()
-		c := p.Get("currency").Str()
-		switch {
-		case currency == "":
-			currency = c
-		case c != "" && c != currency:
-			mixed = true
-		}
-		return true
-	})
-	var s string
-	if lines > 0 {
-		word := " items"
-		if units == 1 {
-			word = " item"
-		}
-		s = strconv.FormatInt(units, 10) + word
-		switch {
-		case mixed:
-			s += ", mixed currencies"
-		default:
-			s += ", total " + strconv.FormatFloat(total, 'f', 2, 64)
-			if currency != "" {
-				s += " " + currency
-			}
-		}
-	}
-	return join(" · ", s, obj.Get("text").Str())
-}
-
-// errorSummary is "title (code N)" for an error object; with details,
-// "title (code N): details".
-func errorSummary(e *message.Error, withDetails bool) (summary, title string) {
-	title = scalar(e.Title)
-	if title == "" {
-		title = scalar(e.Message)
-	}
-	s := title
-	if code := scalar(e.Code); code != "" {
-		s = detail(title, "code "+code)
-	}
-	if withDetails {
-		d := scalar(e.DataDetails)
-		if d == "" {
-			d = scalar(e.Details)
-		}
-		if d != "" && d != title {
-			s = join(": ", s, d)
-		}
-	}
-	return s, title
 }

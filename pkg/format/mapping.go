@@ -38,6 +38,7 @@ var Concepts = []Concept{
 	{"button", ""},
 	{"list_reply", "messageText is the title; INTERACTIVE is not documented by Sinch (a warning)"},
 	{"button_reply", ""},
+	{"address_reply", "an address message's answer (India, Singapore); Sinch has none: the fields joined with \", \" become a TEXT"},
 	{"order", "Sinch ORDER has no documented fields: the order's content is lost, and a Sinch ORDER cannot become a native order"},
 	{"referral", "null values and source types other than ad/post are not carried"},
 	{"referral.media", ""},

@@ -2,6 +2,7 @@ package gen
 
 import (
 	"encoding/hex"
+	"strconv"
 	"time"
 
 	"github.com/wamo-dev/wamo/pkg/jsonlex"
@@ -52,6 +53,7 @@ var contents = map[message.Kind]func(*Generator, *item, *message.Message){
 	message.ListReply:           (*Generator).replyContent,
 	message.FlowReply:           func(g *Generator, it *item, m *message.Message) { m.Body = g.flowReply(it) },
 	message.CallPermissionReply: func(g *Generator, _ *item, m *message.Message) { m.Body = g.callPermission() },
+	message.AddressReply:        (*Generator).addressContent,
 	message.Order:               func(g *Generator, it *item, m *message.Message) { m.Body = g.order(it) },
 	message.System:              (*Generator).systemContent,
 	message.Reaction:            func(g *Generator, it *item, m *message.Message) { m.Body = g.reaction(it) },
@@ -162,6 +164,40 @@ func (g *Generator) replyContent(_ *item, m *message.Message) {
 	}
 	r := buttonReplies[g.rng.IntN(len(buttonReplies))]
 	m.Reply = message.Reply{Present: true, ID: g.q(r.id), Title: g.q(r.title)}
+}
+
+// addressContent fills an address reply: an Indian user (address messages
+// reach users in India) answering the business's request with an address
+// in their city, now and then one they had saved.
+func (g *Generator) addressContent(it *item, m *message.Message) {
+	if it.u.country.iso != "IN" {
+		*it.u = g.userIn(it.biz, india())
+		m.ID, m.From, m.Context = g.q(g.style.id(g, it.u, false)), g.party(it.u), g.replyTo(it)
+	}
+	pl := indianPlaces[g.rng.IntN(len(indianPlaces))]
+	a := message.Address{Parts: []message.Part{
+		{Key: message.PartName, Value: g.q(it.u.name)},
+		{Key: message.PartPhone, Value: g.q(it.u.phone)},
+		{Key: message.PartINPinCode, Value: g.q(pl.pin + g.digits(3))},
+		{Key: message.PartHouse, Value: g.q(strconv.Itoa(1 + g.rng.IntN(999)))},
+	}}
+	if g.chance(0.5) {
+		a.Parts = append(a.Parts, message.Part{Key: message.PartFloor, Value: g.q(strconv.Itoa(g.rng.IntN(20)))})
+	}
+	if g.chance(0.3) {
+		a.Parts = append(a.Parts, message.Part{Key: message.PartTower, Value: g.q(string(rune('A' + g.rng.IntN(4))))})
+	}
+	a.Parts = append(a.Parts,
+		message.Part{Key: message.PartBuilding, Value: g.q(g.pick(indianBuildings))},
+		message.Part{Key: message.PartStreet, Value: g.q(g.pick(pl.streets))})
+	if g.chance(0.6) {
+		a.Parts = append(a.Parts, message.Part{Key: message.PartLandmark, Value: g.q(g.pick(indianLandmarks))})
+	}
+	a.Parts = append(a.Parts, message.Part{Key: message.PartCity, Value: g.q(pl.city)}, message.Part{Key: message.PartState, Value: g.q(pl.state)})
+	if g.chance(0.2) {
+		a.SavedID = g.q("address" + strconv.Itoa(1+g.rng.IntN(3)))
+	}
+	m.Address = a
 }
 
 func (g *Generator) unsupportedContent(_ *item, m *message.Message) {

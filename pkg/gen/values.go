@@ -297,6 +297,11 @@ func (g *Generator) user(biz *business) user {
 	if c == nil || g.chance(0.2) {
 		c = g.country()
 	}
+	return g.userIn(biz, c)
+}
+
+// userIn is a user of biz from country c.
+func (g *Generator) userIn(biz *business, c *country) user {
 	u := user{country: c, phone: g.phone(c), name: g.pick(c.names), userID: g.bsuid(c)}
 	if biz.parentIDs {
 		u.parentID = g.parentBSUID(c)
@@ -387,6 +392,34 @@ var streets = [...][]string{
 }
 
 func (g *Generator) street(c *country) string { return g.pick(streets[c.lang]) }
+
+// Indian addresses, for address replies (Meta's address messages reach
+// users in India; Singapore's form differs): a city with its state, the
+// first digits of its PIN codes and streets of it.
+var indianPlaces = []struct {
+	city, state, pin string
+	streets          []string
+}{
+	{"Mumbai", "Maharashtra", "400", []string{"Link Road, Andheri West", "Hill Road, Bandra West", "LBS Marg, Ghatkopar West"}},
+	{"Bengaluru", "Karnataka", "560", []string{"100 Feet Road, Indiranagar", "80 Feet Road, Koramangala 4th Block", "Bannerghatta Road, JP Nagar"}},
+	{"Delhi", "Delhi", "110", []string{"Ring Road, Lajpat Nagar II", "Aurobindo Marg, Hauz Khas", "Netaji Subhash Place, Pitampura"}},
+	{"Pune", "Maharashtra", "411", []string{"FC Road, Shivajinagar", "Baner Road, Baner", "North Main Road, Koregaon Park"}},
+}
+
+var (
+	indianBuildings = []string{"Sai Krupa Apartments", "Green Park Residency", "Shanti Niketan CHS", "Lakeview Towers", "Sunrise Enclave"}
+	indianLandmarks = []string{"Near City Hospital", "Opposite the metro station", "Behind Ganesh Temple", "Next to the post office"}
+)
+
+// india is the country of address replies.
+func india() *country {
+	for i := range countries {
+		if countries[i].iso == "IN" {
+			return &countries[i]
+		}
+	}
+	return &countries[0]
+}
 
 // token returns n base64url characters.
 func (g *Generator) token(n int) string {

@@ -41,6 +41,7 @@ func (d *Delivery) Message(m *Message) {
 	b := d.last()
 	cp := *m
 	cp.Errors = slices.Clone(m.Errors)
+	cp.Address.Parts = slices.Clone(m.Address.Parts)
 	b.Messages = append(b.Messages, cp)
 }
 

@@ -18,6 +18,7 @@ package message
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/wamo-dev/wamo/pkg/jsontree"
 )
@@ -43,6 +44,7 @@ const (
 	ListReply   // an interactive list row
 	FlowReply   // a WhatsApp Flow response (nfm_reply)
 	CallPermissionReply
+	AddressReply // the address a person gave in answer to an address message
 	Order
 	System
 	Reaction
@@ -52,59 +54,6 @@ const (
 	Revoke
 	numKinds
 )
-
-var kindNames = [numKinds]string{
-	KindOther: "", Text: "text", Image: "image", Audio: "audio", Voice: "voice", Video: "video",
-	Document: "document", Sticker: "sticker", Location: "location", Contacts: "contacts",
-	Button: "button", ButtonReply: "button_reply", ListReply: "list_reply", FlowReply: "nfm_reply",
-	CallPermissionReply: "call_permission_reply", Order: "order", System: "system", Reaction: "reaction",
-	Unsupported: "unsupported", RequestWelcome: "request_welcome", Edit: "edit", Revoke: "revoke",
-}
-
-// String is the kind's canonical name ("" for KindOther).
-func (k Kind) String() string {
-	if k < numKinds {
-		return kindNames[k]
-	}
-	return ""
-}
-
-// Kinds lists every kind but KindOther, in a stable order.
-func Kinds() []Kind {
-	out := make([]Kind, 0, numKinds-1)
-	for k := Text; k < numKinds; k++ {
-		out = append(out, k)
-	}
-	return out
-}
-
-// ParseKind returns the kind of a canonical name.
-func ParseKind(name string) (Kind, bool) {
-	for k := Text; k < numKinds; k++ {
-		if kindNames[k] == name {
-			return k, true
-		}
-	}
-	return KindOther, false
-}
-
-// IsMedia reports whether messages of the kind carry a media file.
-func (k Kind) IsMedia() bool {
-	switch k {
-	case Image, Audio, Voice, Video, Document, Sticker:
-		return true
-	}
-	return false
-}
-
-// IsInteractive reports whether the kind is an interactive reply.
-func (k Kind) IsInteractive() bool {
-	switch k {
-	case ButtonReply, ListReply, FlowReply, CallPermissionReply:
-		return true
-	}
-	return false
-}
 
 // Batch opens a run of contacts, messages, statuses and errors that share a
 // business account: a Cloud API change, a run of Sinch items from one
@@ -208,6 +157,8 @@ type Message struct {
 	Reply    Reply          // ButtonReply, ListReply
 	Body     jsontree.Value // FlowReply, CallPermissionReply: the reply object; Reaction, Order, Unsupported, KindOther: the object
 	System   SystemChange
+	// Address is the content of an AddressReply.
+	Address Address
 	// Original is the id of the message an Edit or a Revoke changes.
 	Original string
 	// Edited is the new content of an Edit.
@@ -237,6 +188,57 @@ type TemplateButton struct {
 type Reply struct {
 	ID, Title, Description string
 	Present                bool
+}
+
+// Address is a postal address a person gave in answer to an address
+// message (a shipping address form).
+type Address struct {
+	// Parts are the address's fields in the order the source gave them.
+	Parts []Part
+	// SavedID is the id of the saved address the person picked (JSON
+	// text; "" = none).
+	SavedID string
+	// Body is the text shown with the reply (JSON text).
+	Body string
+	// JSON is the reply as the source wrote it: the JSON text of a string
+	// holding a JSON object, for exact copies ("" when the parts are all
+	// there is, as in generated messages).
+	JSON string
+}
+
+// Names of an address's parts, as Meta's address messages name them (the
+// formats that carry address replies all use them).
+const (
+	PartName       = "name"
+	PartPhone      = "phone_number"
+	PartINPinCode  = "in_pin_code"  // India
+	PartSGPostCode = "sg_post_code" // Singapore
+	PartHouse      = "house_number"
+	PartFloor      = "floor_number"
+	PartTower      = "tower_number"
+	PartBuilding   = "building_name"
+	PartStreet     = "address"
+	PartLandmark   = "landmark_area"
+	PartUnit       = "unit_number" // Singapore
+	PartCity       = "city"
+	PartState      = "state"
+)
+
+// Part is one field of an address: Key names it as the formats do
+// (name, phone_number, in_pin_code, house_number, city…), Value is JSON
+// text.
+type Part struct {
+	Key, Value string
+}
+
+// Text is the address on one line: its parts' values, in order, joined
+// with ", ".
+func (a *Address) Text() string {
+	vals := make([]string, 0, len(a.Parts))
+	for _, p := range a.Parts {
+		vals = append(vals, strings.TrimSpace(Scalar(p.Value)))
+	}
+	return Join(", ", vals...)
 }
 
 // Context says what a message answers or forwards.

@@ -82,36 +82,18 @@ func WriteCards(w *jsontree.Writer, cards jsontree.Value, st CardStyle, fill Car
 // (Sinch) to prefix/suffix (native) or back, and building the formatted
 // name a format may require.
 func writeCardName(w *jsontree.Writer, card, v jsontree.Value, obj *spec.Object, st CardStyle, i int, fill CardFill) {
-	has := func(k string) bool { return v.Get(k).Exists() }
 	w.Obj()
 	hasFN := false
 	v.ForEach(func(k, x jsontree.Value) bool {
-		name := k.Str()
-		if st.SinchNames {
-			switch {
-			case name == "prefix" && !has("name_prefix"):
-				name = "name_prefix"
-			case name == "suffix" && !has("name_suffix"):
-				name = "name_suffix"
-			}
-		} else {
-			switch {
-			case name == "name_prefix" && !has("prefix"):
-				name = "prefix"
-			case name == "name_suffix" && !has("suffix"):
-				name = "suffix"
-			}
+		name := cardNameMember(v, k.Str(), st.SinchNames)
+		var fd *spec.Field
+		if obj != nil {
+			fd = obj.Field(name)
 		}
-		if obj == nil {
-			return true
-		}
-		fd := obj.Field(name)
 		if fd == nil || !spec.EnumAllows(fd, x) {
 			return true
 		}
-		if name == "formatted_name" {
-			hasFN = true
-		}
+		hasFN = hasFN || name == "formatted_name"
 		if name == k.Str() {
 			w.RawKey(k.Raw())
 		} else {
@@ -126,6 +108,25 @@ func writeCardName(w *jsontree.Writer, card, v jsontree.Value, obj *spec.Object,
 		fill("["+strconv.Itoa(i)+"].name.formatted_name", fn, v.Offset())
 	}
 	w.EndObj()
+}
+
+// cardNameRenames are the name members Sinch and the native formats spell
+// differently: native, Sinch.
+var cardNameRenames = [][2]string{{"prefix", "name_prefix"}, {"suffix", "name_suffix"}}
+
+// cardNameMember is the name under which member key of name v is written:
+// renamed for the target (toSinch) unless v also has the target's spelling.
+func cardNameMember(v jsontree.Value, key string, toSinch bool) string {
+	for _, r := range cardNameRenames {
+		from, to := r[1], r[0]
+		if toSinch {
+			from, to = to, from
+		}
+		if key == from && !v.Get(to).Exists() {
+			return to
+		}
+	}
+	return key
 }
 
 // FormattedName builds a display name for a card that has none: its name

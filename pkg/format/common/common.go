@@ -77,6 +77,16 @@ func Rules() []*diag.Rule {
 		RuleNonEmpty, RuleBSUID, RuleCurrency, RuleDate, RulePlaceholder, RuleNumericID, RuleTimestampNumber}
 }
 
+// FirstOf returns the first of s that is not empty ("" when all are).
+func FirstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // LooksLikePlaceholder reports whether s reads like a value left from a
 // documentation template: <SOMETHING>, ..., or letters-only words one of
 // which names what should be there (PHONE_NUMBER, TIMESTAMP, sender_wa_id,
@@ -427,27 +437,47 @@ var URL = &spec.Value{
 // quickURL accepts the common http(s)://host/… shape without url.Parse
 // (which allocates); anything unusual goes through url.Parse.
 func quickURL(s string) bool {
+	host, ok := urlHost(s)
+	return ok && host != "" && strings.Trim(host, ".") != "" && allBytes(s, urlPlain) && allBytes(host, urlHostByte)
+}
+
+// urlHost is the host part of an http(s) URL (false for other schemes).
+func urlHost(s string) (string, bool) {
 	rest, ok := strings.CutPrefix(s, "https://")
 	if !ok {
 		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
-			return false
+			return "", false
 		}
 	}
-	host := rest
 	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		host = rest[:i]
+		rest = rest[:i]
 	}
-	if host == "" || strings.Trim(host, ".") == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c == 0x7f || c == '\\' {
-			return false
+	return rest, true
+}
+
+// Classes of bytes for quickURL: those a URL may hold as they are, and
+// those a plain host name (with a port) is made of.
+const (
+	urlPlain uint8 = 1 << iota
+	urlHostByte
+)
+
+var urlBytes = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		if c > ' ' && c != 0x7f && c != '\\' {
+			t[c] |= urlPlain
+		}
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == ':' {
+			t[c] |= urlHostByte
 		}
 	}
-	for i := 0; i < len(host); i++ {
-		c := host[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == ':') {
+	return t
+}()
+
+// allBytes reports whether every byte of s is of class.
+func allBytes(s string, class uint8) bool {
+	for i := 0; i < len(s); i++ {
+		if urlBytes[s[i]]&class == 0 {
 			return false
 		}
 	}

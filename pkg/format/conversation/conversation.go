@@ -79,6 +79,10 @@ const (
 	KindChannelSpecific = "channel_specific_message"
 )
 
+// ChannelNfmReply is the WhatsApp channel-specific message type of Flow
+// responses and address replies.
+const ChannelNfmReply = "nfm_reply"
+
 var contactKinds = []string{KindText, KindMedia, KindLocation, KindContactInfo, KindChoiceResponse,
 	KindMediaCard, KindFallback, KindProductResponse, KindChannelSpecific}
 
@@ -234,9 +238,12 @@ var ContactMessage = &spec.Object{Name: "contact_message", Doc: "what the contac
 		str("catalog_id", spec.Optional, "the catalog of the products"),
 	}}),
 	obj(KindChannelSpecific, spec.Optional, &spec.Object{Name: KindChannelSpecific, Fields: []spec.Field{
-		open("message_type", []string{"nfm_reply"}, "the channel's own message type: nfm_reply (WhatsApp Flows)"),
+		open("message_type", []string{ChannelNfmReply}, "the channel's own message type: nfm_reply (WhatsApp Flows and address replies)"),
 		{Name: "message", Kind: spec.KindObject, Req: spec.Required, Object: &spec.Object{Name: "channel message", Open: true,
-			Doc: "the message in the channel's own shape"}},
+			Doc: "the message in the channel's own shape", Fields: []spec.Field{
+				{Name: "type", Kind: spec.KindString},
+				{Name: ChannelNfmReply, Kind: spec.KindObject, Object: common.NfmReply(nil)},
+			}}},
 	}}),
 	obj("reply_to", spec.Optional, &spec.Object{Name: "reply_to", Fields: []spec.Field{
 		as(spec.RoleID, str("message_id", spec.Required, "the message this one answers")),

@@ -100,29 +100,33 @@ func readContent(cm jsontree.Value, m *message.Message, business string) {
 		m.Kind, m.Type = message.KindOther, kind
 		return
 	}
-	switch kind {
-	case KindText:
+	contentReaders[kind](body, m, business)
+}
+
+// contentReaders read each kind of contact_message into the model.
+var contentReaders = map[string]func(body jsontree.Value, m *message.Message, business string){
+	KindText: func(body jsontree.Value, m *message.Message, _ string) {
 		m.Kind, m.Text = message.Text, body.Get("text").Raw()
-	case KindMedia, KindMediaCard:
-		u := body.Get("url")
-		name := body.Get("filename_override")
-		m.Kind = mediaKind(u.Str(), name.Str())
-		m.Media = message.Media{URL: u.Raw(), Filename: name.Raw(), Caption: body.Get("caption").Raw(),
-			MIME: mimeOf(u.Str(), name.Str())}
-	case KindLocation:
+	},
+	KindMedia:     readMedia,
+	KindMediaCard: readMedia,
+	KindLocation: func(body jsontree.Value, m *message.Message, _ string) {
 		c := body.Get("coordinates")
 		m.Kind = message.Location
 		m.Location = message.Place{Lat: c.Get("latitude").Raw(), Long: c.Get("longitude").Raw(),
 			Name: body.Get("title").Raw(), Address: body.Get("label").Raw()}
-	case KindContactInfo:
+	},
+	KindContactInfo: func(body jsontree.Value, m *message.Message, _ string) {
 		m.Kind, m.Cards = message.Contacts, cardsOf(body)
-	case KindChoiceResponse:
+	},
+	KindChoiceResponse: func(body jsontree.Value, m *message.Message, business string) {
 		m.Kind = message.ButtonReply
 		m.Reply = message.Reply{Present: true, ID: body.Get("postback_data").Raw()}
 		if id := body.Get("message_id"); id.Exists() {
 			m.Context = message.Context{Present: true, ID: id.Raw(), From: business}
 		}
-	case KindFallback:
+	},
+	KindFallback: func(body jsontree.Value, m *message.Message, _ string) {
 		m.Kind = message.Unsupported
 		r := body.Get("reason")
 		e := message.Error{Offset: body.Offset(), Title: r.Get("code").Raw(), Details: r.Get("description").Raw(),
@@ -131,14 +135,32 @@ func readContent(cm jsontree.Value, m *message.Message, business string) {
 			e.Title = message.Quote("UNKNOWN")
 		}
 		m.Errors, m.HasErrors = append(m.Errors, e), true
-	case KindProductResponse:
+	},
+	KindProductResponse: func(body jsontree.Value, m *message.Message, _ string) {
 		m.Kind, m.Body = message.Order, orderOf(body)
-	case KindChannelSpecific:
-		if nfm := body.Get("message").Get("nfm_reply"); body.Get("message_type").Str() == "nfm_reply" && nfm.IsObject() {
-			m.Kind, m.Body = message.FlowReply, nfm
-			return
-		}
+	},
+	KindChannelSpecific: readChannelSpecific,
+}
+
+func readMedia(body jsontree.Value, m *message.Message, _ string) {
+	u := body.Get("url")
+	name := body.Get("filename_override")
+	m.Kind = mediaKind(u.Str(), name.Str())
+	m.Media = message.Media{URL: u.Raw(), Filename: name.Raw(), Caption: body.Get("caption").Raw(),
+		MIME: mimeOf(u.Str(), name.Str())}
+}
+
+// readChannelSpecific reads a WhatsApp nfm_reply: an address reply or a
+// Flow's response; other channel messages are of no kind the model has.
+func readChannelSpecific(body jsontree.Value, m *message.Message, _ string) {
+	nfm := body.Get("message").Get(ChannelNfmReply)
+	switch {
+	case body.Get("message_type").Str() != ChannelNfmReply || !nfm.IsObject():
 		m.Kind, m.Type = message.KindOther, body.Get("message_type").Str()
+	case common.IsAddressReply(nfm):
+		m.Kind, m.Address = message.AddressReply, common.ReadAddress(nfm)
+	default:
+		m.Kind, m.Body = message.FlowReply, nfm
 	}
 }
 

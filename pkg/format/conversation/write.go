@@ -135,6 +135,8 @@ func carries(m *message.Message) bool {
 		return true
 	case k == message.FlowReply:
 		return m.Body.IsObject()
+	case k == message.AddressReply:
+		return true
 	}
 	return false
 }
@@ -177,12 +179,12 @@ func (w *writer) content(s *jsontree.Writer, m *message.Message) {
 		s.KV("text", m.Text)
 		s.EndObj()
 	case k.IsMedia():
-		u := firstOf(m.Media.URL, m.Media.Link)
+		u := common.FirstOf(m.Media.URL, m.Media.Link)
 		if u == "" {
 			// the media base URL, the media id and the extension of its
 			// type: the reader takes the id back, the type survives
-			id := firstOf(message.Str(m.Media.ID), message.Str(m.ID))
-			us := firstOf(w.o.MediaBaseURL, message.DefaultMediaBaseURL) + url.PathEscape(id) + extFor(message.Str(m.Media.MIME))
+			id := common.FirstOf(message.Str(m.Media.ID), message.Str(m.ID))
+			us := common.FirstOf(w.o.MediaBaseURL, message.DefaultMediaBaseURL) + url.PathEscape(id) + extFor(message.Str(m.Media.MIME))
 			u = message.Quote(us)
 			w.o.Filled(message.Fill{Path: w.docPath("message.contact_message.media_message.url"), Value: us,
 				Reason: "the source has no media URL (media are downloaded by id)", Option: message.OptMediaBaseURL,
@@ -221,9 +223,9 @@ func (w *writer) content(s *jsontree.Writer, m *message.Message) {
 	case k == message.Button, k == message.ButtonReply, k == message.ListReply:
 		s.Key(KindChoiceResponse)
 		s.Obj()
-		s.KV("message_id", firstOf(m.Context.ID, `""`))
+		s.KV("message_id", common.FirstOf(m.Context.ID, `""`))
 		if k == message.Button {
-			s.KV("postback_data", firstOf(m.Button.Payload, m.Button.Text))
+			s.KV("postback_data", common.FirstOf(m.Button.Payload, m.Button.Text))
 		} else {
 			s.KV("postback_data", m.Reply.ID)
 		}
@@ -241,17 +243,28 @@ func (w *writer) content(s *jsontree.Writer, m *message.Message) {
 		s.KV("raw_message", e.Message)
 		writeReason(s, &e)
 		s.EndObj()
-	case k == message.FlowReply:
-		s.Key(KindChannelSpecific)
-		s.Obj()
-		s.KStr("message_type", "nfm_reply")
-		s.Key("message")
-		s.Obj()
-		s.KStr("type", "nfm_reply")
-		s.KValue("nfm_reply", m.Body)
-		s.EndObj()
-		s.EndObj()
+	case k == message.FlowReply, k == message.AddressReply:
+		writeNfmReply(s, m)
 	}
+}
+
+// writeNfmReply writes a Flow's response or an address as a WhatsApp
+// channel-specific nfm_reply message.
+func writeNfmReply(s *jsontree.Writer, m *message.Message) {
+	s.Key(KindChannelSpecific)
+	s.Obj()
+	s.KStr("message_type", ChannelNfmReply)
+	s.Key("message")
+	s.Obj()
+	s.KStr("type", ChannelNfmReply)
+	s.Key(ChannelNfmReply)
+	if m.Kind == message.AddressReply {
+		common.WriteAddress(s, &m.Address)
+	} else {
+		s.Value(m.Body)
+	}
+	s.EndObj()
+	s.EndObj()
 }
 
 // writeReason writes an error as a reason: its title when it is a reason
@@ -264,7 +277,7 @@ func writeReason(s *jsontree.Writer, e *message.Error) {
 	} else {
 		s.KStr("code", "UNKNOWN")
 	}
-	desc := firstOf(e.Details, e.DataDetails)
+	desc := common.FirstOf(e.Details, e.DataDetails)
 	if t := message.Str(e.Title); desc == "" && !isCode(t) {
 		desc = e.Title
 	}
@@ -291,7 +304,7 @@ func writeContactInfo(s *jsontree.Writer, card jsontree.Value) {
 	s.Key("phone_numbers")
 	s.Arr()
 	card.Get("phones").ForEach(func(_, p jsontree.Value) bool {
-		number := firstOf(p.Get("phone").Raw(), p.Get("wa_id").Raw())
+		number := common.FirstOf(p.Get("phone").Raw(), p.Get("wa_id").Raw())
 		if number == "" {
 			return true
 		}
@@ -376,13 +389,4 @@ func (w *writer) End() ([]byte, bool) {
 		return nil, false
 	}
 	return w.out, true
-}
-
-func firstOf(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

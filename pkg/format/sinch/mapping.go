@@ -34,6 +34,7 @@ var Spellings = []message.Spelling{
 	{Concept: "button", Path: "message.type BUTTON, messageText, payload"},
 	{Concept: "list_reply", Path: "message.type INTERACTIVE, interactive.type LIST_REPLY, listReply.rowIdentifier, rowTitle"},
 	{Concept: "button_reply", Path: "interactive.type BUTTON_REPLY, buttonReply.payload, title"},
+	{Concept: "address_reply", Path: "message.type TEXT, messageText (the fields joined)"},
 	{Concept: "order", Path: "message.type ORDER"},
 	{Concept: "referral", Path: "referral.headLine, body, sourceType, sourceId, sourceUrl"},
 	{Concept: "referral.media", Path: "referral.mediaType + mediaUrl"},

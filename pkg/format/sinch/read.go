@@ -114,27 +114,35 @@ func (r *reader) mo(item jsontree.Value, seen *map[string]bool) {
 	})
 	m.Time.Sec, m.Time.Milli, m.Time.HasSec = seconds(at, date)
 	if prof.IsObject() {
-		m.From.Name = prof.Get("name").Str()
-		ct := message.Contact{Offset: item.Offset(), Phone: m.From.Phone}
-		if w := prof.Get("whatsAppId"); w.Exists() {
-			ct.Phone = w.Raw()
-		}
-		ct.Name = prof.Get("name").Raw()
-		ct.HasProfile = ct.Name != ""
-		id := message.Str(ct.Phone)
-		if !(*seen)[id] {
-			if *seen == nil {
-				*seen = map[string]bool{}
-			}
-			(*seen)[id] = true
-			r.h.Contact(&ct)
-		}
+		r.profile(item, prof, seen)
 	}
 	if msg.IsObject() {
 		readMessage(msg, m)
 	}
 	r.mediaFromURL(m)
 	r.h.Message(m)
+}
+
+// profile reads an MO's userProfile: the sender's name, and a contact
+// when the batch has not named that sender yet.
+func (r *reader) profile(item, prof jsontree.Value, seen *map[string]bool) {
+	m := &r.m
+	m.From.Name = prof.Get("name").Str()
+	ct := message.Contact{Offset: item.Offset(), Phone: m.From.Phone}
+	if w := prof.Get("whatsAppId"); w.Exists() {
+		ct.Phone = w.Raw()
+	}
+	ct.Name = prof.Get("name").Raw()
+	ct.HasProfile = ct.Name != ""
+	id := message.Str(ct.Phone)
+	if (*seen)[id] {
+		return
+	}
+	if *seen == nil {
+		*seen = map[string]bool{}
+	}
+	(*seen)[id] = true
+	r.h.Contact(&ct)
 }
 
 // mediaFromURL undoes what the writer does for media without URL: a
@@ -350,49 +358,68 @@ func readStatus(v jsontree.Value, s *message.Status) {
 	if t := f["type"]; t.IsString() {
 		s.Type = message.Quote(strings.ToLower(t.Str()))
 	}
-	sentCode, hasSent := f["sentStatusCode"].Int()
-	delCode, hasDel := f["deliveredStatusCode"].Int()
-	first := func(number bool, names ...string) jsontree.Value {
-		for _, n := range names {
-			if x := f[n]; number && x.IsNumber() || !number && x.IsString() {
-				return x
-			}
+	st := latestState(f)
+	s.State = st.state
+	if st.state == message.Failed {
+		title := f[st.text].Raw()
+		if !f[st.text].IsString() {
+			title = message.Quote(CodeName(st.code))
 		}
-		return jsontree.Value{}
-	}
-	at := func(names ...string) jsontree.Value { return first(true, names...) }
-	date := func(names ...string) jsontree.Value { return first(false, names...) }
-	var when, whenDate jsontree.Value
-	fail := func(c int64, text jsontree.Value) {
-		s.State = message.Failed
-		title := text.Raw()
-		if !text.IsString() {
-			title = message.Quote(CodeName(c))
-		}
-		s.Errors = append(s.Errors, message.Error{Offset: v.Offset(), Code: strconv.FormatInt(c, 10), Title: title})
-	}
-	switch {
-	case f["read"].Truthy():
-		s.State = message.Read
-		when, whenDate = at("readAt", "updatedAt", "deliveredAt"), date("readDate", "updatedDate", "deliveredDate")
-	case hasDel && delCode == CodeRead:
-		s.State = message.Read
-		when, whenDate = at("deliveredAt", "updatedAt"), date("deliveredDate", "updatedDate")
-	case f["delivered"].Truthy() || hasDel && delCode == CodeDelivered:
-		s.State = message.Delivered
-		when, whenDate = at("deliveredAt", "updatedAt"), date("deliveredDate", "updatedDate")
-	case hasDel && delCode >= minFailure:
-		fail(delCode, f["deliveredStatus"])
-		when, whenDate = at("deliveredAt", "updatedAt"), date("deliveredDate", "updatedDate")
-	case hasSent && sentCode >= minFailure:
-		fail(sentCode, f["sentStatus"])
-		when, whenDate = at("sentAt", "updatedAt"), date("sentDate", "updatedDate")
-	case f["sent"].Truthy() || hasSent:
-		s.State = message.Sent
-		when, whenDate = at("sentAt", "updatedAt"), date("sentDate", "updatedDate")
+		s.Errors = append(s.Errors, message.Error{Offset: v.Offset(), Code: strconv.FormatInt(st.code, 10), Title: title})
 	}
 	if s.State != message.StateOther {
 		s.StateRaw = message.Quote(s.State.String())
 	}
+	when := firstMember(f, jsontree.Number, st.stage.at)
+	whenDate := firstMember(f, jsontree.String, st.stage.date)
 	s.Time.Sec, s.Time.Milli, s.Time.HasSec = seconds(when, whenDate)
+}
+
+// stage names the members that time a state, the first present wins.
+type stage struct{ at, date []string }
+
+var (
+	readStage      = stage{[]string{"readAt", "updatedAt", "deliveredAt"}, []string{"readDate", "updatedDate", "deliveredDate"}}
+	deliveredStage = stage{[]string{"deliveredAt", "updatedAt"}, []string{"deliveredDate", "updatedDate"}}
+	sentStage      = stage{[]string{"sentAt", "updatedAt"}, []string{"sentDate", "updatedDate"}}
+)
+
+// itemState is the latest state a status item reports: the state, when
+// it is a failure its code and the member with the code's text, and the
+// stage that times it.
+type itemState struct {
+	state message.State
+	code  int64
+	text  string
+	stage stage
+}
+
+func latestState(f map[string]jsontree.Value) itemState {
+	sentCode, hasSent := f["sentStatusCode"].Int()
+	delCode, hasDel := f["deliveredStatusCode"].Int()
+	switch {
+	case f["read"].Truthy():
+		return itemState{state: message.Read, stage: readStage}
+	case hasDel && delCode == CodeRead:
+		return itemState{state: message.Read, stage: deliveredStage}
+	case f["delivered"].Truthy() || hasDel && delCode == CodeDelivered:
+		return itemState{state: message.Delivered, stage: deliveredStage}
+	case hasDel && delCode >= minFailure:
+		return itemState{state: message.Failed, code: delCode, text: "deliveredStatus", stage: deliveredStage}
+	case hasSent && sentCode >= minFailure:
+		return itemState{state: message.Failed, code: sentCode, text: "sentStatus", stage: sentStage}
+	case f["sent"].Truthy() || hasSent:
+		return itemState{state: message.Sent, stage: sentStage}
+	}
+	return itemState{}
+}
+
+// firstMember is the first of the named members of kind k.
+func firstMember(f map[string]jsontree.Value, k jsontree.Kind, names []string) jsontree.Value {
+	for _, n := range names {
+		if x := f[n]; x.Kind() == k {
+			return x
+		}
+	}
+	return jsontree.Value{}
 }

@@ -319,23 +319,37 @@ func checkMessage(c *spec.Ctx, f *spec.Frame) {
 		c.ReportField(RuleTypeUndocumented, "type", t.Index, "message.type %q is not documented by Sinch (documented: TEXT, IMAGE, AUDIO, DOCUMENT, STICKER, BUTTON, ORDER)", typ)
 	}
 	if mt, ok := f.Get("mimeType"); ok && mt.Type == gjson.String {
-		fam := common.MimeFamily(mt.Str)
-		want := map[string]string{"IMAGE": "image", "STICKER": "image", "AUDIO": "audio", "VOICE": "audio", "VIDEO": "video"}[typ]
-		switch {
-		case want != "" && fam != "" && fam != want:
-			c.ReportField(RuleMimeMismatch, "mimeType", mt.Index, "type %s needs a %s/* mimeType, got %q", typ, want, mt.Str)
-		case mt.Str == "image/jpg":
-			c.ReportField(common.RuleMimeNonStandard, "mimeType", mt.Index, "mimeType \"image/jpg\" is not registered; the standard name is image/jpeg")
-		case typ == "STICKER" && mt.Str != "image/webp":
-			c.ReportField(common.RuleMimeNonStandard, "mimeType", mt.Index, "stickers are image/webp, got %q", mt.Str)
-		}
+		checkMimeType(c, typ, mt)
 	}
-	if typ == "INTERACTIVE" {
-		iv, _ := f.Get("interactive")
-		row := iv.Get("listReply.rowTitle")
-		if text, ok := f.Get("messageText"); ok && row.Type == gjson.String && text.Type == gjson.String && text.Str != row.Str {
-			c.ReportField(RuleListReplyText, "messageText", text.Index, "messageText %q differs from the listReply rowTitle %q", text.Str, row.Str)
-		}
+	if typ == TypeInteractive {
+		checkListReplyText(c, f)
+	}
+}
+
+// mimeFamilies are the MIME families of the media types that have one.
+var mimeFamilies = map[string]string{TypeImage: "image", TypeSticker: "image", TypeAudio: "audio", TypeVoice: "audio", TypeVideo: "video"}
+
+// checkMimeType reports a mimeType outside its type's family, or not the
+// standard name.
+func checkMimeType(c *spec.Ctx, typ string, mt gjson.Result) {
+	fam, want := common.MimeFamily(mt.Str), mimeFamilies[typ]
+	switch {
+	case want != "" && fam != "" && fam != want:
+		c.ReportField(RuleMimeMismatch, "mimeType", mt.Index, "type %s needs a %s/* mimeType, got %q", typ, want, mt.Str)
+	case mt.Str == "image/jpg":
+		c.ReportField(common.RuleMimeNonStandard, "mimeType", mt.Index, "mimeType \"image/jpg\" is not registered; the standard name is image/jpeg")
+	case typ == TypeSticker && mt.Str != "image/webp":
+		c.ReportField(common.RuleMimeNonStandard, "mimeType", mt.Index, "stickers are image/webp, got %q", mt.Str)
+	}
+}
+
+// checkListReplyText reports a list reply whose messageText is not its
+// row's title.
+func checkListReplyText(c *spec.Ctx, f *spec.Frame) {
+	iv, _ := f.Get("interactive")
+	row := iv.Get("listReply.rowTitle")
+	if text, ok := f.Get("messageText"); ok && row.Type == gjson.String && text.Type == gjson.String && text.Str != row.Str {
+		c.ReportField(RuleListReplyText, "messageText", text.Index, "messageText %q differs from the listReply rowTitle %q", text.Str, row.Str)
 	}
 }
 

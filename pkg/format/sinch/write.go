@@ -103,6 +103,8 @@ func messageType(m *message.Message) (string, bool) {
 		return TypeInteractive, m.Reply.Present
 	case message.Order:
 		return TypeOrder, true
+	case message.AddressReply: // Sinch has no address reply: its fields as a text
+		return TypeText, m.Address.Text() != ""
 	}
 	return "", false
 }
@@ -118,7 +120,7 @@ func (w *writer) origin() string {
 		// A business number without digits ("ad") is no origin.
 		reason = "the source's business phone number has no digits"
 	}
-	if o := firstOf(w.o.Origin, w.o.DisplayPhoneNumber); o != "" {
+	if o := common.FirstOf(w.o.Origin, w.o.DisplayPhoneNumber); o != "" {
 		w.o.Filled(message.Fill{Path: w.path("origin"), Value: o, Reason: reason,
 			Option: message.OptBusinessNumber, Offset: w.batch.Offset})
 		return o
@@ -134,28 +136,13 @@ func (w *writer) Message(m *message.Message) {
 	if !ok {
 		return
 	}
-	ct := w.sender(m)
 	s := &w.data
 	s.Elem()
 	s.Obj()
 	s.KV("id", m.ID)
-	if m.From.Phone != "" {
-		s.KV("source", m.From.Phone)
-	} else {
-		s.KStr("source", message.DefaultPhone)
-		w.o.Filled(message.Fill{Path: w.path("source"), Value: message.DefaultPhone,
-			Reason: "the sender has no phone number (a username-only user)", Offset: m.Offset, Default: true})
-	}
+	w.source(m)
 	s.KStr("origin", w.origin())
-	if ct != nil {
-		s.Key("userProfile")
-		s.Obj()
-		s.KV("name", ct.Name)
-		if ct.Phone != "" && message.Str(ct.Phone) != message.Str(m.From.Phone) {
-			s.KV("whatsAppId", ct.Phone)
-		}
-		s.EndObj()
-	}
+	w.userProfile(w.sender(m), m)
 	if m.Context.Present {
 		s.KV("messageId", m.Context.ID)
 	}
@@ -172,30 +159,22 @@ func (w *writer) Message(m *message.Message) {
 	if typ != "" {
 		s.KStr("type", typ)
 	}
-	switch k := m.Kind; {
-	case k == message.Text:
-		s.KV("messageText", m.Text)
-	case k == message.Button:
-		s.KV("messageText", m.Button.Text)
-		s.KV("payload", m.Button.Payload)
-	case k == message.ButtonReply, k == message.ListReply:
-		s.KV("messageText", message.ReplyTitle(m, nil))
-	case k.IsMedia():
-		u := firstOf(m.Media.URL, m.Media.Link)
-		if u == "" {
-			base := firstOf(w.o.MediaBaseURL, message.DefaultMediaBaseURL)
-			id := firstOf(message.Str(m.Media.ID), message.Str(m.ID))
-			us := base + url.PathEscape(id)
-			u = message.Quote(us)
-			w.o.Filled(message.Fill{Path: w.path("message.mediaUrl"), Value: us,
-				Reason: "the source has no media URL (media are downloaded by id)", Option: message.OptMediaBaseURL,
-				Offset: m.Offset, Default: w.o.MediaBaseURL == ""})
-		}
-		s.KV("mediaUrl", u)
-		s.KV("mimeType", m.Media.MIME)
-		s.KV("caption", m.Media.Caption)
-	}
+	w.content(m)
 	s.KV("waGroupId", m.GroupID)
+	w.objects(m)
+	s.EndObj()
+	sec := w.seconds(m.Time, m.Offset, "receivedAt")
+	s.KInt("receivedAt", sec*1000+int64(m.Time.Milli))
+	s.Key("receivedDate")
+	w.date(sec, m.Time.Milli)
+	s.EndObj()
+	w.n++
+}
+
+// objects writes the objects of message that carry a location, contact
+// cards or an interactive reply.
+func (w *writer) objects(m *message.Message) {
+	s := &w.data
 	switch m.Kind {
 	case message.Location:
 		s.Key("location")
@@ -208,33 +187,89 @@ func (w *writer) Message(m *message.Message) {
 		s.Key("contacts")
 		common.WriteCards(s, m.Cards, cardStyle(), nil)
 	case message.ListReply:
-		s.Key("interactive")
-		s.Obj()
-		s.KStr("type", InteractiveListReply)
-		s.Key("listReply")
-		s.Obj()
-		s.KV("rowIdentifier", m.Reply.ID)
-		s.KV("rowTitle", w.title(m, "message.interactive.listReply.rowTitle"))
-		s.EndObj()
-		s.EndObj()
+		w.interactive(m, InteractiveListReply, "listReply", "rowIdentifier", "rowTitle", "message.interactive.listReply.rowTitle")
 	case message.ButtonReply:
-		s.Key("interactive")
-		s.Obj()
-		s.KStr("type", InteractiveButtonReply)
-		s.Key("buttonReply")
-		s.Obj()
-		s.KV("payload", m.Reply.ID)
-		s.KV("title", w.title(m, "message.interactive.buttonReply.title"))
-		s.EndObj()
-		s.EndObj()
+		w.interactive(m, InteractiveButtonReply, "buttonReply", "payload", "title", "message.interactive.buttonReply.title")
+	}
+}
+
+// interactive writes an interactive reply: its type, and the object
+// member with the reply's id and title under their Sinch names (titlePath
+// names the title for fills).
+func (w *writer) interactive(m *message.Message, typ, member, id, title, titlePath string) {
+	s := &w.data
+	s.Key("interactive")
+	s.Obj()
+	s.KStr("type", typ)
+	s.Key(member)
+	s.Obj()
+	s.KV(id, m.Reply.ID)
+	s.KV(title, w.title(m, titlePath))
+	s.EndObj()
+	s.EndObj()
+}
+
+// source writes the sender's number, or a default for a sender without one.
+func (w *writer) source(m *message.Message) {
+	if m.From.Phone != "" {
+		w.data.KV("source", m.From.Phone)
+		return
+	}
+	w.data.KStr("source", message.DefaultPhone)
+	w.o.Filled(message.Fill{Path: w.path("source"), Value: message.DefaultPhone,
+		Reason: "the sender has no phone number (a username-only user)", Offset: m.Offset, Default: true})
+}
+
+// userProfile names the sender, when the batch has their contact.
+func (w *writer) userProfile(ct *message.Contact, m *message.Message) {
+	if ct == nil {
+		return
+	}
+	s := &w.data
+	s.Key("userProfile")
+	s.Obj()
+	s.KV("name", ct.Name)
+	if ct.Phone != "" && message.Str(ct.Phone) != message.Str(m.From.Phone) {
+		s.KV("whatsAppId", ct.Phone)
 	}
 	s.EndObj()
-	sec := w.seconds(m.Time, m.Offset, "receivedAt")
-	s.KInt("receivedAt", sec*1000+int64(m.Time.Milli))
-	s.Key("receivedDate")
-	w.date(sec, m.Time.Milli)
-	s.EndObj()
-	w.n++
+}
+
+// content writes the members of message that carry m's text or media.
+func (w *writer) content(m *message.Message) {
+	s := &w.data
+	switch k := m.Kind; {
+	case k == message.Text:
+		s.KV("messageText", m.Text)
+	case k == message.AddressReply:
+		s.KStr("messageText", m.Address.Text())
+	case k == message.Button:
+		s.KV("messageText", m.Button.Text)
+		s.KV("payload", m.Button.Payload)
+	case k == message.ButtonReply, k == message.ListReply:
+		s.KV("messageText", message.ReplyTitle(m, nil))
+	case k.IsMedia():
+		w.media(m)
+	}
+}
+
+// media writes a medium's URL (made from its id when the source has
+// none), type and caption.
+func (w *writer) media(m *message.Message) {
+	s := &w.data
+	u := common.FirstOf(m.Media.URL, m.Media.Link)
+	if u == "" {
+		base := common.FirstOf(w.o.MediaBaseURL, message.DefaultMediaBaseURL)
+		id := common.FirstOf(message.Str(m.Media.ID), message.Str(m.ID))
+		us := base + url.PathEscape(id)
+		u = message.Quote(us)
+		w.o.Filled(message.Fill{Path: w.path("message.mediaUrl"), Value: us,
+			Reason: "the source has no media URL (media are downloaded by id)", Option: message.OptMediaBaseURL,
+			Offset: m.Offset, Default: w.o.MediaBaseURL == ""})
+	}
+	s.KV("mediaUrl", u)
+	s.KV("mimeType", m.Media.MIME)
+	s.KV("caption", m.Media.Caption)
 }
 
 // title is a reply's title, its id standing in when the source gives none.
@@ -411,15 +446,6 @@ func (w *writer) End() ([]byte, bool) {
 	d.EndArr()
 	d.EndObj()
 	return d.Bytes(), true
-}
-
-func firstOf(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func digitsOnly(s string) string {

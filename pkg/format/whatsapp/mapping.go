@@ -35,6 +35,7 @@ var (
 		{Concept: "button", Path: "type button, button.text, button.payload"},
 		{Concept: "list_reply", Path: "interactive.type list_reply, list_reply.id, title"},
 		{Concept: "button_reply", Path: "interactive.type button_reply, button_reply.id, title"},
+		{Concept: "address_reply", Path: "interactive.type nfm_reply, nfm_reply.name address_message, response_json.values"},
 		{Concept: "order", Path: "type order"},
 		{Concept: "referral", Path: "referral.headline, body, source_type, source_id, source_url"},
 		{Concept: "referral.media", Path: "referral.image.link / referral.video.link"},
@@ -75,6 +76,7 @@ var (
 		{Concept: "button", Path: "type button, button.text, button.payload"},
 		{Concept: "list_reply", Path: "interactive.type list_reply, list_reply.id, title"},
 		{Concept: "button_reply", Path: "interactive.type button_reply, button_reply.id, title"},
+		{Concept: "address_reply", Path: "interactive.type nfm_reply, nfm_reply.name address_message, response_json.values"},
 		{Concept: "order", Path: "type order"},
 		{Concept: "referral", Path: "referral.headline, body, source_type, source_id, source_url"},
 		{Concept: "referral.media", Path: "referral.media_type + image_url / video_url"},
@@ -97,6 +99,9 @@ type note struct {
 	message.Note
 	cloudOnly bool
 }
+
+// addressAsText says what becomes of an address reply in Sinch.
+const addressAsText = "Sinch has no address reply: the address is written as a TEXT of its fields, read back as a text"
 
 // notes explain what of a native notification other formats cannot carry.
 var notes = []note{
@@ -149,6 +154,14 @@ var notes = []note{
 	{message.Note{To: "", Path: "messages[].contacts[].name.prefix", Kind: message.Added, Text: "written back as prefix"}, false},
 	{message.Note{To: "", Path: "messages[].contacts[].name.suffix", Kind: message.Added, Text: "written back as suffix"}, false},
 	{message.Note{To: "sinch", Path: "messages[].interactive.list_reply.description", Kind: message.Dropped, Text: "Sinch list replies carry no description"}, false},
+	// Sinch has no address reply: the address is written as a TEXT of its
+	// fields, which the comparison sees as the interactive object turned
+	// into a text body.
+	{message.Note{To: "sinch", Path: "messages[].type", Kind: message.Changed, Text: addressAsText}, false},
+	{message.Note{To: "sinch", Path: "messages[].interactive", Kind: message.Changed, Text: "Sinch has no address reply: the address is written as a TEXT of its fields"}, false},
+	{message.Note{To: "sinch", Path: "messages[].interactive.body", Kind: message.Added, Text: "Sinch has no address reply: the address comes back as a text body"}, false},
+	{message.Note{To: "sinch", Path: "messages[].interactive.type", Kind: message.Dropped, Text: "Sinch has no address reply: the address comes back as a text body"}, false},
+	{message.Note{To: "sinch", Path: "messages[].interactive.nfm_reply", Kind: message.Dropped, Text: "Sinch has no address reply: its fields are joined into the text, their names, the saved address and the body are lost"}, false},
 	{message.Note{To: "", Path: "messages[].referral.ctwa_clid", Kind: message.Dropped, Text: "the click id is Cloud API only"}, false},
 	{message.Note{To: "", Path: "messages[].referral.welcome_message", Kind: message.Dropped, Text: "the welcome message is Cloud API only"}, false},
 	{message.Note{To: "", Path: "messages[].referral.thumbnail_url", Kind: message.Dropped, Text: "the thumbnail is Cloud API only"}, false},
@@ -252,39 +265,65 @@ func Layout(v Variant) message.Layout {
 // Explain says why a native item does not survive a conversion, when the
 // reason depends on the item.
 func Explain(kind message.Change, pattern string, a, b jsontree.Value, to string) string {
-	if kind == message.Changed && pattern == "messages[].type" {
-		switch as, bs := a.Str(), b.Str(); {
-		case as == TypeVoice || bs == TypeVoice && to == "sinch":
-			return "Sinch documents no voice-note type: voice notes are AUDIO"
-		case as == TypeUnknown && bs == TypeUnsupported, as == TypeUnsupported && bs == TypeUnknown:
-			return "the Cloud API calls it unsupported, On-Premises unknown"
-		}
+	switch {
+	case kind == message.Changed && pattern == "messages[].type":
+		return explainType(a.Str(), b.Str(), to)
+	case kind != message.Dropped:
 		return ""
 	}
-	if kind != message.Dropped {
-		return ""
+	if explain := droppedExplainers[pattern]; explain != nil {
+		return explain(a, to)
 	}
-	switch pattern {
-	case "messages[]":
-		t := a.Get("type").Str()
-		switch {
-		case t == TypeOrder && to == "sinch":
-			return "a Sinch ORDER carries no documented fields: converting back cannot rebuild the order"
-		case t == TypeText:
-			return "an empty text: native text bodies must not be empty, so converting back cannot carry it"
-		case t == TypeInteractive:
-			return "interactive " + a.Get(TypeInteractive).Get("type").Str() + " replies have no " + to + " counterpart"
-		case t != "":
-			return t + " messages have no " + to + " counterpart"
-		}
-	case "statuses[]":
+	return ""
+}
+
+// explainType says why a message's type is written back as another.
+func explainType(as, bs, to string) string {
+	switch {
+	case as == TypeVoice || bs == TypeVoice && to == "sinch":
+		return "Sinch documents no voice-note type: voice notes are AUDIO"
+	case as == TypeUnknown && bs == TypeUnsupported, as == TypeUnsupported && bs == TypeUnknown:
+		return "the Cloud API calls it unsupported, On-Premises unknown"
+	case as == TypeInteractive && bs == TypeText:
+		return addressAsText
+	}
+	return ""
+}
+
+// droppedExplainers say why an item dropped in a conversion was, by the
+// item's note path.
+var droppedExplainers = map[string]func(a jsontree.Value, to string) string{
+	"messages[]": droppedMessage,
+	"statuses[]": func(a jsontree.Value, to string) string {
 		if s := a.Get("status").Str(); s != "" {
 			return s + " statuses have no " + to + " counterpart"
 		}
-	case "entry[]", "entry[].changes[]":
-		return "its items are regrouped (see entry)"
-	case "entry[].changes[].field", "entry[].changes[].value":
-		return "only messages changes carry messages and statuses"
+		return ""
+	},
+	"entry[]":                 regrouped,
+	"entry[].changes[]":       regrouped,
+	"entry[].changes[].field": notMessages,
+	"entry[].changes[].value": notMessages,
+}
+
+func regrouped(jsontree.Value, string) string { return "its items are regrouped (see entry)" }
+
+func notMessages(jsontree.Value, string) string {
+	return "only messages changes carry messages and statuses"
+}
+
+// droppedMessage says why a message has no counterpart in format to.
+func droppedMessage(a jsontree.Value, to string) string {
+	t := a.Get("type").Str()
+	switch {
+	case t == TypeOrder && to == "sinch":
+		return "a Sinch ORDER carries no documented fields: converting back cannot rebuild the order"
+	case t == TypeText:
+		return "an empty text: native text bodies must not be empty, so converting back cannot carry it"
+	case t == TypeInteractive:
+		return "interactive " + a.Get(TypeInteractive).Get("type").Str() + " replies have no " + to + " counterpart"
+	case t != "":
+		return t + " messages have no " + to + " counterpart"
 	}
 	return ""
 }

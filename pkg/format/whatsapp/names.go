@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"github.com/wamo-dev/wamo/pkg/format/common"
 	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/message"
 )
@@ -41,6 +42,7 @@ type spelling struct {
 	kind        message.Kind
 	typ         string // the message type
 	interactive string // the interactive type of interactive replies
+	name        string // the nfm reply's name ("" = any other)
 	onPrem      bool   // the variants that have it
 	cloud       bool
 }
@@ -48,40 +50,43 @@ type spelling struct {
 // spellings is the one table of native message types: reading and writing
 // both derive from it.
 var spellings = []spelling{
-	{message.Text, TypeText, "", true, true},
-	{message.Image, TypeImage, "", true, true},
-	{message.Audio, TypeAudio, "", true, true},
-	{message.Voice, TypeVoice, "", true, false}, // Cloud: audio with voice:true
-	{message.Video, TypeVideo, "", true, true},
-	{message.Document, TypeDocument, "", true, true},
-	{message.Sticker, TypeSticker, "", true, true},
-	{message.Location, TypeLocation, "", true, true},
-	{message.Contacts, TypeContacts, "", true, true},
-	{message.Button, TypeButton, "", true, true},
-	{message.ButtonReply, TypeInteractive, InteractiveButtonReply, true, true},
-	{message.ListReply, TypeInteractive, InteractiveListReply, true, true},
-	{message.FlowReply, TypeInteractive, InteractiveNfmReply, true, true},
-	{message.CallPermissionReply, TypeInteractive, InteractiveCallPermissionReply, false, true},
-	{message.Order, TypeOrder, "", true, true},
-	{message.System, TypeSystem, "", true, true},
-	{message.Reaction, TypeReaction, "", true, true},
-	{message.Unsupported, TypeUnknown, "", true, false},
-	{message.Unsupported, TypeUnsupported, "", false, true},
-	{message.RequestWelcome, TypeRequestWelcome, "", false, true},
-	{message.Edit, TypeEdit, "", false, true},
-	{message.Revoke, TypeRevoke, "", false, true},
+	{message.Text, TypeText, "", "", true, true},
+	{message.Image, TypeImage, "", "", true, true},
+	{message.Audio, TypeAudio, "", "", true, true},
+	{message.Voice, TypeVoice, "", "", true, false}, // Cloud: audio with voice:true
+	{message.Video, TypeVideo, "", "", true, true},
+	{message.Document, TypeDocument, "", "", true, true},
+	{message.Sticker, TypeSticker, "", "", true, true},
+	{message.Location, TypeLocation, "", "", true, true},
+	{message.Contacts, TypeContacts, "", "", true, true},
+	{message.Button, TypeButton, "", "", true, true},
+	{message.ButtonReply, TypeInteractive, InteractiveButtonReply, "", true, true},
+	{message.ListReply, TypeInteractive, InteractiveListReply, "", true, true},
+	{message.AddressReply, TypeInteractive, InteractiveNfmReply, common.NfmAddress, true, true},
+	{message.FlowReply, TypeInteractive, InteractiveNfmReply, "", true, true},
+	{message.CallPermissionReply, TypeInteractive, InteractiveCallPermissionReply, "", false, true},
+	{message.Order, TypeOrder, "", "", true, true},
+	{message.System, TypeSystem, "", "", true, true},
+	{message.Reaction, TypeReaction, "", "", true, true},
+	{message.Unsupported, TypeUnknown, "", "", true, false},
+	{message.Unsupported, TypeUnsupported, "", "", false, true},
+	{message.RequestWelcome, TypeRequestWelcome, "", "", false, true},
+	{message.Edit, TypeEdit, "", "", false, true},
+	{message.Revoke, TypeRevoke, "", "", false, true},
 }
 
 // kindOf maps a native message type (and, for interactive messages, the
 // interactive type) to the model's kind. Either variant's spelling is
 // read: a Cloud unknown or an On-Premises unsupported is still understood.
 func kindOf(typ string, m jsontree.Value) message.Kind {
-	inter := ""
+	inter, name := "", ""
 	if typ == TypeInteractive {
-		inter = m.Get(TypeInteractive).Get("type").Str()
+		in := m.Get(TypeInteractive)
+		inter = in.Get("type").Str()
+		name = in.Get(inter).Get("name").Str()
 	}
 	for _, sp := range spellings {
-		if sp.typ == typ && sp.interactive == inter {
+		if sp.typ == typ && sp.interactive == inter && (sp.name == "" || sp.name == name) {
 			if sp.kind == message.Audio && m.Get(TypeAudio).Get("voice").Truthy() {
 				return message.Voice // a Cloud API voice note
 			}

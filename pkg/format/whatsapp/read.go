@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"github.com/wamo-dev/wamo/pkg/format/common"
 	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/message"
 )
@@ -170,6 +171,9 @@ func init() {
 		},
 		message.ButtonReply: reply, message.ListReply: reply,
 		message.FlowReply: inner, message.CallPermissionReply: inner,
+		message.AddressReply: func(_, body jsontree.Value, m *message.Message) {
+			m.Address = common.ReadAddress(body.Get(InteractiveNfmReply))
+		},
 		message.Order: object, message.Reaction: object,
 		message.Unsupported: func(msg, _ jsontree.Value, m *message.Message) { object(msg, msg.Get(TypeUnsupported), m) },
 		message.System: func(_, body jsontree.Value, m *message.Message) {
@@ -216,9 +220,9 @@ func readReferral(v jsontree.Value) message.Referral {
 		}
 		r.MediaType = message.Quote(name)
 		if name == "image" {
-			r.ImageURL = firstOf(x.Get("link").Raw(), r.ImageURL)
+			r.ImageURL = common.FirstOf(x.Get("link").Raw(), r.ImageURL)
 		} else {
-			r.VideoURL = firstOf(x.Get("link").Raw(), r.VideoURL)
+			r.VideoURL = common.FirstOf(x.Get("link").Raw(), r.VideoURL)
 		}
 		return false
 	})

@@ -236,94 +236,128 @@ func (ix *itemIndex) nextUnused(list []cloudItem, source int) int {
 // writeRegroupedChange writes one change of the input with the matching
 // items of the round-tripped envelope; it returns the change's signature.
 func writeRegroupedChange(w *jsontree.Writer, in jsontree.Value, changes []cloudChange, msgs, stats, contacts, errs []cloudItem, ix *[4]*itemIndex) string {
-	var mi, si, ci, ei []int
-	source := -1
-	in.Get("messages").ForEach(func(_, m jsontree.Value) bool {
-		if j := ix[0].take(msgs, m.Get("id")); j >= 0 {
-			mi = append(mi, j)
-			if source < 0 {
-				source = msgs[j].change
-			}
-		}
-		return true
-	})
-	in.Get("statuses").ForEach(func(_, s jsontree.Value) bool {
-		if j := ix[1].take(stats, s.Get("id")); j >= 0 {
-			si = append(si, j)
-			if source < 0 {
-				source = stats[j].change
-			}
-		}
-		return true
-	})
-	in.Get("contacts").ForEach(func(_, ct jsontree.Value) bool {
-		j := ix[2].take(contacts, ct.Get("wa_id"))
-		if j < 0 && !ct.Get("wa_id").Exists() {
-			// a username-only contact: the next contact of the same change
-			j = ix[2].nextUnused(contacts, source)
-		}
-		if j >= 0 {
-			ci = append(ci, j)
-		}
-		return true
-	})
-	n := 0
-	in.Get("errors").ForEach(func(_, _ jsontree.Value) bool { n++; return true })
-	for ; n > 0; n-- {
-		x := ix[3].nextUnused(errs, -1)
-		if x < 0 {
-			break
-		}
-		ei = append(ei, x)
-		if source < 0 {
-			source = errs[x].change
-		}
-	}
-	if source < 0 && len(changes) > 0 {
-		source = 0
+	rc := regroupedChange{w: w, in: in, changes: changes, source: -1}
+	mi := rc.takeByID("messages", msgs, ix[0])
+	si := rc.takeByID("statuses", stats, ix[1])
+	ci := rc.takeContacts(contacts, ix[2])
+	ei := rc.takeErrors(errs, ix[3])
+	if rc.source < 0 && len(changes) > 0 {
+		rc.source = 0
 	}
 	w.Obj()
 	w.Key("value")
 	w.Obj()
-	if source >= 0 {
-		changes[source].val.ForEach(func(k, v jsontree.Value) bool {
-			switch k.Str() {
-			case "messages", "statuses", "contacts", "errors":
-			default:
-				w.RawKey(k.Raw())
-				w.Value(v)
-			}
-			return true
-		})
-	}
-	var sig strings.Builder
-	list := func(name string, items []cloudItem, idx []int, key string) {
-		sig.WriteString(name)
-		sig.WriteByte(':')
-		has := in.Get(name).Exists()
-		if len(idx) == 0 && !(has && source >= 0 && changes[source].val.Get(name).Exists()) {
-			sig.WriteByte(';')
-			return
-		}
-		w.Key(name)
-		w.Arr()
-		for _, j := range idx {
-			w.Elem()
-			w.Value(items[j].val)
-			sig.WriteString(items[j].val.Get(key).Raw())
-			sig.WriteByte(',')
-		}
-		w.EndArr()
-		sig.WriteByte(';')
-	}
-	list("messages", msgs, mi, "id")
-	list("statuses", stats, si, "id")
-	list("contacts", contacts, ci, "wa_id")
-	list("errors", errs, ei, "id")
+	rc.writeMembers()
+	rc.list("messages", msgs, mi, "id")
+	rc.list("statuses", stats, si, "id")
+	rc.list("contacts", contacts, ci, "wa_id")
+	rc.list("errors", errs, ei, "id")
 	w.EndObj()
 	w.KStr("field", "messages")
 	w.EndObj()
-	return sig.String()
+	return rc.sig.String()
+}
+
+// regroupedChange is one change of the input being written again: the
+// round-tripped change its items come from (source, -1 until known) and
+// its signature so far.
+type regroupedChange struct {
+	w       *jsontree.Writer
+	in      jsontree.Value
+	changes []cloudChange
+	source  int
+	sig     strings.Builder
+}
+
+// found notes the change an item came from, the first one deciding.
+func (rc *regroupedChange) found(change int) {
+	if rc.source < 0 {
+		rc.source = change
+	}
+}
+
+// takeByID takes the items of array name of the input, by id.
+func (rc *regroupedChange) takeByID(name string, items []cloudItem, ix *itemIndex) []int {
+	var idx []int
+	rc.in.Get(name).ForEach(func(_, el jsontree.Value) bool {
+		if j := ix.take(items, el.Get("id")); j >= 0 {
+			idx = append(idx, j)
+			rc.found(items[j].change)
+		}
+		return true
+	})
+	return idx
+}
+
+// takeContacts takes the contacts of the input by wa_id; a username-only
+// contact takes the next contact of the same change.
+func (rc *regroupedChange) takeContacts(contacts []cloudItem, ix *itemIndex) []int {
+	var idx []int
+	rc.in.Get("contacts").ForEach(func(_, ct jsontree.Value) bool {
+		j := ix.take(contacts, ct.Get("wa_id"))
+		if j < 0 && !ct.Get("wa_id").Exists() {
+			j = ix.nextUnused(contacts, rc.source)
+		}
+		if j >= 0 {
+			idx = append(idx, j)
+		}
+		return true
+	})
+	return idx
+}
+
+// takeErrors takes as many errors, in order, as the input has.
+func (rc *regroupedChange) takeErrors(errs []cloudItem, ix *itemIndex) []int {
+	var idx []int
+	for n := rc.in.Get("errors").Len(); n > 0; n-- {
+		x := ix.nextUnused(errs, -1)
+		if x < 0 {
+			break
+		}
+		idx = append(idx, x)
+		rc.found(errs[x].change)
+	}
+	return idx
+}
+
+// writeMembers copies the source change's members other than the item
+// arrays.
+func (rc *regroupedChange) writeMembers() {
+	if rc.source < 0 {
+		return
+	}
+	rc.changes[rc.source].val.ForEach(func(k, v jsontree.Value) bool {
+		switch k.Str() {
+		case "messages", "statuses", "contacts", "errors":
+		default:
+			rc.w.RawKey(k.Raw())
+			rc.w.Value(v)
+		}
+		return true
+	})
+}
+
+// list writes an item array, when it has items or both the input and the
+// source change have it (empty), and adds it to the signature.
+func (rc *regroupedChange) list(name string, items []cloudItem, idx []int, key string) {
+	w, sig := rc.w, &rc.sig
+	sig.WriteString(name)
+	sig.WriteByte(':')
+	has := rc.in.Get(name).Exists()
+	if len(idx) == 0 && !(has && rc.source >= 0 && rc.changes[rc.source].val.Get(name).Exists()) {
+		sig.WriteByte(';')
+		return
+	}
+	w.Key(name)
+	w.Arr()
+	for _, j := range idx {
+		w.Elem()
+		w.Value(items[j].val)
+		sig.WriteString(items[j].val.Get(key).Raw())
+		sig.WriteByte(',')
+	}
+	w.EndArr()
+	sig.WriteByte(';')
 }
 
 // appendLeftovers adds one change, in a new entry, holding the items that

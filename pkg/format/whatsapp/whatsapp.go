@@ -11,6 +11,7 @@
 package whatsapp
 
 import (
+	"fmt"
 	"slices"
 	"sync"
 
@@ -377,12 +378,7 @@ func interactiveObject(v Variant) *spec.Object {
 		{Name: "type", Kind: spec.KindString, Req: spec.Required},
 		{Name: "button_reply", Kind: spec.KindObject, Object: reply("button_reply", false)},
 		{Name: "list_reply", Kind: spec.KindObject, Object: reply("list_reply", true)},
-		{Name: "nfm_reply", Kind: spec.KindObject, Object: &spec.Object{Name: "nfm_reply", Doc: "WhatsApp Flows response", Fields: []spec.Field{
-			{Name: "name", Kind: spec.KindString, Doc: "flow, address_message, …"},
-			{Name: "body", Kind: spec.KindString},
-			{Name: "response_json", Kind: spec.KindString, Req: spec.Required, JSONString: true, EmbedRule: RuleNfmResponse, Role: spec.RoleText,
-				Embedded: &spec.Object{Name: "response_json", Open: true}, Doc: "JSON object as a string"},
-		}}},
+		{Name: "nfm_reply", Kind: spec.KindObject, Object: common.NfmReply(RuleNfmResponse)},
 	}, Disc: &spec.Discriminator{Field: "type", Cases: []spec.Case{
 		{Value: "button_reply", Body: "button_reply"},
 		{Value: "list_reply", Body: "list_reply"},
@@ -605,39 +601,63 @@ func checkContent(c *spec.Ctx, f *spec.Frame) {
 	if f.Case == nil {
 		return
 	}
-	typ := f.Case.Value
-	if fam, isMedia := mediaTypes[typ]; isMedia && fam != "" {
-		if body, ok := f.Get(typ); ok && body.IsObject() {
-			if mt := body.Get("mime_type"); mt.Type == gjson.String {
-				got := common.MimeFamily(mt.Str)
-				switch {
-				case got != "" && got != fam:
-					c.Push(typ)
-					c.ReportField(RuleMimeMismatch, "mime_type", mt.Index, "%s %s message needs %s %s/* mime_type, got %q", an(typ), typ, an(fam), fam, mt.Str)
-					c.Pop()
-				case typ == "sticker" && mt.Str != "image/webp":
-					c.Push(typ)
-					c.ReportField(common.RuleMimeNonStandard, "mime_type", mt.Index, "stickers are image/webp, got %q", mt.Str)
-					c.Pop()
-				case mt.Str == "image/jpg":
-					c.Push(typ)
-					c.ReportField(common.RuleMimeNonStandard, "mime_type", mt.Index, "mime_type \"image/jpg\" is not registered; the standard name is image/jpeg")
-					c.Pop()
-				}
-			}
+	switch typ := f.Case.Value; typ {
+	case TypeInteractive:
+		checkNfmResponse(c, f)
+	default:
+		if fam, isMedia := mediaTypes[typ]; isMedia && fam != "" {
+			checkMime(c, f, typ, fam)
 		}
 	}
-	if typ == "interactive" {
-		if it, ok := f.Get("interactive"); ok {
-			if rj := it.Get("nfm_reply.response_json"); rj.Type == gjson.String && gjson.Valid(rj.Str) && !gjson.Parse(rj.Str).IsObject() {
-				c.Push("interactive")
-				c.Push("nfm_reply")
-				c.ReportField(RuleNfmResponse, "response_json", rj.Index, "response_json holds %s, not a JSON object", spec.Describe(gjson.Parse(rj.Str)))
-				c.Pop()
-				c.Pop()
-			}
-		}
+}
+
+// checkMime reports a media mime_type outside the type's family, or not
+// the standard name.
+func checkMime(c *spec.Ctx, f *spec.Frame, typ, fam string) {
+	body, ok := f.Get(typ)
+	mt := body.Get("mime_type")
+	if !ok || !body.IsObject() || mt.Type != gjson.String {
+		return
 	}
+	rule, msg := mimeFinding(typ, fam, mt.Str)
+	if rule == nil {
+		return
+	}
+	c.Push(typ)
+	c.ReportField(rule, "mime_type", mt.Index, "%s", msg)
+	c.Pop()
+}
+
+// mimeFinding is what is wrong with mime type mt of a typ message whose
+// family is fam (nil: nothing).
+func mimeFinding(typ, fam, mt string) (*diag.Rule, string) {
+	switch got := common.MimeFamily(mt); {
+	case got != "" && got != fam:
+		return RuleMimeMismatch, fmt.Sprintf("%s %s message needs %s %s/* mime_type, got %q", an(typ), typ, an(fam), fam, mt)
+	case typ == TypeSticker && mt != "image/webp":
+		return common.RuleMimeNonStandard, fmt.Sprintf("stickers are image/webp, got %q", mt)
+	case mt == "image/jpg":
+		return common.RuleMimeNonStandard, "mime_type \"image/jpg\" is not registered; the standard name is image/jpeg"
+	}
+	return nil, ""
+}
+
+// checkNfmResponse reports an nfm reply whose response_json holds JSON
+// other than an object.
+func checkNfmResponse(c *spec.Ctx, f *spec.Frame) {
+	it, ok := f.Get(TypeInteractive)
+	if !ok {
+		return
+	}
+	rj := it.Get("nfm_reply.response_json")
+	if rj.Type != gjson.String || !gjson.Valid(rj.Str) || gjson.Parse(rj.Str).IsObject() {
+		return
+	}
+	c.Push(TypeInteractive)
+	c.Push(InteractiveNfmReply)
+	c.ReportField(RuleNfmResponse, "response_json", rj.Index, "response_json holds %s, not a JSON object", spec.Describe(gjson.Parse(rj.Str)))
+	c.Pop()
+	c.Pop()
 }
 
 // Billing values: open sets (reference: common.CloudStatus, common.Pricing).
@@ -713,13 +733,26 @@ func checkConversation(c *spec.Ctx, f *spec.Frame) {
 
 func checkStatus(c *spec.Ctx, f *spec.Frame) {
 	st := f.Str("status")
-	if conv, ok := f.Get("conversation"); ok && st != "" && st != "sent" {
-		if exp := conv.Get("expiration_timestamp"); exp.Exists() {
-			c.Push("conversation")
-			c.ReportField(RuleExpiration, "expiration_timestamp", exp.Index, "conversation.expiration_timestamp on a %q status: Meta sends it only with sent statuses", st)
-			c.Pop()
-		}
+	checkExpiration(c, f, st)
+	checkStatusErrors(c, f, st)
+	checkRecipient(c, f)
+}
+
+// checkExpiration reports an expiration time on a status other than sent.
+func checkExpiration(c *spec.Ctx, f *spec.Frame, st string) {
+	conv, ok := f.Get("conversation")
+	if !ok || st == "" || st == "sent" {
+		return
 	}
+	if exp := conv.Get("expiration_timestamp"); exp.Exists() {
+		c.Push("conversation")
+		c.ReportField(RuleExpiration, "expiration_timestamp", exp.Index, "conversation.expiration_timestamp on a %q status: Meta sends it only with sent statuses", st)
+		c.Pop()
+	}
+}
+
+// checkStatusErrors: failed statuses carry errors, others do not.
+func checkStatusErrors(c *spec.Ctx, f *spec.Frame, st string) {
 	_, hasErr := f.Get("errors")
 	switch {
 	case st == "failed" && !hasErr:
@@ -727,6 +760,11 @@ func checkStatus(c *spec.Ctx, f *spec.Frame) {
 	case hasErr && st != "" && st != "failed" && st != "warning":
 		c.ReportOn(RuleStatusErrors, f, "errors", "errors[] on a %q status: only failed statuses carry errors", st)
 	}
+}
+
+// checkRecipient: a status names its recipient, by a phone number unless
+// it went to a group.
+func checkRecipient(c *spec.Ctx, f *spec.Frame) {
 	rid, ok := f.Get("recipient_id")
 	switch {
 	case !ok && !f.Has("recipient_user_id"):
@@ -777,27 +815,17 @@ func checkNotification(c *spec.Ctx, f *spec.Frame) {
 	// usual ones, compare in place without allocating.
 	seen := c.Seen
 	defer c.ClearSeen() // a Cloud envelope holds several notifications
-	senders := 0
-	for _, s := range seen {
-		if s.Kind == seenSender {
-			senders++
-		}
+	reportDuplicateIDs(c, seen)
+	senders := countSeen(seen, seenSender)
+	if senders > 0 && !f.Has("contacts") {
+		c.ReportField(RuleContactsMissing, "contacts", f.Value.Index, "messages without a top-level contacts[] describing the sender")
+		return
 	}
-	// Two values sets: small ones in a fixed array, larger ones in maps.
-	var ids, contacts valueSet
+	var contacts valueSet
 	for _, k := range seen {
 		if k.Kind == seenContact {
 			contacts.add(k.Value)
 		}
-	}
-	for _, s := range seen {
-		if s.Kind == seenMessageID && !ids.add(s.Value) {
-			c.ReportSeen(RuleDuplicateID, s, "message id %q appears twice in one delivery", s.Value)
-		}
-	}
-	if senders > 0 && !f.Has("contacts") {
-		c.ReportField(RuleContactsMissing, "contacts", f.Value.Index, "messages without a top-level contacts[] describing the sender")
-		return
 	}
 	if contacts.n == 0 {
 		return
@@ -807,6 +835,26 @@ func checkNotification(c *spec.Ctx, f *spec.Frame) {
 			c.ReportSeen(RuleSenderNotInContacts, s, "sender %q is not among contacts[].wa_id", s.Value)
 		}
 	}
+}
+
+// reportDuplicateIDs reports message ids seen twice.
+func reportDuplicateIDs(c *spec.Ctx, seen []spec.Seen) {
+	var ids valueSet
+	for _, s := range seen {
+		if s.Kind == seenMessageID && !ids.add(s.Value) {
+			c.ReportSeen(RuleDuplicateID, s, "message id %q appears twice in one delivery", s.Value)
+		}
+	}
+}
+
+func countSeen(seen []spec.Seen, kind uint8) int {
+	n := 0
+	for _, s := range seen {
+		if s.Kind == kind {
+			n++
+		}
+	}
+	return n
 }
 
 // valueSet is a set of strings that allocates only past a handful of them.

@@ -191,15 +191,7 @@ func (w *writer) Contact(ct *message.Contact) {
 		}
 		s.EndObj()
 	}
-	switch {
-	case ct.Phone != "":
-		s.KV("wa_id", ct.Phone)
-	case cloud && ct.UserID != "":
-	default:
-		s.KStr("wa_id", message.DefaultPhone)
-		w.fill(message.Fill{Path: w.path(secContacts, "wa_id"), Value: message.DefaultPhone,
-			Reason: "the sender has no phone number (a username-only user)", Offset: ct.Offset, Default: true})
-	}
+	w.phone(s, "wa_id", ct.Phone, cloud && ct.UserID != "", secContacts, noSenderPhone, ct.Offset)
 	if cloud {
 		s.KV("user_id", ct.UserID)
 		s.KV("parent_user_id", ct.ParentUserID)
@@ -222,7 +214,6 @@ func (w *writer) Message(m *message.Message) {
 // message writes m; prefix is the path of m inside the current message
 // ("edit.message" for an edit's content).
 func (w *writer) message(s *jsontree.Writer, m *message.Message, typ, inter string, sec int, prefix string) {
-	cloud, t := w.cloud(), w.tables
 	at := func(rest string) string {
 		if prefix != "" {
 			rest = prefix + "." + rest
@@ -233,40 +224,13 @@ func (w *writer) message(s *jsontree.Writer, m *message.Message, typ, inter stri
 		s.Elem()
 	}
 	s.Obj()
-	switch {
-	case m.From.Phone != "":
-		s.KV("from", m.From.Phone)
-	case cloud && m.From.UserID != "":
-	case prefix != "":
-	default:
-		s.KStr("from", message.DefaultPhone)
-		w.fill(message.Fill{Path: at("from"), Value: message.DefaultPhone,
-			Reason: "the sender has no phone number (a username-only user)", Offset: m.Offset, Default: true})
-	}
-	if cloud {
-		s.KV("from_user_id", m.From.UserID)
-		s.KV("from_parent_user_id", m.From.ParentUserID)
-	}
+	w.sender(s, m, prefix == "")
 	s.KV("id", m.ID)
 	w.time(s, m.Time, m.Offset, at("timestamp"), prefix == "")
 	s.KStr("type", typ)
 	s.KV("group_id", m.GroupID)
-	if cx := &m.Context; cx.Present {
-		s.Key("context")
-		s.Obj()
-		s.KV("from", cx.From)
-		s.KV("id", cx.ID)
-		s.KV("group_id", cx.GroupID)
-		if !cloud {
-			s.KValue("mentions", cx.Mentions)
-		}
-		s.KV("forwarded", cx.Forwarded)
-		s.KV("frequently_forwarded", cx.Frequent)
-		if cx.Product.Exists() {
-			s.Key("referred_product")
-			spec.Known(s, cx.Product, t.product)
-		}
-		s.EndObj()
+	if m.Context.Present {
+		w.context(s, &m.Context)
 	}
 	w.body(s, m, typ, inter, at)
 	if m.Referral.Present && !m.Referral.Null {
@@ -274,7 +238,7 @@ func (w *writer) message(s *jsontree.Writer, m *message.Message, typ, inter stri
 	}
 	if m.Identity.Exists() {
 		s.Key("identity")
-		spec.Known(s, m.Identity, t.identity)
+		spec.Known(s, m.Identity, w.tables.identity)
 	}
 	if len(m.Errors) > 0 || m.HasErrors {
 		s.Key("errors")
@@ -283,6 +247,52 @@ func (w *writer) message(s *jsontree.Writer, m *message.Message, typ, inter stri
 			w.error(s, &m.Errors[i], errorAt{at("errors[" + strconv.Itoa(i) + "].code"), m.Kind == message.Unsupported})
 		}
 		s.EndArr()
+	}
+	s.EndObj()
+}
+
+// sender writes who sent m: the wa_id, and in the Cloud API the user ids;
+// a top-level message (top) without either gets a default wa_id.
+func (w *writer) sender(s *jsontree.Writer, m *message.Message, top bool) {
+	cloud := w.cloud()
+	w.phone(s, "from", m.From.Phone, cloud && m.From.UserID != "" || !top, secMessages, noSenderPhone, m.Offset)
+	if cloud {
+		s.KV("from_user_id", m.From.UserID)
+		s.KV("from_parent_user_id", m.From.ParentUserID)
+	}
+}
+
+const noSenderPhone = "the sender has no phone number (a username-only user)"
+
+// phone writes member key of the current element of section sec with a
+// person's wa_id; without one, nothing when omit (a Cloud API user known
+// by user id, an edit's content), else the default number (a fill).
+func (w *writer) phone(s *jsontree.Writer, key, wa string, omit bool, sec int, reason string, off int) {
+	switch {
+	case wa != "":
+		s.KV(key, wa)
+	case omit:
+	default:
+		s.KStr(key, message.DefaultPhone)
+		w.fill(message.Fill{Path: w.path(sec, key), Value: message.DefaultPhone, Reason: reason, Offset: off, Default: true})
+	}
+}
+
+// context writes what a message answers or forwards.
+func (w *writer) context(s *jsontree.Writer, cx *message.Context) {
+	s.Key("context")
+	s.Obj()
+	s.KV("from", cx.From)
+	s.KV("id", cx.ID)
+	s.KV("group_id", cx.GroupID)
+	if !w.cloud() {
+		s.KValue("mentions", cx.Mentions)
+	}
+	s.KV("forwarded", cx.Forwarded)
+	s.KV("frequently_forwarded", cx.Frequent)
+	if cx.Product.Exists() {
+		s.Key("referred_product")
+		spec.Known(s, cx.Product, w.tables.product)
 	}
 	s.EndObj()
 }
@@ -381,7 +391,7 @@ func init() {
 			b.s.EndObj()
 		},
 		message.ButtonReply: interactive, message.ListReply: interactive,
-		message.FlowReply: interactive, message.CallPermissionReply: interactive,
+		message.FlowReply: interactive, message.CallPermissionReply: interactive, message.AddressReply: interactive,
 		message.Order:    known(TypeOrder, func(t *tableSet) *spec.Object { return t.order }),
 		message.Reaction: known(TypeReaction, func(t *tableSet) *spec.Object { return t.reaction }),
 		message.System:   func(w *writer, b *bodyCtx) { w.system(b.s, &b.m.System) },
@@ -416,6 +426,8 @@ func (w *writer) interactive(b *bodyCtx) {
 		s.EndObj()
 	case message.FlowReply:
 		spec.Known(s, m.Body, w.tables.nfm)
+	case message.AddressReply:
+		common.WriteAddress(s, &m.Address)
 	default:
 		spec.Known(s, m.Body, w.tables.callPerm)
 	}
@@ -423,10 +435,18 @@ func (w *writer) interactive(b *bodyCtx) {
 }
 
 func (w *writer) media(s *jsontree.Writer, m *message.Message, typ string, at func(string) string) {
-	cloud := w.cloud()
-	md := &m.Media
 	s.Key(typ)
 	s.Obj()
+	w.mediaFile(s, m, typ, at)
+	w.mediaOfType(s, m, typ)
+	s.EndObj()
+}
+
+// mediaFile writes what every medium has: id (the message id standing in
+// for a source without one), type, digest in the variant's encoding, and
+// where to download it.
+func (w *writer) mediaFile(s *jsontree.Writer, m *message.Message, typ string, at func(string) string) {
+	md := &m.Media
 	if md.ID != "" {
 		s.KV("id", md.ID)
 	} else {
@@ -436,42 +456,53 @@ func (w *writer) media(s *jsontree.Writer, m *message.Message, typ string, at fu
 			Reason: "the source has no media id; the message id stands in", Offset: m.Offset, Default: true})
 	}
 	s.KV("mime_type", md.MIME)
-	if md.SHA256 != "" {
-		if cloud {
+	if w.cloud() {
+		if md.SHA256 != "" {
 			s.KV("sha256", hexToBase64(md.SHA256))
-		} else {
-			s.KV("sha256", base64ToHex(md.SHA256))
 		}
+		s.KV("url", common.FirstOf(md.URL, md.Link))
+		return
 	}
-	if cloud {
-		s.KV("url", firstOf(md.URL, md.Link))
-	} else {
-		s.KV("link", firstOf(md.Link, md.URL))
+	if md.SHA256 != "" {
+		s.KV("sha256", base64ToHex(md.SHA256))
 	}
-	if typ == TypeImage || typ == TypeVideo || typ == TypeDocument {
+	s.KV("link", common.FirstOf(md.Link, md.URL))
+}
+
+// mediaOfType writes the members only some media types have: captions,
+// file names, sticker flags and metadata, the Cloud API voice flag.
+func (w *writer) mediaOfType(s *jsontree.Writer, m *message.Message, typ string) {
+	md := &m.Media
+	switch typ {
+	case TypeImage, TypeVideo:
 		s.KV("caption", md.Caption)
-	}
-	if typ == TypeDocument {
+	case TypeDocument:
+		s.KV("caption", md.Caption)
 		s.KV("filename", md.Filename)
-	}
-	if typ == TypeSticker {
+	case TypeSticker:
 		s.KV("animated", md.Animated)
-		if !cloud && md.Metadata.Exists() {
+		if !w.cloud() && md.Metadata.Exists() {
 			s.Key("metadata")
 			spec.Known(s, md.Metadata, w.tables.stickerMeta)
 		}
-	}
-	if cloud && typ == TypeAudio {
-		switch {
-		case m.Kind == message.Voice:
-			s.KBool("voice", true)
-		case md.Voice != "":
-			s.KV("voice", md.Voice)
-		default:
-			s.KBool("voice", false)
+	case TypeAudio:
+		if w.cloud() {
+			w.voiceFlag(s, m)
 		}
 	}
-	s.EndObj()
+}
+
+// voiceFlag writes the Cloud API audio.voice: true for voice notes, as
+// written, else false.
+func (w *writer) voiceFlag(s *jsontree.Writer, m *message.Message) {
+	switch {
+	case m.Kind == message.Voice:
+		s.KBool("voice", true)
+	case m.Media.Voice != "":
+		s.KV("voice", m.Media.Voice)
+	default:
+		s.KBool("voice", false)
+	}
 }
 
 func (w *writer) system(s *jsontree.Writer, sy *message.SystemChange) {
@@ -563,15 +594,7 @@ func (w *writer) Status(st *message.Status) {
 		s.KStr("status", st.State.String())
 	}
 	w.time(s, st.Time, st.Offset, w.path(secStatuses, "timestamp"), true)
-	switch {
-	case st.Recipient.Phone != "":
-		s.KV("recipient_id", st.Recipient.Phone)
-	case cloud && st.Recipient.UserID != "":
-	default:
-		s.KStr("recipient_id", message.DefaultPhone)
-		w.fill(message.Fill{Path: w.path(secStatuses, "recipient_id"), Value: message.DefaultPhone,
-			Reason: "the recipient has no phone number (a username-only user)", Offset: st.Offset, Default: true})
-	}
+	w.phone(s, "recipient_id", st.Recipient.Phone, cloud && st.Recipient.UserID != "", secStatuses, "the recipient has no phone number (a username-only user)", st.Offset)
 	if cloud {
 		s.KV("recipient_type", st.RecipientType)
 		s.KV("recipient_participant_id", st.ParticipantID)
@@ -650,15 +673,15 @@ func (w *writer) error(s *jsontree.Writer, e *message.Error, at errorAt) {
 	}
 	s.KV("title", e.Title)
 	if w.cloud() {
-		s.KV("message", firstOf(e.Message, e.Title))
-		if d := firstOf(e.DataDetails, e.Details); d != "" {
+		s.KV("message", common.FirstOf(e.Message, e.Title))
+		if d := common.FirstOf(e.DataDetails, e.Details); d != "" {
 			s.Key("error_data")
 			s.Obj()
 			s.KV("details", d)
 			s.EndObj()
 		}
 	} else {
-		s.KV("details", firstOf(e.Details, e.DataDetails))
+		s.KV("details", common.FirstOf(e.Details, e.DataDetails))
 	}
 	s.KV("href", e.Href)
 	s.EndObj()
@@ -740,7 +763,7 @@ func (w *writer) flushChange() {
 	b := &w.batch
 	business := b.Business
 	if business == "" {
-		business = firstOf(w.o.DisplayPhoneNumber, w.o.Origin)
+		business = common.FirstOf(w.o.DisplayPhoneNumber, w.o.Origin)
 		def := business == ""
 		if def {
 			business = message.DefaultBusinessNumber
@@ -800,15 +823,6 @@ func (w *writer) End() ([]byte, bool) {
 	w.splice(d, "errors", secErrors, w.noErrors)
 	d.EndObj()
 	return d.Bytes(), true
-}
-
-func firstOf(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // hexToBase64 re-encodes an On-Premises sha256 (64 hex digits) as the

@@ -27,6 +27,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/pkg/digest"
+	"github.com/wamo-dev/wamo/pkg/message"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
@@ -151,11 +152,16 @@ func New(cfg Config) *Receiver {
 }
 
 // Documented message types and status values (formats reference §2–4, §9),
-// in the digest's names.
+// in the digest's names: the model's kinds (a documented type wamo models is
+// one this receiver knows), and two wire names of earlier versions.
 var (
-	knownTypes = set("text", "image", "audio", "voice", "video", "document", "sticker", "location", "contacts",
-		"button", "interactive", "button_reply", "list_reply", "nfm_reply", "call_permission_reply", "order",
-		"system", "reaction", "unknown", "unsupported", "request_welcome", "edit", "revoke")
+	knownTypes = func() map[string]bool {
+		m := set("interactive", "unknown")
+		for _, k := range message.Kinds() {
+			m[k.String()] = true
+		}
+		return m
+	}()
 	knownStatuses = set("sent", "delivered", "read", "played", "failed", "deleted", "warning",
 		"switching_channel") // the Conversation API's SWITCHING_CHANNEL
 	mediaTypes = set("image", "audio", "voice", "video", "document", "sticker")
