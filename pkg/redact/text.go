@@ -156,6 +156,14 @@ func matchPhone(s string, i int) (end int, digits []byte, ok bool) {
 		}
 		return i, nil, false
 	}
+	end, digits = phoneRun(s, i)
+	standsAlone := end == len(s) || !isAlnum(s[end])
+	return end, digits, standsAlone && len(digits) >= 7 && len(digits) <= 15 && !isDate(s[i:end])
+}
+
+// phoneRun reads digits from s[i] on, with at most two separators between
+// two digits, and returns the index after the last digit and the digits.
+func phoneRun(s string, i int) (end int, digits []byte) {
 	end = i
 	for j := i; j < len(s); {
 		if isDigit(s[j]) {
@@ -173,10 +181,7 @@ func matchPhone(s string, i int) (end int, digits []byte, ok bool) {
 		}
 		j += n
 	}
-	if end < len(s) && isAlnum(s[end]) || len(digits) < 7 || len(digits) > 15 || isDate(s[i:end]) {
-		return end, digits, false
-	}
-	return end, digits, true
+	return end, digits
 }
 
 // isDate reports whether s is a calendar date written with dashes or dots,
@@ -214,13 +219,7 @@ func (r *Redactor) scrubPhones(s string, k *known, biz map[string]bool, all bool
 		if out == nil {
 			out = []byte(s)
 		}
-		mapped := r.phoneDigits(string(digits))
-		for p, d := i, 0; p < end; p++ {
-			if isDigit(out[p]) {
-				out[p] = mapped[d]
-				d++
-			}
-		}
+		r.mapPhone(out[i:end], digits)
 		i = end
 	}
 	if out == nil {
