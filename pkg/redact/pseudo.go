@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
 )
 
 // Domain tags keep the pseudonyms of different kinds of value independent:
@@ -471,22 +473,10 @@ func geoPoint(s string) string {
 // birthday keeps the year of a YYYY-MM-DD date and sets it to January 1st;
 // anything else has its digits replaced.
 func (r *Redactor) birthday(s string) string {
-	if len(s) == 10 && s[4] == '-' && s[7] == '-' && allDigits(s[:4]) && allDigits(s[5:7]) && allDigits(s[8:]) {
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' && jsonlex.Digits(s[:4]) && jsonlex.Digits(s[5:7]) && jsonlex.Digits(s[8:]) {
 		return s[:4] + "-01-01"
 	}
 	return r.mapWords(s, func(w string) string { return w }, false)
-}
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // url pseudonymises the identifiers in a media URL: path segments of six

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
 )
 
 // known collects the identifiers of people found in a payload's
@@ -194,15 +196,15 @@ func isDate(s string) bool {
 	sep := s[4]
 	yearFirst := sep == '-' || sep == '.'
 	if yearFirst {
-		return s[7] == sep && allDigits(s[:4]) && month(s[5:7]) && day(s[8:]) && plausibleYear(s[:4])
+		return s[7] == sep && jsonlex.Digits(s[:4]) && month(s[5:7]) && day(s[8:]) && plausibleYear(s[:4])
 	}
 	sep = s[2]
-	return (sep == '-' || sep == '.') && s[5] == sep && day(s[:2]) && month(s[3:5]) && allDigits(s[6:]) && plausibleYear(s[6:])
+	return (sep == '-' || sep == '.') && s[5] == sep && day(s[:2]) && month(s[3:5]) && jsonlex.Digits(s[6:]) && plausibleYear(s[6:])
 }
 
-func month(s string) bool { return allDigits(s) && s >= "01" && s <= "12" }
+func month(s string) bool { return jsonlex.Digits(s) && s >= "01" && s <= "12" }
 
-func day(s string) bool { return allDigits(s) && s >= "01" && s <= "31" }
+func day(s string) bool { return jsonlex.Digits(s) && s >= "01" && s <= "31" }
 
 func plausibleYear(s string) bool { return s >= "1900" && s <= "2099" }
 

@@ -292,7 +292,7 @@ func phoneLengthInteger(raw string) bool {
 	if len(s) > 0 && s[0] == '-' {
 		s = s[1:]
 	}
-	return len(s) >= 7 && len(s) <= 15 && allDigits(s)
+	return len(s) >= 7 && len(s) <= 15 && jsonlex.Digits(s)
 }
 
 // numberLike pseudonymises the digits of a JSON number as those of a
