@@ -167,6 +167,15 @@ func (sc *scanner) skip() {
 	}
 }
 
+// keyOf is the member name the string literal raw spells.
+func keyOf(raw string, esc bool) string {
+	key := raw[1 : len(raw)-1]
+	if esc {
+		key = jsonlex.Unescape(key)
+	}
+	return key
+}
+
 // skipMembers skips an object's members, recording them to report
 // repeated keys.
 func (sc *scanner) skipMembers() {
@@ -207,10 +216,7 @@ func (sc *scanner) skipElements() {
 // member records a member of an object skip reads and reports its key
 // when it repeats one.
 func (sc *scanner) member(set *skipSet, raw string, esc bool, keyAt int, v span) {
-	key := raw[1 : len(raw)-1]
-	if esc {
-		key = unescape(key)
-	}
+	key := keyOf(raw, esc)
 	first, dup := set.keys.Add(key, len(set.vals))
 	if !dup {
 		set.vals = append(set.vals, v)

@@ -527,10 +527,7 @@ func (c *Ctx) object(sc *scanner, o *Object) span {
 		if sc.bad {
 			break
 		}
-		key := raw[1 : len(raw)-1]
-		if esc {
-			key = unescape(key)
-		}
+		key := keyOf(raw, esc)
 		sc.expect(':')
 		sc.ws()
 		if i := cp.lookup(o, key); i < 0 {
@@ -876,10 +873,7 @@ func (c *Ctx) shape(sc *scanner, fd *Field) *Object {
 		if sc.bad {
 			break
 		}
-		key := raw[1 : len(raw)-1]
-		if esc {
-			key = unescape(key)
-		}
+		key := keyOf(raw, esc)
 		for _, sh := range fd.Shapes {
 			if contains(sh.Keys, key) {
 				return sh.Object
