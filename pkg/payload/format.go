@@ -164,113 +164,76 @@ func DetectString(s string) Detection {
 	// the second ("messages" after "contacts"), so detection costs a few
 	// bytes, not a read of the payload.
 	var d Detection
+	var decided, appID, projectID, notifications, typeWhatsApp, nativeOnly bool
 	i := jsonlex.SkipSpace(s, 0)
 	if i >= len(s) || s[i] != '{' {
 		d.Reason = "the top-level value is not an object"
 		return d
 	}
-	var t topLevel
-	for i = jsonlex.SkipSpace(s, i+1); i < len(s) && s[i] == '"'; {
-		key, start, ok := memberName(s, i)
-		if !ok || t.decide(&d, key) {
-			break
-		}
-		end, ok := jsonlex.SkipValue(s, start)
+	for i = jsonlex.SkipSpace(s, i+1); i < len(s) && s[i] == '"' && !nativeOnly; {
+		end, esc, ok := jsonlex.String(s, i)
 		if !ok {
 			break
 		}
-		t.note(&d, key, s[start:end])
-		if i = jsonlex.SkipSpace(s, end); i < len(s) && s[i] == ',' {
+		key := s[i+1 : end-1]
+		if esc {
+			key = jsonlex.Unescape(key)
+		}
+		if i = jsonlex.SkipSpace(s, end); i >= len(s) || s[i] != ':' {
+			break
+		}
+		if dd, ok := decide(key); ok {
+			if !decided {
+				d.Format, d.Reason, decided = dd.Format, dd.Reason, true
+			}
+			if !sharedWithLookalike(key) {
+				nativeOnly = true // decided: no need to read its value
+				break
+			}
+		}
+		start := jsonlex.SkipSpace(s, i+1)
+		if i, ok = jsonlex.SkipValue(s, start); !ok {
+			break
+		}
+		switch key {
+		case "app_id":
+			appID = true
+		case "project_id":
+			projectID = true
+		case "notifications":
+			notifications = true
+		case "type":
+			v := s[start:i]
+			typeWhatsApp = v == `"whatsapp"` || len(v) > 2 && v[0] == '"' && jsonlex.Unescape(v[1:len(v)-1]) == "whatsapp"
+		default:
+			if d.Trigger == "" && conversationTrigger[key] {
+				d.Trigger = key
+			}
+		}
+		if i = jsonlex.SkipSpace(s, i); i < len(s) && s[i] == ',' {
 			i = jsonlex.SkipSpace(s, i+1)
 		}
 	}
-	t.conclude(&d)
-	return d
-}
-
-// memberName reads the name of the member starting with the quote at s[i],
-// and returns it with the index where its value starts.
-func memberName(s string, i int) (key string, value int, ok bool) {
-	end, esc, ok := jsonlex.String(s, i)
-	if !ok {
-		return "", 0, false
-	}
-	key = s[i+1 : end-1]
-	if esc {
-		key = jsonlex.Unescape(key)
-	}
-	if j := jsonlex.SkipSpace(s, end); j < len(s) && s[j] == ':' {
-		return key, jsonlex.SkipSpace(s, j+1), true
-	}
-	return "", 0, false
-}
-
-// topLevel is what DetectString has learnt from the members read so far.
-type topLevel struct {
-	decided, nativeOnly         bool
-	appID, projectID            bool
-	notifications, typeWhatsApp bool
-}
-
-// decide records the format of a deciding member, the first one only; it
-// reports true when the member is one only that format has, so that
-// nothing further needs reading.
-func (t *topLevel) decide(d *Detection, key string) bool {
-	dd, ok := decide(key)
-	if !ok {
-		return false
-	}
-	if !t.decided {
-		d.Format, d.Reason, t.decided = dd.Format, dd.Reason, true
-	}
-	t.nativeOnly = !sharedWithLookalike(key)
-	return t.nativeOnly
-}
-
-// note records what a member that decides nothing says: the Conversation
-// API's ids, the retired Sinch WhatsApp API's members, or a Conversation
-// API trigger.
-func (t *topLevel) note(d *Detection, key, value string) {
-	switch key {
-	case "app_id":
-		t.appID = true
-	case "project_id":
-		t.projectID = true
-	case "notifications":
-		t.notifications = true
-	case "type":
-		t.typeWhatsApp = value == `"whatsapp"` || len(value) > 2 && value[0] == '"' && jsonlex.Unescape(value[1:len(value)-1]) == "whatsapp"
-	default:
-		if d.Trigger == "" && conversationTrigger[key] {
-			d.Trigger = key
-		}
-	}
-}
-
-// conclude settles the detection once the members are read: the
-// Conversation API's ids outweigh the members it shares, the retired Sinch
-// WhatsApp API is a look-alike, and a trigger is kept for the Conversation
-// API only.
-func (t *topLevel) conclude(d *Detection) {
 	switch {
-	case t.nativeOnly:
+	case nativeOnly:
 		d.Trigger = ""
-	case t.appID || t.projectID:
+	case appID || projectID:
 		d.Format = Conversation
 		d.Reason = "top-level app_id"
-		if !t.appID {
+		if !appID {
 			d.Reason = "top-level project_id"
 		}
-	case t.notifications || t.typeWhatsApp:
+	case notifications || typeWhatsApp:
 		d.Format, d.LooksLike, d.Trigger = Unknown, SinchWhatsAppLegacy, ""
 		d.Reason = "this looks like " + SinchWhatsAppLegacy.String() + ` (top-level type "whatsapp", notifications, statuses), ` +
 			"which ended on 30 September 2023: not an On-Premises notification, although it also has statuses and contacts"
-	case !t.decided:
+	case !decided:
 		d.Trigger = ""
 		d.Reason = "no top-level data/total (sinch), messages/statuses/contacts/errors (whatsapp), object/entry (cloud) or app_id/project_id (conversation) member"
 	default:
 		d.Trigger = ""
 	}
+	return d
 }
 
 // sharedWithLookalike reports whether a deciding member also belongs to a

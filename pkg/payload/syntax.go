@@ -316,17 +316,29 @@ func SniffFormat(data []byte) Format {
 		return Unknown
 	}
 	depth := 0
-	var sn sniff
+	// As Detect: a member only a format has decides at once; one shared
+	// with the retired Sinch WhatsApp API decides unless app_id or
+	// project_id (the Conversation API) come too.
+	first, conversation := Unknown, false
 	for i < len(data) {
 		switch c := data[i]; c {
 		case '"':
 			end := stringEnd(data, i)
 			if end < 0 {
-				return sn.verdict() // a string not closed ends the document
+				return sniffed(first, conversation) // a string not closed ends the document
 			}
-			if depth == 1 && colonAt(data, skipBlank(data, end)) {
-				if f, ok := sn.member(bytesToString(data[i+1 : end-1])); ok {
-					return f
+			if depth == 1 {
+				if j := skipBlank(data, end); j < len(data) && data[j] == ':' {
+					key := bytesToString(data[i+1 : end-1])
+					if d, ok := decide(key); ok {
+						if !sharedWithLookalike(key) {
+							return d.Format
+						}
+						if first == Unknown {
+							first = d.Format
+						}
+					}
+					conversation = conversation || key == "app_id" || key == "project_id"
 				}
 			}
 			i = end
@@ -343,40 +355,14 @@ func SniffFormat(data []byte) Format {
 		}
 		i++
 	}
-	return sn.verdict()
+	return sniffed(first, conversation)
 }
 
-func colonAt(data []byte, i int) bool { return i < len(data) && data[i] == ':' }
-
-// sniff is what SniffFormat has learnt from the top-level members so far.
-// As Detect: a member only a format has decides at once; one shared with
-// the retired Sinch WhatsApp API decides unless app_id or project_id (the
-// Conversation API) come too.
-type sniff struct {
-	first        Format
-	conversation bool
-}
-
-// member takes a top-level member name; it reports the format when that
-// member alone decides it.
-func (s *sniff) member(key string) (Format, bool) {
-	if d, ok := decide(key); ok {
-		if !sharedWithLookalike(key) {
-			return d.Format, true
-		}
-		if s.first == Unknown {
-			s.first = d.Format
-		}
-	}
-	s.conversation = s.conversation || key == "app_id" || key == "project_id"
-	return Unknown, false
-}
-
-func (s sniff) verdict() Format {
-	if s.conversation {
+func sniffed(first Format, conversation bool) Format {
+	if conversation {
 		return Conversation
 	}
-	return s.first
+	return first
 }
 
 // stringEnd returns the index after the string starting at data[i] (a
