@@ -24,6 +24,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -124,50 +125,87 @@ var styling = []string{"github.com/charmbracelet/lipgloss", "github.com/fatih/co
 
 var printing = regexp.MustCompile(`\bos\.Exit\(|\bfmt\.Print|\bos\.Std(out|err)\b|\blog\.(Print|Fatal)`)
 
+// edge is one import, from a package in a layer.
+type edge struct {
+	from     Package
+	layer    Layer
+	imp      string
+	rel      string // imp inside the module, when internal
+	internal bool
+}
+
+// importRules are the rules an import can break, each with the sentence
+// that says so.
+var importRules = []struct {
+	breaks func(edge) bool
+	rule   string
+}{
+	{stylesOutside, "only pkg/render styles output"},
+	{domainUsesCobra, "domain packages know nothing of the command line"},
+	{domainReachesUp, "domain packages never reach the command or output layer"},
+	{commandImportsCommand, "command packages do not import each other (shared pieces go to cmdutil)"},
+	{formatImportsFormat, "a format package never imports another format"},
+	{formatImportsRegistry, "a format package never imports the registry of all formats"},
+}
+
+func stylesOutside(e edge) bool {
+	return e.from.Rel != "pkg/render" && slices.ContainsFunc(styling, func(s string) bool { return strings.HasPrefix(e.imp, s) })
+}
+
+func domainUsesCobra(e edge) bool {
+	return e.layer == Domain && strings.HasPrefix(e.imp, "github.com/spf13/cobra")
+}
+
+func domainReachesUp(e edge) bool {
+	return e.layer == Domain && e.internal && LayerOf(e.rel) != Domain
+}
+
+func commandImportsCommand(e edge) bool {
+	return e.layer == Command && e.from.Rel != "pkg/cmd/root" && e.internal && LayerOf(e.rel) == Command
+}
+
+func formatImportsFormat(e edge) bool {
+	f, g := formatName(e.from.Rel), formatName(e.rel)
+	return f != "" && e.internal && g != "" && g != f
+}
+
+func formatImportsRegistry(e edge) bool {
+	return formatName(e.from.Rel) != "" && e.internal && e.rel == "pkg/format"
+}
+
 // Check returns the violations of the rules in a graph.
 func Check(pkgs []Package) []Violation {
 	var out []Violation
-	bad := func(p Package, imp, rule string) { out = append(out, Violation{p.Rel, imp, rule}) }
 	for _, p := range pkgs {
 		layer := LayerOf(p.Rel)
 		for _, imp := range p.Imports {
 			rel, internal := strings.CutPrefix(imp, Module+"/")
-			for _, s := range styling {
-				if strings.HasPrefix(imp, s) && p.Rel != "pkg/render" {
-					bad(p, imp, "only pkg/render styles output")
-				}
-			}
-			if layer == Domain {
-				if strings.HasPrefix(imp, "github.com/spf13/cobra") {
-					bad(p, imp, "domain packages know nothing of the command line")
-				}
-				if internal && LayerOf(rel) != Domain {
-					bad(p, imp, "domain packages never reach the command or output layer")
-				}
-			}
-			if layer == Command && p.Rel != "pkg/cmd/root" && internal && LayerOf(rel) == Command {
-				bad(p, imp, "command packages do not import each other (shared pieces go to cmdutil)")
-			}
-			if f := formatName(p.Rel); f != "" && internal {
-				if g := formatName(rel); g != "" && g != f {
-					bad(p, imp, "a format package never imports another format")
-				}
-				if rel == "pkg/format" {
-					bad(p, imp, "a format package never imports the registry of all formats")
+			e := edge{from: p, layer: layer, imp: imp, rel: rel, internal: internal}
+			for _, r := range importRules {
+				if r.breaks(e) {
+					out = append(out, Violation{p.Rel, imp, r.rule})
 				}
 			}
 		}
 		if layer == Domain {
-			names := make([]string, 0, len(p.Sources))
-			for f := range p.Sources {
-				names = append(names, f)
-			}
-			sort.Strings(names)
-			for _, f := range names {
-				if m := printing.Find(p.Sources[f]); m != nil {
-					bad(p, "", fmt.Sprintf("%s uses %s: library code returns values and errors", f, m))
-				}
-			}
+			out = append(out, printingIn(p)...)
+		}
+	}
+	return out
+}
+
+// printingIn is a violation for each source file of p that prints or
+// exits, in the order of their names.
+func printingIn(p Package) []Violation {
+	var out []Violation
+	names := make([]string, 0, len(p.Sources))
+	for f := range p.Sources {
+		names = append(names, f)
+	}
+	sort.Strings(names)
+	for _, f := range names {
+		if m := printing.Find(p.Sources[f]); m != nil {
+			out = append(out, Violation{p.Rel, "", fmt.Sprintf("%s uses %s: library code returns values and errors", f, m)})
 		}
 	}
 	return out

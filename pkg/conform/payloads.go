@@ -95,57 +95,84 @@ const genSeed = 2026
 
 func newLibrary(p *Profile) (*library, error) {
 	lib := &library{p: p, kinds: map[string]*source{}}
+	if err := lib.addFixtures(); err != nil {
+		return nil, err
+	}
+	if err := lib.addOther(); err != nil {
+		return nil, err
+	}
+	// The generator knows every type and status of the format; fixtures
+	// show most of them. Fill in the rest.
+	for _, t := range gen.Types(p.Format) {
+		if err := lib.fill(t); err != nil {
+			return nil, err
+		}
+	}
+	return lib, nil
+}
+
+// addFixtures adds the profile's fixtures, of which there must be some.
+func (lib *library) addFixtures() error {
+	p := lib.p
 	for _, f := range fixtures.List() {
 		if f.Folder != p.Fixtures {
 			continue
 		}
 		b, err := fixtures.Read(f)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		s, err := newSource(p, f.Name, b)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		lib.fixtures = append(lib.fixtures, s)
 		lib.addKind(s)
 	}
 	if len(lib.fixtures) == 0 {
-		return nil, fmt.Errorf("conform: no fixtures in %s/", p.Fixtures)
+		return fmt.Errorf("conform: no fixtures in %s/", p.Fixtures)
 	}
-	for _, name := range p.Other {
+	return nil
+}
+
+// addOther adds the payloads of other formats the profile sends.
+func (lib *library) addOther() error {
+	for _, name := range lib.p.Other {
 		f, err := fixtures.Lookup(name)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		b, err := fixtures.Read(f)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		lib.other = append(lib.other, &source{name: f.Name, body: b})
 	}
-	// The generator knows every type and status of the format; fixtures
-	// show most of them. Fill in the rest.
-	for _, t := range gen.Types(p.Format) {
-		g, err := gen.New(gen.Options{Format: p.Format, Types: []string{t}, Seed: genSeed})
-		if err != nil {
-			return nil, err
+	return nil
+}
+
+// fill draws payloads of type t from the generator and keeps one of each
+// kind the library lacks, until genQuiet draws in a row bring no new kind.
+func (lib *library) fill(t string) error {
+	p := lib.p
+	g, err := gen.New(gen.Options{Format: p.Format, Types: []string{t}, Seed: genSeed})
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for i, quiet := 0, 0; i < genDraws && quiet < genQuiet; i++ {
+		s, err := newSource(p, "gen "+p.Format.String()+" "+t, g.Next())
+		if err != nil || s.kind == "" || seen[s.kind] {
+			quiet++
+			continue
 		}
-		seen := map[string]bool{}
-		for i, quiet := 0, 0; i < genDraws && quiet < genQuiet; i++ {
-			s, err := newSource(p, "gen "+p.Format.String()+" "+t, g.Next())
-			if err != nil || s.kind == "" || seen[s.kind] {
-				quiet++
-				continue
-			}
-			seen[s.kind], quiet = true, 0
-			if lib.kinds[s.kind] == nil {
-				lib.filled = append(lib.filled, s)
-				lib.addKind(s)
-			}
+		seen[s.kind], quiet = true, 0
+		if lib.kinds[s.kind] == nil {
+			lib.filled = append(lib.filled, s)
+			lib.addKind(s)
 		}
 	}
-	return lib, nil
+	return nil
 }
 
 func (lib *library) addKind(s *source) {

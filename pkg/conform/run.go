@@ -82,18 +82,10 @@ func Run(ctx context.Context, cat *Catalogue, cases []*Case, opts Options, onRes
 	if _, err := replay.ParseURL(opts.URL); err != nil {
 		return nil, err
 	}
-	if opts.Deadline <= 0 {
-		opts.Deadline = DefaultDeadline
-	}
-	if opts.Timeout <= 0 {
-		opts.Timeout = DefaultTimeout
-	}
-	if opts.Rate <= 0 {
-		opts.Rate = DefaultRate
-	}
-	if opts.Duration <= 0 {
-		opts.Duration = DefaultDuration
-	}
+	positive(&opts.Deadline, DefaultDeadline)
+	positive(&opts.Timeout, DefaultTimeout)
+	positive(&opts.Rate, DefaultRate)
+	positive(&opts.Duration, DefaultDuration)
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -114,20 +106,8 @@ func Run(ctx context.Context, cat *Catalogue, cases []*Case, opts Options, onRes
 		Signed: opts.Secret != nil && cat.Profile.Signer != nil, Handshake: opts.VerifyToken != "" && cat.Profile.Handshake != nil,
 		Started: r.started}
 	for i, cs := range cases {
-		if ctx.Err() != nil {
-			rep.Interrupted = true
-			rep.NotRun = append(rep.NotRun, cases[i:]...)
-			break
-		}
-		res := r.runCase(ctx, cs)
-		if ctx.Err() != nil && res.Verdict != Skip {
-			// Cut short: what it measured is not the receiver's doing.
-			rep.Interrupted = true
-			rep.NotRun = append(rep.NotRun, cases[i:]...)
-			break
-		}
-		if cause, ok := r.unreachable(&res); ok {
-			rep.Unreachable, rep.UnreachableCause = true, cause
+		res, stop := r.runOne(ctx, cs, rep)
+		if stop {
 			rep.NotRun = append(rep.NotRun, cases[i:]...)
 			break
 		}
@@ -144,6 +124,33 @@ func Run(ctx context.Context, cat *Catalogue, cases []*Case, opts Options, onRes
 	rep.Points = r.timeline.Points()
 	rep.Areas = countAreas(rep.Results)
 	return rep, nil
+}
+
+// runOne runs a case unless the run is over; stop says the run ends here,
+// the report saying why: interrupted (before the case, or during it, when
+// what it measured is not the receiver's doing), or unreachable.
+func (r *runner) runOne(ctx context.Context, cs *Case, rep *Report) (res Result, stop bool) {
+	if ctx.Err() != nil {
+		rep.Interrupted = true
+		return res, true
+	}
+	res = r.runCase(ctx, cs)
+	if ctx.Err() != nil && res.Verdict != Skip {
+		rep.Interrupted = true
+		return res, true
+	}
+	if cause, ok := r.unreachable(&res); ok {
+		rep.Unreachable, rep.UnreachableCause = true, cause
+		return res, true
+	}
+	return res, false
+}
+
+// positive sets *v to def unless it is positive.
+func positive[T int64 | float64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // newTransport returns the transport of the run: the client's, or a new

@@ -75,58 +75,21 @@ const probeSeed = 1
 
 func derive(f payload.Format) *caps {
 	c := &caps{}
-	g := newGenerator(f, probeSeed, DefaultBase)
-	r := format.Of(f).NewReader()
-	var back message.Delivery
-	var tape jsontree.Tape
-	// probe writes a one-message (or one-status) delivery and reads the
-	// output back; first is what came back first.
-	probe := func(status bool, k message.Kind) (m *message.Message, st *message.Status) {
-		biz := &g.biz[0]
-		b := g.batchOf(biz)
-		if status {
-			g.statuses(b, biz, false)
-		} else {
-			g.message(b, biz, k)
-		}
-		g.defaults = 0
-		out, ok := g.write(biz)
-		back.Batches = back.Batches[:0]
-		if !ok || !tape.Parse(string(out)) {
-			return nil, nil
-		}
-		r.Read(tape.Root(), &back, message.ReadOptions{})
-		for i := range back.Batches {
-			if b := &back.Batches[i]; len(b.Messages) > 0 {
-				return &b.Messages[0], nil
-			} else if len(b.Statuses) > 0 {
-				return nil, &b.Statuses[0]
-			}
-		}
-		return nil, nil
-	}
+	pr := &prober{g: newGenerator(f, probeSeed, DefaultBase), r: format.Of(f).NewReader()}
+	g := pr.g
 	for _, k := range message.Kinds() {
-		if m, _ := probe(false, k); m != nil && m.Kind == k {
+		if m, _ := pr.probe(false, k); m != nil && m.Kind == k {
 			c.kinds = append(c.kinds, k)
 		}
 	}
 	for s := message.State(1); s.String() != ""; s++ {
 		g.probeState = s
-		if _, st := probe(true, 0); st != nil && st.State == s {
+		if _, st := pr.probe(true, 0); st != nil && st.State == s {
 			c.states = append(c.states, s)
 		}
 	}
 	g.probeState = 0
-	// User ids: a text from a user named by phone and user id, and one
-	// from a username-only user.
-	g.identity = IdentityBoth
-	if m, _ := probe(false, message.Text); m != nil {
-		c.userIDs = m.From.UserID != "" && m.From.UserID == g.d.Batches[0].Messages[0].From.UserID
-	}
-	g.identity = IdentityBSUID
-	if m, _ := probe(false, message.Text); m != nil {
-		c.phoneless = c.userIDs && g.defaults == 0 && m.From.Phone == "" && m.From.UserID != ""
-	}
+	pr.identities(c)
 	// Two texts in one delivery: one document, or one each?
 	g.identity = IdentityPhone
 	biz := &g.biz[0]
@@ -134,8 +97,64 @@ func derive(f payload.Format) *caps {
 	g.message(b, biz, message.Text)
 	g.message(b, biz, message.Text)
 	if out, ok := g.write(biz); ok {
-		roots, _ := tape.ParseSeq(string(out))
+		roots, _ := pr.tape.ParseSeq(string(out))
 		c.perItem = len(roots) > 1
 	}
 	return c
+}
+
+// prober writes one-message (or one-status) deliveries and reads them
+// back, to learn what a format carries.
+type prober struct {
+	g    *Generator
+	r    message.Reader
+	back message.Delivery
+	tape jsontree.Tape
+}
+
+// probe writes a delivery of one message of kind k, or of one status, and
+// returns what came back first.
+func (pr *prober) probe(status bool, k message.Kind) (*message.Message, *message.Status) {
+	g := pr.g
+	biz := &g.biz[0]
+	b := g.batchOf(biz)
+	if status {
+		g.statuses(b, biz, false)
+	} else {
+		g.message(b, biz, k)
+	}
+	g.defaults = 0
+	out, ok := g.write(biz)
+	pr.back.Batches = pr.back.Batches[:0]
+	if !ok || !pr.tape.Parse(string(out)) {
+		return nil, nil
+	}
+	pr.r.Read(pr.tape.Root(), &pr.back, message.ReadOptions{})
+	return first(&pr.back)
+}
+
+// first is the first message or status of a delivery.
+func first(d *message.Delivery) (*message.Message, *message.Status) {
+	for i := range d.Batches {
+		if b := &d.Batches[i]; len(b.Messages) > 0 {
+			return &b.Messages[0], nil
+		} else if len(b.Statuses) > 0 {
+			return nil, &b.Statuses[0]
+		}
+	}
+	return nil, nil
+}
+
+// identities learns whether the format carries user ids: a text from a
+// user named by phone and user id, and one from a username-only user.
+func (pr *prober) identities(c *caps) {
+	g := pr.g
+	g.identity = IdentityBoth
+	if m, _ := pr.probe(false, message.Text); m != nil {
+		c.userIDs = m.From.UserID != "" && m.From.UserID == g.d.Batches[0].Messages[0].From.UserID
+	}
+	g.identity = IdentityBSUID
+	if m, _ := pr.probe(false, message.Text); m != nil {
+		c.phoneless = c.userIDs && g.defaults == 0 && m.From.Phone == "" && m.From.UserID != ""
+	}
 }

@@ -120,19 +120,12 @@ func Number(s string, i int) (end int, ok bool) {
 	case i < len(s) && s[i] == '0':
 		i++
 	case i < len(s) && s[i] >= '1' && s[i] <= '9':
-		for i < len(s) && isDigit(s[i]) {
-			i++
-		}
+		i = digitsEnd(s, i)
 	default:
 		return i, false
 	}
 	if i < len(s) && s[i] == '.' {
-		i++
-		d := i
-		for i < len(s) && isDigit(s[i]) {
-			i++
-		}
-		if i == d {
+		if i, ok = digitRun(s, i+1); !ok {
 			return i, false
 		}
 	}
@@ -141,16 +134,29 @@ func Number(s string, i int) (end int, ok bool) {
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		d := i
-		for i < len(s) && isDigit(s[i]) {
-			i++
-		}
-		if i == d {
+		if i, ok = digitRun(s, i); !ok {
 			return i, false
 		}
 	}
 	return i, true
 }
+
+// digitsEnd is the index after the run of digits from s[i] (i when none).
+func digitsEnd(s string, i int) int {
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i
+}
+
+// digitRun is digitsEnd, reporting whether there was at least one digit.
+func digitRun(s string, i int) (int, bool) {
+	end := digitsEnd(s, i)
+	return end, end > i
+}
+
+// Digits reports whether s is a non-empty run of ASCII digits.
+func Digits(s string) bool { return s != "" && digitsEnd(s, 0) == len(s) }
 
 // Literal checks true, false or null at s[i] and returns the index after it.
 func Literal(s string, i int) (end int, ok bool) {

@@ -66,36 +66,15 @@ func copyHeaders(dst, src http.Header) {
 // What the sender reads never says where the app is: the app's URL and the
 // transport's errors stay in the event.
 func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, ev *Event) *ForwardResult {
-	target := *h.cfg.ForwardTo
-	if r.URL.RawQuery != "" {
-		if target.RawQuery != "" {
-			target.RawQuery += "&" + r.URL.RawQuery
-		} else {
-			target.RawQuery = r.URL.RawQuery
-		}
-	}
 	res := &ForwardResult{URL: secret.RedactURL(h.cfg.ForwardTo), Deadline: h.cfg.Deadline}
 	ctx, cancel := contextWithoutCancel(r.Context(), h.cfg.ForwardTimeout)
 	defer cancel()
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, r.Method, target.String(), rd)
+	req, err := h.forwardRequest(ctx, r, body)
 	if err != nil {
 		res.Err = errors.New(secret.RedactText(err.Error()))
 		ev.Status = http.StatusBadGateway
 		textAnswer(w, ev.Status, "wamo listen: cannot forward the request to the app")
 		return res
-	}
-	copyHeaders(req.Header, r.Header)
-	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		req.Header.Set("X-Forwarded-For", ip)
-	}
-	req.Header.Set("X-Forwarded-Host", r.Host)
-	req.Header.Set("X-Forwarded-Proto", "http")
-	if _, ok := r.Header["User-Agent"]; !ok {
-		req.Header["User-Agent"] = nil // do not add Go's
 	}
 
 	start := time.Now()
@@ -112,26 +91,7 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, e
 	}
 	res.Latency = time.Since(start)
 	if err != nil {
-		res.OverDeadline = true
-		if resp != nil {
-			res.Status = resp.StatusCode
-		}
-		ev.Status = http.StatusBadGateway
-		msg := "wamo listen: the app did not answer"
-		switch {
-		case errors.Is(err, context.DeadlineExceeded):
-			ev.Status = http.StatusGatewayTimeout
-			msg = "wamo listen: the app did not answer within " + h.cfg.ForwardTimeout.String()
-		case errors.Is(err, ErrAnswerTooLarge):
-			msg = "wamo listen: the app's answer is too large to pass on"
-		case errors.Is(err, errBusy):
-			msg = "wamo listen: too busy to pass on the app's answer"
-		}
-		res.Err = errors.New(secret.RedactText(err.Error()))
-		if errors.Is(err, ErrAnswerTooLarge) {
-			res.Err = ErrAnswerTooLarge
-		}
-		textAnswer(w, ev.Status, msg)
+		h.forwardFailed(w, ev, res, resp, err)
 		return res
 	}
 	res.Status = resp.StatusCode
@@ -147,4 +107,58 @@ func (h *Handler) forward(w http.ResponseWriter, r *http.Request, body []byte, e
 	w.Write(answerBody)
 	http.NewResponseController(w).Flush()
 	return res
+}
+
+// forwardRequest is the request to the app: the sender's, with its query
+// added to the app's URL, its end-to-end headers and X-Forwarded-*.
+func (h *Handler) forwardRequest(ctx context.Context, r *http.Request, body []byte) (*http.Request, error) {
+	target := *h.cfg.ForwardTo
+	if r.URL.RawQuery != "" {
+		if target.RawQuery != "" {
+			target.RawQuery += "&" + r.URL.RawQuery
+		} else {
+			target.RawQuery = r.URL.RawQuery
+		}
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.Method, target.String(), rd)
+	if err != nil {
+		return nil, err
+	}
+	copyHeaders(req.Header, r.Header)
+	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		req.Header.Set("X-Forwarded-For", ip)
+	}
+	req.Header.Set("X-Forwarded-Host", r.Host)
+	req.Header.Set("X-Forwarded-Proto", "http")
+	if _, ok := r.Header["User-Agent"]; !ok {
+		req.Header["User-Agent"] = nil // do not add Go's
+	}
+	return req, nil
+}
+
+// forwardFailed answers the sender when the app gave no usable answer:
+// 504 when it took too long, else 502, never saying where the app is.
+func (h *Handler) forwardFailed(w http.ResponseWriter, ev *Event, res *ForwardResult, resp *http.Response, err error) {
+	res.OverDeadline = true
+	if resp != nil {
+		res.Status = resp.StatusCode
+	}
+	ev.Status = http.StatusBadGateway
+	msg := "wamo listen: the app did not answer"
+	res.Err = errors.New(secret.RedactText(err.Error()))
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		ev.Status = http.StatusGatewayTimeout
+		msg = "wamo listen: the app did not answer within " + h.cfg.ForwardTimeout.String()
+	case errors.Is(err, ErrAnswerTooLarge):
+		msg = "wamo listen: the app's answer is too large to pass on"
+		res.Err = ErrAnswerTooLarge
+	case errors.Is(err, errBusy):
+		msg = "wamo listen: too busy to pass on the app's answer"
+	}
+	textAnswer(w, ev.Status, msg)
 }

@@ -316,53 +316,9 @@ type Handler struct {
 // outside the Handler's budgets: keep it small. SaveDir is created when
 // missing and must be writable (else a *SaveDirError).
 func NewHandler(cfg Config, events chan<- Event) (*Handler, error) {
-	if cfg.Status == 0 {
-		cfg.Status = http.StatusOK
-	}
-	if cfg.Status < 200 || cfg.Status > 599 {
-		return nil, errors.New("status must be between 200 and 599")
-	}
-	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = DefaultMaxBody
-	}
-	if cfg.MaxBuffered <= 0 {
-		cfg.MaxBuffered = max(DefaultMaxBuffered, cfg.MaxBody)
-	}
-	if cfg.MaxBuffered < cfg.MaxBody {
-		return nil, errors.New("the memory for bodies (max buffered) must hold at least one body of the largest size (max body)")
-	}
-	if cfg.Validators <= 0 {
-		cfg.Validators = max(1, runtime.GOMAXPROCS(0)/2)
-	}
-	if cfg.ValidateBudget <= 0 {
-		cfg.ValidateBudget = DefaultValidateBudget
-	}
-	if cfg.MaxFindings <= 0 {
-		cfg.MaxFindings = DefaultMaxFindings
-	}
-	if cfg.Deadline <= 0 {
-		cfg.Deadline = DefaultDeadline
-	}
-	if cfg.ForwardTimeout <= 0 {
-		cfg.ForwardTimeout = DefaultForwardTimeout
-	}
-	if cfg.MaxForwardAnswer <= 0 {
-		cfg.MaxForwardAnswer = DefaultMaxForwardAnswer
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.SignatureWindow == 0 {
-		cfg.SignatureWindow = signature.DefaultWindow
-	}
-	if cfg.Delay < 0 {
-		return nil, errors.New("delay must not be negative")
-	}
-	if cfg.Path == "/" {
-		cfg.Path = ""
-	}
-	if cfg.Path != "" && !strings.HasPrefix(cfg.Path, "/") {
-		cfg.Path = "/" + cfg.Path
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	h := &Handler{cfg: cfg, events: events, jobs: make(chan *job, queueLen), stop: make(chan struct{}),
 		running: make(chan struct{}, cfg.Validators)}
@@ -381,9 +337,6 @@ func NewHandler(cfg Config, events chan<- Event) (*Handler, error) {
 		h.saver = s
 	}
 	if cfg.ForwardTo != nil {
-		if cfg.ForwardTo.Scheme != "http" && cfg.ForwardTo.Scheme != "https" || cfg.ForwardTo.Host == "" {
-			return nil, errors.New("forward URL must be an absolute http or https URL")
-		}
 		var c http.Client
 		if cfg.ForwardClient != nil {
 			c = *cfg.ForwardClient
@@ -398,6 +351,50 @@ func NewHandler(cfg Config, events chan<- Event) (*Handler, error) {
 		go h.work()
 	}
 	return h, nil
+}
+
+// withDefaults fills in what cfg leaves zero and refuses what cannot
+// work.
+func (cfg Config) withDefaults() (Config, error) {
+	positive(&cfg.Status, http.StatusOK)
+	positive(&cfg.MaxBody, DefaultMaxBody)
+	positive(&cfg.MaxBuffered, max(DefaultMaxBuffered, cfg.MaxBody))
+	positive(&cfg.Validators, max(1, runtime.GOMAXPROCS(0)/2))
+	positive(&cfg.ValidateBudget, DefaultValidateBudget)
+	positive(&cfg.MaxFindings, DefaultMaxFindings)
+	positive(&cfg.Deadline, DefaultDeadline)
+	positive(&cfg.ForwardTimeout, DefaultForwardTimeout)
+	positive(&cfg.MaxForwardAnswer, DefaultMaxForwardAnswer)
+	if cfg.SignatureWindow == 0 { // negative: any time
+		cfg.SignatureWindow = signature.DefaultWindow
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Path == "/" {
+		cfg.Path = ""
+	}
+	if cfg.Path != "" && !strings.HasPrefix(cfg.Path, "/") {
+		cfg.Path = "/" + cfg.Path
+	}
+	switch {
+	case cfg.Status < 200 || cfg.Status > 599:
+		return cfg, errors.New("status must be between 200 and 599")
+	case cfg.MaxBuffered < cfg.MaxBody:
+		return cfg, errors.New("the memory for bodies (max buffered) must hold at least one body of the largest size (max body)")
+	case cfg.Delay < 0:
+		return cfg, errors.New("delay must not be negative")
+	case cfg.ForwardTo != nil && (cfg.ForwardTo.Scheme != "http" && cfg.ForwardTo.Scheme != "https" || cfg.ForwardTo.Host == ""):
+		return cfg, errors.New("forward URL must be an absolute http or https URL")
+	}
+	return cfg, nil
+}
+
+// positive sets *v to def unless it is positive.
+func positive[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // ServeHTTP answers one request and reports it.
@@ -540,63 +537,21 @@ func (h *Handler) verify(hdr http.Header, body []byte) error {
 
 // post receives a webhook.
 func (h *Handler) post(w http.ResponseWriter, r *http.Request, ev *Event, start time.Time) {
-	tooLarge := func() {
-		if r.ContentLength > 0 {
-			ev.Bytes = r.ContentLength
-		}
-		// What is left of the body is not read: close the connection.
-		w.Header().Set("Connection", "close")
-		h.refuse(w, ev, start, http.StatusRequestEntityTooLarge, ReasonTooLarge, "limit "+humanize.IBytes(uint64(h.cfg.MaxBody)))
-	}
 	if r.ContentLength > h.cfg.MaxBody {
-		tooLarge()
+		h.tooLarge(w, r, ev, start)
 		return
 	}
 	body, taken, err := readLimited(r.Body, h.cfg.MaxBody, &h.inflight)
 	defer h.inflight.give(taken)
 	ev.Bytes = int64(len(body))
-	switch {
-	case errors.Is(err, errTooLarge):
-		tooLarge()
-		return
-	case errors.Is(err, errBusy):
-		w.Header().Set("Connection", "close")
-		w.Header().Set("Retry-After", "1")
-		h.refuse(w, ev, start, http.StatusServiceUnavailable, ReasonBusy,
-			"over "+humanize.IBytes(uint64(h.cfg.MaxBuffered))+" of bodies in memory at once")
-		return
-	case err != nil:
-		h.refuse(w, ev, start, http.StatusBadRequest, ReasonReadError, err.Error())
-		return
-	}
-	if err := h.verify(r.Header, body); err != nil {
-		status, why := http.StatusForbidden, ReasonBadSignature
-		switch {
-		case errors.Is(err, signature.ErrMissing):
-			status, why = http.StatusUnauthorized, ReasonNoSignature
-		case errors.Is(err, signature.ErrStale):
-			why = ReasonStale
-		}
-		h.refuse(w, ev, start, status, why, err.Error())
+	if !h.bodyRead(w, r, ev, start, err) || !h.signed(w, r, ev, start, body) {
 		return
 	}
 	ev.Kind = KindWebhook
 
 	pl := payload.Payload{Source: "body", Data: body, Line: 1, Col: 1}
 	syntax := payload.CheckSyntax(&pl)
-	stored := body
-	if h.cfg.Redact != nil {
-		stored = nil
-		if syntax == nil {
-			// A body redact cannot read (not a payload of a format wamo
-			// knows) is refused, not passed through: neither saved nor
-			// shown, only validated to say why (see reportWebhook).
-			var err error
-			if stored, err = h.cfg.Redact.Redact(body); err != nil && h.saver != nil {
-				ev.SaveErr = err
-			}
-		}
-	}
+	stored := h.kept(body, syntax, ev)
 	if syntax == nil && h.saver != nil && stored != nil {
 		ev.SavedAs, ev.SaveErr = h.saver.save(stored, ev.Time, ev.Seq)
 		if ev.SaveErr != nil {
@@ -607,35 +562,110 @@ func (h *Handler) post(w http.ResponseWriter, r *http.Request, ev *Event, start 
 			return
 		}
 	}
-
-	switch {
-	case h.fwd != nil:
+	if h.fwd != nil {
 		ev.Forward = h.forward(w, r, body, ev)
-	default:
-		if h.cfg.Delay > 0 {
-			t := time.NewTimer(h.cfg.Delay)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				ev.ClientGone = true
-			}
-		}
-		if syntax != nil {
-			line, col := pl.Position(syntax.Offset)
-			ev.Status = http.StatusBadRequest
-			msg := "wamo listen: not JSON: line " + strconv.Itoa(line) + ", column " + strconv.Itoa(col) + ": " + syntax.Msg
-			if h.cfg.Redact != nil {
-				msg = "wamo listen: not JSON: line " + strconv.Itoa(line) + ", column " + strconv.Itoa(col)
-			}
-			textAnswer(w, ev.Status, msg)
-		} else {
-			ev.Status = h.cfg.Status
-			textAnswer(w, ev.Status, http.StatusText(ev.Status))
-		}
+	} else {
+		h.wait(r, ev)
+		h.answer(w, ev, &pl, syntax)
 	}
 	ev.Ack = time.Since(start)
 	h.reportWebhook(ev, stored, body)
+}
+
+// tooLarge refuses a body over MaxBody.
+func (h *Handler) tooLarge(w http.ResponseWriter, r *http.Request, ev *Event, start time.Time) {
+	if r.ContentLength > 0 {
+		ev.Bytes = r.ContentLength
+	}
+	// What is left of the body is not read: close the connection.
+	w.Header().Set("Connection", "close")
+	h.refuse(w, ev, start, http.StatusRequestEntityTooLarge, ReasonTooLarge, "limit "+humanize.IBytes(uint64(h.cfg.MaxBody)))
+}
+
+// bodyRead refuses the request when its body could not be read whole, and
+// reports whether it was.
+func (h *Handler) bodyRead(w http.ResponseWriter, r *http.Request, ev *Event, start time.Time, err error) bool {
+	switch {
+	case errors.Is(err, errTooLarge):
+		h.tooLarge(w, r, ev, start)
+	case errors.Is(err, errBusy):
+		w.Header().Set("Connection", "close")
+		w.Header().Set("Retry-After", "1")
+		h.refuse(w, ev, start, http.StatusServiceUnavailable, ReasonBusy,
+			"over "+humanize.IBytes(uint64(h.cfg.MaxBuffered))+" of bodies in memory at once")
+	case err != nil:
+		h.refuse(w, ev, start, http.StatusBadRequest, ReasonReadError, err.Error())
+	default:
+		return true
+	}
+	return false
+}
+
+// signed refuses the request when a secret is set and the body's
+// signature is missing, wrong or stale, and reports whether it may go on.
+func (h *Handler) signed(w http.ResponseWriter, r *http.Request, ev *Event, start time.Time, body []byte) bool {
+	err := h.verify(r.Header, body)
+	if err == nil {
+		return true
+	}
+	status, why := http.StatusForbidden, ReasonBadSignature
+	switch {
+	case errors.Is(err, signature.ErrMissing):
+		status, why = http.StatusUnauthorized, ReasonNoSignature
+	case errors.Is(err, signature.ErrStale):
+		why = ReasonStale
+	}
+	h.refuse(w, ev, start, status, why, err.Error())
+	return false
+}
+
+// kept is what is saved and shown of a body: the body, or under Redact its
+// redaction — nil for a body redact cannot read (not a payload of a format
+// wamo knows), which is refused, not passed through: neither saved nor
+// shown, only validated to say why (see reportWebhook).
+func (h *Handler) kept(body []byte, syntax *payload.SyntaxError, ev *Event) []byte {
+	if h.cfg.Redact == nil {
+		return body
+	}
+	if syntax != nil {
+		return nil
+	}
+	stored, err := h.cfg.Redact.Redact(body)
+	if err != nil && h.saver != nil {
+		ev.SaveErr = err
+	}
+	return stored
+}
+
+// wait waits Delay before answering, unless the client goes.
+func (h *Handler) wait(r *http.Request, ev *Event) {
+	if h.cfg.Delay <= 0 {
+		return
+	}
+	t := time.NewTimer(h.cfg.Delay)
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+		t.Stop()
+		ev.ClientGone = true
+	}
+}
+
+// answer answers Status, or 400 saying where a body is not JSON (not
+// quoting the body under Redact).
+func (h *Handler) answer(w http.ResponseWriter, ev *Event, pl *payload.Payload, syntax *payload.SyntaxError) {
+	if syntax == nil {
+		ev.Status = h.cfg.Status
+		textAnswer(w, ev.Status, http.StatusText(ev.Status))
+		return
+	}
+	line, col := pl.Position(syntax.Offset)
+	ev.Status = http.StatusBadRequest
+	msg := "wamo listen: not JSON: line " + strconv.Itoa(line) + ", column " + strconv.Itoa(col)
+	if h.cfg.Redact == nil {
+		msg += ": " + syntax.Msg
+	}
+	textAnswer(w, ev.Status, msg)
 }
 
 // reportWebhook hands an answered webhook to the workers: what was kept

@@ -98,24 +98,12 @@ type ServeConfig struct {
 }
 
 func (c ServeConfig) withDefaults(h http.Handler) ServeConfig {
-	if c.Grace <= 0 {
-		c.Grace = DefaultGrace
-	}
-	if c.MaxConns <= 0 {
-		c.MaxConns = DefaultMaxConns
-	}
-	if c.ReadHeaderTimeout <= 0 {
-		c.ReadHeaderTimeout = DefaultReadHeaderTimeout
-	}
-	if c.ReadTimeout <= 0 {
-		c.ReadTimeout = DefaultReadTimeout
-	}
-	if c.IdleTimeout <= 0 {
-		c.IdleTimeout = DefaultIdleTimeout
-	}
-	if c.MaxHeaderBytes <= 0 {
-		c.MaxHeaderBytes = DefaultMaxHeaderBytes
-	}
+	positive(&c.Grace, DefaultGrace)
+	positive(&c.MaxConns, DefaultMaxConns)
+	positive(&c.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	positive(&c.ReadTimeout, DefaultReadTimeout)
+	positive(&c.IdleTimeout, DefaultIdleTimeout)
+	positive(&c.MaxHeaderBytes, DefaultMaxHeaderBytes)
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = c.ReadTimeout + time.Minute
 		if wh, ok := h.(*Handler); ok {

@@ -442,45 +442,17 @@ func (r *Reader) Next() (Payload, error) {
 }
 
 func (r *Reader) next() (Payload, error) {
-	for {
-		// Skip blank space between documents.
-		i := 0
-		for i < len(r.pending) && isSpace(r.pending[i]) {
-			i++
-		}
-		r.pending = r.pending[i:]
-		r.col += i
-		if len(r.pending) > 0 {
-			break
-		}
-		if err := r.readLine(r.maxSize); err != nil {
-			if errors.Is(err, errLineTooLong) {
-				return Payload{}, r.lineTooLong()
-			}
-			return Payload{}, err
-		}
+	if err := r.skipBetween(); err != nil {
+		return Payload{}, err
 	}
-	first := r.pending[0]
 	if !r.started {
-		r.started = true
-		if !startsLikeJSON(r.pending) {
-			return Payload{}, &SourceError{Source: r.source, Line: r.line, Col: r.col,
-				Err: fmt.Errorf("%w: the input starts with %s, not with a JSON object", ErrNotJSON, describeStart(r.pending))}
-		}
-		if r.lines && (first == '{' || first == '[') {
-			// Content decides, not the name: a first line that opens a
-			// document without closing it is a pretty-printed document,
-			// so the source is not NDJSON.
-			var sc scanner
-			if sc.scan(r.pending) < 0 {
-				r.lines = false
-			}
+		if err := r.start(); err != nil {
+			return Payload{}, err
 		}
 	}
 	p := Payload{Source: r.source, Line: r.line, Col: r.col, Index: r.index}
 	r.index++
-
-	if r.lines || (first != '{' && first != '[') {
+	if first := r.pending[0]; r.lines || (first != '{' && first != '[') {
 		// NDJSON, or a scalar or stray text: the rest of the line is one
 		// (maybe invalid) document.
 		p.Data = bytes.TrimRight(r.pending, " \t")
@@ -490,60 +462,112 @@ func (r *Reader) next() (Payload, error) {
 		}
 		return p, nil
 	}
+	if err := r.document(&p); err != nil {
+		return Payload{}, err
+	}
+	return p, nil
+}
 
-	// Find where the document ends: an exact scan (strings, escapes,
-	// nesting), eight bytes at a time through string contents, so NDJSON
-	// lines cost little and pretty or concatenated documents split right.
+// skipBetween skips blank space between documents, reading lines until
+// one has more.
+func (r *Reader) skipBetween() error {
+	for {
+		i := 0
+		for i < len(r.pending) && isSpace(r.pending[i]) {
+			i++
+		}
+		r.pending = r.pending[i:]
+		r.col += i
+		if len(r.pending) > 0 {
+			return nil
+		}
+		if err := r.readLine(r.maxSize); err != nil {
+			if errors.Is(err, errLineTooLong) {
+				return r.lineTooLong()
+			}
+			return err
+		}
+	}
+}
+
+// start checks the first bytes of the source and, for a source read line
+// by line, whether its first line is a whole document.
+func (r *Reader) start() error {
+	r.started = true
+	if !startsLikeJSON(r.pending) {
+		return &SourceError{Source: r.source, Line: r.line, Col: r.col,
+			Err: fmt.Errorf("%w: the input starts with %s, not with a JSON object", ErrNotJSON, describeStart(r.pending))}
+	}
+	if first := r.pending[0]; r.lines && (first == '{' || first == '[') {
+		// Content decides, not the name: a first line that opens a
+		// document without closing it is a pretty-printed document,
+		// so the source is not NDJSON.
+		var sc scanner
+		if sc.scan(r.pending) < 0 {
+			r.lines = false
+		}
+	}
+	return nil
+}
+
+// document reads the object or array that starts the pending bytes. It
+// finds where the document ends by an exact scan (strings, escapes,
+// nesting), eight bytes at a time through string contents, so NDJSON
+// lines cost little and pretty or concatenated documents split right.
+func (r *Reader) document(p *Payload) error {
 	var sc scanner
 	r.acc = r.acc[:0]
-	cur := r.pending
 	multi := false
-	for {
-		end := sc.scan(cur)
-		if end >= 0 {
-			if !multi {
-				p.Data = cur[:end+1]
-			} else {
-				r.acc = r.growFor(r.acc, end+1, r.maxSize)
-				r.acc = append(r.acc, cur[:end+1]...)
-				p.Data = r.acc
-			}
-			p.depthBound = sc.max
-			r.pending = cur[end+1:]
-			if len(bytes.TrimLeft(r.pending, " \t")) > 0 {
-				// Another document follows on this line: its column is
-				// needed (counting characters is not free, so only then).
-				r.col = colAfter(r, multi, cur[:end+1])
-			}
-			if len(p.Data) > r.maxSize {
-				return Payload{}, r.tooLarge(p)
-			}
-			return p, nil
-		}
+	cur := r.pending
+	end := sc.scan(cur)
+	for ; end < 0; end = sc.scan(cur) {
 		// The document continues on the next line.
 		r.acc = r.growFor(r.acc, len(cur)+1, r.maxSize)
 		r.acc = append(r.acc, cur...)
 		r.acc = append(r.acc, '\n')
 		multi = true
 		if len(r.acc) > r.maxSize {
-			return Payload{}, r.tooLarge(p)
+			return r.tooLarge(*p)
 		}
 		if err := r.readLine(r.maxSize - len(r.acc)); err != nil {
-			if errors.Is(err, errLineTooLong) {
-				return Payload{}, r.tooLarge(p)
-			}
-			if errors.Is(err, io.EOF) {
-				// Truncated document: hand it over whole; the syntax check
-				// reports the unexpected end.
-				p.Data = bytes.TrimRight(r.acc, "\n")
-				p.depthBound = sc.max
-				r.pending = nil
-				return p, nil
-			}
-			return Payload{}, err
+			return r.unfinished(p, err, sc.max)
 		}
 		cur = r.pending
 	}
+	tail := cur[:end+1]
+	p.Data = tail
+	if multi {
+		r.acc = r.growFor(r.acc, len(tail), r.maxSize)
+		r.acc = append(r.acc, tail...)
+		p.Data = r.acc
+	}
+	p.depthBound = sc.max
+	r.pending = cur[end+1:]
+	if len(bytes.TrimLeft(r.pending, " \t")) > 0 {
+		// Another document follows on this line: its column is needed
+		// (counting characters is not free, so only then).
+		r.col = colAfter(r, multi, tail)
+	}
+	if len(p.Data) > r.maxSize {
+		return r.tooLarge(*p)
+	}
+	return nil
+}
+
+// unfinished handles a document whose next line could not be read.
+func (r *Reader) unfinished(p *Payload, err error, depth int) error {
+	switch {
+	case errors.Is(err, errLineTooLong):
+		return r.tooLarge(*p)
+	case errors.Is(err, io.EOF):
+		// Truncated document: hand it over whole; the syntax check
+		// reports the unexpected end.
+		p.Data = bytes.TrimRight(r.acc, "\n")
+		p.depthBound = depth
+		r.pending = nil
+		return nil
+	}
+	return err
 }
 
 func (r *Reader) tooLarge(p Payload) error {

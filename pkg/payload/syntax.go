@@ -115,68 +115,162 @@ func explain(data []byte) *SyntaxError {
 		// still not usable; point at the start.
 		return &SyntaxError{Offset: 0, Msg: "invalid JSON"}
 	}
-	off := int(se.Offset) - 1
-	if off < 0 {
-		off = 0
-	}
+	off := max(int(se.Offset)-1, 0)
 	if off >= len(data) || se.Error() == "unexpected end of JSON input" {
-		var s scanner
-		s.scan(data)
-		msg := "unexpected end of input: the document is truncated"
-		if s.inStr {
-			msg += " inside a string"
-		} else if s.depth > 0 {
-			msg += fmt.Sprintf(" (%s)", english.Plural(s.depth, "unclosed bracket", ""))
+		return truncated(data)
+	}
+	a := errorAt{data: data, off: off, c: data[off], msg: se.Error()}
+	a.prev, a.prevOff = lastNonSpace(data[:off])
+	for _, culprit := range culprits {
+		if e := culprit(a); e != nil {
+			return e
 		}
-		return &SyntaxError{Offset: len(data), Msg: msg}
 	}
-	c := data[off]
-	prev, prevOff := lastNonSpace(data[:off])
-	switch msg := se.Error(); {
-	case strings.Contains(msg, "in string escape code"):
-		return &SyntaxError{Offset: max(off-1, 0), Msg: fmt.Sprintf("invalid escape sequence \\%c in a string (valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX; write a backslash as \\\\)", c)}
-	case strings.Contains(msg, "hexadecimal character escape"):
-		return &SyntaxError{Offset: off, Msg: "invalid escape sequence in a string: \\u must be followed by four hex digits"}
+	return &SyntaxError{Offset: off, Msg: a.decoderMessage()}
+}
+
+// truncated describes a document that ends before its value does.
+func truncated(data []byte) *SyntaxError {
+	var s scanner
+	s.scan(data)
+	msg := "unexpected end of input: the document is truncated"
+	if s.inStr {
+		msg += " inside a string"
+	} else if s.depth > 0 {
+		msg += fmt.Sprintf(" (%s)", english.Plural(s.depth, "unclosed bracket", ""))
 	}
-	switch {
-	case c == 0xC2 && off+1 < len(data) && data[off+1] == 0xA0:
-		return &SyntaxError{Offset: off, Msg: "non-breaking space (U+00A0) used as whitespace; JSON allows only spaces, tabs and newlines (copied from a web page?)"}
-	case (c == '}' || c == ']') && prev == ',':
-		return &SyntaxError{Offset: prevOff, Msg: fmt.Sprintf("trailing comma before %q", c)}
-	case c == '/' && off+1 < len(data) && (data[off+1] == '/' || data[off+1] == '*'):
-		return &SyntaxError{Offset: off, Msg: "comments are not allowed in JSON"}
-	case c == '#':
-		return &SyntaxError{Offset: off, Msg: "'#' comments are not allowed in JSON"}
-	case c == '"' && (prev == '"' || prev == '}' || prev == ']' || isValueEnd(prev)):
-		return &SyntaxError{Offset: off, Msg: "missing comma before this member"}
-	case (c == '{' || c == '[') && (prev == '}' || prev == ']'):
-		return &SyntaxError{Offset: off, Msg: "a second JSON document starts here without a newline between them"}
-	case isWordStart(c):
-		w := word(data[off:])
-		if w == "true" || w == "false" || w == "null" {
-			break
+	return &SyntaxError{Offset: len(data), Msg: msg}
+}
+
+// errorAt is where encoding/json stopped: the byte c at off, the last
+// byte before it that is not white space, and the decoder's own message.
+type errorAt struct {
+	data    []byte
+	off     int
+	c       byte
+	prev    byte
+	prevOff int
+	msg     string
+}
+
+// followedBy reports whether the byte after c is one of set.
+func (a errorAt) followedBy(set string) bool {
+	return a.off+1 < len(a.data) && strings.IndexByte(set, a.data[a.off+1]) >= 0
+}
+
+func (a errorAt) here(msg string) *SyntaxError { return &SyntaxError{Offset: a.off, Msg: msg} }
+
+// culprits are the usual mistakes, most specific first; each returns nil
+// when the error is not its own.
+var culprits = []func(errorAt) *SyntaxError{
+	badEscape, badUnicodeEscape, nonBreakingSpace, trailingComma, slashComment, hashComment,
+	missingComma, secondDocument, unquotedWord, singleQuote, controlCharacter,
+}
+
+func badEscape(a errorAt) *SyntaxError {
+	if !strings.Contains(a.msg, "in string escape code") {
+		return nil
+	}
+	return &SyntaxError{Offset: max(a.off-1, 0), Msg: fmt.Sprintf("invalid escape sequence \\%c in a string (valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX; write a backslash as \\\\)", a.c)}
+}
+
+func badUnicodeEscape(a errorAt) *SyntaxError {
+	if !strings.Contains(a.msg, "hexadecimal character escape") {
+		return nil
+	}
+	return a.here("invalid escape sequence in a string: \\u must be followed by four hex digits")
+}
+
+func nonBreakingSpace(a errorAt) *SyntaxError {
+	if a.c != 0xC2 || !a.followedBy("\xA0") {
+		return nil
+	}
+	return a.here("non-breaking space (U+00A0) used as whitespace; JSON allows only spaces, tabs and newlines (copied from a web page?)")
+}
+
+func trailingComma(a errorAt) *SyntaxError {
+	if (a.c != '}' && a.c != ']') || a.prev != ',' {
+		return nil
+	}
+	return &SyntaxError{Offset: a.prevOff, Msg: fmt.Sprintf("trailing comma before %q", a.c)}
+}
+
+func slashComment(a errorAt) *SyntaxError {
+	if a.c != '/' || !a.followedBy("/*") {
+		return nil
+	}
+	return a.here("comments are not allowed in JSON")
+}
+
+func hashComment(a errorAt) *SyntaxError {
+	if a.c != '#' {
+		return nil
+	}
+	return a.here("'#' comments are not allowed in JSON")
+}
+
+func missingComma(a errorAt) *SyntaxError {
+	if a.c != '"' || (a.prev != '"' && a.prev != '}' && a.prev != ']' && !isValueEnd(a.prev)) {
+		return nil
+	}
+	return a.here("missing comma before this member")
+}
+
+func secondDocument(a errorAt) *SyntaxError {
+	if (a.c != '{' && a.c != '[') || (a.prev != '}' && a.prev != ']') {
+		return nil
+	}
+	return a.here("a second JSON document starts here without a newline between them")
+}
+
+func unquotedWord(a errorAt) *SyntaxError {
+	if !isWordStart(a.c) {
+		return nil
+	}
+	switch w := word(a.data[a.off:]); w {
+	case "true", "false", "null":
+		return nil
+	default:
+		return a.here(fmt.Sprintf("unquoted text %q is not a JSON value (a documentation placeholder?)", w))
+	}
+}
+
+func singleQuote(a errorAt) *SyntaxError {
+	if a.c != '\'' {
+		return nil
+	}
+	return a.here("single quotes are not JSON string quotes; use \"")
+}
+
+func controlCharacter(a errorAt) *SyntaxError {
+	if a.c >= ' ' || a.c == '\t' || a.c == '\n' || a.c == '\r' {
+		return nil
+	}
+	return a.here(fmt.Sprintf("control character %#02x: strings must escape it", a.c))
+}
+
+// decoderMessage rewords encoding/json's message for an error no culprit
+// claimed, naming a non-ASCII character by its code point.
+func (a errorAt) decoderMessage() string {
+	if r, _ := utf8.DecodeRune(a.data[a.off:]); r != utf8.RuneError && r > unicode.MaxASCII {
+		return fmt.Sprintf("unexpected character %q (%U)", r, r)
+	}
+	for _, w := range decoderWords {
+		if strings.Contains(a.msg, w.says) {
+			return fmt.Sprintf(w.means, a.c)
 		}
-		return &SyntaxError{Offset: off, Msg: fmt.Sprintf("unquoted text %q is not a JSON value (a documentation placeholder?)", w)}
-	case c == '\'':
-		return &SyntaxError{Offset: off, Msg: "single quotes are not JSON string quotes; use \""}
-	case c < ' ' && c != '\t' && c != '\n' && c != '\r':
-		return &SyntaxError{Offset: off, Msg: fmt.Sprintf("control character %#02x: strings must escape it", c)}
 	}
-	msg := se.Error()
-	switch {
-	case strings.Contains(msg, "after object key:value pair"):
-		msg = fmt.Sprintf("unexpected %q after a member's value (expected ',' or '}')", c)
-	case strings.Contains(msg, "after array element"):
-		msg = fmt.Sprintf("unexpected %q after an array element (expected ',' or ']')", c)
-	case strings.Contains(msg, "after object key"):
-		msg = fmt.Sprintf("unexpected %q after a member name (expected ':')", c)
-	case strings.Contains(msg, "after top-level value"):
-		msg = fmt.Sprintf("unexpected %q after the end of the document", c)
-	}
-	if r, _ := utf8.DecodeRune(data[off:]); r != utf8.RuneError && r > unicode.MaxASCII {
-		msg = fmt.Sprintf("unexpected character %q (%U)", r, r)
-	}
-	return &SyntaxError{Offset: off, Msg: msg}
+	return a.msg
+}
+
+// decoderWords rewords encoding/json's "invalid character … after …"
+// messages; the first match wins (the order matters: "after object key"
+// is a prefix of the first).
+var decoderWords = []struct{ says, means string }{
+	{"after object key:value pair", "unexpected %q after a member's value (expected ',' or '}')"},
+	{"after array element", "unexpected %q after an array element (expected ',' or ']')"},
+	{"after object key", "unexpected %q after a member name (expected ':')"},
+	{"after top-level value", "unexpected %q after the end of the document"},
 }
 
 func lastNonSpace(b []byte) (byte, int) {

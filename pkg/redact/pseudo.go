@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
 )
 
 // Domain tags keep the pseudonyms of different kinds of value independent:
@@ -131,40 +133,46 @@ func (r *Redactor) opaqueBody(s string, url bool) string {
 			continue
 		}
 		if uuid && (i == 14 || i == 19) {
-			continue
+			continue // a UUID's version and variant stay
 		}
-		k := ks[i]
-		switch {
-		case c >= '0' && c <= '9':
-			if hexMode {
-				out[i] = hexDigit(k, c, false)
-			} else {
-				out[i] = '0' + k%10
-			}
-		case c >= 'a' && c <= 'z':
-			if hexMode {
-				out[i] = hexDigit(k, c, false)
-			} else {
-				out[i] = 'a' + k%26
-			}
-		case c >= 'A' && c <= 'Z':
-			if hexMode {
-				out[i] = hexDigit(k, c, true)
-			} else {
-				out[i] = 'A' + k%26
-			}
-		}
+		out[i] = opaqueChar(c, ks[i], hexMode)
 	}
 	if string(out) == s {
-		// A value of one or two alphanumerics can map onto itself; nudge it.
-		for i := len(out) - 1; i >= 0; i-- {
-			if c := out[i]; c >= '0' && c <= '8' || c >= 'a' && c <= 'e' || c >= 'A' && c <= 'E' {
-				out[i]++
-				break
-			}
-		}
+		nudge(out)
 	}
 	return string(out)
+}
+
+// opaqueChar maps an alphanumeric character to another of its class
+// (digit, lower-case, upper-case letter; a hexadecimal digit in hexMode)
+// picked by k; anything else stays.
+func opaqueChar(c, k byte, hexMode bool) byte {
+	var first, n byte
+	switch {
+	case c >= '0' && c <= '9':
+		first, n = '0', 10
+	case c >= 'a' && c <= 'z':
+		first, n = 'a', 26
+	case c >= 'A' && c <= 'Z':
+		first, n = 'A', 26
+	default:
+		return c
+	}
+	if hexMode {
+		return hexDigit(k, c, first == 'A')
+	}
+	return first + k%n
+}
+
+// nudge changes the last character that can be incremented within its
+// class: a value of one or two alphanumerics can map onto itself.
+func nudge(out []byte) {
+	for i := len(out) - 1; i >= 0; i-- {
+		if c := out[i]; c >= '0' && c <= '8' || c >= 'a' && c <= 'e' || c >= 'A' && c <= 'E' {
+			out[i]++
+			return
+		}
+	}
 }
 
 // hexDigit maps a hexadecimal character to a pseudo-random one, keeping the
@@ -277,50 +285,62 @@ func (r *Redactor) nameWord(word string) string {
 // phone-like numbers (see matchPhone) get the pseudonyms of phone numbers,
 // whatever their formatting, so that they match the redacted wa_ids.
 func (r *Redactor) mapWords(s string, f func(string) string, phones bool) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); {
 		c, size := utf8.DecodeRuneInString(s[i:])
 		if phones && (c == '+' || c >= '0' && c <= '9') {
 			if end, digits, ok := matchPhone(s, i); ok {
-				mapped := r.phoneDigits(string(digits))
-				for p, d := i, 0; p < end; p++ {
-					if isDigit(s[p]) {
-						b.WriteByte(mapped[d])
-						d++
-					} else {
-						b.WriteByte(s[p])
-					}
-				}
+				out = append(out, s[i:end]...)
+				r.mapPhone(out[len(out)-(end-i):], digits)
 				i = end
 				continue
 			}
 		}
+		j := i + size
 		switch {
-		case unicode.IsLetter(c) || unicode.Is(unicode.Mn, c):
-			j := i
-			for j < len(s) {
-				d, sz := utf8.DecodeRuneInString(s[j:])
-				if !unicode.IsLetter(d) && !unicode.Is(unicode.Mn, d) {
-					break
-				}
-				j += sz
-			}
-			b.WriteString(f(s[i:j]))
-			i = j
+		case isWordRune(c):
+			j = wordEnd(s, i)
+			out = append(out, f(s[i:j])...)
 		case c >= '0' && c <= '9':
-			j := i
-			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			for j < len(s) && isDigit(s[j]) {
 				j++
 			}
-			b.WriteString(r.digits(s[i:j]))
-			i = j
+			out = append(out, r.digits(s[i:j])...)
 		default:
-			b.WriteString(s[i : i+size])
-			i += size
+			out = append(out, s[i:j]...)
+		}
+		i = j
+	}
+	return string(out)
+}
+
+// mapPhone puts in number, a phone-like number with the given digits, the
+// digits of their pseudonym, keeping its formatting.
+func (r *Redactor) mapPhone(number, digits []byte) {
+	mapped := r.phoneDigits(string(digits))
+	d := 0
+	for p, c := range number {
+		if isDigit(c) {
+			number[p] = mapped[d]
+			d++
 		}
 	}
-	return b.String()
+}
+
+// isWordRune reports whether c belongs to a word: a letter or a combining
+// mark.
+func isWordRune(c rune) bool { return unicode.IsLetter(c) || unicode.Is(unicode.Mn, c) }
+
+// wordEnd is the index after the run of word runes starting at s[i].
+func wordEnd(s string, i int) int {
+	for i < len(s) {
+		d, sz := utf8.DecodeRuneInString(s[i:])
+		if !isWordRune(d) {
+			break
+		}
+		i += sz
+	}
+	return i
 }
 
 // digits maps a run of digits to another of the same length.
@@ -453,22 +473,10 @@ func geoPoint(s string) string {
 // birthday keeps the year of a YYYY-MM-DD date and sets it to January 1st;
 // anything else has its digits replaced.
 func (r *Redactor) birthday(s string) string {
-	if len(s) == 10 && s[4] == '-' && s[7] == '-' && allDigits(s[:4]) && allDigits(s[5:7]) && allDigits(s[8:]) {
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' && jsonlex.Digits(s[:4]) && jsonlex.Digits(s[5:7]) && jsonlex.Digits(s[8:]) {
 		return s[:4] + "-01-01"
 	}
 	return r.mapWords(s, func(w string) string { return w }, false)
-}
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // url pseudonymises the identifiers in a media URL: path segments of six

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
 )
 
 // known collects the identifiers of people found in a payload's
@@ -156,6 +158,14 @@ func matchPhone(s string, i int) (end int, digits []byte, ok bool) {
 		}
 		return i, nil, false
 	}
+	end, digits = phoneRun(s, i)
+	standsAlone := end == len(s) || !isAlnum(s[end])
+	return end, digits, standsAlone && len(digits) >= 7 && len(digits) <= 15 && !isDate(s[i:end])
+}
+
+// phoneRun reads digits from s[i] on, with at most two separators between
+// two digits, and returns the index after the last digit and the digits.
+func phoneRun(s string, i int) (end int, digits []byte) {
 	end = i
 	for j := i; j < len(s); {
 		if isDigit(s[j]) {
@@ -173,10 +183,7 @@ func matchPhone(s string, i int) (end int, digits []byte, ok bool) {
 		}
 		j += n
 	}
-	if end < len(s) && isAlnum(s[end]) || len(digits) < 7 || len(digits) > 15 || isDate(s[i:end]) {
-		return end, digits, false
-	}
-	return end, digits, true
+	return end, digits
 }
 
 // isDate reports whether s is a calendar date written with dashes or dots,
@@ -189,15 +196,15 @@ func isDate(s string) bool {
 	sep := s[4]
 	yearFirst := sep == '-' || sep == '.'
 	if yearFirst {
-		return s[7] == sep && allDigits(s[:4]) && month(s[5:7]) && day(s[8:]) && plausibleYear(s[:4])
+		return s[7] == sep && jsonlex.Digits(s[:4]) && month(s[5:7]) && day(s[8:]) && plausibleYear(s[:4])
 	}
 	sep = s[2]
-	return (sep == '-' || sep == '.') && s[5] == sep && day(s[:2]) && month(s[3:5]) && allDigits(s[6:]) && plausibleYear(s[6:])
+	return (sep == '-' || sep == '.') && s[5] == sep && day(s[:2]) && month(s[3:5]) && jsonlex.Digits(s[6:]) && plausibleYear(s[6:])
 }
 
-func month(s string) bool { return allDigits(s) && s >= "01" && s <= "12" }
+func month(s string) bool { return jsonlex.Digits(s) && s >= "01" && s <= "12" }
 
-func day(s string) bool { return allDigits(s) && s >= "01" && s <= "31" }
+func day(s string) bool { return jsonlex.Digits(s) && s >= "01" && s <= "31" }
 
 func plausibleYear(s string) bool { return s >= "1900" && s <= "2099" }
 
@@ -214,13 +221,7 @@ func (r *Redactor) scrubPhones(s string, k *known, biz map[string]bool, all bool
 		if out == nil {
 			out = []byte(s)
 		}
-		mapped := r.phoneDigits(string(digits))
-		for p, d := i, 0; p < end; p++ {
-			if isDigit(out[p]) {
-				out[p] = mapped[d]
-				d++
-			}
-		}
+		r.mapPhone(out[i:end], digits)
 		i = end
 	}
 	if out == nil {

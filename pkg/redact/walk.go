@@ -128,80 +128,74 @@ func (st *state) replace(d, start, end int, s, repl string) {
 	st.docs[d].edits = append(st.docs[d].edits, edit{start, end, jsonlex.AppendQuote(nil, repl)})
 }
 
+// deferred is how the roles whose values wait for the whole payload are
+// redacted (see settle); a string without a role is scrubbed of what is
+// known.
+var deferred = map[spec.Role]how{
+	spec.NoRole: howKnown, spec.RoleText: howText, spec.RoleDetail: howDetail,
+	spec.RoleFileName: howFile, spec.RoleLink: howLink,
+}
+
+// pseudonyms gives the pseudonym of a string of each role redacted at once
+// (phone numbers and ids, which depend on their party, aside).
+var pseudonyms = map[spec.Role]func(st *state, s string) string{
+	spec.RoleUserID: func(st *state, s string) string {
+		repl := st.r.bsuid(s)
+		st.k.addPhrase(s, repl)
+		return repl
+	},
+	spec.RoleName: func(st *state, s string) string { return st.k.addName(st.r, s) },
+	spec.RoleUsername: func(st *state, s string) string {
+		repl := st.r.username(s)
+		st.k.addPhrase(s, repl)
+		return repl
+	},
+	spec.RoleEmail:      func(st *state, s string) string { return st.r.email(s) },
+	spec.RoleAddress:    func(st *state, s string) string { return st.r.lorem(s) },
+	spec.RoleBirthday:   func(st *state, s string) string { return st.r.birthday(s) },
+	spec.RolePicture:    func(*state, string) string { return "" },
+	spec.RoleMediaURL:   func(st *state, s string) string { return st.r.url(s) },
+	spec.RoleFilePath:   func(st *state, s string) string { return st.r.file(s) },
+	spec.RoleCoordinate: func(_ *state, s string) string { return coarsen(s) },
+	spec.RoleGeoPoint:   func(_ *state, s string) string { return geoPoint(s) },
+}
+
 // str decides the fate of the string v.
 func (st *state) str(d int, v jsontree.Value, role spec.Role, party spec.Party) {
 	start := v.Offset()
 	end := start + len(v.Raw())
-	later := func(h how) {
+	if h, ok := deferred[role]; ok {
 		st.later = append(st.later, pending{doc: d, start: start, end: end, how: h})
+		return
 	}
-	switch role {
-	case spec.NoRole:
-		later(howKnown)
-		return
-	case spec.RoleText:
-		later(howText)
-		return
-	case spec.RoleDetail:
-		later(howDetail)
-		return
-	case spec.RoleFileName:
-		later(howFile)
-		return
-	case spec.RoleLink:
-		later(howLink)
-		return
-	case spec.RoleTime:
+	if role == spec.RoleTime {
 		return
 	}
 	s := v.Str()
 	if s == "" {
 		return
 	}
-	r := st.r
 	var repl string
-	switch role {
-	case spec.RolePhone:
-		switch party {
-		case spec.PartyBusiness:
-			st.business(s)
-			return
-		case spec.PartyEither:
-			later(howEither)
-			return
-		}
+	switch {
+	case role == spec.RolePhone && party == spec.PartyBusiness:
+		st.business(s)
+		return
+	case role == spec.RolePhone && party == spec.PartyEither:
+		st.later = append(st.later, pending{doc: d, start: start, end: end, how: howEither})
+		return
+	case role == spec.RolePhone:
 		repl = st.phone(s)
-	case spec.RoleMessageID, spec.RoleID:
+	case role == spec.RoleMessageID || role == spec.RoleID:
 		if party == spec.PartyBusiness {
 			return
 		}
-		repl = r.opaque(s)
-	case spec.RoleUserID:
-		repl = r.bsuid(s)
-		st.k.addPhrase(s, repl)
-	case spec.RoleName:
-		repl = st.k.addName(r, s)
-	case spec.RoleUsername:
-		repl = r.username(s)
-		st.k.addPhrase(s, repl)
-	case spec.RoleEmail:
-		repl = r.email(s)
-	case spec.RoleAddress:
-		repl = r.lorem(s)
-	case spec.RoleBirthday:
-		repl = r.birthday(s)
-	case spec.RolePicture:
-		repl = ""
-	case spec.RoleMediaURL:
-		repl = r.url(s)
-	case spec.RoleFilePath:
-		repl = r.file(s)
-	case spec.RoleCoordinate:
-		repl = coarsen(s)
-	case spec.RoleGeoPoint:
-		repl = geoPoint(s)
+		repl = st.r.opaque(s)
 	default:
-		return
+		f, ok := pseudonyms[role]
+		if !ok {
+			return
+		}
+		repl = f(st, s)
 	}
 	st.replace(d, start, end, s, repl)
 }
@@ -298,7 +292,7 @@ func phoneLengthInteger(raw string) bool {
 	if len(s) > 0 && s[0] == '-' {
 		s = s[1:]
 	}
-	return len(s) >= 7 && len(s) <= 15 && allDigits(s)
+	return len(s) >= 7 && len(s) <= 15 && jsonlex.Digits(s)
 }
 
 // numberLike pseudonymises the digits of a JSON number as those of a
@@ -323,59 +317,20 @@ func (r *Redactor) numberLike(raw string) string {
 // business numbers of the whole payload are known, then puts the
 // embedded documents back into the strings that hold them.
 func (st *state) settle() {
-	r := st.r
 	// Numbers that may be the business's first: a person's joins the
 	// known numbers.
 	for _, p := range st.later {
-		if p.how != howEither {
-			continue
-		}
-		raw := st.docs[p.doc].src[p.start:p.end]
-		if p.number {
-			if !st.biz[raw] {
-				st.k.addPhone(r, raw)
-				st.docs[p.doc].edits = append(st.docs[p.doc].edits, edit{p.start, p.end, []byte(r.numberLike(raw))})
-			}
-			continue
-		}
-		if s := jsontree.Unquote(raw); s != "" && !st.biz[s] {
-			st.replace(p.doc, p.start, p.end, s, st.phone(s))
+		if p.how == howEither {
+			st.settleEither(p)
 		}
 	}
 	for _, p := range st.later {
 		if p.how == howEither {
 			continue
 		}
-		s := jsontree.Unquote(st.docs[p.doc].src[p.start:p.end])
-		if s == "" {
-			continue
+		if s := jsontree.Unquote(st.docs[p.doc].src[p.start:p.end]); s != "" {
+			st.replace(p.doc, p.start, p.end, s, st.settled(p.how, s))
 		}
-		var repl string
-		switch p.how {
-		case howText:
-			if r.text {
-				repl = r.lorem(s)
-			} else {
-				repl = r.scrub(r.systemNames(s), &st.k, st.biz, true)
-			}
-		case howDetail:
-			repl = r.scrub(s, &st.k, st.biz, true)
-		case howFile:
-			if r.text {
-				repl = r.filename(s)
-			} else {
-				repl = r.scrub(s, &st.k, st.biz, true)
-			}
-		case howLink:
-			if r.text {
-				repl = r.urlAll(s)
-			} else {
-				repl = r.scrub(s, &st.k, st.biz, true)
-			}
-		default:
-			repl = r.scrub(s, &st.k, st.biz, false)
-		}
-		st.replace(p.doc, p.start, p.end, s, repl)
 	}
 	// Embedded documents, the innermost first (they come after the
 	// document that holds them).
@@ -388,6 +343,44 @@ func (st *state) settle() {
 		p := &st.docs[dc.parent]
 		p.edits = append(p.edits, edit{dc.lo, dc.hi, jsonlex.AppendQuote(nil, string(inner))})
 	}
+}
+
+// settleEither redacts a number that may be the business's unless it is.
+func (st *state) settleEither(p pending) {
+	raw := st.docs[p.doc].src[p.start:p.end]
+	if p.number {
+		if !st.biz[raw] {
+			st.k.addPhone(st.r, raw)
+			st.docs[p.doc].edits = append(st.docs[p.doc].edits, edit{p.start, p.end, []byte(st.r.numberLike(raw))})
+		}
+		return
+	}
+	if s := jsontree.Unquote(raw); s != "" && !st.biz[s] {
+		st.replace(p.doc, p.start, p.end, s, st.phone(s))
+	}
+}
+
+// settled is the redaction of a pending string: with --text, free text,
+// file names and links are replaced whole; otherwise they, like the
+// platform's text, are scrubbed of every phone-like number but the
+// business's and of what is known; a string without a role only of what
+// is known.
+func (st *state) settled(h how, s string) string {
+	r := st.r
+	if r.text {
+		switch h {
+		case howText:
+			return r.lorem(s)
+		case howFile:
+			return r.filename(s)
+		case howLink:
+			return r.urlAll(s)
+		}
+	}
+	if h == howText {
+		s = r.systemNames(s)
+	}
+	return r.scrub(s, &st.k, st.biz, h != howKnown)
 }
 
 // output is the payload with its edits applied.

@@ -278,7 +278,7 @@ func appendParty(dst []byte, it *digest.Item) []byte {
 	default:
 		v = it.From
 	}
-	phone := v != "" && isDigits(v)
+	phone := v != "" && jsonlex.Digits(v)
 	if v == "" {
 		v = it.UserID
 	}
@@ -292,18 +292,6 @@ func appendParty(dst []byte, it *digest.Item) []byte {
 		dst = append(dst, '+')
 	}
 	return append(dst, v...)
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // showTimeLayout is the time column of the default view and the table:

@@ -29,6 +29,11 @@ type jsonPrinter struct {
 	layout jsonLayout
 	color  bool
 	stack  []bool // per open container: true for an object
+
+	// While appending: the colour class last painted, and whether the
+	// next string is an object's key.
+	cur       int
+	expectKey bool
 }
 
 // colour classes, indexes into jsonColors.
@@ -93,17 +98,8 @@ func stringEnd(src []byte, i int) int {
 // final newline.
 func (p *jsonPrinter) Append(dst, src []byte) []byte {
 	p.stack = p.stack[:0]
-	cur := jcNone
-	paint := func(dst []byte, class int) []byte {
-		if p.color && cur != class {
-			cur = class
-			dst = append(dst, jsonColors[class]...)
-		}
-		return dst
-	}
-	expectKey := false
-	n := len(src)
-	for i := 0; i < n; {
+	p.cur, p.expectKey = jcNone, false
+	for i := 0; i < len(src); {
 		c := src[i]
 		switch c {
 		case ' ', '\n', '\t', '\r':
@@ -112,92 +108,115 @@ func (p *jsonPrinter) Append(dst, src []byte) []byte {
 			}
 			i++
 		case '{', '[':
-			dst = paint(dst, jcPunct)
-			dst = append(dst, c)
-			i++
-			closer := byte('}')
-			if c == '[' {
-				closer = ']'
-			}
-			if p.layout != jsonKeep {
-				// An empty container stays on one line, as jq prints it.
-				j := i
-				for j < n && isJSONSpace(src[j]) {
-					j++
-				}
-				if j < n && src[j] == closer {
-					dst = append(dst, closer)
-					i = j + 1
-					expectKey = false
-					continue
-				}
-			}
-			p.stack = append(p.stack, c == '{')
-			expectKey = c == '{'
-			if p.layout == jsonIndent {
-				dst = appendIndent(dst, len(p.stack))
-			}
+			dst, i = p.open(dst, src, i)
 		case '}', ']':
-			if len(p.stack) > 0 {
-				p.stack = p.stack[:len(p.stack)-1]
-			}
-			if p.layout == jsonIndent {
-				dst = appendIndent(dst, len(p.stack))
-			}
-			dst = paint(dst, jcPunct)
-			dst = append(dst, c)
-			expectKey = false
+			dst = p.close(dst, c)
 			i++
-		case ',':
-			dst = paint(dst, jcPunct)
-			dst = append(dst, ',')
-			expectKey = len(p.stack) > 0 && p.stack[len(p.stack)-1]
-			if p.layout == jsonIndent {
-				dst = appendIndent(dst, len(p.stack))
-			}
-			i++
-		case ':':
-			dst = paint(dst, jcPunct)
-			dst = append(dst, ':')
-			if p.layout == jsonIndent {
-				dst = append(dst, ' ')
-			}
+		case ',', ':':
+			dst = p.separator(dst, c)
 			i++
 		case '"':
 			end := stringEnd(src, i)
-			if expectKey {
-				dst = paint(dst, jcKey)
-			} else {
-				dst = paint(dst, jcString)
+			class := jcString
+			if p.expectKey {
+				class = jcKey
 			}
-			dst = appendJSONSafe(dst, src[i:end]) // raw C1 and bidi controls are valid JSON
-			expectKey = false
+			dst = appendJSONSafe(p.paint(dst, class), src[i:end]) // raw C1 and bidi controls are valid JSON
+			p.expectKey = false
 			i = end
 		default:
-			// A number or a literal: up to the next delimiter.
-			end := i + 1
-			for end < n {
-				d := src[end]
-				if d == ',' || d == '}' || d == ']' || d == ':' || d == '"' || d == '{' || d == '[' || isJSONSpace(d) {
-					break
-				}
-				end++
-			}
-			switch c {
-			case 't', 'f':
-				dst = paint(dst, jcBool)
-			case 'n':
-				dst = paint(dst, jcNull)
-			default:
-				dst = paint(dst, jcNumber)
-			}
-			dst = append(dst, src[i:end]...)
-			expectKey = false
-			i = end
+			dst, i = p.scalar(dst, src, i)
 		}
 	}
-	if cur != jcNone {
+	if p.cur != jcNone {
 		dst = append(dst, showJSONReset...)
 	}
 	return dst
+}
+
+// paint switches to the colour of class, when colouring and not in it.
+func (p *jsonPrinter) paint(dst []byte, class int) []byte {
+	if p.color && p.cur != class {
+		p.cur = class
+		dst = append(dst, jsonColors[class]...)
+	}
+	return dst
+}
+
+// open appends the object or array opening at src[i]; an empty one stays
+// on one line, as jq prints it.
+func (p *jsonPrinter) open(dst, src []byte, i int) ([]byte, int) {
+	c := src[i]
+	dst = append(p.paint(dst, jcPunct), c)
+	i++
+	if p.layout != jsonKeep {
+		closer := byte('}')
+		if c == '[' {
+			closer = ']'
+		}
+		j := i
+		for j < len(src) && isJSONSpace(src[j]) {
+			j++
+		}
+		if j < len(src) && src[j] == closer {
+			p.expectKey = false
+			return append(dst, closer), j + 1
+		}
+	}
+	p.stack = append(p.stack, c == '{')
+	p.expectKey = c == '{'
+	if p.layout == jsonIndent {
+		dst = appendIndent(dst, len(p.stack))
+	}
+	return dst, i
+}
+
+// close appends the closing c of the innermost container.
+func (p *jsonPrinter) close(dst []byte, c byte) []byte {
+	if len(p.stack) > 0 {
+		p.stack = p.stack[:len(p.stack)-1]
+	}
+	if p.layout == jsonIndent {
+		dst = appendIndent(dst, len(p.stack))
+	}
+	p.expectKey = false
+	return append(p.paint(dst, jcPunct), c)
+}
+
+// separator appends a comma (a key follows in an object) or a colon.
+func (p *jsonPrinter) separator(dst []byte, c byte) []byte {
+	dst = append(p.paint(dst, jcPunct), c)
+	if c == ':' {
+		if p.layout == jsonIndent {
+			dst = append(dst, ' ')
+		}
+		return dst
+	}
+	p.expectKey = len(p.stack) > 0 && p.stack[len(p.stack)-1]
+	if p.layout == jsonIndent {
+		dst = appendIndent(dst, len(p.stack))
+	}
+	return dst
+}
+
+// scalar appends the number or literal at src[i]: up to the next
+// delimiter.
+func (p *jsonPrinter) scalar(dst, src []byte, i int) ([]byte, int) {
+	end := i + 1
+	for end < len(src) && !isJSONDelim(src[end]) {
+		end++
+	}
+	class := jcNumber
+	switch src[i] {
+	case 't', 'f':
+		class = jcBool
+	case 'n':
+		class = jcNull
+	}
+	p.expectKey = false
+	return append(p.paint(dst, class), src[i:end]...), end
+}
+
+func isJSONDelim(d byte) bool {
+	return d == ',' || d == '}' || d == ']' || d == ':' || d == '"' || d == '{' || d == '[' || isJSONSpace(d)
 }

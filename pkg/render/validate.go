@@ -114,6 +114,15 @@ func resultSource(r *validate.Result, current string) string {
 	return current
 }
 
+// sourceName is the name of a source, or the current one when the
+// source does not say.
+func sourceName(s *validate.Source, current string) string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return current
+}
+
 // sourceError returns the message and position of a source's error, or of
 // its interruption. A *payload.SourceError already names the source and
 // position in its text; they are taken apart so that every output can place

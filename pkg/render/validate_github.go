@@ -88,10 +88,7 @@ func (g *validateGitHub) EndSource(s *validate.Source) {
 	if !sourceProblem(s) {
 		return
 	}
-	name := s.Name
-	if name == "" {
-		name = g.cur
-	}
+	name := sourceName(s, g.cur)
 	msg, line, col := sourceError(s)
 	g.annotate(diag.Error, name, line, col, InputRuleID, msg)
 }

@@ -145,13 +145,37 @@ type validateJSON struct {
 	buf *bytes.Buffer // one encoded value at a time
 	enc *json.Encoder
 
-	started   bool
-	nFindings int
-	sources   spool // written after the findings
-	nSources  int
-	cur       string
-	rules     map[string]*diag.Rule // rules that fired
-	err       error
+	started    bool
+	findings   jsonList
+	sources    spool // written after the findings
+	sourceList jsonList
+	cur        string
+	rules      map[string]*diag.Rule // rules that fired
+	err        error
+}
+
+// jsonList writes the elements of a JSON array one per line.
+type jsonList struct{ n int }
+
+type stringWriter interface {
+	Write([]byte) (int, error)
+	WriteString(string) (int, error)
+}
+
+func (l *jsonList) add(w stringWriter, elem []byte) {
+	if l.n > 0 {
+		w.WriteString(",")
+	}
+	l.n++
+	w.WriteString("\n")
+	w.Write(elem)
+}
+
+// end ends the last line before the array's closing bracket.
+func (l *jsonList) end(w stringWriter) {
+	if l.n > 0 {
+		w.WriteString("\n")
+	}
 }
 
 func newValidateJSON(w *bufio.Writer, opts ValidateOptions) *validateJSON {
@@ -185,12 +209,7 @@ func (j *validateJSON) start() {
 
 func (j *validateJSON) WriteFinding(f *jsonFinding) {
 	j.start()
-	if j.nFindings > 0 {
-		j.w.WriteByte(',')
-	}
-	j.nFindings++
-	j.w.WriteByte('\n')
-	j.w.Write(j.encode(f))
+	j.findings.add(j.w, j.encode(f))
 }
 
 func (j *validateJSON) BeginSource(name string) {
@@ -223,10 +242,7 @@ func caretIf(f *diag.Finding) int {
 }
 
 func (j *validateJSON) EndSource(s *validate.Source) {
-	name := s.Name
-	if name == "" {
-		name = j.cur
-	}
+	name := sourceName(s, j.cur)
 	src := jsonSource{File: name, OK: s.OK(), jsonCounts: newJSONCounts(&s.Counts)}
 	if sourceProblem(s) {
 		msg, line, col := sourceError(s)
@@ -237,27 +253,18 @@ func (j *validateJSON) EndSource(s *validate.Source) {
 			Severity: diag.Error, Rule: InputRuleID, Message: msg,
 		})
 	}
-	if j.nSources > 0 {
-		j.sources.WriteString(",")
-	}
-	j.nSources++
-	j.sources.WriteString("\n")
-	j.sources.Write(j.encode(&src))
+	j.sourceList.add(&j.sources, j.encode(&src))
 }
 
 func (j *validateJSON) Finish(sum *validate.Summary, exitCode int) error {
 	defer j.sources.close()
 	j.start()
-	if j.nFindings > 0 {
-		j.w.WriteByte('\n')
-	}
+	j.findings.end(j.w)
 	j.w.WriteString(`],"sources":[`)
 	if err := j.sources.copyTo(j.w); err != nil && j.err == nil {
 		j.err = err
 	}
-	if j.nSources > 0 {
-		j.w.WriteByte('\n')
-	}
+	j.sourceList.end(j.w)
 	j.w.WriteString(`],"summary":`)
 	j.w.Write(j.encode(&jsonSummary{
 		Files: sum.Files, FilesOK: sum.FilesOK, FilesInvalid: sum.FilesInvalid, FilesUnusable: sum.FilesUnusable,

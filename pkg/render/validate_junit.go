@@ -143,10 +143,7 @@ func (j *validateJUnit) Payload(r *validate.Result) {
 }
 
 func (j *validateJUnit) EndSource(s *validate.Source) {
-	name := s.Name
-	if name == "" {
-		name = j.cur
-	}
+	name := sourceName(s, j.cur)
 	name = Sanitize(name)
 	if sourceProblem(s) {
 		msg, line, col := sourceError(s)

@@ -127,7 +127,7 @@ type validateSARIF struct {
 
 	ruleIndex map[string]int
 	started   bool
-	nResults  int
+	results   jsonList
 	cur       string
 	err       error
 }
@@ -198,12 +198,7 @@ func (s *validateSARIF) result(res *sarifResult, file string, line, col int) {
 	} else {
 		res.Message.Text = Location(file, line, col) + ": " + res.Message.Text
 	}
-	if s.nResults > 0 {
-		s.w.WriteByte(',')
-	}
-	s.nResults++
-	s.w.WriteByte('\n')
-	s.w.Write(s.encode(res))
+	s.results.add(s.w, s.encode(res))
 }
 
 func (s *validateSARIF) BeginSource(name string) {
@@ -229,19 +224,14 @@ func (s *validateSARIF) EndSource(src *validate.Source) {
 	if !sourceProblem(src) {
 		return
 	}
-	name := src.Name
-	if name == "" {
-		name = s.cur
-	}
+	name := sourceName(src, s.cur)
 	msg, line, col := sourceError(src)
 	s.result(&sarifResult{RuleID: InputRuleID, Level: "error", Message: sarifText{msg}}, name, line, col)
 }
 
 func (s *validateSARIF) Finish(_ *validate.Summary, exitCode int) error {
 	s.start()
-	if s.nResults > 0 {
-		s.w.WriteByte('\n')
-	}
+	s.results.end(s.w)
 	s.w.WriteString(`],"invocations":[{"executionSuccessful":true,"exitCode":`)
 	s.w.Write(s.encode(exitCode))
 	s.w.WriteString("}]}]}\n")

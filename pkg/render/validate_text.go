@@ -154,10 +154,7 @@ func caretPad(excerpt string, caret int) string {
 
 func (t *validateText) EndSource(s *validate.Source) {
 	w, st := t.w, t.st
-	name := s.Name
-	if name == "" {
-		name = t.cur
-	}
+	name := sourceName(s, t.cur)
 	name = Sanitize(name)
 	if sourceProblem(s) {
 		msg, line, col := sourceError(s)

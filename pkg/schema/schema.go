@@ -327,77 +327,90 @@ func (e *exporter) discriminate(o *spec.Object, d *spec.Discriminator) []any {
 		}
 	}
 	var out []any
-	for _, cs := range d.Cases {
-		var req []string
-		if cs.Body != "" && !cs.BodyOptional && isError(d.Missing) && o.Field(cs.Body) != nil {
-			req = append(req, cs.Body)
+	for i := range d.Cases {
+		if rule := caseRule(o, d, &d.Cases[i], bodies); rule != nil {
+			out = append(out, rule)
 		}
-		for _, r := range cs.Requires {
-			if o.Field(r) != nil && !slices.Contains(req, r) {
-				req = append(req, r)
-			}
-		}
-		then := obj{}
-		if len(req) > 0 {
-			then = append(then, member{"required", req})
-		}
-		if isError(d.Mismatch) {
-			var foreign []any
-			for _, b := range bodies {
-				if b != cs.Body {
-					foreign = append(foreign, obj{{"required", []string{b}}})
-				}
-			}
-			if len(foreign) > 0 {
-				then = append(then, member{"not", obj{{"anyOf", foreign}}})
-			}
-		}
-		if len(then) == 0 {
-			continue
-		}
-		rule := obj{}
-		if cs.Doc != "" {
-			rule = append(rule, member{"description", d.Field + " " + cs.Value + ": " + cs.Doc})
-		}
-		rule = append(rule,
-			member{"if", obj{{"properties", obj{{d.Field, obj{{"const", cs.Value}}}}}, {"required", []string{d.Field}}}},
-			member{"then", then})
-		out = append(out, rule)
 	}
 	if d.Infer != nil && len(bodies) > 0 {
-		one := make([]any, 0, len(bodies))
-		var implied []any
-		for _, b := range bodies {
-			one = append(one, obj{{"required", []string{b}}})
-			// The case inferred from a body is the last one naming it (as
-			// the walker's lookup table has it).
-			var inferred *spec.Case
-			for i := range d.Cases {
-				if d.Cases[i].Body == b {
-					inferred = &d.Cases[i]
-				}
-			}
-			var req []string
-			for _, r := range inferred.Requires {
-				if o.Field(r) != nil {
-					req = append(req, r)
-				}
-			}
-			if len(req) > 0 {
-				implied = append(implied, obj{{"if", obj{{"required", []string{b}}}}, {"then", obj{{"required", req}}}})
-			}
-		}
-		then := obj{{"oneOf", one}}
-		if len(implied) > 0 {
-			then = append(then, member{"allOf", implied})
-		}
-		out = append(out, obj{
-			{"description", "Without " + d.Field + ", exactly one of " + strings.Join(bodies, ", ") + " must be present."},
-			{"if", obj{{"not", obj{{"required", []string{d.Field}}}}}},
-			{"then", then},
-		})
+		out = append(out, inferRule(o, d, bodies))
 	}
 	return out
+}
+
+// present is the names, once each, of the members o has.
+func present(o *spec.Object, names []string, into []string) []string {
+	for _, n := range names {
+		if o.Field(n) != nil && !slices.Contains(into, n) {
+			into = append(into, n)
+		}
+	}
+	return into
+}
+
+// caseRule is the if/then rule of one case: the members it requires, and
+// none of another case's; nil when it constrains nothing.
+func caseRule(o *spec.Object, d *spec.Discriminator, cs *spec.Case, bodies []string) obj {
+	var req []string
+	if cs.Body != "" && !cs.BodyOptional && isError(d.Missing) {
+		req = present(o, []string{cs.Body}, req)
+	}
+	req = present(o, cs.Requires, req)
+	then := obj{}
+	if len(req) > 0 {
+		then = append(then, member{"required", req})
+	}
+	if isError(d.Mismatch) {
+		var foreign []any
+		for _, b := range bodies {
+			if b != cs.Body {
+				foreign = append(foreign, obj{{"required", []string{b}}})
+			}
+		}
+		if len(foreign) > 0 {
+			then = append(then, member{"not", obj{{"anyOf", foreign}}})
+		}
+	}
+	if len(then) == 0 {
+		return nil
+	}
+	rule := obj{}
+	if cs.Doc != "" {
+		rule = append(rule, member{"description", d.Field + " " + cs.Value + ": " + cs.Doc})
+	}
+	return append(rule,
+		member{"if", obj{{"properties", obj{{d.Field, obj{{"const", cs.Value}}}}}, {"required", []string{d.Field}}}},
+		member{"then", then})
+}
+
+// inferRule says that without the discriminator exactly one case member
+// is present, with what the case inferred from it requires.
+func inferRule(o *spec.Object, d *spec.Discriminator, bodies []string) obj {
+	one := make([]any, 0, len(bodies))
+	var implied []any
+	for _, b := range bodies {
+		one = append(one, obj{{"required", []string{b}}})
+		// The case inferred from a body is the last one naming it (as
+		// the walker's lookup table has it).
+		var inferred *spec.Case
+		for i := range d.Cases {
+			if d.Cases[i].Body == b {
+				inferred = &d.Cases[i]
+			}
+		}
+		if req := present(o, inferred.Requires, nil); len(req) > 0 {
+			implied = append(implied, obj{{"if", obj{{"required", []string{b}}}}, {"then", obj{{"required", req}}}})
+		}
+	}
+	then := obj{{"oneOf", one}}
+	if len(implied) > 0 {
+		then = append(then, member{"allOf", implied})
+	}
+	return obj{
+		{"description", "Without " + d.Field + ", exactly one of " + strings.Join(bodies, ", ") + " must be present."},
+		{"if", obj{{"not", obj{{"required", []string{d.Field}}}}}},
+		{"then", then},
+	}
 }
 
 // field renders one member's value.
@@ -518,72 +531,85 @@ func (e *exporter) scalar(fd *spec.Field, k spec.Kind, notes *[]string) obj {
 	if t := jsonType(k); t != "" {
 		s = append(s, member{"type", t})
 	}
+	textual := k == spec.KindString || k == spec.KindAny
+	if m, ok := enumOf(fd, textual, notes); ok {
+		s = append(s, m)
+	}
+	if m, ok := allPatterns(e.checks(fd, textual, notes)); ok {
+		s = append(s, m)
+	}
+	return s
+}
+
+// enumOf is the enum of a closed set of values; an open set (whose
+// documented values annotate, never constrain) only adds a note.
+func enumOf(fd *spec.Field, textual bool, notes *[]string) (member, bool) {
 	switch {
 	case len(fd.Enum) == 0:
+		return member{}, false
 	case !isError(fd.EnumViolation()):
-		// An open set: its documented values annotate, never constrain.
 		note := fmt.Sprintf("Documented values: %s; wamo warns about others (%s), as the set grows.", strings.Join(fd.Enum, ", "), fd.EnumViolation().ID)
 		if len(fd.Legacy) > 0 {
 			note += fmt.Sprintf(" Legacy values (%s): %s.", fd.LegacyDoc, strings.Join(fd.Legacy, ", "))
 		}
 		*notes = append(*notes, note)
-	case k == spec.KindString || k == spec.KindAny:
-		{
-			values := slices.Clone(fd.Enum)
-			var enum any = values
-			if fd.Nullable {
-				withNull := make([]any, 0, len(values)+1)
-				for _, v := range values {
-					withNull = append(withNull, v)
-				}
-				enum = append(withNull, nil)
-			}
-			s = append(s, member{"enum", enum})
-		}
+		return member{}, false
+	case !textual:
+		return member{}, false
 	}
-	// The walker applies the checks in order and reports the first that
-	// fails, so a check is only exported while every check before it is an
-	// error (a warning that fails first would hide it).
+	values := slices.Clone(fd.Enum)
+	if !fd.Nullable {
+		return member{"enum", values}, true
+	}
+	withNull := make([]any, 0, len(values)+1)
+	for _, v := range values {
+		withNull = append(withNull, v)
+	}
+	return member{"enum", append(withNull, nil)}, true
+}
+
+// checks returns the patterns of fd's checks that can be exported and
+// notes the others. The walker applies the checks in order and reports the
+// first that fails, so a check is only exported while every check before
+// it is an error (a warning that fails first would hide it).
+func (e *exporter) checks(fd *spec.Field, textual bool, notes *[]string) []string {
 	var patterns []string
 	masked := false
 	for _, chk := range fd.Checks {
+		note := "wamo checks (" + chk.Rule.ID + "): "
 		switch {
 		case masked:
-			if chk.Doc != "" {
-				*notes = append(*notes, "wamo checks ("+chk.Rule.ID+"): "+sentence(chk.Doc))
-			}
 		case chk.Rule.Severity != diag.Error:
-			if chk.Doc != "" {
-				*notes = append(*notes, "wamo warns ("+chk.Rule.ID+") unless: "+sentence(chk.Doc))
-			}
+			note = "wamo warns (" + chk.Rule.ID + ") unless: "
 			masked = true
-		case chk.Pattern != "" && (k == spec.KindString || k == spec.KindAny):
+		case chk.Pattern != "" && textual:
 			patterns = append(patterns, chk.Pattern)
 			if e.patterned == nil {
 				e.patterned = map[string]bool{}
 			}
 			e.patterned[chk.Rule.ID] = true
-			if chk.Doc != "" {
-				*notes = append(*notes, "Format: "+sentence(chk.Doc))
-			}
-		default:
-			if chk.Doc != "" {
-				*notes = append(*notes, "wamo checks ("+chk.Rule.ID+"): "+sentence(chk.Doc))
-			}
+			note = "Format: "
+		}
+		if chk.Doc != "" {
+			*notes = append(*notes, note+sentence(chk.Doc))
 		}
 	}
+	return patterns
+}
+
+// allPatterns is the pattern member, or allOf them when there are several.
+func allPatterns(patterns []string) (member, bool) {
 	switch len(patterns) {
 	case 0:
+		return member{}, false
 	case 1:
-		s = append(s, member{"pattern", patterns[0]})
-	default:
-		all := make([]any, 0, len(patterns))
-		for _, p := range patterns {
-			all = append(all, obj{{"pattern", p}})
-		}
-		s = append(s, member{"allOf", all})
+		return member{"pattern", patterns[0]}, true
 	}
-	return s
+	all := make([]any, 0, len(patterns))
+	for _, p := range patterns {
+		all = append(all, obj{{"pattern", p}})
+	}
+	return member{"allOf", all}, true
 }
 
 func jsonType(k spec.Kind) string {

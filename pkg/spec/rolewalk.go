@@ -218,30 +218,7 @@ func (w *RoleWalker) notApplying(v jsontree.Value, o *Object, cp *compiled) uint
 func (w *RoleWalker) value(x jsontree.Value, fd *Field, key string, shadowed bool, doc *Embedded) {
 	switch x.Kind() {
 	case jsontree.Object:
-		switch {
-		case fd == nil:
-		case fd.Object != nil || len(fd.Shapes) > 0:
-			if o := shapeOf(x, fd); o != nil {
-				w.object(x, o, shadowed, doc)
-				return
-			}
-			fd = nil
-		case fd.Role == NoRole || fd.Kind == KindObject || fd.Kind == KindAny:
-			fd = nil
-		}
-		// An object where a scalar with a role was expected: what it
-		// holds keeps that role (a phone number's place holds phone
-		// numbers, whatever the shape); otherwise nothing describes it.
-		x.ForEachAll(func(k, m jsontree.Value) bool {
-			mk := k.Str()
-			if fd == nil {
-				key = mk
-			}
-			w.path = append(w.path, rolePathSeg{key: k, index: -1})
-			w.value(m, fd, key, shadowed || k.Shadowed(), doc)
-			w.path = w.path[:len(w.path)-1]
-			return true
-		})
+		w.objectValue(x, fd, key, shadowed, doc)
 	case jsontree.Array:
 		i := 0
 		x.ForEach(func(_, e jsontree.Value) bool {
@@ -252,24 +229,60 @@ func (w *RoleWalker) value(x jsontree.Value, fd *Field, key string, shadowed boo
 			return true
 		})
 	default:
-		if fd != nil && (fd.Kind == KindObject || fd.Object != nil || len(fd.Shapes) > 0) {
-			fd = nil // a scalar where an object was expected
+		w.scalar(x, fd, key, shadowed, doc)
+	}
+}
+
+// objectValue walks an object: by its description when fd describes one,
+// else member by member.
+func (w *RoleWalker) objectValue(x jsontree.Value, fd *Field, key string, shadowed bool, doc *Embedded) {
+	switch {
+	case fd == nil:
+	case fd.Object != nil || len(fd.Shapes) > 0:
+		if o := shapeOf(x, fd); o != nil {
+			w.object(x, o, shadowed, doc)
+			return
 		}
-		l := &w.leaf
-		*l = Leaf{Value: x, Field: fd, Key: key, Shadowed: shadowed, Doc: doc, w: w}
-		if x.IsString() && (fd != nil && fd.JSONString || fd == nil && w.Undescribed && holdsJSON(x.Raw())) {
-			l.Inner = w.embed(x, fd, doc)
+		fd = nil
+	case fd.Role == NoRole || fd.Kind == KindObject || fd.Kind == KindAny:
+		fd = nil
+	}
+	// An object where a scalar with a role was expected: what it holds
+	// keeps that role (a phone number's place holds phone numbers,
+	// whatever the shape); otherwise nothing describes it.
+	x.ForEachAll(func(k, m jsontree.Value) bool {
+		mk := k.Str()
+		if fd == nil {
+			key = mk
 		}
-		inner := l.Inner
-		w.visit(l)
-		if inner != nil {
-			root := inner.Tape.Root()
-			if root.IsObject() && fd != nil && fd.Embedded != nil {
-				w.object(root, fd.Embedded, shadowed, inner)
-			} else {
-				w.value(root, nil, key, shadowed, inner)
-			}
-		}
+		w.path = append(w.path, rolePathSeg{key: k, index: -1})
+		w.value(m, fd, key, shadowed || k.Shadowed(), doc)
+		w.path = w.path[:len(w.path)-1]
+		return true
+	})
+}
+
+// scalar visits a scalar, then walks the document a string holds when it
+// is described (or, with Undescribed, looks) as one.
+func (w *RoleWalker) scalar(x jsontree.Value, fd *Field, key string, shadowed bool, doc *Embedded) {
+	if fd != nil && (fd.Kind == KindObject || fd.Object != nil || len(fd.Shapes) > 0) {
+		fd = nil // a scalar where an object was expected
+	}
+	l := &w.leaf
+	*l = Leaf{Value: x, Field: fd, Key: key, Shadowed: shadowed, Doc: doc, w: w}
+	if x.IsString() && (fd != nil && fd.JSONString || fd == nil && w.Undescribed && holdsJSON(x.Raw())) {
+		l.Inner = w.embed(x, fd, doc)
+	}
+	inner := l.Inner
+	w.visit(l)
+	if inner == nil {
+		return
+	}
+	root := inner.Tape.Root()
+	if root.IsObject() && fd != nil && fd.Embedded != nil {
+		w.object(root, fd.Embedded, shadowed, inner)
+	} else {
+		w.value(root, nil, key, shadowed, inner)
 	}
 }
 

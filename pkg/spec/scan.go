@@ -142,50 +142,16 @@ func (sc *scanner) skip() {
 	switch c := sc.peek(); {
 	case c == '"':
 		sc.strRaw()
-	case c == '{':
+	case c == '{' || c == '[':
 		sc.depth++
 		if sc.depth > maxSkipDepth {
 			sc.fail()
 			return
 		}
-		var set *skipSet
-		if sc.ctx != nil {
-			set = sc.ctx.skipSet(sc.depth)
-		}
-		if !sc.open('}') {
-			for {
-				if sc.peek() != '"' {
-					sc.fail()
-					break
-				}
-				keyAt := sc.i
-				raw, esc := sc.strRaw()
-				sc.expect(':')
-				sc.ws()
-				lo := sc.i
-				sc.skip()
-				if set != nil && !sc.bad {
-					sc.member(set, raw, esc, keyAt, span{lo: int32(lo), hi: int32(sc.i)})
-				}
-				if !sc.next('}') {
-					break
-				}
-			}
-		}
-		sc.depth--
-	case c == '[':
-		sc.depth++
-		if sc.depth > maxSkipDepth {
-			sc.fail()
-			return
-		}
-		if !sc.open(']') {
-			for {
-				sc.skip()
-				if !sc.next(']') {
-					break
-				}
-			}
+		if c == '{' {
+			sc.skipMembers()
+		} else {
+			sc.skipElements()
 		}
 		sc.depth--
 	case c == 't':
@@ -201,13 +167,56 @@ func (sc *scanner) skip() {
 	}
 }
 
+// keyOf is the member name the string literal raw spells.
+func keyOf(raw string, esc bool) string {
+	key := raw[1 : len(raw)-1]
+	if esc {
+		key = jsonlex.Unescape(key)
+	}
+	return key
+}
+
+// skipMembers skips an object's members, recording them to report
+// repeated keys.
+func (sc *scanner) skipMembers() {
+	var set *skipSet
+	if sc.ctx != nil {
+		set = sc.ctx.skipSet(sc.depth)
+	}
+	for empty := sc.open('}'); !empty; {
+		if sc.peek() != '"' {
+			sc.fail()
+			return
+		}
+		keyAt := sc.i
+		raw, esc := sc.strRaw()
+		sc.expect(':')
+		sc.ws()
+		lo := sc.i
+		sc.skip()
+		if set != nil && !sc.bad {
+			sc.member(set, raw, esc, keyAt, span{lo: int32(lo), hi: int32(sc.i)})
+		}
+		if !sc.next('}') {
+			return
+		}
+	}
+}
+
+// skipElements skips an array's elements.
+func (sc *scanner) skipElements() {
+	for empty := sc.open(']'); !empty; {
+		sc.skip()
+		if !sc.next(']') {
+			return
+		}
+	}
+}
+
 // member records a member of an object skip reads and reports its key
 // when it repeats one.
 func (sc *scanner) member(set *skipSet, raw string, esc bool, keyAt int, v span) {
-	key := raw[1 : len(raw)-1]
-	if esc {
-		key = unescape(key)
-	}
+	key := keyOf(raw, esc)
 	first, dup := set.keys.Add(key, len(set.vals))
 	if !dup {
 		set.vals = append(set.vals, v)

@@ -527,39 +527,13 @@ func (c *Ctx) object(sc *scanner, o *Object) span {
 		if sc.bad {
 			break
 		}
-		key := raw[1 : len(raw)-1]
-		if esc {
-			key = unescape(key)
-		}
+		key := keyOf(raw, esc)
 		sc.expect(':')
 		sc.ws()
-		i := cp.lookup(o, key)
-		switch {
-		case i < 0:
+		if i := cp.lookup(o, key); i < 0 {
 			c.unknownMember(sc, f, key, keyAt)
-		default:
-			fd := &o.Fields[i]
-			again := f.has&(1<<uint(i)) != 0
-			var before span
-			if again {
-				// Receivers keep the last of two equal keys: so does the
-				// walk. What the first one produced is taken back.
-				before = f.vals[i]
-				c.takeBack(f, i)
-			}
-			lo, t0, seen := len(c.Findings), c.Counts, len(c.Seen)
-			c.Push(fd.Name)
-			f.vals[i] = c.value(sc, fd)
-			if fd.Kind == KindArray {
-				f.lens[i] = int32(c.arrayLen)
-			}
-			c.Pop()
-			f.marks[i] = mark{lo: int32(lo), hi: int32(len(c.Findings)), d: c.Counts.minus(t0),
-				seenLo: int32(seen), seenHi: int32(len(c.Seen)), seenGen: c.seenGen}
-			f.has |= 1 << uint(i)
-			if again && !sc.bad {
-				c.repeated(f, key, keyAt, before, f.vals[i])
-			}
+		} else {
+			c.member(sc, f, i, key, keyAt)
 		}
 		if !sc.next('}') {
 			break
@@ -575,6 +549,44 @@ func (c *Ctx) object(sc *scanner, o *Object) span {
 	whole := span{lo: int32(start), hi: int32(sc.i), typ: gjson.JSON}
 	f.Value = gjson.Result{Type: gjson.JSON, Raw: sc.s[start:sc.i], Index: sc.base + start}
 
+	c.settleMembers(f, cp)
+	if o.Check != nil {
+		o.Check(c, f)
+	}
+	c.depth--
+	return whole
+}
+
+// member reads the value of declared member i. Receivers keep the last of
+// two equal keys: so does the walk, taking back what the first produced.
+func (c *Ctx) member(sc *scanner, f *Frame, i int, key string, keyAt int) {
+	fd := &f.Obj.Fields[i]
+	again := f.has&(1<<uint(i)) != 0
+	var before span
+	if again {
+		before = f.vals[i]
+		c.takeBack(f, i)
+	}
+	lo, t0, seen := len(c.Findings), c.Counts, len(c.Seen)
+	c.Push(fd.Name)
+	f.vals[i] = c.value(sc, fd)
+	if fd.Kind == KindArray {
+		f.lens[i] = int32(c.arrayLen)
+	}
+	c.Pop()
+	f.marks[i] = mark{lo: int32(lo), hi: int32(len(c.Findings)), d: c.Counts.minus(t0),
+		seenLo: int32(seen), seenHi: int32(len(c.Seen)), seenGen: c.seenGen}
+	f.has |= 1 << uint(i)
+	if again && !sc.bad {
+		c.repeated(f, key, keyAt, before, f.vals[i])
+	}
+}
+
+// settleMembers checks an object read whole: its discriminator, the
+// members present only under a condition, and those required (by the
+// object or its case) or recommended.
+func (c *Ctx) settleMembers(f *Frame, cp *compiled) {
+	o := f.Obj
 	var caseReq uint64
 	if o.Disc != nil {
 		caseReq = c.discriminate(f, cp)
@@ -586,8 +598,7 @@ func (c *Ctx) object(sc *scanner, o *Object) span {
 		}
 	}
 	for m := (cp.required | caseReq) &^ f.has; m != 0; m &= m - 1 {
-		i := bits.TrailingZeros64(m)
-		fd := &o.Fields[i]
+		fd := &o.Fields[bits.TrailingZeros64(m)]
 		what := o.Name
 		if fd.Req != Required && f.Case != nil {
 			what = fmt.Sprintf("%s of type %s", o.Name, f.Case.Value)
@@ -600,11 +611,14 @@ func (c *Ctx) object(sc *scanner, o *Object) span {
 		fd := &o.Fields[bits.TrailingZeros64(m)]
 		c.ReportField(RuleRecommended, fd.Name, f.Value.Index, "field %q is missing from %s (every documented example has it)", fd.Name, o.Name)
 	}
-	if o.Check != nil {
-		o.Check(c, f)
+}
+
+// ruleOr is r, or def when the table names none.
+func ruleOr(r, def *diag.Rule) *diag.Rule {
+	if r == nil {
+		return def
 	}
-	c.depth--
-	return whole
+	return r
 }
 
 // unknownMember reads the value of a member the object does not declare:
@@ -614,10 +628,7 @@ func (c *Ctx) unknownMember(sc *scanner, f *Frame, key string, keyAt int) {
 	// x_wamo_* members are wamo's own (wamo convert --keep-extras carries
 	// fields with no counterpart in them): never unknown.
 	if !o.Open && !strings.HasPrefix(key, ExtensionPrefix) {
-		r := o.Unknown
-		if r == nil {
-			r = RuleUnknownField
-		}
+		r := ruleOr(o.Unknown, RuleUnknownField)
 		if sev, ok := c.keep(r); ok {
 			c.store(r, sev, &key, sc.base+keyAt, fmt.Sprintf("unknown field %q in %s", key, o.Name))
 		}
@@ -678,55 +689,21 @@ func contains(list []string, s string) bool {
 // have). It returns the members the case additionally requires.
 func (c *Ctx) discriminate(f *Frame, cp *compiled) uint64 {
 	d := f.Obj.Disc
-	tv, present := f.Get(d.Field)
-	ci := -1
-	switch {
-	case present && tv.Type == gjson.String:
-		ci = d.caseIndex(tv.Str)
-		if ci < 0 {
-			r := d.Unknown
-			if r == nil {
-				r = RuleEnum
-			}
-			msg := fmt.Sprintf("%s %q is not a documented %s type (expected one of %s)", d.Field, tv.Str, f.Obj.Name, caseList(d))
-			if h := d.Hints[tv.Str]; h != "" {
-				msg += ": " + h
-			}
-			c.ReportField(r, d.Field, tv.Index, "%s", msg)
-			return 0
-		}
-	case present:
-		return 0 // wrong JSON type: reported by the field's kind check
-	default:
-		if d.Infer == nil {
-			return 0 // reported as a missing required field
-		}
-		bodies := cp.bodies & f.has
-		if bits.OnesCount64(bodies) != 1 {
-			c.ReportField(RuleRequired, d.Field, f.Value.Index, "required field %q is missing from %s", d.Field, f.Obj.Name)
-			return 0
-		}
-		ci = cp.caseOfBody[bits.TrailingZeros64(bodies)]
-		c.ReportField(d.Infer, d.Field, f.Value.Index, "%s has no %q; treated as %s because it carries %q (as in the documented examples)",
-			f.Obj.Name, d.Field, d.Cases[ci].Value, d.Cases[ci].Body)
+	ci := c.selectCase(f, cp)
+	if ci < 0 {
+		return 0
 	}
 	cs := &d.Cases[ci]
 	f.Case = cs
-	missing, mismatch := d.Missing, d.Mismatch
-	if missing == nil {
-		missing = RuleTypeObject
-	}
-	if mismatch == nil {
-		mismatch = RuleTypeObject
-	}
 	own := cp.caseBody[ci]
 	if own >= 0 && !cs.BodyOptional && f.has&(1<<uint(own)) == 0 {
-		c.ReportField(missing, cs.Body, f.Value.Index, "%s is %q but the %s has no %q object", d.Field, cs.Value, f.Obj.Name, cs.Body)
+		c.ReportField(ruleOr(d.Missing, RuleTypeObject), cs.Body, f.Value.Index, "%s is %q but the %s has no %q object", d.Field, cs.Value, f.Obj.Name, cs.Body)
 	}
 	foreign := cp.bodies & f.has
 	if own >= 0 {
 		foreign &^= 1 << uint(own)
 	}
+	mismatch := ruleOr(d.Mismatch, RuleTypeObject)
 	for ; foreign != 0; foreign &= foreign - 1 {
 		i := bits.TrailingZeros64(foreign)
 		name := f.Obj.Fields[i].Name
@@ -735,6 +712,38 @@ func (c *Ctx) discriminate(f *Frame, cp *compiled) uint64 {
 			d.Field, cs.Value, anArticle(name), name, d.Field)
 	}
 	return cp.caseRequires[ci]
+}
+
+// selectCase is the index of the case the discriminator names, or infers
+// from the one body present; -1, reported, when there is none.
+func (c *Ctx) selectCase(f *Frame, cp *compiled) int {
+	d := f.Obj.Disc
+	tv, present := f.Get(d.Field)
+	switch {
+	case present && tv.Type == gjson.String:
+		ci := d.caseIndex(tv.Str)
+		if ci < 0 {
+			msg := fmt.Sprintf("%s %q is not a documented %s type (expected one of %s)", d.Field, tv.Str, f.Obj.Name, caseList(d))
+			if h := d.Hints[tv.Str]; h != "" {
+				msg += ": " + h
+			}
+			c.ReportField(ruleOr(d.Unknown, RuleEnum), d.Field, tv.Index, "%s", msg)
+		}
+		return ci
+	case present:
+		return -1 // wrong JSON type: reported by the field's kind check
+	case d.Infer == nil:
+		return -1 // reported as a missing required field
+	}
+	bodies := cp.bodies & f.has
+	if bits.OnesCount64(bodies) != 1 {
+		c.ReportField(RuleRequired, d.Field, f.Value.Index, "required field %q is missing from %s", d.Field, f.Obj.Name)
+		return -1
+	}
+	ci := cp.caseOfBody[bits.TrailingZeros64(bodies)]
+	c.ReportField(d.Infer, d.Field, f.Value.Index, "%s has no %q; treated as %s because it carries %q (as in the documented examples)",
+		f.Obj.Name, d.Field, d.Cases[ci].Value, d.Cases[ci].Body)
+	return ci
 }
 
 func anArticle(word string) string {
@@ -864,10 +873,7 @@ func (c *Ctx) shape(sc *scanner, fd *Field) *Object {
 		if sc.bad {
 			break
 		}
-		key := raw[1 : len(raw)-1]
-		if esc {
-			key = unescape(key)
-		}
+		key := keyOf(raw, esc)
 		for _, sh := range fd.Shapes {
 			if contains(sh.Keys, key) {
 				return sh.Object
@@ -994,6 +1000,24 @@ func (c *Ctx) array(sc *scanner, fd *Field) span {
 	return span{lo: int32(start), hi: int32(sc.i), typ: gjson.JSON}
 }
 
+// objectElement walks an object element by its description (skips it
+// when no shape fits) and says what kind of item it was.
+func (c *Ctx) objectElement(sc *scanner, fd *Field) ItemKind {
+	o := fd.Object
+	if len(fd.Shapes) > 0 {
+		o = c.shape(sc, fd)
+	}
+	if o == nil {
+		sc.skip()
+		return fd.Item
+	}
+	c.object(sc, o)
+	if o.Item != NotItem {
+		return o.Item
+	}
+	return fd.Item
+}
+
 // element checks one array element and says what kind of item it was
 // (for arrays of notifications).
 func (c *Ctx) element(sc *scanner, fd *Field) ItemKind {
@@ -1004,20 +1028,7 @@ func (c *Ctx) element(sc *scanner, fd *Field) ItemKind {
 	start := sc.i
 	ch := sc.peek()
 	if want == KindObject && ch == '{' {
-		o := fd.Object
-		if len(fd.Shapes) > 0 {
-			o = c.shape(sc, fd)
-		}
-		kind := fd.Item
-		if o != nil && o.Item != NotItem {
-			kind = o.Item
-		}
-		if o == nil {
-			sc.skip()
-		} else {
-			c.object(sc, o)
-		}
-		return kind
+		return c.objectElement(sc, fd)
 	}
 	if ch == '{' || ch == '[' {
 		sc.skip()

@@ -21,26 +21,19 @@ type Counts struct {
 
 // Add counts one result.
 func (c *Counts) Add(r *Result) {
-	c.Payloads++
+	one := Counts{Payloads: 1, Messages: r.Messages, Statuses: r.Statuses, InvalidMessages: r.InvalidItems,
+		Errors: r.Errors, Warnings: r.Warnings, Omitted: r.Omitted}
 	switch {
 	case r.Unusable:
-		c.Unusable++
+		one.Unusable = 1
 	case r.Errors > 0:
-		c.Invalid++
+		one.Invalid = 1
 	default:
-		c.Valid++
+		one.Valid = 1
 	}
-	c.Messages += r.Messages
-	c.Statuses += r.Statuses
-	c.InvalidMessages += r.InvalidItems
-	c.Errors += r.Errors
-	c.Warnings += r.Warnings
-	c.Omitted += r.Omitted
+	c.Merge(one)
 	if r.Format != payload.Unknown {
-		if c.ByFormat == nil {
-			c.ByFormat = map[string]int{}
-		}
-		c.ByFormat[r.Format.String()]++
+		c.addFormat(r.Format.String(), 1)
 	}
 }
 
@@ -57,11 +50,15 @@ func (c *Counts) Merge(o Counts) {
 	c.Warnings += o.Warnings
 	c.Omitted += o.Omitted
 	for k, v := range o.ByFormat {
-		if c.ByFormat == nil {
-			c.ByFormat = map[string]int{}
-		}
-		c.ByFormat[k] += v
+		c.addFormat(k, v)
 	}
+}
+
+func (c *Counts) addFormat(name string, n int) {
+	if c.ByFormat == nil {
+		c.ByFormat = map[string]int{}
+	}
+	c.ByFormat[name] += n
 }
 
 // Source is the verdict on one input (file, stdin, fixture).

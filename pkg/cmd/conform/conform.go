@@ -236,6 +236,40 @@ func Run(ctx context.Context, opts *Options) error {
 		return traffic.ConformList(ios, cat, cases, opts.Output)
 	}
 
+	copts := opts.runOptions()
+	rep, err := traffic.NewConformReporter(ios, traffic.ConformOptions{
+		Output: opts.Output, Version: opts.Version, Catalogue: cat, Cases: cases, URL: opts.URL, Deadline: opts.Deadline,
+		Signed: copts.Secret != nil && opts.Profile.Signer != nil, Handshake: copts.VerifyToken != "" && opts.Profile.Handshake != nil,
+	})
+	if err != nil {
+		return cmdutil.Usagef("%v", err)
+	}
+	var progress *traffic.ConformProgress
+	if opts.Output != "text" {
+		progress = traffic.NewConformProgress(ios, len(cases))
+	}
+	report, err := conform.Run(ctx, cat, cases, copts, func(r *conform.Result) {
+		if progress != nil {
+			progress.Case(r)
+		}
+		rep.Case(r)
+	})
+	if progress != nil {
+		progress.Clear()
+	}
+	if err != nil {
+		return cmdutil.Usagef("%v", err)
+	}
+
+	code := verdictCode(ctx, report)
+	if err := rep.Finish(report, code); err != nil {
+		return err
+	}
+	return opts.verdictErr(report, code)
+}
+
+// runOptions is what the run needs from the options and the environment.
+func (opts *Options) runOptions() conform.Options {
 	getenv := opts.Getenv
 	if getenv == nil {
 		getenv = func(string) string { return "" }
@@ -261,44 +295,27 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.HTTPClient != nil {
 		copts.Client = opts.HTTPClient()
 	}
+	return copts
+}
 
-	rep, err := traffic.NewConformReporter(ios, traffic.ConformOptions{
-		Output: opts.Output, Version: opts.Version, Catalogue: cat, Cases: cases, URL: opts.URL, Deadline: opts.Deadline,
-		Signed: copts.Secret != nil && opts.Profile.Signer != nil, Handshake: copts.VerifyToken != "" && opts.Profile.Handshake != nil,
-	})
-	if err != nil {
-		return cmdutil.Usagef("%v", err)
-	}
-	var progress *traffic.ConformProgress
-	if opts.Output != "text" {
-		progress = traffic.NewConformProgress(ios, len(cases))
-	}
-	report, err := conform.Run(ctx, cat, cases, copts, func(r *conform.Result) {
-		if progress != nil {
-			progress.Case(r)
-		}
-		rep.Case(r)
-	})
-	if progress != nil {
-		progress.Clear()
-	}
-	if err != nil {
-		return cmdutil.Usagef("%v", err)
-	}
-
-	code := cmdutil.ExitOK
+// verdictCode is the exit code of a finished run; an interrupted context
+// marks the report interrupted.
+func verdictCode(ctx context.Context, report *conform.Report) int {
 	switch {
 	case report.Interrupted || ctx.Err() != nil:
 		report.Interrupted = true
-		code = cmdutil.ExitInterrupted
+		return cmdutil.ExitInterrupted
 	case report.Unreachable:
-		code = cmdutil.ExitNetwork
+		return cmdutil.ExitNetwork
 	case !report.Pass():
-		code = cmdutil.ExitFindings
+		return cmdutil.ExitFindings
 	}
-	if err := rep.Finish(report, code); err != nil {
-		return err
-	}
+	return cmdutil.ExitOK
+}
+
+// verdictErr is the error carrying the exit code, silent where the text
+// report's verdict line already said why.
+func (opts *Options) verdictErr(report *conform.Report, code int) error {
 	switch code {
 	case cmdutil.ExitInterrupted:
 		return cmdutil.ErrInterrupted

@@ -45,6 +45,81 @@ type Options struct {
 	Now func() time.Time
 }
 
+// complete checks the flags; changed reports whether a flag was given.
+func (opts *Options) complete(changed func(string) bool, format, since, identity string) error {
+	if err := opts.checkFormat(changed, format); err != nil {
+		return err
+	}
+	var err error
+	if opts.Identity, err = gen.ParseIdentity(identity); err != nil {
+		return cmdutil.Usagef("--identity: %v", err)
+	}
+	if _, err := gen.New(gen.Options{Format: opts.Format, Identity: opts.Identity}); err != nil {
+		return cmdutil.Usagef("--identity: %s", strings.TrimPrefix(err.Error(), "gen: "))
+	}
+	if err := opts.checkTime(changed("seed"), since); err != nil {
+		return err
+	}
+	// Check the types now, so that a typo is a usage error.
+	if _, err := gen.New(genOptions(opts)); err != nil {
+		return cmdutil.Usagef("--type: %s", strings.TrimPrefix(err.Error(), "gen: "))
+	}
+	return nil
+}
+
+// checkFormat checks --format, -n and --batch, which only Sinch has.
+func (opts *Options) checkFormat(changed func(string) bool, format string) error {
+	if format == "" {
+		return cmdutil.Usagef("--format is required: %s", payload.FormatList())
+	}
+	ft, err := payload.ParseFormat(format)
+	if err != nil {
+		return cmdutil.Usagef("--format: %v", err)
+	}
+	if ft == payload.Unknown {
+		return cmdutil.Usagef("--format: name one format: %s", payload.FormatList())
+	}
+	opts.Format = ft
+	if opts.Count < 0 {
+		return cmdutil.Usagef("-n %d: want 0 or more payloads", opts.Count)
+	}
+	if !changed("batch") {
+		return nil
+	}
+	if ft != payload.Sinch {
+		return cmdutil.Usagef("--batch is for the sinch format (its callbacks carry data[] batches)")
+	}
+	if opts.Batch < 1 {
+		return cmdutil.Usagef("--batch %d: want at least 1", opts.Batch)
+	}
+	return nil
+}
+
+// checkTime sets the time of the first payload and the seed: --since, or
+// with --seed a fixed base so that the output is reproducible, else now.
+func (opts *Options) checkTime(seedSet bool, since string) error {
+	opts.SeedSet = seedSet
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	switch {
+	case since != "":
+		var err error
+		if opts.Since, err = parseSince(since, now); err != nil {
+			return cmdutil.Usagef("--since: %v", err)
+		}
+	case opts.SeedSet:
+		opts.Since = gen.DefaultBase
+	default:
+		opts.Since = now()
+	}
+	if !opts.SeedSet {
+		opts.Seed = uint64(now().UnixNano())
+	}
+	return nil
+}
+
 // progressFrom is the payload count from which progress is drawn.
 const progressFrom = 1000
 
@@ -62,55 +137,8 @@ func NewCmdGen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
   wamo gen -f cloud --type list_reply,nfm_reply --identity bsuid --pretty`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format == "" {
-				return cmdutil.Usagef("--format is required: %s", payload.FormatList())
-			}
-			ft, err := payload.ParseFormat(format)
-			if err != nil {
-				return cmdutil.Usagef("--format: %v", err)
-			}
-			if ft == payload.Unknown {
-				return cmdutil.Usagef("--format: name one format: %s", payload.FormatList())
-			}
-			opts.Format = ft
-			if opts.Count < 0 {
-				return cmdutil.Usagef("-n %d: want 0 or more payloads", opts.Count)
-			}
-			if cmd.Flags().Changed("batch") {
-				if ft != payload.Sinch {
-					return cmdutil.Usagef("--batch is for the sinch format (its callbacks carry data[] batches)")
-				}
-				if opts.Batch < 1 {
-					return cmdutil.Usagef("--batch %d: want at least 1", opts.Batch)
-				}
-			}
-			if opts.Identity, err = gen.ParseIdentity(identity); err != nil {
-				return cmdutil.Usagef("--identity: %v", err)
-			}
-			if _, err := gen.New(gen.Options{Format: ft, Identity: opts.Identity}); err != nil {
-				return cmdutil.Usagef("--identity: %s", strings.TrimPrefix(err.Error(), "gen: "))
-			}
-			opts.SeedSet = cmd.Flags().Changed("seed")
-			now := opts.Now
-			if now == nil {
-				now = time.Now
-			}
-			switch {
-			case since != "":
-				if opts.Since, err = parseSince(since, now); err != nil {
-					return cmdutil.Usagef("--since: %v", err)
-				}
-			case opts.SeedSet:
-				opts.Since = gen.DefaultBase
-			default:
-				opts.Since = now()
-			}
-			if !opts.SeedSet {
-				opts.Seed = uint64(now().UnixNano())
-			}
-			// Check the types now, so that a typo is a usage error.
-			if _, err := gen.New(genOptions(opts)); err != nil {
-				return cmdutil.Usagef("--type: %s", strings.TrimPrefix(err.Error(), "gen: "))
+			if err := opts.complete(cmd.Flags().Changed, format, since, identity); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

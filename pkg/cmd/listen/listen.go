@@ -189,90 +189,9 @@ written.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Addr = listen.NormalizeAddr(opts.Addr)
-			_, port, err := net.SplitHostPort(opts.Addr)
-			if err != nil {
-				return cmdutil.Usagef("--addr %q: %v", opts.Addr, err)
-			}
-			if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-				return cmdutil.Usagef("--addr %q: the port must be a number from 0 to 65535", opts.Addr)
-			}
-			if opts.Path != "" && !strings.HasPrefix(opts.Path, "/") {
-				opts.Path = "/" + opts.Path
-			}
-			if !cmd.Flags().Changed("verify-token") {
-				opts.VerifyToken = getenv(VerifyTokenEnv)
-			}
-			if s := getenv(SecretEnv); s != "" {
-				opts.AppSecret = []byte(s)
-			}
-			if s := getenv(SinchSecretEnv); s != "" {
-				opts.SinchSecret = []byte(s)
-			}
-			switch {
-			case opts.SignatureWindow < 0:
-				return cmdutil.Usagef("--signature-window %s: want 0 (any time) or a positive duration", opts.SignatureWindow)
-			case cmd.Flags().Changed("signature-window") && opts.SinchSecret == nil:
-				return cmdutil.Usagef("--signature-window applies only to Sinch signatures, checked when %s is set", SinchSecretEnv)
-			case opts.SignatureWindow == 0:
-				opts.SignatureWindow = -1 // listen.Config: any time
-			}
-			if forwardTo != "" {
-				u, err := url.Parse(forwardTo)
-				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-					return cmdutil.Usagef("--forward-to %q: want an http:// or https:// URL", secret.RedactURLString(forwardTo))
-				}
-				opts.ForwardTo = u
-				for _, fl := range []string{"status", "delay"} {
-					if cmd.Flags().Changed(fl) {
-						return cmdutil.Usagef("--%s does not apply with --forward-to: the app answers", fl)
-					}
-				}
-			}
-			if opts.Deadline <= 0 {
-				return cmdutil.Usagef("--deadline must be positive")
-			}
-			if opts.ForwardTimeout <= 0 {
-				return cmdutil.Usagef("--forward-timeout must be positive")
-			}
-			if cmd.Flags().Changed("forward-timeout") && opts.ForwardTo == nil {
-				return cmdutil.Usagef("--forward-timeout applies only with --forward-to")
-			}
-			if opts.MaxConns < 1 {
-				return cmdutil.Usagef("--max-conns %d: want at least 1", opts.MaxConns)
-			}
-			if !cmd.Flags().Changed("max-buffered") {
-				opts.MaxBuffered = max(opts.MaxBuffered, opts.MaxBody)
-			} else if opts.MaxBuffered < opts.MaxBody {
-				return cmdutil.Usagef("--max-buffered %s is less than --max-body %s: one body must fit",
-					cmdutil.FormatSize(opts.MaxBuffered), cmdutil.FormatSize(opts.MaxBody))
-			}
-			if opts.Delay < 0 {
-				return cmdutil.Usagef("--delay must not be negative")
-			}
-			if opts.Status < 200 || opts.Status > 599 {
-				return cmdutil.Usagef("--status %d: want an HTTP status between 200 and 599", opts.Status)
-			}
-			switch opts.Redact {
-			case "", "off", "none":
-				opts.Redact = ""
-			case "ids", "on", "true":
-				opts.Redact = "ids"
-			case "text":
-			default:
-				return cmdutil.Usagef("--redact=%q: want --redact (identifiers) or --redact=text (free text too)", opts.Redact)
-			}
-			if keyEnv != "" && getenv(keyEnv) == "" {
-				return cmdutil.Usagef("--key-env %s: the variable is not set", keyEnv)
-			}
-			if keyEnv == "" {
-				keyEnv = RedactKeyEnv
-			}
-			opts.RedactKey = []byte(getenv(keyEnv))
-			switch opts.Output {
-			case "text", "json":
-			default:
-				return cmdutil.Usagef("--output %q: want text or json", opts.Output)
+			changed := cmd.Flags().Changed
+			if err := opts.complete(changed, getenv, forwardTo, keyEnv); err != nil {
+				return err
 			}
 			if f.Now != nil {
 				opts.Location = f.Now().Location()
@@ -308,6 +227,150 @@ written.`,
 	return cmd
 }
 
+// complete checks the flags and fills in what comes from the environment;
+// changed reports whether a flag was given.
+func (opts *Options) complete(changed func(string) bool, getenv func(string) string, forwardTo, keyEnv string) error {
+	if !changed("verify-token") {
+		opts.VerifyToken = getenv(VerifyTokenEnv)
+	}
+	if s := getenv(SecretEnv); s != "" {
+		opts.AppSecret = []byte(s)
+	}
+	if s := getenv(SinchSecretEnv); s != "" {
+		opts.SinchSecret = []byte(s)
+	}
+	if err := opts.checkAddr(); err != nil {
+		return err
+	}
+	if err := opts.checkSignatureWindow(changed); err != nil {
+		return err
+	}
+	if err := opts.checkForward(changed, forwardTo); err != nil {
+		return err
+	}
+	if err := opts.checkLimits(changed); err != nil {
+		return err
+	}
+	if err := opts.checkAnswer(); err != nil {
+		return err
+	}
+	if err := opts.checkRedact(getenv, keyEnv); err != nil {
+		return err
+	}
+	return opts.checkOutput()
+}
+
+// checkSignatureWindow checks --signature-window, which applies to Sinch
+// signatures only.
+func (opts *Options) checkSignatureWindow(changed func(string) bool) error {
+	switch {
+	case opts.SignatureWindow < 0:
+		return cmdutil.Usagef("--signature-window %s: want 0 (any time) or a positive duration", opts.SignatureWindow)
+	case changed("signature-window") && opts.SinchSecret == nil:
+		return cmdutil.Usagef("--signature-window applies only to Sinch signatures, checked when %s is set", SinchSecretEnv)
+	case opts.SignatureWindow == 0:
+		opts.SignatureWindow = -1 // listen.Config: any time
+	}
+	return nil
+}
+
+// checkAddr normalises --addr and --path.
+func (opts *Options) checkAddr() error {
+	opts.Addr = listen.NormalizeAddr(opts.Addr)
+	_, port, err := net.SplitHostPort(opts.Addr)
+	if err != nil {
+		return cmdutil.Usagef("--addr %q: %v", opts.Addr, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return cmdutil.Usagef("--addr %q: the port must be a number from 0 to 65535", opts.Addr)
+	}
+	if opts.Path != "" && !strings.HasPrefix(opts.Path, "/") {
+		opts.Path = "/" + opts.Path
+	}
+	return nil
+}
+
+// checkForward parses --forward-to and refuses the flags that only apply
+// without it (or only with it).
+func (opts *Options) checkForward(changed func(string) bool, forwardTo string) error {
+	if forwardTo != "" {
+		u, err := url.Parse(forwardTo)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return cmdutil.Usagef("--forward-to %q: want an http:// or https:// URL", secret.RedactURLString(forwardTo))
+		}
+		opts.ForwardTo = u
+		for _, fl := range []string{"status", "delay"} {
+			if changed(fl) {
+				return cmdutil.Usagef("--%s does not apply with --forward-to: the app answers", fl)
+			}
+		}
+	}
+	if opts.Deadline <= 0 {
+		return cmdutil.Usagef("--deadline must be positive")
+	}
+	if opts.ForwardTimeout <= 0 {
+		return cmdutil.Usagef("--forward-timeout must be positive")
+	}
+	if changed("forward-timeout") && opts.ForwardTo == nil {
+		return cmdutil.Usagef("--forward-timeout applies only with --forward-to")
+	}
+	return nil
+}
+
+// checkLimits checks --max-conns and --max-buffered, which holds at least
+// one body.
+func (opts *Options) checkLimits(changed func(string) bool) error {
+	if opts.MaxConns < 1 {
+		return cmdutil.Usagef("--max-conns %d: want at least 1", opts.MaxConns)
+	}
+	if !changed("max-buffered") {
+		opts.MaxBuffered = max(opts.MaxBuffered, opts.MaxBody)
+	} else if opts.MaxBuffered < opts.MaxBody {
+		return cmdutil.Usagef("--max-buffered %s is less than --max-body %s: one body must fit",
+			cmdutil.FormatSize(opts.MaxBuffered), cmdutil.FormatSize(opts.MaxBody))
+	}
+	return nil
+}
+
+// checkAnswer checks --delay and --status.
+func (opts *Options) checkAnswer() error {
+	if opts.Delay < 0 {
+		return cmdutil.Usagef("--delay must not be negative")
+	}
+	if opts.Status < 200 || opts.Status > 599 {
+		return cmdutil.Usagef("--status %d: want an HTTP status between 200 and 599", opts.Status)
+	}
+	return nil
+}
+
+// redactModes maps what --redact accepts to the mode it means.
+var redactModes = map[string]string{"": "", "off": "", "none": "", "ids": "ids", "on": "ids", "true": "ids", "text": "text"}
+
+// checkRedact normalises --redact and reads the key from the environment.
+func (opts *Options) checkRedact(getenv func(string) string, keyEnv string) error {
+	mode, ok := redactModes[opts.Redact]
+	if !ok {
+		return cmdutil.Usagef("--redact=%q: want --redact (identifiers) or --redact=text (free text too)", opts.Redact)
+	}
+	opts.Redact = mode
+	if keyEnv != "" && getenv(keyEnv) == "" {
+		return cmdutil.Usagef("--key-env %s: the variable is not set", keyEnv)
+	}
+	if keyEnv == "" {
+		keyEnv = RedactKeyEnv
+	}
+	opts.RedactKey = []byte(getenv(keyEnv))
+	return nil
+}
+
+// checkOutput checks --output.
+func (opts *Options) checkOutput() error {
+	if opts.Output != "text" && opts.Output != "json" {
+		return cmdutil.Usagef("--output %q: want text or json", opts.Output)
+	}
+	return nil
+}
+
 // Run listens until ctx is done (Ctrl-C), then prints the summary and
 // returns cmdutil.ErrInterrupted. From Ctrl-C on, everything — finishing
 // the requests in flight, validating and printing what was received — is
@@ -318,21 +381,9 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return cmdutil.Usagef("%v", err)
 	}
-	cfg := listen.Config{
-		Path: opts.Path, VerifyToken: opts.VerifyToken, AppSecret: opts.AppSecret, SaveDir: opts.SaveDir,
-		SinchSecret: opts.SinchSecret, SignatureWindow: opts.SignatureWindow,
-		ForwardTo: opts.ForwardTo, ForwardTimeout: opts.ForwardTimeout, Deadline: opts.Deadline, Delay: opts.Delay,
-		Status: opts.Status, MaxBody: int64(opts.MaxBody), MaxBuffered: int64(opts.MaxBuffered), Now: opts.Now,
-	}
-	if opts.HTTPClient != nil && opts.ForwardTo != nil {
-		cfg.ForwardClient = opts.HTTPClient()
-	}
-	if opts.Redact != "" {
-		cfg.Redact = redact.New(redact.Options{Text: opts.Redact == "text", Key: opts.RedactKey})
-	}
 	// Unbuffered: the Handler's queue bounds what waits to be printed.
 	events := make(chan listen.Event)
-	h, err := listen.NewHandler(cfg, events)
+	h, err := listen.NewHandler(opts.handlerConfig(), events)
 	if err != nil {
 		var sde *listen.SaveDirError
 		if errors.As(err, &sde) {
@@ -346,20 +397,7 @@ func Run(ctx context.Context, opts *Options) error {
 		return cmdutil.Networkf("cannot listen on %s: %v", opts.Addr, bindCause(err))
 	}
 	addr := ln.Addr().String()
-	path := opts.Path
-	if path == "" {
-		path = "/"
-	}
-	var fwd string
-	if opts.ForwardTo != nil {
-		fwd = secret.RedactURL(opts.ForwardTo)
-	}
-	pr.Banner(traffic.ListenBanner{
-		URL: "http://" + displayAddr(opts.Addr, addr) + path, EveryPath: path == "/", Exposed: !listen.IsLoopback(addr),
-		SaveDir: opts.SaveDir, ForwardTo: fwd, Deadline: opts.Deadline, Signature: len(opts.AppSecret) > 0,
-		SinchSignature: len(opts.SinchSecret) > 0, SignatureWindow: opts.SignatureWindow,
-		VerifyToken: opts.VerifyToken != "", Redact: opts.Redact, Status: opts.Status, Delay: opts.Delay,
-	})
+	pr.Banner(opts.banner(addr))
 	if opts.Ready != nil {
 		opts.Ready(addr)
 	}
@@ -384,6 +422,57 @@ func Run(ctx context.Context, opts *Options) error {
 	defer context.AfterFunc(ctx, func() { stopped <- time.Now() })()
 	serveErr := listen.Serve(ctx, ln, h, listen.ServeConfig{Grace: grace, MaxConns: opts.MaxConns})
 
+	dctx, cancel := context.WithDeadline(context.Background(), drainDeadline(stopped, grace))
+	defer cancel()
+	h.Shutdown(dctx)
+	close(events)
+	if err := opts.summarise(dctx, pr, h, printed, &handled); err != nil {
+		return err
+	}
+	if serveErr != nil {
+		return cmdutil.Networkf("listening on %s: %v", addr, serveErr)
+	}
+	return cmdutil.ErrInterrupted
+}
+
+// handlerConfig is the listener's configuration from the options.
+func (opts *Options) handlerConfig() listen.Config {
+	cfg := listen.Config{
+		Path: opts.Path, VerifyToken: opts.VerifyToken, AppSecret: opts.AppSecret, SaveDir: opts.SaveDir,
+		SinchSecret: opts.SinchSecret, SignatureWindow: opts.SignatureWindow,
+		ForwardTo: opts.ForwardTo, ForwardTimeout: opts.ForwardTimeout, Deadline: opts.Deadline, Delay: opts.Delay,
+		Status: opts.Status, MaxBody: int64(opts.MaxBody), MaxBuffered: int64(opts.MaxBuffered), Now: opts.Now,
+	}
+	if opts.HTTPClient != nil && opts.ForwardTo != nil {
+		cfg.ForwardClient = opts.HTTPClient()
+	}
+	if opts.Redact != "" {
+		cfg.Redact = redact.New(redact.Options{Text: opts.Redact == "text", Key: opts.RedactKey})
+	}
+	return cfg
+}
+
+// banner describes the listener bound to addr.
+func (opts *Options) banner(addr string) traffic.ListenBanner {
+	path := opts.Path
+	if path == "" {
+		path = "/"
+	}
+	var fwd string
+	if opts.ForwardTo != nil {
+		fwd = secret.RedactURL(opts.ForwardTo)
+	}
+	return traffic.ListenBanner{
+		URL: "http://" + displayAddr(opts.Addr, addr) + path, EveryPath: path == "/", Exposed: !listen.IsLoopback(addr),
+		SaveDir: opts.SaveDir, ForwardTo: fwd, Deadline: opts.Deadline, Signature: len(opts.AppSecret) > 0,
+		SinchSignature: len(opts.SinchSecret) > 0, SignatureWindow: opts.SignatureWindow,
+		VerifyToken: opts.VerifyToken != "", Redact: opts.Redact, Status: opts.Status, Delay: opts.Delay,
+	}
+}
+
+// drainDeadline is when what was received must be printed by: the grace
+// period from Ctrl-C, and never less than minDrain from now.
+func drainDeadline(stopped <-chan time.Time, grace time.Duration) time.Time {
 	deadline := time.Now().Add(minDrain)
 	select {
 	case at := <-stopped:
@@ -392,22 +481,21 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 	default:
 	}
-	dctx, cancel := context.WithDeadline(context.Background(), deadline)
-	defer cancel()
-	h.Shutdown(dctx)
-	close(events)
+	return deadline
+}
+
+// summarise prints the summary once the printer has finished, or, when it
+// is stuck writing by dctx's deadline, reports on stderr for as long as
+// stderr takes it.
+func (opts *Options) summarise(dctx context.Context, pr *traffic.ListenPrinter, h *listen.Handler, printed <-chan error, handled *atomic.Int64) error {
 	select {
 	case err := <-printed:
 		if err != nil {
 			return err
 		}
 		st := h.Stats()
-		if err := pr.Summary(st, st.Requests-handled.Load()); err != nil {
-			return err
-		}
+		return pr.Summary(st, st.Requests-handled.Load())
 	case <-dctx.Done():
-		// The printer is stuck writing: report on stderr, for as long as
-		// stderr takes it.
 		st := h.Stats()
 		done := make(chan struct{})
 		go func() {
@@ -418,11 +506,8 @@ func Run(ctx context.Context, opts *Options) error {
 		case <-done:
 		case <-time.After(stalledWrite):
 		}
+		return nil
 	}
-	if serveErr != nil {
-		return cmdutil.Networkf("listening on %s: %v", addr, serveErr)
-	}
-	return cmdutil.ErrInterrupted
 }
 
 // displayAddr is the address to show: the host asked for with the port

@@ -99,40 +99,10 @@ table views, a payload whose format is not recognised); 130 interrupted.`,
 			if opts.Format, err = payload.ParseFormat(format); err != nil {
 				return cmdutil.Usagef("--format: %v", err)
 			}
-			fieldSet := cmd.Flags().Changed("field")
-			if fieldSet && opts.Field == "" {
-				return cmdutil.Usagef("--field needs a path, e.g. --field messages.0.text.body")
+			if opts.View, err = view(asJSON, asTable, cmd.Flags().Changed("field"), opts); err != nil {
+				return err
 			}
-			n := 0
-			for _, on := range []bool{asJSON, asTable, fieldSet} {
-				if on {
-					n++
-				}
-			}
-			if n > 1 {
-				return cmdutil.Usagef("--json, --table and --field are mutually exclusive: choose one view")
-			}
-			if opts.Compact && (asTable || fieldSet) {
-				return cmdutil.Usagef("--compact only applies to --json")
-			}
-			switch {
-			case asJSON || opts.Compact:
-				opts.View = render.ShowJSON
-			case asTable:
-				opts.View = render.ShowTable
-			case fieldSet:
-				opts.View = render.ShowField
-			default:
-				opts.View = render.ShowDefault
-			}
-			switch {
-			case utc:
-				opts.Location = time.UTC
-			case f.Now != nil:
-				opts.Location = f.Now().Location()
-			default:
-				opts.Location = time.Local
-			}
+			opts.Location = location(utc, f.Now)
 			if opts.Paths, err = cmdutil.InputArgs(opts.IO.IsStdinTTY(), args); err != nil {
 				return err
 			}
@@ -160,6 +130,43 @@ table views, a payload whose format is not recognised); 130 interrupted.`,
 	}, cobra.ShellCompDirectiveNoFileComp|cobra.ShellCompDirectiveNoSpace))
 	_ = cmd.RegisterFlagCompletionFunc("max-size", cobra.NoFileCompletions)
 	return cmd
+}
+
+// view is the one view the flags ask for.
+func view(asJSON, asTable, fieldSet bool, opts *Options) (render.ShowView, error) {
+	if fieldSet && opts.Field == "" {
+		return 0, cmdutil.Usagef("--field needs a path, e.g. --field messages.0.text.body")
+	}
+	n := 0
+	for _, on := range []bool{asJSON, asTable, fieldSet} {
+		if on {
+			n++
+		}
+	}
+	switch {
+	case n > 1:
+		return 0, cmdutil.Usagef("--json, --table and --field are mutually exclusive: choose one view")
+	case opts.Compact && (asTable || fieldSet):
+		return 0, cmdutil.Usagef("--compact only applies to --json")
+	case asJSON || opts.Compact:
+		return render.ShowJSON, nil
+	case asTable:
+		return render.ShowTable, nil
+	case fieldSet:
+		return render.ShowField, nil
+	}
+	return render.ShowDefault, nil
+}
+
+// location is the time zone times are shown in.
+func location(utc bool, now func() time.Time) *time.Location {
+	switch {
+	case utc:
+		return time.UTC
+	case now != nil:
+		return now().Location()
+	}
+	return time.Local
 }
 
 // Run prints every input as it is read.

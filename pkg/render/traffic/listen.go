@@ -397,96 +397,161 @@ func ListenStalled(ios *iostreams.IOStreams, s listen.Stats, notPrinted int64) e
 	return err
 }
 
-// listenSummaryText is the text summary.
+// listenSummaryText is the text summary: a head line with the requests by
+// kind, then a line for each thing that happened.
 func listenSummaryText(st *render.Styles, s *listen.Stats, notPrinted int64) string {
+	lines := []string{listenHead(st, s)}
+	for _, l := range []string{
+		listenCarrying(s), listenSaved(st, s), listenForwarded(st, s), listenAck(st, s),
+		listenCutShort(st, s), listenNotPrinted(st, notPrinted),
+	} {
+		if l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// listenHead is "12 requests: 10 webhooks (9 valid, 1 invalid), …", red
+// when anything went wrong.
+func listenHead(st *render.Styles, s *listen.Stats) string {
 	tone := render.ToneOK
 	if s.Invalid+s.Unusable+s.NotJSON+s.RejectedTotal()+s.HandshakesRefused+s.SaveFailed+s.OverDeadline > 0 {
 		tone = render.ToneError
 	}
 	head := render.Plural(int(s.Requests), "request")
 	var kinds []string
-	if s.Webhooks > 0 {
-		var v []string
-		for _, c := range []struct {
-			n    int64
-			word string
-		}{{s.Valid, "valid"}, {s.Invalid, "invalid"}, {s.Unusable, "unusable"}, {s.NotJSON, "not JSON"}} {
-			if c.n > 0 {
-				v = append(v, strconv.FormatInt(c.n, 10)+" "+c.word)
-			}
+	for _, k := range []string{listenWebhooks(s), listenHandshakes(s), listenOtherGets(s), listenRefused(s)} {
+		if k != "" {
+			kinds = append(kinds, k)
 		}
-		k := render.Plural(int(s.Webhooks), "webhook")
-		if len(v) > 0 {
-			k += " (" + strings.Join(v, ", ") + ")"
-		}
-		kinds = append(kinds, k)
-	}
-	if s.Handshakes > 0 {
-		k := render.Plural(int(s.Handshakes), "handshake")
-		if s.HandshakesRefused > 0 {
-			k += " (" + strconv.FormatInt(s.HandshakesRefused, 10) + " refused)"
-		}
-		kinds = append(kinds, k)
-	}
-	if s.Info > 0 {
-		kinds = append(kinds, strconv.FormatInt(s.Info, 10)+" other GET")
-	}
-	if n := s.RejectedTotal(); n > 0 {
-		reasons := make([]string, 0, len(s.Rejected))
-		for r, c := range s.Rejected {
-			reasons = append(reasons, strconv.FormatInt(c, 10)+" "+string(r))
-		}
-		sort.Strings(reasons)
-		kinds = append(kinds, strconv.FormatInt(n, 10)+" refused ("+strings.Join(reasons, ", ")+")")
 	}
 	if len(kinds) > 0 {
 		head += ": " + strings.Join(kinds, ", ")
 	}
-	lines := []string{st.Tone(tone, head)}
-	if s.Messages+s.Statuses > 0 {
-		lines = append(lines, "carrying "+render.CountsPhrase(int(s.Messages), int(s.Statuses), 0))
-	}
-	if s.Saved+s.SaveFailed > 0 {
-		l := "saved " + strconv.FormatInt(s.Saved, 10)
-		if s.SaveFailed > 0 {
-			l += ", " + st.Tone(render.ToneError, strconv.FormatInt(s.SaveFailed, 10)+" could not be saved (answered 500)")
+	return st.Tone(tone, head)
+}
+
+// listenCounts is "9 valid, 1 invalid": the counts that are not zero.
+func listenCounts(counts ...listenCount) string {
+	var v []string
+	for _, c := range counts {
+		if c.n > 0 {
+			v = append(v, strconv.FormatInt(c.n, 10)+" "+c.word)
 		}
-		lines = append(lines, l)
 	}
-	if s.Forwarded > 0 {
-		l := "forwarded " + strconv.FormatInt(s.Forwarded, 10)
-		if f := s.Forward; f.Count > 0 {
-			l += ": app answered in p50 " + listenDuration(f.P50) + ", p99 " + listenDuration(f.P99) + ", max " + listenDuration(f.Max)
-		}
-		over := strconv.FormatInt(s.OverDeadline, 10) + " over the " + listenDuration(s.Deadline) + " deadline"
-		if s.OverDeadline > 0 {
-			over = st.Tone(render.ToneError, over)
-		} else {
-			over = st.OK(over)
-		}
-		l += "; " + over
-		if s.ForwardFailed > 0 {
-			l += ", " + st.Tone(render.ToneError, strconv.FormatInt(s.ForwardFailed, 10)+" unanswered")
-		}
-		lines = append(lines, l)
+	return strings.Join(v, ", ")
+}
+
+type listenCount struct {
+	n    int64
+	word string
+}
+
+func listenWebhooks(s *listen.Stats) string {
+	if s.Webhooks == 0 {
+		return ""
 	}
-	if s.Ack.Count > 0 {
-		lines = append(lines, st.Path("wamo answered in p50 "+listenDuration(s.Ack.P50)+", p99 "+listenDuration(s.Ack.P99)+", max "+listenDuration(s.Ack.Max)))
+	k := render.Plural(int(s.Webhooks), "webhook")
+	if v := listenCounts(listenCount{s.Valid, "valid"}, listenCount{s.Invalid, "invalid"},
+		listenCount{s.Unusable, "unusable"}, listenCount{s.NotJSON, "not JSON"}); v != "" {
+		k += " (" + v + ")"
 	}
-	if n := s.CutShort(); n > 0 {
-		var why []string
-		if s.NotValidated > 0 {
-			why = append(why, strconv.FormatInt(s.NotValidated, 10)+" not validated (over the time budget, too much waiting, or not printed)")
-		}
-		if s.FindingsCut > 0 {
-			why = append(why, strconv.FormatInt(s.FindingsCut, 10)+" with findings cut")
-		}
-		lines = append(lines, st.Tone(render.ToneWarning, "validation cut short for "+render.Plural(int(n), "webhook")+": "+strings.Join(why, ", ")))
+	return k
+}
+
+func listenHandshakes(s *listen.Stats) string {
+	if s.Handshakes == 0 {
+		return ""
 	}
-	if notPrinted > 0 {
-		lines = append(lines, st.Tone(render.ToneWarning, render.Plural(int(notPrinted), "request")+" not printed: output could not keep up (all were answered, saved and counted)"))
+	k := render.Plural(int(s.Handshakes), "handshake")
+	if s.HandshakesRefused > 0 {
+		k += " (" + strconv.FormatInt(s.HandshakesRefused, 10) + " refused)"
 	}
-	return strings.Join(lines, "\n") + "\n"
+	return k
+}
+
+func listenOtherGets(s *listen.Stats) string {
+	if s.Info == 0 {
+		return ""
+	}
+	return strconv.FormatInt(s.Info, 10) + " other GET"
+}
+
+func listenRefused(s *listen.Stats) string {
+	n := s.RejectedTotal()
+	if n == 0 {
+		return ""
+	}
+	reasons := make([]string, 0, len(s.Rejected))
+	for r, c := range s.Rejected {
+		reasons = append(reasons, strconv.FormatInt(c, 10)+" "+string(r))
+	}
+	sort.Strings(reasons)
+	return strconv.FormatInt(n, 10) + " refused (" + strings.Join(reasons, ", ") + ")"
+}
+
+func listenCarrying(s *listen.Stats) string {
+	if s.Messages+s.Statuses == 0 {
+		return ""
+	}
+	return "carrying " + render.CountsPhrase(int(s.Messages), int(s.Statuses), 0)
+}
+
+func listenSaved(st *render.Styles, s *listen.Stats) string {
+	if s.Saved+s.SaveFailed == 0 {
+		return ""
+	}
+	l := "saved " + strconv.FormatInt(s.Saved, 10)
+	if s.SaveFailed > 0 {
+		l += ", " + st.Tone(render.ToneError, strconv.FormatInt(s.SaveFailed, 10)+" could not be saved (answered 500)")
+	}
+	return l
+}
+
+func listenForwarded(st *render.Styles, s *listen.Stats) string {
+	if s.Forwarded == 0 {
+		return ""
+	}
+	l := "forwarded " + strconv.FormatInt(s.Forwarded, 10)
+	if f := s.Forward; f.Count > 0 {
+		l += ": app answered in " + listenPercentiles(f)
+	}
+	over := strconv.FormatInt(s.OverDeadline, 10) + " over the " + listenDuration(s.Deadline) + " deadline"
+	if s.OverDeadline > 0 {
+		over = st.Tone(render.ToneError, over)
+	} else {
+		over = st.OK(over)
+	}
+	l += "; " + over
+	if s.ForwardFailed > 0 {
+		l += ", " + st.Tone(render.ToneError, strconv.FormatInt(s.ForwardFailed, 10)+" unanswered")
+	}
+	return l
+}
+
+func listenAck(st *render.Styles, s *listen.Stats) string {
+	if s.Ack.Count == 0 {
+		return ""
+	}
+	return st.Path("wamo answered in " + listenPercentiles(s.Ack))
+}
+
+func listenCutShort(st *render.Styles, s *listen.Stats) string {
+	n := s.CutShort()
+	if n == 0 {
+		return ""
+	}
+	why := listenCounts(listenCount{s.NotValidated, "not validated (over the time budget, too much waiting, or not printed)"},
+		listenCount{s.FindingsCut, "with findings cut"})
+	return st.Tone(render.ToneWarning, "validation cut short for "+render.Plural(int(n), "webhook")+": "+why)
+}
+
+func listenNotPrinted(st *render.Styles, notPrinted int64) string {
+	if notPrinted == 0 {
+		return ""
+	}
+	return st.Tone(render.ToneWarning, render.Plural(int(notPrinted), "request")+" not printed: output could not keep up (all were answered, saved and counted)")
 }
 
 // listenSize is "812 B", "1.1 KiB", "10 MiB".
@@ -503,3 +568,8 @@ func listenSize(n int64) string {
 // listenDuration renders a latency as replay does: three significant
 // digits in the unit that suits it (0.362ms, 12.4ms, 183ms, 1.25s).
 func listenDuration(d time.Duration) string { return render.Duration(max(d, 0)) }
+
+// listenPercentiles is "p50 0.362ms, p99 12.4ms, max 183ms".
+func listenPercentiles(l listen.Latency) string {
+	return "p50 " + listenDuration(l.P50) + ", p99 " + listenDuration(l.P99) + ", max " + listenDuration(l.Max)
+}

@@ -56,61 +56,21 @@ func replaySeconds(d time.Duration) string {
 }
 
 func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int) error {
-	var cases []replayJUnitCase
-	failures, skipped := 0, 0
+	cases := make([]replayJUnitCase, 0, len(sum.Targets)+1)
 	for i := range sum.Targets {
-		t := &sum.Targets[i]
-		tc := replayJUnitCase{Classname: "wamo.replay", Name: render.Sanitize(t.Name), Time: replaySeconds(t.Mean())}
-		if t.Attempts == 0 {
-			tc.Skipped = &struct{}{}
-			skipped++
-			cases = append(cases, tc)
-			continue
-		}
-		out := render.Plural(t.Attempts, "request") + ", mean " + render.Duration(t.Mean()) + ", max " + render.Duration(t.Max)
-		if t.Measured == 0 {
-			out = render.Plural(t.Attempts, "request") + ", none answered"
-		}
-		if sum.Retries > 0 {
-			out += "; " + replayDeliveries(t.DeliveredOn, t.Undelivered)
-		}
-		tc.SystemOut = out
-		if failed := t.Counts.Failed(); failed > 0 {
-			failures++
-			var lines []string
-			for k := range t.Misses {
-				m := &t.Misses[k]
-				line := replayAttemptLabel(m.Seq, m.Attempt) + ": " + render.Sanitize(replayDescribeMiss(m, sum.Deadline))
-				if m.Err != "" && m.Outcome == replay.NetworkError {
-					line += " (" + render.Sanitize(m.Err) + ")"
-				}
-				lines = append(lines, line)
-			}
-			if t.MissCount > len(t.Misses) {
-				lines = append(lines, fmt.Sprintf("… and %d more", t.MissCount-len(t.Misses)))
-			}
-			tc.Failure = &replayJUnitProblem{
-				Message: fmt.Sprintf("%d of %d requests not ok: %s", failed, t.Attempts, replayTargetFailures(&t.Counts)),
-				Type:    t.Misses[0].Outcome.String(),
-				Text:    strings.Join(lines, "\n"),
-			}
-		}
+		cases = append(cases, replayJUnitTarget(sum, &sum.Targets[i]))
+	}
+	if tc, ok := replayJUnitVerdict(sum, v, exitCode); ok {
 		cases = append(cases, tc)
 	}
-	if v.SLO || sum.Unreachable() && exitCode == 4 {
-		tc := replayJUnitCase{Classname: "wamo.replay", Name: "SLO", Time: replaySeconds(sum.Elapsed)}
-		if sum.Unreachable() && exitCode == 4 {
-			tc.Name = "reachability"
-		}
-		if !v.Pass || exitCode == 4 {
+	failures, skipped := 0, 0
+	for i := range cases {
+		if cases[i].Failure != nil {
 			failures++
-			msg := strings.Join(VerdictReasons(sum, v), "; ")
-			if exitCode == 4 {
-				msg = "nothing could be reached at " + render.Sanitize(sum.URL)
-			}
-			tc.Failure = &replayJUnitProblem{Message: msg, Type: "verdict", Text: msg}
 		}
-		cases = append(cases, tc)
+		if cases[i].Skipped != nil {
+			skipped++
+		}
 	}
 
 	w := j.w
@@ -131,4 +91,65 @@ func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int
 	}
 	w.WriteString("\n  </testsuite>\n</testsuites>\n")
 	return w.Flush()
+}
+
+// replayJUnitTarget is the test case of one payload: skipped when never
+// sent, failed when any request was not ok.
+func replayJUnitTarget(sum *replay.Summary, t *replay.TargetStats) replayJUnitCase {
+	tc := replayJUnitCase{Classname: "wamo.replay", Name: render.Sanitize(t.Name), Time: replaySeconds(t.Mean())}
+	if t.Attempts == 0 {
+		tc.Skipped = &struct{}{}
+		return tc
+	}
+	out := render.Plural(t.Attempts, "request") + ", mean " + render.Duration(t.Mean()) + ", max " + render.Duration(t.Max)
+	if t.Measured == 0 {
+		out = render.Plural(t.Attempts, "request") + ", none answered"
+	}
+	if sum.Retries > 0 {
+		out += "; " + replayDeliveries(t.DeliveredOn, t.Undelivered)
+	}
+	tc.SystemOut = out
+	failed := t.Counts.Failed()
+	if failed == 0 {
+		return tc
+	}
+	lines := make([]string, 0, len(t.Misses)+1)
+	for k := range t.Misses {
+		m := &t.Misses[k]
+		line := replayAttemptLabel(m.Seq, m.Attempt) + ": " + render.Sanitize(replayDescribeMiss(m, sum.Deadline))
+		if m.Err != "" && m.Outcome == replay.NetworkError {
+			line += " (" + render.Sanitize(m.Err) + ")"
+		}
+		lines = append(lines, line)
+	}
+	if t.MissCount > len(t.Misses) {
+		lines = append(lines, fmt.Sprintf("… and %d more", t.MissCount-len(t.Misses)))
+	}
+	tc.Failure = &replayJUnitProblem{
+		Message: fmt.Sprintf("%d of %d requests not ok: %s", failed, t.Attempts, replayTargetFailures(&t.Counts)),
+		Type:    t.Misses[0].Outcome.String(),
+		Text:    strings.Join(lines, "\n"),
+	}
+	return tc
+}
+
+// replayJUnitVerdict is the test case of the SLO, or of reachability when
+// nothing could be reached; ok is false when there is neither.
+func replayJUnitVerdict(sum *replay.Summary, v replay.Verdict, exitCode int) (replayJUnitCase, bool) {
+	unreachable := sum.Unreachable() && exitCode == 4
+	if !v.SLO && !unreachable {
+		return replayJUnitCase{}, false
+	}
+	tc := replayJUnitCase{Classname: "wamo.replay", Name: "SLO", Time: replaySeconds(sum.Elapsed)}
+	if unreachable {
+		tc.Name = "reachability"
+	}
+	if !v.Pass || exitCode == 4 {
+		msg := strings.Join(VerdictReasons(sum, v), "; ")
+		if exitCode == 4 {
+			msg = "nothing could be reached at " + render.Sanitize(sum.URL)
+		}
+		tc.Failure = &replayJUnitProblem{Message: msg, Type: "verdict", Text: msg}
+	}
+	return tc, true
 }

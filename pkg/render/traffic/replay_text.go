@@ -98,8 +98,26 @@ func (t *replayText) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 		w.WriteByte('\n')
 	}
 	w.WriteString(replayHeadline(st, sum) + "\n\n")
+	t.outcomes(sum)
+	t.latency(sum)
+	t.slowest(sum)
+	t.deliveries(sum)
+	if sum.Redirects > 0 {
+		w.WriteString("\n" + st.Tone(render.ToneWarning, "redirects") + "   " + render.Plural(sum.Redirects, "answer") +
+			" redirected (Location: " + render.Sanitize(sum.RedirectTo) + "); a webhook should answer itself, not redirect\n")
+	}
+	if sum.Interrupted {
+		w.WriteString("\n" + st.Tone(render.ToneWarning, "interrupted") + " after " + render.Duration(sum.Elapsed) +
+			": the report covers what was measured until then\n")
+	}
+	w.WriteByte('\n')
+	t.verdict(sum, v, exitCode)
+	return w.Flush()
+}
 
-	// Outcomes.
+// outcomes is a line per outcome: count, share, and what it was.
+func (t *replayText) outcomes(sum *replay.Summary) {
+	w, st := t.w, t.st
 	total := sum.Attempts
 	for _, o := range replay.Outcomes {
 		n := sum.Counts[o]
@@ -119,86 +137,92 @@ func (t *replayText) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 		w.WriteString("  " + replayPadRight("interrupted", replayOutcomeWidth) + " " + replayPadLeft(strconv.Itoa(sum.Canceled), 7) +
 			st.Path("  cut short by the interruption, not counted") + "\n")
 	}
+}
 
-	// Latency.
-	if l := sum.Latency; l.Count > 0 {
-		f := render.Duration
-		w.WriteString("\nlatency   " + strings.Join([]string{"p50 " + f(l.P50), "p90 " + f(l.P90), "p95 " + f(l.P95),
-			"p99 " + f(l.P99), "max " + f(l.Max)}, "   ") + "\n")
-		w.WriteString("          " + st.Path("min "+f(l.Min)+"   mean "+f(l.Mean)+"   "+render.Plural(l.Count, "request")+
-			" measured") + "\n")
-		t.histogram(sum)
+// latency is the percentiles and the histogram, when anything was measured.
+func (t *replayText) latency(sum *replay.Summary) {
+	l := sum.Latency
+	if l.Count == 0 {
+		return
 	}
+	f := render.Duration
+	t.w.WriteString("\nlatency   " + strings.Join([]string{"p50 " + f(l.P50), "p90 " + f(l.P90), "p95 " + f(l.P95),
+		"p99 " + f(l.P99), "max " + f(l.Max)}, "   ") + "\n")
+	t.w.WriteString("          " + t.st.Path("min "+f(l.Min)+"   mean "+f(l.Mean)+"   "+render.Plural(l.Count, "request")+
+		" measured") + "\n")
+	t.histogram(sum)
+}
 
-	// Slowest targets.
-	if len(sum.Targets) > 1 {
-		if slow := sum.Slowest(t.opts.Top); len(slow) > 0 {
-			w.WriteString("\nslowest\n")
-			nameW := 0
-			for _, ts := range slow {
-				nameW = max(nameW, render.DisplayWidth(render.Sanitize(ts.Name)))
-			}
-			for _, ts := range slow {
-				line := "  " + st.Location(replayPadRight(render.Sanitize(ts.Name), nameW)) + "   max " + replayPadRight(render.Duration(ts.Max), 8) +
-					" mean " + replayPadRight(render.Duration(ts.Mean()), 8) + " " + render.Plural(ts.Attempts, "request")
-				if d := replayTargetFailures(&ts.Counts); d != "" {
-					line += ": " + st.Tone(render.ToneError, d)
-				}
-				w.WriteString(line + "\n")
-			}
+// slowest lists the slowest targets, when there is more than one.
+func (t *replayText) slowest(sum *replay.Summary) {
+	if len(sum.Targets) <= 1 {
+		return
+	}
+	slow := sum.Slowest(t.opts.Top)
+	if len(slow) == 0 {
+		return
+	}
+	w, st := t.w, t.st
+	w.WriteString("\nslowest\n")
+	nameW := 0
+	for _, ts := range slow {
+		nameW = max(nameW, render.DisplayWidth(render.Sanitize(ts.Name)))
+	}
+	for _, ts := range slow {
+		line := "  " + st.Location(replayPadRight(render.Sanitize(ts.Name), nameW)) + "   max " + replayPadRight(render.Duration(ts.Max), 8) +
+			" mean " + replayPadRight(render.Duration(ts.Mean()), 8) + " " + render.Plural(ts.Attempts, "request")
+		if d := replayTargetFailures(&ts.Counts); d != "" {
+			line += ": " + st.Tone(render.ToneError, d)
 		}
+		w.WriteString(line + "\n")
 	}
+}
 
-	// Deliveries (with retries).
-	if sum.Retries > 0 {
-		w.WriteString("\ndeliveries  " + replayDeliveries(sum.DeliveredOn, sum.Undelivered) + "\n")
-		listed, more := 0, 0
-		for i := range sum.Targets {
-			ts := &sum.Targets[i]
-			if ts.Undelivered == 0 && len(ts.DeliveredOn) <= 1 {
-				continue // delivered at once, every time
-			}
-			if listed == 2*t.opts.Top {
-				more++
-				continue
-			}
-			listed++
-			text := replayDeliveries(ts.DeliveredOn, ts.Undelivered)
-			if ts.Undelivered > 0 {
-				text = st.Tone(render.ToneError, text)
-			}
-			w.WriteString("  " + st.Location(render.Sanitize(ts.Name)) + ": " + text + "\n")
-		}
-		if more > 0 {
-			w.WriteString("  … and " + render.Plural(more, "more payload") + " retried\n")
-		}
+// deliveries tells, when there were retries, on which attempt payloads
+// were delivered, listing those not delivered at once.
+func (t *replayText) deliveries(sum *replay.Summary) {
+	if sum.Retries == 0 {
+		return
 	}
+	w, st := t.w, t.st
+	w.WriteString("\ndeliveries  " + replayDeliveries(sum.DeliveredOn, sum.Undelivered) + "\n")
+	listed, more := 0, 0
+	for i := range sum.Targets {
+		ts := &sum.Targets[i]
+		if ts.Undelivered == 0 && len(ts.DeliveredOn) <= 1 {
+			continue // delivered at once, every time
+		}
+		if listed == 2*t.opts.Top {
+			more++
+			continue
+		}
+		listed++
+		text := replayDeliveries(ts.DeliveredOn, ts.Undelivered)
+		if ts.Undelivered > 0 {
+			text = st.Tone(render.ToneError, text)
+		}
+		w.WriteString("  " + st.Location(render.Sanitize(ts.Name)) + ": " + text + "\n")
+	}
+	if more > 0 {
+		w.WriteString("  … and " + render.Plural(more, "more payload") + " retried\n")
+	}
+}
 
-	if sum.Redirects > 0 {
-		w.WriteString("\n" + st.Tone(render.ToneWarning, "redirects") + "   " + render.Plural(sum.Redirects, "answer") +
-			" redirected (Location: " + render.Sanitize(sum.RedirectTo) + "); a webhook should answer itself, not redirect\n")
+// verdict is the last line, boxed and toned on a terminal.
+func (t *replayText) verdict(sum *replay.Summary, v replay.Verdict, exitCode int) {
+	verdict := replayVerdictLine(t.st, sum, v, t.opts.Thresholds, exitCode)
+	if !t.tty {
+		t.w.WriteString(verdict + "\n")
+		return
 	}
-	if sum.Interrupted {
-		w.WriteString("\n" + st.Tone(render.ToneWarning, "interrupted") + " after " + render.Duration(sum.Elapsed) +
-			": the report covers what was measured until then\n")
+	tone := render.ToneOK
+	switch {
+	case sum.Interrupted:
+		tone = render.ToneWarning
+	case !v.Pass || exitCode != 0:
+		tone = render.ToneError
 	}
-
-	// Verdict.
-	w.WriteByte('\n')
-	verdict := replayVerdictLine(st, sum, v, t.opts.Thresholds, exitCode)
-	if t.tty {
-		tone := render.ToneOK
-		switch {
-		case sum.Interrupted:
-			tone = render.ToneWarning
-		case !v.Pass || exitCode != 0:
-			tone = render.ToneError
-		}
-		w.WriteString(st.Box(verdict, tone, t.width) + "\n")
-	} else {
-		w.WriteString(verdict + "\n")
-	}
-	return w.Flush()
+	t.w.WriteString(t.st.Box(verdict, tone, t.width) + "\n")
 }
 
 // replayHeadline is the first line of the report.
