@@ -19,6 +19,7 @@
 package arch
 
 import (
+	"errors"
 	"fmt"
 	"go/build"
 	"os"
@@ -66,8 +67,14 @@ func Load(dir string) ([]Package, error) {
 				return filepath.SkipDir
 			}
 			bp, err := build.ImportDir(path, 0)
-			if err != nil {
+			var noGo *build.NoGoError
+			if errors.As(err, &noGo) {
 				return nil // no Go files here
+			}
+			if err != nil {
+				// A directory the checker cannot read (two package
+				// names…) is not skipped: its imports would go unchecked.
+				return fmt.Errorf("%s: %w", path, err)
 			}
 			rel, _ := filepath.Rel(dir, path)
 			p := Package{Rel: filepath.ToSlash(rel), Imports: bp.Imports, Sources: map[string][]byte{}}
