@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
 	"golang.org/x/net/netutil"
 )
 
@@ -28,7 +29,7 @@ func NormalizeAddr(addr string) string {
 	if addr == "" {
 		return DefaultAddr
 	}
-	if isDigits(addr) {
+	if jsonlex.Digits(addr) {
 		return "127.0.0.1:" + addr
 	}
 	if _, _, err := net.SplitHostPort(addr); err == nil {
@@ -39,15 +40,6 @@ func NormalizeAddr(addr string) string {
 		return net.JoinHostPort(h, "8080")
 	}
 	return addr
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // IsLoopback reports whether addr (host:port) only accepts connections

@@ -16,6 +16,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/format/conversation"
 	"github.com/wamo-dev/wamo/pkg/input"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
 	"github.com/wamo-dev/wamo/pkg/message"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/render"
@@ -101,7 +102,7 @@ error, 3 unusable input (unreadable file, not JSON, format not recognised).`,
 				{"--origin", opts.Origin}, {"--display-phone-number", opts.DisplayPhoneNumber},
 				{"--phone-number-id", opts.PhoneNumberID}, {"--waba-id", opts.WABAID},
 			} {
-				if d.v != "" && !digits(d.v) {
+				if d.v != "" && !jsonlex.Digits(d.v) {
 					return cmdutil.Usagef("%s %q: want digits only (country code included, no +)", d.flag, d.v)
 				}
 			}
@@ -145,15 +146,6 @@ error, 3 unusable input (unreadable file, not JSON, format not recognised).`,
 	_ = cmd.RegisterFlagCompletionFunc("to", cobra.FixedCompletions(names, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("from", cobra.FixedCompletions(append([]string{"auto"}, names...), cobra.ShellCompDirectiveNoFileComp))
 	return cmd
-}
-
-func digits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // Run converts every input, writing documents to stdout and diagnostics to stderr.

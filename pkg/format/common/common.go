@@ -15,6 +15,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
 	"github.com/wamo-dev/wamo/pkg/spec"
 )
 
@@ -157,18 +158,6 @@ func placeholderNote(s string) string {
 	return ""
 }
 
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // Phone checks a phone-like id: digits only (error); the length check is
 // the separate PhoneLength value so that it can carry its own severity.
 var Phone = &spec.Value{
@@ -176,10 +165,10 @@ var Phone = &spec.Value{
 	Doc: "phone number with country code, digits only, no +",
 	Check: func(v gjson.Result) string {
 		s := v.Str
-		if allDigits(s) {
+		if jsonlex.Digits(s) {
 			return ""
 		}
-		if strings.HasPrefix(s, "+") && allDigits(s[1:]) {
+		if strings.HasPrefix(s, "+") && jsonlex.Digits(s[1:]) {
 			return "must be digits only without the leading +: " + strconv.Quote(s)
 		}
 		return "must be digits only (country code included, no +, spaces or dashes), got " + strconv.Quote(clip(s)) + placeholderNote(s)
@@ -192,7 +181,7 @@ var PhoneLength = &spec.Value{
 	Name: "wa-id-length", Rule: RulePhoneLength, Role: spec.RolePhone,
 	Check: func(v gjson.Result) string {
 		s := v.Str
-		if !allDigits(s) || len(s) >= 8 && len(s) <= 15 {
+		if !jsonlex.Digits(s) || len(s) >= 8 && len(s) <= 15 {
 			return ""
 		}
 		return "has " + strconv.Itoa(len(s)) + " digits; phone numbers with country code have 8 to 15"
@@ -212,7 +201,7 @@ var Digits = &spec.Value{
 	Name: "numeric-id", Rule: RuleNumericID, Pattern: `^[0-9]+$`,
 	Doc: "numeric id written as a string of digits",
 	Check: func(v gjson.Result) string {
-		if allDigits(v.Str) {
+		if jsonlex.Digits(v.Str) {
 			return ""
 		}
 		return "must be a string of digits, got " + strconv.Quote(clip(v.Str)) + placeholderNote(v.Str)
@@ -225,7 +214,7 @@ var Timestamp = &spec.Value{
 	Doc: "Unix epoch seconds written as a string of digits",
 	Check: func(v gjson.Result) string {
 		s := v.Str
-		if !allDigits(s) {
+		if !jsonlex.Digits(s) {
 			return "must be Unix epoch seconds as a string of digits, got " + strconv.Quote(clip(s)) + placeholderNote(s)
 		}
 		switch n := len(s); {
@@ -329,7 +318,7 @@ func ParseGeoPoint(s string) (lat, long float64, ok bool) {
 func isDecimal(s string) bool {
 	s = strings.TrimPrefix(s, "-")
 	intPart, frac, hasDot := strings.Cut(s, ".")
-	return allDigits(intPart) && (!hasDot || allDigits(frac))
+	return jsonlex.Digits(intPart) && (!hasDot || jsonlex.Digits(frac))
 }
 
 // GeoPoint is the Sinch "latitude,longitude" string.

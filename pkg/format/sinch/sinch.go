@@ -16,6 +16,7 @@ import (
 
 	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/format/common"
+	"github.com/wamo-dev/wamo/pkg/jsonlex"
 	"github.com/wamo-dev/wamo/pkg/spec"
 )
 
@@ -273,7 +274,7 @@ func checkBatch(c *spec.Ctx, f *spec.Frame) {
 	switch {
 	case total.Type == gjson.Number && isInt(total.Raw) && len(total.Raw) <= 15:
 		n = total.Int()
-	case total.Type == gjson.String && isDigits(total.Str):
+	case total.Type == gjson.String && jsonlex.Digits(total.Str):
 		n, _ = strconv.ParseInt(total.Str, 10, 64)
 		c.ReportField(RuleTotalString, "total", total.Index, "total is the string %q; every documented example sends a number", total.Str)
 	default:
@@ -366,18 +367,6 @@ func checkStatus(c *spec.Ctx, f *spec.Frame) {
 func isInt(raw string) bool {
 	for i := 0; i < len(raw); i++ {
 		if raw[i] == '.' || raw[i] == 'e' || raw[i] == 'E' {
-			return false
-		}
-	}
-	return true
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}
