@@ -89,6 +89,16 @@ func findingPos(r *validate.Result, f *diag.Finding) (line, col int) {
 	return r.Line, r.Col
 }
 
+// levelWord names a severity in a CI format: errors and warnings by their
+// own words, anything milder by the format's word for it (GitHub's notice,
+// SARIF's note).
+func levelWord(sev diag.Severity, milder string) string {
+	if sev > diag.Warning {
+		return milder
+	}
+	return sev.String()
+}
+
 // FindingRule returns the finding's rule id, or "wamo" for a finding without rule.
 func FindingRule(f *diag.Finding) string {
 	if id := f.RuleID(); id != "" {

@@ -34,24 +34,13 @@ var ghEscapeData = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
 // additionally must not contain the separators ":" and ",".
 var ghEscapeProperty = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 
-// ghCommand is the command name for a severity.
-func ghCommand(sev diag.Severity) string {
-	switch sev {
-	case diag.Error:
-		return "error"
-	case diag.Warning:
-		return "warning"
-	}
-	return "notice"
-}
-
 // annotate writes one workflow command. The runner's log and annotations
 // render ANSI sequences, so text is made safe (newlines kept: the command
 // escapes them) before it is escaped.
 func (g *validateGitHub) annotate(sev diag.Severity, file string, line, col int, title, msg string) {
 	w := g.w
 	file, msg = Sanitize(file), string(appendSanitized(nil, msg, keepLines))
-	w.WriteString("::" + ghCommand(sev))
+	w.WriteString("::" + levelWord(sev, "notice"))
 	var props []string
 	if p, ok := uriPath(file); ok {
 		props = append(props, "file="+ghEscapeProperty.Replace(p))

@@ -87,15 +87,7 @@ type sarifResult struct {
 }
 
 // sarifLevel maps a severity to a SARIF level.
-func sarifLevel(sev diag.Severity) string {
-	switch sev {
-	case diag.Error:
-		return "error"
-	case diag.Warning:
-		return "warning"
-	}
-	return "note"
-}
+func sarifLevel(sev diag.Severity) string { return levelWord(sev, "note") }
 
 // sarifURI turns a file name into a URI reference: relative paths stay
 // relative (with forward slashes and percent-escapes), absolute ones become

@@ -29,7 +29,7 @@ func (h *conformHTML) Finish(rep *conform.Report, exitCode int) error {
 		Title:     "wamo conform: " + p.Name + " profile",
 		Subtitle:  p.Title + " → " + rep.URL,
 		Verdict:   word,
-		Tone:      htmlTone(tone),
+		Tone:      htmlTones[tone],
 		Summary:   text,
 		Caption:   "Cases",
 		Columns:   []string{"No.", "Case", "Area", "Level", "Latency", "Verdict", "Expectation"},
@@ -101,7 +101,7 @@ func conformHTMLRow(res *conform.Result) htmlRow {
 	row := htmlRow{
 		Cells:  []string{c.Number, c.ID, c.Area.Title(), string(c.Level), lat},
 		Badge:  conformVerdictWord(res.Verdict),
-		Tone:   htmlTone(conformTone(res.Verdict)),
+		Tone:   htmlTones[conformTone(res.Verdict)],
 		Detail: c.Expect,
 	}
 	if res.Verdict == conform.Pass {

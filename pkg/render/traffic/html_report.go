@@ -379,13 +379,5 @@ func formatAxisTime(t time.Duration) string {
 	return render.Duration(t)
 }
 
-// htmlTone maps a render.Tone onto the report's CSS classes.
-func htmlTone(t render.Tone) string {
-	switch t {
-	case render.ToneOK:
-		return "ok"
-	case render.ToneWarning:
-		return "warn"
-	}
-	return "bad"
-}
+// htmlTones are the report's CSS classes of each render.Tone.
+var htmlTones = [...]string{render.ToneOK: "ok", render.ToneWarning: "warn", render.ToneError: "bad"}

@@ -52,7 +52,7 @@ func (h *replayHTML) Finish(sum *replay.Summary, v replay.Verdict, exitCode int)
 		Title:     "wamo replay: " + sum.Method + " " + sum.URL,
 		Subtitle:  render.Plural(sum.Attempts, "request") + ", " + render.Plural(len(sum.Targets), "payload") + " in " + render.Duration(sum.Elapsed) + ", " + model,
 		Verdict:   word,
-		Tone:      htmlTone(tone),
+		Tone:      htmlTones[tone],
 		Summary:   text,
 		Caption:   "Payloads",
 		Columns:   []string{"Payload", "Sends", "Attempts", "OK", "Not OK", "Mean", "Max", "Verdict", "Detail"},
