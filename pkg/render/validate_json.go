@@ -85,30 +85,19 @@ type jsonFinding struct {
 	Caret    int           `json:"caret,omitempty"`
 }
 
+// jsonCounts are validate.Counts as the JSON output writes them: formats
+// is always an object, never left out.
 type jsonCounts struct {
-	Payloads     int            `json:"payloads"`
-	Valid        int            `json:"valid"`
-	Invalid      int            `json:"invalid"`
-	Unusable     int            `json:"unusable"`
-	Messages     int            `json:"messages"`
-	Statuses     int            `json:"statuses"`
-	InvalidItems int            `json:"invalid_items"`
-	Errors       int            `json:"errors"`
-	Warnings     int            `json:"warnings"`
-	Omitted      int            `json:"findings_omitted"`
-	Formats      map[string]int `json:"formats"`
+	validate.Counts
+	Formats map[string]int `json:"formats"` // hides Counts.ByFormat
 }
 
 func newJSONCounts(c *validate.Counts) jsonCounts {
 	f := c.ByFormat
 	if f == nil {
-		f = map[string]int{} // always an object, never null
+		f = map[string]int{}
 	}
-	return jsonCounts{
-		Payloads: c.Payloads, Valid: c.Valid, Invalid: c.Invalid, Unusable: c.Unusable,
-		Messages: c.Messages, Statuses: c.Statuses, InvalidItems: c.InvalidMessages,
-		Errors: c.Errors, Warnings: c.Warnings, Omitted: c.Omitted, Formats: f,
-	}
+	return jsonCounts{Counts: *c, Formats: f}
 }
 
 type jsonSource struct {
@@ -142,8 +131,7 @@ type validateJSON struct {
 	w    *bufio.Writer
 	opts ValidateOptions
 
-	buf *bytes.Buffer // one encoded value at a time
-	enc *json.Encoder
+	lineEncoder
 
 	started    bool
 	findings   jsonList
@@ -151,7 +139,27 @@ type validateJSON struct {
 	sourceList jsonList
 	cur        string
 	rules      map[string]*diag.Rule // rules that fired
-	err        error
+}
+
+// lineEncoder encodes the values of the streamed JSON outputs one at a
+// time, each on one line, and keeps the first error for Finish to return.
+type lineEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+	err error
+}
+
+// encode returns v as one line of JSON, valid until the next call.
+func (l *lineEncoder) encode(v any) []byte {
+	if l.enc == nil {
+		l.enc = json.NewEncoder(&l.buf)
+		l.enc.SetEscapeHTML(false) // "<" in a message stays readable
+	}
+	l.buf.Reset()
+	if err := l.enc.Encode(v); err != nil && l.err == nil {
+		l.err = err
+	}
+	return JSONSafe(bytes.TrimSuffix(l.buf.Bytes(), []byte("\n")))
 }
 
 // jsonList writes the elements of a JSON array one per line.
@@ -179,20 +187,7 @@ func (l *jsonList) end(w stringWriter) {
 }
 
 func newValidateJSON(w *bufio.Writer, opts ValidateOptions) *validateJSON {
-	buf := &bytes.Buffer{}
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false) // "<" in a message stays readable
-	return &validateJSON{w: w, opts: opts, buf: buf, enc: enc,
-		sources: spool{limit: spoolLimit}, rules: map[string]*diag.Rule{}}
-}
-
-// encode returns v as one line of JSON, valid until the next call.
-func (j *validateJSON) encode(v any) []byte {
-	j.buf.Reset()
-	if err := j.enc.Encode(v); err != nil && j.err == nil {
-		j.err = err
-	}
-	return JSONSafe(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	return &validateJSON{w: w, opts: opts, sources: spool{limit: spoolLimit}, rules: map[string]*diag.Rule{}}
 }
 
 func (j *validateJSON) start() {

@@ -2,8 +2,6 @@ package render
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -114,29 +112,16 @@ type validateSARIF struct {
 	w    *bufio.Writer
 	opts ValidateOptions
 
-	buf *bytes.Buffer
-	enc *json.Encoder
+	lineEncoder
 
 	ruleIndex map[string]int
 	started   bool
 	results   jsonList
 	cur       string
-	err       error
 }
 
 func newValidateSARIF(w *bufio.Writer, opts ValidateOptions) *validateSARIF {
-	buf := &bytes.Buffer{}
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	return &validateSARIF{w: w, opts: opts, buf: buf, enc: enc, ruleIndex: map[string]int{}}
-}
-
-func (s *validateSARIF) encode(v any) []byte {
-	s.buf.Reset()
-	if err := s.enc.Encode(v); err != nil && s.err == nil {
-		s.err = err
-	}
-	return JSONSafe(bytes.TrimSuffix(s.buf.Bytes(), []byte("\n")))
+	return &validateSARIF{w: w, opts: opts, ruleIndex: map[string]int{}}
 }
 
 func (s *validateSARIF) start() {
