@@ -432,39 +432,31 @@ const (
 
 // Generic structural rules reported by the walker.
 var (
-	RuleType = &diag.Rule{ID: "schema.type", Severity: diag.Error, Formats: "all",
-		Summary: "a field has the wrong JSON type (string, number, integer, boolean, object, array)", Source: sourceTables}
-	RuleRequired = &diag.Rule{ID: "schema.required", Severity: diag.Error, Formats: "all",
-		Summary: "a documented required field is missing", Source: sourceTables}
-	RuleRecommended = &diag.Rule{ID: "schema.recommended", Severity: diag.Warning, Formats: "all",
-		Summary: "a field present in every documented example is missing", Source: sourceTables}
-	RuleUnknownField = &diag.Rule{ID: "schema.unknown-field", Severity: diag.Warning, Formats: "all",
-		Summary: "a field the documentation does not define (providers add fields; typos surface here)", Source: sourceTables}
-	RuleEnum = &diag.Rule{ID: "schema.enum", Severity: diag.Error, Formats: "all",
-		Summary: "a value outside a closed set: a discriminator or a documented complete list (a status's status, an interactive reply's type…)", Source: sourceTables}
-	RuleEnumOpen = &diag.Rule{ID: "schema.enum-open", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "a value outside the documented values of an open set (pricing category, type and model, conversation origin): vendors add values, and legacy ones stay in stored webhooks", Source: sourceBilling}
-	RuleNull = &diag.Rule{ID: "schema.null", Severity: diag.Error, Formats: "all",
-		Summary: "null where the documentation requires a value", Source: sourceTables}
-	RuleEmpty = &diag.Rule{ID: "schema.empty-array", Severity: diag.Error, Formats: "all",
-		Summary: "an array that must hold at least one element is empty", Source: sourceTables}
-	RuleDuplicateKey = &diag.Rule{ID: "schema.duplicate-key", Severity: diag.Error, Formats: "all",
-		Summary: "the same key appears twice in one object with different values: receivers read the last one (wamo checks that one), other parsers may read the first", Source: sourceDuplicates}
-	RuleDuplicateKeySame = &diag.Rule{ID: "schema.duplicate-key-same", Severity: diag.Warning, Formats: "all",
-		Summary: "the same key appears twice in one object with the same value (harmless to receivers, but a sign of a broken serialiser)", Source: sourceDuplicates}
-	RuleEmbeddedJSON = &diag.Rule{ID: "schema.embedded-json", Severity: diag.Warning, Formats: "all",
-		Summary: "a string documented to contain JSON does not parse as JSON", Source: sourceTables}
-	RuleTypeObject = &diag.Rule{ID: "schema.type-object", Severity: diag.Error, Formats: "all",
-		Summary: "the object named by `type` is missing, or another type's object is present", Source: sourceTables}
-	RuleTooDeep = &diag.Rule{ID: "schema.too-deep", Severity: diag.Error, Formats: "all",
-		Summary: "objects nested deeper than any documented payload", Source: sourceTables}
+	rules = diag.NewCatalogue("all")
+
+	RuleType             = rules.Add("schema.type", diag.Error, "a field has the wrong JSON type (string, number, integer, boolean, object, array)", sourceTables)
+	RuleRequired         = rules.Add("schema.required", diag.Error, "a documented required field is missing", sourceTables)
+	RuleUnknownField     = rules.Add("schema.unknown-field", diag.Warning, "a field the documentation does not define (providers add fields; typos surface here)", sourceTables)
+	RuleEnum             = rules.Add("schema.enum", diag.Error, "a value outside a closed set: a discriminator or a documented complete list (a status's status, an interactive reply's type…)", sourceTables)
+	RuleEnumOpen         = rules.For("whatsapp,cloud").Add("schema.enum-open", diag.Warning, "a value outside the documented values of an open set (pricing category, type and model, conversation origin): vendors add values, and legacy ones stay in stored webhooks", sourceBilling)
+	RuleNull             = rules.Add("schema.null", diag.Error, "null where the documentation requires a value", sourceTables)
+	RuleEmpty            = rules.Add("schema.empty-array", diag.Error, "an array that must hold at least one element is empty", sourceTables)
+	RuleDuplicateKey     = rules.Add("schema.duplicate-key", diag.Error, "the same key appears twice in one object with different values: receivers read the last one (wamo checks that one), other parsers may read the first", sourceDuplicates)
+	RuleDuplicateKeySame = rules.Add("schema.duplicate-key-same", diag.Warning, "the same key appears twice in one object with the same value (harmless to receivers, but a sign of a broken serialiser)", sourceDuplicates)
+	RuleEmbeddedJSON     = rules.Add("schema.embedded-json", diag.Warning, "a string documented to contain JSON does not parse as JSON", sourceTables)
+	RuleTypeObject       = rules.Add("schema.type-object", diag.Error, "the object named by `type` is missing, or another type's object is present", sourceTables)
 )
 
 // Rules lists the generic rules the format tables can trigger.
+func Rules() []*diag.Rule { return rules.Rules() }
+
+// Rules the walker reports that are left out of the catalogue:
 // RuleRecommended (no table declares a Recommended field yet) and
 // RuleTooDeep (documented objects nest far less than MaxDepth; it guards
-// the walker, not a format rule) are left out of the catalogue.
-func Rules() []*diag.Rule {
-	return []*diag.Rule{RuleType, RuleRequired, RuleUnknownField, RuleEnum, RuleEnumOpen,
-		RuleNull, RuleEmpty, RuleDuplicateKey, RuleDuplicateKeySame, RuleEmbeddedJSON, RuleTypeObject}
-}
+// the walker, not a format rule).
+var (
+	RuleRecommended = &diag.Rule{ID: "schema.recommended", Severity: diag.Warning, Formats: "all",
+		Summary: "a field present in every documented example is missing", Source: sourceTables}
+	RuleTooDeep = &diag.Rule{ID: "schema.too-deep", Severity: diag.Error, Formats: "all",
+		Summary: "objects nested deeper than any documented payload", Source: sourceTables}
+)

@@ -19,14 +19,12 @@ import (
 
 // Rules for problems found before any format rule applies.
 var (
-	RuleSyntax = &diag.Rule{ID: "json.syntax", Severity: diag.Error, Formats: "all",
-		Summary: "the payload is not valid JSON (position and a caret excerpt are shown); unusable input, exit 3", Source: "RFC 8259 \"The JavaScript Object Notation (JSON) Data Interchange Format\", https://www.rfc-editor.org/rfc/rfc8259"}
-	RuleNotObject = &diag.Rule{ID: "json.not-object", Severity: diag.Error, Formats: "all",
-		Summary: "the top-level JSON value is not an object; unusable input, exit 3", Source: formatsSource}
-	RuleUnknownFormat = &diag.Rule{ID: "format.unknown", Severity: diag.Error, Formats: "all",
-		Summary: "the payload matches none of sinch, whatsapp and cloud (look-alikes such as Sinch Conversation API callbacks are named); unusable input, exit 3", Source: formatsSource}
-	RuleCapped = &diag.Rule{ID: "validate.findings-capped", Severity: diag.Info, Formats: "all",
-		Summary: "a payload has more findings than are listed (1,000 by default): the rest are counted in the totals, not listed", Source: "wamo's own limit (Options.MaxFindings), https://github.com/wamo-dev/wamo#wamo-validate"}
+	rules = diag.NewCatalogue("all")
+
+	RuleSyntax        = rules.Add("json.syntax", diag.Error, "the payload is not valid JSON (position and a caret excerpt are shown); unusable input, exit 3", "RFC 8259 \"The JavaScript Object Notation (JSON) Data Interchange Format\", https://www.rfc-editor.org/rfc/rfc8259")
+	RuleNotObject     = rules.Add("json.not-object", diag.Error, "the top-level JSON value is not an object; unusable input, exit 3", formatsSource)
+	RuleUnknownFormat = rules.Add("format.unknown", diag.Error, "the payload matches none of sinch, whatsapp and cloud (look-alikes such as Sinch Conversation API callbacks are named); unusable input, exit 3", formatsSource)
+	RuleCapped        = rules.Add("validate.findings-capped", diag.Info, "a payload has more findings than are listed (1,000 by default): the rest are counted in the totals, not listed", "wamo's own limit (Options.MaxFindings), https://github.com/wamo-dev/wamo#wamo-validate")
 )
 
 // formatsSource names the documents of the three formats: a payload of none
@@ -232,7 +230,7 @@ func (v *Validator) finish(p *payload.Payload, res *Result, excerpt bool) {
 
 // Rules returns every rule wamo checks, sorted by id.
 func Rules() []*diag.Rule {
-	all := []*diag.Rule{RuleSyntax, RuleNotObject, RuleUnknownFormat, RuleCapped}
+	all := rules.Rules()
 	all = append(all, spec.Rules()...)
 	for _, f := range format.All() {
 		all = append(all, f.Rules()...)

@@ -19,64 +19,31 @@ import (
 	"github.com/wamo-dev/wamo/pkg/spec"
 )
 
+// rules catalogues the rules for value formats shared by the formats.
+var rules = diag.NewCatalogue("all")
+
 // Rules for value formats shared by the formats.
 var (
-	RulePhoneDigits = &diag.Rule{ID: "format.phone-digits", Severity: diag.Error, Formats: "all",
-		Summary: "a phone-like id (wa_id, from, recipient_id, Sinch source/origin/whatsAppId) is not a string of ASCII digits (no +, spaces or dashes)",
-		Source:  CloudMessages + " (wa_id, from); " + SinchMO + " (source, origin); " + E164}
-	RulePhoneLength = &diag.Rule{ID: "format.phone-length", Severity: diag.Warning, Formats: "all",
-		Summary: "a phone-like id has fewer than 8 or more than 15 digits (E.164 allows at most 15)",
-		Source:  E164}
-	RuleTimestamp = &diag.Rule{ID: "format.timestamp", Severity: diag.Error, Formats: "whatsapp,cloud",
-		Summary: "a timestamp is not Unix epoch seconds written as a string of 9 to 11 digits",
-		Source:  CloudMessages + " (timestamp: Unix seconds as a string); " + OnPremInbound}
-	RuleEpochMillis = &diag.Rule{ID: "format.epoch-ms", Severity: diag.Error, Formats: "sinch",
-		Summary: "a Sinch time (receivedAt, mtSentAt, session.createdAt, sentAt…) is not an integer of Unix epoch milliseconds (13 digits)",
-		Source:  SinchMOPT + " (receivedAt: Long, Unix time in milliseconds)"}
-	RuleISODate = &diag.Rule{ID: "format.iso8601", Severity: diag.Error, Formats: "sinch",
-		Summary: "a Sinch date (receivedDate, sentDate…) is not an ISO-8601 date-time such as 2017-12-18T17:09:31.473Z",
-		Source:  SinchMO + " (receivedDate)"}
-	RuleGeoPoint = &diag.Rule{ID: "format.geopoint", Severity: diag.Error, Formats: "sinch",
-		Summary: "a Sinch geoPoint is not \"latitude,longitude\" in decimal degrees within range",
-		Source:  SinchMO + " (Location table: geoPoint)"}
-	RuleCoordinates = &diag.Rule{ID: "format.coordinates", Severity: diag.Error, Formats: "whatsapp,cloud",
-		Summary: "latitude outside [-90, 90] or longitude outside [-180, 180]",
-		Source:  CloudMessages + " (location: latitude, longitude)"}
-	RuleMimeType = &diag.Rule{ID: "format.mime-type", Severity: diag.Error, Formats: "all",
-		Summary: "a MIME type is not of the form type/subtype[; parameters]",
-		Source:  MediaTypes}
-	RuleMimeNonStandard = &diag.Rule{ID: "format.mime-nonstandard", Severity: diag.Warning, Formats: "all",
-		Summary: "a MIME type that is not registered (image/jpg for image/jpeg), or a sticker that is not image/webp",
-		Source:  MediaTypes + "; " + CloudMessages + " (sticker: image/webp)"}
-	RuleURL = &diag.Rule{ID: "format.url", Severity: diag.Warning, Formats: "all",
-		Summary: "a URL is not an absolute http(s) URL (documentation examples often hold placeholders such as https://...)",
-		Source:  SinchMO + " (mediaUrl); " + CloudMessages + " (media url)"}
-	RuleSHA256 = &diag.Rule{ID: "format.sha256", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "a media sha256 is neither 64 hex digits (On-Premises) nor 44 characters of base64 (Cloud API)",
-		Source:  OnPremInbound + " (hex); " + CloudMessages + " (base64)"}
-	RuleNonEmpty = &diag.Rule{ID: "format.non-empty", Severity: diag.Error, Formats: "all",
-		Summary: "an id or required text is an empty string",
-		Source:  CloudMessages + "; " + SinchMO}
-	RuleBSUID = &diag.Rule{ID: "format.bsuid", Severity: diag.Error, Formats: "cloud",
-		Summary: "a business-scoped user id is not CC.<alphanumerics> or CC.ENT.<alphanumerics> (CC = ISO country code)",
-		Source:  BSUIDDoc}
-	RuleCurrency = &diag.Rule{ID: "format.currency", Severity: diag.Error, Formats: "whatsapp,cloud",
-		Summary: "a currency is not a three-letter ISO 4217 code",
-		Source:  ISO4217 + "; " + CloudMessages + " (order: currency)"}
-	RuleDate = &diag.Rule{ID: "format.date", Severity: diag.Warning, Formats: "all",
-		Summary: "a contact birthday is not YYYY-MM-DD",
-		Source:  SinchMO + " (Contact table: birthday)"}
-	RulePlaceholder = &diag.Rule{ID: "format.placeholder", Severity: diag.Warning, Formats: "all",
-		Summary: "a value looks like a documentation placeholder (<…>, ..., PHONE_NUMBER) rather than real data",
-		Source:  SinchMO + " and " + OnPremInbound + " (their examples hold such placeholders)"}
+	RulePhoneDigits     = rules.Add("format.phone-digits", diag.Error, "a phone-like id (wa_id, from, recipient_id, Sinch source/origin/whatsAppId) is not a string of ASCII digits (no +, spaces or dashes)", CloudMessages+" (wa_id, from); "+SinchMO+" (source, origin); "+E164)
+	RulePhoneLength     = rules.Add("format.phone-length", diag.Warning, "a phone-like id has fewer than 8 or more than 15 digits (E.164 allows at most 15)", E164)
+	RuleTimestamp       = rules.For("whatsapp,cloud").Add("format.timestamp", diag.Error, "a timestamp is not Unix epoch seconds written as a string of 9 to 11 digits", CloudMessages+" (timestamp: Unix seconds as a string); "+OnPremInbound)
+	RuleEpochMillis     = rules.For("sinch").Add("format.epoch-ms", diag.Error, "a Sinch time (receivedAt, mtSentAt, session.createdAt, sentAt…) is not an integer of Unix epoch milliseconds (13 digits)", SinchMOPT+" (receivedAt: Long, Unix time in milliseconds)")
+	RuleISODate         = rules.For("sinch").Add("format.iso8601", diag.Error, "a Sinch date (receivedDate, sentDate…) is not an ISO-8601 date-time such as 2017-12-18T17:09:31.473Z", SinchMO+" (receivedDate)")
+	RuleGeoPoint        = rules.For("sinch").Add("format.geopoint", diag.Error, "a Sinch geoPoint is not \"latitude,longitude\" in decimal degrees within range", SinchMO+" (Location table: geoPoint)")
+	RuleCoordinates     = rules.For("whatsapp,cloud").Add("format.coordinates", diag.Error, "latitude outside [-90, 90] or longitude outside [-180, 180]", CloudMessages+" (location: latitude, longitude)")
+	RuleMimeType        = rules.Add("format.mime-type", diag.Error, "a MIME type is not of the form type/subtype[; parameters]", MediaTypes)
+	RuleMimeNonStandard = rules.Add("format.mime-nonstandard", diag.Warning, "a MIME type that is not registered (image/jpg for image/jpeg), or a sticker that is not image/webp", MediaTypes+"; "+CloudMessages+" (sticker: image/webp)")
+	RuleURL             = rules.Add("format.url", diag.Warning, "a URL is not an absolute http(s) URL (documentation examples often hold placeholders such as https://...)", SinchMO+" (mediaUrl); "+CloudMessages+" (media url)")
+	RuleSHA256          = rules.For("whatsapp,cloud").Add("format.sha256", diag.Warning, "a media sha256 is neither 64 hex digits (On-Premises) nor 44 characters of base64 (Cloud API)", OnPremInbound+" (hex); "+CloudMessages+" (base64)")
+	RuleNonEmpty        = rules.Add("format.non-empty", diag.Error, "an id or required text is an empty string", CloudMessages+"; "+SinchMO)
+	RuleBSUID           = rules.For("cloud").Add("format.bsuid", diag.Error, "a business-scoped user id is not CC.<alphanumerics> or CC.ENT.<alphanumerics> (CC = ISO country code)", BSUIDDoc)
+	RuleCurrency        = rules.For("whatsapp,cloud").Add("format.currency", diag.Error, "a currency is not a three-letter ISO 4217 code", ISO4217+"; "+CloudMessages+" (order: currency)")
+	RuleDate            = rules.Add("format.date", diag.Warning, "a contact birthday is not YYYY-MM-DD", SinchMO+" (Contact table: birthday)")
+	RulePlaceholder     = rules.Add("format.placeholder", diag.Warning, "a value looks like a documentation placeholder (<…>, ..., PHONE_NUMBER) rather than real data", SinchMO+" and "+OnPremInbound+" (their examples hold such placeholders)")
 )
 
 // Rules lists the rules of this package.
-func Rules() []*diag.Rule {
-	return []*diag.Rule{RulePhoneDigits, RulePhoneLength, RuleTimestamp, RuleEpochMillis, RuleISODate,
-		RuleGeoPoint, RuleCoordinates, RuleMimeType, RuleMimeNonStandard, RuleURL, RuleSHA256,
-		RuleNonEmpty, RuleBSUID, RuleCurrency, RuleDate, RulePlaceholder, RuleNumericID, RuleTimestampNumber}
-}
+func Rules() []*diag.Rule { return rules.Rules() }
 
 // FirstOf returns the first of s that is not empty ("" when all are).
 func FirstOf(s ...string) string {
@@ -192,9 +159,7 @@ var PhoneLength = &spec.Value{
 var PhoneChecks = []*spec.Value{Phone, PhoneLength}
 
 // RuleNumericID is reported for Cloud ids documented as digit strings.
-var RuleNumericID = &diag.Rule{ID: "format.numeric-id", Severity: diag.Error, Formats: "cloud",
-	Summary: "an id documented as digits (metadata.phone_number_id, entry[].id) holds something else",
-	Source:  CloudMessages + " (metadata.phone_number_id, entry id)"}
+var RuleNumericID = rules.For("cloud").Add("format.numeric-id", diag.Error, "an id documented as digits (metadata.phone_number_id, entry[].id) holds something else", CloudMessages+" (metadata.phone_number_id, entry id)")
 
 // Digits is a numeric id written as a string.
 var Digits = &spec.Value{
@@ -228,9 +193,7 @@ var Timestamp = &spec.Value{
 }
 
 // RuleTimestampNumber is reported for secondary timestamps sent as numbers.
-var RuleTimestampNumber = &diag.Rule{ID: "format.timestamp-number", Severity: diag.Warning, Formats: "whatsapp,cloud",
-	Summary: "a secondary timestamp (conversation.expiration_timestamp) sent as a JSON number where the reference shows a digit string",
-	Source:  CloudStatus + " (conversation.expiration_timestamp)"}
+var RuleTimestampNumber = rules.For("whatsapp,cloud").Add("format.timestamp-number", diag.Warning, "a secondary timestamp (conversation.expiration_timestamp) sent as a JSON number where the reference shows a digit string", CloudStatus+" (conversation.expiration_timestamp)")
 
 // LooseTimestamp accepts epoch seconds as a digit string, or as a number
 // with a warning.

@@ -27,27 +27,19 @@ const source = "Sinch Conversation API callbacks, https://developers.sinch.com/d
 
 // Rules of the Conversation API callbacks.
 var (
-	RuleTrigger = &diag.Rule{ID: "conversation.trigger", Severity: diag.Error, Formats: "conversation",
-		Summary: "a callback carries no trigger object, or more than one (exactly one of message, message_delivery_report, event, …)", Source: source}
-	RuleTriggerScope = &diag.Rule{ID: "conversation.trigger-scope", Severity: diag.Warning, Formats: "conversation",
-		Summary: "a trigger other than message (MESSAGE_INBOUND) or message_delivery_report (MESSAGE_DELIVERY): not an MO or receipt, its content is not checked", Source: source}
-	RuleContactMessage = &diag.Rule{ID: "conversation.contact-message", Severity: diag.Error, Formats: "conversation",
-		Summary: "contact_message holds none, or more than one, of text_message, media_message, location_message, contact_info_message, choice_response_message, media_card_message, fallback_message, product_response_message, channel_specific_message", Source: source}
-	RuleChannel = &diag.Rule{ID: "conversation.channel", Severity: diag.Warning, Formats: "conversation",
-		Summary: "channel_identity.channel is not WHATSAPP: wamo checks WhatsApp traffic, the identity is not checked as a phone number", Source: source}
-	RuleIdentity = &diag.Rule{ID: "conversation.identity", Severity: diag.Error, Formats: "conversation",
-		Summary: "a WHATSAPP channel identity is not a phone number: digits only, country code included, no +", Source: source}
-	RuleReason = &diag.Rule{ID: "conversation.reason", Severity: diag.Warning, Formats: "conversation",
-		Summary: "a FAILED delivery report without reason, or a reason on a report that did not fail", Source: source}
-	RuleOpenValue = &diag.Rule{ID: "conversation.open-value", Severity: diag.Warning, Formats: "conversation",
-		Summary: "a value outside the documented list of a set Sinch extends (reason codes, processing modes, channel-specific message types)", Source: source}
+	rules = diag.NewCatalogue("conversation")
+
+	RuleTrigger        = rules.Add("conversation.trigger", diag.Error, "a callback carries no trigger object, or more than one (exactly one of message, message_delivery_report, event, …)", source)
+	RuleTriggerScope   = rules.Add("conversation.trigger-scope", diag.Warning, "a trigger other than message (MESSAGE_INBOUND) or message_delivery_report (MESSAGE_DELIVERY): not an MO or receipt, its content is not checked", source)
+	RuleContactMessage = rules.Add("conversation.contact-message", diag.Error, "contact_message holds none, or more than one, of text_message, media_message, location_message, contact_info_message, choice_response_message, media_card_message, fallback_message, product_response_message, channel_specific_message", source)
+	RuleChannel        = rules.Add("conversation.channel", diag.Warning, "channel_identity.channel is not WHATSAPP: wamo checks WhatsApp traffic, the identity is not checked as a phone number", source)
+	RuleIdentity       = rules.Add("conversation.identity", diag.Error, "a WHATSAPP channel identity is not a phone number: digits only, country code included, no +", source)
+	RuleReason         = rules.Add("conversation.reason", diag.Warning, "a FAILED delivery report without reason, or a reason on a report that did not fail", source)
+	RuleOpenValue      = rules.Add("conversation.open-value", diag.Warning, "a value outside the documented list of a set Sinch extends (reason codes, processing modes, channel-specific message types)", source)
 )
 
 // Rules lists the rules this package reports (shared ones included).
-func Rules() []*diag.Rule {
-	return append([]*diag.Rule{RuleTrigger, RuleTriggerScope, RuleContactMessage, RuleChannel, RuleIdentity, RuleReason,
-		RuleOpenValue}, common.Rules()...)
-}
+func Rules() []*diag.Rule { return append(rules.Rules(), common.Rules()...) }
 
 // Triggers of the Conversation API: the member that carries each one. The
 // first two are the MO and receipt callbacks wamo reads; the others are

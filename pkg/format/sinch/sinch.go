@@ -22,36 +22,23 @@ import (
 
 // Rules specific to the Sinch format.
 var (
-	RuleTotalMismatch = &diag.Rule{ID: "sinch.total-mismatch", Severity: diag.Error, Formats: "sinch",
-		Summary: "total is not the number of elements of data", Source: common.SinchMO + " (total: the number of callbacks in the call)"}
-	RuleTotalString = &diag.Rule{ID: "sinch.total-string", Severity: diag.Warning, Formats: "sinch",
-		Summary: "total is a string of digits: the field tables say String, every example sends a number", Source: common.SinchMO + " (the table types total as String; every example sends a number)"}
-	RuleTypeAbsent = &diag.Rule{ID: "sinch.type-absent", Severity: diag.Warning, Formats: "sinch",
-		Summary: "message.type is absent; accepted for location, contacts and interactive messages, as in the documented examples", Source: common.SinchMO + " (the location and contacts examples)"}
-	RuleTypeUndocumented = &diag.Rule{ID: "sinch.type-undocumented", Severity: diag.Warning, Formats: "sinch",
-		Summary: "message.type is one Sinch does not document (VIDEO, VOICE, LOCATION, CONTACTS, INTERACTIVE): accepted, but receivers may not expect it", Source: common.SinchMO + " (Mensaje table: type); " + common.SinchInteractive}
-	RuleMimeMismatch = &diag.Rule{ID: "sinch.mime-mismatch", Severity: diag.Error, Formats: "sinch",
-		Summary: "mimeType does not match message.type (IMAGE needs image/*, AUDIO audio/*, VIDEO video/*, STICKER image/*)", Source: common.SinchMO + " (Mensaje table: type, mimeType)"}
-	RuleReceivedMismatch = &diag.Rule{ID: "sinch.received-mismatch", Severity: diag.Warning, Formats: "sinch",
-		Summary: "receivedAt and receivedDate disagree by more than a second (the official BUTTON example does)", Source: common.SinchMOPT2 + " (the BUTTON example)"}
-	RuleReferralValue = &diag.Rule{ID: "sinch.referral-value", Severity: diag.Warning, Formats: "sinch",
-		Summary: "referral.sourceType is not ad/post/unknown or referral.mediaType not image/video (all referral fields are nullable free text in the Sinch tables)", Source: common.SinchMO + " (Referral table)"}
-	RuleStatusCode = &diag.Rule{ID: "sinch.status-code", Severity: diag.Warning, Formats: "sinch",
-		Summary: "a status callback code outside the documented table (2, 4, 5, 101–104, 202–212, 311)", Source: common.SinchAPI + " (status codes)"}
-	RuleListReplyText = &diag.Rule{ID: "sinch.list-reply-text", Severity: diag.Warning, Formats: "sinch",
-		Summary: "for a list reply, messageText should equal interactive.listReply.rowTitle", Source: common.SinchInteractive}
-	RuleSessionIDName = &diag.Rule{ID: "sinch.session-id-name", Severity: diag.Info, Formats: "sinch",
-		Summary: "session carries sessionId (the tables' name) instead of id (the examples' name)", Source: common.SinchMO + " (Session table vs the BUTTON example)"}
-	RuleItemShape = &diag.Rule{ID: "sinch.item-shape", Severity: diag.Error, Formats: "sinch",
-		Summary: "a data element is neither an MO (source + message) nor a status callback (destination + sent/delivered flags)", Source: common.SinchWebhooks + "; " + common.SinchMO}
+	rules = diag.NewCatalogue("sinch")
+
+	RuleTotalMismatch    = rules.Add("sinch.total-mismatch", diag.Error, "total is not the number of elements of data", common.SinchMO+" (total: the number of callbacks in the call)")
+	RuleTotalString      = rules.Add("sinch.total-string", diag.Warning, "total is a string of digits: the field tables say String, every example sends a number", common.SinchMO+" (the table types total as String; every example sends a number)")
+	RuleTypeAbsent       = rules.Add("sinch.type-absent", diag.Warning, "message.type is absent; accepted for location, contacts and interactive messages, as in the documented examples", common.SinchMO+" (the location and contacts examples)")
+	RuleTypeUndocumented = rules.Add("sinch.type-undocumented", diag.Warning, "message.type is one Sinch does not document (VIDEO, VOICE, LOCATION, CONTACTS, INTERACTIVE): accepted, but receivers may not expect it", common.SinchMO+" (Mensaje table: type); "+common.SinchInteractive)
+	RuleMimeMismatch     = rules.Add("sinch.mime-mismatch", diag.Error, "mimeType does not match message.type (IMAGE needs image/*, AUDIO audio/*, VIDEO video/*, STICKER image/*)", common.SinchMO+" (Mensaje table: type, mimeType)")
+	RuleReceivedMismatch = rules.Add("sinch.received-mismatch", diag.Warning, "receivedAt and receivedDate disagree by more than a second (the official BUTTON example does)", common.SinchMOPT2+" (the BUTTON example)")
+	RuleReferralValue    = rules.Add("sinch.referral-value", diag.Warning, "referral.sourceType is not ad/post/unknown or referral.mediaType not image/video (all referral fields are nullable free text in the Sinch tables)", common.SinchMO+" (Referral table)")
+	RuleStatusCode       = rules.Add("sinch.status-code", diag.Warning, "a status callback code outside the documented table (2, 4, 5, 101–104, 202–212, 311)", common.SinchAPI+" (status codes)")
+	RuleListReplyText    = rules.Add("sinch.list-reply-text", diag.Warning, "for a list reply, messageText should equal interactive.listReply.rowTitle", common.SinchInteractive)
+	RuleSessionIDName    = rules.Add("sinch.session-id-name", diag.Info, "session carries sessionId (the tables' name) instead of id (the examples' name)", common.SinchMO+" (Session table vs the BUTTON example)")
+	RuleItemShape        = rules.Add("sinch.item-shape", diag.Error, "a data element is neither an MO (source + message) nor a status callback (destination + sent/delivered flags)", common.SinchWebhooks+"; "+common.SinchMO)
 )
 
 // Rules lists the rules this package reports (shared ones included).
-func Rules() []*diag.Rule {
-	return append([]*diag.Rule{RuleTotalMismatch, RuleTotalString, RuleTypeAbsent, RuleTypeUndocumented,
-		RuleMimeMismatch, RuleReceivedMismatch, RuleReferralValue, RuleStatusCode, RuleListReplyText,
-		RuleSessionIDName, RuleItemShape}, common.Rules()...)
-}
+func Rules() []*diag.Rule { return append(rules.Rules(), common.Rules()...) }
 
 // Check walks a Sinch payload (MO batch or status callback).
 func Check(c *spec.Ctx, root gjson.Result) { c.Walk(root, Batch) }

@@ -24,51 +24,30 @@ import (
 
 // Rules specific to the native formats.
 var (
-	RuleMimeMismatch = &diag.Rule{ID: "whatsapp.mime-mismatch", Severity: diag.Error, Formats: "whatsapp,cloud",
-		Summary: "a media mime_type outside its type's family (image and sticker image/*, audio and voice audio/*, video video/*)", Source: common.CloudMessages + " (image, audio, video, sticker); " + common.OnPremInbound}
-	RuleMediaID = &diag.Rule{ID: "whatsapp.media-id", Severity: diag.Warning, Formats: "whatsapp",
-		Summary: "an On-Premises media object without id (media that was not downloaded may lack it)", Source: common.OnPremInbound}
-	RuleContextReply = &diag.Rule{ID: "whatsapp.context-reply", Severity: diag.Error, Formats: "whatsapp,cloud",
-		Summary: "a reply context needs both from (original sender) and id (replied-to message)", Source: common.CloudMessages + " (context); " + common.OnPremInbound}
-	RuleContextForwarded = &diag.Rule{ID: "whatsapp.context-forwarded", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "context says both forwarded and frequently_forwarded (a message is one or the other)", Source: common.CloudMessages + " (context: forwarded, frequently_forwarded)"}
-	RuleButtonContext = &diag.Rule{ID: "whatsapp.button-context", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "a button (template quick-reply) message without context{from,id} naming the template it answers", Source: common.CloudMessages + " (button); " + common.OnPremInbound}
-	RuleStatusErrors = &diag.Rule{ID: "whatsapp.status-errors", Severity: diag.Error, Formats: "whatsapp,cloud",
-		Summary: "a failed status without errors[], or errors[] on a status that is not failed", Source: common.CloudStatus + "; " + common.OnPremOutbound}
-	RuleContactsMissing = &diag.Rule{ID: "whatsapp.contacts-missing", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "messages without a top-level contacts[] naming the sender (documented for some media and all system messages)", Source: common.OnPremInbound + "; " + common.CloudMessages + " (system messages carry no contacts)"}
-	RuleSenderNotInContacts = &diag.Rule{ID: "whatsapp.sender-not-in-contacts", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "a message's from is not among the wa_id values of contacts[]", Source: common.CloudMessages + " (contacts describe the senders)"}
-	RuleDuplicateID = &diag.Rule{ID: "whatsapp.duplicate-id", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "two messages with the same id in one delivery (a retry or a dedupe bug)", Source: common.CloudMessages + " (webhooks are retried until acknowledged)"}
-	RuleNoContent = &diag.Rule{ID: "whatsapp.no-content", Severity: diag.Error, Formats: "whatsapp,cloud",
-		Summary: "the notification carries none of messages, statuses and errors", Source: common.CloudMessages + "; " + common.OnPremInbound}
-	RuleNfmResponse = &diag.Rule{ID: "whatsapp.nfm-response-json", Severity: diag.Error, Formats: "whatsapp,cloud",
-		Summary: "interactive.nfm_reply.response_json is not a string holding a JSON object", Source: common.CloudMessages + " (interactive: nfm_reply.response_json)"}
-	RuleSenderIdentity = &diag.Rule{ID: "cloud.sender-identity", Severity: diag.Error, Formats: "cloud",
-		Summary: "a message without from or from_user_id, or a contact without wa_id or user_id (2026 business-scoped ids)", Source: common.BSUIDDoc}
-	RuleOnPremMediaField = &diag.Rule{ID: "cloud.onprem-media-field", Severity: diag.Error, Formats: "cloud",
-		Summary: "a Cloud API media object carries file, status or link, which only On-Premises sends", Source: common.CloudMessages + " (image: id, mime_type, sha256, url); " + common.OnPremInbound}
-	RuleFieldScope = &diag.Rule{ID: "cloud.field-scope", Severity: diag.Warning, Formats: "cloud",
-		Summary: "a change whose field is not \"messages\" (account_update, calls…): not an MO or status webhook, its value is not checked", Source: common.CloudMessages}
-	RuleDisplayPhone = &diag.Rule{ID: "cloud.display-phone", Severity: diag.Warning, Formats: "cloud",
-		Summary: "metadata.display_phone_number is not plain digits (documented as 15550783881)", Source: common.CloudMessages + " (metadata.display_phone_number)"}
-	RuleErrorShape = &diag.Rule{ID: "cloud.error-shape", Severity: diag.Warning, Formats: "cloud",
-		Summary: "a Cloud API error object in the On-Premises shape (details at the top instead of error_data.details)", Source: common.CloudErrors}
-	RuleExpiration = &diag.Rule{ID: "whatsapp.expiration-not-sent", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "conversation.expiration_timestamp on a status other than sent (Meta sends it only with sent)", Source: common.CloudStatus + " (conversation)"}
-	RuleRecipient = &diag.Rule{ID: "whatsapp.status-recipient", Severity: diag.Warning, Formats: "whatsapp,cloud",
-		Summary: "a status without recipient_id (nor, in the Cloud API, recipient_user_id)", Source: common.CloudStatus + "; " + common.OnPremOutbound}
+	rules = diag.NewCatalogue("whatsapp,cloud")
+
+	RuleMimeMismatch        = rules.Add("whatsapp.mime-mismatch", diag.Error, "a media mime_type outside its type's family (image and sticker image/*, audio and voice audio/*, video video/*)", common.CloudMessages+" (image, audio, video, sticker); "+common.OnPremInbound)
+	RuleMediaID             = rules.For("whatsapp").Add("whatsapp.media-id", diag.Warning, "an On-Premises media object without id (media that was not downloaded may lack it)", common.OnPremInbound)
+	RuleContextReply        = rules.Add("whatsapp.context-reply", diag.Error, "a reply context needs both from (original sender) and id (replied-to message)", common.CloudMessages+" (context); "+common.OnPremInbound)
+	RuleContextForwarded    = rules.Add("whatsapp.context-forwarded", diag.Warning, "context says both forwarded and frequently_forwarded (a message is one or the other)", common.CloudMessages+" (context: forwarded, frequently_forwarded)")
+	RuleButtonContext       = rules.Add("whatsapp.button-context", diag.Warning, "a button (template quick-reply) message without context{from,id} naming the template it answers", common.CloudMessages+" (button); "+common.OnPremInbound)
+	RuleStatusErrors        = rules.Add("whatsapp.status-errors", diag.Error, "a failed status without errors[], or errors[] on a status that is not failed", common.CloudStatus+"; "+common.OnPremOutbound)
+	RuleContactsMissing     = rules.Add("whatsapp.contacts-missing", diag.Warning, "messages without a top-level contacts[] naming the sender (documented for some media and all system messages)", common.OnPremInbound+"; "+common.CloudMessages+" (system messages carry no contacts)")
+	RuleSenderNotInContacts = rules.Add("whatsapp.sender-not-in-contacts", diag.Warning, "a message's from is not among the wa_id values of contacts[]", common.CloudMessages+" (contacts describe the senders)")
+	RuleDuplicateID         = rules.Add("whatsapp.duplicate-id", diag.Warning, "two messages with the same id in one delivery (a retry or a dedupe bug)", common.CloudMessages+" (webhooks are retried until acknowledged)")
+	RuleNoContent           = rules.Add("whatsapp.no-content", diag.Error, "the notification carries none of messages, statuses and errors", common.CloudMessages+"; "+common.OnPremInbound)
+	RuleNfmResponse         = rules.Add("whatsapp.nfm-response-json", diag.Error, "interactive.nfm_reply.response_json is not a string holding a JSON object", common.CloudMessages+" (interactive: nfm_reply.response_json)")
+	RuleSenderIdentity      = rules.For("cloud").Add("cloud.sender-identity", diag.Error, "a message without from or from_user_id, or a contact without wa_id or user_id (2026 business-scoped ids)", common.BSUIDDoc)
+	RuleOnPremMediaField    = rules.For("cloud").Add("cloud.onprem-media-field", diag.Error, "a Cloud API media object carries file, status or link, which only On-Premises sends", common.CloudMessages+" (image: id, mime_type, sha256, url); "+common.OnPremInbound)
+	RuleFieldScope          = rules.For("cloud").Add("cloud.field-scope", diag.Warning, "a change whose field is not \"messages\" (account_update, calls…): not an MO or status webhook, its value is not checked", common.CloudMessages)
+	RuleDisplayPhone        = rules.For("cloud").Add("cloud.display-phone", diag.Warning, "metadata.display_phone_number is not plain digits (documented as 15550783881)", common.CloudMessages+" (metadata.display_phone_number)")
+	RuleErrorShape          = rules.For("cloud").Add("cloud.error-shape", diag.Warning, "a Cloud API error object in the On-Premises shape (details at the top instead of error_data.details)", common.CloudErrors)
+	RuleExpiration          = rules.Add("whatsapp.expiration-not-sent", diag.Warning, "conversation.expiration_timestamp on a status other than sent (Meta sends it only with sent)", common.CloudStatus+" (conversation)")
+	RuleRecipient           = rules.Add("whatsapp.status-recipient", diag.Warning, "a status without recipient_id (nor, in the Cloud API, recipient_user_id)", common.CloudStatus+"; "+common.OnPremOutbound)
 )
 
 // Rules lists the rules this package reports (shared ones included).
-func Rules() []*diag.Rule {
-	return append([]*diag.Rule{RuleMimeMismatch, RuleMediaID, RuleContextReply, RuleContextForwarded,
-		RuleButtonContext, RuleStatusErrors, RuleContactsMissing, RuleSenderNotInContacts, RuleDuplicateID,
-		RuleNoContent, RuleNfmResponse, RuleSenderIdentity, RuleOnPremMediaField, RuleFieldScope,
-		RuleDisplayPhone, RuleErrorShape, RuleRecipient, RuleExpiration}, common.Rules()...)
-}
+func Rules() []*diag.Rule { return append(rules.Rules(), common.Rules()...) }
 
 // Variant selects the On-Premises or the Cloud API flavour of the objects.
 type Variant uint8
