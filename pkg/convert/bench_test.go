@@ -2,31 +2,18 @@ package convert_test
 
 import (
 	"bytes"
-	"errors"
-	"io"
-	"os"
 	"testing"
 
-	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/convert"
 	"github.com/wamo-dev/wamo/pkg/costcheck"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
-// ndjson builds about size bytes of NDJSON from the valid fixtures of one
-// folder.
-func ndjson(tb testing.TB, folder string, size int) []byte {
-	tb.Helper()
-	data, err := fixtures.NDJSON(size, func(fx fixtures.Fixture) bool { return fx.Folder == folder })
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return data
-}
-
-func benchConvert(b *testing.B, folder string, to payload.Format, compact bool) {
-	benchConvertData(b, ndjson(b, folder, 16<<20), to, compact, false)
+// benchConvert converts 16 MB of NDJSON made of the fixtures of from.
+func benchConvert(b *testing.B, from, to payload.Format, compact bool) {
+	benchConvertData(b, payloadtest.NDJSON(b, 16<<20, payloadtest.In(from)), to, compact, false)
 }
 
 // benchConvertData converts every payload of data (NDJSON); validated
@@ -47,23 +34,16 @@ func benchConvertData(b *testing.B, data []byte, to payload.Format, compact, val
 		n++
 		rd := payload.NewReader(bytes.NewReader(data), "bench.ndjson", 0)
 		rd.SetLineMode(true) // as wamo reads .ndjson files
-		for {
-			p, err := rd.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
+		payloadtest.Each(b, rd, func(p *payload.Payload) {
 			if v != nil {
-				if res := v.Validate(&p); !res.Valid() {
-					continue
+				if res := v.Validate(p); !res.Valid() {
+					return
 				}
 			}
 			if _, err := c.Convert(p.Data); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	}
 	// MB per second of CPU time: steadier than MB/s on a shared machine.
 	if cpu := costcheck.CPUTime() - cpu0; cpu > 0 {
@@ -73,38 +53,35 @@ func benchConvertData(b *testing.B, data []byte, to payload.Format, compact, val
 
 // BenchmarkConvertNDJSON measures native (On-Premises) → Sinch over 16 MB
 // of NDJSON made of every whatsapp fixture, compact output.
-func BenchmarkConvertNDJSON(b *testing.B) { benchConvert(b, "whatsapp", payload.Sinch, true) }
+func BenchmarkConvertNDJSON(b *testing.B) { benchConvert(b, payload.WhatsApp, payload.Sinch, true) }
 
 // BenchmarkConvertNDJSONPretty is the same with indented output.
-func BenchmarkConvertNDJSONPretty(b *testing.B) { benchConvert(b, "whatsapp", payload.Sinch, false) }
+func BenchmarkConvertNDJSONPretty(b *testing.B) {
+	benchConvert(b, payload.WhatsApp, payload.Sinch, false)
+}
 
 // BenchmarkConvertSinchToCloud converts Sinch batches to Cloud API envelopes.
-func BenchmarkConvertSinchToCloud(b *testing.B) { benchConvert(b, "sinch", payload.Cloud, true) }
+func BenchmarkConvertSinchToCloud(b *testing.B) { benchConvert(b, payload.Sinch, payload.Cloud, true) }
 
 // BenchmarkConvertCloudToWhatsApp converts Cloud API envelopes to On-Premises bodies.
-func BenchmarkConvertCloudToWhatsApp(b *testing.B) { benchConvert(b, "cloud", payload.WhatsApp, true) }
+func BenchmarkConvertCloudToWhatsApp(b *testing.B) {
+	benchConvert(b, payload.Cloud, payload.WhatsApp, true)
+}
 
 // BenchmarkConvertNDJSONValidated is BenchmarkConvertNDJSON as a default
 // `wamo convert` runs it: each payload validated, then converted. Its
 // ratio to BenchmarkConvertNDJSON is what validation adds to --force.
 func BenchmarkConvertNDJSONValidated(b *testing.B) {
-	benchConvertData(b, ndjson(b, "whatsapp", 16<<20), payload.Sinch, true, true)
+	benchConvertData(b, payloadtest.NDJSON(b, 16<<20, payloadtest.In(payload.WhatsApp)), payload.Sinch, true, true)
 }
 
 // BenchmarkConvertFile converts the NDJSON file named by WAMO_BENCH_FILE
 // (for example the bench kit's native NDJSON) to Sinch, with validation
 // (validated) and without (force):
 //
-//	WAMO_BENCH_FILE=/tmp/wamo-bench-data/native-40MB.ndjson go test -run XXX -bench ConvertFile ./pkg/convert
+//	WAMO_BENCH_FILE=path/to/native-40MB.ndjson go test -run XXX -bench ConvertFile ./pkg/convert
 func BenchmarkConvertFile(b *testing.B) {
-	name := os.Getenv("WAMO_BENCH_FILE")
-	if name == "" {
-		b.Skip("set WAMO_BENCH_FILE to an NDJSON payload file")
-	}
-	data, err := os.ReadFile(name)
-	if err != nil {
-		b.Fatal(err)
-	}
+	data := payloadtest.BenchFile(b)
 	b.Run("force", func(b *testing.B) { benchConvertData(b, data, payload.Sinch, true, false) })
 	b.Run("validated", func(b *testing.B) { benchConvertData(b, data, payload.Sinch, true, true) })
 }

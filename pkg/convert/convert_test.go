@@ -18,39 +18,21 @@ import (
 	"github.com/wamo-dev/wamo/pkg/golden"
 	"github.com/wamo-dev/wamo/pkg/message"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
 var fixedNow = func() time.Time { return time.Unix(1767225600, 0) } // 2026-01-01
 
-type fixture struct {
-	name string // e.g. sinch/text
-	from payload.Format
-	data []byte
-}
-
-func validFixtures(t testing.TB) []fixture {
-	t.Helper()
-	var out []fixture
-	for _, fx := range fixtures.List() {
-		if fx.Invalid {
-			continue
-		}
-		b, err := fixtures.Read(fx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := payload.ParseFormat(fx.Folder)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, fixture{name: fx.Name, from: f, data: b})
-	}
-	return out
-}
-
 func opts(to payload.Format) convert.Options {
 	return convert.Options{To: to, Now: fixedNow}
+}
+
+// keepExtras is opts with --keep-extras.
+func keepExtras(to payload.Format) convert.Options {
+	o := opts(to)
+	o.KeepExtras = true
+	return o
 }
 
 func assertGolden(t *testing.T, path string, got []byte) {
@@ -82,22 +64,22 @@ func report(res convert.Result) string {
 // one report of losses and defaults per pair of formats.
 func TestGolden(t *testing.T) {
 	reports := map[string]*strings.Builder{}
-	for _, fx := range validFixtures(t) {
+	for _, fx := range payloadtest.Fixtures(t, payloadtest.Valid) {
 		for _, to := range payload.Formats {
-			if to == fx.from {
+			if to == fx.Format {
 				continue
 			}
-			res, err := convert.Convert(fx.data, opts(to))
+			res, err := convert.Convert(fx.Data, opts(to))
 			if err != nil {
-				t.Fatalf("%s → %s: %v", fx.name, to, err)
+				t.Fatalf("%s → %s: %v", fx.Name, to, err)
 			}
-			key := fx.from.String() + "-to-" + to.String()
+			key := fx.Format.String() + "-to-" + to.String()
 			if reports[key] == nil {
 				reports[key] = &strings.Builder{}
 			}
-			fmt.Fprintf(reports[key], "%s\n%s", fx.name, report(res))
+			fmt.Fprintf(reports[key], "%s\n%s", fx.Name, report(res))
 			if res.Output != nil {
-				name := strings.ReplaceAll(fx.name, "/", "-") + ".to-" + to.String() + ".json"
+				name := strings.ReplaceAll(fx.Name, "/", "-") + ".to-" + to.String() + ".json"
 				assertGolden(t, name, res.Output)
 			}
 		}
@@ -143,21 +125,21 @@ func multi(t testing.TB, out []byte) bool { return len(documents(t, out)) > 1 }
 // cannot restore such a payload.
 func TestMultiDocument(t *testing.T) {
 	n := 0
-	for _, fx := range validFixtures(t) {
+	for _, fx := range payloadtest.Fixtures(t, payloadtest.Valid) {
 		o := opts(payload.Conversation)
-		res, err := convert.Convert(fx.data, o)
+		res, err := convert.Convert(fx.Data, o)
 		if err != nil || res.Output == nil || !multi(t, res.Output) {
 			continue
 		}
 		n++
 		o.KeepExtras = true
-		keep, _ := convert.Convert(fx.data, o)
+		keep, _ := convert.Convert(fx.Data, o)
 		found := false
 		for _, l := range keep.Losses {
 			found = found || l.Path == convert.ExtrasKey
 		}
 		if !found || bytes.Contains(keep.Output, []byte(convert.ExtrasKey)) {
-			t.Errorf("%s: --keep-extras over several callbacks: want a loss and no extras, got %+v", fx.name, keep.Losses)
+			t.Errorf("%s: --keep-extras over several callbacks: want a loss and no extras, got %+v", fx.Name, keep.Losses)
 		}
 	}
 	if n == 0 {
@@ -200,18 +182,18 @@ func warnings(data []byte, f payload.Format) map[string]bool {
 
 // TestOutputValidates checks every output against the target format's rules.
 func TestOutputValidates(t *testing.T) {
-	for _, fx := range validFixtures(t) {
-		in := warnings(fx.data, fx.from)
+	for _, fx := range payloadtest.Fixtures(t, payloadtest.Valid) {
+		in := warnings(fx.Data, fx.Format)
 		for _, to := range payload.Formats {
 			for _, keep := range []bool{false, true} {
 				o := opts(to)
 				o.KeepExtras = keep
-				res, err := convert.Convert(fx.data, o)
+				res, err := convert.Convert(fx.Data, o)
 				if err != nil {
-					t.Fatalf("%s → %s: %v", fx.name, to, err)
+					t.Fatalf("%s → %s: %v", fx.Name, to, err)
 				}
 				if res.Output != nil {
-					checkValid(t, fmt.Sprintf("%s → %s (keep %v)", fx.name, to, keep), to, res.Output, in)
+					checkValid(t, fmt.Sprintf("%s → %s (keep %v)", fx.Name, to, keep), to, res.Output, in)
 				}
 			}
 		}
@@ -220,16 +202,16 @@ func TestOutputValidates(t *testing.T) {
 
 // TestDeterministic converts twice and compares the bytes.
 func TestDeterministic(t *testing.T) {
-	for _, fx := range validFixtures(t) {
+	for _, fx := range payloadtest.Fixtures(t, payloadtest.Valid) {
 		for _, to := range payload.Formats {
 			for _, compact := range []bool{false, true} {
 				o := opts(to)
 				o.Compact = compact
 				o.KeepExtras = true
-				a, _ := convert.Convert(fx.data, o)
-				b, _ := convert.Convert(fx.data, o)
+				a, _ := convert.Convert(fx.Data, o)
+				b, _ := convert.Convert(fx.Data, o)
 				if !bytes.Equal(a.Output, b.Output) || !reflect.DeepEqual(a.Losses, b.Losses) {
-					t.Errorf("%s → %s: two conversions differ", fx.name, to)
+					t.Errorf("%s → %s: two conversions differ", fx.Name, to)
 				}
 			}
 		}
@@ -352,6 +334,19 @@ func join(path, k string) string {
 	return path + "." + k
 }
 
+// lostPaths lists the paths that losses say went missing, a renamed
+// member under both names.
+func lostPaths(losses []convert.Loss) []string {
+	var lost []string
+	for _, l := range losses {
+		lost = append(lost, l.Path)
+		if l.Renamed != "" {
+			lost = append(lost, l.Renamed)
+		}
+	}
+	return lost
+}
+
 func covered(p string, by []string) bool {
 	for _, q := range by {
 		if p == q || strings.HasPrefix(p, q+".") || strings.HasPrefix(p, q+"[") {
@@ -365,13 +360,13 @@ func covered(p string, by []string) bool {
 // result equals the input except where a loss was reported, and with
 // KeepExtras it equals the input exactly.
 func TestRoundTrip(t *testing.T) {
-	for _, fx := range validFixtures(t) {
+	for _, fx := range payloadtest.Fixtures(t, payloadtest.Valid) {
 		for _, to := range payload.Formats {
-			if to == fx.from {
+			if to == fx.Format {
 				continue
 			}
-			name := fx.name + " → " + to.String()
-			res, err := convert.Convert(fx.data, opts(to))
+			name := fx.Name + " → " + to.String()
+			res, err := convert.Convert(fx.Data, opts(to))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -384,22 +379,16 @@ func TestRoundTrip(t *testing.T) {
 			if multi(t, res.Output) {
 				continue // one callback per item: checked by TestMultiDocument
 			}
-			back, err := convert.Convert(res.Output, opts(fx.from))
+			back, err := convert.Convert(res.Output, opts(fx.Format))
 			if err != nil {
 				t.Fatalf("%s: converting back: %v", name, err)
 			}
 			if back.Output == nil {
 				back.Output = []byte("{}")
 			}
-			var lost []string
-			for _, l := range res.Losses {
-				lost = append(lost, l.Path)
-				if l.Renamed != "" {
-					lost = append(lost, l.Renamed)
-				}
-			}
+			lost := lostPaths(res.Losses)
 			var diffs []string
-			leafDiff(decode(t, fx.data), decode(t, back.Output), "", &diffs)
+			leafDiff(decode(t, fx.Data), decode(t, back.Output), "", &diffs)
 			sort.Strings(diffs)
 			for _, d := range diffs {
 				if !covered(d, lost) {
@@ -408,20 +397,18 @@ func TestRoundTrip(t *testing.T) {
 			}
 
 			// With KeepExtras the round trip is exact.
-			o := opts(to)
-			o.KeepExtras = true
-			keep, err := convert.Convert(fx.data, o)
+			keep, err := convert.Convert(fx.Data, keepExtras(to))
 			if err != nil {
 				t.Fatal(err)
 			}
-			restored, err := convert.Convert(keep.Output, opts(fx.from))
+			restored, err := convert.Convert(keep.Output, opts(fx.Format))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !restored.Restored && len(res.Losses) > 0 {
 				t.Errorf("%s: the extras were not applied", name)
 			}
-			if got, want := decode(t, restored.Output), decode(t, fx.data); !reflect.DeepEqual(got, want) {
+			if got, want := decode(t, restored.Output), decode(t, fx.Data); !reflect.DeepEqual(got, want) {
 				var d []string
 				leafDiff(want, got, "", &d)
 				t.Errorf("%s: with --keep-extras the round trip differs at %v\n%s", name, d, restored.Output)
@@ -432,16 +419,16 @@ func TestRoundTrip(t *testing.T) {
 
 // TestIdentity: converting to the source format re-indents, nothing else.
 func TestIdentity(t *testing.T) {
-	for _, fx := range validFixtures(t) {
-		res, err := convert.Convert(fx.data, opts(fx.from))
+	for _, fx := range payloadtest.Fixtures(t, payloadtest.Valid) {
+		res, err := convert.Convert(fx.Data, opts(fx.Format))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Losses) > 0 || !reflect.DeepEqual(decode(t, res.Output), decode(t, fx.data)) {
-			t.Errorf("%s: identity conversion changed the payload", fx.name)
+		if len(res.Losses) > 0 || !reflect.DeepEqual(decode(t, res.Output), decode(t, fx.Data)) {
+			t.Errorf("%s: identity conversion changed the payload", fx.Name)
 		}
-		if !bytes.Equal(res.Output, fx.data) {
-			t.Errorf("%s: identity conversion of a pretty fixture should give the same bytes", fx.name)
+		if !bytes.Equal(res.Output, fx.Data) {
+			t.Errorf("%s: identity conversion of a pretty fixture should give the same bytes", fx.Name)
 		}
 	}
 }
@@ -496,23 +483,18 @@ func errorsAs(err error, target **convert.InputError) bool {
 // TestKeepExtrasChain: extras nest. A → B → C with --keep-extras, then
 // back C → B → A, gives A exactly.
 func TestKeepExtrasChain(t *testing.T) {
-	keep := func(to payload.Format) convert.Options {
-		o := opts(to)
-		o.KeepExtras = true
-		return o
-	}
-	for _, fx := range validFixtures(t) {
+	for _, fx := range payloadtest.Fixtures(t, payloadtest.Valid) {
 		for _, b := range payload.Formats {
 			for _, c := range payload.Formats {
-				if b == fx.from || c == b || c == fx.from {
+				if b == fx.Format || c == b || c == fx.Format {
 					continue
 				}
-				name := fmt.Sprintf("%s → %s → %s → back", fx.name, b, c)
-				r1, _ := convert.Convert(fx.data, keep(b))
+				name := fmt.Sprintf("%s → %s → %s → back", fx.Name, b, c)
+				r1, _ := convert.Convert(fx.Data, keepExtras(b))
 				if r1.Output == nil || multi(t, r1.Output) {
 					continue
 				}
-				r2, _ := convert.Convert(r1.Output, keep(c))
+				r2, _ := convert.Convert(r1.Output, keepExtras(c))
 				if r2.Output == nil || multi(t, r2.Output) {
 					continue
 				}
@@ -521,8 +503,8 @@ func TestKeepExtrasChain(t *testing.T) {
 					t.Errorf("%s: the middle payload is not restored", name)
 					continue
 				}
-				r4, _ := convert.Convert(r3.Output, opts(fx.from))
-				if r4.Output == nil || !reflect.DeepEqual(decode(t, r4.Output), decode(t, fx.data)) {
+				r4, _ := convert.Convert(r3.Output, opts(fx.Format))
+				if r4.Output == nil || !reflect.DeepEqual(decode(t, r4.Output), decode(t, fx.Data)) {
 					t.Errorf("%s: the original is not restored", name)
 				}
 			}
@@ -534,25 +516,20 @@ func TestKeepExtrasChain(t *testing.T) {
 // gives A back exactly, nothing is reported lost on either step (what B
 // cannot say travels in the extras) and no extras member is left behind.
 func TestKeepExtrasBothWays(t *testing.T) {
-	keep := func(to payload.Format) convert.Options {
-		o := opts(to)
-		o.KeepExtras = true
-		return o
-	}
-	for _, fx := range validFixtures(t) {
+	for _, fx := range payloadtest.Fixtures(t, payloadtest.Valid) {
 		for _, b := range payload.Formats {
-			if b == fx.from {
+			if b == fx.Format {
 				continue
 			}
-			name := fx.name + " → " + b.String() + " → back"
-			r1, err := convert.Convert(fx.data, keep(b))
+			name := fx.Name + " → " + b.String() + " → back"
+			r1, err := convert.Convert(fx.Data, keepExtras(b))
 			if err != nil || r1.Output == nil || multi(t, r1.Output) {
 				continue
 			}
 			if len(r1.Losses) > 0 {
 				t.Errorf("%s: losses reported though the extras carry them: %+v", name, r1.Losses)
 			}
-			r2, err := convert.Convert(r1.Output, keep(fx.from))
+			r2, err := convert.Convert(r1.Output, keepExtras(fx.Format))
 			if err != nil || r2.Output == nil {
 				t.Errorf("%s: converting back: %v", name, err)
 				continue
@@ -560,7 +537,7 @@ func TestKeepExtrasBothWays(t *testing.T) {
 			if len(r2.Losses) > 0 {
 				t.Errorf("%s: losses on the way back: %+v", name, r2.Losses)
 			}
-			if got, want := decode(t, r2.Output), decode(t, fx.data); !reflect.DeepEqual(got, want) {
+			if got, want := decode(t, r2.Output), decode(t, fx.Data); !reflect.DeepEqual(got, want) {
 				var d []string
 				leafDiff(want, got, "", &d)
 				t.Errorf("%s: differs at %v\n%s", name, d, r2.Output)

@@ -10,6 +10,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/format"
 	"github.com/wamo-dev/wamo/pkg/golden"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 )
 
 func cell(s string) string {
@@ -193,18 +194,18 @@ func TestFixtureLossesDocumented(t *testing.T) {
 			notes[n.Text] = true
 		}
 	}
-	for _, fx := range validFixtures(t) {
+	for _, fx := range payloadtest.Fixtures(t, payloadtest.Valid) {
 		for _, to := range payload.Formats {
-			if to == fx.from {
+			if to == fx.Format {
 				continue
 			}
-			res, _ := convert.Convert(fx.data, opts(to))
+			res, _ := convert.Convert(fx.Data, opts(to))
 			for _, l := range res.Losses {
 				if notes[l.Reason] || strings.HasPrefix(l.Reason, "not a documented") || strings.Contains(l.Reason, "counterpart") ||
 					strings.HasPrefix(l.Reason, "a Sinch") || strings.Contains(l.Reason, "regrouped") || strings.HasPrefix(l.Reason, "not written") {
 					continue
 				}
-				t.Errorf("%s → %s: %s: %q is not documented in mapping.go", fx.name, to, l.Path, l.Reason)
+				t.Errorf("%s → %s: %s: %q is not documented in mapping.go", fx.Name, to, l.Path, l.Reason)
 			}
 		}
 	}

@@ -339,13 +339,7 @@ func checkProperties(t *testing.T, name string, data []byte, from payload.Format
 		if back.Output == nil {
 			back.Output = []byte("{}")
 		}
-		var lost []string
-		for _, l := range res.Losses {
-			lost = append(lost, l.Path)
-			if l.Renamed != "" {
-				lost = append(lost, l.Renamed)
-			}
-		}
+		lost := lostPaths(res.Losses)
 		var diffs []string
 		alignedDiff(decode(t, data), decode(t, back.Output), "", &diffs)
 		for _, d := range diffs {
@@ -354,9 +348,7 @@ func checkProperties(t *testing.T, name string, data []byte, from payload.Format
 				break
 			}
 		}
-		o := opts(to)
-		o.KeepExtras = true
-		keep, err := convert.Convert(data, o)
+		keep, err := convert.Convert(data, keepExtras(to))
 		if err != nil || keep.Output == nil {
 			t.Errorf("%s: keep-extras: %v", label, err)
 			continue

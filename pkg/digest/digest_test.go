@@ -12,6 +12,7 @@ import (
 	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/golden"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 )
 
 // want is what the digest must say of one item. For a status, party is the
@@ -29,15 +30,8 @@ var contentless = map[string]bool{"request_welcome": true}
 // (go test -update rewrites it: a fixture added shows up there).
 func TestDigestFixtures(t *testing.T) {
 	var all strings.Builder
-	for _, fx := range fixtures.List() {
-		if fx.Invalid {
-			continue
-		}
-		data, err := fixtures.Read(fx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, _ := payload.ParseFormat(fx.Folder)
+	for _, fx := range payloadtest.Fixtures(t, payloadtest.Valid) {
+		data, f := fx.Data, fx.Format
 		got := Items(data, f)
 		fmt.Fprintf(&all, "== %s\n", fx.Name)
 		for i, it := range got {
@@ -97,12 +91,7 @@ func checkPath(t *testing.T, data []byte, it *Item) {
 
 func TestDigestDetails(t *testing.T) {
 	read := func(name string) []Item {
-		fx, err := fixtures.Lookup(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := fixtures.Read(fx)
-		return Items(data, payload.Unknown)
+		return Items(payloadtest.Read(t, name), payload.Unknown)
 	}
 	cases := []struct {
 		fixture string
@@ -206,8 +195,7 @@ func TestDigestSynthetic(t *testing.T) {
 }
 
 func TestEachStops(t *testing.T) {
-	fx, _ := fixtures.Lookup("cloud/batch-multi")
-	data, _ := fixtures.Read(fx)
+	data := payloadtest.Read(t, "cloud/batch-multi")
 	n := 0
 	Each(data, payload.Cloud, func(*Item) bool { n++; return n < 2 })
 	if n != 2 {
@@ -229,11 +217,8 @@ func TestItemsOwnTheirStrings(t *testing.T) {
 // FuzzDigest checks that no input makes the digest panic, whatever the
 // format it is read as, and that Each and Items agree.
 func FuzzDigest(f *testing.F) {
-	for _, fx := range fixtures.List() {
-		data, err := fixtures.Read(fx)
-		if err == nil {
-			f.Add(data)
-		}
+	for _, data := range fixtures.All() {
+		f.Add(data)
 	}
 	f.Add([]byte(`{"data":[{"message":{"type":"INTERACTIVE"}}]}`))
 	f.Add([]byte(`{"entry":[{"changes":[{"value":{"messages":[{"type":"edit","edit":{"message":{"type":"order","order":{"product_items":[{}]}}}}]}}]}]}`))
@@ -257,13 +242,9 @@ func FuzzDigest(f *testing.F) {
 func BenchmarkEach(b *testing.B) {
 	var docs [][]byte
 	size := 0
-	for _, fx := range fixtures.List() {
-		if fx.Invalid {
-			continue
-		}
-		data, _ := fixtures.Read(fx)
-		docs = append(docs, data)
-		size += len(data)
+	for _, fx := range payloadtest.Fixtures(b, payloadtest.Valid) {
+		docs = append(docs, fx.Data)
+		size += len(fx.Data)
 	}
 	b.SetBytes(int64(size))
 	b.ReportAllocs()

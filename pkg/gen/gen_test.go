@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/convert"
 	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/format"
@@ -22,6 +20,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/message"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/schema"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
@@ -254,20 +253,7 @@ func TestGolden(t *testing.T) {
 			if i > 0 {
 				name += "-" + id.String()
 			}
-			path := filepath.Join("testdata", name+".ndjson")
-			if golden.Update() {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./pkg/gen -update)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("%s: output for seed 1 differs from %s; review and run go test ./pkg/gen -update", f, path)
-			}
+			golden.Assert(t, filepath.Join("testdata", name+".ndjson"), buf.Bytes())
 		}
 	}
 }
@@ -388,15 +374,8 @@ func TestAliases(t *testing.T) {
 func TestTypesCoverFixtures(t *testing.T) {
 	for _, f := range payload.Formats {
 		types := gen.Types(f)
-		for _, fx := range fixtures.List() {
-			if fx.Folder != f.String() {
-				continue
-			}
-			data, err := fixtures.Read(fx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, b := range readBack(t, f, data).Batches {
+		for _, fx := range payloadtest.Fixtures(t, payloadtest.In(f)) {
+			for _, b := range readBack(t, f, fx.Data).Batches {
 				for _, m := range b.Messages {
 					if m.Kind != message.KindOther && !slices.Contains(types, m.Kind.String()) {
 						t.Errorf("%s: fixture %s holds a %s message, gen has no such type (%v)", f, fx.Name, m.Kind, types)

@@ -13,26 +13,10 @@ import (
 
 	"github.com/tidwall/pretty"
 
-	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/input"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 )
-
-// fixture returns the bytes of an embedded fixture ("sinch/text").
-func fixture(t *testing.T, name string) []byte {
-	t.Helper()
-	for _, f := range fixtures.List() {
-		if f.Name == name {
-			b, err := fixtures.Read(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return b
-		}
-	}
-	t.Fatalf("no fixture %s", name)
-	return nil
-}
 
 // write creates the files of tree (path → content) under dir.
 func write(t *testing.T, dir string, tree map[string]string) {
@@ -118,8 +102,8 @@ func names(ss []seen, keep func(seen) bool) []string {
 func TestOrdinaryRepository(t *testing.T) {
 	repo := t.TempDir()
 	t.Chdir(repo)
-	sinch := string(fixture(t, "sinch/text"))
-	cloud := string(pretty.Ugly(fixture(t, "cloud/text")))
+	sinch := string(payloadtest.Read(t, "sinch/text"))
+	cloud := string(pretty.Ugly(payloadtest.Read(t, "cloud/text")))
 	write(t, ".", map[string]string{
 		".git/HEAD":    "ref: refs/heads/main\n",
 		".gitignore":   "# build output\ndist/\n*.local.json\n",
@@ -308,7 +292,7 @@ func TestNamedInputs(t *testing.T) {
 // interrupted — not as read to the end — and reads nothing after it.
 func TestInterrupted(t *testing.T) {
 	dir := t.TempDir()
-	line := string(pretty.Ugly(fixture(t, "sinch/text"))) + "\n"
+	line := string(pretty.Ugly(payloadtest.Read(t, "sinch/text"))) + "\n"
 	write(t, dir, map[string]string{"a.ndjson": strings.Repeat(line, 10), "b.ndjson": line})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -16,6 +16,7 @@ import (
 
 	"github.com/wamo-dev/wamo/pkg/input"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 )
 
 // transcript records, in order, every call a run makes to the work: what
@@ -72,9 +73,9 @@ func (tr *transcript) stages(workers *atomic.Int32) input.Stages[digest] {
 // returns the arguments naming them.
 func shapes(t *testing.T, dir string) []string {
 	t.Helper()
-	sinch := string(fixture(t, "sinch/text"))
+	sinch := string(payloadtest.Read(t, "sinch/text"))
 	line := string(pretty.Ugly([]byte(sinch)))
-	cloud := string(pretty.Ugly(fixture(t, "cloud/text")))
+	cloud := string(pretty.Ugly(payloadtest.Read(t, "cloud/text")))
 	var nd strings.Builder
 	for i := range 300 {
 		switch {
@@ -131,7 +132,7 @@ func shapes(t *testing.T, dir string) []string {
 func TestStagesAsSequential(t *testing.T) {
 	dir := t.TempDir()
 	args := shapes(t, dir)
-	stdin := string(pretty.Ugly(fixture(t, "whatsapp/text"))) + "\n" + string(fixture(t, "sinch/text"))
+	stdin := string(pretty.Ugly(payloadtest.Read(t, "whatsapp/text"))) + "\n" + string(payloadtest.Read(t, "sinch/text"))
 	opts := input.Options{MaxSize: 16 << 10}
 
 	var seq transcript
@@ -201,7 +202,7 @@ func diffLines(want, got []string) string {
 // with its own state.
 func TestStagesSpreadWork(t *testing.T) {
 	dir := t.TempDir()
-	line := string(pretty.Ugly(fixture(t, "sinch/text")))
+	line := string(pretty.Ugly(payloadtest.Read(t, "sinch/text")))
 	write(t, dir, map[string]string{"a.ndjson": strings.Repeat(line+"\n", 2000)})
 	o := input.Options{Jobs: 4}
 	input.SetChunkSize(&o, 1000)
@@ -240,7 +241,7 @@ func TestStagesSpreadWork(t *testing.T) {
 // from it, and nothing follows.
 func TestStagesInterrupted(t *testing.T) {
 	dir := t.TempDir()
-	line := string(pretty.Ugly(fixture(t, "sinch/text")))
+	line := string(pretty.Ugly(payloadtest.Read(t, "sinch/text")))
 	var args []string
 	for i := range 30 {
 		name := filepath.Join(dir, fmt.Sprintf("%02d.ndjson", i))

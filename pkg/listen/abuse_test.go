@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
@@ -170,7 +171,7 @@ func TestValidateBudget(t *testing.T) {
 	}
 	// The validator is still stuck: answers and events go on.
 	for i := range 3 {
-		if r := post(t, s.url, fixture(t, "sinch/text")); r.status != 200 {
+		if r := post(t, s.url, payloadtest.Read(t, "sinch/text")); r.status != 200 {
 			t.Fatalf("answered %d", r.status)
 		}
 		if ev := <-s.events; ev.Seq != uint64(i+2) || ev.Cut != CutBusy || ev.Result != nil {
@@ -179,7 +180,7 @@ func TestValidateBudget(t *testing.T) {
 	}
 	g.release()
 	waitFor(t, "the stuck validation to end", func() bool { return len(s.h.running) == 0 })
-	post(t, s.url, fixture(t, "sinch/text"))
+	post(t, s.url, payloadtest.Read(t, "sinch/text"))
 	evs := s.collect(t)
 	if len(evs) != 1 || evs[0].Cut != "" || evs[0].Result == nil || !evs[0].Result.Valid() {
 		t.Fatalf("after: %+v", evs)
@@ -195,7 +196,7 @@ func TestFindingsBudget(t *testing.T) {
 	s := start(t, Config{MaxFindings: 5}, 16)
 	items := strings.Repeat(`{},`, 9) + `{}`
 	post(t, s.url, []byte(`{"total":10,"data":[`+items+`]}`))
-	post(t, s.url, fixture(t, "sinch/text"))
+	post(t, s.url, payloadtest.Read(t, "sinch/text"))
 	evs := s.collect(t)
 	r := evs[0].Result
 	if evs[0].Cut != CutFindings || r == nil || len(r.Findings) != 5 || r.Errors <= 5 {
@@ -256,7 +257,7 @@ func TestBacklogBudget(t *testing.T) {
 func TestStalledReader(t *testing.T) {
 	dir := t.TempDir()
 	s := start(t, Config{SaveDir: dir}, 0)
-	body := fixture(t, "cloud/text")
+	body := payloadtest.Read(t, "cloud/text")
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Go(func() {
@@ -339,7 +340,7 @@ func TestAckLatencyUnderHostileBodies(t *testing.T) {
 	}
 	s := start(t, Config{ValidateBudget: 100 * time.Millisecond}, 4096)
 	hostile := hostileBatch(20000)
-	normal := fixture(t, "sinch/text")
+	normal := payloadtest.Read(t, "sinch/text")
 	stop := make(chan struct{})
 	var hwg sync.WaitGroup
 	hostileClient := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
@@ -441,7 +442,7 @@ func TestForwardHopByHop(t *testing.T) {
 	defer app.Close()
 	target, _ := url.Parse(app.URL)
 	s := start(t, Config{ForwardTo: target}, 8)
-	r := do(t, "POST", s.url, fixture(t, "cloud/text"), map[string]string{
+	r := do(t, "POST", s.url, payloadtest.Read(t, "cloud/text"), map[string]string{
 		"Connection": "X-Sender-Hop", "X-Sender-Hop": "1", "X-Sender-End": "1",
 		"Proxy-Authorization": "Basic c2VjcmV0", "Te": "trailers", "X-Hub-Signature-256": "sha256=00",
 	})
@@ -477,12 +478,12 @@ func TestForwardAnswerTooLarge(t *testing.T) {
 	defer app.Close()
 	fits, _ := url.Parse(app.URL + "?fits=1")
 	ok := start(t, Config{ForwardTo: fits, MaxForwardAnswer: limit}, 8)
-	if r := post(t, ok.url, fixture(t, "cloud/text")); r.status != 200 || len(r.body) != limit {
+	if r := post(t, ok.url, payloadtest.Read(t, "cloud/text")); r.status != 200 || len(r.body) != limit {
 		t.Errorf("an answer of exactly the limit: %d, %d bytes", r.status, len(r.body))
 	}
 	target, _ := url.Parse(app.URL)
 	s := start(t, Config{ForwardTo: target, MaxForwardAnswer: limit}, 8)
-	r := post(t, s.url, fixture(t, "cloud/text"))
+	r := post(t, s.url, payloadtest.Read(t, "cloud/text"))
 	if r.status != 502 || len(r.body) > 1000 {
 		t.Errorf("sender got %d and %d bytes", r.status, len(r.body))
 	}
@@ -505,7 +506,7 @@ func TestForwardNeverShowsTheApp(t *testing.T) {
 	for _, app := range []string{"http://user:pw@" + down + "/internal/hook?token=abc", slow.URL + "/internal/hook?token=abc"} {
 		target, _ := url.Parse(app)
 		s := start(t, Config{ForwardTo: target, ForwardTimeout: 100 * time.Millisecond}, 8)
-		r := post(t, s.url, fixture(t, "cloud/text"))
+		r := post(t, s.url, payloadtest.Read(t, "cloud/text"))
 		if r.status != 502 && r.status != 504 {
 			t.Errorf("%s: %d", app, r.status)
 		}

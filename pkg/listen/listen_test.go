@@ -22,8 +22,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/redact"
 	"github.com/wamo-dev/wamo/pkg/signature"
 	"github.com/wamo-dev/wamo/pkg/validate"
@@ -140,42 +140,17 @@ func tryDo(method, u string, body []byte, header map[string]string) (reply, erro
 
 func post(t testing.TB, u string, body []byte) reply { return do(t, "POST", u, body, nil) }
 
-// jsonFixtures returns every fixture that is valid JSON (the invalid ones
-// with rule errors included), by name.
-func jsonFixtures(t testing.TB) map[string][]byte {
-	t.Helper()
-	out := map[string][]byte{}
-	for _, fx := range fixtures.List() {
-		b, err := fixtures.Read(fx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if payload.CheckSyntax(&payload.Payload{Data: b, Line: 1, Col: 1}) == nil {
-			out[fx.Name] = b
-		}
-	}
-	return out
-}
-
-func fixture(t testing.TB, name string) []byte {
-	t.Helper()
-	fx, err := fixtures.Lookup(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := fixtures.Read(fx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // TestConcurrentSave posts every fixture from 64 goroutines, three times
 // over, and checks that every body was saved exactly once, byte for byte,
 // under distinct names, with no temporary file left.
 func TestConcurrentSave(t *testing.T) {
 	dir := t.TempDir()
-	fx := jsonFixtures(t)
+	var fx [][]byte // the fixtures that are JSON: listen saves those
+	for _, f := range payloadtest.Fixtures(t, nil) {
+		if payload.CheckSyntax(&payload.Payload{Data: f.Data, Line: 1, Col: 1}) == nil {
+			fx = append(fx, f.Data)
+		}
+	}
 	const rounds, workers = 3, 64
 	total := len(fx) * rounds
 	s := start(t, Config{SaveDir: dir}, total)
@@ -344,7 +319,7 @@ func TestHandshake(t *testing.T) {
 func TestSignature(t *testing.T) {
 	secret := []byte("app-secret")
 	s := start(t, Config{AppSecret: secret}, 16)
-	body := fixture(t, "cloud/text")
+	body := payloadtest.Read(t, "cloud/text")
 	// Accents and an emoji: Meta sends and signs them escaped (\u00e1,
 	// \ud83d\ude00); a body re-encoded as UTF-8 on the way still carries
 	// Meta's signature of the escaped form.
@@ -398,7 +373,7 @@ func TestSinchSignature(t *testing.T) {
 	secret := []byte("sinch-secret")
 	now := time.Unix(1767225600, 0)
 	clock := func() time.Time { return now }
-	body := fixture(t, "conversation/text")
+	body := payloadtest.Read(t, "conversation/text")
 	sign := func(key, b []byte, nonce string, at time.Time) map[string]string {
 		ts := strconv.FormatInt(at.Unix(), 10)
 		m := hmac.New(sha256.New, key)
@@ -444,7 +419,7 @@ func TestSinchSignature(t *testing.T) {
 	// Both secrets: either provider's signature will do, one must be there.
 	app := []byte("app-secret")
 	s := start(t, Config{AppSecret: app, SinchSecret: secret, Now: clock}, 8)
-	cloud := fixture(t, "cloud/text")
+	cloud := payloadtest.Read(t, "cloud/text")
 	for _, c := range []struct {
 		name   string
 		header map[string]string
@@ -493,7 +468,7 @@ func TestOversizedAndNotJSON(t *testing.T) {
 		post(t, s.url, b)
 	}
 	// Still serving.
-	if r := post(t, s.url, fixture(t, "sinch/text")); r.status != 200 {
+	if r := post(t, s.url, payloadtest.Read(t, "sinch/text")); r.status != 200 {
 		t.Errorf("after the bad bodies: %d", r.status)
 	}
 	evs := s.collect(t)
@@ -532,17 +507,17 @@ func TestMethodAndPath(t *testing.T) {
 	if r := do(t, "PUT", s.url+"/hook", []byte("{}"), nil); r.status != 405 || r.header.Get("Allow") != "GET, HEAD, POST" {
 		t.Errorf("PUT: %d %q", r.status, r.header.Get("Allow"))
 	}
-	if r := post(t, s.url+"/nope", fixture(t, "cloud/text")); r.status != 404 {
+	if r := post(t, s.url+"/nope", payloadtest.Read(t, "cloud/text")); r.status != 404 {
 		t.Errorf("other path: %d", r.status)
 	}
-	if r := post(t, s.url+"/hook/", fixture(t, "cloud/text")); r.status != 200 {
+	if r := post(t, s.url+"/hook/", payloadtest.Read(t, "cloud/text")); r.status != 200 {
 		t.Errorf("trailing slash: %d", r.status)
 	}
 }
 
 func TestStatusAndDelay(t *testing.T) {
 	s := start(t, Config{Status: 503, Delay: 100 * time.Millisecond}, 8)
-	r := post(t, s.url, fixture(t, "sinch/text"))
+	r := post(t, s.url, payloadtest.Read(t, "sinch/text"))
 	if r.status != 503 || r.body != "Service Unavailable\n" {
 		t.Errorf("%d %q", r.status, r.body)
 	}
@@ -585,7 +560,7 @@ func TestForward(t *testing.T) {
 	// even on a machine loaded ten times over.
 	s := start(t, Config{ForwardTo: target, AppSecret: secret, Deadline: time.Second}, 8)
 
-	fast := fixture(t, "cloud/text")
+	fast := payloadtest.Read(t, "cloud/text")
 	slow := []byte(`{"messages":[],"note":"slow"}`)
 	for _, b := range [][]byte{fast, slow} {
 		r := do(t, "POST", s.url, b, map[string]string{SignatureHeader: signature.Meta(secret, b)})
@@ -640,7 +615,7 @@ func TestForwardDown(t *testing.T) {
 	ln.Close()
 	target, _ := url.Parse("http://" + addr + "/")
 	s := start(t, Config{ForwardTo: target}, 8)
-	r := post(t, s.url, fixture(t, "cloud/text"))
+	r := post(t, s.url, payloadtest.Read(t, "cloud/text"))
 	if r.status != 502 || !strings.Contains(r.body, "did not answer") {
 		t.Errorf("%d %q", r.status, r.body)
 	}
@@ -660,7 +635,7 @@ func TestForwardTimeout(t *testing.T) {
 	defer app.Close()
 	target, _ := url.Parse(app.URL)
 	s := start(t, Config{ForwardTo: target, ForwardTimeout: 100 * time.Millisecond}, 8)
-	if r := post(t, s.url, fixture(t, "cloud/text")); r.status != 504 {
+	if r := post(t, s.url, payloadtest.Read(t, "cloud/text")); r.status != 504 {
 		t.Errorf("%d %q", r.status, r.body)
 	}
 }
@@ -682,7 +657,7 @@ func TestGracefulShutdown(t *testing.T) {
 		err error
 	}
 	res := make(chan result, 1)
-	body := fixture(t, "sinch/text")
+	body := payloadtest.Read(t, "sinch/text")
 	go func() {
 		r, err := tryDo("POST", s.url, body, nil)
 		res <- result{r, err}
@@ -713,7 +688,7 @@ func TestRedacted(t *testing.T) {
 	dir := t.TempDir()
 	rd := redact.New(redact.Options{})
 	s := start(t, Config{SaveDir: dir, Redact: rd}, 8)
-	body := fixture(t, "cloud/text-bsuid")
+	body := payloadtest.Read(t, "cloud/text-bsuid")
 	post(t, s.url, body)
 	post(t, s.url, []byte(`{"from": 5511987650001 "x"}`))
 	evs := s.collect(t)
@@ -740,7 +715,7 @@ func TestDropped(t *testing.T) {
 	dir := t.TempDir()
 	s := start(t, Config{SaveDir: dir}, 0)
 	for range 5 {
-		if r := post(t, s.url, fixture(t, "sinch/text")); r.status != 200 {
+		if r := post(t, s.url, payloadtest.Read(t, "sinch/text")); r.status != 200 {
 			t.Fatal(r.status)
 		}
 	}
@@ -759,7 +734,7 @@ func TestSaveFailure(t *testing.T) {
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
-	if r := post(t, s.url, fixture(t, "sinch/text")); r.status != 500 {
+	if r := post(t, s.url, payloadtest.Read(t, "sinch/text")); r.status != 500 {
 		t.Errorf("%d %q", r.status, r.body)
 	}
 	evs := s.collect(t)
@@ -775,7 +750,7 @@ func TestClientGone(t *testing.T) {
 	s := startServe(t, Config{Delay: time.Minute}, ServeConfig{Grace: 30 * time.Second}, 8)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "POST", s.url, bytes.NewReader(fixture(t, "sinch/text")))
+	req, _ := http.NewRequestWithContext(ctx, "POST", s.url, bytes.NewReader(payloadtest.Read(t, "sinch/text")))
 	if _, err := client.Do(req); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err %v", err)
 	}
@@ -816,7 +791,7 @@ func TestAckLatencyUnderLoad(t *testing.T) {
 	}
 	dir := t.TempDir()
 	s := start(t, Config{SaveDir: dir}, 4096)
-	body := fixture(t, "cloud/contacts")
+	body := payloadtest.Read(t, "cloud/contacts")
 	const conc, rounds = 200, 10
 	var took latencies
 	begin := time.Now()
@@ -848,7 +823,7 @@ func BenchmarkSave(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	body := fixture(b, "cloud/contacts")
+	body := payloadtest.Read(b, "cloud/contacts")
 	at := time.Now()
 	b.SetBytes(int64(len(body)))
 	var seq uint64
@@ -862,7 +837,7 @@ func BenchmarkSave(b *testing.B) {
 
 func BenchmarkWebhook(b *testing.B) {
 	s := start(b, Config{SaveDir: b.TempDir()}, 1<<16)
-	body := fixture(b, "cloud/contacts")
+	body := payloadtest.Read(b, "cloud/contacts")
 	b.SetBytes(int64(len(body)))
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

@@ -6,33 +6,17 @@ import (
 	"io"
 	"testing"
 
-	"github.com/tidwall/pretty"
-
-	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 )
 
-// benchInput is about n bytes of the valid fixtures, each compacted to one
-// line (NDJSON) or as they are (pretty documents one after another).
-func benchInput(b *testing.B, n int, compact bool) []byte {
-	b.Helper()
-	var docs [][]byte
-	for _, fx := range fixtures.List() {
-		if fx.Invalid {
-			continue
-		}
-		data, err := fixtures.Read(fx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if compact {
-			data = pretty.Ugly(data)
-		}
-		docs = append(docs, data)
-	}
+// prettyInput is about n bytes of the valid fixtures as they are: pretty
+// documents one after another.
+func prettyInput(b *testing.B, n int) []byte {
+	docs := payloadtest.Fixtures(b, payloadtest.Valid)
 	var buf bytes.Buffer
 	for i := 0; buf.Len() < n; i++ {
-		buf.Write(docs[i%len(docs)])
+		buf.Write(docs[i%len(docs)].Data)
 		buf.WriteByte('\n')
 	}
 	return buf.Bytes()
@@ -82,15 +66,15 @@ func benchRead(b *testing.B, data []byte, maxSize int, lines, hint bool, wantErr
 }
 
 func BenchmarkReaderNDJSON(b *testing.B) {
-	benchRead(b, benchInput(b, 16<<20, true), 0, false, false, nil)
+	benchRead(b, payloadtest.NDJSON(b, 16<<20, payloadtest.Valid), 0, false, false, nil)
 }
 
 func BenchmarkReaderNDJSONLineMode(b *testing.B) {
-	benchRead(b, benchInput(b, 16<<20, true), 0, true, false, nil)
+	benchRead(b, payloadtest.NDJSON(b, 16<<20, payloadtest.Valid), 0, true, false, nil)
 }
 
 func BenchmarkReaderPretty(b *testing.B) {
-	benchRead(b, benchInput(b, 16<<20, false), 0, false, false, nil)
+	benchRead(b, prettyInput(b, 16<<20), 0, false, false, nil)
 }
 
 // BenchmarkReaderLongLine: one 16 MB single-line document, from a file

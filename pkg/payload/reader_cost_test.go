@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 )
 
 // countingReader counts the bytes read from it.
@@ -107,16 +108,7 @@ func TestReaderLineModeContentDecides(t *testing.T) {
 		rd := payload.NewReader(strings.NewReader(in), "x.ndjson", 0)
 		rd.SetLineMode(true)
 		var got []string
-		for {
-			p, err := rd.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			got = append(got, string(p.Data))
-		}
+		payloadtest.Each(t, rd, func(p *payload.Payload) { got = append(got, string(p.Data)) })
 		want := strings.Count(in, pretty)
 		if len(got) != want || got[0] != pretty {
 			t.Errorf("%s: %d payloads %q, want %d pretty documents", name, len(got), got, want)

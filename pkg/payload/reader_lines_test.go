@@ -2,11 +2,11 @@ package payload_test
 
 import (
 	"errors"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 )
 
 func TestReaderLineMode(t *testing.T) {
@@ -15,17 +15,10 @@ func TestReaderLineMode(t *testing.T) {
 	rd.SetLineMode(true)
 	var got []string
 	var lines []int
-	for {
-		p, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	payloadtest.Each(t, rd, func(p *payload.Payload) {
 		got = append(got, string(p.Data))
 		lines = append(lines, p.Line)
-	}
+	})
 	want := []string{`{"a":"}"}`, `{"b":1}{"c":2}`, `{"d":`}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("got %q, want %q", got, want)

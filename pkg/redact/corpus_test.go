@@ -14,25 +14,14 @@ import (
 	"github.com/wamo-dev/wamo/pkg/format"
 	"github.com/wamo-dev/wamo/pkg/format/common"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 )
-
-// corpusDir is the third-party corpus (not part of the repository); the
-// test skips when it is absent. WAMO_CORPUS overrides the location.
-func corpusDir() string {
-	if d := os.Getenv("WAMO_CORPUS"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", "shared", "corpus")
-}
 
 // TestCorpus redacts the payloads others wrote: each is redacted into
 // JSON that holds none of the values the tables give an identifying role,
 // or refused when it is not a payload of a known format.
 func TestCorpus(t *testing.T) {
-	dir := corpusDir()
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not present at %s (WAMO_CORPUS sets another place)", dir)
-	}
+	dir := payloadtest.CorpusDir(t)
 	r := New(Options{})
 	redacted := 0
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {

@@ -11,18 +11,19 @@ import (
 
 	"github.com/wamo-dev/wamo/pkg/costcheck"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 )
 
 // FuzzRedact checks that redaction never panics, refuses what is not JSON
 // and what is not a payload of a known format, and turns payloads into
 // JSON, the same way every time, in time linear in their size.
 func FuzzRedact(f *testing.F) {
-	for name, b := range allFixtures(f) {
-		switch name {
+	for _, fx := range payloadtest.Fixtures(f, nil) {
+		switch fx.Name {
 		case "cloud/contacts", "cloud/interactive-nfm-reply", "sinch/batch-mixed", "whatsapp/contacts", "conversation/contact-info":
-			f.Add(b, true) // these also amplified (below)
+			f.Add(fx.Data, true) // these also amplified (below)
 		default:
-			f.Add(b, false)
+			f.Add(fx.Data, false)
 		}
 	}
 	f.Add([]byte(`{"messages":[{"text":{"body":"+1 (650) 555-1234 a@b.co"},"from":-0.5e3,"context":{"mentions":[1e2,"x"]}}]}`), true)

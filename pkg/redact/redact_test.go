@@ -17,26 +17,10 @@ import (
 	"github.com/wamo-dev/wamo/pkg/format"
 	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/spec"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
-
-// allFixtures returns every embedded fixture, the invalid ones included.
-func allFixtures(t testing.TB) map[string][]byte {
-	t.Helper()
-	out := map[string][]byte{}
-	for _, fx := range fixtures.List() {
-		b, err := fixtures.Read(fx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[fx.Name] = b
-	}
-	if len(out) < 100 {
-		t.Fatalf("only %d fixtures", len(out))
-	}
-	return out
-}
 
 func check(b []byte) validate.Result {
 	return validate.New(validate.Options{}).Validate(&payload.Payload{Source: "x", Data: b, Line: 1, Col: 1})
@@ -140,7 +124,8 @@ func TestFixtures(t *testing.T) {
 			}
 		}
 	}()
-	for name, in := range allFixtures(t) {
+	for _, fx := range payloadtest.Fixtures(t, nil) {
+		name, in := fx.Name, fx.Data
 		for _, text := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/text=%v", name, text), func(t *testing.T) {
 				r := New(Options{Text: text})
@@ -430,10 +415,8 @@ func BenchmarkRedact(b *testing.B) {
 func BenchmarkRedactFixtures(b *testing.B) {
 	var docs [][]byte
 	total := 0
-	for name, d := range allFixtures(b) {
-		if !strings.HasPrefix(name, "invalid/") {
-			docs, total = append(docs, d), total+len(d)
-		}
+	for _, fx := range payloadtest.Fixtures(b, payloadtest.Valid) {
+		docs, total = append(docs, fx.Data), total+len(fx.Data)
 	}
 	r := New(Options{})
 	b.SetBytes(int64(total))

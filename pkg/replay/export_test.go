@@ -15,8 +15,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
@@ -24,25 +24,16 @@ var exportKeys = map[string][]byte{"meta": []byte("app-secret"), "sinch": []byte
 
 func exportTargets(t *testing.T) []Target {
 	t.Helper()
-	conv, _ := fixtures.Read(mustFixture(t, "conversation/text"))
+	conv := payloadtest.Read(t, "conversation/text")
 	cloud := []byte(strings.Replace(cloudTextJSON(t), "Hi", "Olá 😀", 1))
 	return []Target{
 		{Name: "conversation/text", Body: conv, Format: payload.Conversation},
 		{Name: "cloud", Body: cloud, Format: payload.Cloud},
-		{Name: "sinch/text", Body: mustRead(t, "sinch/text"), Format: payload.Sinch},
+		{Name: "sinch/text", Body: payloadtest.Read(t, "sinch/text"), Format: payload.Sinch},
 	}
 }
 
-func mustRead(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := fixtures.Read(mustFixture(t, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func cloudTextJSON(t *testing.T) string { return string(mustRead(t, "cloud/text")) }
+func cloudTextJSON(t *testing.T) string { return string(payloadtest.Read(t, "cloud/text")) }
 
 // TestExportVegeta: the exported targets hold, byte for byte, the bodies
 // Run sends (Cloud API payloads in Meta's escaped form), with their

@@ -25,8 +25,8 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
@@ -363,7 +363,7 @@ func TestSignature(t *testing.T) {
 		ok(w, r)
 	}))
 	defer srv.Close()
-	data, _ := fixtures.Read(mustFixture(t, "cloud/text"))
+	data := payloadtest.Read(t, "cloud/text")
 	for _, fresh := range []bool{false, true} {
 		good.Store(0)
 		bad.Store(0)
@@ -415,8 +415,8 @@ func TestSinchSignature(t *testing.T) {
 		ok(w, r)
 	}))
 	defer srv.Close()
-	conv, _ := fixtures.Read(mustFixture(t, "conversation/text"))
-	cloud, _ := fixtures.Read(mustFixture(t, "cloud/text"))
+	conv := payloadtest.Read(t, "conversation/text")
+	cloud := payloadtest.Read(t, "cloud/text")
 	sign := SignByFormat(func(scheme string) []byte {
 		return map[string][]byte{"meta": metaKey, "sinch": sinchKey}[scheme]
 	})
@@ -457,15 +457,6 @@ func hmacHex(k, b string) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-func mustFixture(t *testing.T, name string) fixtures.Fixture {
-	t.Helper()
-	f, err := fixtures.Lookup(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
-}
-
 var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 // TestFresh: each send carries new ids and current timestamps, and stays
@@ -489,7 +480,7 @@ func TestFresh(t *testing.T) {
 		"whatsapp/status-delivered": {"statuses.0.id", "statuses.0.timestamp"},
 	}
 	for name, c := range checks {
-		data, _ := fixtures.Read(mustFixture(t, name))
+		data := payloadtest.Read(t, name)
 		before := time.Now()
 		_, sum, err := run(t, nil, Config{URL: srv.URL + "?t=" + name, Fresh: true, Repeat: 3, Concurrency: 2}, []Target{{Name: name, Body: data}})
 		if err != nil || sum.Counts[OK] != 3 {
@@ -540,7 +531,7 @@ func TestFresh(t *testing.T) {
 
 // TestRefreshKeepsTheRest: only the planned members change.
 func TestRefreshKeepsTheRest(t *testing.T) {
-	data, _ := fixtures.Read(mustFixture(t, "sinch/batch-mixed"))
+	data := payloadtest.Read(t, "sinch/batch-mixed")
 	now := time.Date(2026, 1, 2, 3, 4, 5, 6e6, time.UTC)
 	out, paths := Refresh(data, now)
 	if len(paths) != 9 {

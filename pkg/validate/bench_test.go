@@ -2,25 +2,12 @@ package validate_test
 
 import (
 	"bytes"
-	"io"
-	"os"
 	"testing"
 
-	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
-
-// mixedNDJSON builds about size bytes of NDJSON from every valid embedded
-// fixture (all message types of the formats).
-func mixedNDJSON(tb testing.TB, size int) []byte {
-	tb.Helper()
-	data, err := fixtures.NDJSON(size, func(fx fixtures.Fixture) bool { return !fx.Invalid })
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return data
-}
 
 func benchValidate(b *testing.B, data []byte) {
 	v := validate.New(validate.Options{})
@@ -30,26 +17,18 @@ func benchValidate(b *testing.B, data []byte) {
 	for i := 0; i < b.N; i++ {
 		rd := payload.NewReader(bytes.NewReader(data), "bench.ndjson", 0)
 		rd.SetLineMode(true) // as wamo reads .ndjson files
-		for {
-			p, err := rd.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			res := v.Validate(&p)
-			if res.Unusable {
+		payloadtest.Each(b, rd, func(p *payload.Payload) {
+			if res := v.Validate(p); res.Unusable {
 				b.Fatalf("unusable payload at line %d", p.Line)
 			}
-		}
+		})
 	}
 }
 
 // BenchmarkValidateMixedNDJSON measures validation throughput (MB/s) over
 // 16 MB of mixed-format, mixed-type NDJSON.
 func BenchmarkValidateMixedNDJSON(b *testing.B) {
-	benchValidate(b, mixedNDJSON(b, 16<<20))
+	benchValidate(b, payloadtest.NDJSON(b, 16<<20, payloadtest.Valid))
 }
 
 // BenchmarkValidateOne isolates the per-payload cost on one native text message.
@@ -69,15 +48,7 @@ func BenchmarkValidateOne(b *testing.B) {
 // BenchmarkValidateFile validates a file named by WAMO_BENCH_FILE (for
 // example the bench kit's 100 MB NDJSON) end to end through the reader:
 //
-//	WAMO_BENCH_FILE=/tmp/wamo-bench-data/native-100MB.ndjson go test -run XXX -bench ValidateFile ./pkg/validate
+//	WAMO_BENCH_FILE=path/to/native-100MB.ndjson go test -run XXX -bench ValidateFile ./pkg/validate
 func BenchmarkValidateFile(b *testing.B) {
-	name := os.Getenv("WAMO_BENCH_FILE")
-	if name == "" {
-		b.Skip("set WAMO_BENCH_FILE to a payload file")
-	}
-	data, err := os.ReadFile(name)
-	if err != nil {
-		b.Fatal(err)
-	}
-	benchValidate(b, data)
+	benchValidate(b, payloadtest.BenchFile(b))
 }

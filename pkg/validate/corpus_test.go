@@ -9,17 +9,9 @@ import (
 	"testing"
 
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
-
-// corpusDir is the third-party corpus (not part of the repository); the
-// test skips when it is absent. WAMO_CORPUS overrides the location.
-func corpusDir() string {
-	if d := os.Getenv("WAMO_CORPUS"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", "shared", "corpus")
-}
 
 // disagreements lists the corpus files whose MANIFEST verdict wamo does not
 // share, with the reason; README.md "Notes on the formats" repeats them.
@@ -51,10 +43,7 @@ func readManifest(t *testing.T, dir string) []manifestRow {
 }
 
 func TestCorpus(t *testing.T) {
-	dir := corpusDir()
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not present at %s", dir)
-	}
+	dir := payloadtest.CorpusDir(t)
 	rows := readManifest(t, dir)
 	if len(rows) < 90 {
 		t.Fatalf("MANIFEST.md: parsed only %d rows", len(rows))
