@@ -182,6 +182,11 @@ type Converter struct {
 	outDocs                int // documents in the output
 	readers                map[payload.Format]message.Reader
 	writers                map[payload.Format]message.Writer
+	roots                  []jsontree.Value
+	// fillTo is where the writer of the current run reports its fills,
+	// through addFill, made once rather than a closure per run.
+	fillTo  *[]message.Fill
+	addFill func(message.Fill)
 }
 
 // New returns a Converter.
@@ -189,6 +194,10 @@ func New(opts Options) *Converter { return &Converter{opts: opts} }
 
 // writeOptions are the options of the writer of format to.
 func (c *Converter) writeOptions(pretty bool, fills *[]message.Fill) message.WriteOptions {
+	c.fillTo = fills
+	if c.addFill == nil {
+		c.addFill = func(f message.Fill) { *c.fillTo = append(*c.fillTo, f) }
+	}
 	return message.WriteOptions{
 		Pretty:             pretty,
 		Origin:             c.opts.Origin,
@@ -199,7 +208,7 @@ func (c *Converter) writeOptions(pretty bool, fills *[]message.Fill) message.Wri
 		ProjectID:          c.opts.ProjectID,
 		MediaBaseURL:       c.opts.MediaBaseURL,
 		Now:                c.opts.Now,
-		Fill:               func(f message.Fill) { *fills = append(*fills, f) },
+		Fill:               c.addFill,
 	}
 }
 
@@ -207,7 +216,8 @@ func (c *Converter) writeOptions(pretty bool, fills *[]message.Fill) message.Wri
 // nothing of root has a counterpart in to. The output is valid until the
 // next run with the same fills.
 func (c *Converter) run(root jsontree.Value, from, to payload.Format, pretty bool, fills *[]message.Fill) ([]byte, bool) {
-	return c.runAll([]jsontree.Value{root}, from, to, pretty, fills)
+	c.roots = append(c.roots[:0], root)
+	return c.runAll(c.roots, from, to, pretty, fills)
 }
 
 // runAll is run for the documents of a sequence, written as one.
@@ -344,9 +354,7 @@ func (c *Converter) findLosses(root jsontree.Value, from payload.Format, out []b
 		roots, pok := c.out.ParseSeq(bytesToString(out))
 		c.outDocs = len(roots)
 		if pok {
-			if back, bok := c.runAll(roots, c.opts.To, from, false, &c.forced); bok && c.back.Parse(bytesToString(back)) {
-				backRoot = c.back.Root()
-			}
+			backRoot = c.readBack(root, roots, from)
 		}
 	}
 	d := &c.diffs
@@ -406,6 +414,23 @@ func (c *Converter) findLosses(root jsontree.Value, from payload.Format, out []b
 			Reason: explain(from, c.opts.To, Changed, []seg{{key: top, index: -1}}, root.Get(top), jsontree.Value{})})
 	}
 	return d.losses
+}
+
+// readBack converts the output's documents back to format from and returns
+// the result's root (the zero Value when nothing converts back). A result
+// that spells the input exactly is the input's own root: parsing it again
+// would give the same tree, which compares equal at once.
+func (c *Converter) readBack(root jsontree.Value, roots []jsontree.Value, from payload.Format) jsontree.Value {
+	back, ok := c.runAll(roots, c.opts.To, from, false, &c.forced)
+	switch {
+	case !ok:
+		return jsontree.Value{}
+	case bytesToString(back) == root.Raw():
+		return root
+	case !c.back.Parse(bytesToString(back)):
+		return jsontree.Value{}
+	}
+	return c.back.Root()
 }
 
 func (c *Converter) regrouper(f payload.Format) format.Regrouper {
