@@ -43,25 +43,6 @@ type validateJUnit struct {
 	err                        error
 }
 
-type junitProblem struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",cdata"` // CDATA keeps the lines readable
-}
-
-type junitTestcase struct {
-	XMLName   xml.Name      `xml:"testcase"`
-	Classname string        `xml:"classname,attr"`
-	Name      string        `xml:"name,attr"`
-	Failure   *junitProblem `xml:"failure,omitempty"`
-	Error     *junitProblem `xml:"error,omitempty"`
-	SystemOut *junitCDATA   `xml:"system-out,omitempty"`
-}
-
-type junitCDATA struct {
-	Text string `xml:",cdata"`
-}
-
 func newValidateJUnit(w *bufio.Writer, opts ValidateOptions) *validateJUnit {
 	j := &validateJUnit{w: w, opts: opts, st: NewStyles(false),
 		cases: spool{limit: spoolLimit}, suites: spool{limit: spoolLimit}}
@@ -71,7 +52,7 @@ func newValidateJUnit(w *bufio.Writer, opts ValidateOptions) *validateJUnit {
 }
 
 // writeCase encodes one test case into the current source's spool.
-func (j *validateJUnit) writeCase(tc *junitTestcase) {
+func (j *validateJUnit) writeCase(tc *JUnitCase) {
 	j.tmp.Reset()
 	if err := j.enc.Encode(tc); err != nil && j.err == nil {
 		j.err = err
@@ -103,7 +84,7 @@ func (j *validateJUnit) Payload(r *validate.Result) {
 		j.tests++
 		return
 	}
-	tc := junitTestcase{
+	tc := JUnitCase{
 		Classname: Sanitize(file),
 		Name:      "payload " + strconv.Itoa(r.Index+1) + " (line " + strconv.Itoa(r.Line) + ")",
 	}
@@ -119,7 +100,7 @@ func (j *validateJUnit) Payload(r *validate.Result) {
 		}
 		switch {
 		case first != nil || r.Unusable:
-			p := &junitProblem{Text: text.String()}
+			p := &JUnitProblem{Text: text.String()}
 			if first != nil {
 				p.Message, p.Type = Sanitize(withPath(first.Message, first.Path)), FindingRule(first)
 				if r.Errors > 1 { // every error, listed or not
@@ -134,10 +115,10 @@ func (j *validateJUnit) Payload(r *validate.Result) {
 				tc.Failure = p
 			}
 		default:
-			tc.SystemOut = &junitCDATA{text.String()}
+			tc.SystemOut = &JUnitOutput{CDATA: text.String()}
 		}
 	} else if r.Unusable {
-		tc.Error = &junitProblem{Message: "unusable: " + Sanitize(r.Reason), Type: "unusable"}
+		tc.Error = &JUnitProblem{Message: "unusable: " + Sanitize(r.Reason), Type: "unusable"}
 	}
 	j.writeCase(&tc)
 }
@@ -148,11 +129,11 @@ func (j *validateJUnit) EndSource(s *validate.Source) {
 	if sourceProblem(s) {
 		msg, line, col := sourceError(s)
 		msg = Sanitize(msg)
-		tc := junitTestcase{Classname: name, Name: InputRuleID}
+		tc := JUnitCase{Classname: name, Name: InputRuleID}
 		if line > 0 {
 			tc.Name += " (line " + strconv.Itoa(line) + ")"
 		}
-		tc.Error = &junitProblem{Message: msg, Type: InputRuleID,
+		tc.Error = &JUnitProblem{Message: msg, Type: InputRuleID,
 			Text: Location(name, line, col) + ": error " + InputRuleID + ": " + msg + "\n"}
 		j.writeCase(&tc)
 	}
@@ -178,8 +159,7 @@ func (j *validateJUnit) Finish(sum *validate.Summary, exitCode int) error {
 	defer j.cases.close()
 	defer j.suites.close()
 	w := j.w
-	w.WriteString(xml.Header)
-	w.WriteString("<!-- wamo validate " + strings.ReplaceAll(j.opts.Version, "--", "- -") + " -->\n")
+	w.WriteString(JUnitHeader("wamo validate", j.opts.Version))
 	fmt.Fprintf(w, "<testsuites name=\"wamo validate\" tests=\"%d\" failures=\"%d\" errors=\"%d\">\n",
 		j.nTests, j.nFailures, j.nErrors)
 	if err := j.suites.copyTo(w); err != nil && j.err == nil {

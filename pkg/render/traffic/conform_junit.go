@@ -29,20 +29,6 @@ type conformJUnit struct {
 
 func (j *conformJUnit) Case(*conform.Result) {}
 
-type conformJUnitSkipped struct {
-	Message string `xml:"message,attr"`
-}
-
-type conformJUnitCase struct {
-	XMLName   xml.Name             `xml:"testcase"`
-	Classname string               `xml:"classname,attr"`
-	Name      string               `xml:"name,attr"`
-	Time      string               `xml:"time,attr"`
-	Failure   *replayJUnitProblem  `xml:"failure,omitempty"`
-	Skipped   *conformJUnitSkipped `xml:"skipped,omitempty"`
-	SystemOut string               `xml:"system-out,omitempty"`
-}
-
 // conformJUnitCounts are the attributes of <testsuites> and <testsuite>.
 type conformJUnitCounts struct {
 	Name     string `xml:"name,attr"`
@@ -56,7 +42,7 @@ type conformJUnitCounts struct {
 type conformJUnitSuite struct {
 	XMLName xml.Name `xml:"testsuite"`
 	conformJUnitCounts
-	Cases []conformJUnitCase `xml:"testcase"`
+	Cases []render.JUnitCase `xml:"testcase"`
 }
 
 type conformJUnitRoot struct {
@@ -104,9 +90,9 @@ func (j *conformJUnit) Finish(rep *conform.Report, exitCode int) error {
 	return j.w.Flush()
 }
 
-func conformJUnitTestCase(r *conform.Result) conformJUnitCase {
+func conformJUnitTestCase(r *conform.Result) render.JUnitCase {
 	c := r.Case
-	tc := conformJUnitCase{Classname: "wamo.conform." + string(c.Area), Name: c.Number + " " + c.ID, Time: replaySeconds(r.Elapsed)}
+	tc := render.JUnitCase{Classname: "wamo.conform." + string(c.Area), Name: c.Number + " " + c.ID, Time: replaySeconds(r.Elapsed)}
 	var lines []string
 	lines = append(lines, string(c.Level)+": "+c.Expect)
 	for i := range r.Exchanges {
@@ -114,13 +100,13 @@ func conformJUnitTestCase(r *conform.Result) conformJUnitCase {
 	}
 	switch r.Verdict {
 	case conform.Skip:
-		tc.Skipped = &conformJUnitSkipped{Message: r.Reason}
+		tc.Skipped = &render.JUnitSkipped{Message: r.Reason}
 	case conform.Fail:
-		tc.Failure = &replayJUnitProblem{Message: r.Reason, Type: string(c.Level), Text: strings.Join(lines[1:], "\n")}
+		tc.Failure = &render.JUnitProblem{Message: r.Reason, Type: string(c.Level), Text: strings.Join(lines[1:], "\n")}
 	case conform.Warn:
 		lines = append(lines, "warning (recommended): "+r.Reason)
 	}
-	tc.SystemOut = strings.Join(lines, "\n")
+	tc.SystemOut = &render.JUnitOutput{Text: strings.Join(lines, "\n")}
 	return tc
 }
 

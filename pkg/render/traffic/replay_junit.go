@@ -35,28 +35,12 @@ func newReplayJUnit(w *bufio.Writer, opts ReplayOptions) *replayJUnit {
 
 func (j *replayJUnit) Request(*replay.Result) {}
 
-type replayJUnitProblem struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",cdata"` // CDATA keeps the lines readable
-}
-
-type replayJUnitCase struct {
-	XMLName   xml.Name            `xml:"testcase"`
-	Classname string              `xml:"classname,attr"`
-	Name      string              `xml:"name,attr"`
-	Time      string              `xml:"time,attr"`
-	Failure   *replayJUnitProblem `xml:"failure,omitempty"`
-	Skipped   *struct{}           `xml:"skipped,omitempty"`
-	SystemOut string              `xml:"system-out,omitempty"`
-}
-
 func replaySeconds(d time.Duration) string {
 	return strconv.FormatFloat(d.Seconds(), 'f', 6, 64)
 }
 
 func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int) error {
-	cases := make([]replayJUnitCase, 0, len(sum.Targets)+1)
+	cases := make([]render.JUnitCase, 0, len(sum.Targets)+1)
 	for i := range sum.Targets {
 		cases = append(cases, replayJUnitTarget(sum, &sum.Targets[i]))
 	}
@@ -74,8 +58,7 @@ func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int
 	}
 
 	w := j.w
-	w.WriteString(xml.Header)
-	w.WriteString("<!-- wamo replay " + strings.ReplaceAll(j.opts.Version, "--", "- -") + " -->\n")
+	w.WriteString(render.JUnitHeader("wamo replay", j.opts.Version))
 	fmt.Fprintf(w, "<testsuites name=\"wamo replay\" tests=\"%d\" failures=\"%d\" errors=\"0\" time=\"%s\">\n",
 		len(cases), failures, replaySeconds(sum.Elapsed))
 	var attr strings.Builder
@@ -95,10 +78,10 @@ func (j *replayJUnit) Finish(sum *replay.Summary, v replay.Verdict, exitCode int
 
 // replayJUnitTarget is the test case of one payload: skipped when never
 // sent, failed when any request was not ok.
-func replayJUnitTarget(sum *replay.Summary, t *replay.TargetStats) replayJUnitCase {
-	tc := replayJUnitCase{Classname: "wamo.replay", Name: render.Sanitize(t.Name), Time: replaySeconds(t.Mean())}
+func replayJUnitTarget(sum *replay.Summary, t *replay.TargetStats) render.JUnitCase {
+	tc := render.JUnitCase{Classname: "wamo.replay", Name: render.Sanitize(t.Name), Time: replaySeconds(t.Mean())}
 	if t.Attempts == 0 {
-		tc.Skipped = &struct{}{}
+		tc.Skipped = &render.JUnitSkipped{}
 		return tc
 	}
 	out := render.Plural(t.Attempts, "request") + ", mean " + render.Duration(t.Mean()) + ", max " + render.Duration(t.Max)
@@ -108,7 +91,7 @@ func replayJUnitTarget(sum *replay.Summary, t *replay.TargetStats) replayJUnitCa
 	if sum.Retries > 0 {
 		out += "; " + replayDeliveries(t.DeliveredOn, t.Undelivered)
 	}
-	tc.SystemOut = out
+	tc.SystemOut = &render.JUnitOutput{Text: out}
 	failed := t.Counts.Failed()
 	if failed == 0 {
 		return tc
@@ -125,7 +108,7 @@ func replayJUnitTarget(sum *replay.Summary, t *replay.TargetStats) replayJUnitCa
 	if t.MissCount > len(t.Misses) {
 		lines = append(lines, fmt.Sprintf("… and %d more", t.MissCount-len(t.Misses)))
 	}
-	tc.Failure = &replayJUnitProblem{
+	tc.Failure = &render.JUnitProblem{
 		Message: fmt.Sprintf("%d of %d requests not ok: %s", failed, t.Attempts, replayTargetFailures(&t.Counts)),
 		Type:    t.Misses[0].Outcome.String(),
 		Text:    strings.Join(lines, "\n"),
@@ -135,12 +118,12 @@ func replayJUnitTarget(sum *replay.Summary, t *replay.TargetStats) replayJUnitCa
 
 // replayJUnitVerdict is the test case of the SLO, or of reachability when
 // nothing could be reached; ok is false when there is neither.
-func replayJUnitVerdict(sum *replay.Summary, v replay.Verdict, exitCode int) (replayJUnitCase, bool) {
+func replayJUnitVerdict(sum *replay.Summary, v replay.Verdict, exitCode int) (render.JUnitCase, bool) {
 	unreachable := sum.Unreachable() && exitCode == 4
 	if !v.SLO && !unreachable {
-		return replayJUnitCase{}, false
+		return render.JUnitCase{}, false
 	}
-	tc := replayJUnitCase{Classname: "wamo.replay", Name: "SLO", Time: replaySeconds(sum.Elapsed)}
+	tc := render.JUnitCase{Classname: "wamo.replay", Name: "SLO", Time: replaySeconds(sum.Elapsed)}
 	if unreachable {
 		tc.Name = "reachability"
 	}
@@ -149,7 +132,7 @@ func replayJUnitVerdict(sum *replay.Summary, v replay.Verdict, exitCode int) (re
 		if exitCode == 4 {
 			msg = "nothing could be reached at " + render.Sanitize(sum.URL)
 		}
-		tc.Failure = &replayJUnitProblem{Message: msg, Type: "verdict", Text: msg}
+		tc.Failure = &render.JUnitProblem{Message: msg, Type: "verdict", Text: msg}
 	}
 	return tc, true
 }
