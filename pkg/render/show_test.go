@@ -21,14 +21,6 @@ import (
 	"github.com/wamo-dev/wamo/pkg/payload"
 )
 
-// showGolden compares got with testdata/show/NAME, or rewrites it under
-// -update (the flag is declared in validate_test.go).
-func showGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "show", name)
-	golden.Assert(t, path, got)
-}
-
 // showInput is one named input of a rendering test.
 type showInput struct {
 	name string
@@ -135,7 +127,7 @@ func TestShowGolden(t *testing.T) {
 			if errOut != "" {
 				t.Errorf("stderr: %s", errOut)
 			}
-			showGolden(t, c.golden, []byte(out))
+			golden.Assert(t, filepath.Join("testdata", "show", c.golden), []byte(out))
 		})
 	}
 
@@ -152,7 +144,7 @@ func TestShowGolden(t *testing.T) {
 		out, _ := showRun(t, ShowOptions{View: ShowField, Field: path}, nil, selection)
 		field.WriteString("## " + path + "\n" + out)
 	}
-	showGolden(t, "field.golden", field.Bytes())
+	golden.Assert(t, filepath.Join("testdata", "show", "field.golden"), field.Bytes())
 }
 
 func TestShowTTYLinesFitTheTerminal(t *testing.T) {

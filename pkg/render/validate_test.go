@@ -17,14 +17,6 @@ import (
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
-// golden compares got with testdata/validate/NAME.golden, or rewrites the
-// file under -update.
-func validateGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "validate", name+".golden")
-	golden.Assert(t, path, got)
-}
-
 // Rules as the format packages might define them; the tests must not depend
 // on those packages' real rule tables.
 var (
@@ -194,7 +186,7 @@ func TestValidateGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			validateGolden(t, tt.name, render(t, tt.opts, tt.setup, fixture()))
+			golden.Assert(t, filepath.Join("testdata", "validate", tt.name+".golden"), render(t, tt.opts, tt.setup, fixture()))
 		})
 	}
 }

@@ -22,8 +22,7 @@ import (
 // under -update.
 func listenGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "listen", name)
-	golden.Assert(t, path, got)
+	golden.Assert(t, filepath.Join("testdata", "listen", name), got)
 }
 
 var listenZone = time.FixedZone("BRT", -3*3600)

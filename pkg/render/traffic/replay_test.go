@@ -16,14 +16,6 @@ import (
 	"github.com/wamo-dev/wamo/pkg/replay"
 )
 
-// replayGolden compares got with testdata/replay/NAME.golden, or rewrites
-// the file under -update (go test ./pkg/render -run Replay -update).
-func replayGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "replay", name+".golden")
-	golden.Assert(t, path, got)
-}
-
 // replayStart is the fixed clock of the golden runs.
 var replayStart = time.Date(2026, 11, 22, 20, 0, 0, 0, time.UTC)
 
@@ -132,7 +124,7 @@ func TestReplayGolden(t *testing.T) {
 				rs = c.results
 			}
 			renderReplay(t, ios, c.opts, cfg, targets, rs, c.th, c.code)
-			replayGolden(t, c.name, out.Bytes())
+			golden.Assert(t, filepath.Join("testdata", "replay", c.name+".golden"), out.Bytes())
 			if !c.color && bytes.Contains(out.Bytes(), []byte("\x1b[")) {
 				t.Error("escape sequences without colour")
 			}
@@ -153,7 +145,7 @@ func TestReplayUnreachable(t *testing.T) {
 	for _, out := range []string{"text", "junit"} {
 		ios, _, buf, _ := iostreams.Test()
 		renderReplay(t, ios, ReplayOptions{Output: out}, cfg, targets, results, replay.Thresholds{}, 4)
-		replayGolden(t, out+"_unreachable", buf.Bytes())
+		golden.Assert(t, filepath.Join("testdata", "replay", out+"_unreachable.golden"), buf.Bytes())
 	}
 }
 
