@@ -1,8 +1,6 @@
 package redact
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,21 +31,7 @@ func TestGolden(t *testing.T) {
 			if text {
 				file += "_text"
 			}
-			path := filepath.Join("testdata", file+".golden")
-			if golden.Update() {
-				os.MkdirAll("testdata", 0o755)
-				if err := os.WriteFile(path, out, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (go test ./pkg/redact -run Golden -update creates it)", err)
-			}
-			if !bytes.Equal(out, want) {
-				t.Errorf("%s: pseudonyms changed (go test ./pkg/redact -run Golden -update rewrites it)\n--- got\n%s", path, out)
-			}
+			golden.Assert(t, filepath.Join("testdata", file+".golden"), out)
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -88,20 +87,7 @@ func TestExportDeterministicAndGolden(t *testing.T) {
 		if bytes.Contains(a, []byte(`"additionalProperties": false`)) || bytes.Contains(a, []byte(`"unevaluatedProperties"`)) {
 			t.Errorf("%s: the schema forbids unknown members, which wamo only warns about", f)
 		}
-		goldenFile := filepath.Join("testdata", f.String()+".json")
-		if golden.Update() {
-			if err := os.WriteFile(goldenFile, a, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(goldenFile)
-		if err != nil {
-			t.Fatalf("%v (run go test ./pkg/schema -update)", err)
-		}
-		if !bytes.Equal(a, want) {
-			t.Errorf("%s: the exported schema differs from %s; review the change and run go test ./pkg/schema -update", f, goldenFile)
-		}
+		golden.Assert(t, filepath.Join("testdata", f.String()+".json"), a)
 	}
 	if _, err := schema.Export(payload.Unknown); err == nil {
 		t.Error("Export(Unknown) succeeded")
