@@ -14,11 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmd/root"
-	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/conform"
 	"github.com/wamo-dev/wamo/pkg/conform/testdata/receiver"
-	"github.com/wamo-dev/wamo/pkg/iostreams"
 )
 
 const (
@@ -34,25 +33,9 @@ type env struct {
 	noColor   bool
 }
 
-type outcome struct {
-	code           int
-	stdout, stderr string
-}
-
 // run executes `wamo ARGS` in-process, as the binary would.
-func run(t *testing.T, e env, args ...string) outcome {
-	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	ios.SetStdoutTTY(e.stdoutTTY)
-	ios.SetNoColorEnv(e.noColor)
-	f := cmdutil.NewFactory(ios, cmdutil.BuildInfo{Version: "1.2.3-test"})
-	f.Getenv = func(k string) string { return e.vars[k] }
-	ctx := e.ctx
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	code := root.Run(ctx, args, f)
-	return outcome{code, out.String(), errOut.String()}
+func run(e env, args ...string) cmdtest.Result {
+	return cmdtest.RunTree(cmdtest.Env{Ctx: e.ctx, Vars: e.vars, StdoutTTY: e.stdoutTTY, NoColor: e.noColor}, root.Run, args...)
 }
 
 // serve starts a reference receiver of the profile on loopback.
@@ -140,22 +123,22 @@ func TestExitCodes(t *testing.T) {
 				args = append(append(args, "--url", serve(t, tc.profile, tc.fault)), quick...)
 			}
 			args = append(args, tc.args...)
-			got := run(t, env{vars: tc.vars}, args...)
-			if got.code != tc.code {
-				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", got.code, tc.code, got.stdout, got.stderr)
+			got := run(env{vars: tc.vars}, args...)
+			if got.Code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", got.Code, tc.code, got.Stdout, got.Stderr)
 			}
 			for _, s := range tc.stdout {
-				if !strings.Contains(got.stdout, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, got.stdout)
+				if !strings.Contains(got.Stdout, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, got.Stdout)
 				}
 			}
-			if tc.stderr == "" && got.stderr != "" {
-				t.Errorf("stderr: %s", got.stderr)
+			if tc.stderr == "" && got.Stderr != "" {
+				t.Errorf("stderr: %s", got.Stderr)
 			}
-			if !strings.Contains(got.stderr, tc.stderr) {
-				t.Errorf("stderr lacks %q:\n%s", tc.stderr, got.stderr)
+			if !strings.Contains(got.Stderr, tc.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tc.stderr, got.Stderr)
 			}
-			if strings.Contains(got.stdout+got.stderr, esc) {
+			if strings.Contains(got.Stdout+got.Stderr, esc) {
 				t.Error("escape sequences in piped output")
 			}
 		})
@@ -168,9 +151,9 @@ func TestOutputs(t *testing.T) {
 	url := serve(t, "cloud", receiver.Duplicate409)
 	base := []string{"conform", "-p", "cloud", "-u", url, "--case", "ack.text,dup,auth,load", "--duration", "300ms", "--rate", "20", "--deadline", "5s"}
 	t.Run("json", func(t *testing.T) {
-		got := run(t, env{vars: secrets}, append(base, "-o", "json")...)
-		if got.code != 1 || got.stderr != "wamo: conform: dup.redelivery, dup.burst failed\n" {
-			t.Errorf("exit %d, stderr %q", got.code, got.stderr)
+		got := run(env{vars: secrets}, append(base, "-o", "json")...)
+		if got.Code != 1 || got.Stderr != "wamo: conform: dup.redelivery, dup.burst failed\n" {
+			t.Errorf("exit %d, stderr %q", got.Code, got.Stderr)
 		}
 		var doc struct {
 			Schema, Profile string
@@ -190,8 +173,8 @@ func TestOutputs(t *testing.T) {
 				ExitCode   int `json:"exit_code"`
 			}
 		}
-		if err := json.Unmarshal([]byte(got.stdout), &doc); err != nil {
-			t.Fatalf("%v\n%s", err, got.stdout)
+		if err := json.Unmarshal([]byte(got.Stdout), &doc); err != nil {
+			t.Fatalf("%v\n%s", err, got.Stdout)
 		}
 		if doc.Schema != "wamo.conform/v1" || doc.Profile != "cloud" || !doc.Signed || len(doc.Cases) != 9 ||
 			doc.Summary.Fail != 2 || doc.Summary.Verdict != "fail" || doc.Summary.ExitCode != 1 {
@@ -208,7 +191,7 @@ func TestOutputs(t *testing.T) {
 		noSecrets(t, got)
 	})
 	t.Run("junit", func(t *testing.T) {
-		got := run(t, env{vars: secrets}, append(base, "-o", "junit")...)
+		got := run(env{vars: secrets}, append(base, "-o", "junit")...)
 		var doc struct {
 			Tests    int `xml:"tests,attr"`
 			Failures int `xml:"failures,attr"`
@@ -220,24 +203,24 @@ func TestOutputs(t *testing.T) {
 				} `xml:"testcase"`
 			} `xml:"testsuite"`
 		}
-		if err := xml.Unmarshal([]byte(got.stdout), &doc); err != nil {
-			t.Fatalf("%v\n%s", err, got.stdout)
+		if err := xml.Unmarshal([]byte(got.Stdout), &doc); err != nil {
+			t.Fatalf("%v\n%s", err, got.Stdout)
 		}
-		if got.code != 1 || doc.Tests != 9 || doc.Failures != 2 || len(doc.Suites) != 4 || doc.Suites[1].Name != "Retries and duplicates" {
-			t.Errorf("exit %d: %+v", got.code, doc)
+		if got.Code != 1 || doc.Tests != 9 || doc.Failures != 2 || len(doc.Suites) != 4 || doc.Suites[1].Name != "Retries and duplicates" {
+			t.Errorf("exit %d: %+v", got.Code, doc)
 		}
 		noSecrets(t, got)
 	})
 	t.Run("html", func(t *testing.T) {
-		got := run(t, env{vars: secrets}, append(base, "-o", "html")...)
+		got := run(env{vars: secrets}, append(base, "-o", "html")...)
 		for _, s := range []string{"<!DOCTYPE html>", `<svg id="latency-chart"`, `<svg id="histogram"`, `<table id="cases">`, "dup.redelivery",
 			"default-src &#39;none&#39;", "<details>"} {
-			if !strings.Contains(got.stdout, s) && !strings.Contains(got.stdout, strings.ReplaceAll(s, "&#39;", "'")) {
+			if !strings.Contains(got.Stdout, s) && !strings.Contains(got.Stdout, strings.ReplaceAll(s, "&#39;", "'")) {
 				t.Errorf("the page lacks %q", s)
 			}
 		}
 		for _, s := range []string{"<script", "src=", "href=", "@import", "url("} {
-			if strings.Contains(got.stdout, s) {
+			if strings.Contains(got.Stdout, s) {
 				t.Errorf("the page holds %q: it must load nothing", s)
 			}
 		}
@@ -245,10 +228,10 @@ func TestOutputs(t *testing.T) {
 	})
 }
 
-func noSecrets(t *testing.T, got outcome) {
+func noSecrets(t *testing.T, got cmdtest.Result) {
 	t.Helper()
 	for _, s := range []string{secret, token} {
-		if strings.Contains(got.stdout+got.stderr, s) {
+		if strings.Contains(got.Stdout+got.Stderr, s) {
 			t.Errorf("the output shows a secret")
 		}
 	}
@@ -258,13 +241,13 @@ func noSecrets(t *testing.T, got outcome) {
 func TestColour(t *testing.T) {
 	url := serve(t, "sinch", receiver.Duplicate409)
 	args := []string{"conform", "-p", "sinch", "-u", url, "--case", "dup", "--deadline", "5s"}
-	if got := run(t, env{stdoutTTY: true}, args...); !strings.Contains(got.stdout, esc+"[") {
-		t.Errorf("no colour on a terminal:\n%s", got.stdout)
+	if got := run(env{stdoutTTY: true}, args...); !strings.Contains(got.Stdout, esc+"[") {
+		t.Errorf("no colour on a terminal:\n%s", got.Stdout)
 	}
-	if got := run(t, env{stdoutTTY: true, noColor: true}, args...); strings.Contains(got.stdout, esc) {
+	if got := run(env{stdoutTTY: true, noColor: true}, args...); strings.Contains(got.Stdout, esc) {
 		t.Error("colour despite NO_COLOR")
 	}
-	if got := run(t, env{stdoutTTY: true}, append(args, "--color", "never")...); strings.Contains(got.stdout, esc) {
+	if got := run(env{stdoutTTY: true}, append(args, "--color", "never")...); strings.Contains(got.Stdout, esc) {
 		t.Error("colour despite --color never")
 	}
 }
@@ -276,9 +259,9 @@ func TestHostileAnswer(t *testing.T) {
 		w.WriteHeader(500)
 		io.WriteString(w, "\x1b]0;owned\x07\x1b[2Jboom\r\n")
 	}))
-	got := run(t, env{stdoutTTY: true}, "conform", "-p", "sinch", "-u", url, "--case", "ack.text", "--color", "never")
-	if got.code != 1 || strings.Contains(got.stdout, esc) || strings.Contains(got.stdout, "\x07") || !strings.Contains(got.stdout, `500 "^[]0;owned^G^[[2J`) {
-		t.Errorf("exit %d:\n%q", got.code, got.stdout)
+	got := run(env{stdoutTTY: true}, "conform", "-p", "sinch", "-u", url, "--case", "ack.text", "--color", "never")
+	if got.Code != 1 || strings.Contains(got.Stdout, esc) || strings.Contains(got.Stdout, "\x07") || !strings.Contains(got.Stdout, `500 "^[]0;owned^G^[[2J`) {
+		t.Errorf("exit %d:\n%q", got.Code, got.Stdout)
 	}
 }
 
@@ -300,16 +283,16 @@ func TestInterrupt(t *testing.T) {
 	for _, output := range []string{"text", "json"} {
 		n.Store(0)
 		ctx, cancel = context.WithCancel(context.Background())
-		got := run(t, env{ctx: ctx}, append([]string{"conform", "-p", "whatsapp", "-u", url, "-o", output}, quick...)...)
-		if got.code != 130 {
-			t.Errorf("%s: exit %d, want 130\n%s%s", output, got.code, got.stdout, got.stderr)
+		got := run(env{ctx: ctx}, append([]string{"conform", "-p", "whatsapp", "-u", url, "-o", output}, quick...)...)
+		if got.Code != 130 {
+			t.Errorf("%s: exit %d, want 130\n%s%s", output, got.Code, got.Stdout, got.Stderr)
 		}
 		want := "INTERRUPTED  interrupted after 3 cases"
 		if output == "json" {
 			want = `"verdict": "interrupted"`
 		}
-		if !strings.Contains(got.stdout, want) {
-			t.Errorf("%s: the partial report lacks %q:\n%s", output, want, got.stdout)
+		if !strings.Contains(got.Stdout, want) {
+			t.Errorf("%s: the partial report lacks %q:\n%s", output, want, got.Stdout)
 		}
 		cancel()
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/payload"
@@ -21,46 +22,15 @@ import (
 
 const fx = "../../../fixtures/"
 
-type result struct {
-	code        int
-	stdout      string
-	stderr      string
-	stdoutBytes []byte
+// run executes `wamo convert ARGS` with stdin.
+func run(stdin string, stdinTTY bool, args ...string) cmdtest.Result {
+	e := cmdtest.Env{Stdin: stdin, StdinTTY: stdinTTY, Now: time.Unix(1767225600, 0)}
+	return cmdtest.Run(e, func(f *cmdutil.Factory) *cobra.Command { return NewCmdConvert(f, nil) }, args...)
 }
 
-// run executes the command as root.Run does: flag errors are usage errors,
-// errors are printed once, the exit code comes from the error.
-func run(t *testing.T, stdin string, stdinTTY bool, args ...string) result {
+func docs(t *testing.T, s string) []payload.Payload {
 	t.Helper()
-	ios, in, out, errOut := iostreams.Test()
-	in.WriteString(stdin)
-	ios.SetStdinTTY(stdinTTY)
-	f := &cmdutil.Factory{IOStreams: ios, Now: func() time.Time { return time.Unix(1767225600, 0) }}
-	cmd := NewCmdConvert(f, nil)
-	cmd.SetArgs(args)
-	cmd.SetOut(out)
-	cmd.SetErr(errOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetFlagErrorFunc(cmdutil.FlagError)
-	err := cmd.ExecuteContext(context.Background())
-	var ee *cmdutil.ExitError
-	if err != nil && !(asExit(err, &ee) && ee.Silent) {
-		errOut.WriteString("wamo: " + err.Error() + "\n")
-	}
-	return result{code: cmdutil.ExitCode(err), stdout: out.String(), stderr: errOut.String(), stdoutBytes: out.Bytes()}
-}
-
-func asExit(err error, ee **cmdutil.ExitError) bool {
-	e, ok := err.(*cmdutil.ExitError)
-	if ok {
-		*ee = e
-	}
-	return ok
-}
-
-func docs(t *testing.T, b []byte) []payload.Payload {
-	t.Helper()
-	rd := payload.NewReader(bytes.NewReader(b), "stdout", 0)
+	rd := payload.NewReader(strings.NewReader(s), "stdout", 0)
 	var out []payload.Payload
 	for {
 		p, err := rd.Next()
@@ -73,10 +43,10 @@ func docs(t *testing.T, b []byte) []payload.Payload {
 	return out
 }
 
-func validAs(t *testing.T, f payload.Format, b []byte) int {
+func validAs(t *testing.T, f payload.Format, s string) int {
 	t.Helper()
 	v := validate.New(validate.Options{Format: f})
-	ds := docs(t, b)
+	ds := docs(t, s)
 	for i := range ds {
 		res := v.Validate(&ds[i])
 		if !res.Valid() {
@@ -135,25 +105,25 @@ func TestConvertExitCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := run(t, tt.stdin, tt.tty, tt.args...)
-			if r.code != tt.code {
-				t.Errorf("exit code %d, want %d\nstderr:\n%s", r.code, tt.code, r.stderr)
+			r := run(tt.stdin, tt.tty, tt.args...)
+			if r.Code != tt.code {
+				t.Errorf("exit code %d, want %d\nstderr:\n%s", r.Code, tt.code, r.Stderr)
 			}
-			if n := len(docs(t, r.stdoutBytes)); n != tt.outDocs {
+			if n := len(docs(t, r.Stdout)); n != tt.outDocs {
 				t.Errorf("%d output documents, want %d", n, tt.outDocs)
 			}
 			for _, s := range tt.stderrHas {
-				if !strings.Contains(r.stderr, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+				if !strings.Contains(r.Stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.Stderr)
 				}
 			}
 			for _, s := range tt.stderrNot {
-				if strings.Contains(r.stderr, s) {
-					t.Errorf("stderr has %q:\n%s", s, r.stderr)
+				if strings.Contains(r.Stderr, s) {
+					t.Errorf("stderr has %q:\n%s", s, r.Stderr)
 				}
 			}
-			if tt.stdoutHas != "" && !strings.Contains(r.stdout, tt.stdoutHas) {
-				t.Errorf("stdout lacks %q:\n%s", tt.stdoutHas, r.stdout)
+			if tt.stdoutHas != "" && !strings.Contains(r.Stdout, tt.stdoutHas) {
+				t.Errorf("stdout lacks %q:\n%s", tt.stdoutHas, r.Stdout)
 			}
 		})
 	}
@@ -181,11 +151,11 @@ func TestConvertCompactStream(t *testing.T) {
 		in.Write(buf.Bytes())
 		in.WriteByte('\n')
 	}
-	r := run(t, in.String(), false, "--to", "cloud", "--compact", "-q", "-")
-	if r.code != 0 {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	r := run(in.String(), false, "--to", "cloud", "--compact", "-q", "-")
+	if r.Code != 0 {
+		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}
-	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	lines := strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n")
 	if len(lines) == 0 || len(lines) > len(files) {
 		t.Fatalf("%d lines for %d inputs", len(lines), len(files))
 	}
@@ -194,11 +164,11 @@ func TestConvertCompactStream(t *testing.T) {
 			t.Errorf("line %d is not one JSON document: %s", i+1, l)
 		}
 	}
-	validAs(t, payload.Cloud, r.stdoutBytes)
+	validAs(t, payload.Cloud, r.Stdout)
 	// Loss lines name the line of the stream they come from.
-	r = run(t, in.String(), false, "--to", "sinch", "--compact", "-")
-	if !strings.Contains(r.stderr, "-:2: warning convert.loss: messages[0].button") && !strings.Contains(r.stderr, "-:3: ") {
-		t.Errorf("loss lines should name stream lines:\n%s", r.stderr)
+	r = run(in.String(), false, "--to", "sinch", "--compact", "-")
+	if !strings.Contains(r.Stderr, "-:2: warning convert.loss: messages[0].button") && !strings.Contains(r.Stderr, "-:3: ") {
+		t.Errorf("loss lines should name stream lines:\n%s", r.Stderr)
 	}
 }
 
@@ -207,33 +177,33 @@ func TestConvertCompactStream(t *testing.T) {
 func TestConvertKeepExtrasPipeline(t *testing.T) {
 	for _, name := range []string{"sinch/button.json", "sinch/batch-mixed.json", "sinch/status-read.json"} {
 		orig := mustRead(t, fx+name)
-		mid := run(t, "", false, "--to", "whatsapp", "--keep-extras", fx+name)
-		if mid.code != 0 {
-			t.Fatalf("%s: exit %d: %s", name, mid.code, mid.stderr)
+		mid := run("", false, "--to", "whatsapp", "--keep-extras", fx+name)
+		if mid.Code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, mid.Code, mid.Stderr)
 		}
-		validAs(t, payload.WhatsApp, mid.stdoutBytes)
-		back := run(t, mid.stdout, false, "--to", "sinch", "-q", "-")
-		if back.code != 0 {
-			t.Fatalf("%s: back: exit %d: %s", name, back.code, back.stderr)
+		validAs(t, payload.WhatsApp, mid.Stdout)
+		back := run(mid.Stdout, false, "--to", "sinch", "-q", "-")
+		if back.Code != 0 {
+			t.Fatalf("%s: back: exit %d: %s", name, back.Code, back.Stderr)
 		}
 		var a, b any
 		if err := json.Unmarshal([]byte(orig), &a); err != nil {
 			t.Fatal(err)
 		}
-		if err := json.Unmarshal(back.stdoutBytes, &b); err != nil {
+		if err := json.Unmarshal([]byte(back.Stdout), &b); err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(a, b) {
-			t.Errorf("%s: not restored:\n%s", name, back.stdout)
+			t.Errorf("%s: not restored:\n%s", name, back.Stdout)
 		}
 	}
 }
 
 // TestConvertPrettyOutput: pretty documents, each ending with a newline.
 func TestConvertPrettyOutput(t *testing.T) {
-	r := run(t, "", false, "--to", "sinch", "-q", fx+"whatsapp/text.json", fx+"whatsapp/text-bsp.json")
-	if r.code != 0 || !strings.HasPrefix(r.stdout, "{\n  \"total\": 1,") || strings.Count(r.stdout, "\n}\n") != 2 {
-		t.Errorf("unexpected output (%d):\n%s", r.code, r.stdout)
+	r := run("", false, "--to", "sinch", "-q", fx+"whatsapp/text.json", fx+"whatsapp/text-bsp.json")
+	if r.Code != 0 || !strings.HasPrefix(r.Stdout, "{\n  \"total\": 1,") || strings.Count(r.Stdout, "\n}\n") != 2 {
+		t.Errorf("unexpected output (%d):\n%s", r.Code, r.Stdout)
 	}
 }
 

@@ -2,7 +2,6 @@ package gen
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,31 +11,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/gen"
-	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
 var fixedNow = time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
 
-func run(t *testing.T, stderrTTY bool, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	ios.SetStderrTTY(stderrTTY)
-	f := &cmdutil.Factory{IOStreams: ios, Now: func() time.Time { return fixedNow }}
-	cmd := NewCmdGen(f, nil)
-	cmd.SetArgs(args)
-	cmd.SetOut(out)
-	cmd.SetErr(errOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err := cmd.ExecuteContext(context.Background())
-	msg := errOut.String()
-	if err != nil {
-		msg += err.Error()
-	}
-	return cmdutil.ExitCode(err), out.String(), msg
+// run executes `wamo gen ARGS` at fixedNow.
+func run(stderrTTY bool, args ...string) (code int, stdout, stderr string) {
+	e := cmdtest.Env{StderrTTY: stderrTTY, Now: fixedNow}
+	r := cmdtest.Run(e, func(f *cmdutil.Factory) *cobra.Command { return NewCmdGen(f, nil) }, args...)
+	return r.Code, r.Stdout, r.Stderr
 }
 
 // docs splits concatenated JSON documents and validates each with wamo.
@@ -62,7 +52,7 @@ func docs(t *testing.T, f payload.Format, s string) [][]byte {
 }
 
 func TestGenStdout(t *testing.T) {
-	code, out, msg := run(t, false, "--format", "cloud", "-n", "5", "--seed", "9")
+	code, out, msg := run(false, "--format", "cloud", "-n", "5", "--seed", "9")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)
 	}
@@ -78,11 +68,11 @@ func TestGenStdout(t *testing.T) {
 			t.Fatalf("line %d differs from the library's payload", i+1)
 		}
 	}
-	_, again, _ := run(t, false, "--format", "cloud", "-n", "5", "--seed", "9")
+	_, again, _ := run(false, "--format", "cloud", "-n", "5", "--seed", "9")
 	if again != out {
 		t.Error("same seed, different output")
 	}
-	_, other, _ := run(t, false, "--format", "cloud", "-n", "5", "--seed", "10")
+	_, other, _ := run(false, "--format", "cloud", "-n", "5", "--seed", "10")
 	if other == out {
 		t.Error("different seeds, same output")
 	}
@@ -92,7 +82,7 @@ func TestGenStdout(t *testing.T) {
 }
 
 func TestGenOptions(t *testing.T) {
-	code, out, msg := run(t, false, "-f", "sinch", "--type", "text,IMAGE", "--type", "status", "-n", "30", "--seed", "1", "--batch", "3", "--pretty")
+	code, out, msg := run(false, "-f", "sinch", "--type", "text,IMAGE", "--type", "status", "-n", "30", "--seed", "1", "--batch", "3", "--pretty")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)
 	}
@@ -108,7 +98,7 @@ func TestGenOptions(t *testing.T) {
 		}
 	}
 	// --since fixes the first timestamp.
-	_, out, _ = run(t, false, "-f", "whatsapp", "--type", "text", "--seed", "3", "--since", "2024-02-29T10:00:00Z")
+	_, out, _ = run(false, "-f", "whatsapp", "--type", "text", "--seed", "3", "--since", "2024-02-29T10:00:00Z")
 	var n struct {
 		Messages []struct{ Timestamp string } `json:"messages"`
 	}
@@ -123,7 +113,7 @@ func TestGenOptions(t *testing.T) {
 	}
 	// Without --seed: a seed is drawn from the clock, shown on a terminal,
 	// and timestamps start now.
-	code, out, msg = run(t, true, "-f", "whatsapp", "--type", "text")
+	code, out, msg = run(true, "-f", "whatsapp", "--type", "text")
 	if code != 0 || !strings.Contains(msg, "--seed ") {
 		t.Fatalf("exit %d, stderr %q", code, msg)
 	}
@@ -134,14 +124,14 @@ func TestGenOptions(t *testing.T) {
 	if ts < fixedNow.Unix() || ts > fixedNow.Unix()+60 {
 		t.Errorf("without --seed the first timestamp is %d, want about %d", ts, fixedNow.Unix())
 	}
-	if code, out, _ := run(t, false, "-f", "cloud", "-n", "0"); code != 0 || out != "" {
+	if code, out, _ := run(false, "-f", "cloud", "-n", "0"); code != 0 || out != "" {
 		t.Errorf("-n 0: exit %d, output %q", code, out)
 	}
 }
 
 func TestGenOutDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
-	code, out, msg := run(t, true, "-f", "whatsapp", "-n", "3", "--seed", "5", "--out", dir)
+	code, out, msg := run(true, "-f", "whatsapp", "-n", "3", "--seed", "5", "--out", dir)
 	if code != 0 || out != "" || !strings.Contains(msg, "wrote 3 payloads to") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, msg)
 	}
@@ -154,7 +144,7 @@ func TestGenOutDir(t *testing.T) {
 
 	// A second run refuses to overwrite, and changes nothing.
 	os.WriteFile(names[1], []byte("mine"), 0o644)
-	code, _, msg = run(t, false, "-f", "whatsapp", "-n", "3", "--seed", "6", "--out", dir)
+	code, _, msg = run(false, "-f", "whatsapp", "-n", "3", "--seed", "6", "--out", dir)
 	if code != cmdutil.ExitUsage || !strings.Contains(msg, "000001.json and 2 more") || !strings.Contains(msg, "--force") {
 		t.Fatalf("overwrite: exit %d, %q", code, msg)
 	}
@@ -168,7 +158,7 @@ func TestGenOutDir(t *testing.T) {
 	if err := os.Symlink(target, names[2]); err != nil {
 		t.Skip("no symlinks:", err)
 	}
-	if code, _, msg := run(t, false, "-f", "whatsapp", "-n", "3", "--seed", "6", "--out", dir, "--force"); code != 0 {
+	if code, _, msg := run(false, "-f", "whatsapp", "-n", "3", "--seed", "6", "--out", dir, "--force"); code != 0 {
 		t.Fatalf("--force: exit %d: %s", code, msg)
 	}
 	if b, _ := os.ReadFile(target); string(b) != "keep" {
@@ -201,7 +191,7 @@ func TestGenUsage(t *testing.T) {
 		{[]string{"-f", "sinch", "--since", "yesterday"}, "--since"},
 		{[]string{"-f", "sinch", "extra"}, "takes no arguments"},
 	} {
-		code, out, msg := run(t, false, tc.args...)
+		code, out, msg := run(false, tc.args...)
 		if code != cmdutil.ExitUsage || out != "" || !strings.Contains(msg, tc.msg) {
 			t.Errorf("%q: exit %d, stdout %q, message %q (want exit 2 and %q)", tc.args, code, out, msg, tc.msg)
 		}
@@ -223,7 +213,7 @@ func TestGenIdentity(t *testing.T) {
 		{[]string{"-f", "whatsapp", "--identity", "phone"}, []string{`"wa_id"`}, []string{"user_id"}},
 	} {
 		args := append([]string{"-n", "40", "--seed", "4", "--type", "text"}, tc.args...)
-		code, out, msg := run(t, false, args...)
+		code, out, msg := run(false, args...)
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", tc.args, code, msg)
 		}
@@ -245,7 +235,7 @@ func TestGenIdentity(t *testing.T) {
 // TestGenHelp: --help lists each format's types as probed from its writer,
 // and the earlier names still accepted.
 func TestGenHelp(t *testing.T) {
-	code, out, msg := run(t, false, "--help")
+	code, out, msg := run(false, "--help")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, msg)
 	}

@@ -16,75 +16,53 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wamo-dev/wamo/fixtures"
+	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/listen"
 	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
-// syncBuffer is a bytes.Buffer safe to read while the command writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type env map[string]string
 
-func factory(ios *iostreams.IOStreams, e env) *cmdutil.Factory {
-	return &cmdutil.Factory{
-		IOStreams:  ios,
-		Now:        func() time.Time { return time.Date(2026, 11, 22, 10, 15, 0, 0, time.UTC) },
-		HTTPClient: func() *http.Client { return &http.Client{} },
-		Getenv:     func(k string) string { return e[k] },
-	}
+// world is the outside world of a test run with the environment e.
+func world(e env) cmdtest.Env {
+	return cmdtest.Env{Now: time.Date(2026, 11, 22, 10, 15, 0, 0, time.UTC), Vars: e}
 }
 
-// parse runs the flag parsing only and returns the options (or the error).
-func parse(t *testing.T, args []string, e env) (*Options, error) {
-	t.Helper()
-	ios, _, _, _ := iostreams.Test()
+func newListen(runF func(context.Context, *Options) error) func(*cmdutil.Factory) *cobra.Command {
+	return func(f *cmdutil.Factory) *cobra.Command { return NewCmdListen(f, runF) }
+}
+
+// parse runs the flag parsing only and returns the options (or the exit
+// code and message).
+func parse(args []string, e env) (*Options, cmdtest.Result) {
 	var got *Options
-	cmd := NewCmdListen(factory(ios, e), func(_ context.Context, o *Options) error { got = o; return nil })
-	cmd.SetArgs(args)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	cmd.SetFlagErrorFunc(cmdutil.FlagError)
-	err := cmd.Execute()
-	return got, err
+	r := cmdtest.Run(world(e), newListen(func(_ context.Context, o *Options) error { got = o; return nil }), args...)
+	return got, r
 }
 
 func TestFlags(t *testing.T) {
-	o, err := parse(t, nil, env{VerifyTokenEnv: "tok", SecretEnv: "sec", RedactKeyEnv: "k"})
-	if err != nil {
-		t.Fatal(err)
+	o, r := parse(nil, env{VerifyTokenEnv: "tok", SecretEnv: "sec", RedactKeyEnv: "k"})
+	if r.Code != 0 {
+		t.Fatal(r.Stderr)
 	}
 	if o.Addr != "127.0.0.1:8080" || o.Path != "/" || o.VerifyToken != "tok" || string(o.AppSecret) != "sec" ||
 		o.Deadline != 200*time.Millisecond || o.Status != 200 || o.MaxBody != 10<<20 || o.Redact != "" || o.Output != "text" {
 		t.Errorf("defaults %+v", o)
 	}
-	o, _ = parse(t, []string{"--addr", "9000", "--path", "hook", "--verify-token", "flag", "--redact", "--max-body", "1KB"}, env{VerifyTokenEnv: "tok"})
+	o, _ = parse([]string{"--addr", "9000", "--path", "hook", "--verify-token", "flag", "--redact", "--max-body", "1KB"}, env{VerifyTokenEnv: "tok"})
 	if o.Addr != "127.0.0.1:9000" || o.Path != "/hook" || o.VerifyToken != "flag" || o.Redact != "ids" || o.MaxBody != 1024 {
 		t.Errorf("options %+v", o)
 	}
-	o, _ = parse(t, []string{"--redact=text", "--key-env", "MYKEY"}, env{"MYKEY": "abc"})
+	o, _ = parse([]string{"--redact=text", "--key-env", "MYKEY"}, env{"MYKEY": "abc"})
 	if o.Redact != "text" || string(o.RedactKey) != "abc" {
 		t.Errorf("redact %q key %q", o.Redact, o.RedactKey)
 	}
-	o, _ = parse(t, []string{"--forward-to", "http://localhost:3000/wh", "--deadline", "50ms"}, nil)
+	o, _ = parse([]string{"--forward-to", "http://localhost:3000/wh", "--deadline", "50ms"}, nil)
 	if o.ForwardTo == nil || o.ForwardTo.Host != "localhost:3000" || o.Deadline != 50*time.Millisecond {
 		t.Errorf("forward %+v", o)
 	}
@@ -112,41 +90,48 @@ func TestFlags(t *testing.T) {
 		{"--max-body", "10MB", "--max-buffered", "1MB"},
 		{"--max-buffered", "18014398509481985KB"},
 	} {
-		if _, err := parse(t, args, nil); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
-			t.Errorf("%q: exit %d (%v), want 2", args, cmdutil.ExitCode(err), err)
+		if _, r := parse(args, nil); r.Code != cmdutil.ExitUsage {
+			t.Errorf("%q: exit %d (%s), want 2", args, r.Code, r.Stderr)
 		}
 	}
 }
 
-// run starts `wamo listen ARGS` on a free loopback port and returns its
-// address, a function that stops it (Ctrl-C) and returns the exit code,
-// and its output.
-func run(t *testing.T, args []string, e env) (addr string, stop func() int, out, errOut *syncBuffer) {
+// start runs `wamo listen ARGS` in e on a free loopback port with the
+// grace period grace and returns its address, a Ctrl-C and the channel of
+// its end.
+func start(t *testing.T, e cmdtest.Env, grace time.Duration, args ...string) (addr string, cancel context.CancelFunc, done chan error) {
 	t.Helper()
-	ios, _, _, _ := iostreams.Test()
-	out, errOut = &syncBuffer{}, &syncBuffer{}
-	ios.Out, ios.ErrOut = out, errOut
 	ready := make(chan string, 1)
-	cmd := NewCmdListen(factory(ios, e), func(ctx context.Context, o *Options) error {
+	f, _, _ := cmdtest.Factory(e)
+	cmd := NewCmdListen(f, func(ctx context.Context, o *Options) error {
 		o.Ready = func(a string) { ready <- a }
-		o.Grace = time.Second
+		o.Grace = grace
 		return Run(ctx, o)
 	})
-	cmd.SetArgs(append([]string{"--addr", "127.0.0.1:0"}, args...))
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(ctx) }()
+	done = make(chan error, 1)
+	go func() {
+		done <- cmdtest.Exec(ctx, cmd, f.IOStreams, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
+	}()
 	select {
 	case addr = <-ready:
 	case err := <-done:
 		cancel()
-		t.Fatalf("did not start: %v\n%s", err, errOut.String())
+		t.Fatalf("did not start: %v", err)
 	case <-time.After(5 * time.Second):
 		t.Fatal("did not start")
 	}
+	return addr, cancel, done
+}
+
+// run starts `wamo listen ARGS` and returns its address, a function that
+// stops it (Ctrl-C) and returns the exit code, and its output.
+func run(t *testing.T, args []string, e env) (addr string, stop func() int, out, errOut *cmdtest.SyncBuffer) {
+	t.Helper()
+	out, errOut = &cmdtest.SyncBuffer{}, &cmdtest.SyncBuffer{}
+	w := world(e)
+	w.Setup = func(ios *iostreams.IOStreams) { ios.Out, ios.ErrOut = out, errOut }
+	addr, cancel, done := start(t, w, time.Second, args...)
 	var once sync.Once
 	code := 0
 	stop = func() int {
@@ -287,21 +272,15 @@ func TestBindFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	ios, _, out, _ := iostreams.Test()
-	cmd := NewCmdListen(factory(ios, nil), nil)
-	cmd.SetArgs([]string{"--addr", ln.Addr().String()})
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err = cmd.ExecuteContext(context.Background())
-	if code := cmdutil.ExitCode(err); code != cmdutil.ExitNetwork {
-		t.Fatalf("exit %d (%v), want 4", code, err)
+	r := cmdtest.Run(world(nil), newListen(nil), "--addr", ln.Addr().String())
+	if r.Code != cmdutil.ExitNetwork {
+		t.Fatalf("exit %d (%s), want 4", r.Code, r.Stderr)
 	}
-	if !strings.Contains(err.Error(), "cannot listen on "+ln.Addr().String()) || !strings.Contains(err.Error(), "address already in use") {
-		t.Errorf("error %q", err)
+	if !strings.Contains(r.Stderr, "cannot listen on "+ln.Addr().String()) || !strings.Contains(r.Stderr, "address already in use") {
+		t.Errorf("error %q", r.Stderr)
 	}
-	if out.Len() != 0 {
-		t.Errorf("printed %q", out.String())
+	if r.Stdout != "" {
+		t.Errorf("printed %q", r.Stdout)
 	}
 }
 
@@ -310,18 +289,12 @@ func TestBindFailure(t *testing.T) {
 func TestSaveDirNotWritable(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, nil, 0o600)
-	ios, _, _, _ := iostreams.Test()
-	cmd := NewCmdListen(factory(ios, nil), nil)
-	cmd.SetArgs([]string{"--addr", "127.0.0.1:0", "--save", filepath.Join(file, "sub")})
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.ExecuteContext(context.Background())
-	if code := cmdutil.ExitCode(err); code != cmdutil.ExitEnvironment {
-		t.Errorf("exit %d, want %d", code, cmdutil.ExitEnvironment)
+	r := cmdtest.Run(world(nil), newListen(nil), "--addr", "127.0.0.1:0", "--save", filepath.Join(file, "sub"))
+	if r.Code != cmdutil.ExitEnvironment {
+		t.Errorf("exit %d, want %d", r.Code, cmdutil.ExitEnvironment)
 	}
-	if err == nil || !strings.Contains(err.Error(), "--save: cannot write in "+filepath.Join(file, "sub")+": not a directory") {
-		t.Errorf("error %v", err)
+	if !strings.Contains(r.Stderr, "--save: cannot write in "+filepath.Join(file, "sub")+": not a directory") {
+		t.Errorf("error %s", r.Stderr)
 	}
 }
 
@@ -388,23 +361,11 @@ func (w blockedWriter) Write(p []byte) (int, error) {
 func TestStalledOutput(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
-	ios, _, _, _ := iostreams.Test()
-	errOut := &syncBuffer{}
-	ios.Out, ios.ErrOut = blockedWriter{release}, errOut
+	errOut := &cmdtest.SyncBuffer{}
+	w := world(nil)
+	w.Setup = func(ios *iostreams.IOStreams) { ios.Out, ios.ErrOut = blockedWriter{release}, errOut }
 	dir := t.TempDir()
-	ready := make(chan string, 1)
-	const grace = 500 * time.Millisecond
-	cmd := NewCmdListen(factory(ios, env{}), func(ctx context.Context, o *Options) error {
-		o.Ready = func(a string) { ready <- a }
-		o.Grace = grace
-		return Run(ctx, o)
-	})
-	cmd.SetArgs([]string{"--addr", "127.0.0.1:0", "--save", dir})
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(ctx) }()
-	addr := <-ready
+	addr, cancel, done := start(t, w, 500*time.Millisecond, "--save", dir)
 	body := fixture(t, "cloud/text")
 	const n = 400 // more than the queue holds
 	for range n {

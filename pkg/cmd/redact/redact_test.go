@@ -2,15 +2,16 @@ package redact
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/wamo-dev/wamo/fixtures"
+	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/payload"
@@ -18,25 +19,10 @@ import (
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
-type result struct {
-	code        int
-	out, errOut string
-}
-
-// run executes `wamo redact ARGS` with stdin and environment e.
-func run(t *testing.T, args []string, stdin string, e map[string]string) result {
-	t.Helper()
-	ios, in, out, errOut := iostreams.Test()
-	in.WriteString(stdin)
-	f := &cmdutil.Factory{IOStreams: ios, Now: time.Now, Getenv: func(k string) string { return e[k] }}
-	cmd := NewCmdRedact(f, nil)
-	cmd.SetArgs(args)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	cmd.SetFlagErrorFunc(cmdutil.FlagError)
-	err := cmd.ExecuteContext(context.Background())
-	return result{cmdutil.ExitCode(err), out.String(), errOut.String()}
+// run executes `wamo redact ARGS` with stdin and the environment e.
+func run(args []string, stdin string, e map[string]string) cmdtest.Result {
+	env := cmdtest.Env{Stdin: stdin, Vars: e}
+	return cmdtest.Run(env, func(f *cmdutil.Factory) *cobra.Command { return NewCmdRedact(f, nil) }, args...)
 }
 
 // fixtureDir writes the named fixture folder to a temporary directory.
@@ -70,11 +56,11 @@ func TestDirectoriesValidate(t *testing.T) {
 			args = append(args, dir)
 			total += n
 		}
-		r := run(t, args, "", nil)
-		if r.code != 0 || r.errOut != "" {
-			t.Fatalf("exit %d: %s", r.code, r.errOut)
+		r := run(args, "", nil)
+		if r.Code != 0 || r.Stderr != "" {
+			t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 		}
-		rd := payload.NewReader(strings.NewReader(r.out), "out", 0)
+		rd := payload.NewReader(strings.NewReader(r.Stdout), "out", 0)
 		v := validate.New(validate.Options{})
 		n := 0
 		for {
@@ -100,19 +86,19 @@ func TestStdinAndLayout(t *testing.T) {
 	in := `{"messages":[{"from":"16505551234","id":"ABC","timestamp":"1700000000","type":"text","text":{"body":"hi"}}]}
 {"messages":[{"from":"16505551234","id":"ABD","timestamp":"1700000001","type":"text","text":{"body":"again"}}]}
 `
-	r := run(t, []string{"-"}, in, nil)
-	if r.code != 0 {
-		t.Fatalf("exit %d %s", r.code, r.errOut)
+	r := run([]string{"-"}, in, nil)
+	if r.Code != 0 {
+		t.Fatalf("exit %d %s", r.Code, r.Stderr)
 	}
-	lines := strings.Split(strings.TrimSuffix(r.out, "\n"), "\n")
+	lines := strings.Split(strings.TrimSuffix(r.Stdout, "\n"), "\n")
 	if len(lines) != 2 {
-		t.Fatalf("NDJSON in, %d lines out:\n%s", len(lines), r.out)
+		t.Fatalf("NDJSON in, %d lines out:\n%s", len(lines), r.Stdout)
 	}
 	want, _ := redact.New(redact.Options{}).Redact([]byte(strings.Split(in, "\n")[0]))
 	if lines[0] != string(want) {
 		t.Errorf("got %s\nwant %s", lines[0], want)
 	}
-	if strings.Contains(r.out, "16505551234") {
+	if strings.Contains(r.Stdout, "16505551234") {
 		t.Error("number kept")
 	}
 	// Same number, same pseudonym in both payloads.
@@ -124,14 +110,14 @@ func TestStdinAndLayout(t *testing.T) {
 
 func TestKey(t *testing.T) {
 	in := `{"messages":[{"from":"16505551234"}]}`
-	a := run(t, []string{"-"}, in, nil)
-	b := run(t, []string{"-"}, in, map[string]string{KeyEnv: "secret"})
-	c := run(t, []string{"--key-env", "OTHER", "-"}, in, map[string]string{"OTHER": "secret"})
-	if a.out == b.out || b.out != c.out {
-		t.Errorf("keys: default %s env %s --key-env %s", a.out, b.out, c.out)
+	a := run([]string{"-"}, in, nil)
+	b := run([]string{"-"}, in, map[string]string{KeyEnv: "secret"})
+	c := run([]string{"--key-env", "OTHER", "-"}, in, map[string]string{"OTHER": "secret"})
+	if a.Stdout == b.Stdout || b.Stdout != c.Stdout {
+		t.Errorf("keys: default %s env %s --key-env %s", a.Stdout, b.Stdout, c.Stdout)
 	}
-	if r := run(t, []string{"--key-env", "UNSET", "-"}, in, nil); r.code != cmdutil.ExitUsage {
-		t.Errorf("unset --key-env: exit %d", r.code)
+	if r := run([]string{"--key-env", "UNSET", "-"}, in, nil); r.Code != cmdutil.ExitUsage {
+		t.Errorf("unset --key-env: exit %d", r.Code)
 	}
 }
 
@@ -141,20 +127,20 @@ func TestBadInput(t *testing.T) {
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(good, []byte(`{"messages":[{"from":"16505551234"}]}`+"\n"), 0o600)
 	os.WriteFile(bad, []byte("{\n  \"from\": \"16505551234\",\n}\n"), 0o600)
-	r := run(t, []string{bad, good, filepath.Join(dir, "missing.json")}, "", nil)
-	if r.code != cmdutil.ExitInput {
-		t.Errorf("exit %d, want 3", r.code)
+	r := run([]string{bad, good, filepath.Join(dir, "missing.json")}, "", nil)
+	if r.Code != cmdutil.ExitInput {
+		t.Errorf("exit %d, want 3", r.Code)
 	}
-	if !strings.Contains(r.errOut, bad+":2:24: error json.syntax: trailing comma") {
-		t.Errorf("stderr %q", r.errOut)
+	if !strings.Contains(r.Stderr, bad+":2:24: error json.syntax: trailing comma") {
+		t.Errorf("stderr %q", r.Stderr)
 	}
-	if !strings.Contains(r.errOut, "missing.json: error input: no such file or directory") {
-		t.Errorf("stderr %q", r.errOut)
+	if !strings.Contains(r.Stderr, "missing.json: error input: no such file or directory") {
+		t.Errorf("stderr %q", r.Stderr)
 	}
-	if strings.Count(r.out, "\n") != 1 || strings.Contains(r.out, "16505551234") {
-		t.Errorf("stdout %q", r.out)
+	if strings.Count(r.Stdout, "\n") != 1 || strings.Contains(r.Stdout, "16505551234") {
+		t.Errorf("stdout %q", r.Stdout)
 	}
-	if strings.Contains(r.errOut, "16505551234") {
+	if strings.Contains(r.Stderr, "16505551234") {
 		t.Log("note: syntax diagnostics name positions only")
 	}
 }
@@ -174,9 +160,9 @@ func TestNoInput(t *testing.T) {
 
 func TestPrettyStaysPretty(t *testing.T) {
 	b, _ := fixtures.Read(fixtures.Fixture{Path: "cloud/contacts.json"})
-	r := run(t, []string{"-"}, string(b), nil)
-	if bytes.Count([]byte(r.out), []byte("\n")) != bytes.Count(b, []byte("\n")) {
-		t.Errorf("layout changed: %d lines → %d", bytes.Count(b, []byte("\n")), strings.Count(r.out, "\n"))
+	r := run([]string{"-"}, string(b), nil)
+	if bytes.Count([]byte(r.Stdout), []byte("\n")) != bytes.Count(b, []byte("\n")) {
+		t.Errorf("layout changed: %d lines → %d", bytes.Count(b, []byte("\n")), strings.Count(r.Stdout, "\n"))
 	}
 }
 
@@ -188,19 +174,19 @@ func TestRefusesUnrecognised(t *testing.T) {
 {"messages":[{"from":"16505551234","id":"ABC","timestamp":"1700000000","type":"text","text":{"body":"hi"}}]}
 [{"from":"5511987650002"}]
 `
-	r := run(t, []string{"-"}, in, nil)
-	if r.code != cmdutil.ExitInput {
-		t.Errorf("exit %d, want 3", r.code)
+	r := run([]string{"-"}, in, nil)
+	if r.Code != cmdutil.ExitInput {
+		t.Errorf("exit %d, want 3", r.Code)
 	}
-	if strings.Count(r.out, "\n") != 1 || !strings.Contains(r.out, `"messages"`) {
-		t.Errorf("stdout %q", r.out)
+	if strings.Count(r.Stdout, "\n") != 1 || !strings.Contains(r.Stdout, `"messages"`) {
+		t.Errorf("stdout %q", r.Stdout)
 	}
 	for _, leak := range []string{"5511987650001", "ana@example.org", "5511987650002", "16505551234"} {
-		if strings.Contains(r.out+r.errOut, leak) {
-			t.Errorf("%s written: %q %q", leak, r.out, r.errOut)
+		if strings.Contains(r.Stdout+r.Stderr, leak) {
+			t.Errorf("%s written: %q %q", leak, r.Stdout, r.Stderr)
 		}
 	}
-	if strings.Count(r.errOut, "cannot be redacted: refused") != 2 || !strings.Contains(r.errOut, "-:1:1: error input:") {
-		t.Errorf("stderr %q", r.errOut)
+	if strings.Count(r.Stderr, "cannot be redacted: refused") != 2 || !strings.Contains(r.Stderr, "-:1:1: error input:") {
+		t.Errorf("stderr %q", r.Stderr)
 	}
 }

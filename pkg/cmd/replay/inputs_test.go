@@ -39,7 +39,7 @@ func TestInputs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	code, stdout, stderr := run(t, env{}, "--url", url, "--deadline", "5s", dir)
+	code, stdout, stderr := run(env{}, "--url", url, "--deadline", "5s", dir)
 	if code != 0 || !strings.Contains(stdout, "1 request, 1 payload") {
 		t.Fatalf("exit %d:\n%s\n%s", code, stdout, stderr)
 	}
@@ -50,7 +50,7 @@ func TestInputs(t *testing.T) {
 		t.Errorf("no note for package.json:\n%s", stderr)
 	}
 
-	code, _, stderr = run(t, env{stdin: " \n"}, "--url", url)
+	code, _, stderr = run(env{stdin: " \n"}, "--url", url)
 	if code != 3 || !strings.Contains(stderr, "wamo: -: no payload: the input holds only blank space") {
 		t.Errorf("blank stdin: exit %d, %s", code, stderr)
 	}

@@ -19,61 +19,30 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wamo-dev/wamo/pkg/payload"
-	"github.com/wamo-dev/wamo/pkg/validate"
+	"github.com/spf13/cobra"
 
+	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
-	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/render/traffic"
+	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
 type env struct {
-	ctx    context.Context
-	stdin  string
-	vars   map[string]string
-	tty    bool // stderr is a terminal
-	runF   func(context.Context, *Options) error
-	before func(*iostreams.IOStreams)
+	ctx      context.Context
+	stdin    string
+	vars     map[string]string
+	stdinTTY bool
+	tty      bool // stderr is a terminal
+	runF     func(context.Context, *Options) error
 }
 
-// run executes `wamo replay ARGS` through cobra with in-memory streams and
-// returns the exit code, stdout and stderr.
-func run(t *testing.T, e env, args ...string) (int, string, string) {
-	t.Helper()
-	ios, in, out, errOut := iostreams.Test()
-	in.WriteString(e.stdin)
-	ios.SetStderrTTY(e.tty)
-	if e.before != nil {
-		e.before(ios)
-	}
-	f := &cmdutil.Factory{
-		IOStreams:  ios,
-		Now:        time.Now,
-		HTTPClient: func() *http.Client { return &http.Client{} },
-		Getenv:     func(k string) string { return e.vars[k] },
-		Build:      cmdutil.BuildInfo{Version: "1.2.3"},
-	}
-	cmd := NewCmdReplay(f, e.runF)
-	cmd.SetArgs(args)
-	cmd.SetIn(in)
-	cmd.SetOut(out)
-	cmd.SetErr(errOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	cmd.SetFlagErrorFunc(cmdutil.FlagError)
-	ctx := e.ctx
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	err := cmd.ExecuteContext(ctx)
-	if err != nil && !isSilent(err) {
-		errOut.WriteString("wamo: " + err.Error() + "\n") // what root prints
-	}
-	return cmdutil.ExitCode(err), out.String(), errOut.String()
-}
-
-func isSilent(err error) bool {
-	ee, ok := err.(*cmdutil.ExitError)
-	return ok && ee.Silent
+// run executes `wamo replay ARGS` in e and returns the exit code, stdout
+// and stderr.
+func run(e env, args ...string) (int, string, string) {
+	ce := cmdtest.Env{Ctx: e.ctx, Stdin: e.stdin, Vars: e.vars, StdinTTY: e.stdinTTY, StderrTTY: e.tty}
+	r := cmdtest.Run(ce, func(f *cmdutil.Factory) *cobra.Command { return NewCmdReplay(f, e.runF) }, args...)
+	return r.Code, r.Stdout, r.Stderr
 }
 
 func okHandler(w http.ResponseWriter, r *http.Request) {
@@ -176,7 +145,7 @@ func TestExitCodes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			code, stdout, stderr := run(t, c.e, c.args...)
+			code, stdout, stderr := run(c.e, c.args...)
 			if code != c.code {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, c.code, stdout, stderr)
 			}
@@ -200,7 +169,7 @@ func TestExitCodes(t *testing.T) {
 func TestNDJSONTargetsAndJSONOutput(t *testing.T) {
 	url := server(t, okHandler)
 	nd := writeFile(t, "captures.ndjson", "{\"messages\":[{\"id\":\"a\"}]}\n{\"messages\":[{\"id\":\"b\"}]}\n\n{\"data\":[{\"id\":\"c\"}]}\n")
-	code, stdout, stderr := run(t, env{}, "--url", url, "-o", "json", "--deadline", "5s", nd)
+	code, stdout, stderr := run(env{}, "--url", url, "-o", "json", "--deadline", "5s", nd)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -243,7 +212,7 @@ func TestJUnitOutput(t *testing.T) {
 		}
 		w.Write([]byte(`{"ok":true}`))
 	})
-	code, stdout, _ := run(t, env{}, "--url", url, "-o", "junit", "--fixtures", "sinch/text,cloud/text")
+	code, stdout, _ := run(env{}, "--url", url, "-o", "junit", "--fixtures", "sinch/text,cloud/text")
 	if code != 1 {
 		t.Errorf("exit %d", code)
 	}
@@ -275,7 +244,7 @@ func TestSignedAndFresh(t *testing.T) {
 		mu.Unlock()
 		okHandler(w, r)
 	})
-	code, stdout, stderr := run(t, env{vars: map[string]string{SecretEnv: secret}}, "--url", url, "--sign", "--fresh", "--fixtures", "cloud/text", "-n", "5", "--deadline", "5s")
+	code, stdout, stderr := run(env{vars: map[string]string{SecretEnv: secret}}, "--url", url, "--sign", "--fresh", "--fixtures", "cloud/text", "-n", "5", "--deadline", "5s")
 	if code != 0 || bad.Load() != 0 {
 		t.Fatalf("exit %d, %d bad signatures\n%s%s", code, bad.Load(), stdout, stderr)
 	}
@@ -283,7 +252,7 @@ func TestSignedAndFresh(t *testing.T) {
 		t.Errorf("%d distinct bodies over 5 fresh sends", len(seen))
 	}
 	// --fresh warns about payloads it cannot refresh.
-	_, _, stderr = run(t, env{stdin: `{"hello":"world"}`}, "--url", url, "--fresh", "-")
+	_, _, stderr = run(env{stdin: `{"hello":"world"}`}, "--url", url, "--fresh", "-")
 	if !strings.Contains(stderr, "--fresh: - has no message ids or timestamps to renew") {
 		t.Errorf("stderr: %s", stderr)
 	}
@@ -306,7 +275,7 @@ func TestInterrupt(t *testing.T) {
 		first.Do(func() { time.AfterFunc(200*time.Millisecond, cancel) })
 	})
 	start := time.Now()
-	code, stdout, stderr := run(t, env{ctx: ctx}, "--url", url, "--fixtures", "sinch/text", "--rate", "50", "--duration", "1m")
+	code, stdout, stderr := run(env{ctx: ctx}, "--url", url, "--fixtures", "sinch/text", "--rate", "50", "--duration", "1m")
 	if code != cmdutil.ExitInterrupted {
 		t.Errorf("exit %d, want 130\n%s", code, stderr)
 	}
@@ -329,7 +298,7 @@ func TestVerboseAndProgress(t *testing.T) {
 		okHandler(w, r)
 	})
 	// A generous deadline: this test is about output, not timing.
-	code, stdout, stderr := run(t, env{tty: true}, "--url", url, "--fixtures", "sinch/text", "-n", "3", "-v", "--deadline", "5s")
+	code, stdout, stderr := run(env{tty: true}, "--url", url, "--fixtures", "sinch/text", "-n", "3", "-v", "--deadline", "5s")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -345,7 +314,7 @@ func TestVerboseAndProgress(t *testing.T) {
 func TestOptions(t *testing.T) {
 	var got *Options
 	capture := func(_ context.Context, o *Options) error { got = o; return nil }
-	code, _, stderr := run(t, env{runF: capture}, "--url", "https://hooks.example/wa", "--rate", "6000/m", "--duration", "2s",
+	code, _, stderr := run(env{runF: capture}, "--url", "https://hooks.example/wa", "--rate", "6000/m", "--duration", "2s",
 		"-H", "X-A: 1", "-H", "User-Agent: provider", "--max-error-rate", "1%", "--max-p99", "150ms", "-X", "put", "a.json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -355,11 +324,11 @@ func TestOptions(t *testing.T) {
 		got.Method != "PUT" || strings.Join(got.Paths, ",") != "a.json" || got.Deadline != 200*time.Millisecond || got.Timeout != 10*time.Second {
 		t.Errorf("%+v", got)
 	}
-	run(t, env{runF: capture, stdin: "{}"}, "--url", "http://x/")
-	if strings.Join(got.Paths, ",") != "-" || got.Header.Get("User-Agent") != "wamo-replay/1.2.3" {
+	run(env{runF: capture, stdin: "{}"}, "--url", "http://x/")
+	if strings.Join(got.Paths, ",") != "-" || got.Header.Get("User-Agent") != "wamo-replay/"+cmdtest.Version {
 		t.Errorf("no args: paths %v, user agent %q", got.Paths, got.Header.Get("User-Agent"))
 	}
-	code, _, _ = run(t, env{runF: capture, before: func(ios *iostreams.IOStreams) { ios.SetStdinTTY(true) }}, "--url", "http://x/")
+	code, _, _ = run(env{runF: capture, stdinTTY: true}, "--url", "http://x/")
 	if code != 2 {
 		t.Errorf("nothing to send from a terminal: exit %d", code)
 	}
@@ -391,7 +360,7 @@ func TestCompletion(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	code, stdout, _ := run(t, env{}, "--help")
+	code, stdout, _ := run(env{}, "--help")
 	if code != 0 || !strings.Contains(stdout, "wamo replay --url http://localhost:8080/hook fixtures/") || !strings.Contains(stdout, "--max-p99") {
 		t.Errorf("exit %d:\n%s", code, stdout)
 	}
@@ -408,7 +377,7 @@ func TestReplayAs(t *testing.T) {
 		got = append(got, b)
 		mu.Unlock()
 	})
-	code, stdout, stderr := run(t, env{}, "--url", url, "--as", "cloud", "--fixtures", "sinch/text,whatsapp/image")
+	code, stdout, stderr := run(env{}, "--url", url, "--as", "cloud", "--fixtures", "sinch/text,whatsapp/image")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -432,7 +401,7 @@ func TestExportArtilleryFiles(t *testing.T) {
 	var hits atomic.Int64
 	url := server(t, func(w http.ResponseWriter, r *http.Request) { hits.Add(1) })
 	dir := filepath.Join(t.TempDir(), "load")
-	code, stdout, stderr := run(t, env{vars: map[string]string{SinchSecretEnv: "sinch-s3cret"}}, "--url", url, "--sign",
+	code, stdout, stderr := run(env{vars: map[string]string{SinchSecretEnv: "sinch-s3cret"}}, "--url", url, "--sign",
 		"--rate", "20", "--duration", "3s", "--max-p99", "150ms", "--export", "artillery", "--export-to", dir, "--fixtures", "conversation")
 	// The note of what was written is for a terminal; stderr is not one here.
 	if code != 0 || stdout != "" || stderr != "" {

@@ -37,7 +37,7 @@ func TestCredentialsNeverShown(t *testing.T) {
 	for name, u := range urls {
 		for _, out := range [][]string{{"-o", "text"}, {"-o", "text", "-v"}, {"-o", "json"}, {"-o", "junit"}} {
 			args := append([]string{"--url", u, "--fixtures", "cloud/text"}, out...)
-			code, stdout, stderr := run(t, env{}, args...)
+			code, stdout, stderr := run(env{}, args...)
 			all := stdout + stderr
 			for _, s := range secrets {
 				if strings.Contains(all, s) {

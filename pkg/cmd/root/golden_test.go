@@ -48,18 +48,18 @@ func TestInvalidFixturesGolden(t *testing.T) {
 		goldenFile := strings.TrimSuffix(file, ".json") + ".golden"
 		goldens[goldenFile] = true
 		t.Run(name, func(t *testing.T) {
-			got := run(t, context.Background(), env{}, "validate", filepath.ToSlash(file))
-			if got.stderr != "" {
-				t.Errorf("stderr: %s", got.stderr)
+			got := run(context.Background(), env{}, "validate", filepath.ToSlash(file))
+			if got.Stderr != "" {
+				t.Errorf("stderr: %s", got.Stderr)
 			}
 			want, ok := expect[filepath.Base(file)]
 			if !ok {
 				t.Errorf("%s is not in EXPECT.tsv", file)
-			} else if got.code != want {
-				t.Errorf("exit %d, EXPECT.tsv says %d", got.code, want)
+			} else if got.Code != want {
+				t.Errorf("exit %d, EXPECT.tsv says %d", got.Code, want)
 			}
 			if golden.Update() {
-				if err := os.WriteFile(goldenFile, []byte(got.stdout), 0o644); err != nil {
+				if err := os.WriteFile(goldenFile, []byte(got.Stdout), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				return
@@ -68,8 +68,8 @@ func TestInvalidFixturesGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v (go test ./pkg/cmd/root -run Golden -update creates it)", err)
 			}
-			if !bytes.Equal([]byte(got.stdout), wantOut) {
-				t.Errorf("output differs from %s (go test ./pkg/cmd/root -run Golden -update rewrites it)\n--- got\n%s--- want\n%s", goldenFile, got.stdout, wantOut)
+			if !bytes.Equal([]byte(got.Stdout), wantOut) {
+				t.Errorf("output differs from %s (go test ./pkg/cmd/root -run Golden -update rewrites it)\n--- got\n%s--- want\n%s", goldenFile, got.Stdout, wantOut)
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmd/root"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
@@ -95,7 +96,7 @@ func TestInputs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := run(t, context.Background(), env{stdin: tt.stdin}, tt.args...)
+			got := run(context.Background(), env{stdin: tt.stdin}, tt.args...)
 			checkOutcome(t, got, tt.code, tt.stdout, tt.notStdout, tt.stderr, false)
 		})
 	}
@@ -135,15 +136,13 @@ func TestInterruptedInput(t *testing.T) {
 		t.Run(output, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			ios, _, out, errOut := iostreams.Test()
-			ios.In = &interruptingReader{lines: lines, after: 3, cancel: cancel}
-			f := cmdutil.NewFactory(ios, cmdutil.BuildInfo{Version: "1.2.3-test"})
-			f.Now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
-			code := root.Run(ctx, []string{"validate", "-o", output, "-"}, f)
-			if code != cmdutil.ExitInterrupted {
-				t.Errorf("exit %d, want 130", code)
+			in := &interruptingReader{lines: lines, after: 3, cancel: cancel}
+			e := cmdtest.Env{Ctx: ctx, Now: testNow, Setup: func(ios *iostreams.IOStreams) { ios.In = in }}
+			r := cmdtest.RunTree(e, root.Run, "validate", "-o", output, "-")
+			if r.Code != cmdutil.ExitInterrupted {
+				t.Errorf("exit %d, want 130", r.Code)
 			}
-			stdout := out.String()
+			stdout := r.Stdout
 			switch output {
 			case "text":
 				for _, s := range []string{"-: error input: interrupted after 3 payloads: not read to the end",
@@ -181,19 +180,18 @@ func TestInterruptedInput(t *testing.T) {
 				}
 			}
 			if t.Failed() {
-				t.Logf("stdout:\n%s\nstderr:\n%s", stdout, errOut.String())
+				t.Logf("stdout:\n%s\nstderr:\n%s", stdout, r.Stderr)
 			}
 		})
 	}
 	// Every command reports the input in progress as interrupted.
 	for _, args := range [][]string{{"show"}, {"convert", "-q", "--to", "cloud"}, {"redact"}} {
 		ctx, cancel := context.WithCancel(context.Background())
-		ios, _, _, errOut := iostreams.Test()
-		ios.In = &interruptingReader{lines: lines, after: 3, cancel: cancel}
-		code := root.Run(ctx, args, cmdutil.NewFactory(ios, cmdutil.BuildInfo{Version: "1.2.3-test"}))
+		in := &interruptingReader{lines: lines, after: 3, cancel: cancel}
+		r := cmdtest.RunTree(cmdtest.Env{Ctx: ctx, Setup: func(ios *iostreams.IOStreams) { ios.In = in }}, root.Run, args...)
 		cancel()
-		if code != cmdutil.ExitInterrupted || !strings.Contains(errOut.String(), "-: error input: interrupted after 3 payloads") {
-			t.Errorf("%s: exit %d, stderr %q", args[0], code, errOut.String())
+		if r.Code != cmdutil.ExitInterrupted || !strings.Contains(r.Stderr, "-: error input: interrupted after 3 payloads") {
+			t.Errorf("%s: exit %d, stderr %q", args[0], r.Code, r.Stderr)
 		}
 	}
 }

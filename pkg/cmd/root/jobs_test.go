@@ -138,25 +138,25 @@ func TestJobsAsSequential(t *testing.T) {
 			e := c.env
 			e.stdin = stdin
 			args := append(append([]string(nil), c.args...), inputs...)
-			want := run(t, context.Background(), e, append(args, "-j1")...)
-			if want.code == 0 || want.stdout == "" || want.stderr == "" && !strings.HasPrefix(c.name, "validate") {
+			want := run(context.Background(), e, append(args, "-j1")...)
+			if want.Code == 0 || want.Stdout == "" || want.Stderr == "" && !strings.HasPrefix(c.name, "validate") {
 				t.Fatalf("the inputs do not exercise the command: exit %d, %d bytes out, %d bytes err",
-					want.code, len(want.stdout), len(want.stderr))
+					want.Code, len(want.Stdout), len(want.Stderr))
 			}
 			jobs := []string{"-j2", "-j5"}
 			if raceEnabled {
 				jobs = []string{"-j3"}
 			}
 			for _, jobs := range jobs {
-				got := run(t, context.Background(), e, append(args, jobs)...)
-				if got.code != want.code {
-					t.Errorf("%s: exit %d, -j1 %d", jobs, got.code, want.code)
+				got := run(context.Background(), e, append(args, jobs)...)
+				if got.Code != want.Code {
+					t.Errorf("%s: exit %d, -j1 %d", jobs, got.Code, want.Code)
 				}
-				if got.stdout != want.stdout {
-					t.Errorf("%s: stdout differs from -j1's:\n%s", jobs, firstDiff(want.stdout, got.stdout))
+				if got.Stdout != want.Stdout {
+					t.Errorf("%s: stdout differs from -j1's:\n%s", jobs, firstDiff(want.Stdout, got.Stdout))
 				}
-				if got.stderr != want.stderr {
-					t.Errorf("%s: stderr differs from -j1's:\n%s", jobs, firstDiff(want.stderr, got.stderr))
+				if got.Stderr != want.Stderr {
+					t.Errorf("%s: stderr differs from -j1's:\n%s", jobs, firstDiff(want.Stderr, got.Stderr))
 				}
 			}
 		})

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmd/root"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
-	"github.com/wamo-dev/wamo/pkg/iostreams"
 )
 
 // repoRoot makes the repository root the working directory, so that
@@ -35,25 +35,13 @@ type env struct {
 	noColor   bool // NO_COLOR set
 }
 
-type outcome struct {
-	code           int
-	stdout, stderr string
-}
+// testNow is the clock of the runs.
+var testNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // run executes wamo in-process over in-memory streams.
-func run(t *testing.T, ctx context.Context, e env, args ...string) outcome {
-	t.Helper()
-	ios, in, out, errOut := iostreams.Test()
-	in.WriteString(e.stdin)
-	ios.SetStdinTTY(e.stdinTTY)
-	ios.SetStdoutTTY(e.stdoutTTY)
-	ios.SetStderrTTY(e.stdoutTTY)
-	ios.SetNoColorEnv(e.noColor)
-	f := cmdutil.NewFactory(ios, cmdutil.BuildInfo{Version: "1.2.3-test"})
-	f.Getenv = func(string) string { return "" }
-	f.Now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
-	code := root.Run(ctx, args, f)
-	return outcome{code: code, stdout: out.String(), stderr: errOut.String()}
+func run(ctx context.Context, e env, args ...string) cmdtest.Result {
+	ce := cmdtest.Env{Ctx: ctx, Stdin: e.stdin, Now: testNow, StdinTTY: e.stdinTTY, StdoutTTY: e.stdoutTTY, StderrTTY: e.stdoutTTY, NoColor: e.noColor}
+	return cmdtest.RunTree(ce, root.Run, args...)
 }
 
 const (
@@ -201,7 +189,7 @@ func TestRoot(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := run(t, context.Background(), tt.env, tt.args...)
+			got := run(context.Background(), tt.env, tt.args...)
 			// Usage errors print their help on stderr.
 			checkOutcome(t, got, tt.code, tt.stdout, tt.notStdout, tt.stderr, tt.code == 2)
 		})
@@ -212,34 +200,34 @@ func TestRoot(t *testing.T) {
 // string of stdout and none of notStdout, stderr every string of stderr —
 // and is empty when stderr is nil, unless anyStderr. Output that is not a
 // terminal never holds colour codes.
-func checkOutcome(t *testing.T, got outcome, code int, stdout, notStdout, stderr []string, anyStderr bool) {
+func checkOutcome(t *testing.T, got cmdtest.Result, code int, stdout, notStdout, stderr []string, anyStderr bool) {
 	t.Helper()
-	if got.code != code {
-		t.Errorf("exit %d, want %d", got.code, code)
+	if got.Code != code {
+		t.Errorf("exit %d, want %d", got.Code, code)
 	}
 	for _, s := range stdout {
-		if !strings.Contains(got.stdout, s) {
+		if !strings.Contains(got.Stdout, s) {
 			t.Errorf("stdout lacks %q", s)
 		}
 	}
 	for _, s := range notStdout {
-		if strings.Contains(got.stdout, s) {
+		if strings.Contains(got.Stdout, s) {
 			t.Errorf("stdout has %q", s)
 		}
 	}
 	for _, s := range stderr {
-		if !strings.Contains(got.stderr, s) {
+		if !strings.Contains(got.Stderr, s) {
 			t.Errorf("stderr lacks %q", s)
 		}
 	}
-	if stderr == nil && !anyStderr && got.stderr != "" {
+	if stderr == nil && !anyStderr && got.Stderr != "" {
 		t.Errorf("unexpected stderr")
 	}
-	if strings.Contains(got.stdout+got.stderr, esc) {
+	if strings.Contains(got.Stdout+got.Stderr, esc) {
 		t.Errorf("colour codes in output that is not a terminal")
 	}
 	if t.Failed() {
-		t.Logf("stdout:\n%s\nstderr:\n%s", got.stdout, got.stderr)
+		t.Logf("stdout:\n%s\nstderr:\n%s", got.Stdout, got.Stderr)
 	}
 }
 
@@ -249,10 +237,10 @@ func TestShowIsExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := run(t, context.Background(), env{}, "fixtures", "show", "invalid/syntax-truncated", "sinch/text")
+	got := run(context.Background(), env{}, "fixtures", "show", "invalid/syntax-truncated", "sinch/text")
 	text, _ := os.ReadFile("fixtures/sinch/text.json")
-	if got.code != 0 || got.stdout != string(want)+"\n"+string(text) {
-		t.Errorf("exit %d, stdout:\n%s", got.code, got.stdout)
+	if got.Code != 0 || got.Stdout != string(want)+"\n"+string(text) {
+		t.Errorf("exit %d, stdout:\n%s", got.Code, got.Stdout)
 	}
 }
 
@@ -297,18 +285,18 @@ func TestJSONOutput(t *testing.T) {
 		{[]string{"fixtures/invalid/sinch-total-mismatch.json", "fixtures/sinch/text.json"}, 1},
 		{[]string{"fixtures/invalid/syntax-trailing-comma.json", "nope.json", "fixtures/invalid/sinch-total-mismatch.json"}, 3},
 	} {
-		got := run(t, context.Background(), env{stdoutTTY: true}, append([]string{"validate", "--output", "json", "--color", "always"}, tc.args...)...)
+		got := run(context.Background(), env{stdoutTTY: true}, append([]string{"validate", "--output", "json", "--color", "always"}, tc.args...)...)
 		var v validateJSON
-		if err := json.Unmarshal([]byte(got.stdout), &v); err != nil {
-			t.Fatalf("%v: output is not JSON (%v):\n%s", tc.args, err, got.stdout)
+		if err := json.Unmarshal([]byte(got.Stdout), &v); err != nil {
+			t.Fatalf("%v: output is not JSON (%v):\n%s", tc.args, err, got.Stdout)
 		}
-		if got.code != tc.code || v.Summary.ExitCode != got.code {
-			t.Errorf("%v: exit %d, summary.exit_code %d, want %d", tc.args, got.code, v.Summary.ExitCode, tc.code)
+		if got.Code != tc.code || v.Summary.ExitCode != got.Code {
+			t.Errorf("%v: exit %d, summary.exit_code %d, want %d", tc.args, got.Code, v.Summary.ExitCode, tc.code)
 		}
 		if v.Schema != "wamo.validate/v1" || v.Version != "1.2.3-test" || v.Summary.Files != len(v.Sources) {
 			t.Errorf("%v: header %q %q, %d files, %d sources", tc.args, v.Schema, v.Version, v.Summary.Files, len(v.Sources))
 		}
-		if strings.Contains(got.stdout, esc) || got.stderr != "" {
+		if strings.Contains(got.Stdout, esc) || got.Stderr != "" {
 			t.Errorf("%v: colour codes or stderr in JSON output", tc.args)
 		}
 		if tc.code == 3 {
@@ -350,15 +338,15 @@ func TestColor(t *testing.T) {
 			if tt.name == "flag after the command" {
 				args = append([]string{"validate", file}, tt.flags...)
 			}
-			got := run(t, context.Background(), tt.env, args...)
-			if got.code != 1 {
-				t.Fatalf("exit %d: %s", got.code, got.stderr)
+			got := run(context.Background(), tt.env, args...)
+			if got.Code != 1 {
+				t.Fatalf("exit %d: %s", got.Code, got.Stderr)
 			}
-			if has := strings.Contains(got.stdout, esc); has != tt.colour {
-				t.Errorf("colour codes present = %v, want %v:\n%q", has, tt.colour, got.stdout)
+			if has := strings.Contains(got.Stdout, esc); has != tt.colour {
+				t.Errorf("colour codes present = %v, want %v:\n%q", has, tt.colour, got.Stdout)
 			}
 			// With or without colour, the words are the same.
-			plain := stripANSI(got.stdout)
+			plain := stripANSI(got.Stdout)
 			if !strings.Contains(plain, file+":2:12: error sinch.total-mismatch: total is 2 but data holds 1 element (path total)") {
 				t.Errorf("diagnostic changed by colour:\n%s", plain)
 			}
@@ -387,12 +375,12 @@ func TestInterrupted(t *testing.T) {
 	repoRoot(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	got := run(t, ctx, env{}, "validate", "fixtures/sinch")
-	if got.code != cmdutil.ExitInterrupted {
-		t.Errorf("exit %d, want %d", got.code, cmdutil.ExitInterrupted)
+	got := run(ctx, env{}, "validate", "fixtures/sinch")
+	if got.Code != cmdutil.ExitInterrupted {
+		t.Errorf("exit %d, want %d", got.Code, cmdutil.ExitInterrupted)
 	}
-	if got.stdout != "0 files, 0 payloads: 0 valid, 0 invalid, 0 unusable; 0 messages; 0 errors, 0 warnings\n" || got.stderr != "" {
-		t.Errorf("want only the summary of what was done:\n%s\nstderr:\n%s", got.stdout, got.stderr)
+	if got.Stdout != "0 files, 0 payloads: 0 valid, 0 invalid, 0 unusable; 0 messages; 0 errors, 0 warnings\n" || got.Stderr != "" {
+		t.Errorf("want only the summary of what was done:\n%s\nstderr:\n%s", got.Stdout, got.Stderr)
 	}
 }
 
@@ -406,9 +394,9 @@ func TestLargeNDJSONOnStdin(t *testing.T) {
 		}
 		in.WriteString(sinchLine + "\r\n")
 	}
-	got := run(t, context.Background(), env{stdin: in.String()}, "validate", "--quiet", "-")
-	if got.code != 1 || !strings.Contains(got.stdout, "-:321:10: error sinch.total-mismatch") ||
-		!strings.Contains(got.stdout, "500 payloads: 499 valid, 1 invalid") {
-		t.Errorf("exit %d:\n%s", got.code, got.stdout)
+	got := run(context.Background(), env{stdin: in.String()}, "validate", "--quiet", "-")
+	if got.Code != 1 || !strings.Contains(got.Stdout, "-:321:10: error sinch.total-mismatch") ||
+		!strings.Contains(got.Stdout, "500 payloads: 499 valid, 1 invalid") {
+		t.Errorf("exit %d:\n%s", got.Code, got.Stdout)
 	}
 }

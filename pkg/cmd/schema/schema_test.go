@@ -2,37 +2,25 @@ package schema
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
-	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	jsonschema "github.com/wamo-dev/wamo/pkg/schema"
 )
 
-func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, Now: func() time.Time { return time.Unix(1767614400, 0) }}
-	cmd := NewCmdSchema(f, nil)
-	cmd.SetArgs(args)
-	cmd.SetOut(out)
-	cmd.SetErr(errOut)
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err := cmd.ExecuteContext(context.Background())
-	return cmdutil.ExitCode(err), out.String(), errOut.String() + errString(err)
-}
-
-func errString(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
+// run executes `wamo schema ARGS`.
+func run(args ...string) (code int, stdout, stderr string) {
+	e := cmdtest.Env{Now: time.Unix(1767614400, 0)}
+	r := cmdtest.Run(e, func(f *cmdutil.Factory) *cobra.Command { return NewCmdSchema(f, nil) }, args...)
+	return r.Code, r.Stdout, r.Stderr
 }
 
 func TestSchemaCommand(t *testing.T) {
@@ -40,13 +28,13 @@ func TestSchemaCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, _ := run(t, "--format", "cloud")
+	code, out, _ := run("--format", "cloud")
 	if code != 0 || out != string(want) {
 		t.Fatalf("--format cloud: exit %d, output %d bytes (want %d)", code, len(out), len(want))
 	}
 	dir := t.TempDir()
 	file := filepath.Join(dir, "s.json")
-	if code, out, msg := run(t, "-f", "sinch", "-o", file); code != 0 || out != "" {
+	if code, out, msg := run("-f", "sinch", "-o", file); code != 0 || out != "" {
 		t.Fatalf("-o: exit %d, stdout %q, %s", code, out, msg)
 	}
 	got, _ := os.ReadFile(file)
@@ -55,7 +43,7 @@ func TestSchemaCommand(t *testing.T) {
 		t.Error("-o FILE holds something else than the sinch schema")
 	}
 	all := filepath.Join(dir, "all")
-	if code, _, msg := run(t, "--all", all); code != 0 {
+	if code, _, msg := run("--all", all); code != 0 {
 		t.Fatalf("--all: exit %d: %s", code, msg)
 	}
 	for _, f := range payload.Formats {
@@ -78,7 +66,7 @@ func TestSchemaUsage(t *testing.T) {
 		{[]string{"--all", "x", "--format", "cloud"}, "--all writes every format"},
 		{[]string{"--format", "cloud", "extra"}, "takes no arguments"},
 	} {
-		code, out, msg := run(t, tc.args...)
+		code, out, msg := run(tc.args...)
 		if code != cmdutil.ExitUsage {
 			t.Errorf("%q: exit %d, want %d (%s)", tc.args, code, cmdutil.ExitUsage, msg)
 		}

@@ -3,6 +3,8 @@ package show
 import (
 	"strings"
 	"testing"
+
+	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 )
 
 // TestFieldReadsTheLastKey: --field prints the value receivers read when
@@ -16,9 +18,9 @@ func TestFieldReadsTheLastKey(t *testing.T) {
 		"contacts.0.wa_id":     "1\n\n",
 		"messages.0.text":      `{"body":"b"}` + "\n" + `{"body":"c"}` + "\n",
 	} {
-		r := run(t, nil, []string{"--field", field, "-"}, in, nil)
-		if r.code != 0 || r.out != want {
-			t.Errorf("--field %s: exit %d, out %q, want %q (%s)", field, r.code, r.out, want, strings.TrimSpace(r.errOut))
+		r := run(cmdtest.Env{Stdin: in}, "--field", field, "-")
+		if r.Code != 0 || r.Stdout != want {
+			t.Errorf("--field %s: exit %d, out %q, want %q (%s)", field, r.Code, r.Stdout, want, strings.TrimSpace(r.Stderr))
 		}
 	}
 }

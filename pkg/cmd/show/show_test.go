@@ -7,13 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/tidwall/pretty"
 
 	"github.com/wamo-dev/wamo/fixtures"
+	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/render"
@@ -22,40 +23,10 @@ import (
 // brt is the zone of the test clock: "local time" in these tests.
 var brt = time.FixedZone("BRT", -3*3600)
 
-type result struct {
-	code        int
-	out, errOut string
-}
-
-// run executes `wamo show ARGS` through cobra with in-memory streams, stdin
-// holding stdin, and returns the exit code and output.
-func run(t testing.TB, ctx context.Context, args []string, stdin string, setup func(*iostreams.IOStreams)) result {
-	t.Helper()
-	ios, in, out, errOut := iostreams.Test()
-	in.WriteString(stdin)
-	if setup != nil {
-		setup(ios)
-	}
-	f := &cmdutil.Factory{IOStreams: ios, Now: func() time.Time { return time.Date(2026, 1, 1, 9, 0, 0, 0, brt) }}
-	cmd := NewCmdShow(f, nil)
-	cmd.SetFlagErrorFunc(cmdutil.FlagError)
-	cmd.SetArgs(args)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	err := cmd.ExecuteContext(ctx)
-	return result{cmdutil.ExitCode(err), out.String(), errOut.String() + errText(err)}
-}
-
-// errText is what the root command would print for err.
-func errText(err error) string {
-	if ee, ok := err.(*cmdutil.ExitError); err == nil || ok && ee.Silent {
-		return ""
-	}
-	return "wamo: " + err.Error() + "\n"
+// run executes `wamo show ARGS` in e, at 9:00 local time on 2026-01-01.
+func run(e cmdtest.Env, args ...string) cmdtest.Result {
+	e.Now = time.Date(2026, 1, 1, 9, 0, 0, 0, brt)
+	return cmdtest.Run(e, func(f *cmdutil.Factory) *cobra.Command { return NewCmdShow(f, nil) }, args...)
 }
 
 // compact returns the fixtures as NDJSON.
@@ -78,9 +49,9 @@ func compact(t testing.TB, names ...string) string {
 func fixturesDir(folder string) string { return filepath.Join("..", "..", "..", "fixtures", folder) }
 
 func TestShowStdinNDJSON(t *testing.T) {
-	r := run(t, nil, nil, compact(t, "whatsapp/text", "cloud/batch-multi", "sinch/status"), nil)
-	if r.code != 0 || r.errOut != "" {
-		t.Fatalf("exit %d, stderr %q", r.code, r.errOut)
+	r := run(cmdtest.Env{Stdin: compact(t, "whatsapp/text", "cloud/batch-multi", "sinch/status")})
+	if r.Code != 0 || r.Stderr != "" {
+		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
 	want := `-:1  whatsapp  1 message
   2018-02-15 08:30:35  +16315551234      Kerry Fisher      text          Hello this is an answer
@@ -92,8 +63,8 @@ func TestShowStdinNDJSON(t *testing.T) {
 -:3  sinch  1 status
   2024-06-19 13:03:22  → +5511987650001                    status        delivered
 `
-	if r.out != want {
-		t.Errorf("got\n%s\nwant\n%s", r.out, want)
+	if r.Stdout != want {
+		t.Errorf("got\n%s\nwant\n%s", r.Stdout, want)
 	}
 }
 
@@ -112,14 +83,14 @@ func TestShowViewsOnStdin(t *testing.T) {
 		{[]string{"--field", "data.0.userProfile"}, "\n{\"name\":\"name of the user\"}\n"},
 	}
 	for _, c := range cases {
-		r := run(t, nil, c.args, in, nil)
-		if r.code != 0 || r.out != c.want || r.errOut != "" {
-			t.Errorf("%v: exit %d, stderr %q, out\n%s\nwant\n%s", c.args, r.code, r.errOut, r.out, c.want)
+		r := run(cmdtest.Env{Stdin: in}, c.args...)
+		if r.Code != 0 || r.Stdout != c.want || r.Stderr != "" {
+			t.Errorf("%v: exit %d, stderr %q, out\n%s\nwant\n%s", c.args, r.Code, r.Stderr, r.Stdout, c.want)
 		}
 	}
-	r := run(t, nil, []string{"--json"}, compact(t, "whatsapp/text"), nil)
-	if !strings.HasPrefix(r.out, "{\n  \"contacts\": [\n    {\n      \"profile\": {\n        \"name\": \"Kerry Fisher\"") {
-		t.Errorf("--json not indented like jq:\n%s", r.out)
+	r := run(cmdtest.Env{Stdin: compact(t, "whatsapp/text")}, "--json")
+	if !strings.HasPrefix(r.Stdout, "{\n  \"contacts\": [\n    {\n      \"profile\": {\n        \"name\": \"Kerry Fisher\"") {
+		t.Errorf("--json not indented like jq:\n%s", r.Stdout)
 	}
 }
 
@@ -138,14 +109,14 @@ func TestShowUsageErrors(t *testing.T) {
 		{[]string{"--max-size", "big", "x"}, "--max-size"},
 	}
 	for _, c := range cases {
-		r := run(t, nil, c.args, "", nil)
-		if r.code != cmdutil.ExitUsage || !strings.Contains(r.errOut, c.msg) {
-			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, r.code, r.errOut, c.msg)
+		r := run(cmdtest.Env{}, c.args...)
+		if r.Code != cmdutil.ExitUsage || !strings.Contains(r.Stderr, c.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, r.Code, r.Stderr, c.msg)
 		}
 	}
-	r := run(t, nil, nil, "", func(ios *iostreams.IOStreams) { ios.SetStdinTTY(true) })
-	if r.code != cmdutil.ExitUsage || !strings.Contains(r.errOut, "no input") {
-		t.Errorf("no input on a terminal: exit %d, %q", r.code, r.errOut)
+	r := run(cmdtest.Env{StdinTTY: true})
+	if r.Code != cmdutil.ExitUsage || !strings.Contains(r.Stderr, "no input") {
+		t.Errorf("no input on a terminal: exit %d, %q", r.Code, r.Stderr)
 	}
 }
 
@@ -159,106 +130,106 @@ func TestShowInvalidInput(t *testing.T) {
 	binary := filepath.Join(dir, "binary.json")
 	os.WriteFile(binary, []byte{0x89, 'P', 'N', 'G', 0, 1}, 0o644)
 	for _, view := range [][]string{nil, {"--json"}, {"--table"}, {"--field", "id"}} {
-		r := run(t, nil, append(append([]string{}, view...), bad, missing, binary), "", nil)
-		if r.code != cmdutil.ExitInput {
-			t.Errorf("%v: exit %d, want 3", view, r.code)
+		r := run(cmdtest.Env{}, append(append([]string{}, view...), bad, missing, binary)...)
+		if r.Code != cmdutil.ExitInput {
+			t.Errorf("%v: exit %d, want 3", view, r.Code)
 		}
 		wantErr := bad + ":2:15: error json.syntax: trailing comma before ']'\n" +
 			missing + ": error input: no such file or directory\n" +
 			binary + ":1:1: error input: not JSON: the input starts with binary data, not with a JSON object\n"
-		if r.errOut != wantErr {
-			t.Errorf("%v: stderr\n%s\nwant\n%s", view, r.errOut, wantErr)
+		if r.Stderr != wantErr {
+			t.Errorf("%v: stderr\n%s\nwant\n%s", view, r.Stderr, wantErr)
 		}
-		if strings.Contains(r.out, "[1,]") || strings.Contains(r.out, "[\n        1\n") {
-			t.Errorf("%v: the invalid payload was printed:\n%s", view, r.out)
+		if strings.Contains(r.Stdout, "[1,]") || strings.Contains(r.Stdout, "[\n        1\n") {
+			t.Errorf("%v: the invalid payload was printed:\n%s", view, r.Stdout)
 		}
-		if len(view) > 0 && view[0] == "--json" && strings.Count(r.out, "\n{\n")+1 != 2 {
-			t.Errorf("--json printed %d documents, want the 2 valid ones", strings.Count(r.out, "\n{\n")+1)
+		if len(view) > 0 && view[0] == "--json" && strings.Count(r.Stdout, "\n{\n")+1 != 2 {
+			t.Errorf("--json printed %d documents, want the 2 valid ones", strings.Count(r.Stdout, "\n{\n")+1)
 		}
 	}
 	// The valid payloads around the invalid one are shown.
-	r := run(t, nil, []string{bad}, "", nil)
-	if !strings.Contains(r.out, bad+":1  whatsapp") || !strings.Contains(r.out, bad+":3  sinch") {
-		t.Errorf("valid payloads missing:\n%s", r.out)
+	r := run(cmdtest.Env{}, bad)
+	if !strings.Contains(r.Stdout, bad+":1  whatsapp") || !strings.Contains(r.Stdout, bad+":3  sinch") {
+		t.Errorf("valid payloads missing:\n%s", r.Stdout)
 	}
 }
 
 func TestShowFormatNotRecognised(t *testing.T) {
 	in := `{"hello":"world"}` + "\n"
-	r := run(t, nil, nil, in, nil)
-	if r.code != cmdutil.ExitInput || !strings.Contains(r.out, "-:1  (format not recognised") {
-		t.Errorf("default view: exit %d, out %q", r.code, r.out)
+	r := run(cmdtest.Env{Stdin: in})
+	if r.Code != cmdutil.ExitInput || !strings.Contains(r.Stdout, "-:1  (format not recognised") {
+		t.Errorf("default view: exit %d, out %q", r.Code, r.Stdout)
 	}
-	r = run(t, nil, []string{"--table"}, in, nil)
-	if r.code != cmdutil.ExitInput || !strings.Contains(r.errOut, "-:1:1: error format: format not recognised") {
-		t.Errorf("table: exit %d, stderr %q", r.code, r.errOut)
+	r = run(cmdtest.Env{Stdin: in}, "--table")
+	if r.Code != cmdutil.ExitInput || !strings.Contains(r.Stderr, "-:1:1: error format: format not recognised") {
+		t.Errorf("table: exit %d, stderr %q", r.Code, r.Stderr)
 	}
-	r = run(t, nil, []string{"--json", "--compact"}, in, nil)
-	if r.code != 0 || r.out != in {
-		t.Errorf("--json: exit %d, out %q", r.code, r.out)
+	r = run(cmdtest.Env{Stdin: in}, "--json", "--compact")
+	if r.Code != 0 || r.Stdout != in {
+		t.Errorf("--json: exit %d, out %q", r.Code, r.Stdout)
 	}
-	r = run(t, nil, []string{"--field", "hello"}, in, nil)
-	if r.code != 0 || r.out != "world\n" {
-		t.Errorf("--field: exit %d, out %q", r.code, r.out)
+	r = run(cmdtest.Env{Stdin: in}, "--field", "hello")
+	if r.Code != 0 || r.Stdout != "world\n" {
+		t.Errorf("--field: exit %d, out %q", r.Code, r.Stdout)
 	}
 	// A forced format is believed.
-	r = run(t, nil, []string{"--format", "whatsapp"}, in, nil)
-	if r.code != 0 || !strings.Contains(r.out, "whatsapp  no messages or statuses") {
-		t.Errorf("--format whatsapp: exit %d, out %q", r.code, r.out)
+	r = run(cmdtest.Env{Stdin: in}, "--format", "whatsapp")
+	if r.Code != 0 || !strings.Contains(r.Stdout, "whatsapp  no messages or statuses") {
+		t.Errorf("--format whatsapp: exit %d, out %q", r.Code, r.Stdout)
 	}
 }
 
 func TestShowFieldMissingEverywhere(t *testing.T) {
-	r := run(t, nil, []string{"--field", "nope.nothing"}, compact(t, "whatsapp/text", "cloud/text"), nil)
-	if r.code != cmdutil.ExitFindings || r.out != "\n\n" {
-		t.Errorf("exit %d, out %q; want 1 and one empty line per payload", r.code, r.out)
+	r := run(cmdtest.Env{Stdin: compact(t, "whatsapp/text", "cloud/text")}, "--field", "nope.nothing")
+	if r.Code != cmdutil.ExitFindings || r.Stdout != "\n\n" {
+		t.Errorf("exit %d, out %q; want 1 and one empty line per payload", r.Code, r.Stdout)
 	}
 }
 
 func TestShowPipedHasNoEscapes(t *testing.T) {
 	for _, view := range [][]string{nil, {"--table"}, {"--json"}, {"--compact"}, {"--field", "entry.0.changes.0.value"}} {
 		args := append(append([]string{}, view...), fixturesDir("sinch"), fixturesDir("whatsapp"), fixturesDir("cloud"))
-		r := run(t, nil, args, "", nil)
-		if r.code != 0 {
-			t.Errorf("%v: exit %d: %s", view, r.code, r.errOut)
+		r := run(cmdtest.Env{}, args...)
+		if r.Code != 0 {
+			t.Errorf("%v: exit %d: %s", view, r.Code, r.Stderr)
 		}
-		if strings.Contains(r.out, "\x1b") {
+		if strings.Contains(r.Stdout, "\x1b") {
 			t.Errorf("%v: escape sequence in piped output", view)
 		}
 		// Forced colour is honoured even when piped; NO_COLOR wins on a terminal.
-		r = run(t, nil, args, "", func(ios *iostreams.IOStreams) { ios.SetColorMode(iostreams.ColorAlways) })
-		if !strings.Contains(r.out, "\x1b[") && len(view) > 0 && view[0] != "--table" {
+		r = run(cmdtest.Env{Setup: func(ios *iostreams.IOStreams) { ios.SetColorMode(iostreams.ColorAlways) }}, args...)
+		if !strings.Contains(r.Stdout, "\x1b[") && len(view) > 0 && view[0] != "--table" {
 			t.Errorf("%v: no colour with --color always", view)
 		}
-		r = run(t, nil, args, "", func(ios *iostreams.IOStreams) { ios.SetStdoutTTY(true); ios.SetNoColorEnv(true) })
-		if strings.Contains(r.out, "\x1b") {
+		r = run(cmdtest.Env{StdoutTTY: true, NoColor: true}, args...)
+		if strings.Contains(r.Stdout, "\x1b") {
 			t.Errorf("%v: colour despite NO_COLOR", view)
 		}
 	}
-	r := run(t, nil, []string{fixturesDir("cloud")}, "", func(ios *iostreams.IOStreams) { ios.SetStdoutTTY(true) })
-	if !strings.Contains(r.out, "\x1b[") {
+	r := run(cmdtest.Env{StdoutTTY: true}, fixturesDir("cloud"))
+	if !strings.Contains(r.Stdout, "\x1b[") {
 		t.Error("no colour on a terminal")
 	}
 }
 
 func TestShowTimeZone(t *testing.T) {
 	in := compact(t, "cloud/text")
-	r := run(t, nil, nil, in, nil)
-	if !strings.Contains(r.out, "  2026-01-05 07:00:00  ") {
-		t.Errorf("not in the clock's zone:\n%s", r.out)
+	r := run(cmdtest.Env{Stdin: in})
+	if !strings.Contains(r.Stdout, "  2026-01-05 07:00:00  ") {
+		t.Errorf("not in the clock's zone:\n%s", r.Stdout)
 	}
-	r = run(t, nil, []string{"--utc"}, in, nil)
-	if !strings.Contains(r.out, "  2026-01-05 10:00:00  ") {
-		t.Errorf("--utc not in UTC:\n%s", r.out)
+	r = run(cmdtest.Env{Stdin: in}, "--utc")
+	if !strings.Contains(r.Stdout, "  2026-01-05 10:00:00  ") {
+		t.Errorf("--utc not in UTC:\n%s", r.Stdout)
 	}
 }
 
 func TestShowInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	r := run(t, ctx, []string{fixturesDir("cloud")}, "", nil)
-	if r.code != cmdutil.ExitInterrupted {
-		t.Errorf("exit %d, want 130", r.code)
+	r := run(cmdtest.Env{Ctx: ctx}, fixturesDir("cloud"))
+	if r.Code != cmdutil.ExitInterrupted {
+		t.Errorf("exit %d, want 130", r.Code)
 	}
 }
 
@@ -277,13 +248,12 @@ func TestShowOptions(t *testing.T) {
 		{[]string{"--field", "a.b", "x"}, render.ShowField, false, brt},
 	}
 	for _, c := range cases {
-		ios, _, _, _ := iostreams.Test()
-		f := &cmdutil.Factory{IOStreams: ios, Now: func() time.Time { return time.Now().In(brt) }}
 		var got *Options
-		cmd := NewCmdShow(f, func(_ context.Context, o *Options) error { got = o; return nil })
-		cmd.SetArgs(c.args)
-		if err := cmd.Execute(); err != nil {
-			t.Fatalf("%v: %v", c.args, err)
+		capture := func(f *cmdutil.Factory) *cobra.Command {
+			return NewCmdShow(f, func(_ context.Context, o *Options) error { got = o; return nil })
+		}
+		if r := cmdtest.Run(cmdtest.Env{Now: time.Now().In(brt)}, capture, c.args...); r.Code != 0 {
+			t.Fatalf("%v: %s", c.args, r.Stderr)
 		}
 		if got.View != c.view || got.Compact != c.compact || got.Location != c.loc || got.Paths[0] != "x" {
 			t.Errorf("%v: got %+v", c.args, got)
@@ -291,36 +261,14 @@ func TestShowOptions(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for one writer and one reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestShowLiveStream checks that a payload is printed before the command
 // waits for the next one: `tail -f … | wamo show` shows messages as they come.
 func TestShowLiveStream(t *testing.T) {
 	pr, pw := io.Pipe()
-	ios, _, _, _ := iostreams.Test()
-	out := &syncBuffer{}
-	ios.In, ios.Out = pr, out
-	f := &cmdutil.Factory{IOStreams: ios, Now: time.Now}
-	cmd := NewCmdShow(f, nil)
-	cmd.SetArgs([]string{"--utc"})
+	out := &cmdtest.SyncBuffer{}
+	f, _, _ := cmdtest.Factory(cmdtest.Env{Setup: func(ios *iostreams.IOStreams) { ios.In, ios.Out = pr, out }})
 	done := make(chan error, 1)
-	go func() { done <- cmd.Execute() }()
+	go func() { done <- cmdtest.Exec(context.Background(), NewCmdShow(f, nil), f.IOStreams, "--utc") }()
 
 	pw.Write([]byte(compact(t, "whatsapp/text")))
 	deadline := time.Now().Add(5 * time.Second)
