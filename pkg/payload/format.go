@@ -182,9 +182,9 @@ func DetectString(s string) Detection {
 		if i = jsonlex.SkipSpace(s, end); i >= len(s) || s[i] != ':' {
 			break
 		}
-		if dd, ok := decide(key); ok {
+		if f := decide(key); f != Unknown {
 			if !decided {
-				d.Format, d.Reason, decided = dd.Format, dd.Reason, true
+				d.Format, d.Reason, decided = f, "top-level "+key, true
 			}
 			if !sharedWithLookalike(key) {
 				nativeOnly = true // decided: no need to read its value
@@ -253,25 +253,16 @@ func bytesToString(b []byte) string {
 // String views the payload bytes as a string without copying (see bytesToString).
 func (p *Payload) String() string { return bytesToString(p.Data) }
 
-// decide maps a top-level member name to the format it belongs to.
-func decide(key string) (Detection, bool) {
+// decide names the format a top-level member belongs to (Unknown for a
+// member no format has alone).
+func decide(key string) Format {
 	switch key {
-	case "object":
-		return Detection{Format: Cloud, Reason: "top-level object"}, true
-	case "entry":
-		return Detection{Format: Cloud, Reason: "top-level entry"}, true
-	case "data":
-		return Detection{Format: Sinch, Reason: "top-level data"}, true
-	case "total":
-		return Detection{Format: Sinch, Reason: "top-level total"}, true
-	case "messages":
-		return Detection{Format: WhatsApp, Reason: "top-level messages"}, true
-	case "statuses":
-		return Detection{Format: WhatsApp, Reason: "top-level statuses"}, true
-	case "contacts":
-		return Detection{Format: WhatsApp, Reason: "top-level contacts"}, true
-	case "errors":
-		return Detection{Format: WhatsApp, Reason: "top-level errors"}, true
+	case "object", "entry":
+		return Cloud
+	case "data", "total":
+		return Sinch
+	case "messages", "statuses", "contacts", "errors":
+		return WhatsApp
 	}
-	return Detection{}, false
+	return Unknown
 }

@@ -330,12 +330,12 @@ func SniffFormat(data []byte) Format {
 			if depth == 1 {
 				if j := skipBlank(data, end); j < len(data) && data[j] == ':' {
 					key := bytesToString(data[i+1 : end-1])
-					if d, ok := decide(key); ok {
+					if f := decide(key); f != Unknown {
 						if !sharedWithLookalike(key) {
-							return d.Format
+							return f
 						}
 						if first == Unknown {
-							first = d.Format
+							first = f
 						}
 					}
 					conversation = conversation || key == "app_id" || key == "project_id"
