@@ -1,6 +1,8 @@
 package whatsapp
 
 import (
+	"slices"
+
 	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/message"
 )
@@ -50,48 +52,20 @@ var (
 		{Concept: "system.number", Path: "system.new_wa_id"},
 		{Concept: "errors", Path: "errors[] (top level)"},
 	}
-	cloudSpellings = []message.Spelling{
-		{Concept: "item.message", Path: "messages[] + contacts[]"},
-		{Concept: "item.status", Path: "statuses[]"},
-		{Concept: "message.id", Path: "messages[].id"},
-		{Concept: "message.from", Path: "messages[].from, contacts[].wa_id"},
-		{Concept: "sender.name", Path: "contacts[].profile.name"},
-		{Concept: "sender.wa_id", Path: "contacts[].wa_id"},
+	// The Cloud API spells most concepts as On-Premises does.
+	cloudSpellings = respell(onPremSpellings, []message.Spelling{
 		{Concept: "business", Path: "metadata.display_phone_number"},
-		{Concept: "time", Path: "messages[].timestamp (s)"},
-		{Concept: "context.id", Path: "messages[].context.id"},
-		{Concept: "group", Path: "messages[].group_id"},
-		{Concept: "text", Path: "type text, text.body"},
-		{Concept: "media", Path: "type image, video, document, sticker, audio"},
 		{Concept: "media.voice", Path: "type audio, audio.voice true"},
-		{Concept: "media.mime", Path: "<media>.mime_type"},
-		{Concept: "media.caption", Path: "<media>.caption"},
 		{Concept: "media.url", Path: "<media>.url"},
-		{Concept: "media.id", Path: "<media>.id"},
 		{Concept: "media.sha256", Path: "<media>.sha256 (base64)"},
 		{Concept: "voice", Path: "type audio + audio.voice true"},
-		{Concept: "location.coordinates", Path: "location.latitude, location.longitude"},
-		{Concept: "location.name", Path: "location.name, address"},
-		{Concept: "contacts", Path: "messages[].contacts[]"},
-		{Concept: "button", Path: "type button, button.text, button.payload"},
-		{Concept: "list_reply", Path: "interactive.type list_reply, list_reply.id, title"},
-		{Concept: "button_reply", Path: "interactive.type button_reply, button_reply.id, title"},
-		{Concept: "address_reply", Path: "interactive.type nfm_reply, nfm_reply.name address_message, response_json.values"},
-		{Concept: "order", Path: "type order"},
-		{Concept: "referral", Path: "referral.headline, body, source_type, source_id, source_url"},
 		{Concept: "referral.media", Path: "referral.media_type + image_url / video_url"},
-		{Concept: "status.read", Path: "status read"},
-		{Concept: "status.delivered", Path: "status delivered"},
-		{Concept: "status.sent", Path: "status sent"},
-		{Concept: "status.failed", Path: "status failed, errors[{code, title}]"},
-		{Concept: "status.recipient", Path: "statuses[].recipient_id"},
-		{Concept: "status.type", Path: "statuses[].type message"},
 		{Concept: "error", Path: "error {code, title, message, error_data.details, href}"},
 		{Concept: "unsupported", Path: "type unsupported"},
 		{Concept: "system.number", Path: "system.wa_id"},
 		{Concept: "errors", Path: "errors[] (value level)"},
 		{Concept: "envelope", Path: "object, entry[].id, metadata.phone_number_id"},
-	}
+	})
 )
 
 // note is a Note that applies to both variants, or to the Cloud API only.
@@ -227,6 +201,21 @@ func Notes(v Variant) []message.Note {
 		if !n.cloudOnly || v == CloudAPI {
 			out = append(out, n.Note)
 		}
+	}
+	return out
+}
+
+// respell is base with the paths of the concepts of changes replaced, and
+// the concepts base lacks added.
+func respell(base, changes []message.Spelling) []message.Spelling {
+	out := slices.Clone(base)
+	for _, c := range changes {
+		i := slices.IndexFunc(out, func(s message.Spelling) bool { return s.Concept == c.Concept })
+		if i < 0 {
+			out = append(out, c)
+			continue
+		}
+		out[i] = c
 	}
 	return out
 }
