@@ -57,6 +57,7 @@ import (
 
 	"github.com/dustin/go-humanize"
 
+	"github.com/wamo-dev/wamo/pkg/enum"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/redact"
 	"github.com/wamo-dev/wamo/pkg/signature"
@@ -172,18 +173,10 @@ const (
 	KindRejected              // refused: path, method, size, signature
 )
 
+var kindNames = []string{KindWebhook: "webhook", KindHandshake: "handshake", KindInfo: "info", KindRejected: "rejected"}
+
 // String names the kind: webhook, handshake, info or rejected.
-func (k Kind) String() string {
-	switch k {
-	case KindWebhook:
-		return "webhook"
-	case KindHandshake:
-		return "handshake"
-	case KindInfo:
-		return "info"
-	}
-	return "rejected"
-}
+func (k Kind) String() string { return enum.Name(kindNames, k, "rejected") }
 
 // MarshalText renders the kind in JSON.
 func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }

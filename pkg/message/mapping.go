@@ -1,6 +1,9 @@
 package message
 
-import "github.com/wamo-dev/wamo/pkg/jsontree"
+import (
+	"github.com/wamo-dev/wamo/pkg/enum"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
+)
 
 // What each format package declares so that conversions between formats
 // can be explained and documented without any other package knowing a
@@ -21,15 +24,9 @@ const (
 	Added
 )
 
-func (k Change) String() string {
-	switch k {
-	case Changed:
-		return "changed"
-	case Added:
-		return "added"
-	}
-	return "dropped"
-}
+var changeNames = []string{Dropped: "dropped", Changed: "changed", Added: "added"}
+
+func (k Change) String() string { return enum.Name(changeNames, k, "dropped") }
 
 // MarshalText renders the change as a word.
 func (k Change) MarshalText() ([]byte, error) { return []byte(k.String()), nil }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/wamo-dev/wamo/pkg/enum"
 	"github.com/wamo-dev/wamo/pkg/jsonlex"
 )
 
@@ -29,19 +30,10 @@ const (
 // Formats lists the known formats in a stable order.
 var Formats = []Format{Sinch, WhatsApp, Cloud, Conversation}
 
-func (f Format) String() string {
-	switch f {
-	case Sinch:
-		return "sinch"
-	case WhatsApp:
-		return "whatsapp"
-	case Cloud:
-		return "cloud"
-	case Conversation:
-		return "conversation"
-	}
-	return "unknown"
-}
+var formatNames = []string{Unknown: "unknown", Sinch: "sinch", WhatsApp: "whatsapp", Cloud: "cloud",
+	Conversation: "conversation"}
+
+func (f Format) String() string { return enum.Name(formatNames, f, "unknown") }
 
 // MarshalText renders the format name in JSON output.
 func (f Format) MarshalText() ([]byte, error) { return []byte(f.String()), nil }

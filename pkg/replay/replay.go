@@ -30,6 +30,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/wamo-dev/wamo/pkg/enum"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/secret"
 	"github.com/wamo-dev/wamo/pkg/signature"
@@ -251,23 +252,10 @@ var Outcomes = []Outcome{OK, Slow, HTTPError, NetworkError, Timeout}
 
 const numOutcomes = int(Canceled) + 1
 
-func (o Outcome) String() string {
-	switch o {
-	case OK:
-		return "ok"
-	case Slow:
-		return "slow"
-	case HTTPError:
-		return "http-error"
-	case NetworkError:
-		return "network-error"
-	case Timeout:
-		return "timeout"
-	case Canceled:
-		return "canceled"
-	}
-	return "unknown"
-}
+var outcomeNames = []string{OK: "ok", Slow: "slow", HTTPError: "http-error", NetworkError: "network-error",
+	Timeout: "timeout", Canceled: "canceled"}
+
+func (o Outcome) String() string { return enum.Name(outcomeNames, o, "unknown") }
 
 // MarshalText renders the outcome name in JSON.
 func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
