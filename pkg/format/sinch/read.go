@@ -73,7 +73,9 @@ type reader struct {
 	o    message.ReadOptions
 	h    message.Handler
 	b    message.Batch
+	c    message.Contact
 	m    message.Message
+	mm   messageMembers
 	s    message.Status
 	seen map[string]bool
 }
@@ -117,7 +119,7 @@ func (r *reader) mo(item jsontree.Value, seen *map[string]bool) {
 		r.profile(item, prof, seen)
 	}
 	if msg.IsObject() {
-		readMessage(msg, m)
+		readMessage(msg, m, &r.mm)
 	}
 	r.mediaFromURL(m)
 	r.h.Message(m)
@@ -127,12 +129,14 @@ func (r *reader) mo(item jsontree.Value, seen *map[string]bool) {
 // when the batch has not named that sender yet.
 func (r *reader) profile(item, prof jsontree.Value, seen *map[string]bool) {
 	m := &r.m
-	m.From.Name = prof.Get("name").Str()
-	ct := message.Contact{Offset: item.Offset(), Phone: m.From.Phone}
+	name := prof.Get("name")
+	m.From.Name = name.Str()
+	ct := &r.c
+	*ct = message.Contact{Offset: item.Offset(), Phone: m.From.Phone}
 	if w := prof.Get("whatsAppId"); w.Exists() {
 		ct.Phone = w.Raw()
 	}
-	ct.Name = prof.Get("name").Raw()
+	ct.Name = name.Raw()
 	ct.HasProfile = ct.Name != ""
 	id := message.Str(ct.Phone)
 	if (*seen)[id] {
@@ -142,7 +146,7 @@ func (r *reader) profile(item, prof jsontree.Value, seen *map[string]bool) {
 		*seen = map[string]bool{}
 	}
 	(*seen)[id] = true
-	r.h.Contact(&ct)
+	r.h.Contact(ct)
 }
 
 // mediaFromURL undoes what the writer does for media without URL: a
@@ -189,41 +193,79 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-func readMessage(v jsontree.Value, m *message.Message) {
-	typ, text := v.Get("type"), v.Get("messageText")
-	m.GroupID = v.Get("waGroupId").Raw()
+// messageMembers are the members of a Sinch message object, gathered in
+// one pass over it.
+type messageMembers struct {
+	typ, text, groupID, mime, url, caption jsontree.Value
+	interactive, location, contacts, pay   jsontree.Value
+}
+
+func (mm *messageMembers) take(k string, x jsontree.Value) {
+	switch k {
+	case "type":
+		mm.typ = x
+	case "messageText":
+		mm.text = x
+	case "waGroupId":
+		mm.groupID = x
+	case "mimeType":
+		mm.mime = x
+	case "mediaUrl":
+		mm.url = x
+	case "caption":
+		mm.caption = x
+	case "interactive":
+		mm.interactive = x
+	case "location":
+		mm.location = x
+	case "contacts":
+		mm.contacts = x
+	case "payload":
+		mm.pay = x
+	}
+}
+
+// readMessage reads a message object into m, with mm (kept by the
+// reader: the content readers take its address) for its members.
+func readMessage(v jsontree.Value, m *message.Message, mm *messageMembers) {
+	*mm = messageMembers{}
+	v.ForEach(func(k, x jsontree.Value) bool {
+		mm.take(k.Str(), x)
+		return true
+	})
+	m.GroupID = mm.groupID.Raw()
 	// Text and media are kept whatever the kind (writers take what the
 	// kind needs; show summarises messages of types it does not know).
-	m.Text = text.Raw()
-	m.Media = message.Media{MIME: v.Get("mimeType").Raw(), URL: v.Get("mediaUrl").Raw(), Caption: v.Get("caption").Raw()}
-	m.Kind = messageKind(v, typ)
-	if read := contentReaders[m.Kind]; read != nil && !read(v, m) {
+	m.Text = mm.text.Raw()
+	m.Media = message.Media{MIME: mm.mime.Raw(), URL: mm.url.Raw(), Caption: mm.caption.Raw()}
+	m.Kind = messageKind(mm)
+	if read := contentReaders[m.Kind]; read != nil && !read(mm, m) {
 		m.Kind = message.KindOther // content the native formats cannot carry
 	}
 	if m.Kind == message.KindOther {
-		m.Type = typ.Str()
+		m.Type = mm.typ.Str()
 	}
 }
 
 // messageKind is the kind a Sinch message's type names, or — the
 // documented location and contacts examples carry no type — the kind its
 // one content member implies.
-func messageKind(v, typ jsontree.Value) message.Kind {
-	inter := v.Get("interactive")
-	if typ.Exists() {
-		if typ.Str() == TypeInteractive {
-			return interactiveKind(inter)
+func messageKind(mm *messageMembers) message.Kind {
+	if mm.typ.Exists() {
+		if t := mm.typ.Str(); t != TypeInteractive {
+			return typeKinds[t] // KindOther when unknown
 		}
-		return typeKinds[typ.Str()] // KindOther when unknown
+		return interactiveKind(mm.interactive)
 	}
 	k, n := message.KindOther, 0
-	for member, kind := range map[string]message.Kind{"location": message.Location, "contacts": message.Contacts} {
-		if v.Get(member).Exists() {
-			k, n = kind, n+1
-		}
+	if mm.location.Exists() {
+		k, n = message.Location, n+1
 	}
-	if inter.Exists() {
-		k, n = interactiveKind(inter), n+1
+	if mm.contacts.Exists() {
+		k, n = message.Contacts, n+1
+	}
+	if mm.interactive.Exists() {
+		k, n = interactiveKind(mm.interactive), n+1
 	}
 	if n != 1 {
 		return message.KindOther
@@ -233,32 +275,32 @@ func messageKind(v, typ jsontree.Value) message.Kind {
 
 // contentReaders read what a kind needs beyond text and media; false when
 // the content cannot be carried to native formats.
-var contentReaders = map[message.Kind]func(v jsontree.Value, m *message.Message) bool{
-	message.Text: func(v jsontree.Value, _ *message.Message) bool {
-		t := v.Get("messageText")
+var contentReaders = map[message.Kind]func(mm *messageMembers, m *message.Message) bool{
+	message.Text: func(mm *messageMembers, _ *message.Message) bool {
+		t := mm.text
 		return !(t.IsString() && strings.TrimSpace(t.Str()) == "") // native text bodies must not be empty
 	},
-	message.Button: func(v jsontree.Value, m *message.Message) bool {
-		m.Button = message.TemplateButton{Text: v.Get("messageText").Raw(), Payload: v.Get("payload").Raw()}
+	message.Button: func(mm *messageMembers, m *message.Message) bool {
+		m.Button = message.TemplateButton{Text: mm.text.Raw(), Payload: mm.pay.Raw()}
 		return true
 	},
-	message.Location: func(v jsontree.Value, m *message.Message) bool {
-		loc := v.Get("location")
+	message.Location: func(mm *messageMembers, m *message.Message) bool {
+		loc := mm.location
 		lat, long, ok := splitGeoPoint(loc.Get("geoPoint").Str())
 		m.Location = message.Place{Lat: lat, Long: long, Name: loc.Get("name").Raw(), Address: loc.Get("address").Raw()}
 		return loc.IsObject() && ok
 	},
-	message.Contacts: func(v jsontree.Value, m *message.Message) bool {
-		m.Cards = v.Get("contacts")
+	message.Contacts: func(mm *messageMembers, m *message.Message) bool {
+		m.Cards = mm.contacts
 		return m.Cards.IsArray()
 	},
-	message.ListReply: func(v jsontree.Value, m *message.Message) bool {
-		r := v.Get("interactive").Get("listReply")
+	message.ListReply: func(mm *messageMembers, m *message.Message) bool {
+		r := mm.interactive.Get("listReply")
 		m.Reply = message.Reply{Present: r.IsObject(), ID: r.Get("rowIdentifier").Raw(), Title: r.Get("rowTitle").Raw()}
 		return m.Reply.Present
 	},
-	message.ButtonReply: func(v jsontree.Value, m *message.Message) bool {
-		r := v.Get("interactive").Get("buttonReply")
+	message.ButtonReply: func(mm *messageMembers, m *message.Message) bool {
+		r := mm.interactive.Get("buttonReply")
 		m.Reply = message.Reply{Present: r.IsObject(), ID: r.Get("payload").Raw(), Title: r.Get("title").Raw()}
 		return m.Reply.Present
 	},

@@ -94,20 +94,69 @@ func (r *reader) notification(v jsontree.Value, b message.Batch, h message.Handl
 }
 
 func readContact(v jsontree.Value, ct *message.Contact) {
-	p := v.Get("profile")
-	*ct = message.Contact{Offset: v.Offset(), Phone: v.Get("wa_id").Raw(), HasProfile: p.IsObject(),
-		Name: p.Get("name").Raw(), Username: p.Get("username").Raw(), UserID: v.Get("user_id").Raw(),
-		ParentUserID: v.Get("parent_user_id").Raw(), IdentityKeyHash: v.Get("identity_key_hash").Raw()}
+	*ct = message.Contact{Offset: v.Offset()}
+	v.ForEach(func(k, x jsontree.Value) bool {
+		switch k.Str() {
+		case "wa_id":
+			ct.Phone = x.Raw()
+		case "profile":
+			ct.HasProfile = x.IsObject()
+			ct.Name, ct.Username = x.Get("name").Raw(), x.Get("username").Raw()
+		case "user_id":
+			ct.UserID = x.Raw()
+		case "parent_user_id":
+			ct.ParentUserID = x.Raw()
+		case "identity_key_hash":
+			ct.IdentityKeyHash = x.Raw()
+		}
+		return true
+	})
+}
+
+// messageMembers are the members of a message object that readMessage
+// needs as values, gathered in one pass over the object.
+type messageMembers struct {
+	typ, errs, context, referral jsontree.Value
+}
+
+// take keeps a message's member k: the model's scalars go straight into m.
+func (mm *messageMembers) take(k string, x jsontree.Value, m *message.Message) {
+	switch k {
+	case "type":
+		mm.typ = x
+	case "errors":
+		mm.errs = x
+	case "context":
+		mm.context = x
+	case "referral":
+		mm.referral = x
+	case "id":
+		m.ID = x.Raw()
+	case "from":
+		m.From.Phone = x.Raw()
+	case "from_user_id":
+		m.From.UserID = x.Raw()
+	case "from_parent_user_id":
+		m.From.ParentUserID = x.Raw()
+	case "timestamp":
+		m.Time.Raw = x.Raw()
+	case "group_id":
+		m.GroupID = x.Raw()
+	case "identity":
+		m.Identity = x
+	}
 }
 
 func readMessage(v jsontree.Value, m *message.Message) {
-	typ := v.Get("type").Str()
-	errs := v.Get("errors")
-	*m = message.Message{Offset: v.Offset(), Kind: kindOf(typ, v), ID: v.Get("id").Raw(),
-		From:     message.Party{Phone: v.Get("from").Raw(), UserID: v.Get("from_user_id").Raw(), ParentUserID: v.Get("from_parent_user_id").Raw()},
-		Time:     message.Time{Raw: v.Get("timestamp").Raw()},
-		GroupID:  v.Get("group_id").Raw(),
-		Identity: v.Get("identity"), HasErrors: errs.IsArray(), Errors: readErrors(errs, m.Errors[:0])}
+	*m = message.Message{Offset: v.Offset(), Errors: m.Errors[:0]}
+	var mm messageMembers
+	v.ForEach(func(k, x jsontree.Value) bool {
+		mm.take(k.Str(), x, m)
+		return true
+	})
+	typ := mm.typ.Str()
+	m.Kind = kindOf(typ, v)
+	m.HasErrors, m.Errors = mm.errs.IsArray(), readErrors(mm.errs, m.Errors)
 	if m.Kind == message.KindOther {
 		m.Type = typ
 		m.Body = v.Get(typ)
@@ -115,11 +164,11 @@ func readMessage(v jsontree.Value, m *message.Message) {
 			m.Type = sub
 		}
 	}
-	if cx := v.Get("context"); cx.IsObject() {
-		m.Context = readContext(cx)
+	if mm.context.IsObject() {
+		m.Context = readContext(mm.context)
 	}
-	if r := v.Get("referral"); r.IsObject() {
-		m.Referral = readReferral(r)
+	if mm.referral.IsObject() {
+		m.Referral = readReferral(mm.referral)
 	}
 	if read := bodyReaders[m.Kind]; read != nil {
 		read(v, v.Get(typ), m)
@@ -193,9 +242,38 @@ func init() {
 }
 
 func readMedia(v jsontree.Value) message.Media {
-	return message.Media{ID: v.Get("id").Raw(), MIME: v.Get("mime_type").Raw(), SHA256: v.Get("sha256").Raw(),
-		Caption: v.Get("caption").Raw(), Filename: v.Get("filename").Raw(), Animated: v.Get("animated").Raw(),
-		URL: v.Get("url").Raw(), Link: v.Get("link").Raw(), Voice: v.Get("voice").Raw(), Metadata: v.Get("metadata")}
+	var md message.Media
+	v.ForEach(func(k, x jsontree.Value) bool {
+		takeMedia(&md, k.Str(), x)
+		return true
+	})
+	return md
+}
+
+// takeMedia keeps a media object's member k.
+func takeMedia(md *message.Media, k string, x jsontree.Value) {
+	switch k {
+	case "id":
+		md.ID = x.Raw()
+	case "mime_type":
+		md.MIME = x.Raw()
+	case "sha256":
+		md.SHA256 = x.Raw()
+	case "caption":
+		md.Caption = x.Raw()
+	case "filename":
+		md.Filename = x.Raw()
+	case "animated":
+		md.Animated = x.Raw()
+	case "url":
+		md.URL = x.Raw()
+	case "link":
+		md.Link = x.Raw()
+	case "voice":
+		md.Voice = x.Raw()
+	case "metadata":
+		md.Metadata = x
+	}
 }
 
 func readContext(v jsontree.Value) message.Context {

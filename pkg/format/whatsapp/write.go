@@ -108,6 +108,8 @@ type writer struct {
 	changes int
 	held    []message.Fill
 	started bool
+
+	bc bodyCtx // the message whose body is being written
 }
 
 const (
@@ -214,19 +216,14 @@ func (w *writer) Message(m *message.Message) {
 // message writes m; prefix is the path of m inside the current message
 // ("edit.message" for an edit's content).
 func (w *writer) message(s *jsontree.Writer, m *message.Message, typ, inter string, sec int, prefix string) {
-	at := func(rest string) string {
-		if prefix != "" {
-			rest = prefix + "." + rest
-		}
-		return w.path(sec, rest)
-	}
+	at := itemPath{w: w, sec: sec, prefix: prefix}
 	if prefix == "" {
 		s.Elem()
 	}
 	s.Obj()
 	w.sender(s, m, prefix == "")
 	s.KV("id", m.ID)
-	w.time(s, m.Time, m.Offset, at("timestamp"), prefix == "")
+	w.time(s, m.Time, m.Offset, at, prefix == "")
 	s.KStr("type", typ)
 	s.KV("group_id", m.GroupID)
 	if m.Context.Present {
@@ -244,7 +241,7 @@ func (w *writer) message(s *jsontree.Writer, m *message.Message, typ, inter stri
 		s.Key("errors")
 		s.Arr()
 		for i := range m.Errors {
-			w.error(s, &m.Errors[i], errorAt{at("errors[" + strconv.Itoa(i) + "].code"), m.Kind == message.Unsupported})
+			w.error(s, &m.Errors[i], errorAt{at.at("errors[" + strconv.Itoa(i) + "].code"), m.Kind == message.Unsupported})
 		}
 		s.EndArr()
 	}
@@ -299,7 +296,7 @@ func (w *writer) context(s *jsontree.Writer, cx *message.Context) {
 
 // time writes a native timestamp: as written, from the seconds another
 // format gave, or — when the model has none — the current time (a default).
-func (w *writer) time(s *jsontree.Writer, t message.Time, off int, path string, fill bool) {
+func (w *writer) time(s *jsontree.Writer, t message.Time, off int, at itemPath, fill bool) {
 	switch {
 	case t.Raw != "":
 		s.KV("timestamp", t.Raw)
@@ -308,9 +305,25 @@ func (w *writer) time(s *jsontree.Writer, t message.Time, off int, path string, 
 	case fill:
 		now := w.o.Clock().Unix()
 		s.KDigits("timestamp", now)
-		w.fill(message.Fill{Path: path, Value: strconv.FormatInt(now, 10),
+		w.fill(message.Fill{Path: at.at("timestamp"), Value: strconv.FormatInt(now, 10),
 			Reason: "the source has no usable time", Offset: off, Default: true})
 	}
+}
+
+// itemPath is where an item is written: the current element of section
+// sec, and within it the member prefix (an edit's content). It names a
+// member for fills, only when one is made.
+type itemPath struct {
+	w      *writer
+	sec    int
+	prefix string
+}
+
+func (p itemPath) at(rest string) string {
+	if p.prefix != "" {
+		rest = p.prefix + "." + rest
+	}
+	return p.w.path(p.sec, rest)
 }
 
 // bodyCtx is what a body writer needs: the message, its wire type and
@@ -319,12 +332,18 @@ type bodyCtx struct {
 	s          *jsontree.Writer
 	m          *message.Message
 	typ, inter string
-	at         func(string) string
+	at         itemPath
 }
 
-func (w *writer) body(s *jsontree.Writer, m *message.Message, typ, inter string, at func(string) string) {
+// body writes the member that carries m's content. Its context lives in
+// the writer, not on the heap; an edit's content, written from within,
+// puts back the outer context when done.
+func (w *writer) body(s *jsontree.Writer, m *message.Message, typ, inter string, at itemPath) {
 	if write := bodyWriters[m.Kind]; write != nil {
-		write(w, &bodyCtx{s, m, typ, inter, at})
+		outer := w.bc
+		w.bc = bodyCtx{s, m, typ, inter, at}
+		write(w, &w.bc)
+		w.bc = outer
 	}
 }
 
@@ -379,7 +398,7 @@ func init() {
 			b.s.Key(TypeContacts)
 			common.WriteCards(b.s, b.m.Cards, common.CardStyle{Card: w.tables.card, NeedsName: w.cloud()},
 				func(path, value string, off int) {
-					w.fill(message.Fill{Path: b.at(TypeContacts + path), Value: value,
+					w.fill(message.Fill{Path: b.at.at(TypeContacts + path), Value: value,
 						Reason: "the Cloud API requires a contact card's formatted_name", Offset: off, Default: true})
 				})
 		},
@@ -417,7 +436,7 @@ func (w *writer) interactive(b *bodyCtx) {
 		s.Obj()
 		s.KV("id", m.Reply.ID)
 		s.KV("title", message.ReplyTitle(m, func(title string) {
-			w.fill(message.Fill{Path: b.at(TypeInteractive + "." + inter + ".title"), Value: title,
+			w.fill(message.Fill{Path: b.at.at(TypeInteractive + "." + inter + ".title"), Value: title,
 				Reason: "the source gives the reply no title: its id stands in", Offset: m.Offset, Default: true})
 		}))
 		if m.Kind == message.ListReply {
@@ -434,7 +453,7 @@ func (w *writer) interactive(b *bodyCtx) {
 	s.EndObj()
 }
 
-func (w *writer) media(s *jsontree.Writer, m *message.Message, typ string, at func(string) string) {
+func (w *writer) media(s *jsontree.Writer, m *message.Message, typ string, at itemPath) {
 	s.Key(typ)
 	s.Obj()
 	w.mediaFile(s, m, typ, at)
@@ -445,14 +464,14 @@ func (w *writer) media(s *jsontree.Writer, m *message.Message, typ string, at fu
 // mediaFile writes what every medium has: id (the message id standing in
 // for a source without one), type, digest in the variant's encoding, and
 // where to download it.
-func (w *writer) mediaFile(s *jsontree.Writer, m *message.Message, typ string, at func(string) string) {
+func (w *writer) mediaFile(s *jsontree.Writer, m *message.Message, typ string, at itemPath) {
 	md := &m.Media
 	if md.ID != "" {
 		s.KV("id", md.ID)
 	} else {
 		id := message.Str(m.ID)
 		s.KStr("id", id)
-		w.fill(message.Fill{Path: at(typ + ".id"), Value: id,
+		w.fill(message.Fill{Path: at.at(typ + ".id"), Value: id,
 			Reason: "the source has no media id; the message id stands in", Offset: m.Offset, Default: true})
 	}
 	s.KV("mime_type", md.MIME)
@@ -593,7 +612,7 @@ func (w *writer) Status(st *message.Status) {
 		// carriesState has ruled out StateOther.
 		s.KStr("status", st.State.String())
 	}
-	w.time(s, st.Time, st.Offset, w.path(secStatuses, "timestamp"), true)
+	w.time(s, st.Time, st.Offset, itemPath{w: w, sec: secStatuses}, true)
 	w.phone(s, "recipient_id", st.Recipient.Phone, cloud && st.Recipient.UserID != "", secStatuses, "the recipient has no phone number (a username-only user)", st.Offset)
 	if cloud {
 		s.KV("recipient_type", st.RecipientType)
