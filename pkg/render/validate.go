@@ -99,6 +99,18 @@ func levelWord(sev diag.Severity, milder string) string {
 	return sev.String()
 }
 
+// eachFinding calls fn with each finding of r and where it is: the
+// result's file (current when it names none), and the finding's line and
+// column (its payload's when it has none).
+func eachFinding(r *validate.Result, current string, fn func(f *diag.Finding, file string, line, col int)) {
+	file := resultSource(r, current)
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		line, col := findingPos(r, f)
+		fn(f, file, line, col)
+	}
+}
+
 // FindingRule returns the finding's rule id, or "wamo" for a finding without rule.
 func FindingRule(f *diag.Finding) string {
 	if id := f.RuleID(); id != "" {

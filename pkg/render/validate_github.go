@@ -65,12 +65,9 @@ func (g *validateGitHub) annotate(sev diag.Severity, file string, line, col int,
 func (g *validateGitHub) BeginSource(name string) { g.cur = name }
 
 func (g *validateGitHub) Payload(r *validate.Result) {
-	file := resultSource(r, g.cur)
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		line, col := findingPos(r, f)
+	eachFinding(r, g.cur, func(f *diag.Finding, file string, line, col int) {
 		g.annotate(f.Severity, file, line, col, FindingRule(f), withPath(f.Message, f.Path))
-	}
+	})
 }
 
 func (g *validateGitHub) EndSource(s *validate.Source) {

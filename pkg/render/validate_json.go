@@ -213,10 +213,7 @@ func (j *validateJSON) BeginSource(name string) {
 }
 
 func (j *validateJSON) Payload(r *validate.Result) {
-	file := resultSource(r, j.cur)
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		line, col := findingPos(r, f)
+	eachFinding(r, j.cur, func(f *diag.Finding, file string, line, col int) {
 		if f.Rule != nil {
 			j.rules[f.Rule.ID] = f.Rule
 		}
@@ -225,7 +222,7 @@ func (j *validateJSON) Payload(r *validate.Result) {
 			Format: r.Format.String(), Severity: f.Severity, Rule: FindingRule(f),
 			Message: f.Message, Path: f.Path, Excerpt: f.Excerpt, Caret: caretIf(f),
 		})
-	}
+	})
 }
 
 // caretIf returns the caret column only when there is an excerpt to mark.

@@ -184,17 +184,14 @@ func (s *validateSARIF) BeginSource(name string) {
 }
 
 func (s *validateSARIF) Payload(r *validate.Result) {
-	file := resultSource(r, s.cur)
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		line, col := findingPos(r, f)
+	eachFinding(r, s.cur, func(f *diag.Finding, file string, line, col int) {
 		s.result(&sarifResult{
 			RuleID:     FindingRule(f),
 			Level:      sarifLevel(f.Severity),
 			Message:    sarifText{withPath(f.Message, f.Path)},
 			Properties: &sarifResultProps{Payload: r.Index + 1, Format: r.Format.String(), JSONPath: f.Path},
 		}, file, line, col)
-	}
+	})
 }
 
 func (s *validateSARIF) EndSource(src *validate.Source) {
