@@ -3,8 +3,6 @@ package render
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wamo-dev/wamo/pkg/golden"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/tidwall/pretty"
@@ -73,24 +72,15 @@ func showRun(t testing.TB, opts ShowOptions, setup func(*iostreams.IOStreams), i
 	}
 	p := NewShowPrinter(ios, opts)
 	for _, in := range inputs {
-		rd := payload.NewReader(bytes.NewReader(in.data), in.name, 0)
-		for {
-			pl, err := rd.Next()
-			if errors.Is(err, io.EOF) {
-				break
+		payloadtest.Each(t, payload.NewReader(bytes.NewReader(in.data), in.name, 0), func(pl *payload.Payload) {
+			if se := payload.CheckSyntax(pl); se != nil {
+				p.SyntaxError(pl, se)
+				return
 			}
-			if err != nil {
+			if err := p.Payload(pl, payload.Detect(pl.Data).Format); err != nil {
 				t.Fatal(err)
 			}
-			if se := payload.CheckSyntax(&pl); se != nil {
-				p.SyntaxError(&pl, se)
-				continue
-			}
-			f := payload.Detect(pl.Data).Format
-			if err := p.Payload(&pl, f); err != nil {
-				t.Fatal(err)
-			}
-		}
+		})
 	}
 	if err := p.Finish(); err != nil {
 		t.Fatal(err)
@@ -299,34 +289,27 @@ func checkJSONLayouts(t *testing.T, doc []byte) {
 	if err := json.Indent(&indented, bytes.TrimSpace(doc), "", "  "); err != nil {
 		t.Fatal(err)
 	}
-	want := bytes.NewBuffer(JSONSafe(indented.Bytes()))
 	var compacted bytes.Buffer
 	json.Compact(&compacted, doc)
-	compact := bytes.NewBuffer(JSONSafe(compacted.Bytes()))
+	layouts := []struct {
+		name   string
+		layout jsonLayout
+		want   []byte
+	}{
+		{"indent", jsonIndent, JSONSafe(indented.Bytes())},
+		{"compact", jsonCompact, JSONSafe(compacted.Bytes())},
+		{"keep", jsonKeep, JSONSafe(doc)},
+	}
 	for _, color := range []bool{false, true} {
-		p := jsonPrinter{layout: jsonIndent, color: color}
-		got := p.Append(nil, doc)
-		if color {
-			got = stripSGR(got)
-		}
-		if !bytes.Equal(got, want.Bytes()) {
-			t.Fatalf("indent (colour %v) of %s:\n got %s\nwant %s", color, doc, got, want.Bytes())
-		}
-		p.layout = jsonCompact
-		got = p.Append(nil, doc)
-		if color {
-			got = stripSGR(got)
-		}
-		if !bytes.Equal(got, compact.Bytes()) {
-			t.Fatalf("compact (colour %v) of %s:\n got %s\nwant %s", color, doc, got, compact.Bytes())
-		}
-		p.layout = jsonKeep
-		got = p.Append(nil, doc)
-		if color {
-			got = stripSGR(got)
-		}
-		if !bytes.Equal(got, JSONSafe(doc)) {
-			t.Fatalf("keep (colour %v) changed %s into %s", color, doc, got)
+		for _, l := range layouts {
+			p := jsonPrinter{layout: l.layout, color: color}
+			got := p.Append(nil, doc)
+			if color {
+				got = stripSGR(got)
+			}
+			if !bytes.Equal(got, l.want) {
+				t.Fatalf("%s (colour %v) of %s:\n got %s\nwant %s", l.name, color, doc, got, l.want)
+			}
 		}
 	}
 }

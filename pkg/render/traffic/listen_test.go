@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/wamo-dev/wamo/pkg/golden"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 
-	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/listen"
 	"github.com/wamo-dev/wamo/pkg/payload"
@@ -30,17 +30,6 @@ var listenZone = time.FixedZone("BRT", -3*3600)
 // listenEvents is one of each kind of request, at fixed times.
 func listenEvents(t *testing.T) []listen.Event {
 	t.Helper()
-	read := func(name string) []byte {
-		fx, err := fixtures.Lookup(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := fixtures.Read(fx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
 	v := validate.New(validate.Options{})
 	check := func(b []byte) *validate.Result {
 		r := v.Validate(&payload.Payload{Data: b, Line: 1, Col: 1})
@@ -60,22 +49,22 @@ func listenEvents(t *testing.T) []listen.Event {
 	}
 	var evs []listen.Event
 
-	e := ev(listen.KindWebhook, "POST", "/hook", 200, read("cloud/text"))
+	e := ev(listen.KindWebhook, "POST", "/hook", 200, payloadtest.Read(t, "cloud/text"))
 	e.SavedAs = "captures/" + listen.FileName(e.Time, e.Seq)
 	evs = append(evs, e)
 
-	e = ev(listen.KindWebhook, "POST", "/hook", 202, read("sinch/batch-mixed"))
+	e = ev(listen.KindWebhook, "POST", "/hook", 202, payloadtest.Read(t, "sinch/batch-mixed"))
 	e.Forward = &listen.ForwardResult{URL: "http://localhost:3000/webhook", Status: 202, Latency: 183 * time.Millisecond, Deadline: 200 * time.Millisecond}
 	evs = append(evs, e)
 
-	e = ev(listen.KindWebhook, "POST", "/hook", 200, read("invalid/whatsapp-multiple-problems"))
+	e = ev(listen.KindWebhook, "POST", "/hook", 200, payloadtest.Read(t, "invalid/whatsapp-multiple-problems"))
 	e.Forward = &listen.ForwardResult{URL: "http://localhost:3000/webhook", Status: 200, Latency: 312400 * time.Microsecond, Deadline: 200 * time.Millisecond, OverDeadline: true}
 	e.SavedAs = "captures/" + listen.FileName(e.Time, e.Seq)
 	evs = append(evs, e)
 
-	evs = append(evs, ev(listen.KindWebhook, "POST", "/hook", 400, read("invalid/syntax-trailing-comma")))
+	evs = append(evs, ev(listen.KindWebhook, "POST", "/hook", 400, payloadtest.Read(t, "invalid/syntax-trailing-comma")))
 	evs = append(evs, ev(listen.KindWebhook, "POST", "/hook", 200, []byte(`{"hello":"world"}`)))
-	evs = append(evs, ev(listen.KindWebhook, "POST", "/hook", 200, read("whatsapp/status-failed")))
+	evs = append(evs, ev(listen.KindWebhook, "POST", "/hook", 200, payloadtest.Read(t, "whatsapp/status-failed")))
 
 	e = ev(listen.KindHandshake, "GET", "/hook", 200, nil)
 	evs = append(evs, e)
@@ -93,16 +82,16 @@ func listenEvents(t *testing.T) []listen.Event {
 	e.Rejected, e.Detail = listen.ReasonTooLarge, "limit 10 MiB"
 	evs = append(evs, e)
 
-	e = ev(listen.KindWebhook, "POST", "/hook", 502, read("cloud/status-read"))
+	e = ev(listen.KindWebhook, "POST", "/hook", 502, payloadtest.Read(t, "cloud/status-read"))
 	e.Forward = &listen.ForwardResult{URL: "http://localhost:3000/webhook", Latency: 400 * time.Microsecond, Deadline: 200 * time.Millisecond,
 		OverDeadline: true, Err: errors.New(`Post "http://localhost:3000/webhook": dial tcp [::1]:3000: connect: connection refused`)}
 	evs = append(evs, e)
 
-	e = ev(listen.KindWebhook, "POST", "/hook", 500, read("sinch/text"))
+	e = ev(listen.KindWebhook, "POST", "/hook", 500, payloadtest.Read(t, "sinch/text"))
 	e.SaveErr = errors.New("open captures/.wamo-123.tmp: no space left on device")
 	evs = append(evs, e)
 
-	e = ev(listen.KindWebhook, "POST", "/hook\x1b[31m", 200, read("cloud/reaction"))
+	e = ev(listen.KindWebhook, "POST", "/hook\x1b[31m", 200, payloadtest.Read(t, "cloud/reaction"))
 	e.ClientGone = true
 	evs = append(evs, e)
 
