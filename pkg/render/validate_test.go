@@ -353,18 +353,19 @@ func TestValidateJUnitParses(t *testing.T) {
 		Type    string `xml:"type,attr"`
 		Text    string `xml:",chardata"`
 	}
+	// counts are the attributes of <testsuites> and <testsuite>.
+	type counts struct {
+		Name     string `xml:"name,attr"`
+		Tests    int    `xml:"tests,attr"`
+		Failures int    `xml:"failures,attr"`
+		Errors   int    `xml:"errors,attr"`
+	}
 	var doc struct {
-		XMLName  xml.Name `xml:"testsuites"`
-		Name     string   `xml:"name,attr"`
-		Tests    int      `xml:"tests,attr"`
-		Failures int      `xml:"failures,attr"`
-		Errors   int      `xml:"errors,attr"`
-		Suites   []struct {
-			Name     string `xml:"name,attr"`
-			Tests    int    `xml:"tests,attr"`
-			Failures int    `xml:"failures,attr"`
-			Errors   int    `xml:"errors,attr"`
-			Cases    []struct {
+		XMLName xml.Name `xml:"testsuites"`
+		counts
+		Suites []struct {
+			counts
+			Cases []struct {
 				Classname string   `xml:"classname,attr"`
 				Name      string   `xml:"name,attr"`
 				Failure   *problem `xml:"failure"`

@@ -31,30 +31,30 @@ func fakeReplay() (replay.Config, []replay.Target, []replay.Result) {
 			Scheduled: at(start), Start: at(start), Status: status, Bytes: 11, BytesSent: 512, Connected: true, Reused: seq > 3,
 			TTFB: ms(total * 0.9), Total: ms(total), Outcome: o}
 	}
-	var results []replay.Result
+	redirect := func(r replay.Result) replay.Result {
+		r.Redirect = "https://localhost:8443/hook"
+		return r
+	}
+	unanswered := func(r replay.Result, cause, err string) replay.Result {
+		r.Status, r.Bytes, r.TTFB, r.Cause, r.Err = 0, 0, 0, cause, err
+		return r
+	}
 	// Round 1: sinch ok on a new connection, whatsapp slow then ok on
 	// retry, cloud a redirect (never delivered), captures reset.
-	r := res(0, 0, 1, true, 0.1, 200, 0.412, replay.OK)
-	r.DNS, r.Connect = ms(0.021), ms(0.083)
-	results = append(results, r)
-	results = append(results, res(1, 1, 1, false, 0.2, 200, 241.5, replay.Slow))
-	r = res(2, 2, 1, false, 0.3, 301, 1.2, replay.HTTPError)
-	r.Redirect = "https://localhost:8443/hook"
-	results = append(results, r)
-	r = res(3, 3, 1, false, 0.4, 0, 0.3, replay.NetworkError)
-	r.Status, r.Bytes, r.TTFB, r.Cause, r.Err = 0, 0, 0, "connection reset", "read tcp 127.0.0.1:50412->127.0.0.1:8080: read: connection reset by peer"
-	results = append(results, r)
-	// Retries.
-	results = append(results, res(1, 1, 2, true, 1242, 200, 12.3, replay.OK))
-	r = res(2, 2, 2, false, 1002, 301, 0.9, replay.HTTPError)
-	r.Redirect = "https://localhost:8443/hook"
-	results = append(results, r)
-	r = res(2, 2, 3, true, 1004, 301, 0.95, replay.HTTPError)
-	r.Redirect = "https://localhost:8443/hook"
-	results = append(results, r)
-	r = res(3, 3, 2, true, 1001, 0, 2000, replay.Timeout)
-	r.Status, r.Bytes, r.TTFB, r.Cause, r.Err = 0, 0, 0, "no answer in time", "context deadline exceeded"
-	results = append(results, r)
+	first := res(0, 0, 1, true, 0.1, 200, 0.412, replay.OK)
+	first.DNS, first.Connect = ms(0.021), ms(0.083)
+	results := []replay.Result{
+		first,
+		res(1, 1, 1, false, 0.2, 200, 241.5, replay.Slow),
+		redirect(res(2, 2, 1, false, 0.3, 301, 1.2, replay.HTTPError)),
+		unanswered(res(3, 3, 1, false, 0.4, 0, 0.3, replay.NetworkError),
+			"connection reset", "read tcp 127.0.0.1:50412->127.0.0.1:8080: read: connection reset by peer"),
+		// Retries.
+		res(1, 1, 2, true, 1242, 200, 12.3, replay.OK),
+		redirect(res(2, 2, 2, false, 1002, 301, 0.9, replay.HTTPError)),
+		redirect(res(2, 2, 3, true, 1004, 301, 0.95, replay.HTTPError)),
+		unanswered(res(3, 3, 2, true, 1001, 0, 2000, replay.Timeout), "no answer in time", "context deadline exceeded"),
+	}
 	// Round 2: everything fast.
 	for i, total := range []float64{0.35, 0.52, 0.61, 0.38} {
 		results = append(results, res(i, 4+i, 1, true, 3000+float64(i), 200, total, replay.OK))
