@@ -1,14 +1,15 @@
 package convert
 
 import (
-	"github.com/wamo-dev/wamo/pkg/format"
-	"github.com/wamo-dev/wamo/pkg/jsontree"
-	"github.com/wamo-dev/wamo/pkg/message"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
+	"github.com/wamo-dev/wamo/pkg/format"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
+	"github.com/wamo-dev/wamo/pkg/message"
 	"github.com/wamo-dev/wamo/pkg/payload"
 )
 
@@ -34,6 +35,10 @@ type differ struct {
 	mem  []member
 	buf  []byte
 	ints []int
+	// patterns are the note patterns of the paths of earlier losses
+	// (by themselves), pbuf where the current one is spelled.
+	patterns map[string]string
+	pbuf     []byte
 	segs []seg
 }
 
@@ -55,6 +60,9 @@ type patchOp struct {
 }
 
 func (d *differ) reset(from, to payload.Format) {
+	if from != d.from {
+		clear(d.patterns) // they depend on the source's layout
+	}
 	d.from, d.to = from, to
 	d.layout = format.Of(from).Layout
 	d.losses = d.losses[:0]
@@ -344,22 +352,21 @@ func (d *differ) pairByPosition(a jsontree.Value, start, end int) {
 // without it (a username-only contact has no wa_id) pair with the
 // leftovers in order. It reports whether every element paired by key.
 func (d *differ) pairByKey(a jsontree.Value, key string, start, end int) (keyed bool) {
-	byKey := make(map[string][]int, end-start)
-	for x := start; x < end; x++ {
-		if bk := d.mem[x].val.Get(key); bk.Exists() {
-			id := bk.Identity()
-			byKey[id] = append(byKey[id], x)
+	var byKey map[string][]int // for long arrays; short ones are scanned
+	if end-start > shortArray {
+		byKey = make(map[string][]int, end-start)
+		for x := start; x < end; x++ {
+			if bk := d.mem[x].val.Get(key); bk.Exists() {
+				id := bk.Identity()
+				byKey[id] = append(byKey[id], x)
+			}
 		}
 	}
 	pstart, keyed := len(d.ints), true
 	a.ForEach(func(_, av jsontree.Value) bool {
 		j := -1
 		if k := av.Get(key); k.Exists() {
-			id := k.Identity()
-			if xs := byKey[id]; len(xs) > 0 {
-				j, byKey[id] = xs[0], xs[1:]
-				d.mem[j].used = true
-			}
+			j = d.takeKeyed(byKey, k, key, start, end)
 		}
 		keyed = keyed && j >= 0
 		d.ints = append(d.ints, j)
@@ -380,6 +387,47 @@ func (d *differ) pairByKey(a jsontree.Value, key string, start, end int) (keyed 
 		return true
 	})
 	return keyed
+}
+
+// shortArray is the length up to which an item array's elements are paired
+// by scanning, without an index: the usual one or two items.
+const shortArray = 8
+
+// takeKeyed marks used and returns the first unused element of
+// d.mem[start:end] whose member key equals k (by byKey when not nil), or -1.
+func (d *differ) takeKeyed(byKey map[string][]int, k jsontree.Value, key string, start, end int) int {
+	if byKey != nil {
+		id := k.Identity()
+		xs := byKey[id]
+		if len(xs) == 0 {
+			return -1
+		}
+		byKey[id] = xs[1:]
+		d.mem[xs[0]].used = true
+		return xs[0]
+	}
+	for x := start; x < end; x++ {
+		if !d.mem[x].used && sameIdentity(k, d.mem[x].val.Get(key)) {
+			d.mem[x].used = true
+			return x
+		}
+	}
+	return -1
+}
+
+// sameIdentity reports whether two values have the same Identity, without
+// spelling it.
+func sameIdentity(a, b jsontree.Value) bool {
+	ka, kb := a.Kind(), b.Kind()
+	switch {
+	case ka == jsontree.Absent || kb == jsontree.Absent:
+		return false
+	case ka == jsontree.String || kb == jsontree.String:
+		return ka == kb && a.Str() == b.Str()
+	case ka == jsontree.Number || kb == jsontree.Number:
+		return ka == kb && math.Float64bits(a.Num()) == math.Float64bits(b.Num())
+	}
+	return a.Raw() == b.Raw()
 }
 
 // exactPairs reports whether every element paired with the one at its
@@ -408,9 +456,29 @@ func (d *differ) loss(kind LossKind, off int, a, b jsontree.Value) {
 	if d.nothing && kind == Dropped && !d.itemPath(d.path) {
 		reason = "not written: no item of the payload has a counterpart in " + d.to.String()
 	} else {
-		reason = explain(d.from, d.to, kind, d.path, a, b)
+		reason = explainAt(d.from, d.to, kind, d.pattern(), d.path, a, b)
 	}
 	d.losses = append(d.losses, Loss{Path: p, Offset: off, Kind: kind, Reason: reason})
+}
+
+// maxPatterns bounds the patterns a differ keeps: they come from the
+// input's member names.
+const maxPatterns = 512
+
+// pattern is the current path's pattern (see pattern), from the patterns
+// seen before when it is one: losses at the same place in one payload
+// after another spell it once.
+func (d *differ) pattern() string {
+	d.pbuf = appendPattern(d.pbuf[:0], &d.layout, d.path)
+	if p, ok := d.patterns[string(d.pbuf)]; ok {
+		return p
+	}
+	if d.patterns == nil || len(d.patterns) >= maxPatterns {
+		d.patterns = make(map[string]string)
+	}
+	p := string(d.pbuf)
+	d.patterns[p] = p
+	return p
 }
 
 // itemPath reports whether a path names an item or lies inside one.
@@ -587,11 +655,15 @@ func pointer(p []seg) string {
 // format's layout, and with media bodies of messages named <media>: the key
 // of the format's notes.
 func pattern(l *message.Layout, p []seg) string {
-	var b strings.Builder
+	return string(appendPattern(nil, l, p))
+}
+
+// appendPattern appends the pattern of p to b.
+func appendPattern(b []byte, l *message.Layout, p []seg) []byte {
 	if n, ok := matchPrefix(p, l.Batch); ok && l.Batch != "" && n < len(p) {
 		p = p[n:]
 	}
-	inMsg := -1 // index of the segment after a message object, if any
+	start, inMsg := len(b), -1 // inMsg: index of the segment after a message object, if any
 	if l.Messages != "" {
 		if n, ok := matchPrefix(p, l.Messages); ok {
 			inMsg = n
@@ -599,19 +671,19 @@ func pattern(l *message.Layout, p []seg) string {
 	}
 	for i, s := range p {
 		if s.index >= 0 {
-			b.WriteString("[]")
+			b = append(b, "[]"...)
 			continue
 		}
 		k := s.key
 		if i == inMsg && slices.Contains(l.Media, k) {
 			k = "<media>"
 		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
+		if len(b) > start {
+			b = append(b, '.')
 		}
-		b.WriteString(k)
+		b = append(b, k...)
 	}
-	return b.String()
+	return b
 }
 
 // matchPrefix reports whether the path p starts with the pattern pat

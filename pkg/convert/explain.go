@@ -14,8 +14,12 @@ import (
 // the source format's explanation of the value, its documented note, or
 // what converting back gives.
 func explain(from, to payload.Format, kind LossKind, segs []seg, a, b jsontree.Value) string {
+	return explainAt(from, to, kind, pattern(&format.Of(from).Layout, segs), segs, a, b)
+}
+
+// explainAt is explain for a path whose pattern is pat.
+func explainAt(from, to payload.Format, kind LossKind, pat string, segs []seg, a, b jsontree.Value) string {
 	src := format.Of(from)
-	pat := pattern(&src.Layout, segs)
 	if kind == Dropped && pat == ExtrasKey {
 		if f := a.Get("format").Str(); f != "" {
 			return "extras from an earlier --keep-extras conversion; they apply when converting to " + f
