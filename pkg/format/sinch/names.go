@@ -82,3 +82,30 @@ func CodeName(code int64) string {
 	}
 	return "STATUS_" + strconv.FormatInt(code, 10)
 }
+
+// member is a member of a Sinch object and the model field it carries as
+// written.
+type member struct {
+	key   string
+	field *string
+}
+
+// referralMembers pairs the members of a Sinch referral with the fields of
+// r; reading and writing both go through it. mediaUrl is apart: the field
+// it fills depends on mediaType (see referralMedia).
+func referralMembers(r *message.Referral) []member {
+	return []member{{"headLine", &r.Headline}, {"body", &r.Body}, {"sourceType", &r.SourceType},
+		{"sourceId", &r.SourceID}, {"sourceUrl", &r.SourceURL}, {"mediaType", &r.MediaType}}
+}
+
+// referralMedia is the field of r that a Sinch mediaUrl carries, by
+// mediaType: nil when the type is neither image nor video.
+func referralMedia(r *message.Referral) *string {
+	switch message.Str(r.MediaType) {
+	case "image":
+		return &r.ImageURL
+	case "video":
+		return &r.VideoURL
+	}
+	return nil
+}

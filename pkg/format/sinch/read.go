@@ -356,31 +356,22 @@ func readReferral(v jsontree.Value) message.Referral {
 		return message.Referral{}
 	}
 	r := message.Referral{Present: true}
+	members := referralMembers(&r)
 	var mediaURL string
 	v.ForEach(func(k, x jsontree.Value) bool {
-		switch k.Str() {
-		case "headLine":
-			r.Headline = x.Raw()
-		case "body":
-			r.Body = x.Raw()
-		case "sourceType":
-			r.SourceType = x.Raw()
-		case "sourceId":
-			r.SourceID = x.Raw()
-		case "sourceUrl":
-			r.SourceURL = x.Raw()
-		case "mediaType":
-			r.MediaType = x.Raw()
-		case "mediaUrl":
+		key := k.Str()
+		if key == "mediaUrl" {
 			mediaURL = x.Raw()
+		}
+		for _, m := range members {
+			if m.key == key {
+				*m.field = x.Raw()
+			}
 		}
 		return true
 	})
-	switch message.Str(r.MediaType) {
-	case "image":
-		r.ImageURL = mediaURL
-	case "video":
-		r.VideoURL = mediaURL
+	if f := referralMedia(&r); f != nil {
+		*f = mediaURL
 	}
 	return r
 }

@@ -316,17 +316,11 @@ func geoNumber(raw string) string {
 
 func writeReferral(s *jsontree.Writer, r *message.Referral) {
 	s.Obj()
-	s.KV("headLine", r.Headline)
-	s.KV("body", r.Body)
-	s.KV("sourceType", r.SourceType)
-	s.KV("sourceId", r.SourceID)
-	s.KV("sourceUrl", r.SourceURL)
-	s.KV("mediaType", r.MediaType)
-	switch message.Str(r.MediaType) {
-	case "image":
-		s.KV("mediaUrl", r.ImageURL)
-	case "video":
-		s.KV("mediaUrl", r.VideoURL)
+	for _, m := range referralMembers(r) {
+		s.KV(m.key, *m.field)
+	}
+	if f := referralMedia(r); f != nil {
+		s.KV("mediaUrl", *f)
 	}
 	s.EndObj()
 }
