@@ -119,13 +119,16 @@ func (l Lookalike) String() string {
 }
 
 // ConversationTriggers are the members that carry the event of a Sinch
-// Conversation API callback, one per webhook trigger.
-var ConversationTriggers = []string{"message", "message_delivery_report", "event", "event_delivery_report",
-	"message_submit_notification", "conversation_start_notification", "conversation_stop_notification",
-	"conversation_delete_notification", "contact_create_notification", "contact_update_notification",
-	"contact_delete_notification", "contact_merge_notification", "contact_identities_duplication_notification",
-	"opt_in_notification", "opt_out_notification", "capability_notification", "channel_event_notification",
-	"unsupported_callback", "smart_conversation_notification", "record_notification"}
+// Conversation API callback, one per webhook trigger: the inbound message
+// and the delivery report first (format/conversation reads those two and
+// leaves the others unchecked).
+var ConversationTriggers = []string{"message", "message_delivery_report", "message_redaction",
+	"message_submit_notification", "event", "event_delivery_report", "conversation_start_notification",
+	"conversation_stop_notification", "conversation_delete_notification", "contact_create_notification",
+	"contact_delete_notification", "contact_merge_notification", "contact_update_notification",
+	"duplicated_identities", "contact_identities_duplication_notification", "capability_notification",
+	"opt_in_notification", "opt_out_notification", "channel_event_notification", "unsupported_callback",
+	"smart_conversation_notification", "record_notification"}
 
 var conversationTrigger = func() map[string]bool {
 	m := make(map[string]bool, len(ConversationTriggers))

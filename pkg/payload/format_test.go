@@ -86,6 +86,7 @@ func TestDetectConversation(t *testing.T) {
 		{`{"app_id":"01E","accepted_time":"2026-01-01T00:00:00Z","project_id":"p","message":{"contact_message":{"text_message":{"text":"hi"}}}}`, "message", "top-level app_id"},
 		{`{"project_id":"p","app_id":"a","message_delivery_report":{"status":"DELIVERED"}}`, "message_delivery_report", "top-level app_id"},
 		{`{"project_id":"p","event":{}}`, "event", "top-level project_id"},
+		{`{"app_id":"a","message_redaction":{}}`, "message_redaction", "top-level app_id"},
 		{`{"app_id":"a","project_id":"p"}`, "", "top-level app_id"},
 	} {
 		d := payload.DetectString(tt.in)

@@ -14,12 +14,14 @@
 package conversation
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/format/common"
+	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/spec"
 )
 
@@ -50,12 +52,9 @@ const (
 )
 
 // OtherTriggers are the members of the callbacks wamo does not read.
-var OtherTriggers = []string{"message_redaction", "message_submit_notification", "event", "event_delivery_report",
-	"conversation_start_notification", "conversation_stop_notification", "conversation_delete_notification",
-	"contact_create_notification", "contact_delete_notification", "contact_merge_notification",
-	"contact_update_notification", "duplicated_identities", "contact_identities_duplication_notification",
-	"capability_notification", "opt_in_notification", "opt_out_notification", "channel_event_notification",
-	"unsupported_callback", "smart_conversation_notification", "record_notification"}
+var OtherTriggers = slices.DeleteFunc(slices.Clone(payload.ConversationTriggers), func(t string) bool {
+	return t == TriggerMessage || t == TriggerDeliveryReport
+})
 
 // Contact message kinds: the members of contact_message, exactly one of
 // which carries the content.
@@ -319,7 +318,7 @@ func buildCallback() *spec.Object {
 
 func checkCallback(c *spec.Ctx, f *spec.Frame) {
 	var present []string
-	for _, t := range append([]string{TriggerMessage, TriggerDeliveryReport}, OtherTriggers...) {
+	for _, t := range payload.ConversationTriggers {
 		if f.Has(t) {
 			present = append(present, t)
 		}
