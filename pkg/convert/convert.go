@@ -243,23 +243,21 @@ func (c *Converter) runAll(roots []jsontree.Value, from, to payload.Format, pret
 // Convert converts one payload (one JSON document). The Result's Output is
 // valid until the next call.
 func (c *Converter) Convert(data []byte) (Result, error) {
+	return c.ConvertAs(data, c.opts.From)
+}
+
+// ConvertAs is Convert for a payload whose format the caller already knows
+// (a validator found it): from, or — payload.Unknown — detected as Convert
+// does. It saves detecting the format a second time.
+func (c *Converter) ConvertAs(data []byte, from payload.Format) (Result, error) {
 	res := Result{To: c.opts.To}
 	if c.opts.To == payload.Unknown {
 		return res, ErrNoTarget
 	}
-	p := payload.Payload{Data: data, Line: 1, Col: 1}
-	if !c.in.Parse(p.String()) || !utf8.Valid(data) {
-		// describe it as the validator does
-		if se := payload.CheckSyntax(&p); se != nil {
-			return res, &InputError{Offset: se.Offset, Syntax: true, Msg: se.Msg}
-		}
-		return res, &InputError{Syntax: true, Msg: "invalid JSON"}
+	root, err := c.parse(data)
+	if err != nil {
+		return res, err
 	}
-	root := c.in.Root()
-	if !root.IsObject() {
-		return res, &InputError{Msg: "the top-level value is not an object"}
-	}
-	from := c.opts.From
 	if from == payload.Unknown {
 		d := payload.Detect(data)
 		if d.Format == payload.Unknown {
@@ -277,7 +275,30 @@ func (c *Converter) Convert(data []byte) (Result, error) {
 		res.Output = c.res
 		return res, nil
 	}
+	c.convert(root, from, pretty, &res)
+	return res, nil
+}
 
+// parse reads the input into c.in; its error describes the input as the
+// validator would.
+func (c *Converter) parse(data []byte) (jsontree.Value, error) {
+	p := payload.Payload{Data: data, Line: 1, Col: 1}
+	if !c.in.Parse(p.String()) || !utf8.Valid(data) {
+		if se := payload.CheckSyntax(&p); se != nil {
+			return jsontree.Value{}, &InputError{Offset: se.Offset, Syntax: true, Msg: se.Msg}
+		}
+		return jsontree.Value{}, &InputError{Syntax: true, Msg: "invalid JSON"}
+	}
+	root := c.in.Root()
+	if !root.IsObject() {
+		return jsontree.Value{}, &InputError{Msg: "the top-level value is not an object"}
+	}
+	return root, nil
+}
+
+// convert converts root, of format from, to the target, and finds what
+// the output does not carry.
+func (c *Converter) convert(root jsontree.Value, from payload.Format, pretty bool, res *Result) {
 	extras := root.Get(ExtrasKey)
 	out, ok := c.run(root, from, c.opts.To, pretty, &c.fills)
 	applied, partial := false, false
@@ -291,6 +312,25 @@ func (c *Converter) Convert(data []byte) (Result, error) {
 		out, err = c.applyExtras(out, extras, pretty)
 		partial = err != nil
 	}
+	res.Defaults = c.defaults(applied)
+
+	// Losses: convert the output back and compare with the input. Values
+	// an earlier conversion filled in (listed in the extras it wrote) are
+	// not data of the input.
+	c.noteFilled(applied, extras)
+	res.Losses = c.findLosses(root, from, out, ok, applied)
+	if partial {
+		res.Losses = append(res.Losses, Loss{Path: ExtrasKey, Offset: extras.Offset(), Kind: Changed,
+			Reason: "some of the extras do not apply to this payload (edited since?)"})
+	}
+	if ok {
+		c.output(out, from, res)
+	}
+}
+
+// defaults turns the fills of the conversion into Defaults, but for those
+// that applied extras put the original value back; nil when none.
+func (c *Converter) defaults(applied bool) []Default {
 	c.defs = c.defs[:0]
 	kept := c.fills[:0]
 	for _, f := range c.fills {
@@ -302,32 +342,30 @@ func (c *Converter) Convert(data []byte) (Result, error) {
 			Option: f.Option, Offset: f.Offset, FromOption: !f.Default})
 	}
 	c.fills = kept
-	if len(c.defs) > 0 {
-		res.Defaults = c.defs
+	if len(c.defs) == 0 {
+		return nil
 	}
+	return c.defs
+}
 
-	// Losses: convert the output back and compare with the input. Values
-	// an earlier conversion filled in (listed in the extras it wrote) are
-	// not data of the input.
+// noteFilled records the values that applied extras list as filled in by
+// an earlier conversion.
+func (c *Converter) noteFilled(applied bool, extras jsontree.Value) {
 	clear(c.diffs.filled)
-	if applied {
-		extras.Get("filled").ForEach(func(_, p jsontree.Value) bool {
-			if c.diffs.filled == nil {
-				c.diffs.filled = map[string]bool{}
-			}
-			c.diffs.filled[p.Str()] = true
-			return true
-		})
+	if !applied {
+		return
 	}
-	res.Losses = c.findLosses(root, from, out, ok, applied)
-	if partial {
-		res.Losses = append(res.Losses, Loss{Path: ExtrasKey, Offset: extras.Offset(), Kind: Changed,
-			Reason: "some of the extras do not apply to this payload (edited since?)"})
-	}
+	extras.Get("filled").ForEach(func(_, p jsontree.Value) bool {
+		if c.diffs.filled == nil {
+			c.diffs.filled = map[string]bool{}
+		}
+		c.diffs.filled[p.Str()] = true
+		return true
+	})
+}
 
-	if !ok {
-		return res, nil
-	}
+// output sets the result's output: out, with KeepExtras the extras.
+func (c *Converter) output(out []byte, from payload.Format, res *Result) {
 	c.res = append(c.res[:0], out...)
 	if c.opts.KeepExtras && c.outDocs > 1 {
 		// Extras restore one payload; they cannot be split over several.
@@ -340,7 +378,6 @@ func (c *Converter) Convert(data []byte) (Result, error) {
 	}
 	c.res = append(c.res, '\n')
 	res.Output = c.res
-	return res, nil
 }
 
 // findLosses converts out (the conversion of root) back and compares the

@@ -39,7 +39,7 @@ type differ struct {
 	// (by themselves), pbuf where the current one is spelled.
 	patterns map[string]string
 	pbuf     []byte
-	segs []seg
+	segs     []seg
 }
 
 type seg struct {

@@ -257,6 +257,7 @@ func (w *worker) payload(p *payload.Payload, c *converted) {
 	c.out, c.diag, c.code = c.out[:0], c.diag[:0], cmdutil.ExitOK
 	*w.diag.p = c.diag
 	defer func() { c.diag = *w.diag.p }()
+	from := w.opts.From
 	if w.val != nil {
 		res := w.val.Validate(p)
 		if res.Unusable {
@@ -272,8 +273,9 @@ func (w *worker) payload(p *payload.Payload, c *converted) {
 			c.worst(cmdutil.ExitFindings)
 			return
 		}
+		from = res.Format // found once, by the validator
 	}
-	res, err := w.conv.Convert(p.Data)
+	res, err := w.conv.ConvertAs(p.Data, from)
 	if err != nil {
 		var ie *convert.InputError
 		if errors.As(err, &ie) {
