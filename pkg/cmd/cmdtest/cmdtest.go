@@ -68,12 +68,13 @@ func Factory(e Env) (f *cmdutil.Factory, out, errOut *bytes.Buffer) {
 	return f, out, errOut
 }
 
-// Run builds one command with newCmd over a factory of e and runs it with
-// args as root.Run runs the tree: flag errors are usage errors, an error
-// is printed once on stderr (unless it is silent) and gives the exit code.
-func Run(e Env, newCmd func(*cmdutil.Factory) *cobra.Command, args ...string) Result {
+// Run builds a command with its NewCmdX(f, runF) over a factory of e (a
+// nil runF runs the command itself) and runs it with args as root.Run runs
+// the tree: flag errors are usage errors, an error is printed once on
+// stderr (unless it is silent) and gives the exit code.
+func Run[O any](e Env, newCmd func(*cmdutil.Factory, func(context.Context, *O) error) *cobra.Command, runF func(context.Context, *O) error, args ...string) Result {
 	return RunTree(e, func(ctx context.Context, args []string, f *cmdutil.Factory) int {
-		return cmdutil.ExitCode(Exec(ctx, newCmd(f), f.IOStreams, args...))
+		return cmdutil.ExitCode(Exec(ctx, newCmd(f, runF), f.IOStreams, args...))
 	}, args...)
 }
 

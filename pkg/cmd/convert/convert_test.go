@@ -17,6 +17,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
@@ -25,21 +26,17 @@ const fx = "../../../fixtures/"
 // run executes `wamo convert ARGS` with stdin.
 func run(stdin string, stdinTTY bool, args ...string) cmdtest.Result {
 	e := cmdtest.Env{Stdin: stdin, StdinTTY: stdinTTY, Now: time.Unix(1767225600, 0)}
-	return cmdtest.Run(e, func(f *cmdutil.Factory) *cobra.Command { return NewCmdConvert(f, nil) }, args...)
+	return cmdtest.Run(e, NewCmdConvert, nil, args...)
 }
 
 func docs(t *testing.T, s string) []payload.Payload {
 	t.Helper()
 	rd := payload.NewReader(strings.NewReader(s), "stdout", 0)
 	var out []payload.Payload
-	for {
-		p, err := rd.Next()
-		if err != nil {
-			break
-		}
+	payloadtest.Each(t, rd, func(p *payload.Payload) {
 		p.Data = append([]byte(nil), p.Data...)
-		out = append(out, p)
-	}
+		out = append(out, *p)
+	})
 	return out
 }
 

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/gen"
@@ -25,7 +23,7 @@ var fixedNow = time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
 // run executes `wamo gen ARGS` at fixedNow.
 func run(stderrTTY bool, args ...string) (code int, stdout, stderr string) {
 	e := cmdtest.Env{StderrTTY: stderrTTY, Now: fixedNow}
-	r := cmdtest.Run(e, func(f *cmdutil.Factory) *cobra.Command { return NewCmdGen(f, nil) }, args...)
+	r := cmdtest.Run(e, NewCmdGen, nil, args...)
 	return r.Code, r.Stdout, r.Stderr
 }
 

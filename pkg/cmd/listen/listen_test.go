@@ -16,13 +16,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
-	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/listen"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/signature"
 )
 
@@ -33,15 +31,11 @@ func world(e env) cmdtest.Env {
 	return cmdtest.Env{Now: time.Date(2026, 11, 22, 10, 15, 0, 0, time.UTC), Vars: e}
 }
 
-func newListen(runF func(context.Context, *Options) error) func(*cmdutil.Factory) *cobra.Command {
-	return func(f *cmdutil.Factory) *cobra.Command { return NewCmdListen(f, runF) }
-}
-
 // parse runs the flag parsing only and returns the options (or the exit
 // code and message).
 func parse(args []string, e env) (*Options, cmdtest.Result) {
 	var got *Options
-	r := cmdtest.Run(world(e), newListen(func(_ context.Context, o *Options) error { got = o; return nil }), args...)
+	r := cmdtest.Run(world(e), NewCmdListen, func(_ context.Context, o *Options) error { got = o; return nil }, args...)
 	return got, r
 }
 
@@ -145,19 +139,6 @@ func run(t *testing.T, args []string, e env) (addr string, stop func() int, out,
 	return addr, stop, out, errOut
 }
 
-func fixture(t *testing.T, name string) []byte {
-	t.Helper()
-	fx, err := fixtures.Lookup(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := fixtures.Read(fx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func post(t *testing.T, url string, body []byte) int {
 	t.Helper()
 	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
@@ -176,16 +157,16 @@ func TestListenEndToEnd(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "captures")
 	addr, stop, out, errOut := run(t, []string{"--save", dir, "--path", "/hook", "--redact"}, nil)
 	url := "http://" + addr + "/hook"
-	if c := post(t, url, fixture(t, "cloud/text")); c != 200 {
+	if c := post(t, url, payloadtest.Read(t, "cloud/text")); c != 200 {
 		t.Errorf("valid: %d", c)
 	}
-	if c := post(t, url, fixture(t, "invalid/whatsapp-from-not-digits")); c != 200 {
+	if c := post(t, url, payloadtest.Read(t, "invalid/whatsapp-from-not-digits")); c != 200 {
 		t.Errorf("invalid: %d", c)
 	}
 	if c := post(t, url, []byte(`{"a":1,}`)); c != 400 {
 		t.Errorf("not JSON: %d", c)
 	}
-	if c := post(t, "http://"+addr+"/elsewhere", fixture(t, "cloud/text")); c != 404 {
+	if c := post(t, "http://"+addr+"/elsewhere", payloadtest.Read(t, "cloud/text")); c != 404 {
 		t.Errorf("other path: %d", c)
 	}
 	if code := stop(); code != cmdutil.ExitInterrupted {
@@ -217,8 +198,8 @@ func TestListenEndToEnd(t *testing.T) {
 
 func TestListenJSONOutput(t *testing.T) {
 	addr, stop, out, _ := run(t, []string{"--output", "json", "-q"}, nil)
-	post(t, "http://"+addr+"/", fixture(t, "cloud/text"))
-	post(t, "http://"+addr+"/", fixture(t, "invalid/cloud-object-wrong"))
+	post(t, "http://"+addr+"/", payloadtest.Read(t, "cloud/text"))
+	post(t, "http://"+addr+"/", payloadtest.Read(t, "invalid/cloud-object-wrong"))
 	stop()
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != 2 {
@@ -244,7 +225,7 @@ func TestListenJSONOutput(t *testing.T) {
 
 func TestListenSignatureFromEnv(t *testing.T) {
 	addr, stop, _, errOut := run(t, nil, env{SecretEnv: "s3cret"})
-	body := fixture(t, "cloud/text")
+	body := payloadtest.Read(t, "cloud/text")
 	req, _ := http.NewRequest("POST", "http://"+addr+"/", bytes.NewReader(body))
 	req.Header.Set(listen.SignatureHeader, signature.Meta([]byte("s3cret"), body))
 	resp, err := http.DefaultClient.Do(req)
@@ -272,7 +253,7 @@ func TestBindFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	r := cmdtest.Run(world(nil), newListen(nil), "--addr", ln.Addr().String())
+	r := cmdtest.Run(world(nil), NewCmdListen, nil, "--addr", ln.Addr().String())
 	if r.Code != cmdutil.ExitNetwork {
 		t.Fatalf("exit %d (%s), want 4", r.Code, r.Stderr)
 	}
@@ -289,7 +270,7 @@ func TestBindFailure(t *testing.T) {
 func TestSaveDirNotWritable(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, nil, 0o600)
-	r := cmdtest.Run(world(nil), newListen(nil), "--addr", "127.0.0.1:0", "--save", filepath.Join(file, "sub"))
+	r := cmdtest.Run(world(nil), NewCmdListen, nil, "--addr", "127.0.0.1:0", "--save", filepath.Join(file, "sub"))
 	if r.Code != cmdutil.ExitEnvironment {
 		t.Errorf("exit %d, want %d", r.Code, cmdutil.ExitEnvironment)
 	}
@@ -311,10 +292,10 @@ func TestForwardSlowApp(t *testing.T) {
 	// A deadline of a second: an app that answers at once stays within it
 	// even on a machine loaded ten times over.
 	addr, stop, out, _ := run(t, []string{"--forward-to", app.URL + "/webhook", "--deadline", "1s"}, nil)
-	if c := post(t, "http://"+addr+"/", fixture(t, "cloud/text")); c != 202 {
+	if c := post(t, "http://"+addr+"/", payloadtest.Read(t, "cloud/text")); c != 202 {
 		t.Errorf("fast: %d", c)
 	}
-	req, _ := http.NewRequest("POST", "http://"+addr+"/", bytes.NewReader(fixture(t, "sinch/text")))
+	req, _ := http.NewRequest("POST", "http://"+addr+"/", bytes.NewReader(payloadtest.Read(t, "sinch/text")))
 	req.Header.Set("X-Slow", "1")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -366,7 +347,7 @@ func TestStalledOutput(t *testing.T) {
 	w.Setup = func(ios *iostreams.IOStreams) { ios.Out, ios.ErrOut = blockedWriter{release}, errOut }
 	dir := t.TempDir()
 	addr, cancel, done := start(t, w, 500*time.Millisecond, "--save", dir)
-	body := fixture(t, "cloud/text")
+	body := payloadtest.Read(t, "cloud/text")
 	const n = 400 // more than the queue holds
 	for range n {
 		resp, err := http.Post("http://"+addr+"/", "application/json", bytes.NewReader(body))

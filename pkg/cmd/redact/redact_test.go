@@ -8,13 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
-
 	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/redact"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
@@ -22,7 +21,7 @@ import (
 // run executes `wamo redact ARGS` with stdin and the environment e.
 func run(args []string, stdin string, e map[string]string) cmdtest.Result {
 	env := cmdtest.Env{Stdin: stdin, Vars: e}
-	return cmdtest.Run(env, func(f *cmdutil.Factory) *cobra.Command { return NewCmdRedact(f, nil) }, args...)
+	return cmdtest.Run(env, NewCmdRedact, nil, args...)
 }
 
 // fixtureDir writes the named fixture folder to a temporary directory.
@@ -63,19 +62,12 @@ func TestDirectoriesValidate(t *testing.T) {
 		rd := payload.NewReader(strings.NewReader(r.Stdout), "out", 0)
 		v := validate.New(validate.Options{})
 		n := 0
-		for {
-			p, err := rd.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+		payloadtest.Each(t, rd, func(p *payload.Payload) {
 			n++
-			if res := v.Validate(&p); !res.Valid() {
+			if res := v.Validate(p); !res.Valid() {
 				t.Errorf("payload %d at line %d no longer validates: %+v", n, p.Line, res.Findings)
 			}
-		}
+		})
 		if n != total {
 			t.Errorf("%d payloads out for %d in", n, total)
 		}

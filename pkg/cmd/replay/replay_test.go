@@ -19,8 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/payload"
@@ -41,7 +39,7 @@ type env struct {
 // and stderr.
 func run(e env, args ...string) (int, string, string) {
 	ce := cmdtest.Env{Ctx: e.ctx, Stdin: e.stdin, Vars: e.vars, StdinTTY: e.stdinTTY, StderrTTY: e.tty}
-	r := cmdtest.Run(ce, func(f *cmdutil.Factory) *cobra.Command { return NewCmdReplay(f, e.runF) }, args...)
+	r := cmdtest.Run(ce, NewCmdReplay, e.runF, args...)
 	return r.Code, r.Stdout, r.Stderr
 }
 

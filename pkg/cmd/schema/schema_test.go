@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/payload"
@@ -19,7 +17,7 @@ import (
 // run executes `wamo schema ARGS`.
 func run(args ...string) (code int, stdout, stderr string) {
 	e := cmdtest.Env{Now: time.Unix(1767614400, 0)}
-	r := cmdtest.Run(e, func(f *cmdutil.Factory) *cobra.Command { return NewCmdSchema(f, nil) }, args...)
+	r := cmdtest.Run(e, NewCmdSchema, nil, args...)
 	return r.Code, r.Stdout, r.Stderr
 }
 

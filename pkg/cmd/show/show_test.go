@@ -10,13 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
 	"github.com/tidwall/pretty"
 
-	"github.com/wamo-dev/wamo/fixtures"
 	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/render"
 )
 
@@ -26,7 +26,7 @@ var brt = time.FixedZone("BRT", -3*3600)
 // run executes `wamo show ARGS` in e, at 9:00 local time on 2026-01-01.
 func run(e cmdtest.Env, args ...string) cmdtest.Result {
 	e.Now = time.Date(2026, 1, 1, 9, 0, 0, 0, brt)
-	return cmdtest.Run(e, func(f *cmdutil.Factory) *cobra.Command { return NewCmdShow(f, nil) }, args...)
+	return cmdtest.Run(e, NewCmdShow, nil, args...)
 }
 
 // compact returns the fixtures as NDJSON.
@@ -34,12 +34,7 @@ func compact(t testing.TB, names ...string) string {
 	t.Helper()
 	var b strings.Builder
 	for _, n := range names {
-		fx, err := fixtures.Lookup(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := fixtures.Read(fx)
-		b.Write(pretty.Ugly(data))
+		b.Write(pretty.Ugly(payloadtest.Read(t, n)))
 		b.WriteByte('\n')
 	}
 	return b.String()
@@ -249,10 +244,8 @@ func TestShowOptions(t *testing.T) {
 	}
 	for _, c := range cases {
 		var got *Options
-		capture := func(f *cmdutil.Factory) *cobra.Command {
-			return NewCmdShow(f, func(_ context.Context, o *Options) error { got = o; return nil })
-		}
-		if r := cmdtest.Run(cmdtest.Env{Now: time.Now().In(brt)}, capture, c.args...); r.Code != 0 {
+		capture := func(_ context.Context, o *Options) error { got = o; return nil }
+		if r := cmdtest.Run(cmdtest.Env{Now: time.Now().In(brt)}, NewCmdShow, capture, c.args...); r.Code != 0 {
 			t.Fatalf("%v: %s", c.args, r.Stderr)
 		}
 		if got.View != c.view || got.Compact != c.compact || got.Location != c.loc || got.Paths[0] != "x" {
@@ -288,30 +281,11 @@ func TestShowLiveStream(t *testing.T) {
 	}
 }
 
-// benchNDJSON is about 16 MB of NDJSON made of the compacted whatsapp
-// fixtures.
-func benchNDJSON(b *testing.B) []byte {
-	b.Helper()
-	var lines [][]byte
-	for _, fx := range fixtures.List() {
-		if fx.Folder == "whatsapp" {
-			data, _ := fixtures.Read(fx)
-			lines = append(lines, pretty.Ugly(data))
-		}
-	}
-	var buf bytes.Buffer
-	for i := 0; buf.Len() < 16<<20; i++ {
-		buf.Write(lines[i%len(lines)])
-		buf.WriteByte('\n')
-	}
-	return buf.Bytes()
-}
-
 // benchShow runs the whole command path but flag parsing (stdin → reader →
 // syntax check → printer) over the NDJSON, output discarded; b.SetBytes
 // makes `go test -bench` report MB/s of input.
 func benchShow(b *testing.B, view render.ShowView, color bool) {
-	data := benchNDJSON(b)
+	data := payloadtest.NDJSON(b, 16<<20, payloadtest.In(payload.WhatsApp))
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
