@@ -124,8 +124,8 @@ type Work struct {
 	// Begin is called before the first payload of a source, or before End
 	// when a source that is not skipped delivers none.
 	Begin func(src *Source)
-	// Payload does the command's work on one payload. p.Data is only valid
-	// during the call (copy it to keep it). A non-nil error — an output
+	// Payload does the command's work on one payload. p and p.Data are
+	// only valid during the call (copy them to keep them). A non-nil error — an output
 	// that cannot be written — stops the run; Run returns it.
 	Payload func(p *payload.Payload) error
 	// End reports what became of a source: every source, skipped ones
@@ -324,8 +324,13 @@ func (rs *reading) source(o *Outcome, s sink) error {
 	if s.opened != nil {
 		s.opened()
 	}
+	// One payload for the source, not one per document: handed to the
+	// sink by pointer, a variable per document would be an allocation
+	// per document.
+	var pl payload.Payload
 	for {
-		pl, rerr := rd.Next()
+		var rerr error
+		pl, rerr = rd.Next()
 		o.Bytes = src.n
 		if rs.ctx.Err() != nil {
 			// Checked after reading too: a document cut short by the

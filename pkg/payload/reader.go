@@ -56,7 +56,9 @@ func (p *Payload) Cursor() Cursor { return Cursor{p: p, line: p.Line, col: p.Col
 func (c *Cursor) Position(offset int) (line, col int) {
 	offset = min(max(offset, 0), len(c.p.Data))
 	if offset < c.off {
-		*c = c.p.Cursor()
+		// Fields, not *c = c.p.Cursor(): storing the pointer through c
+		// would make every payload a cursor is made for escape to the heap.
+		c.off, c.line, c.col = 0, c.p.Line, c.p.Col
 	}
 	seg := c.p.Data[c.off:offset]
 	if last := bytes.LastIndexByte(seg, '\n'); last < 0 {

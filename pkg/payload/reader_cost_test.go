@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -206,6 +207,7 @@ func TestExcerptLongLine(t *testing.T) {
 	line := bytes.Repeat([]byte(`{"a":"é"},`), 1<<17) // 1.4 MB, two-byte characters
 	p := payload.Payload{Data: line}
 	var text string
+	runtime.GC() // the first cycle starts the collector's goroutines: not the excerpt's allocations
 	allocs := testing.AllocsPerRun(1, func() { text, _ = p.Excerpt(len(line)-1, 72) })
 	if allocs > 1 {
 		t.Errorf("%v allocations for one excerpt", allocs)
