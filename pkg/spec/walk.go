@@ -45,8 +45,10 @@ type Frame struct {
 	// What walking each member produced, so that a member found not to
 	// apply afterwards (the body of another type, the value of a change
 	// that is not a messages change, the first of two equal keys) can be
-	// taken back.
-	marks [MaxFields]mark
+	// taken back. Most members produce nothing: marked says which marks
+	// hold something, and only those are written.
+	marks  [MaxFields]mark
+	marked uint64
 
 	// Members the object does not declare, to find repeated keys among
 	// them too: keys maps a key to its entry in unk.
@@ -513,7 +515,7 @@ func (c *Ctx) object(sc *scanner, o *Object) span {
 	cp := o.compiled()
 	f := &c.frames[c.depth]
 	c.depth++
-	f.Obj, f.has, f.Case, f.src, f.base = o, 0, nil, sc.s, sc.base
+	f.Obj, f.has, f.marked, f.Case, f.src, f.base = o, 0, 0, nil, sc.s, sc.base
 	f.keys.Reset()
 	f.unk = f.unk[:0]
 
@@ -561,7 +563,8 @@ func (c *Ctx) object(sc *scanner, o *Object) span {
 // two equal keys: so does the walk, taking back what the first produced.
 func (c *Ctx) member(sc *scanner, f *Frame, i int, key string, keyAt int) {
 	fd := &f.Obj.Fields[i]
-	again := f.has&(1<<uint(i)) != 0
+	bit := uint64(1) << uint(i)
+	again := f.has&bit != 0
 	var before span
 	if again {
 		before = f.vals[i]
@@ -574,9 +577,11 @@ func (c *Ctx) member(sc *scanner, f *Frame, i int, key string, keyAt int) {
 		f.lens[i] = int32(c.arrayLen)
 	}
 	c.Pop()
-	f.marks[i] = mark{lo: int32(lo), hi: int32(len(c.Findings)), d: c.Counts.minus(t0),
-		seenLo: int32(seen), seenHi: int32(len(c.Seen)), seenGen: c.seenGen}
-	f.has |= 1 << uint(i)
+	if len(c.Findings) != lo || len(c.Seen) != seen || c.Counts != t0 {
+		c.mark(&f.marks[i], lo, seen, &t0)
+		f.marked |= bit
+	}
+	f.has |= bit
 	if again && !sc.bad {
 		c.repeated(f, key, keyAt, before, f.vals[i])
 	}
@@ -659,9 +664,22 @@ func (c *Ctx) repeated(f *Frame, key string, keyAt int, before, after span) {
 	}
 }
 
+// mark records in m what walking a member produced since the findings,
+// remembered values and counts were lo, seen and t0.
+func (c *Ctx) mark(m *mark, lo, seen int, t0 *Counts) {
+	m.lo, m.hi = int32(lo), int32(len(c.Findings))
+	m.d = c.Counts.minus(*t0)
+	m.seenLo, m.seenHi, m.seenGen = int32(seen), int32(len(c.Seen)), c.seenGen
+}
+
 // takeBack drops what walking member i produced.
 func (c *Ctx) takeBack(f *Frame, i int) {
-	m := f.marks[i]
+	bit := uint64(1) << uint(i)
+	if f.marked&bit == 0 {
+		return
+	}
+	f.marked &^= bit
+	m := &f.marks[i]
 	if m.hi > m.lo {
 		c.dropped = append(c.dropped, [2]int{int(m.lo), int(m.hi)})
 	}
@@ -671,7 +689,6 @@ func (c *Ctx) takeBack(f *Frame, i int) {
 			c.Seen[j].Kind = 0
 		}
 	}
-	f.marks[i] = mark{}
 }
 
 func contains(list []string, s string) bool {
