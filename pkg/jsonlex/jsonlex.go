@@ -55,47 +55,82 @@ func load8(s string, i int) uint64 {
 // index just after the closing quote, whether the string holds escapes,
 // and false (with the index of the offending byte) when it is not a valid
 // JSON string: a control character, a bad escape, or no closing quote.
+// Bytes of 0x80 and above are not looked at (see StringUTF8).
 func String(s string, i int) (end int, esc, ok bool) {
+	end, esc, ok, _ = scanString(s, i, 0, 0x100)
+	return end, esc, ok
+}
+
+// StringUTF8 is String that also reports whether the string is valid UTF-8
+// (as utf8.Valid decides): a reader that sees every byte of a document
+// through it and SkipSpace needs no separate UTF-8 pass, since outside
+// strings only ASCII is valid JSON. An ASCII string costs what String
+// costs; the rest of one that is not is checked by utf8.ValidString.
+func StringUTF8(s string, i int) (end int, esc, ok, valid bool) {
+	end, esc, ok, high := scanString(s, i, 0x8080808080808080, utf8.RuneSelf)
+	if !high {
+		return end, esc, ok, true
+	}
+	from := end
+	end, more, ok, _ := scanString(s, from-1, 0, 0x100)
+	return end, esc || more, ok, utf8.ValidString(s[from:end])
+}
+
+// scanString is String; high selects the bytes flagged besides quotes,
+// backslashes and control characters (0x80 and above, or none), and limit
+// is the first byte value not plain text. At a byte at or above limit it
+// stops, returning its index and high set.
+func scanString(s string, i int, high uint64, limit int) (end int, esc, ok, stopped bool) {
 	j := i + 1
 	for {
 		// Plain text eight bytes at a time, to the first byte that needs
 		// attention.
 		for j+8 <= len(s) {
-			if m := special8(load8(s, j)); m != 0 {
+			x := load8(s, j)
+			if m := special8(x) | x&high; m != 0 {
 				j += bits.TrailingZeros64(m) >> 3
 				break
 			}
 			j += 8
 		}
-		for j < len(s) && s[j] >= 0x20 && s[j] != '"' && s[j] != '\\' {
+		for j < len(s) && s[j] >= 0x20 && s[j] != '"' && s[j] != '\\' && int(s[j]) < limit {
 			j++
 		}
 		if j >= len(s) {
-			return j, esc, false
+			return j, esc, false, false
 		}
-		switch s[j] {
-		case '"':
-			return j + 1, esc, true
-		case '\\':
+		switch c := s[j]; {
+		case c == '"':
+			return j + 1, esc, true, false
+		case c == '\\':
 			esc = true
-			if j+1 >= len(s) {
-				return j, esc, false
+			if j, ok = escapeEnd(s, j); !ok {
+				return j, esc, false, false
 			}
-			switch s[j+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				j += 2
-			case 'u':
-				if j+6 > len(s) || !isHex4(s[j+2:j+6]) {
-					return j, esc, false
-				}
-				j += 6
-			default:
-				return j, esc, false
-			}
+		case int(c) >= limit:
+			return j, esc, false, true
 		default: // a control character
-			return j, esc, false
+			return j, esc, false, false
 		}
 	}
+}
+
+// escapeEnd checks the escape whose backslash is s[j] and returns the index
+// after it (j when it is not valid).
+func escapeEnd(s string, j int) (int, bool) {
+	if j+1 >= len(s) {
+		return j, false
+	}
+	switch s[j+1] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return j + 2, true
+	case 'u':
+		if j+6 > len(s) || !isHex4(s[j+2:j+6]) {
+			return j, false
+		}
+		return j + 6, true
+	}
+	return j, false
 }
 
 func isHex4(s string) bool {

@@ -14,6 +14,10 @@ import (
 // ForEach would re-scan every nested value once per level above it, and a
 // separate gjson.Valid pass would read everything once more.
 //
+// Outside strings only ASCII is valid JSON, and strings are checked as
+// UTF-8 as they are read: a text the scanner reads whole without notUTF8
+// is valid UTF-8.
+//
 // On the first syntax error the scanner marks itself bad and jumps to the
 // end of the text; every loop stops there. It reports only that the text is
 // invalid: payload.CheckSyntax then explains where and why, off the hot path.
@@ -24,6 +28,8 @@ type scanner struct {
 	bad   bool   // a syntax error was met
 	badAt int    // where (offset in s)
 	depth int    // nesting depth of skip
+	// notUTF8 is set when a string read is not valid UTF-8.
+	notUTF8 bool
 	// ctx receives the repeated keys of the objects skip reads (nil while
 	// the walker only peeks ahead).
 	ctx *Ctx
@@ -105,10 +111,13 @@ func (sc *scanner) open(closing byte) (empty bool) {
 	return false
 }
 
-// strRaw reads a string (checking it) and reports whether it holds escapes.
+// strRaw reads a string (checking it) and reports whether it holds
+// escapes. Invalid UTF-8 is not a syntax error of the walk (encoding/json
+// accepts it) but is recorded in notUTF8.
 func (sc *scanner) strRaw() (raw string, esc bool) {
 	start := sc.i
-	end, esc, ok := jsonlex.String(sc.s, sc.i)
+	end, esc, ok, valid := jsonlex.StringUTF8(sc.s, sc.i)
+	sc.notUTF8 = sc.notUTF8 || !valid
 	if !ok {
 		sc.i = end
 		sc.fail()

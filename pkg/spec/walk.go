@@ -185,6 +185,10 @@ type Ctx struct {
 	// are then meaningless and the caller reports the syntax error instead.
 	Invalid   bool
 	InvalidAt int // offset of the first syntax error met
+	// Whole is set when a Walk of a payload's root (not of a document
+	// embedded in a string) read all its text, and UTF8 when that text is
+	// valid UTF-8: the caller needs no UTF-8 pass of its own.
+	Whole, UTF8 bool
 
 	arrayLen int // elements of the array walked last (see Frame.Len)
 }
@@ -296,7 +300,7 @@ func (c *Ctx) Reset() {
 	c.bad = c.bad[:0]
 	c.ClearSeen()
 	c.dropped = c.dropped[:0]
-	c.Invalid = false
+	c.Invalid, c.Whole, c.UTF8 = false, false, false
 }
 
 // Final returns the findings of the walk, without those taken back. It
@@ -491,6 +495,7 @@ func (c *Ctx) Walk(v gjson.Result, o *Object) {
 		c.Report(RuleType, v.Index, "%s must be an object, got %s", o.Name, Describe(v))
 		return
 	}
+	root := c.depth == 0
 	sc := scanner{s: v.Raw, base: v.Index, ctx: c}
 	sc.ws()
 	c.object(&sc, o)
@@ -500,6 +505,9 @@ func (c *Ctx) Walk(v gjson.Result, o *Object) {
 	}
 	if sc.bad && !c.Invalid {
 		c.Invalid, c.InvalidAt = true, sc.base+sc.badAt
+	}
+	if root {
+		c.Whole, c.UTF8 = true, !sc.notUTF8
 	}
 }
 

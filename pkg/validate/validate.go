@@ -106,10 +106,10 @@ func (v *Validator) Validate(p *payload.Payload) Result {
 	c := v.ctx
 	c.Reset()
 
-	// The format walk checks syntax as it reads (one pass over the bytes);
-	// what it cannot take — too deep, not UTF-8, not an object, no known
+	// The format walk checks syntax and UTF-8 as it reads (one pass over
+	// the bytes); what it cannot take — too deep, not an object, no known
 	// format — goes through the full syntax check first.
-	if !payload.NestingOK(p) || !utf8.Valid(p.Data) || firstByte(p.Data) != '{' {
+	if !payload.NestingOK(p) || firstByte(p.Data) != '{' {
 		if v.syntax(p, &res) {
 			return res
 		}
@@ -144,7 +144,7 @@ func (v *Validator) Validate(p *payload.Payload) Result {
 		res.Unusable = true
 		v.fail(RuleUnknownFormat, "format not recognised: "+det.Reason, 0)
 	}
-	if c.Invalid {
+	if c.Invalid || !(c.Whole && c.UTF8 || utf8.Valid(p.Data)) {
 		at := c.InvalidAt
 		c.Reset()
 		res = Result{Source: p.Source, Index: p.Index, Line: p.Line, Col: p.Col}
