@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/wamo-dev/wamo/pkg/format/common"
 	"github.com/wamo-dev/wamo/pkg/jsonlex"
@@ -100,7 +101,7 @@ func (r *reader) mo(item jsontree.Value, seen *map[string]bool) {
 			prof = x
 		case "messageId":
 			// native context ids must not be empty
-			if !(x.IsString() && strings.TrimSpace(x.Str()) == "") {
+			if !blankString(x) {
 				m.Context = message.Context{Present: true, ID: x.Raw(), From: origin.Raw()}
 			}
 		case "message":
@@ -277,8 +278,7 @@ func messageKind(mm *messageMembers) message.Kind {
 // the content cannot be carried to native formats.
 var contentReaders = map[message.Kind]func(mm *messageMembers, m *message.Message) bool{
 	message.Text: func(mm *messageMembers, _ *message.Message) bool {
-		t := mm.text
-		return !(t.IsString() && strings.TrimSpace(t.Str()) == "") // native text bodies must not be empty
+		return !blankString(mm.text) // native text bodies must not be empty
 	},
 	message.Button: func(mm *messageMembers, m *message.Message) bool {
 		m.Button = message.TemplateButton{Text: mm.text.Raw(), Payload: mm.pay.Raw()}
@@ -304,6 +304,23 @@ var contentReaders = map[message.Kind]func(mm *messageMembers, m *message.Messag
 		m.Reply = message.Reply{Present: r.IsObject(), ID: r.Get("payload").Raw(), Title: r.Get("title").Raw()}
 		return m.Reply.Present
 	},
+}
+
+// blankString reports whether v is a string of white space only (or
+// empty). A text's first character mostly answers without decoding it.
+func blankString(v jsontree.Value) bool {
+	if !v.IsString() {
+		return false
+	}
+	raw := v.Raw()
+	rest := strings.TrimLeft(raw[1:len(raw)-1], " \t\n\v\f\r")
+	if rest == "" {
+		return true
+	}
+	if c := rest[0]; c < utf8.RuneSelf && c != '\\' {
+		return false // a character written as itself, not a space
+	}
+	return strings.TrimSpace(v.Str()) == ""
 }
 
 // interactiveKind is the kind of a Sinch interactive reply (KindOther when
