@@ -182,7 +182,7 @@ type Converter struct {
 	outDocs                int // documents in the output
 	readers                map[payload.Format]message.Reader
 	writers                map[payload.Format]message.Writer
-	roots                  []jsontree.Value
+	roots, outRoots        []jsontree.Value
 	// fillTo is where the writer of the current run reports its fills,
 	// through addFill, made once rather than a closure per run.
 	fillTo  *[]message.Fill
@@ -388,7 +388,7 @@ func (c *Converter) findLosses(root jsontree.Value, from payload.Format, out []b
 	if ok {
 		// A target that carries one item per document (Conversation API
 		// callbacks) writes several: all are read back into one payload.
-		roots, pok := c.out.ParseSeq(bytesToString(out))
+		roots, pok := c.parseOut(out)
 		c.outDocs = len(roots)
 		if pok {
 			backRoot = c.readBack(root, roots, from)
@@ -451,6 +451,17 @@ func (c *Converter) findLosses(root jsontree.Value, from payload.Format, out []b
 			Reason: explain(from, c.opts.To, Changed, []seg{{key: top, index: -1}}, root.Get(top), jsontree.Value{})})
 	}
 	return d.losses
+}
+
+// parseOut parses the output's documents. Most targets write one, which
+// Parse reads without the slice of roots ParseSeq makes.
+func (c *Converter) parseOut(out []byte) ([]jsontree.Value, bool) {
+	s := bytesToString(out)
+	if c.out.Parse(s) {
+		c.outRoots = append(c.outRoots[:0], c.out.Root())
+		return c.outRoots, true
+	}
+	return c.out.ParseSeq(s)
 }
 
 // readBack converts the output's documents back to format from and returns
