@@ -22,10 +22,28 @@ var Environment = []EnvVar{
 	{[]string{"WAMO_APP_SECRET"}, []string{"replay", "listen", "conform"}, "the Cloud API app secret: replay --sign signs requests with it (X-Hub-Signature-256); listen checks that header with it"},
 	{[]string{"WAMO_SINCH_SECRET"}, []string{"replay", "listen", "conform"}, "the secret of a Sinch Conversation API webhook: replay --sign signs Conversation API callbacks with it (x-sinch-webhook-signature, with a fresh nonce and timestamp); listen checks those headers with it"},
 	{[]string{"WAMO_VERIFY_TOKEN"}, []string{"listen"}, "verify token of the Cloud API subscription handshake, unless --verify-token is given"},
-	{[]string{"WAMO_REDACT_KEY"}, []string{"redact", "listen"}, "key of the pseudonyms; --key-env names another variable to read it from"},
+	{[]string{RedactKeyEnv}, []string{"redact", "listen"}, "key of the pseudonyms; --key-env names another variable to read it from"},
 	{[]string{"TZ"}, []string{"show", "listen"}, "time zone of the times shown (unless --utc)"},
 	{[]string{"HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"}, []string{"replay", "listen"}, "proxy for outgoing requests (replay, listen --forward-to); loopback addresses never use one"},
 	{[]string{"SSL_CERT_FILE", "SSL_CERT_DIR"}, []string{"replay", "listen"}, "trusted CA certificates for https:// URLs, instead of the system's"},
+}
+
+// RedactKeyEnv holds the key of the pseudonyms of redact and listen
+// --redact, unless their --key-env names another variable. Keys are never
+// taken from the command line.
+const RedactKeyEnv = "WAMO_REDACT_KEY"
+
+// RedactKey reads the key of the pseudonyms: from the variable keyEnv
+// (--key-env), which must then be set, or from RedactKeyEnv.
+func RedactKey(getenv func(string) string, keyEnv string) ([]byte, error) {
+	if keyEnv == "" {
+		return []byte(getenv(RedactKeyEnv)), nil
+	}
+	key := getenv(keyEnv)
+	if key == "" {
+		return nil, Usagef("--key-env %s: the variable is not set", keyEnv)
+	}
+	return []byte(key), nil
 }
 
 // EnvironmentFor lists the variables that command (its name, such as

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"time"
@@ -34,4 +35,13 @@ func NewFactory(ios *iostreams.IOStreams, build BuildInfo) *Factory {
 		Getenv:     os.Getenv,
 		Build:      build,
 	}
+}
+
+// Dispatch ends a command's RunE (gh style): the options go to runF when a
+// test passed one in to see them, otherwise to the command's run.
+func Dispatch[O any](ctx context.Context, runF, run func(context.Context, *O) error, opts *O) error {
+	if runF != nil {
+		return runF(ctx, opts)
+	}
+	return run(ctx, opts)
 }

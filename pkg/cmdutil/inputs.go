@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strconv"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
@@ -19,6 +20,14 @@ func InputArgs(stdinTTY bool, args []string) ([]string, error) {
 		return nil, Usagef("no input: give files, directories or - to read stdin")
 	}
 	return []string{"-"}, nil
+}
+
+// NoArgs rejects positional arguments as a usage error (exit 2).
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return Usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
 }
 
 // ExcludeVar defines the repeatable --exclude flag of the commands that

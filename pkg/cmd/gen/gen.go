@@ -135,15 +135,12 @@ func NewCmdGen(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
   wamo gen -f whatsapp --type text,image,status -n 50 --out payloads/
   wamo gen -f sinch --batch 5 -n 20 | wamo validate -
   wamo gen -f cloud --type list_reply,nfm_reply --identity bsuid --pretty`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.complete(cmd.Flags().Changed, format, since, identity); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return Run(cmd.Context(), opts)
+			return cmdutil.Dispatch(cmd.Context(), runF, Run, opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -454,14 +451,6 @@ func create(path string, data []byte, force bool) error {
 	}
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	return nil
-}
-
-// noArgs rejects positional arguments as a usage error (exit 2).
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return cmdutil.Usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
 	}
 	return nil
 }

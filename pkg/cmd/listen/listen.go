@@ -29,7 +29,6 @@ const (
 	SecretEnv      = "WAMO_APP_SECRET"   // Cloud API app secret: checks X-Hub-Signature-256
 	SinchSecretEnv = "WAMO_SINCH_SECRET" // Conversation API webhook secret: checks x-sinch-webhook-signature
 	VerifyTokenEnv = "WAMO_VERIFY_TOKEN" // verify token of the handshake, unless --verify-token
-	RedactKeyEnv   = "WAMO_REDACT_KEY"   // key of the pseudonyms, unless --key-env names another
 )
 
 // minDrain is the least time given to validating and printing what was
@@ -196,10 +195,7 @@ written.`,
 			if f.Now != nil {
 				opts.Location = f.Now().Location()
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return Run(cmd.Context(), opts)
+			return cmdutil.Dispatch(cmd.Context(), runF, Run, opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -213,7 +209,7 @@ written.`,
 	fl.DurationVar(&opts.Deadline, "deadline", listen.DefaultDeadline, "latency the app's answers are measured against")
 	fl.StringVar(&opts.Redact, "redact", "", "pseudonymise what identifies people before printing and saving; =text: free text too")
 	fl.Lookup("redact").NoOptDefVal = "ids"
-	fl.StringVar(&keyEnv, "key-env", "", "environment variable holding the redaction key (default $"+RedactKeyEnv+")")
+	fl.StringVar(&keyEnv, "key-env", "", "environment variable holding the redaction key (default $"+cmdutil.RedactKeyEnv+")")
 	fl.DurationVar(&opts.Delay, "delay", 0, "wait this long before answering each webhook")
 	fl.IntVar(&opts.Status, "status", http.StatusOK, "HTTP status to answer webhooks with")
 	cmdutil.SizeVar(fl, &opts.MaxBody, "max-body", "10MB", "largest body accepted (413 above)")
@@ -353,14 +349,9 @@ func (opts *Options) checkRedact(getenv func(string) string, keyEnv string) erro
 		return cmdutil.Usagef("--redact=%q: want --redact (identifiers) or --redact=text (free text too)", opts.Redact)
 	}
 	opts.Redact = mode
-	if keyEnv != "" && getenv(keyEnv) == "" {
-		return cmdutil.Usagef("--key-env %s: the variable is not set", keyEnv)
-	}
-	if keyEnv == "" {
-		keyEnv = RedactKeyEnv
-	}
-	opts.RedactKey = []byte(getenv(keyEnv))
-	return nil
+	var err error
+	opts.RedactKey, err = cmdutil.RedactKey(getenv, keyEnv)
+	return err
 }
 
 // checkOutput checks --output.

@@ -40,7 +40,7 @@ func parse(args []string, e env) (*Options, cmdtest.Result) {
 }
 
 func TestFlags(t *testing.T) {
-	o, r := parse(nil, env{VerifyTokenEnv: "tok", SecretEnv: "sec", RedactKeyEnv: "k"})
+	o, r := parse(nil, env{VerifyTokenEnv: "tok", SecretEnv: "sec", cmdutil.RedactKeyEnv: "k"})
 	if r.Code != 0 {
 		t.Fatal(r.Stderr)
 	}

@@ -16,10 +16,6 @@ import (
 	"github.com/wamo-dev/wamo/pkg/render"
 )
 
-// KeyEnv is the environment variable holding the redaction key, unless
-// --key-env names another. Keys are never taken from the command line.
-const KeyEnv = "WAMO_REDACT_KEY"
-
 // Options are the parsed flags and arguments of `wamo redact`.
 type Options struct {
 	IO      *iostreams.IOStreams
@@ -105,28 +101,19 @@ not a payload of a known format).`,
   wamo redact - < body.json | wamo show`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Paths = args
-			if keyEnv != "" && getenv(keyEnv) == "" {
-				return cmdutil.Usagef("--key-env %s: the variable is not set", keyEnv)
-			}
-			if keyEnv == "" {
-				keyEnv = KeyEnv
-			}
-			opts.Key = []byte(getenv(keyEnv))
-			paths, err := cmdutil.InputArgs(opts.IO.IsStdinTTY(), args)
-			if err != nil {
+			var err error
+			if opts.Key, err = cmdutil.RedactKey(getenv, keyEnv); err != nil {
 				return err
 			}
-			opts.Paths = paths
-			if runF != nil {
-				return runF(cmd.Context(), opts)
+			if opts.Paths, err = cmdutil.InputArgs(opts.IO.IsStdinTTY(), args); err != nil {
+				return err
 			}
-			return Run(cmd.Context(), opts)
+			return cmdutil.Dispatch(cmd.Context(), runF, Run, opts)
 		},
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.Text, "text", false, "replace free text too (bodies, captions, titles…) with placeholder words")
-	fl.StringVar(&keyEnv, "key-env", "", "environment variable holding the key of the pseudonyms (default $"+KeyEnv+")")
+	fl.StringVar(&keyEnv, "key-env", "", "environment variable holding the key of the pseudonyms (default $"+cmdutil.RedactKeyEnv+")")
 	cmdutil.SizeVar(fl, &opts.MaxSize, "max-size", "64MB", "largest single document accepted")
 	cmdutil.ExcludeVar(fl, &opts.Exclude)
 	cmdutil.JobsVar(fl, &opts.Jobs)

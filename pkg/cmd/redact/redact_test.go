@@ -103,7 +103,7 @@ func TestStdinAndLayout(t *testing.T) {
 func TestKey(t *testing.T) {
 	in := `{"messages":[{"from":"16505551234"}]}`
 	a := run([]string{"-"}, in, nil)
-	b := run([]string{"-"}, in, map[string]string{KeyEnv: "secret"})
+	b := run([]string{"-"}, in, map[string]string{cmdutil.RedactKeyEnv: "secret"})
 	c := run([]string{"--key-env", "OTHER", "-"}, in, map[string]string{"OTHER": "secret"})
 	if a.Stdout == b.Stdout || b.Stdout != c.Stdout {
 		t.Errorf("keys: default %s env %s --key-env %s", a.Stdout, b.Stdout, c.Stdout)

@@ -191,10 +191,7 @@ artillery run-fargate or run-lambda on many. Nothing is sent by wamo.
 			if err := opts.finish(cmd, headers, as, rate, maxErrorRate); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return Run(cmd.Context(), opts)
+			return cmdutil.Dispatch(cmd.Context(), runF, Run, opts)
 		},
 	}
 	fl := cmd.Flags()

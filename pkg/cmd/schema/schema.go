@@ -49,7 +49,7 @@ description and remain wamo validate's job.
 		Example: `  wamo schema --format cloud > cloud.schema.json
   wamo schema -f sinch -o schemas/sinch.json
   wamo schema --all schemas/`,
-		Args: noArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			switch {
 			case opts.AllDir != "" && (format != "" || opts.Output != ""):
@@ -66,10 +66,7 @@ description and remain wamo validate's job.
 				}
 				opts.Format = ft
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return Run(cmd.Context(), opts)
+			return cmdutil.Dispatch(cmd.Context(), runF, Run, opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -114,14 +111,6 @@ func write(path string, f payload.Format) error {
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	return nil
-}
-
-// noArgs rejects positional arguments as a usage error (exit 2).
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		return cmdutil.Usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
 	}
 	return nil
 }

@@ -102,10 +102,7 @@ payload invalid unless --strict is given. --list-rules prints every rule.
 					return err
 				}
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return Run(cmd.Context(), opts)
+			return cmdutil.Dispatch(cmd.Context(), runF, Run, opts)
 		},
 	}
 	fl := cmd.Flags()
