@@ -109,13 +109,7 @@ func TestWalkNotObject(t *testing.T) {
 func genValue(r *rand.Rand, b *strings.Builder, depth int) {
 	switch k := r.IntN(10); {
 	case k < 2 && depth < 6:
-		b.WriteByte('{')
-		n := r.IntN(4)
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			ws(r, b)
+		genItems(r, b, '{', '}', func() {
 			if r.IntN(3) == 0 {
 				b.WriteString(strconv.Quote(string("stnibalkvjp"[r.IntN(11)])))
 			} else {
@@ -125,21 +119,9 @@ func genValue(r *rand.Rand, b *strings.Builder, depth int) {
 			b.WriteByte(':')
 			ws(r, b)
 			genValue(r, b, depth+1)
-			ws(r, b)
-		}
-		b.WriteByte('}')
+		})
 	case k < 4 && depth < 6:
-		b.WriteByte('[')
-		n := r.IntN(4)
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			ws(r, b)
-			genValue(r, b, depth+1)
-			ws(r, b)
-		}
-		b.WriteByte(']')
+		genItems(r, b, '[', ']', func() { genValue(r, b, depth+1) })
 	case k < 6:
 		genString(r, b)
 	case k < 8:
@@ -195,6 +177,21 @@ func genObject(r *rand.Rand) string {
 			return s
 		}
 	}
+}
+
+// genItems writes open, up to three items (each written by item, between
+// random whitespace, separated by commas) and close.
+func genItems(r *rand.Rand, b *strings.Builder, open, close byte, item func()) {
+	b.WriteByte(open)
+	for i := range r.IntN(4) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		ws(r, b)
+		item()
+		ws(r, b)
+	}
+	b.WriteByte(close)
 }
 
 // mutate damages text in one random place.
