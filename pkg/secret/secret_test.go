@@ -7,8 +7,21 @@ import (
 	"time"
 )
 
+// redactCase is a text and what a redaction makes of it.
+type redactCase struct{ in, want string }
+
+// checkRedact checks that redact turns each in into its want.
+func checkRedact(t *testing.T, name string, redact func(string) string, tests []redactCase) {
+	t.Helper()
+	for _, tt := range tests {
+		if got := redact(tt.in); got != tt.want {
+			t.Errorf("%s(%q)\n got %q\nwant %q", name, tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestRedactURLString(t *testing.T) {
-	tests := []struct{ in, want string }{
+	checkRedact(t, "RedactURLString", RedactURLString, []redactCase{
 		// Nothing to hide: shown exactly as given.
 		{"http://localhost:8080/hook", "http://localhost:8080/hook"},
 		{"https://example.com/hook?page=2&format=cloud", "https://example.com/hook?page=2&format=cloud"},
@@ -37,12 +50,7 @@ func TestRedactURLString(t *testing.T) {
 		{"https://example.com/%zz?token=abc", "https://example.com/%zz?xxxxx"},
 		{"http://u:p@[::1/%zz", "http://xxxxx@[::1/%zz"},
 		{"https://user:p@https://h/%zz?x", "https://xxxxx@https://h/%zz?xxxxx"},
-	}
-	for _, tt := range tests {
-		if got := RedactURLString(tt.in); got != tt.want {
-			t.Errorf("RedactURLString(%q)\n got %q\nwant %q", tt.in, got, tt.want)
-		}
-	}
+	})
 }
 
 func TestRedactURL(t *testing.T) {
@@ -59,19 +67,14 @@ func TestRedactURL(t *testing.T) {
 }
 
 func TestRedactText(t *testing.T) {
-	tests := []struct{ in, want string }{
+	checkRedact(t, "RedactText", RedactText, []redactCase{
 		{`Post "https://u:p@example.com/hook?key=abc": dial tcp: connection refused`,
 			`Post "https://u:xxxxx@example.com/hook?key=xxxxx": dial tcp: connection refused`},
 		{"redirected to http://a/?token=1 then https://b/?sig=2 and stopped", "redirected to http://a/?token=xxxxx then https://b/?sig=xxxxx and stopped"},
 		{"no URL here: token=abc", "no URL here: token=abc"},
 		{"<https://example.com/?secret=s>", "<https://example.com/?secret=xxxxx>"},
 		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := RedactText(tt.in); got != tt.want {
-			t.Errorf("RedactText(%q)\n got %q\nwant %q", tt.in, got, tt.want)
-		}
-	}
+	})
 }
 
 func TestSensitiveParam(t *testing.T) {
