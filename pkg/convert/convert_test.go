@@ -295,16 +295,7 @@ func leafDiff(a, b any, path string, out *[]string) {
 			*out = append(*out, path)
 			return
 		}
-		for i := 0; i < len(x) || i < len(y); i++ {
-			var va, vb any
-			if i < len(x) {
-				va = x[i]
-			}
-			if i < len(y) {
-				vb = y[i]
-			}
-			leafDiff(va, vb, fmt.Sprintf("%s[%d]", path, i), out)
-		}
+		zipDiff(x, y, path, out, leafDiff)
 	case nil:
 		if b != nil {
 			leafDiff(b, nil, path, out) // present only in b: its leaves
@@ -345,6 +336,21 @@ func lostPaths(losses []convert.Loss) []string {
 		}
 	}
 	return lost
+}
+
+// zipDiff runs diff on the elements of x and y at each index, the one
+// missing from the shorter as nil.
+func zipDiff(x, y []any, path string, out *[]string, diff func(a, b any, path string, out *[]string)) {
+	for i := 0; i < len(x) || i < len(y); i++ {
+		var va, vb any
+		if i < len(x) {
+			va = x[i]
+		}
+		if i < len(y) {
+			vb = y[i]
+		}
+		diff(va, vb, fmt.Sprintf("%s[%d]", path, i), out)
+	}
 }
 
 func covered(p string, by []string) bool {

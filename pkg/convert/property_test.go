@@ -435,16 +435,7 @@ func alignedDiffAny(a, b any, path string, out *[]string) {
 	xa, ok1 := a.([]any)
 	ya, ok2 := b.([]any)
 	if ok1 && ok2 {
-		for i := 0; i < len(xa) || i < len(ya); i++ {
-			var va, vb any
-			if i < len(xa) {
-				va = xa[i]
-			}
-			if i < len(ya) {
-				vb = ya[i]
-			}
-			alignedDiff(va, vb, fmt.Sprintf("%s[%d]", path, i), out)
-		}
+		zipDiff(xa, ya, path, out, alignedDiff)
 		return
 	}
 	alignedDiff(a, b, path, out)
