@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -89,43 +90,58 @@ var listenURL = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)/`)
 // ends and returns its URL.
 func startListen(t *testing.T, vars map[string]string, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, wamoBin, append([]string{"listen", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd := exec.CommandContext(t.Context(), wamoBin, append([]string{"listen", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = environ(vars)
 	cmd.Stdout = io.Discard
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
+	u, err := startCmd(t, cmd, stderr, 30*time.Second, func(line string) string {
+		if m := listenURL.FindStringSubmatch(line); m != nil {
+			return m[1]
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatalf("wamo listen %s without saying where it listens", err)
+	}
+	return u
+}
+
+// startCmd starts cmd, made with the test's context so that it ends with
+// the test, and returns the first non-empty value that find takes from a
+// line of out, one of cmd's pipes, which it then reads to its end. It
+// says why it returns none: cmd ended, or within passed.
+func startCmd(t *testing.T, cmd *exec.Cmd, out io.Reader, within time.Duration, find func(line string) string) (string, error) {
+	t.Helper()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
-	})
+	t.Cleanup(func() { cmd.Wait() })
 	found := make(chan string, 1)
 	go func() {
-		sc := bufio.NewScanner(stderr)
+		sc := bufio.NewScanner(out)
 		sent := false
 		for sc.Scan() {
-			if m := listenURL.FindStringSubmatch(sc.Text()); m != nil && !sent {
-				found <- m[1]
+			if v := find(sc.Text()); v != "" && !sent {
+				found <- v
 				sent = true
 			}
 		}
 		close(found)
+		io.Copy(io.Discard, out)
 	}()
 	select {
-	case u, ok := <-found:
+	case v, ok := <-found:
 		if !ok {
-			t.Fatal("wamo listen ended without listening")
+			cmd.Wait() // its output complete, for the caller to show
+			return "", errors.New("ended")
 		}
-		return u
-	case <-time.After(30 * time.Second):
-		t.Fatal("wamo listen did not say where it listens within 30s")
+		return v, nil
+	case <-time.After(within):
+		return "", fmt.Errorf("did not answer within %v", within)
 	}
-	return ""
 }
 
 // npm packages are installed once per directory per test binary.
@@ -188,8 +204,7 @@ func npmDir(t *testing.T, name, envVar, probe string, extraEnv ...string) (node,
 // environment, and returns the port it prints on its first line.
 func startNode(t *testing.T, node, dir, script string, vars map[string]string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, node, script)
+	cmd := exec.CommandContext(t.Context(), node, script)
 	cmd.Dir = dir
 	cmd.Env = environ(vars)
 	stdout, err := cmd.StdoutPipe()
@@ -198,33 +213,11 @@ func startNode(t *testing.T, node, dir, script string, vars map[string]string) s
 	}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	port, err := startCmd(t, cmd, stdout, 60*time.Second, strings.TrimSpace)
+	if err != nil {
+		t.Fatalf("%s %s without printing its port: %s", script, err, stderr.String())
 	}
-	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
-	})
-	port := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		if sc.Scan() {
-			port <- strings.TrimSpace(sc.Text())
-		}
-		close(port)
-		io.Copy(io.Discard, stdout)
-	}()
-	select {
-	case p, ok := <-port:
-		if !ok || p == "" {
-			cmd.Wait()
-			t.Fatalf("%s did not start: %s", script, stderr.String())
-		}
-		return p
-	case <-time.After(60 * time.Second):
-		t.Fatalf("%s did not print its port within 60s: %s", script, stderr.String())
-	}
-	return ""
+	return port
 }
 
 // install runs npm install for package.json pkg in a scratch directory
