@@ -224,14 +224,21 @@ func (j *jobs[R]) send(ev event[R]) {
 }
 
 // flushBatch hands the batch of small files being filled to the workers.
-func (j *jobs[R]) flushBatch() {
-	t := j.batch
+func (j *jobs[R]) flushBatch() { j.hand(&j.batch, evWhole) }
+
+// flush hands the chunk being filled to the workers.
+func (j *jobs[R]) flush() { j.hand(&j.cur, evChunk) }
+
+// hand gives the task being filled in *slot, if any, to the workers and
+// queues its event.
+func (j *jobs[R]) hand(slot **task[R], kind evKind) {
+	t := *slot
 	if t == nil {
 		return
 	}
-	j.batch = nil
+	*slot = nil
 	j.tasks <- t
-	j.events <- event[R]{kind: evWhole, t: t}
+	j.send(event[R]{kind: kind, t: t})
 }
 
 // source queues one source: read whole by a worker when it is a small
@@ -317,17 +324,6 @@ func (j *jobs[R]) add(pl *payload.Payload, at int64) error {
 		j.flush()
 	}
 	return nil
-}
-
-// flush hands the chunk being filled to the workers.
-func (j *jobs[R]) flush() {
-	t := j.cur
-	if t == nil {
-		return
-	}
-	j.cur = nil
-	j.tasks <- t
-	j.send(event[R]{kind: evChunk, t: t})
 }
 
 // task takes tokens and returns an empty task whose arena holds at least
