@@ -151,21 +151,14 @@ func (t *Tape) value(i, depth int) (int, bool) {
 			i++
 			break
 		}
-		for {
+		for more := true; more; {
 			var ok bool
-			if i, ok = t.value(i, depth+1); !ok {
+			if i, ok = t.value(jsonlex.SkipSpace(s, i), depth+1); !ok {
 				return i, false
 			}
-			i = jsonlex.SkipSpace(s, i)
-			if i < len(s) && s[i] == ',' {
-				i = jsonlex.SkipSpace(s, i+1)
-				continue
+			if i, more, ok = after(s, i, ']'); !ok {
+				return i, false
 			}
-			if i < len(s) && s[i] == ']' {
-				i++
-				break
-			}
-			return i, false
 		}
 	case '"':
 		k = String
@@ -217,7 +210,7 @@ func (t *Tape) object(i, idx, depth int) (int, bool) {
 		clear(st.names)
 	}
 	for {
-		if i >= len(s) || s[i] != '"' {
+		if i = jsonlex.SkipSpace(s, i); i >= len(s) || s[i] != '"' {
 			return i, false
 		}
 		var ok bool
@@ -232,16 +225,26 @@ func (t *Tape) object(i, idx, depth int) (int, bool) {
 		if i, ok = t.value(jsonlex.SkipSpace(s, i+1), depth+1); !ok {
 			return i, false
 		}
-		i = jsonlex.SkipSpace(s, i)
-		if i < len(s) && s[i] == ',' {
-			i = jsonlex.SkipSpace(s, i+1)
-			continue
+		var more bool
+		if i, more, ok = after(s, i, '}'); !ok || !more {
+			return i, ok
 		}
-		if i < len(s) && s[i] == '}' {
-			return i + 1, true
-		}
-		return i, false
 	}
+}
+
+// after reads what follows an element of a container that close ends: a
+// comma (more) or close; next is past it, and ok is false on anything
+// else.
+func after(s string, i int, close byte) (next int, more, ok bool) {
+	if i = jsonlex.SkipSpace(s, i); i < len(s) {
+		switch s[i] {
+		case ',':
+			return i + 1, true, true
+		case close:
+			return i + 1, false, true
+		}
+	}
+	return i, false, false
 }
 
 // member records key node k of the object obj being parsed at depth, and
