@@ -3,6 +3,7 @@ package sinch
 import (
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -201,37 +202,20 @@ type messageMembers struct {
 	interactive, location, contacts, pay   jsontree.Value
 }
 
-func (mm *messageMembers) take(k string, x jsontree.Value) {
-	switch k {
-	case "type":
-		mm.typ = x
-	case "messageText":
-		mm.text = x
-	case "waGroupId":
-		mm.groupID = x
-	case "mimeType":
-		mm.mime = x
-	case "mediaUrl":
-		mm.url = x
-	case "caption":
-		mm.caption = x
-	case "interactive":
-		mm.interactive = x
-	case "location":
-		mm.location = x
-	case "contacts":
-		mm.contacts = x
-	case "payload":
-		mm.pay = x
-	}
-}
+// messageMemberNames name the members, in the order of messageMembers.
+var messageMemberNames = [...]string{"type", "messageText", "waGroupId", "mimeType", "mediaUrl", "caption",
+	"interactive", "location", "contacts", "payload"}
 
 // readMessage reads a message object into m, with mm (kept by the
 // reader: the content readers take its address) for its members.
 func readMessage(v jsontree.Value, m *message.Message, mm *messageMembers) {
 	*mm = messageMembers{}
+	at := [len(messageMemberNames)]*jsontree.Value{&mm.typ, &mm.text, &mm.groupID, &mm.mime, &mm.url, &mm.caption,
+		&mm.interactive, &mm.location, &mm.contacts, &mm.pay}
 	v.ForEach(func(k, x jsontree.Value) bool {
-		mm.take(k.Str(), x)
+		if i := slices.Index(messageMemberNames[:], k.Str()); i >= 0 {
+			*at[i] = x
+		}
 		return true
 	})
 	m.GroupID = mm.groupID.Raw()

@@ -1,6 +1,8 @@
 package whatsapp
 
 import (
+	"slices"
+
 	"github.com/wamo-dev/wamo/pkg/format/common"
 	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/message"
@@ -93,70 +95,51 @@ func (r *reader) notification(v jsontree.Value, b message.Batch, h message.Handl
 	})
 }
 
+// contactRaw names the members of a contact taken as JSON text, in the
+// order of the fields readContact puts them in.
+var contactRaw = [...]string{"wa_id", "user_id", "parent_user_id", "identity_key_hash"}
+
 func readContact(v jsontree.Value, ct *message.Contact) {
 	*ct = message.Contact{Offset: v.Offset()}
+	raw := [len(contactRaw)]*string{&ct.Phone, &ct.UserID, &ct.ParentUserID, &ct.IdentityKeyHash}
 	v.ForEach(func(k, x jsontree.Value) bool {
-		switch k.Str() {
-		case "wa_id":
-			ct.Phone = x.Raw()
-		case "profile":
+		name := k.Str()
+		if i := slices.Index(contactRaw[:], name); i >= 0 {
+			*raw[i] = x.Raw()
+		} else if name == "profile" {
 			ct.HasProfile = x.IsObject()
 			ct.Name, ct.Username = x.Get("name").Raw(), x.Get("username").Raw()
-		case "user_id":
-			ct.UserID = x.Raw()
-		case "parent_user_id":
-			ct.ParentUserID = x.Raw()
-		case "identity_key_hash":
-			ct.IdentityKeyHash = x.Raw()
 		}
 		return true
 	})
 }
 
-// messageMembers are the members of a message object that readMessage
-// needs as values, gathered in one pass over the object.
-type messageMembers struct {
-	typ, errs, context, referral jsontree.Value
-}
-
-// take keeps a message's member k: the model's scalars go straight into m.
-func (mm *messageMembers) take(k string, x jsontree.Value, m *message.Message) {
-	switch k {
-	case "type":
-		mm.typ = x
-	case "errors":
-		mm.errs = x
-	case "context":
-		mm.context = x
-	case "referral":
-		mm.referral = x
-	case "id":
-		m.ID = x.Raw()
-	case "from":
-		m.From.Phone = x.Raw()
-	case "from_user_id":
-		m.From.UserID = x.Raw()
-	case "from_parent_user_id":
-		m.From.ParentUserID = x.Raw()
-	case "timestamp":
-		m.Time.Raw = x.Raw()
-	case "group_id":
-		m.GroupID = x.Raw()
-	case "identity":
-		m.Identity = x
-	}
-}
+// messageRaw and messageValues name the members of a message object that
+// readMessage takes as JSON text and as values, in the order of the
+// fields it puts them in.
+var (
+	messageRaw    = [...]string{"id", "from", "from_user_id", "from_parent_user_id", "timestamp", "group_id"}
+	messageValues = [...]string{"type", "errors", "context", "referral", "identity"}
+)
 
 func readMessage(v jsontree.Value, m *message.Message) {
 	*m = message.Message{Offset: v.Offset(), Errors: m.Errors[:0]}
-	var mm messageMembers
+	var typV, errs, context, referral jsontree.Value
+	raw := [len(messageRaw)]*string{&m.ID, &m.From.Phone, &m.From.UserID, &m.From.ParentUserID, &m.Time.Raw, &m.GroupID}
+	vals := [len(messageValues)]*jsontree.Value{&typV, &errs, &context, &referral, &m.Identity}
+	// one pass over the members, rather than a lookup per field
 	v.ForEach(func(k, x jsontree.Value) bool {
-		mm.take(k.Str(), x, m)
+		name := k.Str()
+		if i := slices.Index(messageRaw[:], name); i >= 0 {
+			*raw[i] = x.Raw()
+		} else if i := slices.Index(messageValues[:], name); i >= 0 {
+			*vals[i] = x
+		}
 		return true
 	})
-	typ := mm.typ.Str()
+	typ := typV.Str()
 	m.Kind = kindOf(typ, v)
-	m.HasErrors, m.Errors = mm.errs.IsArray(), readErrors(mm.errs, m.Errors)
+	m.HasErrors, m.Errors = errs.IsArray(), readErrors(errs, m.Errors)
 	if m.Kind == message.KindOther {
 		m.Type = typ
 		m.Body = v.Get(typ)
@@ -164,11 +147,11 @@ func readMessage(v jsontree.Value, m *message.Message) {
 			m.Type = sub
 		}
 	}
-	if mm.context.IsObject() {
-		m.Context = readContext(mm.context)
+	if context.IsObject() {
+		m.Context = readContext(context)
 	}
-	if mm.referral.IsObject() {
-		m.Referral = readReferral(mm.referral)
+	if referral.IsObject() {
+		m.Referral = readReferral(referral)
 	}
 	if read := bodyReaders[m.Kind]; read != nil {
 		read(v, v.Get(typ), m)
@@ -241,39 +224,23 @@ func init() {
 	}
 }
 
+// mediaRaw names the members of a media object taken as JSON text, in
+// the order of the fields readMedia puts them in.
+var mediaRaw = [...]string{"id", "mime_type", "sha256", "caption", "filename", "animated", "url", "link", "voice"}
+
 func readMedia(v jsontree.Value) message.Media {
 	var md message.Media
+	raw := [len(mediaRaw)]*string{&md.ID, &md.MIME, &md.SHA256, &md.Caption, &md.Filename, &md.Animated, &md.URL, &md.Link, &md.Voice}
 	v.ForEach(func(k, x jsontree.Value) bool {
-		takeMedia(&md, k.Str(), x)
+		name := k.Str()
+		if i := slices.Index(mediaRaw[:], name); i >= 0 {
+			*raw[i] = x.Raw()
+		} else if name == "metadata" {
+			md.Metadata = x
+		}
 		return true
 	})
 	return md
-}
-
-// takeMedia keeps a media object's member k.
-func takeMedia(md *message.Media, k string, x jsontree.Value) {
-	switch k {
-	case "id":
-		md.ID = x.Raw()
-	case "mime_type":
-		md.MIME = x.Raw()
-	case "sha256":
-		md.SHA256 = x.Raw()
-	case "caption":
-		md.Caption = x.Raw()
-	case "filename":
-		md.Filename = x.Raw()
-	case "animated":
-		md.Animated = x.Raw()
-	case "url":
-		md.URL = x.Raw()
-	case "link":
-		md.Link = x.Raw()
-	case "voice":
-		md.Voice = x.Raw()
-	case "metadata":
-		md.Metadata = x
-	}
 }
 
 func readContext(v jsontree.Value) message.Context {
