@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/wamo-dev/wamo/pkg/payload"
 )
 
 // InputArgs returns the inputs a command reads: its arguments, or stdin
@@ -28,6 +30,18 @@ func NoArgs(cmd *cobra.Command, args []string) error {
 		return Usagef("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
 	}
 	return nil
+}
+
+// OneFormat reads a --format that must name one format, not auto.
+func OneFormat(name string) (payload.Format, error) {
+	f, err := payload.ParseFormat(name)
+	if err != nil {
+		return payload.Unknown, Usagef("--format: %v", err)
+	}
+	if f == payload.Unknown {
+		return payload.Unknown, Usagef("--format: name one format: %s", payload.FormatList())
+	}
+	return f, nil
 }
 
 // ExcludeVar defines the repeatable --exclude flag of the commands that

@@ -72,12 +72,9 @@ func (opts *Options) checkFormat(changed func(string) bool, format string) error
 	if format == "" {
 		return cmdutil.Usagef("--format is required: %s", payload.FormatList())
 	}
-	ft, err := payload.ParseFormat(format)
+	ft, err := cmdutil.OneFormat(format)
 	if err != nil {
-		return cmdutil.Usagef("--format: %v", err)
-	}
-	if ft == payload.Unknown {
-		return cmdutil.Usagef("--format: name one format: %s", payload.FormatList())
+		return err
 	}
 	opts.Format = ft
 	if opts.Count < 0 {

@@ -139,9 +139,19 @@ func run(t *testing.T, args []string, e env) (addr string, stop func() int, out,
 	return addr, stop, out, errOut
 }
 
-func post(t *testing.T, url string, body []byte) int {
+// post sends body as JSON with the headers given as name, value pairs and
+// returns the status.
+func post(t *testing.T, url string, body []byte, header ...string) int {
 	t.Helper()
-	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest("POST", url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,15 +236,8 @@ func TestListenJSONOutput(t *testing.T) {
 func TestListenSignatureFromEnv(t *testing.T) {
 	addr, stop, _, errOut := run(t, nil, env{SecretEnv: "s3cret"})
 	body := payloadtest.Read(t, "cloud/text")
-	req, _ := http.NewRequest("POST", "http://"+addr+"/", bytes.NewReader(body))
-	req.Header.Set(listen.SignatureHeader, signature.Meta([]byte("s3cret"), body))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Errorf("signed: %d", resp.StatusCode)
+	if c := post(t, "http://"+addr+"/", body, listen.SignatureHeader, signature.Meta([]byte("s3cret"), body)); c != 200 {
+		t.Errorf("signed: %d", c)
 	}
 	if c := post(t, "http://"+addr+"/", body); c != 401 {
 		t.Errorf("unsigned: %d", c)
@@ -295,15 +298,8 @@ func TestForwardSlowApp(t *testing.T) {
 	if c := post(t, "http://"+addr+"/", payloadtest.Read(t, "cloud/text")); c != 202 {
 		t.Errorf("fast: %d", c)
 	}
-	req, _ := http.NewRequest("POST", "http://"+addr+"/", bytes.NewReader(payloadtest.Read(t, "sinch/text")))
-	req.Header.Set("X-Slow", "1")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 202 {
-		t.Errorf("slow: %d", resp.StatusCode)
+	if c := post(t, "http://"+addr+"/", payloadtest.Read(t, "sinch/text"), "X-Slow", "1"); c != 202 {
+		t.Errorf("slow: %d", c)
 	}
 	stop()
 	o := out.String()

@@ -57,14 +57,10 @@ description and remain wamo validate's job.
 			case opts.AllDir == "" && format == "":
 				return cmdutil.Usagef("--format is required (%s), or --all DIR", payload.FormatList())
 			case format != "":
-				ft, err := payload.ParseFormat(format)
-				if err != nil {
-					return cmdutil.Usagef("--format: %v", err)
+				var err error
+				if opts.Format, err = cmdutil.OneFormat(format); err != nil {
+					return err
 				}
-				if ft == payload.Unknown {
-					return cmdutil.Usagef("--format: name one format: %s", payload.FormatList())
-				}
-				opts.Format = ft
 			}
 			return cmdutil.Dispatch(cmd.Context(), runF, Run, opts)
 		},

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
@@ -16,8 +15,7 @@ import (
 
 // run executes `wamo schema ARGS`.
 func run(args ...string) (code int, stdout, stderr string) {
-	e := cmdtest.Env{Now: time.Unix(1767614400, 0)}
-	r := cmdtest.Run(e, NewCmdSchema, nil, args...)
+	r := cmdtest.Run(cmdtest.Env{}, NewCmdSchema, nil, args...)
 	return r.Code, r.Stdout, r.Stderr
 }
 
