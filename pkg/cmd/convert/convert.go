@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -25,31 +24,23 @@ import (
 
 // Options are the parsed flags and arguments of `wamo convert`.
 type Options struct {
-	IO  *iostreams.IOStreams
-	Now func() time.Time
+	IO *iostreams.IOStreams
+	// Options configure every conversion: the formats, --keep-extras,
+	// --compact, the numbers and ids a target needs, the clock.
+	convert.Options
 
-	Paths      []string
-	To, From   payload.Format
-	KeepExtras bool
-	Strict     bool
-	Force      bool
-	Compact    bool
-	Quiet      bool
-	MaxSize    int
-	Exclude    []string
-	Jobs       int // -j: workers sharing the conversions (0: GOMAXPROCS)
-
-	Origin             string
-	DisplayPhoneNumber string
-	PhoneNumberID      string
-	WABAID             string
-	AppID, ProjectID   string
-	MediaBaseURL       string
+	Paths   []string
+	Strict  bool
+	Force   bool
+	Quiet   bool
+	MaxSize int
+	Exclude []string
+	Jobs    int // -j: workers sharing the conversions (0: GOMAXPROCS)
 }
 
 // NewCmdConvert builds the command; runF replaces the run function in tests.
 func NewCmdConvert(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Now: f.Now}
+	opts := &Options{IO: f.IOStreams, Options: convert.Options{Now: f.Now}}
 	var to, from string
 	cmd := &cobra.Command{
 		Use:   "convert --to FORMAT [FILE|DIR|-]...",
@@ -235,11 +226,7 @@ func (a appender) Write(b []byte) (int, error) {
 func newWorker(opts *Options) *worker {
 	w := &worker{
 		opts: opts,
-		conv: convert.New(convert.Options{
-			To: opts.To, From: opts.From, KeepExtras: opts.KeepExtras, Compact: opts.Compact,
-			Origin: opts.Origin, DisplayPhoneNumber: opts.DisplayPhoneNumber, PhoneNumberID: opts.PhoneNumberID,
-			WABAID: opts.WABAID, AppID: opts.AppID, ProjectID: opts.ProjectID, MediaBaseURL: opts.MediaBaseURL, Now: opts.Now,
-		}),
+		conv: convert.New(opts.Options),
 	}
 	w.diag.p = new([]byte)
 	w.diags = render.NewConvertDiagnostics(w.diag, render.ConvertDiagnosticsOptions{

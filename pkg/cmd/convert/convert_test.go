@@ -15,6 +15,7 @@ import (
 
 	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
+	"github.com/wamo-dev/wamo/pkg/convert"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/payloadtest"
@@ -206,19 +207,17 @@ func TestConvertPrettyOutput(t *testing.T) {
 
 // TestNewCmdConvertFlags checks parsing into Options without running.
 func TestNewCmdConvertFlags(t *testing.T) {
-	ios, _, _, _ := iostreams.Test()
-	f := &cmdutil.Factory{IOStreams: ios, Now: time.Now}
 	var got *Options
-	cmd := NewCmdConvert(f, func(_ context.Context, o *Options) error { got = o; return nil })
-	cmd.SetArgs([]string{"--to", "onprem", "--from", "sinch", "--keep-extras", "--strict", "--force", "--compact", "-q",
+	capture := func(_ context.Context, o *Options) error { got = o; return nil }
+	r := cmdtest.Run(cmdtest.Env{}, NewCmdConvert, capture, "--to", "onprem", "--from", "sinch", "--keep-extras", "--strict", "--force", "--compact", "-q",
 		"--origin", "1", "--display-phone-number", "2", "--phone-number-id", "3", "--waba-id", "4",
-		"--media-base-url", "https://cdn.example.com/m/", "--max-size", "1MB", "a.json", "b/"})
-	if err := cmd.Execute(); err != nil {
-		t.Fatal(err)
+		"--media-base-url", "https://cdn.example.com/m/", "--max-size", "1MB", "a.json", "b/")
+	if r.Code != 0 {
+		t.Fatal(r.Stderr)
 	}
-	want := &Options{IO: ios, Paths: []string{"a.json", "b/"}, To: payload.WhatsApp, From: payload.Sinch,
-		KeepExtras: true, Strict: true, Force: true, Compact: true, Quiet: true, MaxSize: 1 << 20,
-		Origin: "1", DisplayPhoneNumber: "2", PhoneNumberID: "3", WABAID: "4", MediaBaseURL: "https://cdn.example.com/m/"}
+	want := &Options{IO: got.IO, Paths: []string{"a.json", "b/"}, Strict: true, Force: true, Quiet: true, MaxSize: 1 << 20,
+		Options: convert.Options{To: payload.WhatsApp, From: payload.Sinch, KeepExtras: true, Compact: true,
+			Origin: "1", DisplayPhoneNumber: "2", PhoneNumberID: "3", WABAID: "4", MediaBaseURL: "https://cdn.example.com/m/"}}
 	got.Now = nil
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
