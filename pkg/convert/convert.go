@@ -527,13 +527,7 @@ func skeleton(root jsontree.Value, l *message.Layout) string {
 			})
 			w.EndObj()
 		case v.IsArray():
-			w.Arr()
-			v.ForEach(func(_, x jsontree.Value) bool {
-				w.Elem()
-				walk(x, path+"[]")
-				return true
-			})
-			w.EndArr()
+			w.Elems(v, func(x jsontree.Value) { walk(x, path+"[]") })
 		default: // an odd element of an array on the way
 			w.Null()
 		}

@@ -177,6 +177,18 @@ func (w *Writer) Value(v Value) {
 	}
 }
 
+// Elems writes the array v, elem writing each of its elements: a copy that
+// keeps or changes what the elements hold but not the array.
+func (w *Writer) Elems(v Value, elem func(x Value)) {
+	w.Arr()
+	v.ForEach(func(_, x Value) bool {
+		w.Elem()
+		elem(x)
+		return true
+	})
+	w.EndArr()
+}
+
 // KV writes a member holding a value given as JSON text, if present.
 func (w *Writer) KV(k, raw string) {
 	if raw == "" {

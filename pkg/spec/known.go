@@ -30,13 +30,7 @@ func Known(w *jsontree.Writer, v jsontree.Value, obj *Object) {
 		})
 		w.EndObj()
 	case v.IsArray():
-		w.Arr()
-		v.ForEach(func(_, x jsontree.Value) bool {
-			w.Elem()
-			Known(w, x, obj)
-			return true
-		})
-		w.EndArr()
+		w.Elems(v, func(x jsontree.Value) { Known(w, x, obj) })
 	default:
 		w.Value(v)
 	}
