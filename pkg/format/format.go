@@ -62,7 +62,7 @@ var formats = sync.OnceValue(func() []Format {
 		payload.Sinch: {ID: payload.Sinch, NewReader: sinch.NewReader, NewWriter: sinch.NewWriter,
 			Title:  "Sinch (ex-Wavy) WhatsApp MO and status callback",
 			About:  "A Sinch Messaging WhatsApp API callback as wamo validates it: an MO batch {total, data[], clientInfo} or a status (DLR) callback in the same envelope.",
-			Schema: func() *spec.Object { return sinch.Batch }, Check: sinch.Check, Rules: sinch.Rules, Layout: sinch.Layout,
+			Schema: sinch.Batch, Check: sinch.Check, Rules: sinch.Rules, Layout: sinch.Layout,
 			Notes: sinch.Notes, Explain: sinch.Explain, Spellings: sinch.Spellings},
 		payload.WhatsApp: {ID: payload.WhatsApp, NewReader: whatsapp.NewOnPremReader, NewWriter: whatsapp.NewOnPremWriter,
 			Title:  "WhatsApp On-Premises inbound notification",
@@ -79,7 +79,7 @@ var formats = sync.OnceValue(func() []Format {
 		payload.Conversation: {ID: payload.Conversation, NewReader: conversation.NewReader, NewWriter: conversation.NewWriter,
 			Title:  "Sinch Conversation API callback (WhatsApp)",
 			About:  "A Sinch Conversation API callback as wamo validates it: the envelope {app_id, project_id, accepted_time, event_time} around one trigger, message (MESSAGE_INBOUND) or message_delivery_report (MESSAGE_DELIVERY); other triggers are recognised, not checked.",
-			Schema: func() *spec.Object { return conversation.Callback }, Check: conversation.Check, Rules: conversation.Rules,
+			Schema: conversation.Callback, Check: conversation.Check, Rules: conversation.Rules,
 			Layout: conversation.Layout, Notes: conversation.Notes, Explain: conversation.Explain, Spellings: conversation.Spellings},
 	}
 })

@@ -228,7 +228,7 @@ func pathKeys(p string) []string {
 func rootOf(f payload.Format) *spec.Object {
 	switch f {
 	case payload.Sinch:
-		return sinch.Batch
+		return sinch.Batch()
 	case payload.WhatsApp:
 		return whatsapp.OnPremSchemas().Notification
 	}

@@ -577,7 +577,7 @@ func TestRuleTable(t *testing.T) {
 // TestTablesDeclareSets: every enumeration of the format tables says
 // whether it is open or closed, consistently with its rule.
 func TestTablesDeclareSets(t *testing.T) {
-	for name, root := range map[string]*spec.Object{"sinch": sinch.Batch,
+	for name, root := range map[string]*spec.Object{"sinch": sinch.Batch(),
 		"whatsapp": whatsapp.OnPremSchemas().Notification, "cloud": whatsapp.Envelope()} {
 		for _, p := range spec.Audit(root) {
 			t.Errorf("%s: %s", name, p)

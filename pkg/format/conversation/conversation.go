@@ -16,6 +16,7 @@ package conversation
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/tidwall/gjson"
 
@@ -125,17 +126,21 @@ func open(name string, values []string, doc string) spec.Field {
 	return spec.Field{Name: name, Kind: spec.KindString, Enum: values, EnumRule: RuleOpenValue, Doc: doc}
 }
 
-var reason = &spec.Object{Name: "reason", Fields: []spec.Field{
-	open("code", reasonCodes, "why the message failed (RECIPIENT_NOT_REACHABLE, OUTSIDE_ALLOWED_SENDING_WINDOW…)"),
-	as(spec.RoleDetail, str("description", spec.Optional, "the reason in words")),
-	open("sub_code", reasonSubCodes, "a finer reason"),
-}}
+var reason = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{Name: "reason", Fields: []spec.Field{
+		open("code", reasonCodes, "why the message failed (RECIPIENT_NOT_REACHABLE, OUTSIDE_ALLOWED_SENDING_WINDOW…)"),
+		as(spec.RoleDetail, str("description", spec.Optional, "the reason in words")),
+		open("sub_code", reasonSubCodes, "a finer reason"),
+	}}
+})
 
-var channelIdentity = &spec.Object{Name: "channel_identity", Fields: []spec.Field{
-	str("channel", spec.Required, "the channel, WHATSAPP for wamo"),
-	as(spec.RolePhone, str("identity", spec.Required, "the contact's identity on the channel: for WhatsApp the phone number, digits only")),
-	as(spec.RoleID, str("app_id", spec.Optional, "the app of app-scoped identities (not WhatsApp)"), spec.PartyBusiness),
-}, Check: checkIdentity}
+var channelIdentity = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{Name: "channel_identity", Fields: []spec.Field{
+		str("channel", spec.Required, "the channel, WHATSAPP for wamo"),
+		as(spec.RolePhone, str("identity", spec.Required, "the contact's identity on the channel: for WhatsApp the phone number, digits only")),
+		as(spec.RoleID, str("app_id", spec.Optional, "the app of app-scoped identities (not WhatsApp)"), spec.PartyBusiness),
+	}, Check: checkIdentity}
+})
 
 func checkIdentity(c *spec.Ctx, f *spec.Frame) {
 	ch := f.Str("channel")
@@ -159,87 +164,93 @@ func checkIdentity(c *spec.Ctx, f *spec.Frame) {
 	}
 }
 
-var coordinates = &spec.Object{Name: "coordinates", Fields: []spec.Field{
-	{Name: "latitude", Kind: spec.KindNumber, Req: spec.Required, Checks: []*spec.Value{common.Latitude}, Role: spec.RoleCoordinate},
-	{Name: "longitude", Kind: spec.KindNumber, Req: spec.Required, Checks: []*spec.Value{common.Longitude}, Role: spec.RoleCoordinate},
-}}
+var coordinates = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{Name: "coordinates", Fields: []spec.Field{
+		{Name: "latitude", Kind: spec.KindNumber, Req: spec.Required, Checks: []*spec.Value{common.Latitude}, Role: spec.RoleCoordinate},
+		{Name: "longitude", Kind: spec.KindNumber, Req: spec.Required, Checks: []*spec.Value{common.Longitude}, Role: spec.RoleCoordinate},
+	}}
+})
 
-var contactInfo = &spec.Object{Name: "contact_info_message", Doc: "a shared contact card", Fields: []spec.Field{
-	obj("name", spec.Required, &spec.Object{Name: "name", Fields: []spec.Field{
-		as(spec.RoleName, str("full_name", spec.Required, "the name displayed")),
-		as(spec.RoleName, str("first_name", spec.Optional, "")), as(spec.RoleName, str("last_name", spec.Optional, "")),
-		as(spec.RoleName, str("middle_name", spec.Optional, "")),
-		str("prefix", spec.Optional, ""), str("suffix", spec.Optional, ""),
-	}}),
-	{Name: "phone_numbers", Kind: spec.KindArray, Req: spec.Required, Object: &spec.Object{Name: "phone number", Fields: []spec.Field{
-		as(spec.RolePhone, str("phone_number", spec.Required, "with country code")), str("type", spec.Optional, "WORK, HOME…"),
-	}}},
-	{Name: "addresses", Kind: spec.KindArray, Object: &spec.Object{Name: "address", Fields: []spec.Field{
-		str("city", spec.Optional, ""), str("country", spec.Optional, ""), str("state", spec.Optional, ""),
-		as(spec.RoleAddress, str("zip", spec.Optional, "")), str("type", spec.Optional, ""), str("country_code", spec.Optional, ""),
-	}}},
-	{Name: "email_addresses", Kind: spec.KindArray, Object: &spec.Object{Name: "email address", Fields: []spec.Field{
-		as(spec.RoleEmail, str("email_address", spec.Required, "")), str("type", spec.Optional, ""),
-	}}},
-	obj("organization", spec.Optional, &spec.Object{Name: "organization", Fields: []spec.Field{
-		as(spec.RoleText, str("company", spec.Optional, "")), as(spec.RoleText, str("department", spec.Optional, "")),
-		as(spec.RoleText, str("title", spec.Optional, "")),
-	}}),
-	{Name: "urls", Kind: spec.KindArray, Object: &spec.Object{Name: "url", Fields: []spec.Field{
-		as(spec.RoleLink, str("url", spec.Required, "")), str("type", spec.Optional, ""),
-	}}},
-	as(spec.RoleBirthday, str("birthday", spec.Optional, "YYYY-MM-DD", common.Date)),
-}}
+var contactInfo = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{Name: "contact_info_message", Doc: "a shared contact card", Fields: []spec.Field{
+		obj("name", spec.Required, &spec.Object{Name: "name", Fields: []spec.Field{
+			as(spec.RoleName, str("full_name", spec.Required, "the name displayed")),
+			as(spec.RoleName, str("first_name", spec.Optional, "")), as(spec.RoleName, str("last_name", spec.Optional, "")),
+			as(spec.RoleName, str("middle_name", spec.Optional, "")),
+			str("prefix", spec.Optional, ""), str("suffix", spec.Optional, ""),
+		}}),
+		{Name: "phone_numbers", Kind: spec.KindArray, Req: spec.Required, Object: &spec.Object{Name: "phone number", Fields: []spec.Field{
+			as(spec.RolePhone, str("phone_number", spec.Required, "with country code")), str("type", spec.Optional, "WORK, HOME…"),
+		}}},
+		{Name: "addresses", Kind: spec.KindArray, Object: &spec.Object{Name: "address", Fields: []spec.Field{
+			str("city", spec.Optional, ""), str("country", spec.Optional, ""), str("state", spec.Optional, ""),
+			as(spec.RoleAddress, str("zip", spec.Optional, "")), str("type", spec.Optional, ""), str("country_code", spec.Optional, ""),
+		}}},
+		{Name: "email_addresses", Kind: spec.KindArray, Object: &spec.Object{Name: "email address", Fields: []spec.Field{
+			as(spec.RoleEmail, str("email_address", spec.Required, "")), str("type", spec.Optional, ""),
+		}}},
+		obj("organization", spec.Optional, &spec.Object{Name: "organization", Fields: []spec.Field{
+			as(spec.RoleText, str("company", spec.Optional, "")), as(spec.RoleText, str("department", spec.Optional, "")),
+			as(spec.RoleText, str("title", spec.Optional, "")),
+		}}),
+		{Name: "urls", Kind: spec.KindArray, Object: &spec.Object{Name: "url", Fields: []spec.Field{
+			as(spec.RoleLink, str("url", spec.Required, "")), str("type", spec.Optional, ""),
+		}}},
+		as(spec.RoleBirthday, str("birthday", spec.Optional, "YYYY-MM-DD", common.Date)),
+	}}
+})
 
 // ContactMessage is the content of an inbound message: exactly one kind.
-var ContactMessage = &spec.Object{Name: "contact_message", Doc: "what the contact sent: exactly one kind of message", Fields: []spec.Field{
-	obj(KindText, spec.Optional, &spec.Object{Name: KindText, Fields: []spec.Field{as(spec.RoleText, str("text", spec.Required, "the text"))}}),
-	obj(KindMedia, spec.Optional, &spec.Object{Name: KindMedia, Fields: []spec.Field{
-		as(spec.RoleMediaURL, str("url", spec.Required, "where the media file is", common.URL)),
-		as(spec.RoleMediaURL, str("thumbnail_url", spec.Optional, "a preview", common.URL)),
-		as(spec.RoleFileName, str("filename_override", spec.Optional, "the file name")),
-	}}),
-	obj(KindLocation, spec.Optional, &spec.Object{Name: KindLocation, Fields: []spec.Field{
-		obj("coordinates", spec.Required, coordinates),
-		as(spec.RoleText, str("title", spec.Required, "shown near the link to the map")),
-		as(spec.RoleText, str("label", spec.Optional, "a label or name for the place")),
-	}}),
-	obj(KindContactInfo, spec.Optional, contactInfo),
-	obj(KindChoiceResponse, spec.Optional, &spec.Object{Name: KindChoiceResponse, Fields: []spec.Field{
-		as(spec.RoleID, str("message_id", spec.Required, "the message that offered the choice")),
-		str("postback_data", spec.Required, "the postback data of the chosen item"),
-	}}),
-	obj(KindMediaCard, spec.Optional, &spec.Object{Name: KindMediaCard, Fields: []spec.Field{
-		as(spec.RoleMediaURL, str("url", spec.Required, "where the media file is", common.URL)),
-		as(spec.RoleText, str("caption", spec.Optional, "the caption")),
-	}}),
-	obj(KindFallback, spec.Optional, &spec.Object{Name: KindFallback, Fields: []spec.Field{
-		as(spec.RoleText, str("raw_message", spec.Optional, "the message as the channel gave it")),
-		obj("reason", spec.Optional, reason),
-	}}),
-	obj(KindProductResponse, spec.Optional, &spec.Object{Name: KindProductResponse, Fields: []spec.Field{
-		{Name: "products", Kind: spec.KindArray, Req: spec.Required, MinItems: 1, Object: &spec.Object{Name: "product", Fields: []spec.Field{
-			str("id", spec.Required, "the product"),
-			str("marketplace", spec.Required, "the marketplace of the product"),
-			{Name: "quantity", Kind: spec.KindInteger},
-			{Name: "item_price", Kind: spec.KindNumber},
-			str("currency", spec.Optional, "ISO 4217", common.Currency),
-		}}},
-		as(spec.RoleText, str("text", spec.Optional, "text sent with the products")),
-		str("catalog_id", spec.Optional, "the catalog of the products"),
-	}}),
-	obj(KindChannelSpecific, spec.Optional, &spec.Object{Name: KindChannelSpecific, Fields: []spec.Field{
-		open("message_type", []string{ChannelNfmReply}, "the channel's own message type: nfm_reply (WhatsApp Flows and address replies)"),
-		{Name: "message", Kind: spec.KindObject, Req: spec.Required, Object: &spec.Object{Name: "channel message", Open: true,
-			Doc: "the message in the channel's own shape", Fields: []spec.Field{
-				{Name: "type", Kind: spec.KindString},
-				{Name: ChannelNfmReply, Kind: spec.KindObject, Object: common.NfmReply(nil)},
+var ContactMessage = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{Name: "contact_message", Doc: "what the contact sent: exactly one kind of message", Fields: []spec.Field{
+		obj(KindText, spec.Optional, &spec.Object{Name: KindText, Fields: []spec.Field{as(spec.RoleText, str("text", spec.Required, "the text"))}}),
+		obj(KindMedia, spec.Optional, &spec.Object{Name: KindMedia, Fields: []spec.Field{
+			as(spec.RoleMediaURL, str("url", spec.Required, "where the media file is", common.URL)),
+			as(spec.RoleMediaURL, str("thumbnail_url", spec.Optional, "a preview", common.URL)),
+			as(spec.RoleFileName, str("filename_override", spec.Optional, "the file name")),
+		}}),
+		obj(KindLocation, spec.Optional, &spec.Object{Name: KindLocation, Fields: []spec.Field{
+			obj("coordinates", spec.Required, coordinates()),
+			as(spec.RoleText, str("title", spec.Required, "shown near the link to the map")),
+			as(spec.RoleText, str("label", spec.Optional, "a label or name for the place")),
+		}}),
+		obj(KindContactInfo, spec.Optional, contactInfo()),
+		obj(KindChoiceResponse, spec.Optional, &spec.Object{Name: KindChoiceResponse, Fields: []spec.Field{
+			as(spec.RoleID, str("message_id", spec.Required, "the message that offered the choice")),
+			str("postback_data", spec.Required, "the postback data of the chosen item"),
+		}}),
+		obj(KindMediaCard, spec.Optional, &spec.Object{Name: KindMediaCard, Fields: []spec.Field{
+			as(spec.RoleMediaURL, str("url", spec.Required, "where the media file is", common.URL)),
+			as(spec.RoleText, str("caption", spec.Optional, "the caption")),
+		}}),
+		obj(KindFallback, spec.Optional, &spec.Object{Name: KindFallback, Fields: []spec.Field{
+			as(spec.RoleText, str("raw_message", spec.Optional, "the message as the channel gave it")),
+			obj("reason", spec.Optional, reason()),
+		}}),
+		obj(KindProductResponse, spec.Optional, &spec.Object{Name: KindProductResponse, Fields: []spec.Field{
+			{Name: "products", Kind: spec.KindArray, Req: spec.Required, MinItems: 1, Object: &spec.Object{Name: "product", Fields: []spec.Field{
+				str("id", spec.Required, "the product"),
+				str("marketplace", spec.Required, "the marketplace of the product"),
+				{Name: "quantity", Kind: spec.KindInteger},
+				{Name: "item_price", Kind: spec.KindNumber},
+				str("currency", spec.Optional, "ISO 4217", common.Currency),
 			}}},
-	}}),
-	obj("reply_to", spec.Optional, &spec.Object{Name: "reply_to", Fields: []spec.Field{
-		as(spec.RoleID, str("message_id", spec.Required, "the message this one answers")),
-	}}),
-}, Check: checkContactMessage}
+			as(spec.RoleText, str("text", spec.Optional, "text sent with the products")),
+			str("catalog_id", spec.Optional, "the catalog of the products"),
+		}}),
+		obj(KindChannelSpecific, spec.Optional, &spec.Object{Name: KindChannelSpecific, Fields: []spec.Field{
+			open("message_type", []string{ChannelNfmReply}, "the channel's own message type: nfm_reply (WhatsApp Flows and address replies)"),
+			{Name: "message", Kind: spec.KindObject, Req: spec.Required, Object: &spec.Object{Name: "channel message", Open: true,
+				Doc: "the message in the channel's own shape", Fields: []spec.Field{
+					{Name: "type", Kind: spec.KindString},
+					{Name: ChannelNfmReply, Kind: spec.KindObject, Object: common.NfmReply(nil)},
+				}}},
+		}}),
+		obj("reply_to", spec.Optional, &spec.Object{Name: "reply_to", Fields: []spec.Field{
+			as(spec.RoleID, str("message_id", spec.Required, "the message this one answers")),
+		}}),
+	}, Check: checkContactMessage}
+})
 
 func checkContactMessage(c *spec.Ctx, f *spec.Frame) {
 	var present []string
@@ -258,32 +269,36 @@ func checkContactMessage(c *spec.Ctx, f *spec.Frame) {
 }
 
 // Inbound is the message of a MESSAGE_INBOUND callback.
-var Inbound = &spec.Object{Name: "message", Doc: "an inbound message (MESSAGE_INBOUND)", Fields: []spec.Field{
-	as(spec.RoleMessageID, str("id", spec.Required, "the message id")),
-	{Name: "direction", Kind: spec.KindString, Enum: []string{"TO_APP"}, Doc: "always TO_APP for contact messages"},
-	obj("contact_message", spec.Required, ContactMessage),
-	obj("channel_identity", spec.Required, channelIdentity),
-	as(spec.RoleID, str("conversation_id", spec.Optional, "empty in DISPATCH processing mode")),
-	as(spec.RoleID, str("contact_id", spec.Optional, "empty in DISPATCH processing mode")),
-	as(spec.RoleText, str("metadata", spec.Optional, "channel metadata")),
-	as(spec.RoleTime, str("accept_time", spec.Optional, "when Sinch received the message", common.ISODate)),
-	as(spec.RolePhone, str("sender_id", spec.Optional, "the number the contact wrote to (the business number)"), spec.PartyBusiness),
-	open("processing_mode", processingModes, "CONVERSATION or DISPATCH"),
-	{Name: "injected", Kind: spec.KindBool, Doc: "the message was injected"},
-}}
+var Inbound = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{Name: "message", Doc: "an inbound message (MESSAGE_INBOUND)", Fields: []spec.Field{
+		as(spec.RoleMessageID, str("id", spec.Required, "the message id")),
+		{Name: "direction", Kind: spec.KindString, Enum: []string{"TO_APP"}, Doc: "always TO_APP for contact messages"},
+		obj("contact_message", spec.Required, ContactMessage()),
+		obj("channel_identity", spec.Required, channelIdentity()),
+		as(spec.RoleID, str("conversation_id", spec.Optional, "empty in DISPATCH processing mode")),
+		as(spec.RoleID, str("contact_id", spec.Optional, "empty in DISPATCH processing mode")),
+		as(spec.RoleText, str("metadata", spec.Optional, "channel metadata")),
+		as(spec.RoleTime, str("accept_time", spec.Optional, "when Sinch received the message", common.ISODate)),
+		as(spec.RolePhone, str("sender_id", spec.Optional, "the number the contact wrote to (the business number)"), spec.PartyBusiness),
+		open("processing_mode", processingModes, "CONVERSATION or DISPATCH"),
+		{Name: "injected", Kind: spec.KindBool, Doc: "the message was injected"},
+	}}
+})
 
 // DeliveryReport is the report of a MESSAGE_DELIVERY callback.
-var DeliveryReport = &spec.Object{Name: "message_delivery_report", Doc: "a delivery receipt (MESSAGE_DELIVERY)", Fields: []spec.Field{
-	as(spec.RoleMessageID, str("message_id", spec.Required, "the app message the report is about")),
-	as(spec.RoleID, str("conversation_id", spec.Optional, "empty in DISPATCH processing mode")),
-	{Name: "status", Kind: spec.KindString, Req: spec.Required,
-		Enum: []string{StatusQueued, StatusDelivered, StatusRead, StatusFailed, StatusSwitching}},
-	obj("channel_identity", spec.Required, channelIdentity),
-	as(spec.RoleID, str("contact_id", spec.Optional, "empty in DISPATCH processing mode")),
-	obj("reason", spec.Optional, reason),
-	str("metadata", spec.Optional, "metadata of the send request"),
-	open("processing_mode", processingModes, "CONVERSATION or DISPATCH"),
-}, Check: checkReport}
+var DeliveryReport = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{Name: "message_delivery_report", Doc: "a delivery receipt (MESSAGE_DELIVERY)", Fields: []spec.Field{
+		as(spec.RoleMessageID, str("message_id", spec.Required, "the app message the report is about")),
+		as(spec.RoleID, str("conversation_id", spec.Optional, "empty in DISPATCH processing mode")),
+		{Name: "status", Kind: spec.KindString, Req: spec.Required,
+			Enum: []string{StatusQueued, StatusDelivered, StatusRead, StatusFailed, StatusSwitching}},
+		obj("channel_identity", spec.Required, channelIdentity()),
+		as(spec.RoleID, str("contact_id", spec.Optional, "empty in DISPATCH processing mode")),
+		obj("reason", spec.Optional, reason()),
+		str("metadata", spec.Optional, "metadata of the send request"),
+		open("processing_mode", processingModes, "CONVERSATION or DISPATCH"),
+	}, Check: checkReport}
+})
 
 func checkReport(c *spec.Ctx, f *spec.Frame) {
 	st := f.Str("status")
@@ -296,7 +311,7 @@ func checkReport(c *spec.Ctx, f *spec.Frame) {
 }
 
 // Callback is the envelope of every callback.
-var Callback = buildCallback()
+var Callback = sync.OnceValue(buildCallback)
 
 func buildCallback() *spec.Object {
 	o := &spec.Object{Name: "conversation callback", Doc: "a Sinch Conversation API callback", Fields: []spec.Field{
@@ -306,8 +321,8 @@ func buildCallback() *spec.Object {
 		as(spec.RoleTime, str("event_time", spec.Optional, "when the event happened, as the channel says", common.ISODate)),
 		str("message_metadata", spec.Optional, "metadata of the send request"),
 		str("correlation_id", spec.Optional, "the correlation_id of the send request"),
-		{Name: TriggerMessage, Kind: spec.KindObject, Object: Inbound, Item: spec.MessageItem},
-		{Name: TriggerDeliveryReport, Kind: spec.KindObject, Object: DeliveryReport, Item: spec.StatusItem},
+		{Name: TriggerMessage, Kind: spec.KindObject, Object: Inbound(), Item: spec.MessageItem},
+		{Name: TriggerDeliveryReport, Kind: spec.KindObject, Object: DeliveryReport(), Item: spec.StatusItem},
 	}, Check: checkCallback}
 	for _, t := range OtherTriggers {
 		o.Fields = append(o.Fields, spec.Field{Name: t, Kind: spec.KindObject,
@@ -334,4 +349,4 @@ func checkCallback(c *spec.Ctx, f *spec.Frame) {
 }
 
 // Check walks a Conversation API callback.
-func Check(c *spec.Ctx, root gjson.Result) { c.Walk(root, Callback) }
+func Check(c *spec.Ctx, root gjson.Result) { c.Walk(root, Callback()) }

@@ -9,6 +9,7 @@ package sinch
 import (
 	"math"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/dustin/go-humanize/english"
@@ -41,7 +42,7 @@ var (
 func Rules() []*diag.Rule { return append(rules.Rules(), common.Rules()...) }
 
 // Check walks a Sinch payload (MO batch or status callback).
-func Check(c *spec.Ctx, root gjson.Result) { c.Walk(root, Batch) }
+func Check(c *spec.Ctx, root gjson.Result) { c.Walk(root, Batch()) }
 
 // Message type values ("Mensajes (MO)": TEXT, IMAGE, AUDIO, DOCUMENT; the Interactive API page adds
 // STICKER, BUTTON, ORDER; the rest are undocumented but seen in practice).
@@ -51,101 +52,113 @@ var documentedTypes = map[string]bool{"TEXT": true, "IMAGE": true, "AUDIO": true
 var media = []string{"mediaUrl", "mimeType"}
 
 // Message is the MO message object ("Mensajes (MO)": Mensaje table and examples).
-var Message = &spec.Object{
-	Name: "message",
-	Doc:  "the content the end user sent",
-	Fields: []spec.Field{
-		{Name: "type", Kind: spec.KindString, Doc: "TEXT, IMAGE, AUDIO, DOCUMENT, STICKER, BUTTON, ORDER (documented); absent for location and contacts"},
-		{Name: "messageText", Kind: spec.KindString, Role: spec.RoleText, Doc: "text of a TEXT message, label of a BUTTON, title of an interactive reply"},
-		{Name: "payload", Kind: spec.KindString, Doc: "quick-reply button payload (BUTTON)"},
-		{Name: "mediaUrl", Kind: spec.KindString, Checks: []*spec.Value{common.URL}, Role: spec.RoleMediaURL, Doc: "Sinch-hosted download URL of the media"},
-		{Name: "mimeType", Kind: spec.KindString, Checks: []*spec.Value{common.MimeType}},
-		{Name: "caption", Kind: spec.KindString, Role: spec.RoleText},
-		{Name: "waGroupId", Kind: spec.KindString, Role: spec.RoleID, Doc: "group the message was sent to (Sinch \"WhatsApp API\")"},
-		{Name: "location", Kind: spec.KindObject, Object: location},
-		{Name: "contacts", Kind: spec.KindArray, MinItems: 1, Object: common.ContactCard("sinch", false)},
-		{Name: "interactive", Kind: spec.KindObject, Object: interactive},
-	},
-	Disc: &spec.Discriminator{
-		Field: "type",
-		Infer: RuleTypeAbsent,
-		Cases: []spec.Case{
-			{Value: "TEXT", Requires: []string{"messageText"}},
-			{Value: "IMAGE", Requires: media},
-			{Value: "AUDIO", Requires: media},
-			{Value: "DOCUMENT", Requires: media},
-			{Value: "STICKER", Requires: media},
-			{Value: "BUTTON", Requires: []string{"messageText", "payload"}},
-			{Value: "ORDER", Doc: "listed by the Sinch Interactive API page; its fields are not documented"},
-			{Value: "VIDEO", Requires: media, Doc: "undocumented"},
-			{Value: "VOICE", Requires: media, Doc: "undocumented"},
-			{Value: "LOCATION", Body: "location", Doc: "undocumented: the examples send no type"},
-			{Value: "CONTACTS", Body: "contacts", Doc: "undocumented: the examples send no type"},
-			{Value: "INTERACTIVE", Body: "interactive", Doc: "undocumented value for list/button replies"},
+var Message = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{
+		Name: "message",
+		Doc:  "the content the end user sent",
+		Fields: []spec.Field{
+			{Name: "type", Kind: spec.KindString, Doc: "TEXT, IMAGE, AUDIO, DOCUMENT, STICKER, BUTTON, ORDER (documented); absent for location and contacts"},
+			{Name: "messageText", Kind: spec.KindString, Role: spec.RoleText, Doc: "text of a TEXT message, label of a BUTTON, title of an interactive reply"},
+			{Name: "payload", Kind: spec.KindString, Doc: "quick-reply button payload (BUTTON)"},
+			{Name: "mediaUrl", Kind: spec.KindString, Checks: []*spec.Value{common.URL}, Role: spec.RoleMediaURL, Doc: "Sinch-hosted download URL of the media"},
+			{Name: "mimeType", Kind: spec.KindString, Checks: []*spec.Value{common.MimeType}},
+			{Name: "caption", Kind: spec.KindString, Role: spec.RoleText},
+			{Name: "waGroupId", Kind: spec.KindString, Role: spec.RoleID, Doc: "group the message was sent to (Sinch \"WhatsApp API\")"},
+			{Name: "location", Kind: spec.KindObject, Object: location()},
+			{Name: "contacts", Kind: spec.KindArray, MinItems: 1, Object: common.ContactCard("sinch", false)},
+			{Name: "interactive", Kind: spec.KindObject, Object: interactive()},
 		},
-	},
-	Check: checkMessage,
-}
+		Disc: &spec.Discriminator{
+			Field: "type",
+			Infer: RuleTypeAbsent,
+			Cases: []spec.Case{
+				{Value: "TEXT", Requires: []string{"messageText"}},
+				{Value: "IMAGE", Requires: media},
+				{Value: "AUDIO", Requires: media},
+				{Value: "DOCUMENT", Requires: media},
+				{Value: "STICKER", Requires: media},
+				{Value: "BUTTON", Requires: []string{"messageText", "payload"}},
+				{Value: "ORDER", Doc: "listed by the Sinch Interactive API page; its fields are not documented"},
+				{Value: "VIDEO", Requires: media, Doc: "undocumented"},
+				{Value: "VOICE", Requires: media, Doc: "undocumented"},
+				{Value: "LOCATION", Body: "location", Doc: "undocumented: the examples send no type"},
+				{Value: "CONTACTS", Body: "contacts", Doc: "undocumented: the examples send no type"},
+				{Value: "INTERACTIVE", Body: "interactive", Doc: "undocumented value for list/button replies"},
+			},
+		},
+		Check: checkMessage,
+	}
+})
 
-var location = &spec.Object{Name: "location", Fields: []spec.Field{
-	{Name: "geoPoint", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.GeoPoint}, Role: spec.RoleGeoPoint},
-	{Name: "name", Kind: spec.KindString, Role: spec.RoleText},
-	{Name: "address", Kind: spec.KindString, Role: spec.RoleText},
-}}
+var location = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{Name: "location", Fields: []spec.Field{
+		{Name: "geoPoint", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.GeoPoint}, Role: spec.RoleGeoPoint},
+		{Name: "name", Kind: spec.KindString, Role: spec.RoleText},
+		{Name: "address", Kind: spec.KindString, Role: spec.RoleText},
+	}}
+})
 
-var interactive = &spec.Object{
-	Name: "interactive",
-	Doc:  "reply to an interactive list or button message (Sinch \"WhatsApp Interactive API\")",
-	Fields: []spec.Field{
-		{Name: "type", Kind: spec.KindString, Req: spec.Required},
-		{Name: "listReply", Kind: spec.KindObject, Object: &spec.Object{Name: "listReply", Fields: []spec.Field{
-			{Name: "rowIdentifier", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
-			{Name: "rowTitle", Kind: spec.KindString, Req: spec.Required, Role: spec.RoleText},
-		}}},
-		{Name: "buttonReply", Kind: spec.KindObject, Object: &spec.Object{Name: "buttonReply", Fields: []spec.Field{
-			{Name: "payload", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
-			{Name: "title", Kind: spec.KindString, Req: spec.Required, Role: spec.RoleText},
-		}}},
-	},
-	Disc: &spec.Discriminator{Field: "type", Cases: []spec.Case{
-		{Value: "LIST_REPLY", Body: "listReply"},
-		{Value: "BUTTON_REPLY", Body: "buttonReply"},
-	}},
-}
+var interactive = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{
+		Name: "interactive",
+		Doc:  "reply to an interactive list or button message (Sinch \"WhatsApp Interactive API\")",
+		Fields: []spec.Field{
+			{Name: "type", Kind: spec.KindString, Req: spec.Required},
+			{Name: "listReply", Kind: spec.KindObject, Object: &spec.Object{Name: "listReply", Fields: []spec.Field{
+				{Name: "rowIdentifier", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+				{Name: "rowTitle", Kind: spec.KindString, Req: spec.Required, Role: spec.RoleText},
+			}}},
+			{Name: "buttonReply", Kind: spec.KindObject, Object: &spec.Object{Name: "buttonReply", Fields: []spec.Field{
+				{Name: "payload", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.NonEmpty}},
+				{Name: "title", Kind: spec.KindString, Req: spec.Required, Role: spec.RoleText},
+			}}},
+		},
+		Disc: &spec.Discriminator{Field: "type", Cases: []spec.Case{
+			{Value: "LIST_REPLY", Body: "listReply"},
+			{Value: "BUTTON_REPLY", Body: "buttonReply"},
+		}},
+	}
+})
 
-var referral = &spec.Object{
-	Name: "referral",
-	Doc:  "present when the user started the conversation from an ad or post; every field is optional and nullable",
-	Fields: []spec.Field{
-		{Name: "headLine", Kind: spec.KindString, Nullable: true, Role: spec.RoleText},
-		{Name: "body", Kind: spec.KindString, Nullable: true, Role: spec.RoleText},
-		{Name: "sourceType", Kind: spec.KindString, Nullable: true, Enum: []string{"ad", "post", "unknown"}, Set: spec.Open, EnumRule: RuleReferralValue},
-		{Name: "sourceId", Kind: spec.KindString, Nullable: true},
-		{Name: "sourceUrl", Kind: spec.KindString, Nullable: true, Checks: []*spec.Value{common.URL}},
-		{Name: "mediaType", Kind: spec.KindString, Nullable: true, Enum: []string{"image", "video"}, Set: spec.Open, EnumRule: RuleReferralValue},
-		{Name: "mediaUrl", Kind: spec.KindString, Nullable: true, Checks: []*spec.Value{common.URL}},
-	},
-}
+var referral = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{
+		Name: "referral",
+		Doc:  "present when the user started the conversation from an ad or post; every field is optional and nullable",
+		Fields: []spec.Field{
+			{Name: "headLine", Kind: spec.KindString, Nullable: true, Role: spec.RoleText},
+			{Name: "body", Kind: spec.KindString, Nullable: true, Role: spec.RoleText},
+			{Name: "sourceType", Kind: spec.KindString, Nullable: true, Enum: []string{"ad", "post", "unknown"}, Set: spec.Open, EnumRule: RuleReferralValue},
+			{Name: "sourceId", Kind: spec.KindString, Nullable: true},
+			{Name: "sourceUrl", Kind: spec.KindString, Nullable: true, Checks: []*spec.Value{common.URL}},
+			{Name: "mediaType", Kind: spec.KindString, Nullable: true, Enum: []string{"image", "video"}, Set: spec.Open, EnumRule: RuleReferralValue},
+			{Name: "mediaUrl", Kind: spec.KindString, Nullable: true, Checks: []*spec.Value{common.URL}},
+		},
+	}
+})
 
 // segmentationList is the JSON carried as a string in extraInfo. The prose
 // of Sinch's "Mensajes (MO)" names the key segmentation_lists, its example
 // segmentation_list: both are accepted.
-var segmentationList = &spec.Object{Name: "segmentation list", Fields: []spec.Field{
-	{Name: "id", Kind: spec.KindInteger},
-	{Name: "customerId", Kind: spec.KindInteger},
-	{Name: "subAccountId", Kind: spec.KindInteger},
-	{Name: "name", Kind: spec.KindString},
-	{Name: "active", Kind: spec.KindBool},
-}}
+var segmentationList = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{Name: "segmentation list", Fields: []spec.Field{
+		{Name: "id", Kind: spec.KindInteger},
+		{Name: "customerId", Kind: spec.KindInteger},
+		{Name: "subAccountId", Kind: spec.KindInteger},
+		{Name: "name", Kind: spec.KindString},
+		{Name: "active", Kind: spec.KindBool},
+	}}
+})
 
-var extraInfo = &spec.Object{
-	Name: "extraInfo",
-	Open: true, // free-form JSON; only the segmentation lists are documented
-	Fields: []spec.Field{
-		{Name: "segmentation_list", Kind: spec.KindArray, Object: segmentationList},
-		{Name: "segmentation_lists", Kind: spec.KindArray, Object: segmentationList},
-	},
-}
+var extraInfo = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{
+		Name: "extraInfo",
+		Open: true, // free-form JSON; only the segmentation lists are documented
+		Fields: []spec.Field{
+			{Name: "segmentation_list", Kind: spec.KindArray, Object: segmentationList()},
+			{Name: "segmentation_lists", Kind: spec.KindArray, Object: segmentationList()},
+		},
+	}
+})
 
 // numberOrString accepts campaignId as documented (table: String) or as
 // sent (examples: number).
@@ -165,92 +178,102 @@ func sharedItemFields() []spec.Field {
 		{Name: "campaignId", Kind: spec.KindAny, Checks: []*spec.Value{numberOrString}},
 		{Name: "campaignAlias", Kind: spec.KindString, Checks: []*spec.Value{common.Placeholder}},
 		{Name: "flowId", Kind: spec.KindString, Checks: []*spec.Value{common.Placeholder}},
-		{Name: "extraInfo", Kind: spec.KindString, JSONString: true, Embedded: extraInfo, Role: spec.RoleText, Doc: "JSON text, e.g. segmentation lists"},
+		{Name: "extraInfo", Kind: spec.KindString, JSONString: true, Embedded: extraInfo(), Role: spec.RoleText, Doc: "JSON text, e.g. segmentation lists"},
 	}
 }
 
 // MO is one MO callback in data[] ("Mensajes (MO)": top-level table).
-var MO = &spec.Object{
-	Name: "sinch MO",
-	Item: spec.MessageItem,
-	Fields: append(sharedItemFields(),
-		spec.Field{Name: "source", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Role: spec.RolePhone, Doc: "end user's phone number"},
-		spec.Field{Name: "userProfile", Kind: spec.KindObject, Object: &spec.Object{Name: "userProfile", Fields: []spec.Field{
-			{Name: "name", Kind: spec.KindString, Role: spec.RoleName},
-			{Name: "whatsAppId", Kind: spec.KindString, Checks: common.PhoneChecks, Role: spec.RolePhone},
-		}}},
-		spec.Field{Name: "messageId", Kind: spec.KindString, Role: spec.RoleID, Doc: "undocumented (BUTTON example): id of the MT the button belongs to"},
-		spec.Field{Name: "message", Kind: spec.KindObject, Req: spec.Required, Object: Message},
-		spec.Field{Name: "receivedAt", Kind: spec.KindInteger, Req: spec.Required, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime, Doc: "epoch milliseconds"},
-		spec.Field{Name: "receivedDate", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
-		spec.Field{Name: "referral", Kind: spec.KindObject, Nullable: true, Object: referral},
-		spec.Field{Name: "mtSentAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime, Doc: "when the last MT was sent to this user"},
-		spec.Field{Name: "session", Kind: spec.KindObject, Object: session},
-	),
-	Check: checkMO,
-}
-
-var session = &spec.Object{Name: "session", Fields: []spec.Field{
-	{Name: "id", Kind: spec.KindString, Role: spec.RoleID},
-	{Name: "sessionId", Kind: spec.KindString, Role: spec.RoleID, Doc: "the tables' name for id"},
-	{Name: "createdAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
-}, Check: func(c *spec.Ctx, f *spec.Frame) {
-	if f.Has("sessionId") && !f.Has("id") {
-		c.ReportOn(RuleSessionIDName, f, "sessionId", "session carries sessionId (table name); the examples name it id")
+var MO = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{
+		Name: "sinch MO",
+		Item: spec.MessageItem,
+		Fields: append(sharedItemFields(),
+			spec.Field{Name: "source", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Role: spec.RolePhone, Doc: "end user's phone number"},
+			spec.Field{Name: "userProfile", Kind: spec.KindObject, Object: &spec.Object{Name: "userProfile", Fields: []spec.Field{
+				{Name: "name", Kind: spec.KindString, Role: spec.RoleName},
+				{Name: "whatsAppId", Kind: spec.KindString, Checks: common.PhoneChecks, Role: spec.RolePhone},
+			}}},
+			spec.Field{Name: "messageId", Kind: spec.KindString, Role: spec.RoleID, Doc: "undocumented (BUTTON example): id of the MT the button belongs to"},
+			spec.Field{Name: "message", Kind: spec.KindObject, Req: spec.Required, Object: Message()},
+			spec.Field{Name: "receivedAt", Kind: spec.KindInteger, Req: spec.Required, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime, Doc: "epoch milliseconds"},
+			spec.Field{Name: "receivedDate", Kind: spec.KindString, Req: spec.Required, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
+			spec.Field{Name: "referral", Kind: spec.KindObject, Nullable: true, Object: referral()},
+			spec.Field{Name: "mtSentAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime, Doc: "when the last MT was sent to this user"},
+			spec.Field{Name: "session", Kind: spec.KindObject, Object: session()},
+		),
+		Check: checkMO,
 	}
-}}
+})
+
+var session = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{Name: "session", Fields: []spec.Field{
+		{Name: "id", Kind: spec.KindString, Role: spec.RoleID},
+		{Name: "sessionId", Kind: spec.KindString, Role: spec.RoleID, Doc: "the tables' name for id"},
+		{Name: "createdAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
+	}, Check: func(c *spec.Ctx, f *spec.Frame) {
+		if f.Has("sessionId") && !f.Has("id") {
+			c.ReportOn(RuleSessionIDName, f, "sessionId", "session carries sessionId (table name); the examples name it id")
+		}
+	}}
+})
 
 // Status is one status (DLR) callback in data[] (Sinch "Webhooks" and "WhatsApp API").
-var Status = &spec.Object{
-	Name: "sinch status",
-	Item: spec.StatusItem,
-	Fields: append(sharedItemFields(),
-		spec.Field{Name: "destination", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Role: spec.RolePhone, Doc: "end user's phone number"},
-		spec.Field{Name: "type", Kind: spec.KindString},
-		spec.Field{Name: "sent", Kind: spec.KindBool},
-		spec.Field{Name: "sentStatusCode", Kind: spec.KindInteger, Enum: statusCodes, Set: spec.Open, EnumRule: RuleStatusCode,
-			Doc: "2 sent; failures 102, 103, 202–212, 311"},
-		spec.Field{Name: "sentStatus", Kind: spec.KindString},
-		spec.Field{Name: "sentDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
-		spec.Field{Name: "sentAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
-		spec.Field{Name: "delivered", Kind: spec.KindBool},
-		spec.Field{Name: "deliveredStatusCode", Kind: spec.KindInteger, Enum: statusCodes, Set: spec.Open, EnumRule: RuleStatusCode,
-			Doc: "4 delivered, 5 read; 101 expired, 104 not delivered"},
-		spec.Field{Name: "deliveredStatus", Kind: spec.KindString},
-		spec.Field{Name: "deliveredDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
-		spec.Field{Name: "deliveredAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
-		spec.Field{Name: "read", Kind: spec.KindBool},
-		spec.Field{Name: "readDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
-		spec.Field{Name: "readAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
-		spec.Field{Name: "updatedDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
-		spec.Field{Name: "updatedAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
-	),
-	Check: checkStatus,
-}
+var Status = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{
+		Name: "sinch status",
+		Item: spec.StatusItem,
+		Fields: append(sharedItemFields(),
+			spec.Field{Name: "destination", Kind: spec.KindString, Req: spec.Required, Checks: common.PhoneChecks, Role: spec.RolePhone, Doc: "end user's phone number"},
+			spec.Field{Name: "type", Kind: spec.KindString},
+			spec.Field{Name: "sent", Kind: spec.KindBool},
+			spec.Field{Name: "sentStatusCode", Kind: spec.KindInteger, Enum: statusCodes, Set: spec.Open, EnumRule: RuleStatusCode,
+				Doc: "2 sent; failures 102, 103, 202–212, 311"},
+			spec.Field{Name: "sentStatus", Kind: spec.KindString},
+			spec.Field{Name: "sentDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
+			spec.Field{Name: "sentAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
+			spec.Field{Name: "delivered", Kind: spec.KindBool},
+			spec.Field{Name: "deliveredStatusCode", Kind: spec.KindInteger, Enum: statusCodes, Set: spec.Open, EnumRule: RuleStatusCode,
+				Doc: "4 delivered, 5 read; 101 expired, 104 not delivered"},
+			spec.Field{Name: "deliveredStatus", Kind: spec.KindString},
+			spec.Field{Name: "deliveredDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
+			spec.Field{Name: "deliveredAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
+			spec.Field{Name: "read", Kind: spec.KindBool},
+			spec.Field{Name: "readDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
+			spec.Field{Name: "readAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
+			spec.Field{Name: "updatedDate", Kind: spec.KindString, Checks: []*spec.Value{common.ISODate}, Role: spec.RoleTime},
+			spec.Field{Name: "updatedAt", Kind: spec.KindInteger, Checks: []*spec.Value{common.EpochMillis}, Role: spec.RoleTime},
+		),
+		Check: checkStatus,
+	}
+})
 
 // Batch is the callback envelope.
-var Batch = &spec.Object{
-	Name: "sinch callback",
-	Fields: []spec.Field{
-		{Name: "total", Kind: spec.KindAny, Req: spec.Required, Doc: "number of elements in data"},
-		{Name: "data", Kind: spec.KindArray, Req: spec.Required, MinItems: 1, Item: spec.MessageItem,
-			Object: MO, Shapes: itemShapes, Doc: "MO messages or status callbacks"},
-		{Name: "clientInfo", Kind: spec.KindObject, Object: &spec.Object{Name: "clientInfo", Fields: []spec.Field{
-			{Name: "customerId", Kind: spec.KindInteger},
-			{Name: "subAccountId", Kind: spec.KindInteger},
-			{Name: "userId", Kind: spec.KindInteger},
-		}}},
-		{Name: "conversationID", Kind: spec.KindString, Role: spec.RoleID, Doc: "status callbacks (PT/ES webhook tables)"},
-	},
-	Check: checkBatch,
-}
+var Batch = sync.OnceValue(func() *spec.Object {
+	return &spec.Object{
+		Name: "sinch callback",
+		Fields: []spec.Field{
+			{Name: "total", Kind: spec.KindAny, Req: spec.Required, Doc: "number of elements in data"},
+			{Name: "data", Kind: spec.KindArray, Req: spec.Required, MinItems: 1, Item: spec.MessageItem,
+				Object: MO(), Shapes: itemShapes(), Doc: "MO messages or status callbacks"},
+			{Name: "clientInfo", Kind: spec.KindObject, Object: &spec.Object{Name: "clientInfo", Fields: []spec.Field{
+				{Name: "customerId", Kind: spec.KindInteger},
+				{Name: "subAccountId", Kind: spec.KindInteger},
+				{Name: "userId", Kind: spec.KindInteger},
+			}}},
+			{Name: "conversationID", Kind: spec.KindString, Role: spec.RoleID, Doc: "status callbacks (PT/ES webhook tables)"},
+		},
+		Check: checkBatch,
+	}
+})
 
 // itemShapes tell MO items from status items by their members: MOs carry
 // source and message, statuses destination and sent/delivered flags.
-var itemShapes = []spec.Shape{
-	{Keys: []string{"source", "message", "receivedAt", "receivedDate", "userProfile"}, Object: MO},
-	{Keys: []string{"destination", "sent", "delivered", "read", "sentStatusCode", "deliveredStatusCode", "sentDate", "sentAt"}, Object: Status},
-}
+var itemShapes = sync.OnceValue(func() []spec.Shape {
+	return []spec.Shape{
+		{Keys: []string{"source", "message", "receivedAt", "receivedDate", "userProfile"}, Object: MO()},
+		{Keys: []string{"destination", "sent", "delivered", "read", "sentStatusCode", "deliveredStatusCode", "sentDate", "sentAt"}, Object: Status()},
+	}
+})
 
 func checkBatch(c *spec.Ctx, f *spec.Frame) {
 	total, ok := f.Get("total")

@@ -14,7 +14,7 @@ import (
 )
 
 var cardStyle = sync.OnceValue(func() common.CardStyle {
-	return common.CardStyle{Card: Message.Field("contacts").Object, SinchNames: true}
+	return common.CardStyle{Card: Message().Field("contacts").Object, SinchNames: true}
 })
 
 // NewWriter returns a writer of one Sinch batch {total, data[]}: one item
