@@ -96,9 +96,8 @@ func (b *builder) add(id string, level Level, expect string, pl plan) {
 // (a thousand-item batch), so that listing the catalogue stays quick.
 func (b *builder) addPlan(id string, level Level, expect string, pl, check plan) {
 	b.addRun(id, level, expect, check, func(c *caseRun) {
-		reqs, err := pl(c.now())
-		if err != nil {
-			c.broken(err)
+		reqs, ok := c.build(pl)
+		if !ok {
 			return
 		}
 		for i, q := range reqs {
@@ -106,6 +105,28 @@ func (b *builder) addPlan(id string, level Level, expect string, pl, check plan)
 			c.ack(c.post(q))
 		}
 	})
+}
+
+// build makes the requests of pl for now; false, with the case broken,
+// when they cannot be made.
+func (c *caseRun) build(pl plan) ([]request, bool) {
+	reqs, err := pl(c.now())
+	if err != nil {
+		c.broken(err)
+		return nil, false
+	}
+	return reqs, true
+}
+
+// then is the plan of pl's requests as change leaves them.
+func (pl plan) then(change func([]request) []request) plan {
+	return func(now time.Time) ([]request, error) {
+		reqs, err := pl(now)
+		if err != nil {
+			return nil, err
+		}
+		return change(reqs), nil
+	}
 }
 
 // addRun appends a case with its own run function; pl (if not nil) must
@@ -140,6 +161,16 @@ func numbered(label string, i, n int) string {
 }
 
 // one is the plan of a single delivery of src, made fresh.
+// oneText is b.one of the profile's text message, or of its first
+// message kind when it has none.
+func (b *builder) oneText() plan {
+	src := b.lib.firstKind("text")
+	if src == nil {
+		src = b.lib.kinds[b.lib.messageKinds()[0]]
+	}
+	return b.one(src)
+}
+
 func (b *builder) one(src *source) plan {
 	return func(now time.Time) ([]request, error) {
 		t, _, err := b.lib.fresh(src, now)
@@ -235,30 +266,20 @@ func (b *builder) ack() {
 const burstCopies = 5
 
 func (b *builder) retries() {
-	lib := b.lib
-	src := lib.firstKind("text")
-	if src == nil {
-		src = lib.kinds[lib.messageKinds()[0]]
-	}
-	base := b.one(src)
+	base := b.oneText()
 	b.add("dup.redelivery", Required,
 		"the same delivery sent again, byte for byte (a provider's retry after a timeout or a 5xx), is answered 2xx within the deadline both times",
-		func(now time.Time) ([]request, error) {
-			reqs, err := base(now)
-			if err != nil {
-				return nil, err
-			}
+		base.then(func(reqs []request) []request {
 			first, again := reqs[0], reqs[0]
 			first.label = "first delivery of " + first.label
 			again.label = "the same delivery again"
-			return []request{first, again}, nil
-		})
+			return []request{first, again}
+		}))
 	b.addRun("dup.burst", Required,
 		strconv.Itoa(burstCopies)+" copies of one delivery sent at once are all answered 2xx within the deadline",
 		base, func(c *caseRun) {
-			reqs, err := base(c.now())
-			if err != nil {
-				c.broken(err)
+			reqs, ok := c.build(base)
+			if !ok {
 				return
 			}
 			copies := make([]request, burstCopies)
@@ -395,21 +416,12 @@ func (b *builder) compat() {
 func (b *builder) wire() {
 	lib := b.lib
 	p := lib.p
-	text := lib.firstKind("text")
-	if text == nil {
-		text = lib.kinds[lib.messageKinds()[0]]
-	}
-	charset := b.one(text)
 	b.add("wire.charset", Required,
 		"a delivery whose Content-Type carries a charset (application/json; charset=utf-8) is answered 2xx within the deadline",
-		func(now time.Time) ([]request, error) {
-			reqs, err := charset(now)
-			if err != nil {
-				return nil, err
-			}
+		b.oneText().then(func(reqs []request) []request {
 			reqs[0].contentType = "application/json; charset=utf-8"
-			return reqs, nil
-		})
+			return reqs
+		}))
 	how := "in UTF-8"
 	if p.ASCII {
 		how = `written as \uXXXX escapes as Meta sends it`
@@ -506,20 +518,15 @@ func (b *builder) auth() {
 	if p.Signer == nil {
 		b.omit("auth.signed", p.Name+" does not sign its requests")
 	} else {
-		text := lib.firstKind("text")
-		if text == nil {
-			text = lib.kinds[lib.messageKinds()[0]]
-		}
-		base := b.one(text)
+		base := b.oneText()
 		b.addRun("auth.signed", Required, "a correctly signed delivery is answered 2xx within the deadline", base,
 			func(c *caseRun) {
 				if c.r.opts.Secret == nil {
 					c.skip("no secret: set " + c.r.opts.SecretEnv + " to sign requests")
 					return
 				}
-				reqs, err := base(c.now())
-				if err != nil {
-					c.broken(err)
+				reqs, ok := c.build(base)
+				if !ok {
 					return
 				}
 				reqs[0].label = "signed: " + reqs[0].label
@@ -527,9 +534,8 @@ func (b *builder) auth() {
 			})
 		refused := func(id, expect string, mode signMode, at func(time.Time) time.Time) {
 			b.addRun(id, Recommended, expect, base, func(c *caseRun) {
-				reqs, err := base(c.now())
-				if err != nil {
-					c.broken(err)
+				reqs, ok := c.build(base)
+				if !ok {
 					return
 				}
 				q := reqs[0]
