@@ -42,7 +42,7 @@ type Format struct {
 	Notes   []message.Note
 	Explain message.ExplainFunc
 	// Spellings say how the format writes the concepts of the mapping table.
-	Spellings []message.Spelling
+	Spellings message.Spellings
 	// Regroup, when set, puts the items of a payload converted back from
 	// another format into the grouping of the original (Cloud API entries
 	// and changes): see whatsapp.Regrouper.

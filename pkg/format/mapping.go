@@ -69,11 +69,9 @@ func Mapping(formats ...payload.Format) []MappingRow {
 		row := MappingRow{Concept: c, Paths: make([]string, len(formats))}
 		any := false
 		for i, f := range formats {
-			for _, s := range Of(f).Spellings {
-				if s.Concept == c.Key {
-					row.Paths[i] = s.Path
-					any = true
-				}
+			if path, ok := Of(f).Spellings[c.Key]; ok {
+				row.Paths[i] = path
+				any = true
 			}
 		}
 		if any {

@@ -44,12 +44,10 @@ type Note struct {
 	Text string
 }
 
-// Spelling is how a format writes one concept of the mapping tables (a
-// concept is a key such as "message.id"; pkg/format lists them).
-type Spelling struct {
-	Concept string
-	Path    string
-}
+// Spellings say how a format writes the concepts of the mapping tables:
+// the path of each concept (a key such as "message.id"; pkg/format lists
+// them) in the format.
+type Spellings map[string]string
 
 // ItemArray is an array that holds items (messages, statuses, contacts,
 // errors), named by a path pattern ("data", "messages",

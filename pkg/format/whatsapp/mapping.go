@@ -1,7 +1,7 @@
 package whatsapp
 
 import (
-	"slices"
+	"maps"
 
 	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/message"
@@ -11,60 +11,60 @@ import (
 // tables (paths relative to an On-Premises body or a Cloud API change
 // value; pkg/format lists the concepts).
 var (
-	onPremSpellings = []message.Spelling{
-		{Concept: "item.message", Path: "messages[] + contacts[]"},
-		{Concept: "item.status", Path: "statuses[]"},
-		{Concept: "message.id", Path: "messages[].id"},
-		{Concept: "message.from", Path: "messages[].from, contacts[].wa_id"},
-		{Concept: "sender.name", Path: "contacts[].profile.name"},
-		{Concept: "sender.wa_id", Path: "contacts[].wa_id"},
-		{Concept: "business", Path: "— (--origin)"},
-		{Concept: "time", Path: "messages[].timestamp (s)"},
-		{Concept: "context.id", Path: "messages[].context.id"},
-		{Concept: "group", Path: "messages[].group_id"},
-		{Concept: "text", Path: "type text, text.body"},
-		{Concept: "media", Path: "type image, video, document, sticker, audio"},
-		{Concept: "media.voice", Path: "type voice"},
-		{Concept: "media.mime", Path: "<media>.mime_type"},
-		{Concept: "media.caption", Path: "<media>.caption"},
-		{Concept: "media.url", Path: "<media>.link"},
-		{Concept: "media.id", Path: "<media>.id"},
-		{Concept: "media.sha256", Path: "<media>.sha256 (hex)"},
-		{Concept: "voice", Path: "type voice"},
-		{Concept: "location.coordinates", Path: "location.latitude, location.longitude"},
-		{Concept: "location.name", Path: "location.name, address"},
-		{Concept: "contacts", Path: "messages[].contacts[]"},
-		{Concept: "button", Path: "type button, button.text, button.payload"},
-		{Concept: "list_reply", Path: "interactive.type list_reply, list_reply.id, title"},
-		{Concept: "button_reply", Path: "interactive.type button_reply, button_reply.id, title"},
-		{Concept: "address_reply", Path: "interactive.type nfm_reply, nfm_reply.name address_message, response_json.values"},
-		{Concept: "order", Path: "type order"},
-		{Concept: "referral", Path: "referral.headline, body, source_type, source_id, source_url"},
-		{Concept: "referral.media", Path: "referral.image.link / referral.video.link"},
-		{Concept: "status.read", Path: "status read"},
-		{Concept: "status.delivered", Path: "status delivered"},
-		{Concept: "status.sent", Path: "status sent"},
-		{Concept: "status.failed", Path: "status failed, errors[{code, title}]"},
-		{Concept: "status.recipient", Path: "statuses[].recipient_id"},
-		{Concept: "status.type", Path: "statuses[].type message"},
-		{Concept: "error", Path: "error {code, title, details, href}"},
-		{Concept: "unsupported", Path: "type unknown"},
-		{Concept: "system.number", Path: "system.new_wa_id"},
-		{Concept: "errors", Path: "errors[] (top level)"},
+	onPremSpellings = message.Spellings{
+		"item.message":         "messages[] + contacts[]",
+		"item.status":          "statuses[]",
+		"message.id":           "messages[].id",
+		"message.from":         "messages[].from, contacts[].wa_id",
+		"sender.name":          "contacts[].profile.name",
+		"sender.wa_id":         "contacts[].wa_id",
+		"business":             "— (--origin)",
+		"time":                 "messages[].timestamp (s)",
+		"context.id":           "messages[].context.id",
+		"group":                "messages[].group_id",
+		"text":                 "type text, text.body",
+		"media":                "type image, video, document, sticker, audio",
+		"media.voice":          "type voice",
+		"media.mime":           "<media>.mime_type",
+		"media.caption":        "<media>.caption",
+		"media.url":            "<media>.link",
+		"media.id":             "<media>.id",
+		"media.sha256":         "<media>.sha256 (hex)",
+		"voice":                "type voice",
+		"location.coordinates": "location.latitude, location.longitude",
+		"location.name":        "location.name, address",
+		"contacts":             "messages[].contacts[]",
+		"button":               "type button, button.text, button.payload",
+		"list_reply":           "interactive.type list_reply, list_reply.id, title",
+		"button_reply":         "interactive.type button_reply, button_reply.id, title",
+		"address_reply":        "interactive.type nfm_reply, nfm_reply.name address_message, response_json.values",
+		"order":                "type order",
+		"referral":             "referral.headline, body, source_type, source_id, source_url",
+		"referral.media":       "referral.image.link / referral.video.link",
+		"status.read":          "status read",
+		"status.delivered":     "status delivered",
+		"status.sent":          "status sent",
+		"status.failed":        "status failed, errors[{code, title}]",
+		"status.recipient":     "statuses[].recipient_id",
+		"status.type":          "statuses[].type message",
+		"error":                "error {code, title, details, href}",
+		"unsupported":          "type unknown",
+		"system.number":        "system.new_wa_id",
+		"errors":               "errors[] (top level)",
 	}
 	// The Cloud API spells most concepts as On-Premises does.
-	cloudSpellings = respell(onPremSpellings, []message.Spelling{
-		{Concept: "business", Path: "metadata.display_phone_number"},
-		{Concept: "media.voice", Path: "type audio, audio.voice true"},
-		{Concept: "media.url", Path: "<media>.url"},
-		{Concept: "media.sha256", Path: "<media>.sha256 (base64)"},
-		{Concept: "voice", Path: "type audio + audio.voice true"},
-		{Concept: "referral.media", Path: "referral.media_type + image_url / video_url"},
-		{Concept: "error", Path: "error {code, title, message, error_data.details, href}"},
-		{Concept: "unsupported", Path: "type unsupported"},
-		{Concept: "system.number", Path: "system.wa_id"},
-		{Concept: "errors", Path: "errors[] (value level)"},
-		{Concept: "envelope", Path: "object, entry[].id, metadata.phone_number_id"},
+	cloudSpellings = respell(onPremSpellings, message.Spellings{
+		"business":       "metadata.display_phone_number",
+		"media.voice":    "type audio, audio.voice true",
+		"media.url":      "<media>.url",
+		"media.sha256":   "<media>.sha256 (base64)",
+		"voice":          "type audio + audio.voice true",
+		"referral.media": "referral.media_type + image_url / video_url",
+		"error":          "error {code, title, message, error_data.details, href}",
+		"unsupported":    "type unsupported",
+		"system.number":  "system.wa_id",
+		"errors":         "errors[] (value level)",
+		"envelope":       "object, entry[].id, metadata.phone_number_id",
 	})
 )
 
@@ -205,23 +205,16 @@ func Notes(v Variant) []message.Note {
 	return out
 }
 
-// respell is base with the paths of the concepts of changes replaced, and
-// the concepts base lacks added.
-func respell(base, changes []message.Spelling) []message.Spelling {
-	out := slices.Clone(base)
-	for _, c := range changes {
-		i := slices.IndexFunc(out, func(s message.Spelling) bool { return s.Concept == c.Concept })
-		if i < 0 {
-			out = append(out, c)
-			continue
-		}
-		out[i] = c
-	}
+// respell is base with the paths of changes: other spellings of its
+// concepts, and concepts it lacks.
+func respell(base, changes message.Spellings) message.Spellings {
+	out := maps.Clone(base)
+	maps.Copy(out, changes)
 	return out
 }
 
 // Spellings returns how a variant spells the concepts of the mapping tables.
-func Spellings(v Variant) []message.Spelling {
+func Spellings(v Variant) message.Spellings {
 	if v == CloudAPI {
 		return cloudSpellings
 	}
