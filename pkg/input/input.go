@@ -382,21 +382,24 @@ func open(src *Source, stdin io.Reader) (io.ReadCloser, int64, error) {
 	if err != nil {
 		return nil, -1, describeOpenError(err)
 	}
-	if src.sized {
-		return f, src.size, nil
+	size := src.size
+	if !src.sized {
+		sz, regular, dir, err := f.stat()
+		switch {
+		case err != nil:
+			f.Close()
+			return nil, -1, describeOpenError(err)
+		case dir:
+			f.Close()
+			return nil, -1, errors.New("is a directory")
+		case !regular:
+			sz = -1
+		}
+		size = sz
 	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, -1, describeOpenError(err)
-	}
-	if st.IsDir() {
-		f.Close()
-		return nil, -1, errors.New("is a directory")
-	}
-	size := int64(-1)
-	if st.Mode().IsRegular() {
-		size = st.Size()
+	if size > 0 {
+		// A size of 0 says nothing of files such as those of /proc.
+		f.endAt(size)
 	}
 	return f, size, nil
 }
