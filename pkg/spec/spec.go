@@ -235,6 +235,7 @@ type Object struct {
 // walker finds members by key length first and tracks presence in bit sets.
 type compiled struct {
 	byLen        [32][]int8 // field indexes by name length (longer names in byLen[31])
+	names        []string   // the fields' names, side by side: a Field is 240 bytes
 	required     uint64
 	recommended  uint64
 	when         uint64
@@ -249,9 +250,10 @@ func (o *Object) compiled() *compiled {
 		if len(o.Fields) > MaxFields {
 			panic("spec: " + o.Name + " declares more than 64 fields")
 		}
-		cp := &compiled{}
+		cp := &compiled{names: make([]string, len(o.Fields))}
 		for i := range o.Fields {
 			fd := &o.Fields[i]
+			cp.names[i] = fd.Name
 			n := len(fd.Name)
 			if n > 31 {
 				n = 31
@@ -299,7 +301,7 @@ func (cp *compiled) lookup(o *Object, key string) int {
 		n = 31
 	}
 	for _, i := range cp.byLen[n] {
-		if name := o.Fields[i].Name; name[0] == key[0] && name == key {
+		if name := cp.names[i]; name[0] == key[0] && name == key {
 			return int(i)
 		}
 	}
