@@ -250,47 +250,50 @@ func (c *Ctx) skipSet(depth int) *skipSet {
 	return set
 }
 
-// scalar reads a string, number or literal as a gjson.Result located in
-// the payload. Strings with escapes are decoded and numbers parsed only
+// scalar reads a string, number or literal into *v, a gjson.Result located
+// in the payload. Strings with escapes are decoded and numbers parsed only
 // when decode is set; otherwise Str holds the raw text between the quotes
 // and Num is zero. esc reports whether the raw text holds escapes (decoded
-// or not): a span keeps it, to decode the value when a rule reads it.
-func (sc *scanner) scalar(decode bool) (v gjson.Result, esc bool) {
+// or not): a span keeps it, to decode the value when a rule reads it. The
+// result is written through v, not returned: a returned Result was stored
+// from registers and copied whole at once, a stall on every scalar.
+func (sc *scanner) scalar(v *gjson.Result, decode bool) (esc bool) {
 	start := sc.i
+	*v = gjson.Result{Index: sc.base + start}
 	switch c := sc.peek(); {
 	case c == '"':
 		raw, esc := sc.strRaw()
 		if sc.bad {
-			return gjson.Result{}, false
+			return false
 		}
 		val := raw[1 : len(raw)-1]
 		if esc && decode {
 			val = unescape(val)
 		}
-		return gjson.Result{Type: gjson.String, Raw: raw, Str: val, Index: sc.base + start}, esc
+		v.Type, v.Raw, v.Str = gjson.String, raw, val
+		return esc
 	case c == 't':
 		sc.literal("true")
-		return gjson.Result{Type: gjson.True, Raw: "true", Index: sc.base + start}, false
+		v.Type, v.Raw = gjson.True, "true"
 	case c == 'f':
 		sc.literal("false")
-		return gjson.Result{Type: gjson.False, Raw: "false", Index: sc.base + start}, false
+		v.Type, v.Raw = gjson.False, "false"
 	case c == 'n':
 		sc.literal("null")
-		return gjson.Result{Type: gjson.Null, Raw: "null", Index: sc.base + start}, false
+		v.Type, v.Raw = gjson.Null, "null"
 	case c == '-' || c >= '0' && c <= '9':
 		sc.number()
 		if sc.bad {
-			return gjson.Result{}, false
+			return false
 		}
-		raw := sc.s[start:sc.i]
-		var n float64
+		v.Type, v.Raw = gjson.Number, sc.s[start:sc.i]
 		if decode { // only value checks read the number; Frame.Get parses it on demand
-			n, _ = strconv.ParseFloat(raw, 64)
+			v.Num, _ = strconv.ParseFloat(v.Raw, 64)
 		}
-		return gjson.Result{Type: gjson.Number, Raw: raw, Num: n, Index: sc.base + start}, false
+	default:
+		sc.fail()
 	}
-	sc.fail()
-	return gjson.Result{}, false
+	return false
 }
 
 // unescape decodes the JSON escapes of a valid string body.

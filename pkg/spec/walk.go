@@ -824,7 +824,8 @@ func (c *Ctx) value(sc *scanner, fd *Field) span {
 		return span{lo: int32(start), hi: int32(sc.i), typ: gjson.JSON}
 	}
 	decode := needsValue(fd)
-	v, esc := sc.scalar(decode)
+	var v gjson.Result
+	esc := sc.scalar(&v, decode)
 	if sc.bad {
 		return span{lo: int32(start), hi: int32(start), typ: gjson.Null}
 	}
@@ -1063,7 +1064,8 @@ func (c *Ctx) element(sc *scanner, fd *Field) ItemKind {
 		}
 		return fd.Item
 	}
-	el, _ := sc.scalar(true)
+	var el gjson.Result
+	sc.scalar(&el, true)
 	switch {
 	case sc.bad:
 	case el.Type == gjson.Null && want != KindAny:
