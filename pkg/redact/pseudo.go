@@ -8,6 +8,7 @@ import (
 	"hash"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -383,23 +384,24 @@ func (r *Redactor) email(s string) string {
 
 // The words of the placeholder text, grouped by length so that a
 // placeholder keeps the length of every word it replaces.
-var loremWords = strings.Fields(`a e o ad do et ex ea in id ut ab non qui est sit sed amet elit enim
+const loremWords = `a e o ad do et ex ea in id ut ab non qui est sit sed amet elit enim
 quis nisi duis aute esse sint sunt anim lorem ipsum dolor magna minim irure velit nulla culpa
 tempor labore dolore aliqua veniam fugiat mollit eiusmod nostrud laboris aliquip commodo officia
 laborum pariatur proident deserunt occaecat excepteur consequat cupidatat incididunt adipiscing
-consectetur exercitation reprehenderit`)
+consectetur exercitation reprehenderit`
 
-// loremByLen[n] lists the placeholder words of n letters.
-var loremByLen = func() [][]string {
+// loremByLen()[n] lists the placeholder words of n letters (built on first
+// use: most runs redact nothing).
+var loremByLen = sync.OnceValue(func() [][]string {
 	var by [][]string
-	for _, w := range loremWords {
+	for _, w := range strings.Fields(loremWords) {
 		for len(by) <= len(w) {
 			by = append(by, nil)
 		}
 		by[len(w)] = append(by[len(w)], w)
 	}
 	return by
-}()
+})
 
 // lorem replaces free text with placeholder text of the same shape: every
 // word becomes a Latin placeholder word of as many letters (with the
@@ -415,12 +417,13 @@ func (r *Redactor) loremWord(word string) string {
 	ks := r.keystream(tagWord, strings.ToLower(word), 8)
 	pick := binary.BigEndian.Uint64(ks)
 	var b strings.Builder
+	byLen := loremByLen()
 	for n > 0 {
-		l := min(n, len(loremByLen)-1)
-		for len(loremByLen[l]) == 0 {
+		l := min(n, len(byLen)-1)
+		for len(byLen[l]) == 0 {
 			l--
 		}
-		ws := loremByLen[l]
+		ws := byLen[l]
 		b.WriteString(ws[pick%uint64(len(ws))])
 		pick = pick/uint64(len(ws)) + 7
 		n -= l
