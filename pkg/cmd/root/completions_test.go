@@ -1,8 +1,6 @@
 package root
 
 import (
-	"bytes"
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -14,8 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/wamo-dev/wamo/pkg/cmdutil"
-	"github.com/wamo-dev/wamo/pkg/iostreams"
+	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 )
 
 var updateCompletions = flag.Bool("update-completions", false, "rewrite completions/")
@@ -27,14 +24,13 @@ func TestCompletionsUpToDate(t *testing.T) {
 		"bash": "wamo.bash", "zsh": "_wamo", "fish": "wamo.fish", "powershell": "wamo.ps1",
 	} {
 		t.Run(shell, func(t *testing.T) {
-			ios, _, out, errOut := iostreams.Test()
-			f := cmdutil.NewFactory(ios, cmdutil.BuildInfo{Version: "test"})
-			if code := Run(context.Background(), []string{"completion", shell}, f); code != 0 {
-				t.Fatalf("wamo completion %s: exit %d: %s", shell, code, errOut)
+			r := cmdtest.RunTree(cmdtest.Env{}, Run, "completion", shell)
+			if r.Code != 0 {
+				t.Fatalf("wamo completion %s: exit %d: %s", shell, r.Code, r.Stderr)
 			}
 			path := filepath.Join("..", "..", "..", "completions", file)
 			if *updateCompletions {
-				if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
+				if err := os.WriteFile(path, []byte(r.Stdout), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				return
@@ -43,7 +39,7 @@ func TestCompletionsUpToDate(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v (run go test ./pkg/cmd/root -run Completions -update-completions)", err)
 			}
-			if !bytes.Equal(want, out.Bytes()) {
+			if string(want) != r.Stdout {
 				t.Errorf("completions/%s is out of date: run go test ./pkg/cmd/root -run Completions -update-completions", file)
 			}
 		})
@@ -54,12 +50,11 @@ func TestCompletionsUpToDate(t *testing.T) {
 // and returns the candidates (descriptions cut off) and the directive line.
 func complete(t *testing.T, args ...string) ([]string, string) {
 	t.Helper()
-	ios, _, out, errOut := iostreams.Test()
-	f := cmdutil.NewFactory(ios, cmdutil.BuildInfo{Version: "test"})
-	if code := Run(context.Background(), append([]string{"__complete"}, args...), f); code != 0 {
-		t.Fatalf("__complete %v: exit %d: %s", args, code, errOut)
+	r := cmdtest.RunTree(cmdtest.Env{}, Run, append([]string{"__complete"}, args...)...)
+	if r.Code != 0 {
+		t.Fatalf("__complete %v: exit %d: %s", args, r.Code, r.Stderr)
 	}
-	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	lines := strings.Split(strings.TrimRight(r.Stdout, "\n"), "\n")
 	var got []string
 	for _, l := range lines[:len(lines)-1] {
 		got = append(got, strings.SplitN(l, "\t", 2)[0])
@@ -75,8 +70,7 @@ var enumerated = regexp.MustCompile(`: ((?:[a-z][a-z0-9-]*, )*[a-z][a-z0-9-]*) o
 // whose help lists its values offers exactly those values (--color too), so
 // a new enumerated flag cannot ship without completion.
 func TestEnumeratedFlagsComplete(t *testing.T) {
-	ios, _, _, _ := iostreams.Test()
-	root := NewCmdRoot(cmdutil.NewFactory(ios, cmdutil.BuildInfo{}))
+	root := newRoot()
 	checked := 0
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {

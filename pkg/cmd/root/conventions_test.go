@@ -1,7 +1,6 @@
 package root
 
 import (
-	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
-	"github.com/wamo-dev/wamo/pkg/iostreams"
 )
 
 var (
@@ -91,28 +90,33 @@ func TestEnvironmentDocumented(t *testing.T) {
 	}
 }
 
+// newRoot builds the command tree over test streams.
+func newRoot() *cobra.Command {
+	f, _, _ := cmdtest.Factory(cmdtest.Env{})
+	return NewCmdRoot(f)
+}
+
 func commandNames(t *testing.T) []string {
-	ios, _, _, _ := iostreams.Test()
 	var names []string
-	for _, c := range NewCmdRoot(cmdutil.NewFactory(ios, cmdutil.BuildInfo{})).Commands() {
+	for _, c := range newRoot().Commands() {
 		names = append(names, c.Name())
 	}
 	return names
 }
 
 func TestHelpEnvironment(t *testing.T) {
-	ios, _, out, errOut := iostreams.Test()
-	if code := Run(context.Background(), []string{"help", "environment"}, cmdutil.NewFactory(ios, cmdutil.BuildInfo{})); code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
+	r := cmdtest.RunTree(cmdtest.Env{}, Run, "help", "environment")
+	if r.Code != 0 {
+		t.Fatalf("exit %d: %s", r.Code, r.Stderr)
 	}
 	for _, e := range cmdutil.Environment {
 		for _, n := range e.Names {
-			if !strings.Contains(out.String(), "\n  "+n) && !strings.Contains(out.String(), ", "+n) {
+			if !strings.Contains(r.Stdout, "\n  "+n) && !strings.Contains(r.Stdout, ", "+n) {
 				t.Errorf("wamo help environment does not list %s", n)
 			}
 		}
 	}
-	for _, line := range strings.Split(out.String(), "\n") {
+	for _, line := range strings.Split(r.Stdout, "\n") {
 		if len([]rune(line)) > 80 {
 			t.Errorf("line wider than 80 columns: %q", line)
 		}
@@ -135,8 +139,7 @@ var knownConflicts = map[string][]string{}
 // TestShortFlagsOneMeaning checks that each short flag means one thing
 // across commands: -v is --verbose wherever it exists, never --version.
 func TestShortFlagsOneMeaning(t *testing.T) {
-	ios, _, _, _ := iostreams.Test()
-	root := NewCmdRoot(cmdutil.NewFactory(ios, cmdutil.BuildInfo{}))
+	root := newRoot()
 	root.InitDefaultCompletionCmd()
 	longs := map[string]map[string]bool{}
 	var walk func(c *cobra.Command)
