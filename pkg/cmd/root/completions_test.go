@@ -1,8 +1,6 @@
 package root
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -13,12 +11,11 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/wamo-dev/wamo/pkg/cmd/cmdtest"
+	"github.com/wamo-dev/wamo/pkg/golden"
 )
 
-var updateCompletions = flag.Bool("update-completions", false, "rewrite completions/")
-
 // TestCompletionsUpToDate fails when completions/ no longer matches what
-// `wamo completion SHELL` generates; -update-completions rewrites them.
+// `wamo completion SHELL` generates; -update rewrites them.
 func TestCompletionsUpToDate(t *testing.T) {
 	for shell, file := range map[string]string{
 		"bash": "wamo.bash", "zsh": "_wamo", "fish": "wamo.fish", "powershell": "wamo.ps1",
@@ -28,20 +25,7 @@ func TestCompletionsUpToDate(t *testing.T) {
 			if r.Code != 0 {
 				t.Fatalf("wamo completion %s: exit %d: %s", shell, r.Code, r.Stderr)
 			}
-			path := filepath.Join("..", "..", "..", "completions", file)
-			if *updateCompletions {
-				if err := os.WriteFile(path, []byte(r.Stdout), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./pkg/cmd/root -run Completions -update-completions)", err)
-			}
-			if string(want) != r.Stdout {
-				t.Errorf("completions/%s is out of date: run go test ./pkg/cmd/root -run Completions -update-completions", file)
-			}
+			golden.Assert(t, filepath.Join("..", "..", "..", "completions", file), []byte(r.Stdout))
 		})
 	}
 }

@@ -2,7 +2,6 @@ package root_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -58,19 +57,7 @@ func TestInvalidFixturesGolden(t *testing.T) {
 			} else if got.Code != want {
 				t.Errorf("exit %d, EXPECT.tsv says %d", got.Code, want)
 			}
-			if golden.Update() {
-				if err := os.WriteFile(goldenFile, []byte(got.Stdout), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			wantOut, err := os.ReadFile(goldenFile)
-			if err != nil {
-				t.Fatalf("%v (go test ./pkg/cmd/root -run Golden -update creates it)", err)
-			}
-			if !bytes.Equal([]byte(got.Stdout), wantOut) {
-				t.Errorf("output differs from %s (go test ./pkg/cmd/root -run Golden -update rewrites it)\n--- got\n%s--- want\n%s", goldenFile, got.Stdout, wantOut)
-			}
+			golden.Assert(t, goldenFile, []byte(got.Stdout))
 		})
 	}
 	// No golden file outlives its fixture.
