@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/cmdutil"
 	"github.com/wamo-dev/wamo/pkg/gen"
 	"github.com/wamo-dev/wamo/pkg/payload"
+	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
@@ -27,26 +27,18 @@ func run(stderrTTY bool, args ...string) (code int, stdout, stderr string) {
 	return r.Code, r.Stdout, r.Stderr
 }
 
-// docs splits concatenated JSON documents and validates each with wamo.
+// docs reads the documents of s as wamo reads payloads and validates each.
 func docs(t *testing.T, f payload.Format, s string) [][]byte {
 	t.Helper()
-	dec := json.NewDecoder(strings.NewReader(s))
 	v := validate.New(validate.Options{Format: f})
 	var out [][]byte
-	for {
-		var raw json.RawMessage
-		err := dec.Decode(&raw)
-		if err == io.EOF {
-			return out
+	payloadtest.Each(t, payload.NewReader(strings.NewReader(s), "stdout", 0), func(p *payload.Payload) {
+		if res := v.Validate(p); !res.Valid() {
+			t.Fatalf("invalid payload: %v\n%s", res.Findings, p.Data)
 		}
-		if err != nil {
-			t.Fatalf("output is not JSON documents: %v", err)
-		}
-		if res := v.Validate(&payload.Payload{Data: raw, Line: 1, Col: 1}); !res.Valid() {
-			t.Fatalf("invalid payload: %v\n%s", res.Findings, raw)
-		}
-		out = append(out, raw)
-	}
+		out = append(out, append([]byte(nil), p.Data...))
+	})
+	return out
 }
 
 func TestGenStdout(t *testing.T) {
