@@ -8,6 +8,7 @@ package payload
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/wamo-dev/wamo/pkg/enum"
@@ -179,7 +180,7 @@ func DetectString(s string) Detection {
 		}
 		if f := decide(key); f != Unknown {
 			if !decided {
-				d.Format, d.Reason, decided = f, "top-level "+key, true
+				d.Format, d.Reason, decided = f, topLevel(key), true
 			}
 			if !sharedWithLookalike(key) {
 				nativeOnly = true // decided: no need to read its value
@@ -247,6 +248,21 @@ func bytesToString(b []byte) string {
 
 // String views the payload bytes as a string without copying (see bytesToString).
 func (p *Payload) String() string { return bytesToString(p.Data) }
+
+// reasons holds "top-level KEY" for the members decide knows (a handful),
+// so that detecting a payload does not build the same string every time.
+var reasons sync.Map
+
+// topLevel is the reason detection gives for a deciding member key.
+func topLevel(key string) string {
+	if r, ok := reasons.Load(key); ok {
+		return r.(string)
+	}
+	key = strings.Clone(key) // key may view the reader's buffer
+	r := "top-level " + key
+	reasons.Store(key, r)
+	return r
+}
 
 // decide names the format a top-level member belongs to (Unknown for a
 // member no format has alone).
