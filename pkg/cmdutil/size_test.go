@@ -5,9 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/spf13/pflag"
+	"github.com/wamo-dev/wamo/pkg/costcheck"
 )
 
 func TestParseSize(t *testing.T) {
@@ -98,11 +98,9 @@ func FuzzParseSize(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		start := time.Now()
-		n, err := ParseSize(s)
-		if d := time.Since(start); d > 100*time.Millisecond+time.Duration(len(s))*time.Microsecond {
-			t.Fatalf("%d bytes took %v", len(s), d)
-		}
+		var n int
+		var err error
+		costcheck.Within(t, "ParseSize", []byte(s), func([]byte) { n, err = ParseSize(s) })
 		if err != nil {
 			return
 		}

@@ -6,10 +6,10 @@ import (
 	"errors"
 	"io"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/wamo-dev/wamo/fixtures"
+	"github.com/wamo-dev/wamo/pkg/costcheck"
 	"github.com/wamo-dev/wamo/pkg/payload"
 )
 
@@ -44,19 +44,6 @@ func scaled(data []byte) []byte {
 		return data
 	}
 	return bytes.Repeat(data, (128<<10)/len(data)+1)
-}
-
-// linearBudget fails t when fn, run over in, takes longer than a generous
-// linear budget: 100 ms plus 4 µs a byte (over half a second for 128 KiB,
-// tens of times what a linear pass costs under -race).
-func linearBudget(t *testing.T, what string, in []byte, fn func([]byte)) {
-	t.Helper()
-	budget := 100*time.Millisecond + time.Duration(len(in))*4*time.Microsecond
-	start := time.Now()
-	fn(in)
-	if d := time.Since(start); d > budget {
-		t.Fatalf("%s of %d bytes took %v, over the linear budget of %v", what, len(in), d, budget)
-	}
 }
 
 // referenceDetect decides the format as documented, with encoding/json:
@@ -120,7 +107,7 @@ func FuzzDetect(f *testing.F) {
 			t.Errorf("Detect(%q): no reason", data)
 		}
 		sniffed := payload.SniffFormat(data) // nor must this
-		linearBudget(t, "Detect and SniffFormat", scaled(data), func(b []byte) {
+		costcheck.Within(t, "Detect and SniffFormat", scaled(data), func(b []byte) {
 			payload.Detect(b)
 			payload.SniffFormat(b)
 		})
@@ -184,7 +171,7 @@ func FuzzReader(f *testing.F) {
 				readChecked(t, data, maxSize, lines)
 			}
 		}
-		linearBudget(t, "reading", scaled(data), func(b []byte) {
+		costcheck.Within(t, "reading", scaled(data), func(b []byte) {
 			readChecked(t, b, 0, false)
 			readChecked(t, b, 0, true)
 		})
@@ -202,7 +189,7 @@ func FuzzCheckSyntax(f *testing.F) {
 			}
 			p.Excerpt(se.Offset, 72) // must not panic
 		}
-		linearBudget(t, "CheckSyntax, Position and Excerpt", scaled(data), func(b []byte) {
+		costcheck.Within(t, "CheckSyntax, Position and Excerpt", scaled(data), func(b []byte) {
 			p := payload.Payload{Data: b, Line: 1, Col: 1}
 			if se := payload.CheckSyntax(&p); se != nil {
 				p.Position(se.Offset)

@@ -7,8 +7,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
+
+	"github.com/wamo-dev/wamo/pkg/costcheck"
 )
 
 func TestMetaEscape(t *testing.T) {
@@ -85,11 +86,8 @@ func FuzzMetaEscape(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		start := time.Now()
-		out := MetaEscape(in)
-		if d := time.Since(start); d > time.Second+time.Duration(len(in))*time.Microsecond {
-			t.Fatalf("%d bytes took %v", len(in), d)
-		}
+		var out []byte
+		costcheck.Within(t, "MetaEscape", in, func(b []byte) { out = MetaEscape(b) })
 		for _, c := range out {
 			if c >= 0x7f {
 				t.Fatalf("MetaEscape(%q) = %q is not ASCII", in, out)
