@@ -2,7 +2,8 @@ package convert_test
 
 import (
 	"fmt"
-	"os"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,7 +134,7 @@ the target has no better way to say it:
 | rule | why |
 | --- | --- |
 `)
-	for _, r := range sortedKeys(allowedWarnings) {
+	for _, r := range slices.Sorted(maps.Keys(allowedWarnings)) {
 		fmt.Fprintf(&b, "| `%s` | %s |\n", r, allowedWarnings[r])
 	}
 	fmt.Fprintf(&b, "\nFormats: %s.\n", strings.Join(formatNames(), ", "))
@@ -155,34 +156,9 @@ func formatNames() []string {
 	return out
 }
 
-func sortedKeys(m map[string]string) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[j] < out[i] {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
-	}
-	return out
-}
-
 // TestMappingDoc keeps mapping.md generated from the tables.
 func TestMappingDoc(t *testing.T) {
-	got := mappingDoc()
-	if golden.Update() {
-		if err := os.WriteFile("mapping.md", []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile("mapping.md")
-	if err != nil || string(want) != got {
-		t.Errorf("mapping.md is out of date: go test ./pkg/convert -run TestMappingDoc -update")
-	}
+	golden.Assert(t, "mapping.md", []byte(mappingDoc()))
 }
 
 // TestFixtureLossesDocumented: every loss the fixtures show is explained by
