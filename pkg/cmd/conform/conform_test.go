@@ -268,8 +268,7 @@ func TestHostileAnswer(t *testing.T) {
 // TestInterrupt: Ctrl-C (the context cancelled) stops the run, writes the
 // report so far and exits 130.
 func TestInterrupt(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	var cancel context.CancelFunc // the current run's, set before each run
 	p := conform.LookupProfile("whatsapp")
 	rc := receiver.New(receiver.Config{Format: p.Format, MaxBody: p.MaxBody})
 	var n atomic.Int32
@@ -282,6 +281,7 @@ func TestInterrupt(t *testing.T) {
 	}))
 	for _, output := range []string{"text", "json"} {
 		n.Store(0)
+		var ctx context.Context
 		ctx, cancel = context.WithCancel(context.Background())
 		got := run(env{ctx: ctx}, append([]string{"conform", "-p", "whatsapp", "-u", url, "-o", output}, quick...)...)
 		if got.Code != 130 {
