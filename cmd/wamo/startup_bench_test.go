@@ -4,7 +4,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -44,9 +43,7 @@ func benchRun(b *testing.B, bin string, args ...string) {
 			b.Fatalf("%s %v: %v", bin, args, err)
 		}
 		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			faults += ru.Minflt
-		}
+		faults += minorFaults(cmd.ProcessState)
 	}
 	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(faults)/float64(b.N), "faults/op")
