@@ -6,6 +6,7 @@ import (
 
 	"github.com/wamo-dev/wamo/pkg/convert"
 	"github.com/wamo-dev/wamo/pkg/costcheck"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/payloadtest"
 	"github.com/wamo-dev/wamo/pkg/validate"
@@ -22,8 +23,10 @@ func benchConvert(b *testing.B, from, to payload.Format, compact bool) {
 func benchConvertData(b *testing.B, data []byte, to payload.Format, compact, validated bool) {
 	c := convert.New(convert.Options{To: to, Compact: compact})
 	var v *validate.Validator
+	var tape jsontree.Tape // the payload as the validator read it
 	if validated {
 		v = validate.New(validate.Options{})
+		v.Record(&tape)
 	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
@@ -35,12 +38,17 @@ func benchConvertData(b *testing.B, data []byte, to payload.Format, compact, val
 		rd := payload.NewReader(bytes.NewReader(data), "bench.ndjson", 0)
 		rd.SetLineMode(true) // as wamo reads .ndjson files
 		payloadtest.Each(b, rd, func(p *payload.Payload) {
-			if v != nil {
-				if res := v.Validate(p); !res.Valid() {
-					return
+			if v == nil {
+				if _, err := c.Convert(p.Data); err != nil {
+					b.Fatal(err)
 				}
+				return
 			}
-			if _, err := c.Convert(p.Data); err != nil {
+			res := v.Validate(p)
+			if !res.Valid() {
+				return
+			}
+			if _, err := c.ConvertTape(p.Data, &tape, res.Format); err != nil {
 				b.Fatal(err)
 			}
 		})

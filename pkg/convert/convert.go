@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/wamo-dev/wamo/pkg/format"
 	"github.com/wamo-dev/wamo/pkg/jsontree"
@@ -250,13 +251,26 @@ func (c *Converter) Convert(data []byte) (Result, error) {
 // (a validator found it): from, or — payload.Unknown — detected as Convert
 // does. It saves detecting the format a second time.
 func (c *Converter) ConvertAs(data []byte, from payload.Format) (Result, error) {
+	return c.ConvertTape(data, nil, from)
+}
+
+// ConvertTape is ConvertAs for a payload a validator may already have
+// read into t (see validate.Validator.Record): when t holds data — a
+// valid, UTF-8 JSON object — it is taken instead of parsing data again;
+// otherwise (t nil or empty) data is parsed.
+func (c *Converter) ConvertTape(data []byte, t *jsontree.Tape, from payload.Format) (Result, error) {
 	res := Result{To: c.opts.To}
 	if c.opts.To == payload.Unknown {
 		return res, ErrNoTarget
 	}
-	root, err := c.parse(data)
-	if err != nil {
-		return res, err
+	var root jsontree.Value
+	if t != nil && holds(t, data) {
+		root = t.Root()
+	} else {
+		var err error
+		if root, err = c.parse(data); err != nil {
+			return res, err
+		}
 	}
 	if from == payload.Unknown {
 		d := payload.Detect(data)
@@ -277,6 +291,13 @@ func (c *Converter) ConvertAs(data []byte, from payload.Format) (Result, error) 
 	}
 	c.convert(root, from, pretty, &res)
 	return res, nil
+}
+
+// holds reports whether t is the tape of data, an object: recorded from
+// this very text (not a copy, not a part of it).
+func holds(t *jsontree.Tape, data []byte) bool {
+	src := t.Src()
+	return len(data) > 0 && len(src) == len(data) && unsafe.StringData(src) == &data[0] && t.Root().IsObject()
 }
 
 // parse reads the input into c.in; its error describes the input as the

@@ -2,11 +2,15 @@ package convert_test
 
 import (
 	"bytes"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/wamo-dev/wamo/pkg/convert"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/payloadtest"
+	"github.com/wamo-dev/wamo/pkg/validate"
 )
 
 // TestConvertAsDetected checks that converting as the detected format
@@ -33,5 +37,38 @@ func TestConvertAsDetected(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no payload")
+	}
+}
+
+// TestConvertTape checks that converting the tape a validator recorded
+// gives what converting the text gives: output, losses, defaults and
+// errors, for every fixture (the invalid ones, whose tape is empty,
+// included) and every target.
+func TestConvertTape(t *testing.T) {
+	fxs := payloadtest.Fixtures(t, nil)
+	var tape jsontree.Tape
+	v := validate.New(validate.Options{})
+	v.Record(&tape)
+	taken := 0
+	for _, to := range []payload.Format{payload.Sinch, payload.WhatsApp, payload.Cloud, payload.Conversation} {
+		for _, keep := range []bool{false, true} {
+			opts := convert.Options{To: to, KeepExtras: keep, Now: func() time.Time { return time.Unix(1767225600, 0) }}
+			parsing, recorded := convert.New(opts), convert.New(opts)
+			for _, fx := range fxs {
+				p := payload.Payload{Data: fx.Data, Source: fx.Name, Line: 1, Col: 1}
+				res := v.Validate(&p)
+				if tape.Root().Exists() {
+					taken++
+				}
+				want, werr := parsing.ConvertAs(p.Data, res.Format)
+				got, gerr := recorded.ConvertTape(p.Data, &tape, res.Format)
+				if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gerr, werr) {
+					t.Errorf("%s to %s (keep extras %v): from the tape %+v, %v; from the text %+v, %v", fx.Name, to, keep, got, gerr, want, werr)
+				}
+			}
+		}
+	}
+	if taken == 0 {
+		t.Fatal("no tape recorded")
 	}
 }

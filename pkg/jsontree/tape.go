@@ -201,14 +201,7 @@ func (t *Tape) object(i, idx, depth int) (int, bool) {
 	if i < len(s) && s[i] == '}' {
 		return i + 1, true
 	}
-	if len(t.objs) <= depth {
-		t.objs = append(t.objs, make([]objState, depth+1-len(t.objs))...)
-	}
-	st := &t.objs[depth]
-	st.keys = st.keys[:0]
-	if st.names != nil {
-		clear(st.names)
-	}
+	t.openObject(depth)
 	for {
 		if i = jsonlex.SkipSpace(s, i); i >= len(s) || s[i] != '"' {
 			return i, false
@@ -229,6 +222,18 @@ func (t *Tape) object(i, idx, depth int) (int, bool) {
 		if i, more, ok = after(s, i, '}'); !ok || !more {
 			return i, ok
 		}
+	}
+}
+
+// openObject readies the member names of an object opened at depth.
+func (t *Tape) openObject(depth int) {
+	if len(t.objs) <= depth {
+		t.objs = append(t.objs, make([]objState, depth+1-len(t.objs))...)
+	}
+	st := &t.objs[depth]
+	st.keys = st.keys[:0]
+	if st.names != nil {
+		clear(st.names)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/wamo-dev/wamo/pkg/jsonlex"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
 )
 
 // scanner reads JSON in one forward pass and checks its syntax as it goes,
@@ -33,6 +34,9 @@ type scanner struct {
 	// ctx receives the repeated keys of the objects skip reads (nil while
 	// the walker only peeks ahead).
 	ctx *Ctx
+	// rec, when set, records every token read into a tape (nil while the
+	// walker only peeks ahead).
+	rec *jsontree.Recorder
 }
 
 // skipSet finds repeated keys in one object that skip reads.
@@ -45,6 +49,9 @@ type skipSet struct {
 const maxSkipDepth = 512
 
 func (sc *scanner) fail() {
+	if sc.rec != nil {
+		sc.rec.Fail()
+	}
 	if !sc.bad {
 		sc.bad, sc.badAt = true, sc.i
 	}
@@ -81,6 +88,9 @@ func (sc *scanner) next(closing byte) bool {
 	switch sc.s[sc.i] {
 	case ',':
 		sc.i++
+		if sc.rec != nil {
+			sc.rec.Next()
+		}
 		sc.ws()
 		if sc.i >= len(sc.s) || sc.s[sc.i] == closing {
 			sc.fail() // trailing comma
@@ -89,6 +99,9 @@ func (sc *scanner) next(closing byte) bool {
 		return true
 	case closing:
 		sc.i++
+		if sc.rec != nil {
+			sc.rec.Close(sc.i)
+		}
 		return false
 	}
 	sc.fail()
@@ -98,10 +111,16 @@ func (sc *scanner) next(closing byte) bool {
 // open consumes an opening brace or bracket and reports whether the
 // container is empty (its closing byte follows, consumed too).
 func (sc *scanner) open(closing byte) (empty bool) {
+	if sc.rec != nil {
+		sc.rec.Open(sc.i, closing == '}')
+	}
 	sc.i++
 	sc.ws()
 	if sc.i < len(sc.s) && sc.s[sc.i] == closing {
 		sc.i++
+		if sc.rec != nil {
+			sc.rec.Close(sc.i)
+		}
 		return true
 	}
 	if sc.i >= len(sc.s) {
@@ -124,6 +143,9 @@ func (sc *scanner) strRaw() (raw string, esc bool) {
 		return "", false
 	}
 	sc.i = end
+	if sc.rec != nil {
+		sc.rec.String(start, end, esc)
+	}
 	return sc.s[start:end], esc
 }
 
@@ -135,11 +157,18 @@ func (sc *scanner) number() {
 		sc.fail()
 		return
 	}
+	if sc.rec != nil {
+		sc.rec.Scalar(jsontree.Number, sc.i, end)
+	}
 	sc.i = end
 }
 
-func (sc *scanner) literal(word string) {
+// literal reads true, false or null (word, of kind k).
+func (sc *scanner) literal(word string, k jsontree.Kind) {
 	if strings.HasPrefix(sc.s[sc.i:], word) {
+		if sc.rec != nil {
+			sc.rec.Scalar(k, sc.i, sc.i+len(word))
+		}
 		sc.i += len(word)
 		return
 	}
@@ -164,11 +193,11 @@ func (sc *scanner) skip() {
 		}
 		sc.depth--
 	case c == 't':
-		sc.literal("true")
+		sc.literal("true", jsontree.True)
 	case c == 'f':
-		sc.literal("false")
+		sc.literal("false", jsontree.False)
 	case c == 'n':
-		sc.literal("null")
+		sc.literal("null", jsontree.Null)
 	case c == '-' || c >= '0' && c <= '9':
 		sc.number()
 	default:
@@ -273,13 +302,13 @@ func (sc *scanner) scalar(v *gjson.Result, decode bool) (esc bool) {
 		v.Type, v.Raw, v.Str = gjson.String, raw, val
 		return esc
 	case c == 't':
-		sc.literal("true")
+		sc.literal("true", jsontree.True)
 		v.Type, v.Raw = gjson.True, "true"
 	case c == 'f':
-		sc.literal("false")
+		sc.literal("false", jsontree.False)
 		v.Type, v.Raw = gjson.False, "false"
 	case c == 'n':
-		sc.literal("null")
+		sc.literal("null", jsontree.Null)
 		v.Type, v.Raw = gjson.Null, "null"
 	case c == '-' || c >= '0' && c <= '9':
 		sc.number()

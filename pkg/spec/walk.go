@@ -12,6 +12,7 @@ import (
 
 	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/jsonlex"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
 )
 
 // ExtensionPrefix marks members wamo itself adds to payloads; the walker
@@ -181,6 +182,9 @@ type Ctx struct {
 
 	skipSets []*skipSet // keys of the objects skip reads, by depth
 
+	// rec records the walk of each payload's root into a tape (see Record).
+	rec *jsontree.Recorder
+
 	// Invalid is set when the walk met a JSON syntax error; its findings
 	// are then meaningless and the caller reports the syntax error instead.
 	Invalid   bool
@@ -289,8 +293,24 @@ func NewCtx() *Ctx {
 	return c
 }
 
+// Record makes every walk of a payload's root record the payload into t
+// as it reads it, the tape jsontree.Tape.Parse would give (nil stops
+// recording). t is emptied by Reset, and also when the walk does not
+// read the payload whole: a converter that finds t holding the payload
+// takes it instead of parsing the text a second time.
+func (c *Ctx) Record(t *jsontree.Tape) {
+	c.rec = nil
+	if t != nil {
+		c.rec = jsontree.NewRecorder(t)
+		c.rec.Reset()
+	}
+}
+
 // Reset prepares the walker for a new payload.
 func (c *Ctx) Reset() {
+	if c.rec != nil {
+		c.rec.Reset()
+	}
 	c.Findings = c.Findings[:0]
 	c.path = c.path[:0]
 	c.depth = 0
@@ -497,11 +517,18 @@ func (c *Ctx) Walk(v gjson.Result, o *Object) {
 	}
 	root := c.depth == 0
 	sc := scanner{s: v.Raw, base: v.Index, ctx: c}
+	if root && c.rec != nil {
+		sc.rec = c.rec
+		sc.rec.Start(v.Raw)
+	}
 	sc.ws()
 	c.object(&sc, o)
 	sc.ws() // only whitespace may follow the object
 	if sc.i < len(sc.s) && !sc.bad {
 		sc.fail()
+	}
+	if sc.rec != nil {
+		sc.rec.Finish()
 	}
 	if sc.bad && !c.Invalid {
 		c.Invalid, c.InvalidAt = true, sc.base+sc.badAt
@@ -888,9 +915,9 @@ func (c *Ctx) walkSelected(sc *scanner, fd *Field) span {
 // until one decides its shape; then it rewinds. Deciding keys come first in
 // practice, so the peek reads a few bytes, not the object.
 func (c *Ctx) shape(sc *scanner, fd *Field) *Object {
-	start, ctx := sc.i, sc.ctx
-	sc.ctx = nil // what is skipped here is read again, and reported, later
-	defer func() { sc.i, sc.bad, sc.ctx = start, false, ctx }()
+	start, ctx, rec := sc.i, sc.ctx, sc.rec
+	sc.ctx, sc.rec = nil, nil // what is skipped here is read again, reported and recorded, later
+	defer func() { sc.i, sc.bad, sc.ctx, sc.rec = start, false, ctx, rec }()
 	if sc.open('}') {
 		return fd.Object
 	}

@@ -967,6 +967,7 @@ func FuzzWalk(f *testing.F) {
 			if valid := json.Valid([]byte(root.Raw)); c.Invalid == valid {
 				t.Fatalf("%s walk of %q: Invalid = %v, json.Valid = %v", o.Name, s, c.Invalid, valid)
 			}
+			checkRecord(t, s, o)
 		}
 		// Large inputs built from this one, where the deep schema reads
 		// them (many items, many keys), cost linear time, with and

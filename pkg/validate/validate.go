@@ -13,6 +13,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/diag"
 	"github.com/wamo-dev/wamo/pkg/format"
 	"github.com/wamo-dev/wamo/pkg/format/common"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/spec"
 )
@@ -98,6 +99,12 @@ func New(opts Options) *Validator {
 	}
 	return &Validator{opts: opts, ctx: c}
 }
+
+// Record makes Validate record each payload it reads into t, the tape
+// jsontree.Tape.Parse would give, for a converter to take instead of
+// parsing the payload again (nil stops). After a Validate, t holds the
+// payload when it is usable and was read whole, and is empty otherwise.
+func (v *Validator) Record(t *jsontree.Tape) { v.ctx.Record(t) }
 
 // Validate checks one payload. The result does not refer to p.Data, so it
 // stays valid after the reader moves on.

@@ -16,6 +16,7 @@ import (
 	"github.com/wamo-dev/wamo/pkg/input"
 	"github.com/wamo-dev/wamo/pkg/iostreams"
 	"github.com/wamo-dev/wamo/pkg/jsonlex"
+	"github.com/wamo-dev/wamo/pkg/jsontree"
 	"github.com/wamo-dev/wamo/pkg/message"
 	"github.com/wamo-dev/wamo/pkg/payload"
 	"github.com/wamo-dev/wamo/pkg/render"
@@ -212,6 +213,9 @@ type worker struct {
 	val   *validate.Validator
 	diags *render.ConvertDiagnostics // writes to diag
 	diag  appender
+	// tape is the payload as the validator read it, which the converter
+	// takes instead of parsing the payload again.
+	tape jsontree.Tape
 }
 
 // appender is an io.Writer appending to the payload's diagnostics, so that
@@ -233,6 +237,7 @@ func newWorker(opts *Options) *worker {
 		Target: opts.To, Strict: opts.Strict, Quiet: opts.Quiet, Flag: flagOf(opts.To)})
 	if !opts.Force {
 		w.val = validate.New(validate.Options{Format: opts.From})
+		w.val.Record(&w.tape)
 	}
 	return w
 }
@@ -259,7 +264,11 @@ func (w *worker) payload(p *payload.Payload, c *converted) {
 		}
 		from = res.Format // found once, by the validator
 	}
-	res, err := w.conv.ConvertAs(p.Data, from)
+	var tape *jsontree.Tape
+	if w.val != nil {
+		tape = &w.tape
+	}
+	res, err := w.conv.ConvertTape(p.Data, tape, from)
 	if err != nil {
 		var ie *convert.InputError
 		if errors.As(err, &ie) {
