@@ -68,7 +68,7 @@ func LooksLikePlaceholder(s string) bool {
 	if t[0] == '<' && t[len(t)-1] == '>' {
 		return true
 	}
-	if strings.Trim(t, ".…") == "" {
+	if onlyEllipsis(t) {
 		return true
 	}
 	for i := 0; i < len(t); i++ {
@@ -97,6 +97,22 @@ func LooksLikePlaceholder(s string) bool {
 		}
 	}
 	return found
+}
+
+// onlyEllipsis reports whether t is made of dots and ellipses only
+// (strings.Trim with a non-ASCII cutset decodes runes: a cost on every id).
+func onlyEllipsis(t string) bool {
+	for t != "" {
+		switch {
+		case t[0] == '.':
+			t = t[1:]
+		case strings.HasPrefix(t, "…"):
+			t = t[len("…"):]
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // wordLike reports whether w reads as a word: short, and lower case, upper
