@@ -358,7 +358,7 @@ func checkMimeType(c *spec.Ctx, typ string, mt gjson.Result) {
 // row's title.
 func checkListReplyText(c *spec.Ctx, f *spec.Frame) {
 	iv, _ := f.Get("interactive")
-	row := iv.Get("listReply.rowTitle")
+	row := common.Member(common.Member(iv, "listReply"), "rowTitle")
 	if text, ok := f.Get("messageText"); ok && row.Type == gjson.String && text.Type == gjson.String && text.Str != row.Str {
 		c.ReportField(RuleListReplyText, "messageText", text.Index, "messageText %q differs from the listReply rowTitle %q", text.Str, row.Str)
 	}

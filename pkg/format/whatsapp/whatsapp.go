@@ -594,7 +594,7 @@ func checkContent(c *spec.Ctx, f *spec.Frame) {
 // the standard name.
 func checkMime(c *spec.Ctx, f *spec.Frame, typ, fam string) {
 	body, ok := f.Get(typ)
-	mt := body.Get("mime_type")
+	mt := common.Member(body, "mime_type")
 	if !ok || !body.IsObject() || mt.Type != gjson.String {
 		return
 	}
@@ -628,7 +628,7 @@ func checkNfmResponse(c *spec.Ctx, f *spec.Frame) {
 	if !ok {
 		return
 	}
-	rj := it.Get("nfm_reply.response_json")
+	rj := common.Member(common.Member(it, InteractiveNfmReply), "response_json")
 	if rj.Type != gjson.String || !gjson.Valid(rj.Str) || gjson.Parse(rj.Str).IsObject() {
 		return
 	}
@@ -723,7 +723,7 @@ func checkExpiration(c *spec.Ctx, f *spec.Frame, st string) {
 	if !ok || st == "" || st == "sent" {
 		return
 	}
-	if exp := conv.Get("expiration_timestamp"); exp.Exists() {
+	if exp := common.Member(conv, "expiration_timestamp"); exp.Exists() {
 		c.Push("conversation")
 		c.ReportField(RuleExpiration, "expiration_timestamp", exp.Index, "conversation.expiration_timestamp on a %q status: Meta sends it only with sent statuses", st)
 		c.Pop()
