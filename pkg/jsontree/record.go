@@ -45,11 +45,15 @@ func (r *Recorder) Finish() {
 // Fail abandons the recording.
 func (r *Recorder) Fail() { r.failed = true }
 
-// add appends the node of a value or member name starting at start.
-func (r *Recorder) add(n node) int32 {
+// add appends the node of a value or member name: its text s[start:end]
+// (end is set on Close for containers) and kind. The fields are set one
+// by one: a node composed whole is copied with a load that stalls.
+func (r *Recorder) add(start, end int, kind Kind, esc bool) int32 {
 	t := r.t
 	idx := int32(len(t.nodes))
-	t.nodes = append(t.nodes, n)
+	t.nodes = append(t.nodes, node{})
+	n := &t.nodes[idx]
+	n.start, n.end, n.next, n.kind, n.esc = int32(start), int32(end), idx+1, kind, esc
 	if k := len(r.open) - 1; k >= 0 && r.open[k].key {
 		r.open[k].key = false
 		t.member(int(r.open[k].idx), k, idx)
@@ -67,7 +71,7 @@ func (r *Recorder) Open(at int, obj bool) {
 		r.failed = true
 		return
 	}
-	idx := r.add(node{start: int32(at)})
+	idx := r.add(at, 0, Absent, false)
 	if obj {
 		r.t.openObject(depth)
 	}
@@ -105,7 +109,7 @@ func (r *Recorder) String(start, end int, esc bool) {
 	if r.failed {
 		return
 	}
-	r.add(node{start: int32(start), end: int32(end), next: int32(len(r.t.nodes) + 1), kind: String, esc: esc})
+	r.add(start, end, String, esc)
 }
 
 // Scalar records a number or literal (kind Number, True, False or Null)
@@ -114,5 +118,5 @@ func (r *Recorder) Scalar(kind Kind, start, end int) {
 	if r.failed {
 		return
 	}
-	r.add(node{start: int32(start), end: int32(end), next: int32(len(r.t.nodes) + 1), kind: kind})
+	r.add(start, end, kind, false)
 }

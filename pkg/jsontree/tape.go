@@ -54,8 +54,19 @@ type Tape struct {
 }
 
 type objState struct {
-	keys  []int32
-	names map[string]int32
+	keys  []keyRef
+	names map[string]int32 // by decoded name, once many
+	many  bool
+	bloom uint64 // a bit per nameHash of the names so far
+	esc   bool   // one of them holds escapes
+}
+
+// keyRef is a member name of an object being parsed: its text between the
+// quotes, its node, whether it holds escapes.
+type keyRef struct {
+	raw string
+	idx int32
+	esc bool
 }
 
 // manyKeys is the member count from which an object's names are indexed.
@@ -129,7 +140,11 @@ func (t *Tape) value(i, depth int) (int, bool) {
 		return i, false
 	}
 	idx := len(t.nodes)
-	t.nodes = append(t.nodes, node{start: int32(i)})
+	// Appending the zero node and setting start apart: a node composed
+	// whole on the stack is copied with a 16-byte load that its narrower
+	// stores cannot forward to, a stall on every value.
+	t.nodes = append(t.nodes, node{})
+	t.nodes[idx].start = int32(i)
 	var k Kind
 	switch c := s[i]; c {
 	case '{':
@@ -231,9 +246,10 @@ func (t *Tape) openObject(depth int) {
 		t.objs = append(t.objs, make([]objState, depth+1-len(t.objs))...)
 	}
 	st := &t.objs[depth]
-	st.keys = st.keys[:0]
-	if st.names != nil {
+	st.keys, st.bloom, st.esc = st.keys[:0], 0, false
+	if st.many {
 		clear(st.names)
+		st.many = false
 	}
 }
 
@@ -253,29 +269,17 @@ func after(s string, i int, close byte) (next int, more, ok bool) {
 }
 
 // member records key node k of the object obj being parsed at depth, and
-// marks an earlier member of the same name as shadowed.
+// marks an earlier member of the same name as shadowed. Names are
+// compared as written, and decoded only when one of them holds escapes.
 func (t *Tape) member(obj, depth int, k int32) {
 	st := &t.objs[depth]
-	name := Value{t, k}.Str()
-	prev := int32(-1)
-	if st.names != nil {
-		if p, ok := st.names[name]; ok {
-			prev = p
-		}
-		st.names[name] = k
+	n := &t.nodes[k]
+	raw := t.src[n.start+1 : n.end-1]
+	var prev int32
+	if st.many {
+		prev = st.byName(raw, n.esc, k)
 	} else {
-		for _, p := range st.keys {
-			if (Value{t, p}).Str() == name {
-				prev = p
-			}
-		}
-		st.keys = append(st.keys, k)
-		if len(st.keys) > manyKeys {
-			st.names = make(map[string]int32, 2*manyKeys)
-			for _, p := range st.keys {
-				st.names[(Value{t, p}).Str()] = p
-			}
-		}
+		prev = st.scan(raw, n.esc, k)
 	}
 	if prev >= 0 {
 		t.nodes[prev].shadowed = true
@@ -284,6 +288,73 @@ func (t *Tape) member(obj, depth int, k int32) {
 			t.dups++
 		}
 	}
+}
+
+// byName records name raw (node k) of an object of many members and
+// returns the node of the earlier one of that name, or -1.
+func (st *objState) byName(raw string, esc bool, k int32) int32 {
+	name := keyRef{raw: raw, esc: esc}.name()
+	prev, ok := st.names[name]
+	if !ok {
+		prev = -1
+	}
+	st.names[name] = k
+	return prev
+}
+
+// scan records name raw (node k) of an object of few members so far and
+// returns the node of the earlier one of that name, or -1. A name unlike
+// every earlier one by its length and end bytes (most names) needs no
+// comparison; names with escapes always do.
+func (st *objState) scan(raw string, esc bool, k int32) int32 {
+	prev := int32(-1)
+	bit := uint64(1) << (nameHash(raw) & 63)
+	if st.bloom&bit != 0 || esc || st.esc {
+		name := "" // decoded, once needed
+		for _, p := range st.keys {
+			if p.raw == raw || (p.esc || esc) && p.name() == decoded(&name, raw, esc) {
+				prev = p.idx
+			}
+		}
+	}
+	st.bloom |= bit
+	st.esc = st.esc || esc
+	st.keys = append(st.keys, keyRef{raw: raw, idx: k, esc: esc})
+	if len(st.keys) > manyKeys {
+		st.many = true
+		if st.names == nil {
+			st.names = make(map[string]int32, 2*manyKeys)
+		}
+		for _, p := range st.keys {
+			st.names[p.name()] = p.idx
+		}
+	}
+	return prev
+}
+
+// nameHash sums a name's length and end bytes, which tell most names of
+// an object apart.
+func nameHash(raw string) uint {
+	if raw == "" {
+		return 0
+	}
+	return uint(len(raw)) + 7*uint(raw[0]) + 13*uint(raw[len(raw)-1])
+}
+
+// name is the member name decoded.
+func (p keyRef) name() string {
+	if p.esc {
+		return jsonlex.Unescape(p.raw)
+	}
+	return p.raw
+}
+
+// decoded is the name raw spells, decoded into *name the first time.
+func decoded(name *string, raw string, esc bool) string {
+	if *name == "" {
+		*name = keyRef{raw: raw, esc: esc}.name()
+	}
+	return *name
 }
 
 // Value is one value of a tape; the zero Value is absent.
