@@ -62,6 +62,9 @@ type Source struct {
 	// asking again, a system call less per file of a large directory.
 	sized bool
 	size  int64
+	// wait says that the file was not a regular file when its argument
+	// was expanded: opening it may wait (a named pipe waits for a writer).
+	wait bool
 }
 
 // Outcome is what became of one source.
@@ -306,9 +309,9 @@ type sink struct {
 // source reads the payloads of o's source, hands them to s and fills o.
 // It returns the first error of s.payload.
 func (rs *reading) source(o *Outcome, s sink) error {
-	r, size, err := open(&o.Source, rs.opts.Stdin)
+	r, size, err := open(rs.ctx, &o.Source, rs.opts.Stdin)
 	if err != nil {
-		o.Err = err
+		rs.openFailed(o, err)
 		return nil
 	}
 	defer r.Close()
@@ -369,16 +372,38 @@ func (rs *reading) source(o *Outcome, s sink) error {
 	}
 }
 
+// openFailed records why a source could not be opened: an open that the
+// cancelled context ended (the wait for a named pipe's writer) is an
+// interruption.
+func (rs *reading) openFailed(o *Outcome, err error) {
+	if rs.ctx.Err() != nil {
+		o.Interrupted = true
+		return
+	}
+	o.Err = err
+}
+
 // open opens a source and returns its size when it is a regular file
-// (else -1).
-func open(src *Source, stdin io.Reader) (io.ReadCloser, int64, error) {
+// (else -1). A source that is not a regular file is read as a stream, so
+// that cancelling ctx ends a wait for its writer.
+func open(ctx context.Context, src *Source, stdin io.Reader) (io.ReadCloser, int64, error) {
 	if src.Kind == Stdin {
 		if stdin == nil {
 			stdin = eofReader{}
 		}
-		return io.NopCloser(stdin), stdinSize(stdin), nil
+		size := stdinSize(stdin)
+		if size < 0 {
+			return newStream(ctx, stdin, nil), size, nil
+		}
+		return io.NopCloser(stdin), size, nil
 	}
-	f, err := openFile(src.Path)
+	var f *sourceFile
+	var err error
+	if src.wait {
+		f, err = openWaiting(ctx, src.Path)
+	} else {
+		f, err = openFile(src.Path)
+	}
 	if err != nil {
 		return nil, -1, describeOpenError(err)
 	}
@@ -393,7 +418,7 @@ func open(src *Source, stdin io.Reader) (io.ReadCloser, int64, error) {
 			f.Close()
 			return nil, -1, errors.New("is a directory")
 		case !regular:
-			sz = -1
+			return newStream(ctx, f, f), -1, nil
 		}
 		size = sz
 	}

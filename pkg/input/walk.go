@@ -137,7 +137,7 @@ func expand(arg string, named Kind, exclude []gitignore.Pattern, to sources) err
 			return nil
 		}
 		// Named: read whatever it is, a pipe too (wamo validate <(curl …)).
-		return to.source(Source{Name: arg, Path: arg, Kind: named}, nil)
+		return to.source(Source{Name: arg, Path: arg, Kind: named, wait: !st.Mode().IsRegular()}, nil)
 	}
 	w := walker{d: &dirWalk{root: arg}, exclude: exclude, to: to}
 	if err := w.walk(); err != nil {
