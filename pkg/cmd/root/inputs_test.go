@@ -3,6 +3,7 @@ package root_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -194,4 +195,74 @@ func TestInterruptedInput(t *testing.T) {
 			t.Errorf("%s: exit %d, stderr %q", args[0], r.Code, r.Stderr)
 		}
 	}
+}
+
+// TestInterruptedSilentPipe: Ctrl-C while stdin is a pipe whose writer
+// stays silent ends every command that reads payloads at once, exit 130,
+// the payload read before counted — the read waiting for the writer is
+// given up, not waited out.
+func TestInterruptedSilentPipe(t *testing.T) {
+	tests := []struct {
+		args []string
+		out  func(r cmdtest.Result) string // where the interruption is reported ("": nowhere)
+	}{
+		{[]string{"validate", "-"}, func(r cmdtest.Result) string { return r.Stdout }},
+		{[]string{"validate", "-j", "2", "-"}, func(r cmdtest.Result) string { return r.Stdout }},
+		{[]string{"show", "-"}, func(r cmdtest.Result) string { return r.Stderr }},
+		{[]string{"convert", "-q", "--to", "cloud", "-"}, func(r cmdtest.Result) string { return r.Stderr }},
+		{[]string{"redact", "-"}, func(r cmdtest.Result) string { return r.Stderr }},
+		{[]string{"replay", "--url", "http://127.0.0.1:9/hook", "-"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pr.Close()
+			defer pw.Close() // the writer is silent until the test ends
+			if _, err := pw.WriteString(sinchLine + "\n"); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			in := &secondRead{r: pr, asked: make(chan struct{})}
+			done := make(chan cmdtest.Result, 1)
+			go func() {
+				done <- cmdtest.RunTree(cmdtest.Env{Ctx: ctx, Setup: func(ios *iostreams.IOStreams) { ios.In = in }}, root.Run, tt.args...)
+			}()
+			select {
+			case <-in.asked:
+			case <-time.After(10 * time.Second):
+				t.Fatal("stdin was not read")
+			}
+			cancel()
+			select {
+			case r := <-done:
+				if r.Code != cmdutil.ExitInterrupted {
+					t.Errorf("exit %d, want 130\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
+				}
+				if tt.out != nil && !strings.Contains(tt.out(r), "-: error input: interrupted after 1 payload") {
+					t.Errorf("the interruption is not reported\nstdout:\n%s\nstderr:\n%s", r.Stdout, r.Stderr)
+				}
+			case <-time.After(2 * time.Second):
+				t.Fatal("still reading 2 s after the interruption, the writer silent")
+			}
+		})
+	}
+}
+
+// secondRead reads r and says when a second read is asked for: the
+// command is done with what the first gave (the one payload written).
+type secondRead struct {
+	r     io.Reader
+	n     int
+	asked chan struct{}
+}
+
+func (s *secondRead) Read(b []byte) (int, error) {
+	if s.n++; s.n == 2 {
+		close(s.asked)
+	}
+	return s.r.Read(b)
 }
