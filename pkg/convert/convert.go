@@ -21,7 +21,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/wamo-dev/wamo/pkg/format"
@@ -304,7 +303,7 @@ func holds(t *jsontree.Tape, data []byte) bool {
 // validator would.
 func (c *Converter) parse(data []byte) (jsontree.Value, error) {
 	p := payload.Payload{Data: data, Line: 1, Col: 1}
-	if !c.in.Parse(p.String()) || !utf8.Valid(data) {
+	if ok, valid := c.in.ParseUTF8(p.String()); !ok || !valid {
 		if se := payload.CheckSyntax(&p); se != nil {
 			return jsontree.Value{}, &InputError{Offset: se.Offset, Syntax: true, Msg: se.Msg}
 		}

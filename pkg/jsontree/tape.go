@@ -51,6 +51,9 @@ type Tape struct {
 	// per open object while parsing: its key nodes, by name once it has
 	// many (a map), so that finding repeats stays linear.
 	objs []objState
+	// utf8 asks the parse to check that strings are UTF-8; badUTF8 is set
+	// when one is not.
+	utf8, badUTF8 bool
 }
 
 type objState struct {
@@ -86,6 +89,17 @@ func (t *Tape) Parse(s string) bool {
 	}
 	i, ok := t.value(jsonlex.SkipSpace(s, 0), 0)
 	return ok && jsonlex.SkipSpace(s, i) == len(s)
+}
+
+// ParseUTF8 is Parse that also reports whether s is valid UTF-8, as
+// utf8.ValidString decides, without a pass of its own: outside strings
+// only ASCII is valid JSON, and strings are checked as they are read.
+// valid is meaningful when ok.
+func (t *Tape) ParseUTF8(s string) (ok, valid bool) {
+	t.utf8, t.badUTF8 = true, false
+	ok = t.Parse(s)
+	t.utf8 = false
+	return ok, !t.badUTF8
 }
 
 // ParseSeq reads s as a sequence of JSON values separated by white space
@@ -177,7 +191,7 @@ func (t *Tape) value(i, depth int) (int, bool) {
 		}
 	case '"':
 		k = String
-		end, esc, ok := jsonlex.String(s, i)
+		end, esc, ok := t.str(i)
 		if !ok {
 			return end, false
 		}
@@ -222,7 +236,7 @@ func (t *Tape) object(i, idx, depth int) (int, bool) {
 			return i, false
 		}
 		var ok bool
-		if i, ok = t.value(i, depth+1); !ok {
+		if i, ok = t.key(i); !ok {
 			return i, false
 		}
 		t.member(idx, depth, int32(len(t.nodes)-1))
@@ -238,6 +252,31 @@ func (t *Tape) object(i, idx, depth int) (int, bool) {
 			return i, ok
 		}
 	}
+}
+
+// str checks the string at s[i] (see jsonlex.String), and its UTF-8
+// when asked to.
+func (t *Tape) str(i int) (end int, esc, ok bool) {
+	if !t.utf8 {
+		return jsonlex.String(t.src, i)
+	}
+	end, esc, ok, valid := jsonlex.StringUTF8(t.src, i)
+	t.badUTF8 = t.badUTF8 || !valid
+	return end, esc, ok
+}
+
+// key parses the member name at s[i] (a quote) into a node of its own,
+// as value would, without going through the kinds of values.
+func (t *Tape) key(i int) (int, bool) {
+	end, esc, ok := t.str(i)
+	if !ok {
+		return end, false
+	}
+	idx := int32(len(t.nodes))
+	t.nodes = append(t.nodes, node{})
+	n := &t.nodes[idx]
+	n.start, n.end, n.next, n.kind, n.esc = int32(i), int32(end), idx+1, String, esc
+	return end, true
 }
 
 // openObject readies the member names of an object opened at depth.
