@@ -177,11 +177,13 @@ type Converter struct {
 	diffs                  differ
 	res, tmp               []byte
 	applied                []string
-	regroupers             map[payload.Format]format.Regrouper
+	regroupers             []format.Regrouper // by format, as readers and writers
 	sk                     string
 	outDocs                int // documents in the output
-	readers                map[payload.Format]message.Reader
-	writers                map[payload.Format]message.Writer
+	// readers and writers by format, made on first use: slices, not
+	// maps, for the four lookups of every conversion.
+	readers []message.Reader
+	writers []message.Writer
 	roots, outRoots        []jsontree.Value
 	// fillTo is where the writer of the current run reports its fills,
 	// through addFill, made once rather than a closure per run.
@@ -223,19 +225,11 @@ func (c *Converter) run(root jsontree.Value, from, to payload.Format, pretty boo
 // runAll is run for the documents of a sequence, written as one.
 func (c *Converter) runAll(roots []jsontree.Value, from, to payload.Format, pretty bool, fills *[]message.Fill) ([]byte, bool) {
 	*fills = (*fills)[:0]
-	if c.readers == nil {
-		c.readers, c.writers = map[payload.Format]message.Reader{}, map[payload.Format]message.Writer{}
-	}
-	if c.readers[from] == nil {
-		c.readers[from] = format.Of(from).NewReader()
-	}
-	if c.writers[to] == nil {
-		c.writers[to] = format.Of(to).NewWriter()
-	}
-	w := c.writers[to]
+	r := made(&c.readers, from, func() message.Reader { return format.Of(from).NewReader() })
+	w := made(&c.writers, to, func() message.Writer { return format.Of(to).NewWriter() })
 	w.Reset(c.writeOptions(pretty, fills))
 	for _, root := range roots {
-		c.readers[from].Read(root, w, message.ReadOptions{MediaBaseURL: c.opts.MediaBaseURL})
+		r.Read(root, w, message.ReadOptions{MediaBaseURL: c.opts.MediaBaseURL})
 	}
 	return w.End()
 }
@@ -502,13 +496,20 @@ func (c *Converter) readBack(root jsontree.Value, roots []jsontree.Value, from p
 }
 
 func (c *Converter) regrouper(f payload.Format) format.Regrouper {
-	if c.regroupers == nil {
-		c.regroupers = map[payload.Format]format.Regrouper{}
+	return made(&c.regroupers, f, func() format.Regrouper { return format.Of(f).Regroup() })
+}
+
+// made returns the value of format f in *byFormat, made by mk the first
+// time.
+func made[T comparable](byFormat *[]T, f payload.Format, mk func() T) T {
+	var none T
+	for len(*byFormat) <= int(f) {
+		*byFormat = append(*byFormat, none)
 	}
-	if c.regroupers[f] == nil {
-		c.regroupers[f] = format.Of(f).Regroup()
+	if (*byFormat)[f] == none {
+		(*byFormat)[f] = mk()
 	}
-	return c.regroupers[f]
+	return (*byFormat)[f]
 }
 
 // skeleton is what converting back gives when nothing converts: the
