@@ -8,7 +8,6 @@ package payload
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"unsafe"
 
 	"github.com/wamo-dev/wamo/pkg/enum"
@@ -178,9 +177,9 @@ func DetectString(s string) Detection {
 		if i = jsonlex.SkipSpace(s, end); i >= len(s) || s[i] != ':' {
 			break
 		}
-		if f := decide(key); f != Unknown {
+		if f, reason := decide(key); f != Unknown {
 			if !decided {
-				d.Format, d.Reason, decided = f, topLevel(key), true
+				d.Format, d.Reason, decided = f, reason, true
 			}
 			if !sharedWithLookalike(key) {
 				nativeOnly = true // decided: no need to read its value
@@ -249,31 +248,27 @@ func bytesToString(b []byte) string {
 // String views the payload bytes as a string without copying (see bytesToString).
 func (p *Payload) String() string { return bytesToString(p.Data) }
 
-// reasons holds "top-level KEY" for the members decide knows (a handful),
-// so that detecting a payload does not build the same string every time.
-var reasons sync.Map
-
-// topLevel is the reason detection gives for a deciding member key.
-func topLevel(key string) string {
-	if r, ok := reasons.Load(key); ok {
-		return r.(string)
-	}
-	key = strings.Clone(key) // key may view the reader's buffer
-	r := "top-level " + key
-	reasons.Store(key, r)
-	return r
-}
-
 // decide names the format a top-level member belongs to (Unknown for a
-// member no format has alone).
-func decide(key string) Format {
+// member no format has alone) and the reason detection gives for it: a
+// constant, so that detecting a payload builds no string.
+func decide(key string) (Format, string) {
 	switch key {
-	case "object", "entry":
-		return Cloud
-	case "data", "total":
-		return Sinch
-	case "messages", "statuses", "contacts", "errors":
-		return WhatsApp
+	case "object":
+		return Cloud, "top-level object"
+	case "entry":
+		return Cloud, "top-level entry"
+	case "data":
+		return Sinch, "top-level data"
+	case "total":
+		return Sinch, "top-level total"
+	case "messages":
+		return WhatsApp, "top-level messages"
+	case "statuses":
+		return WhatsApp, "top-level statuses"
+	case "contacts":
+		return WhatsApp, "top-level contacts"
+	case "errors":
+		return WhatsApp, "top-level errors"
 	}
-	return Unknown
+	return Unknown, ""
 }

@@ -330,7 +330,7 @@ func SniffFormat(data []byte) Format {
 			if depth == 1 {
 				if j := skipBlank(data, end); j < len(data) && data[j] == ':' {
 					key := bytesToString(data[i+1 : end-1])
-					if f := decide(key); f != Unknown {
+					if f, _ := decide(key); f != Unknown {
 						if !sharedWithLookalike(key) {
 							return f
 						}
