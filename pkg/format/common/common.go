@@ -423,20 +423,31 @@ func urlHost(s string) (string, bool) {
 	return rest, true
 }
 
-// Classes of bytes for quickURL: those a URL may hold as they are, and
-// those a plain host name (with a port) is made of.
+// Classes of bytes for quickURL and the hash checks: those a URL may hold
+// as they are, those a plain host name (with a port) is made of, hex
+// digits and base64 characters (standard and URL alphabets). A table
+// look-up per byte, not comparisons whose outcome random digits make
+// unpredictable.
 const (
 	urlPlain uint8 = 1 << iota
 	urlHostByte
+	hexDigit
+	base64Byte
 )
 
-var urlBytes = func() (t [256]uint8) {
+var byteClasses = func() (t [256]uint8) {
 	for c := 0; c < 256; c++ {
 		if c > ' ' && c != 0x7f && c != '\\' {
 			t[c] |= urlPlain
 		}
 		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == ':' {
 			t[c] |= urlHostByte
+		}
+		if c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' {
+			t[c] |= hexDigit
+		}
+		if c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_' {
+			t[c] |= base64Byte
 		}
 	}
 	return t
@@ -445,7 +456,7 @@ var urlBytes = func() (t [256]uint8) {
 // allBytes reports whether every byte of s is of class.
 func allBytes(s string, class uint8) bool {
 	for i := 0; i < len(s); i++ {
-		if urlBytes[s[i]]&class == 0 {
+		if byteClasses[s[i]]&class == 0 {
 			return false
 		}
 	}
@@ -458,32 +469,16 @@ var SHA256 = &spec.Value{
 	Doc: "SHA-256 of the media: 64 hex digits (On-Premises) or 44 characters of base64 (Cloud API)",
 	Check: func(v gjson.Result) string {
 		s := v.Str
-		if isHex(s) && len(s) == 64 || isBase64(s) && len(s) == 44 && strings.HasSuffix(s, "=") {
+		if len(s) == 64 && isHex(s) || len(s) == 44 && strings.HasSuffix(s, "=") && isBase64(s) {
 			return ""
 		}
 		return "is neither 64 hex digits nor 44 base64 characters (" + strconv.Itoa(len(s)) + " characters; documentation examples are often truncated)"
 	},
 }
 
-func isHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return s != ""
-}
+func isHex(s string) bool { return s != "" && allBytes(s, hexDigit) }
 
-func isBase64(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return s != ""
-}
+func isBase64(s string) bool { return s != "" && allBytes(s, base64Byte) }
 
 // NonEmpty rejects empty strings (ids and texts that must say something).
 var NonEmpty = &spec.Value{
