@@ -794,17 +794,11 @@ func checkNotification(c *spec.Ctx, f *spec.Frame) {
 	// usual ones, compare in place without allocating.
 	seen := c.Seen
 	defer c.ClearSeen() // a Cloud envelope holds several notifications
-	reportDuplicateIDs(c, seen)
-	senders := countSeen(seen, seenSender)
+	var contacts valueSet
+	senders := tally(c, seen, &contacts)
 	if senders > 0 && !f.Has("contacts") {
 		c.ReportField(RuleContactsMissing, "contacts", f.Value.Index, "messages without a top-level contacts[] describing the sender")
 		return
-	}
-	var contacts valueSet
-	for _, k := range seen {
-		if k.Kind == seenContact {
-			contacts.add(k.Value)
-		}
 	}
 	if contacts.n == 0 {
 		return
@@ -816,24 +810,24 @@ func checkNotification(c *spec.Ctx, f *spec.Frame) {
 	}
 }
 
-// reportDuplicateIDs reports message ids seen twice.
-func reportDuplicateIDs(c *spec.Ctx, seen []spec.Seen) {
+// tally reads what the walk remembered of a notification in one pass: it
+// reports the message ids seen twice, collects the contacts' wa_id and
+// counts the senders.
+func tally(c *spec.Ctx, seen []spec.Seen, contacts *valueSet) (senders int) {
 	var ids valueSet
 	for _, s := range seen {
-		if s.Kind == seenMessageID && !ids.add(s.Value) {
-			c.ReportSeen(RuleDuplicateID, s, "message id %q appears twice in one delivery", s.Value)
+		switch s.Kind {
+		case seenMessageID:
+			if !ids.add(s.Value) {
+				c.ReportSeen(RuleDuplicateID, s, "message id %q appears twice in one delivery", s.Value)
+			}
+		case seenSender:
+			senders++
+		case seenContact:
+			contacts.add(s.Value)
 		}
 	}
-}
-
-func countSeen(seen []spec.Seen, kind uint8) int {
-	n := 0
-	for _, s := range seen {
-		if s.Kind == kind {
-			n++
-		}
-	}
-	return n
+	return senders
 }
 
 // valueSet is a set of strings that allocates only past a handful of them.
