@@ -71,12 +71,8 @@ func LooksLikePlaceholder(s string) bool {
 	if onlyEllipsis(t) {
 		return true
 	}
-	for i := 0; i < len(t); i++ {
-		switch c := t[i]; {
-		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c == '_', c == '-':
-		default: // digits and other characters: real data
-			return false
-		}
+	if !allBytes(t, wordByte) { // digits and other characters: real data
+		return false
 	}
 	found := false
 	for len(t) > 0 {
@@ -423,9 +419,10 @@ func urlHost(s string) (string, bool) {
 	return rest, true
 }
 
-// Classes of bytes for quickURL and the hash checks: those a URL may hold
-// as they are, those a plain host name (with a port) is made of, hex
-// digits and base64 characters (standard and URL alphabets). A table
+// Classes of bytes for quickURL, the hash checks and LooksLikePlaceholder:
+// those a URL may hold as they are, those a plain host name (with a port)
+// is made of, hex digits, base64 characters (standard and URL alphabets)
+// and the letters, '_' and '-' of placeholder words. A table
 // look-up per byte, not comparisons whose outcome random digits make
 // unpredictable.
 const (
@@ -433,6 +430,7 @@ const (
 	urlHostByte
 	hexDigit
 	base64Byte
+	wordByte
 )
 
 var byteClasses = func() (t [256]uint8) {
@@ -448,6 +446,9 @@ var byteClasses = func() (t [256]uint8) {
 		}
 		if c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_' {
 			t[c] |= base64Byte
+		}
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-' {
+			t[c] |= wordByte
 		}
 	}
 	return t
