@@ -430,6 +430,16 @@ func (r *Reader) lineTooLong() error {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }
 
+// trimBlanksRight drops the spaces and tabs that end b: bytes.TrimRight
+// with a cutset of two bytes builds a set on every call, once per line of
+// NDJSON.
+func trimBlanksRight(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
 // Next returns the next document. It returns io.EOF after the last one, and
 // a *SourceError when the source cannot be read any further.
 func (r *Reader) Next() (Payload, error) {
@@ -457,7 +467,7 @@ func (r *Reader) next() (Payload, error) {
 	if first := r.pending[0]; r.lines || (first != '{' && first != '[') {
 		// NDJSON, or a scalar or stray text: the rest of the line is one
 		// (maybe invalid) document.
-		p.Data = bytes.TrimRight(r.pending, " \t")
+		p.Data = trimBlanksRight(r.pending)
 		r.pending = nil
 		if len(p.Data) > r.maxSize {
 			return Payload{}, r.tooLarge(p)

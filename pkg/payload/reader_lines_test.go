@@ -10,7 +10,7 @@ import (
 )
 
 func TestReaderLineMode(t *testing.T) {
-	in := "{\"a\":\"}\"}\n\n  {\"b\":1}{\"c\":2}  \r\n{\"d\":\n"
+	in := "{\"a\":\"}\"}\n\n  {\"b\":1}{\"c\":2}  \r\n{\"d\":\n{\"e\":3} \t\r\r\n{\"f\":4}\t \n"
 	rd := payload.NewReader(strings.NewReader(in), "x.ndjson", 0)
 	rd.SetLineMode(true)
 	var got []string
@@ -19,7 +19,7 @@ func TestReaderLineMode(t *testing.T) {
 		got = append(got, string(p.Data))
 		lines = append(lines, p.Line)
 	})
-	want := []string{`{"a":"}"}`, `{"b":1}{"c":2}`, `{"d":`}
+	want := []string{`{"a":"}"}`, `{"b":1}{"c":2}`, `{"d":`, "{\"e\":3} \t\r", `{"f":4}`} // one CR ends a line, spaces and tabs are trimmed
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("got %q, want %q", got, want)
 	}
