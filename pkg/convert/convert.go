@@ -182,9 +182,9 @@ type Converter struct {
 	outDocs                int // documents in the output
 	// readers and writers by format, made on first use: slices, not
 	// maps, for the four lookups of every conversion.
-	readers []message.Reader
-	writers []message.Writer
-	roots, outRoots        []jsontree.Value
+	readers         []message.Reader
+	writers         []message.Writer
+	roots, outRoots []jsontree.Value
 	// fillTo is where the writer of the current run reports its fills,
 	// through addFill, made once rather than a closure per run.
 	fillTo  *[]message.Fill
